@@ -1,0 +1,999 @@
+//! The runtime shared by every API module of this crate: configuration, credentials, request
+//! building, retries, timeouts, response decoding and errors. Operations stay small because
+//! everything they have in common lives here, once.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ::reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use ::serde::Serialize;
+use ::serde::de::DeserializeOwned;
+
+pub use ::bytes::Bytes;
+pub use ::reqwest::{Method, StatusCode};
+
+/// Statuses worth another attempt: the server says try later, or failed in passing.
+const RETRYABLE_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
+
+/// A secret string (API key, token, password). It never appears in `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself. Call sites of this method are the only places it can leak from.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// An HTTP header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// One configured credential, keyed by the name of its security scheme.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// A key sent verbatim in a header, query parameter or cookie.
+    ApiKey {
+        /// Where the key goes.
+        location: ApiKeyLocation,
+        /// The header, parameter or cookie name.
+        name: &'static str,
+        /// The key.
+        value: Secret,
+    },
+    /// A token sent as `Authorization: Bearer <token>`.
+    Bearer(Secret),
+    /// HTTP basic authentication.
+    Basic {
+        /// The user name.
+        username: String,
+        /// The password, if any.
+        password: Option<Secret>,
+    },
+}
+
+/// A server the spec lists, with its variables and their defaults.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerInfo {
+    /// The URL, possibly with `{variable}` placeholders.
+    pub url: &'static str,
+    /// What the spec says of this server.
+    pub description: &'static str,
+    /// `(name, default, allowed values)`; an empty list allows any value.
+    pub variables: &'static [(&'static str, &'static str, &'static [&'static str])],
+}
+
+/// Why a client could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError(pub String);
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot build the client: {}", self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// How often and how patiently to retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 turns retrying off.
+    pub max_retries: u32,
+    /// First backoff; each retry doubles it, with full jitter.
+    pub initial_backoff: Duration,
+    /// The longest pause between attempts, before jitter.
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` honoured; a longer one ends the retries.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Settings common to every API's client builder.
+#[derive(Debug, Clone, Default)]
+pub struct ClientConfig {
+    base_url: Option<String>,
+    server: usize,
+    server_variables: Vec<(String, String)>,
+    timeout: Option<Duration>,
+    user_agent: Option<String>,
+    http: Option<::reqwest::Client>,
+    retry: RetryPolicy,
+    default_headers: Vec<(String, String)>,
+    credentials: Vec<(&'static str, Credential)>,
+}
+
+impl ClientConfig {
+    /// Uses this base URL instead of a server from the spec.
+    pub fn base_url(&mut self, url: impl Into<String>) {
+        self.base_url = Some(url.into());
+    }
+
+    /// Picks a server of the spec by index.
+    pub fn server(&mut self, index: usize) {
+        self.server = index;
+    }
+
+    /// Fills a server URL variable.
+    pub fn server_variable(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.server_variables.push((name.into(), value.into()));
+    }
+
+    /// Sets the per-attempt timeout.
+    pub fn timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    /// Replaces the default `User-Agent`.
+    pub fn user_agent(&mut self, user_agent: impl Into<String>) {
+        self.user_agent = Some(user_agent.into());
+    }
+
+    /// Uses this HTTP client.
+    pub fn http_client(&mut self, client: ::reqwest::Client) {
+        self.http = Some(client);
+    }
+
+    /// The retry policy, to adjust.
+    pub fn retry_policy(&mut self) -> &mut RetryPolicy {
+        &mut self.retry
+    }
+
+    /// Sends this header on every request.
+    pub fn default_header(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.default_headers.push((name.into(), value.into()));
+    }
+
+    /// Sets the credential of one security scheme, replacing an earlier one.
+    pub fn credential(&mut self, scheme: &'static str, credential: Credential) {
+        self.credentials.retain(|(s, _)| *s != scheme);
+        self.credentials.push((scheme, credential));
+    }
+
+    /// Resolves the base URL and validates every setting.
+    pub fn build(self, servers: &[ServerInfo], default_user_agent: &str) -> Result<ApiClient, BuildError> {
+        let base_url = match self.base_url {
+            Some(url) => url,
+            None => server_url(servers, self.server, &self.server_variables)?,
+        };
+        let base_url = normalize_base_url(&base_url)?;
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| BuildError(format!("`{name}` is not a valid header name")))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| BuildError(format!("the value of header `{name}` has invalid characters")))?;
+            default_headers.append(name, value);
+        }
+        for (scheme, credential) in &self.credentials {
+            validate_credential(scheme, credential).map_err(BuildError)?;
+        }
+        let user_agent = self.user_agent.unwrap_or_else(|| default_user_agent.to_string());
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .map_err(|_| BuildError("the user agent has invalid characters".to_string()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => ::reqwest::Client::builder()
+                .build()
+                .map_err(|e| BuildError(format!("cannot create the HTTP client: {e}")))?,
+        };
+        Ok(ApiClient {
+            inner: Arc::new(Inner {
+                base_url,
+                http,
+                timeout: self.timeout,
+                retry: self.retry,
+                user_agent,
+                default_headers,
+                credentials: self.credentials,
+            }),
+        })
+    }
+}
+
+fn server_url(servers: &[ServerInfo], index: usize, variables: &[(String, String)]) -> Result<String, BuildError> {
+    let Some(server) = servers.get(index) else {
+        return Err(BuildError(if servers.is_empty() {
+            "the spec lists no server; set one with `base_url`".to_string()
+        } else {
+            format!("server {index} does not exist; the spec lists {}", servers.len())
+        }));
+    };
+    let mut url = server.url.to_string();
+    for (name, value) in variables {
+        if !server.variables.iter().any(|(n, _, _)| n == name) {
+            return Err(BuildError(format!("server `{}` has no variable `{name}`", server.url)));
+        }
+        let _ = value;
+    }
+    for (name, default, allowed) in server.variables {
+        let value = variables
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map_or(*default, |(_, v)| v.as_str());
+        if !allowed.is_empty() && !allowed.contains(&value) {
+            return Err(BuildError(format!(
+                "`{value}` is not an allowed value of server variable `{name}` (allowed: {})",
+                allowed.join(", ")
+            )));
+        }
+        url = url.replace(&format!("{{{name}}}"), value);
+    }
+    Ok(url)
+}
+
+/// Accepts absolute http(s) URLs and scheme-relative ones (`//host/`, given https), and drops
+/// a trailing slash so paths can be appended.
+fn normalize_base_url(url: &str) -> Result<String, BuildError> {
+    let absolute = match url.strip_prefix("//") {
+        Some(rest) => format!("https://{rest}"),
+        None => url.to_string(),
+    };
+    let parsed = ::reqwest::Url::parse(&absolute)
+        .map_err(|e| BuildError(format!("base URL `{url}` is not a valid URL ({e}); set one with `base_url`")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+        return Err(BuildError(format!("base URL `{url}` must be an http or https URL")));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(BuildError(format!("base URL `{url}` must not have a query or fragment")));
+    }
+    Ok(absolute.trim_end_matches('/').to_string())
+}
+
+fn validate_credential(scheme: &str, credential: &Credential) -> Result<(), String> {
+    let check = |value: &str| {
+        HeaderValue::from_str(value)
+            .map(|_| ())
+            .map_err(|_| format!("the credential for `{scheme}` contains characters not allowed in HTTP headers (such as CR or LF)"))
+    };
+    match credential {
+        Credential::ApiKey { value, .. } | Credential::Bearer(value) => check(value.expose()),
+        Credential::Basic { username, password } => {
+            check(username)?;
+            password.as_ref().map_or(Ok(()), |p| check(p.expose()))
+        }
+    }
+}
+
+/// The shared core of every generated `Client`: cheap to clone, safe to share across tasks.
+#[derive(Clone)]
+pub struct ApiClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    base_url: String,
+    http: ::reqwest::Client,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    user_agent: HeaderValue,
+    default_headers: HeaderMap,
+    credentials: Vec<(&'static str, Credential)>,
+}
+
+impl fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let schemes: Vec<&str> = self.inner.credentials.iter().map(|(s, _)| *s).collect();
+        f.debug_struct("ApiClient")
+            .field("base_url", &self.inner.base_url)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("default_headers", &self.inner.default_headers.keys().collect::<Vec<_>>())
+            .field("credentials_for", &schemes)
+            .finish()
+    }
+}
+
+/// Per-call settings that override the client's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    /// Overrides the client's per-attempt timeout.
+    pub timeout: Option<Duration>,
+    /// Overrides the client's number of retries.
+    pub max_retries: Option<u32>,
+    /// Retry this call even though its method is not idempotent (for example a POST with an
+    /// idempotency key).
+    pub retry_non_idempotent: bool,
+}
+
+/// The body of a request, kept as bytes so retries can resend it.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// Bytes with their media type.
+    Bytes {
+        /// The `Content-Type` header value.
+        content_type: &'static str,
+        /// The encoded body.
+        bytes: Bytes,
+    },
+}
+
+/// A request under construction: what an operation knows before the client adds base URL,
+/// credentials and headers.
+#[derive(Debug)]
+pub struct Request {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(&'static str, String)>,
+    cookies: Vec<(String, String)>,
+    body: Body,
+    security: &'static [&'static [&'static str]],
+}
+
+impl Request {
+    /// A request for `operation` to `path` (already encoded), documented as `path_template`.
+    pub fn new(operation: &'static str, method: Method, path_template: &'static str, path: String) -> Self {
+        Self {
+            operation,
+            method,
+            path_template,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: Body::Empty,
+            security: &[],
+        }
+    }
+
+    /// Security alternatives by scheme name; the first fully configured one is used.
+    pub fn security(&mut self, alternatives: &'static [&'static [&'static str]]) {
+        self.security = alternatives;
+    }
+
+    /// Adds a query parameter per the spec's style; `None` sends nothing.
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle, explode: bool) -> Result<(), InvalidRequest> {
+        let value = to_value(name, value)?;
+        encode_query(&mut self.query, name, &value, style, explode)
+    }
+
+    /// Adds a header parameter; `None` sends nothing.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), InvalidRequest> {
+        match to_value(name, value)? {
+            ::serde_json::Value::Null => Ok(()),
+            value => {
+                let text = simple_text(name, &value)?;
+                HeaderValue::from_str(&text).map_err(|_| {
+                    InvalidRequest(format!("header parameter `{name}` contains characters not allowed in HTTP headers"))
+                })?;
+                self.headers.push((name, text));
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds a cookie parameter; `None` sends nothing.
+    pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
+        match to_value(name, value)? {
+            ::serde_json::Value::Null => Ok(()),
+            value => {
+                let text = simple_text(name, &value)?;
+                self.cookies.push((name.to_string(), text));
+                Ok(())
+            }
+        }
+    }
+
+    /// Sets a JSON body.
+    pub fn json_body<T: Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) -> Result<(), InvalidRequest> {
+        let bytes = ::serde_json::to_vec(body).map_err(|e| InvalidRequest(format!("cannot serialize the request body: {e}")))?;
+        self.body = Body::Bytes { content_type, bytes: bytes.into() };
+        Ok(())
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body.
+    pub fn form_body<T: Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) -> Result<(), InvalidRequest> {
+        let text = ::serde_urlencoded::to_string(body)
+            .map_err(|e| InvalidRequest(format!("cannot encode the form body: {e}")))?;
+        self.body = Body::Bytes { content_type, bytes: text.into() };
+        Ok(())
+    }
+
+    /// Sets a body of raw bytes.
+    pub fn raw_body(&mut self, content_type: &'static str, bytes: impl Into<Bytes>) {
+        self.body = Body::Bytes { content_type, bytes: bytes.into() };
+    }
+}
+
+/// Serialization styles of query parameters (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `name=a&name=b`, or `name=a,b` unexploded.
+    Form,
+    /// `name=a%20b`.
+    SpaceDelimited,
+    /// `name=a|b`.
+    PipeDelimited,
+    /// `name[key]=value`.
+    DeepObject,
+}
+
+/// A request the client refuses to send, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRequest(pub String);
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn to_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<::serde_json::Value, InvalidRequest> {
+    ::serde_json::to_value(value).map_err(|e| InvalidRequest(format!("cannot serialize parameter `{name}`: {e}")))
+}
+
+/// The text of a scalar parameter value (strings unquoted).
+fn simple_text(name: &str, value: &::serde_json::Value) -> Result<String, InvalidRequest> {
+    use ::serde_json::Value;
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Null => Ok(String::new()),
+        Value::Array(items) => Ok(items.iter().map(|i| simple_text(name, i)).collect::<Result<Vec<_>, _>>()?.join(",")),
+        Value::Object(_) => Err(InvalidRequest(format!("parameter `{name}` is an object, which this location cannot carry"))),
+    }
+}
+
+fn encode_query(
+    out: &mut Vec<(String, String)>,
+    name: &str,
+    value: &::serde_json::Value,
+    style: QueryStyle,
+    explode: bool,
+) -> Result<(), InvalidRequest> {
+    use ::serde_json::Value;
+    match value {
+        Value::Null => {}
+        Value::Array(items) if explode => {
+            for item in items {
+                out.push((name.to_string(), simple_text(name, item)?));
+            }
+        }
+        Value::Array(items) => {
+            let separator = match style {
+                QueryStyle::SpaceDelimited => " ",
+                QueryStyle::PipeDelimited => "|",
+                QueryStyle::Form | QueryStyle::DeepObject => ",",
+            };
+            let texts = items.iter().map(|i| simple_text(name, i)).collect::<Result<Vec<_>, _>>()?;
+            out.push((name.to_string(), texts.join(separator)));
+        }
+        Value::Object(fields) => match style {
+            QueryStyle::DeepObject => {
+                for (key, field) in fields {
+                    if !field.is_null() {
+                        out.push((format!("{name}[{key}]"), simple_text(name, field)?));
+                    }
+                }
+            }
+            _ if explode => {
+                for (key, field) in fields {
+                    if !field.is_null() {
+                        out.push((key.clone(), simple_text(name, field)?));
+                    }
+                }
+            }
+            _ => {
+                let mut parts = Vec::new();
+                for (key, field) in fields {
+                    if !field.is_null() {
+                        parts.push(key.clone());
+                        parts.push(simple_text(name, field)?);
+                    }
+                }
+                out.push((name.to_string(), parts.join(",")));
+            }
+        },
+        scalar => out.push((name.to_string(), simple_text(name, scalar)?)),
+    }
+    Ok(())
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved. Everything else,
+/// including `/`, `?`, `#` and `%`, is percent-encoded so a value stays inside its segment.
+const PATH_SEGMENT: &::percent_encoding::AsciiSet = &::percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Encodes one path parameter. Empty values and the dot segments `.` and `..` are refused:
+/// URL normalization would remove them (even percent-encoded), silently sending the request
+/// to another resource.
+pub fn path_param<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String, InvalidRequest> {
+    let text = simple_text(name, &to_value(name, value)?)?;
+    if text.is_empty() || text == "." || text == ".." {
+        return Err(InvalidRequest(format!(
+            "path parameter `{name}` cannot be {text:?}: it would not stay one path segment"
+        )));
+    }
+    Ok(::percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
+}
+
+/// A response as received, before it is decoded by status.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body as received.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    fn into_value<T>(self, value: T) -> ResponseValue<T> {
+        ResponseValue { status: self.status, headers: self.headers, body: self.body, value }
+    }
+
+    /// Decodes a JSON body, reporting the path of the first mismatch.
+    pub fn json<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
+        let mut deserializer = ::serde_json::Deserializer::from_slice(&self.body);
+        match ::serde_path_to_error::deserialize(&mut deserializer) {
+            Ok(value) => Ok(self.into_value(value)),
+            Err(err) => {
+                let path = err.path().to_string();
+                let message = err.into_inner().to_string();
+                Err(Error::Decode(Box::new(DecodeError { response: self, path, message })))
+            }
+        }
+    }
+
+    /// Decodes a UTF-8 text body.
+    pub fn text<E>(self) -> Result<ResponseValue<String>, Error<E>> {
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(text) => Ok(self.into_value(text)),
+            Err(e) => Err(Error::Decode(Box::new(DecodeError {
+                response: self,
+                path: String::new(),
+                message: format!("the body is not UTF-8 text: {e}"),
+            }))),
+        }
+    }
+
+    /// Keeps the body as bytes.
+    pub fn bytes<E>(self) -> Result<ResponseValue<Bytes>, Error<E>> {
+        let body = self.body.clone();
+        Ok(self.into_value(body))
+    }
+
+    /// For responses documented without a body; whatever is sent is ignored but kept.
+    pub fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
+        Ok(self.into_value(()))
+    }
+
+    /// Decodes a JSON body and wraps it (in an outcome enum variant, typically).
+    pub fn json_with<T: DeserializeOwned, U, E>(self, wrap: impl FnOnce(T) -> U) -> Result<ResponseValue<U>, Error<E>> {
+        self.json::<T, E>().map(|v| v.map(wrap))
+    }
+
+    /// Decodes a text body and wraps it.
+    pub fn text_with<U, E>(self, wrap: impl FnOnce(String) -> U) -> Result<ResponseValue<U>, Error<E>> {
+        self.text().map(|v| v.map(wrap))
+    }
+
+    /// Keeps a binary body and wraps it.
+    pub fn bytes_with<U, E>(self, wrap: impl FnOnce(Bytes) -> U) -> Result<ResponseValue<U>, Error<E>> {
+        self.bytes().map(|v| v.map(wrap))
+    }
+
+    /// For a documented response without a body: the value that stands for it.
+    pub fn empty_as<U, E>(self, value: U) -> Result<ResponseValue<U>, Error<E>> {
+        Ok(self.into_value(value))
+    }
+
+    /// The error for a status the spec does not document.
+    pub fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+        Err(Error::UnexpectedStatus(Box::new(self)))
+    }
+}
+
+/// Turns a decoded documented-error response into the error it is.
+pub fn api_error<T, E>(decoded: Result<ResponseValue<E>, Error<E>>) -> Result<T, Error<E>> {
+    match decoded {
+        Ok(value) => Err(Error::Api(Box::new(value))),
+        Err(err) => Err(err),
+    }
+}
+
+/// A decoded response with its status, headers and raw body.
+#[derive(Debug, Clone)]
+pub struct ResponseValue<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    value: T,
+}
+
+impl<T> ResponseValue<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body exactly as received.
+    pub fn raw_body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The decoded value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The decoded value, dropping status and headers.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// Transforms the value, keeping status, headers and body.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+        ResponseValue { status: self.status, headers: self.headers, body: self.body, value: f(self.value) }
+    }
+}
+
+impl<T> std::ops::Deref for ResponseValue<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// A body that did not match the documented type.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    /// The response whose body failed to decode.
+    pub response: RawResponse,
+    /// Where in the body decoding failed (`result[3].access_scope_level`).
+    pub path: String,
+    /// What serde reported.
+    pub message: String,
+}
+
+/// Everything that can go wrong with a call. `E` is the operation's documented error type.
+#[derive(Debug)]
+pub enum Error<E> {
+    /// The server answered with a documented error status.
+    Api(Box<ResponseValue<E>>),
+    /// The server answered with a status the spec does not document.
+    UnexpectedStatus(Box<RawResponse>),
+    /// The body did not match the documented type.
+    Decode(Box<DecodeError>),
+    /// No response within the timeout, after all retries.
+    Timeout {
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// The request could not be sent or the response not read.
+    Transport {
+        /// What reqwest reported.
+        source: ::reqwest::Error,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// The client refused to send the request (bad parameter value, for example).
+    InvalidRequest(InvalidRequest),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(r) => Some(r.status()),
+            Self::UnexpectedStatus(r) => Some(r.status()),
+            Self::Decode(d) => Some(d.response.status()),
+            Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The raw response body, when a response arrived.
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        match self {
+            Self::Api(r) => Some(r.raw_body()),
+            Self::UnexpectedStatus(r) => Some(r.body()),
+            Self::Decode(d) => Some(d.response.body()),
+            Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(r) => write!(f, "the server answered {}: {:?}", r.status(), r.value()),
+            Self::UnexpectedStatus(r) => write!(
+                f,
+                "the server answered {}, which the API does not document: {}",
+                r.status(),
+                String::from_utf8_lossy(&r.body()[..r.body().len().min(512)])
+            ),
+            Self::Decode(d) => write!(
+                f,
+                "the {} response body does not match its documented type at `{}`: {}",
+                d.response.status(),
+                d.path,
+                d.message
+            ),
+            Self::Timeout { attempts } => write!(f, "no response within the timeout ({attempts} attempt(s))"),
+            Self::Transport { source, attempts } => write!(f, "the request failed after {attempts} attempt(s): {source}"),
+            Self::InvalidRequest(e) => write!(f, "invalid request: {e}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Transport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<InvalidRequest> for Error<E> {
+    fn from(e: InvalidRequest) -> Self {
+        Self::InvalidRequest(e)
+    }
+}
+
+/// What happened to one attempt, and whether to try again.
+enum Attempt {
+    Done(RawResponse),
+    Retry { delay: Option<Duration>, last: AttemptFailure },
+    Fail(AttemptFailure),
+}
+
+enum AttemptFailure {
+    Status(RawResponse),
+    Timeout,
+    Transport(::reqwest::Error),
+}
+
+impl ApiClient {
+    /// The base URL every path is appended to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends a request with credentials, retries and timeouts, and reads the whole response.
+    pub async fn execute<E>(&self, request: Request, options: &RequestOptions) -> Result<RawResponse, Error<E>> {
+        let span = ::tracing::debug_span!(
+            "request",
+            operation = request.operation,
+            method = %request.method,
+            path = request.path_template,
+            status = ::tracing::field::Empty,
+            attempt = ::tracing::field::Empty,
+        );
+        let _entered = span.enter();
+        let max_retries = options.max_retries.unwrap_or(self.inner.retry.max_retries);
+        let idempotent = !matches!(request.method, Method::POST | Method::PATCH) || options.retry_non_idempotent;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let built = self.build(&request, options)?;
+            let outcome = self.attempt(built, idempotent).await;
+            let retries_left = attempt <= max_retries;
+            let failure = match outcome {
+                Attempt::Done(response) => {
+                    span.record("status", response.status.as_u16());
+                    return Ok(response);
+                }
+                Attempt::Retry { delay, last } if retries_left => {
+                    let delay = match delay {
+                        Some(wait) if wait > self.inner.retry.max_retry_after => {
+                            // The server asks for a longer pause than we are willing to make.
+                            return self.fail(last, attempt, &span);
+                        }
+                        Some(wait) => wait,
+                        None => self.backoff(attempt),
+                    };
+                    ::tracing::debug!(attempt, ?delay, "retrying");
+                    ::tokio::time::sleep(delay).await;
+                    continue;
+                }
+                Attempt::Retry { last, .. } | Attempt::Fail(last) => last,
+            };
+            return self.fail(failure, attempt, &span);
+        }
+    }
+
+    /// Turns the last failure into the caller's result: a response with a bad status is still
+    /// a response, to be decoded by status.
+    fn fail<E>(&self, failure: AttemptFailure, attempts: u32, span: &::tracing::Span) -> Result<RawResponse, Error<E>> {
+        match failure {
+            AttemptFailure::Status(response) => {
+                span.record("status", response.status.as_u16());
+                Ok(response)
+            }
+            AttemptFailure::Timeout => Err(Error::Timeout { attempts }),
+            AttemptFailure::Transport(source) => Err(Error::Transport { source, attempts }),
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let policy = &self.inner.retry;
+        let exp = policy.initial_backoff.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+        let cap = exp.min(policy.max_backoff);
+        // Full jitter: a uniformly random pause up to the cap spreads out retrying clients.
+        cap.mul_f64(::fastrand::f64())
+    }
+
+    async fn attempt(&self, request: ::reqwest::Request, idempotent: bool) -> Attempt {
+        match self.inner.http.execute(request).await {
+            Ok(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = match response.bytes().await {
+                    Ok(body) => body,
+                    Err(e) if e.is_timeout() => {
+                        let last = AttemptFailure::Timeout;
+                        return if idempotent { Attempt::Retry { delay: None, last } } else { Attempt::Fail(last) };
+                    }
+                    Err(e) => {
+                        let last = AttemptFailure::Transport(e);
+                        return if idempotent { Attempt::Retry { delay: None, last } } else { Attempt::Fail(last) };
+                    }
+                };
+                let raw = RawResponse { status, headers, body };
+                if RETRYABLE_STATUSES.contains(&status.as_u16()) && idempotent {
+                    let delay = retry_after(&raw.headers);
+                    Attempt::Retry { delay, last: AttemptFailure::Status(raw) }
+                } else {
+                    Attempt::Done(raw)
+                }
+            }
+            Err(e) if e.is_timeout() => {
+                let last = AttemptFailure::Timeout;
+                if idempotent { Attempt::Retry { delay: None, last } } else { Attempt::Fail(last) }
+            }
+            // A refused connection never reached the server: retrying is safe for any method.
+            Err(e) if e.is_connect() => Attempt::Retry { delay: None, last: AttemptFailure::Transport(e) },
+            Err(e) => {
+                let last = AttemptFailure::Transport(e);
+                if idempotent { Attempt::Retry { delay: None, last } } else { Attempt::Fail(last) }
+            }
+        }
+    }
+
+    fn build<E>(&self, request: &Request, options: &RequestOptions) -> Result<::reqwest::Request, Error<E>> {
+        let inner = &self.inner;
+        let mut url = ::reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path))
+            .map_err(|e| InvalidRequest(format!("cannot form the request URL: {e}")))?;
+        let mut query = request.query.clone();
+        let mut headers = inner.default_headers.clone();
+        let mut cookies = request.cookies.clone();
+        let mut bearer = None;
+        let mut basic = None;
+        if let Some(alternative) = request
+            .security
+            .iter()
+            .find(|alt| alt.iter().all(|scheme| inner.credentials.iter().any(|(s, _)| s == scheme)))
+        {
+            for scheme in alternative.iter() {
+                let Some((_, credential)) = inner.credentials.iter().find(|(s, _)| s == scheme) else { continue };
+                match credential {
+                    Credential::ApiKey { location: ApiKeyLocation::Header, name, value } => {
+                        let name = HeaderName::from_bytes(name.as_bytes())
+                            .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
+                        let mut value = HeaderValue::from_str(value.expose())
+                            .map_err(|_| InvalidRequest("a credential has invalid characters".to_string()))?;
+                        value.set_sensitive(true);
+                        headers.insert(name, value);
+                    }
+                    Credential::ApiKey { location: ApiKeyLocation::Query, name, value } => {
+                        query.push((name.to_string(), value.expose().to_string()));
+                    }
+                    Credential::ApiKey { location: ApiKeyLocation::Cookie, name, value } => {
+                        cookies.push((name.to_string(), value.expose().to_string()));
+                    }
+                    Credential::Bearer(token) => bearer = Some(token),
+                    Credential::Basic { username, password } => basic = Some((username, password)),
+                }
+            }
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        let mut builder = inner.http.request(request.method.clone(), url);
+        if let Some(timeout) = options.timeout.or(inner.timeout) {
+            builder = builder.timeout(timeout);
+        }
+        builder = builder.header(::reqwest::header::USER_AGENT, inner.user_agent.clone()).headers(headers);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        if !cookies.is_empty() {
+            let cookie = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            builder = builder.header(::reqwest::header::COOKIE, cookie);
+        }
+        if let Some(token) = bearer {
+            builder = builder.bearer_auth(token.expose());
+        }
+        if let Some((username, password)) = basic {
+            builder = builder.basic_auth(username, password.as_ref().map(Secret::expose));
+        }
+        if let Body::Bytes { content_type, bytes } = &request.body {
+            builder = builder.header(::reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
+        }
+        builder.build().map_err(|e| Error::InvalidRequest(InvalidRequest(format!("cannot build the request: {e}"))))
+    }
+}
+
+/// Parses `Retry-After` as seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(::reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = ::httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}

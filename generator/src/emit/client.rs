@@ -1,0 +1,270 @@
+//! The root of an API module: its `Client`, `ClientBuilder` and server table.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::operations::param_type;
+use super::tokens::{Scope, doc_lines, docs, ident};
+use crate::ir::{ApiKeyLocation, Api, Operation, SecurityKind, TypeRef};
+
+pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
+    let mut about = api.title.clone();
+    if let Some(d) = &api.description {
+        about.push_str("\n\n");
+        about.push_str(d);
+    }
+    about.push_str(&format!("\n\nAPI version `{}`.", api.version));
+    let module_doc: Vec<TokenStream> = about
+        .trim()
+        .lines()
+        .map(|line| {
+            let line = if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
+            quote! { #![doc = #line] }
+        })
+        .collect();
+    let servers = api.servers.iter().map(|s| {
+        let url = &s.url;
+        let description = s.description.clone().unwrap_or_default();
+        let vars = s.variables.iter().map(|v| {
+            let name = &v.name;
+            let default = &v.default;
+            let allowed = &v.allowed;
+            quote! { (#name, #default, &[#(#allowed),*]) }
+        });
+        quote! { crate::runtime::ServerInfo { url: #url, description: #description, variables: &[#(#vars),*] } }
+    });
+    let setters = api.security_schemes.iter().map(|scheme| {
+        let setter = ident(&scheme.setter);
+        let key = &scheme.key;
+        let mut text = match &scheme.kind {
+            SecurityKind::ApiKey { location, name } => {
+                let place = match location {
+                    ApiKeyLocation::Header => "header",
+                    ApiKeyLocation::Query => "query parameter",
+                    ApiKeyLocation::Cookie => "cookie",
+                };
+                format!("Sets the `{key}` API key, sent verbatim in the `{name}` {place} of operations that require it.")
+            }
+            SecurityKind::Bearer => format!("Sets the `{key}` token, sent as `Authorization: Bearer <token>` on operations that require it."),
+            SecurityKind::Basic => format!("Sets the `{key}` username and password, sent as HTTP basic authentication."),
+        };
+        if let Some(d) = &scheme.description {
+            text.push_str("\n\n");
+            text.push_str(d);
+        }
+        text.push_str("\n\nThe value is never printed by `Debug`.");
+        let doc = docs(Some(&text));
+        match &scheme.kind {
+            SecurityKind::ApiKey { location, name } => {
+                let location = ident(match location {
+                    ApiKeyLocation::Header => "Header",
+                    ApiKeyLocation::Query => "Query",
+                    ApiKeyLocation::Cookie => "Cookie",
+                });
+                quote! {
+                    #doc
+                    pub fn #setter(mut self, value: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
+                        self.config.credential(#key, crate::runtime::Credential::ApiKey {
+                            location: crate::runtime::ApiKeyLocation::#location,
+                            name: #name,
+                            value: value.into(),
+                        });
+                        self
+                    }
+                }
+            }
+            SecurityKind::Bearer => quote! {
+                #doc
+                pub fn #setter(mut self, token: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
+                    self.config.credential(#key, crate::runtime::Credential::Bearer(token.into()));
+                    self
+                }
+            },
+            SecurityKind::Basic => quote! {
+                #doc
+                pub fn #setter(
+                    mut self,
+                    username: impl ::std::convert::Into<::std::string::String>,
+                    password: ::std::option::Option<crate::runtime::Secret>,
+                ) -> Self {
+                    self.config.credential(#key, crate::runtime::Credential::Basic { username: username.into(), password });
+                    self
+                }
+            },
+        }
+    });
+    let methods = api.operations.iter().map(client_method);
+    let default_server = api
+        .servers
+        .first()
+        .map(|s| format!("Defaults to the first server of the spec, `{}`.", s.url))
+        .unwrap_or_else(|| "The spec lists no server: set one with `base_url`.".to_string());
+    let builder_doc = docs(Some(&format!("Configures a [`Client`]. {default_server}")));
+    quote! {
+        #(#module_doc)*
+
+        pub mod operations;
+        pub mod types;
+
+        pub use types::*;
+
+        /// The servers the spec lists, in its order; pick one with [`ClientBuilder::server`].
+        pub const SERVERS: &[crate::runtime::ServerInfo] = &[#(#servers),*];
+
+        /// A client of this API. Cheap to clone; clones share connections and settings.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            runtime: crate::runtime::ApiClient,
+        }
+
+        impl Client {
+            /// Starts configuring a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            /// The base URL every request path is appended to.
+            pub fn base_url(&self) -> &str {
+                self.runtime.base_url()
+            }
+
+            #(#methods)*
+        }
+
+        #builder_doc
+        #[derive(Debug, Clone, Default)]
+        pub struct ClientBuilder {
+            config: crate::runtime::ClientConfig,
+        }
+
+        impl ClientBuilder {
+            /// Uses this base URL instead of a server from the spec.
+            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.config.base_url(url);
+                self
+            }
+
+            /// Uses the server at `index` in [`SERVERS`].
+            pub fn server(mut self, index: usize) -> Self {
+                self.config.server(index);
+                self
+            }
+
+            /// Fills a `{variable}` of the chosen server's URL; unset variables take their defaults.
+            pub fn server_variable(
+                mut self,
+                name: impl ::std::convert::Into<::std::string::String>,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.config.server_variable(name, value);
+                self
+            }
+
+            /// Gives up on an attempt after this long (per attempt; retries get their own).
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.config.timeout(timeout);
+                self
+            }
+
+            /// Replaces the default `User-Agent`.
+            pub fn user_agent(mut self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.config.user_agent(user_agent);
+                self
+            }
+
+            /// Sends requests through this `reqwest::Client` (proxies, TLS settings, connection pools).
+            pub fn http_client(mut self, client: ::reqwest::Client) -> Self {
+                self.config.http_client(client);
+                self
+            }
+
+            /// Retries after the first attempt (default 2; 0 turns retrying off).
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.config.retry_policy().max_retries = retries;
+                self
+            }
+
+            /// Sends this header on every request.
+            pub fn default_header(
+                mut self,
+                name: impl ::std::convert::Into<::std::string::String>,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.config.default_header(name, value);
+                self
+            }
+
+            #(#setters)*
+
+            /// Builds the client.
+            ///
+            /// # Errors
+            ///
+            /// When the base URL, a server variable, a header or a credential is invalid.
+            pub fn build(self) -> ::std::result::Result<Client, crate::runtime::BuildError> {
+                let runtime = self.config.build(SERVERS, #user_agent)?;
+                ::std::result::Result::Ok(Client { runtime })
+            }
+        }
+    }
+}
+
+fn client_method(op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let builder = ident(&op.type_name);
+    let mut text = String::new();
+    for part in [&op.summary, &op.description].into_iter().flatten() {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(part.trim());
+    }
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}`", op.method.as_str(), op.path.raw));
+    if let Some(id) = &op.operation_id {
+        text.push_str(&format!(" (operationId `{id}`)"));
+    }
+    let doc = docs(Some(&text));
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let required: Vec<_> = op.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|p| {
+        let arg = ident(&p.rust_name);
+        if *p.ty.non_null() == TypeRef::String {
+            quote! { #arg: impl ::std::convert::Into<::std::string::String> }
+        } else {
+            let ty = param_type(p, Scope::Parent);
+            quote! { #arg: #ty }
+        }
+    });
+    let body_arg = op.body.as_ref().filter(|b| b.required).map(|b| {
+        let ty = super::operations::request_body_type(b, Scope::Parent);
+        quote! { body: #ty }
+    });
+    let inits = op.params.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        match (p.required, *p.ty.non_null() == TypeRef::String) {
+            (true, true) => quote! { #field: #field.into() },
+            (true, false) => quote! { #field },
+            (false, _) => quote! { #field: ::std::option::Option::None },
+        }
+    });
+    let body_init = op.body.as_ref().map(|b| if b.required { quote! { body, } } else { quote! { body: ::std::option::Option::None, } });
+    let args = args.chain(body_arg);
+    let returns = doc_lines(["", " Returns a builder: set optional parameters, then `send().await`."].iter().map(|s| s.trim_start()));
+    quote! {
+        #doc
+        #returns
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> operations::#builder<'_> {
+            operations::#builder {
+                client: self,
+                #(#inits,)*
+                #body_init
+                options: ::std::default::Default::default(),
+            }
+        }
+    }
+}
+

@@ -1,0 +1,141 @@
+//! Emitting: IR → the files of a client crate. Only Rust and reqwest are known here; every name
+//! comes from the IR.
+
+mod client;
+mod operations;
+mod tokens;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::format::{format_tokens, preamble};
+use crate::ir::Api;
+
+/// The runtime module, written once per crate.
+const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
+
+/// One output file, relative to the crate directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// How the crate is laid out for its consumers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A member of an existing workspace (this repository's `generated/`).
+    WorkspaceMember,
+    /// A crate of its own, with an empty `[workspace]` so it builds anywhere; its single API's
+    /// items are also re-exported at the crate root.
+    Standalone,
+}
+
+/// What to call the crate and how it is produced.
+#[derive(Debug, Clone)]
+pub struct CrateSettings {
+    pub crate_name: String,
+    pub layout: Layout,
+    /// The command users run to regenerate, named in every file's first line.
+    pub command: String,
+}
+
+/// Emits and formats every file of the crate.
+pub fn emit_crate(apis: &[Api], settings: &CrateSettings) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let header = preamble(&settings.command);
+    let mut files = vec![
+        GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml(settings, &header) },
+        rust_file("src/lib.rs", lib_rs(apis, settings), &header)?,
+        GeneratedFile { path: "src/runtime.rs".into(), contents: format!("{header}\n{RUNTIME}") },
+    ];
+    let user_agent = format!("{}/0.1.0 (generated Rust client)", settings.crate_name);
+    for api in apis {
+        let dir = format!("src/{}", api.module);
+        files.push(rust_file(&format!("{dir}/mod.rs"), client::api_module(api, &user_agent), &header)?);
+        files.push(rust_file(&format!("{dir}/types.rs"), types::types_module(api), &header)?);
+        files.push(rust_file(&format!("{dir}/operations.rs"), operations::operations_module(api), &header)?);
+    }
+    Ok(files)
+}
+
+fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<GeneratedFile, Diagnostics> {
+    let contents = format_tokens(tokens, header).map_err(|message| {
+        Diagnostics(vec![Diagnostic::error(
+            std::path::Path::new(path),
+            "",
+            format!("internal error: emitted code for this file does not parse ({message}); please report it with the spec"),
+        )])
+    })?;
+    Ok(GeneratedFile { path: path.to_string(), contents })
+}
+
+fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
+    let modules = apis.iter().map(|api| {
+        let module = tokens::ident(&api.module);
+        let doc = format!(" {}", api.title);
+        quote! {
+            #[doc = #doc]
+            #[rustfmt::skip]
+            pub mod #module;
+        }
+    });
+    let list: Vec<String> = apis.iter().map(|a| format!(" - [`{}`] ({})", a.module, a.title)).collect();
+    let reexport = match (settings.layout, apis) {
+        (Layout::Standalone, [only]) => {
+            let module = tokens::ident(&only.module);
+            Some(quote! { pub use #module::*; })
+        }
+        _ => None,
+    };
+    quote! {
+        //! Rust clients for these APIs, generated from their OpenAPI documents:
+        //!
+        #(#![doc = #list])*
+        //!
+        //! Each module has a `Client` (built with `Client::builder()`), one method per operation
+        //! returning a request builder, and the API's model types. Shared machinery (retries,
+        //! timeouts, errors, credentials) lives in [`runtime`].
+        #![warn(missing_docs)]
+        // Operations with many required parameters take them all as arguments, by design.
+        #![allow(clippy::too_many_arguments)]
+
+        #[rustfmt::skip]
+        pub mod runtime;
+        #(#modules)*
+        #reexport
+    }
+}
+
+fn cargo_toml(settings: &CrateSettings, header: &str) -> String {
+    let header = header.replacen("//", "#", 1);
+    let workspace = match settings.layout {
+        Layout::Standalone => "\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n",
+        Layout::WorkspaceMember => "",
+    };
+    format!(
+        r#"{header}
+[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2024"
+description = "Generated OpenAPI client"
+publish = false
+
+[dependencies]
+bytes = "1"
+fastrand = "2"
+httpdate = "1"
+percent-encoding = "2"
+reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2"] }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+serde_path_to_error = "0.1"
+serde_urlencoded = "0.7"
+tokio = {{ version = "1", features = ["time"] }}
+tracing = "0.1"
+{workspace}"#,
+        name = settings.crate_name
+    )
+}

@@ -1,0 +1,351 @@
+//! Per-operation code: a request builder with `send`, and the operation's outcome types.
+//! Everything operations share lives in the runtime; what is emitted here is only what differs.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, type_tokens};
+use crate::ir::{
+    Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, QueryStyle, Response, StatusSpec,
+    TypeRef,
+};
+
+/// The `operations` module of one API.
+pub fn operations_module(api: &Api) -> TokenStream {
+    let items = api.operations.iter().map(|op| operation(api, op));
+    quote! {
+        //! Request builders and outcome types, one set per operation. Builders come from the
+        //! methods of [`Client`](super::Client).
+        #(#items)*
+    }
+}
+
+/// Which responses count as success: the documented 2xx ones, or `default` when it is all the
+/// spec gives.
+pub fn split_responses(op: &Operation) -> (Vec<&Response>, Vec<&Response>) {
+    let (mut ok, mut err): (Vec<&Response>, Vec<&Response>) = op.responses.iter().partition(|r| r.is_success());
+    if ok.is_empty() {
+        if let Some(pos) = err.iter().position(|r| r.status == StatusSpec::Default) {
+            ok.push(err.remove(pos));
+        }
+    }
+    (ok, err)
+}
+
+/// The type `send` returns on success.
+pub fn success_type(op: &Operation) -> TokenStream {
+    let (ok, _) = split_responses(op);
+    match ok.as_slice() {
+        [] => quote! { () },
+        [only] => body_type(only),
+        _ => {
+            let name = format_ident!("{}Success", op.type_name);
+            quote! { #name }
+        }
+    }
+}
+
+fn body_type(response: &Response) -> TokenStream {
+    match &response.body {
+        None => quote! { () },
+        Some(body) => match body.media {
+            MediaKind::Text => quote! { ::std::string::String },
+            MediaKind::Binary | MediaKind::Multipart => quote! { crate::runtime::Bytes },
+            MediaKind::Json | MediaKind::FormUrlEncoded => type_tokens(&body.ty, Scope::Sibling),
+        },
+    }
+}
+
+fn operation(api: &Api, op: &Operation) -> TokenStream {
+    let builder = ident(&op.type_name);
+    let error_name = format_ident!("{}Error", op.type_name);
+    let (ok, err) = split_responses(op);
+    let success = success_type(op);
+
+    let fields = op.params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = param_type(p, Scope::Sibling);
+        if p.required { quote! { #name: #ty, } } else { quote! { #name: ::std::option::Option<#ty>, } }
+    });
+    let body_field = op.body.as_ref().map(|b| {
+        let ty = request_body_type(b, Scope::Sibling);
+        if b.required { quote! { pub(super) body: #ty, } } else { quote! { pub(super) body: ::std::option::Option<#ty>, } }
+    });
+    let setters = op.params.iter().filter(|p| !p.required).map(setter);
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
+        let ty = request_body_type(b, Scope::Sibling);
+        let doc = docs(Some(b.description.as_deref().unwrap_or("Sets the request body.")));
+        quote! {
+            #doc
+            pub fn body(mut self, value: #ty) -> Self {
+                self.body = ::std::option::Option::Some(value);
+                self
+            }
+        }
+    });
+
+    let send = send_fn(api, op, &ok, &err, &success, &error_name);
+    let success_enum = (ok.len() > 1).then(|| outcome_enum(&format!("{}Success", op.type_name), &ok, "Documented successful responses", &op.method_name));
+    let error_enum = outcome_enum(&format!("{}Error", op.type_name), &err, "Documented error responses", &op.method_name);
+    let builder_doc = doc_lines([
+        format!("Request builder for [`Client::{}`](super::Client::{}).", op.method_name.trim_start_matches("r#"), op.method_name.trim_start_matches("r#")).as_str(),
+        "",
+        "Set optional parameters with its methods, then call `send`.",
+    ]);
+    quote! {
+        #builder_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `send` is awaited"]
+        pub struct #builder<'a> {
+            pub(super) client: &'a super::Client,
+            #(pub(super) #fields)*
+            #body_field
+            pub(super) options: crate::runtime::RequestOptions,
+        }
+
+        impl #builder<'_> {
+            #(#setters)*
+            #body_setter
+
+            /// Per-call settings: timeout, retries.
+            pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            #send
+        }
+
+        #success_enum
+        #error_enum
+    }
+}
+
+/// The Rust type of a parameter; strings are taken as `impl Into<String>` by methods.
+pub fn param_type(p: &Parameter, scope: Scope) -> TokenStream {
+    type_tokens(p.ty.non_null(), scope)
+}
+
+pub fn request_body_type(b: &crate::ir::RequestBody, scope: Scope) -> TokenStream {
+    match b.media {
+        MediaKind::Text => quote! { ::std::string::String },
+        MediaKind::Binary | MediaKind::Multipart => quote! { crate::runtime::Bytes },
+        MediaKind::Json | MediaKind::FormUrlEncoded => type_tokens(b.ty.non_null(), scope),
+    }
+}
+
+fn setter(p: &Parameter) -> TokenStream {
+    let name = ident(&p.rust_name);
+    let ty = param_type(p, Scope::Sibling);
+    let doc = docs(p.description.as_deref().or(Some(&format!("Sets `{}`.", p.name))));
+    let deprecated = p.deprecated.then(|| quote! { #[deprecated] });
+    if *p.ty.non_null() == TypeRef::String {
+        quote! {
+            #doc
+            #deprecated
+            pub fn #name(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.#name = ::std::option::Option::Some(value.into());
+                self
+            }
+        }
+    } else {
+        quote! {
+            #doc
+            #deprecated
+            pub fn #name(mut self, value: #ty) -> Self {
+                self.#name = ::std::option::Option::Some(value);
+                self
+            }
+        }
+    }
+}
+
+fn send_fn(
+    api: &Api,
+    op: &Operation,
+    ok: &[&Response],
+    err: &[&Response],
+    success: &TokenStream,
+    error_name: &proc_macro2::Ident,
+) -> TokenStream {
+    let path = path_expr(op);
+    let op_name = op.method_name.trim_start_matches("r#");
+    let method = format_ident!("{}", op.method.as_str());
+    let template = &op.path.raw;
+    let security = security_expr(api, op);
+    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
+        let field = ident(&p.rust_name);
+        let wire = &p.name;
+        match p.location {
+            ParamLocation::Query { style, explode } => {
+                let style = format_ident!("{}", match style {
+                    QueryStyle::Form => "Form",
+                    QueryStyle::SpaceDelimited => "SpaceDelimited",
+                    QueryStyle::PipeDelimited => "PipeDelimited",
+                    QueryStyle::DeepObject => "DeepObject",
+                });
+                quote! { request.query(#wire, &self.#field, crate::runtime::QueryStyle::#style, #explode)?; }
+            }
+            ParamLocation::Header => quote! { request.header(#wire, &self.#field)?; },
+            ParamLocation::Cookie => quote! { request.cookie(#wire, &self.#field)?; },
+            ParamLocation::Path => quote! {},
+        }
+    });
+    let body = op.body.as_ref().map(|b| {
+        let content_type = &b.content_type;
+        let call = match b.media {
+            MediaKind::Json => quote! { request.json_body(#content_type, body)?; },
+            MediaKind::FormUrlEncoded => quote! { request.form_body(#content_type, body)?; },
+            MediaKind::Text => quote! { request.raw_body(#content_type, body.clone().into_bytes()); },
+            MediaKind::Binary | MediaKind::Multipart => quote! { request.raw_body(#content_type, body.clone()); },
+        };
+        if b.required {
+            quote! { let body = &self.body; #call }
+        } else {
+            quote! { if let ::std::option::Option::Some(body) = &self.body { #call } }
+        }
+    });
+
+    let multiple_ok = ok.len() > 1;
+    let success_name = format_ident!("{}Success", op.type_name);
+    let mut arms: Vec<(StatusSpec, TokenStream)> = Vec::new();
+    for r in ok {
+        let decode = decode_expr(r);
+        let variant = ident(&r.variant);
+        let value = if multiple_ok { decode_with(r, quote! { #success_name::#variant }) } else { decode };
+        arms.push((r.status, value));
+    }
+    for r in err {
+        let variant = ident(&r.variant);
+        let decode = decode_with(r, quote! { #error_name::#variant });
+        arms.push((r.status, quote! { crate::runtime::api_error(#decode) }));
+    }
+    arms.sort_by_key(|(status, _)| *status);
+    let has_default = arms.iter().any(|(s, _)| *s == StatusSpec::Default);
+    let arms = arms.iter().map(|(status, value)| {
+        let pattern = match status {
+            StatusSpec::Code(c) => {
+                let c = proc_macro2::Literal::u16_unsuffixed(*c);
+                quote! { #c }
+            }
+            StatusSpec::Range(r) => {
+                let low = proc_macro2::Literal::u16_unsuffixed(u16::from(*r) * 100);
+                let high = proc_macro2::Literal::u16_unsuffixed(u16::from(*r) * 100 + 99);
+                quote! { #low..=#high }
+            }
+            StatusSpec::Default => quote! { _ },
+        };
+        quote! { #pattern => #value, }
+    });
+    let fallback = (!has_default).then(|| quote! { _ => response.unexpected(), });
+
+    let mut doc = vec!["Sends the request and decodes the response by its status.".to_string(), String::new(), "# Errors".to_string(), String::new()];
+    for r in err {
+        let what = r.description.as_deref().unwrap_or("documented error").lines().next().unwrap_or_default();
+        doc.push(format!("- [`{}::{}`] ({}): {}", error_name, r.variant, status_text(r.status), escape_doc(what)));
+    }
+    doc.push("- any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].".to_string());
+    let doc = doc_lines(doc.iter().map(String::as_str));
+    quote! {
+        #doc
+        pub async fn send(self) -> ::std::result::Result<crate::runtime::ResponseValue<#success>, crate::runtime::Error<#error_name>> {
+            let path = #path;
+            let mut request = crate::runtime::Request::new(#op_name, crate::runtime::Method::#method, #template, path);
+            request.security(#security);
+            #(#params)*
+            #body
+            let response = self.client.runtime.execute(request, &self.options).await?;
+            match response.status().as_u16() {
+                #(#arms)*
+                #fallback
+            }
+        }
+    }
+}
+
+fn status_text(status: StatusSpec) -> String {
+    match status {
+        StatusSpec::Code(c) => c.to_string(),
+        StatusSpec::Range(r) => format!("{r}XX"),
+        StatusSpec::Default => "default".to_string(),
+    }
+}
+
+/// Decodes a response straight into an outcome enum variant.
+fn decode_with(r: &Response, variant: TokenStream) -> TokenStream {
+    match r.body.as_ref().map(|b| b.media) {
+        None => quote! { response.empty_as(#variant) },
+        Some(MediaKind::Json | MediaKind::FormUrlEncoded) => quote! { response.json_with(#variant) },
+        Some(MediaKind::Text) => quote! { response.text_with(#variant) },
+        Some(MediaKind::Binary | MediaKind::Multipart) => quote! { response.bytes_with(#variant) },
+    }
+}
+
+fn decode_expr(r: &Response) -> TokenStream {
+    match r.body.as_ref().map(|b| b.media) {
+        None => quote! { response.empty() },
+        Some(MediaKind::Json | MediaKind::FormUrlEncoded) => quote! { response.json() },
+        Some(MediaKind::Text) => quote! { response.text() },
+        Some(MediaKind::Binary | MediaKind::Multipart) => quote! { response.bytes() },
+    }
+}
+
+fn outcome_enum(name: &str, responses: &[&Response], what: &str, method: &str) -> TokenStream {
+    let name = ident(name);
+    let variants = responses.iter().map(|r| {
+        let variant = ident(&r.variant);
+        let text = format!("{}: {}", status_text(r.status), r.description.as_deref().unwrap_or(""));
+        let doc = docs(Some(text.trim_end_matches([' ', ':'])));
+        if r.body.is_some() {
+            let ty = body_type(r);
+            quote! { #doc #variant(#ty), }
+        } else {
+            quote! { #doc #variant, }
+        }
+    });
+    let method = method.trim_start_matches("r#");
+    let doc = format!(" {what} of [`Client::{method}`](super::Client::{method}).");
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// `format!("/v2/Teams/{}", path_param("userId", &self.user_id)?)`.
+fn path_expr(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut args = Vec::new();
+    for part in &op.path.parts {
+        match part {
+            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Param(name) => {
+                template.push_str("{}");
+                let field = op
+                    .params
+                    .iter()
+                    .find(|p| p.location == ParamLocation::Path && &p.name == name)
+                    .map(|p| ident(&p.rust_name));
+                match field {
+                    Some(field) => args.push(quote! { crate::runtime::path_param(#name, &self.#field)? }),
+                    None => args.push(quote! { "" }),
+                }
+            }
+        }
+    }
+    if args.is_empty() {
+        quote! { ::std::string::String::from(#template) }
+    } else {
+        quote! { format!(#template, #(#args),*) }
+    }
+}
+
+fn security_expr(api: &Api, op: &Operation) -> TokenStream {
+    let alternatives = op.security.iter().map(|req| {
+        let keys = req.schemes.iter().filter_map(|i| api.security_schemes.get(*i)).map(|s| s.key.as_str());
+        quote! { &[#(#keys),*] }
+    });
+    quote! { &[#(#alternatives),*] }
+}

@@ -1,0 +1,137 @@
+//! Small token helpers shared by the emitters: identifiers, doc attributes, type uses.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::TypeRef;
+
+/// An identifier from a name `normalize` already made safe (`r#type` included).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = "..."]` lines for an optional text; paragraphs are kept, trailing space trimmed.
+pub fn docs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return TokenStream::new();
+    };
+    let escaped: Vec<String> = text.lines().map(|l| escape_doc(l.trim_end())).collect();
+    doc_lines(escaped.iter().map(String::as_str))
+}
+
+/// `#[doc = "..."]` for each line of the generator's own rustdoc text (not escaped), each
+/// prefixed by a space as `///` would be.
+pub fn doc_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let lines = lines.into_iter().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+/// Spec text is prose, not rustdoc: keep it from turning into code blocks, links or HTML.
+pub fn escape_doc(line: &str) -> String {
+    let trimmed = line.trim_start();
+    let mut out = if trimmed.starts_with("```") || trimmed.starts_with("    ") {
+        format!("\\{trimmed}")
+    } else {
+        line.to_string()
+    };
+    out = out.replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;").replace('>', "&gt;");
+    // Bare URLs would trip `rustdoc::bare_urls`.
+    for scheme in ["https://", "http://"] {
+        out = wrap_urls(&out, scheme);
+    }
+    out
+}
+
+fn wrap_urls(text: &str, scheme: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(scheme) {
+        let already = rest[..start].ends_with('<') || rest[..start].ends_with('`') || rest[..start].ends_with('(');
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find(|c: char| c.is_whitespace() || c == ')' || c == '"').unwrap_or(tail.len());
+        let url = tail[..end].trim_end_matches(['.', ',', ';']);
+        let after = &tail[url.len()..];
+        if already {
+            out.push_str(url);
+        } else {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where a type is used from: the types module itself, or a sibling module of it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Inside the `types` module.
+    Types,
+    /// Inside `operations`, next to `types`.
+    Sibling,
+    /// In the API module that holds `types`.
+    Parent,
+}
+
+/// The Rust type of a `TypeRef`, fully qualified so user types cannot shadow std ones.
+pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            match scope {
+                Scope::Types => quote! { #name },
+                Scope::Sibling => quote! { super::types::#name },
+                Scope::Parent => quote! { types::#name },
+            }
+        }
+        TypeRef::String => quote! { ::std::string::String },
+        TypeRef::Integer { bits, signed } => {
+            let name = ident(&format!("{}{bits}", if *signed { "i" } else { "u" }));
+            quote! { #name }
+        }
+        TypeRef::Number { bits } => {
+            let name = ident(&format!("f{bits}"));
+            quote! { #name }
+        }
+        TypeRef::Boolean => quote! { bool },
+        // Binary data inside JSON travels as text (base64 or similar).
+        TypeRef::Bytes => quote! { ::std::string::String },
+        TypeRef::Array(item) => {
+            let item = type_tokens(item, scope);
+            quote! { ::std::vec::Vec<#item> }
+        }
+        TypeRef::Map(value) if **value == TypeRef::Any => {
+            quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> }
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(value, scope);
+            quote! { ::std::collections::BTreeMap<::std::string::String, #value> }
+        }
+        TypeRef::Any => quote! { ::serde_json::Value },
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner, scope);
+            quote! { ::std::option::Option<#inner> }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_text_is_escaped() {
+        assert_eq!(escape_doc("see https://x.io/a."), "see <https://x.io/a>.");
+        assert_eq!(escape_doc("a [b] <c>"), "a \\[b\\] &lt;c&gt;");
+        assert_eq!(escape_doc("```json"), "\\```json");
+    }
+}

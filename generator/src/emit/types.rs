@@ -1,0 +1,300 @@
+//! Model types: structs, forward-compatible enums, unions and aliases.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::tokens::{Scope, docs, ident, type_tokens};
+use crate::ir::{Api, EnumDef, EnumRepr, EnumValue, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
+
+/// The `types` module of one API.
+pub fn types_module(api: &Api) -> TokenStream {
+    let defaults = DefaultAnalysis::new(&api.types);
+    let items = api.types.iter().map(|def| type_def(def, &defaults));
+    quote! {
+        //! Request and response models.
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef, defaults: &DefaultAnalysis) -> TokenStream {
+    let mut doc_text = def.description.clone().unwrap_or_default();
+    if !doc_text.is_empty() {
+        doc_text.push_str("\n\n");
+    }
+    doc_text.push_str(&format!("Generated from `{}`.", def.origin));
+    let doc = docs(Some(&doc_text));
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(&name, doc, s, defaults.has_default(&def.name)),
+        TypeKind::Enum(e) => enum_def(&name, doc, e),
+        TypeKind::Union(u) => union_def(&name, doc, u),
+        TypeKind::Alias(ty) => {
+            let ty = type_tokens(ty, Scope::Types);
+            quote! { #doc pub type #name = #ty; }
+        }
+    }
+}
+
+fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, s: &StructDef, default: bool) -> TokenStream {
+    let fields = s.fields.iter().map(field);
+    let extra = s.additional.as_ref().map(|ty| {
+        let map = type_tokens(&TypeRef::Map(Box::new(ty.clone())), Scope::Types);
+        quote! {
+            /// Properties not listed in the schema, kept as sent.
+            #[serde(flatten)]
+            pub additional_properties: #map,
+        }
+    });
+    let derive_default = default.then(|| quote! { Default, });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+    }
+}
+
+fn field(f: &Field) -> TokenStream {
+    let mut ty = type_tokens(f.ty.non_null(), Scope::Types);
+    if f.boxed {
+        ty = quote! { ::std::boxed::Box<#ty> };
+    }
+    let optional = !f.required || f.ty.is_nullable();
+    if optional {
+        ty = quote! { ::std::option::Option<#ty> };
+    }
+    let mut serde = Vec::new();
+    if f.rust_name.trim_start_matches("r#") != f.name {
+        let json = &f.name;
+        serde.push(quote! { rename = #json });
+    }
+    if optional {
+        serde.push(quote! { default });
+    }
+    if !f.required {
+        serde.push(quote! { skip_serializing_if = "::std::option::Option::is_none" });
+    }
+    let serde = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
+    let mut text = f.description.clone().unwrap_or_else(|| match f.ty.non_null() {
+        TypeRef::Named(n) => format!("The `{}` property; see [`{n}`].", f.name),
+        _ => format!("The `{}` property.", f.name),
+    });
+    let notes: Vec<&str> = [
+        (f.read_only, "Read-only: sent by the server, ignored in requests."),
+        (f.write_only, "Write-only: accepted in requests, never returned."),
+    ]
+    .into_iter()
+    .filter_map(|(on, note)| on.then_some(note))
+    .collect();
+    for note in notes {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(note);
+    }
+    let doc = docs(Some(&text));
+    let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
+    let name = ident(&f.rust_name);
+    quote! {
+        #doc
+        #deprecated
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// Enums keep unknown values in an `Unknown` variant, so a server adding a value does not
+/// break clients, and serialize them back unchanged.
+fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenStream {
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let variant_docs = e.variants.iter().map(|v| match &v.value {
+        EnumValue::String(s) => docs(Some(&format!("`{s}`"))),
+        EnumValue::Integer(i) => docs(Some(&format!("`{i}`"))),
+    });
+    match e.repr {
+        EnumRepr::String => {
+            let values: Vec<String> = e
+                .variants
+                .iter()
+                .map(|v| match &v.value {
+                    EnumValue::String(s) => s.clone(),
+                    EnumValue::Integer(i) => i.to_string(),
+                })
+                .collect();
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum #name {
+                    #(#variant_docs #variants,)*
+                    /// A value this client does not know, kept as sent.
+                    Unknown(::std::string::String),
+                }
+
+                impl #name {
+                    /// The value on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(Self::#variants => #values,)*
+                            Self::Unknown(value) => value,
+                        }
+                    }
+                }
+
+                impl ::std::convert::From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        match value {
+                            #(#values => Self::#variants,)*
+                            other => Self::Unknown(other.to_string()),
+                        }
+                    }
+                }
+
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                        Ok(Self::from(value.as_ref()))
+                    }
+                }
+            }
+        }
+        EnumRepr::Integer => {
+            let values: Vec<i64> = e
+                .variants
+                .iter()
+                .map(|v| match &v.value {
+                    EnumValue::Integer(i) => *i,
+                    EnumValue::String(_) => 0,
+                })
+                .collect();
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum #name {
+                    #(#variant_docs #variants,)*
+                    /// A value this client does not know, kept as sent.
+                    Unknown(i64),
+                }
+
+                impl #name {
+                    /// The value on the wire.
+                    pub fn value(self) -> i64 {
+                        match self {
+                            #(Self::#variants => #values,)*
+                            Self::Unknown(value) => value,
+                        }
+                    }
+                }
+
+                impl ::std::convert::From<i64> for #name {
+                    fn from(value: i64) -> Self {
+                        match value {
+                            #(#values => Self::#variants,)*
+                            other => Self::Unknown(other),
+                        }
+                    }
+                }
+
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        write!(f, "{}", self.value())
+                    }
+                }
+
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_i64(self.value())
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        Ok(Self::from(<i64 as ::serde::Deserialize>::deserialize(deserializer)?))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Unions are untagged: serde tries the variants in the spec's order.
+fn union_def(name: &proc_macro2::Ident, doc: TokenStream, u: &UnionDef) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = type_tokens(&v.ty, Scope::Types);
+        quote! { #variant(#ty), }
+    });
+    let note = u.discriminator.as_ref().map(|d| {
+        let text = format!(" The spec names `{d}` as discriminator; variants are matched by shape.");
+        quote! { #[doc = ""] #[doc = #text] }
+    });
+    quote! {
+        #doc
+        #note
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// Which structs can derive `Default`: those whose every non-optional field has a default.
+struct DefaultAnalysis<'a> {
+    types: BTreeMap<&'a str, &'a TypeKind>,
+    memo: std::cell::RefCell<BTreeMap<String, bool>>,
+}
+
+impl<'a> DefaultAnalysis<'a> {
+    fn new(types: &'a [TypeDef]) -> Self {
+        Self {
+            types: types.iter().map(|t| (t.name.as_str(), &t.kind)).collect(),
+            memo: Default::default(),
+        }
+    }
+
+    fn has_default(&self, name: &str) -> bool {
+        self.named(name, &mut BTreeSet::new())
+    }
+
+    fn named(&self, name: &str, visiting: &mut BTreeSet<String>) -> bool {
+        if let Some(known) = self.memo.borrow().get(name) {
+            return *known;
+        }
+        if !visiting.insert(name.to_string()) {
+            return false;
+        }
+        let result = match self.types.get(name) {
+            Some(TypeKind::Struct(s)) => {
+                s.fields.iter().all(|f| !f.required || f.ty.is_nullable() || self.type_ref(&f.ty, visiting))
+            }
+            Some(TypeKind::Alias(ty)) => self.type_ref(ty, visiting),
+            _ => false,
+        };
+        visiting.remove(name);
+        self.memo.borrow_mut().insert(name.to_string(), result);
+        result
+    }
+
+    fn type_ref(&self, ty: &TypeRef, visiting: &mut BTreeSet<String>) -> bool {
+        match ty {
+            TypeRef::Named(n) => self.named(n, visiting),
+            _ => true,
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! The intermediate representation: what the emitters see.
+//!
+//! It is version-neutral (no `openapiv3` type appears here), every name in it is final and
+//! Rust-safe (decided once, in `normalize::names`), and every `$ref` is resolved.
+
+/// One API: the normalized form of one OpenAPI document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Rust module name of the API (`teams`).
+    pub module: String,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub servers: Vec<Server>,
+    pub security_schemes: Vec<SecurityScheme>,
+    pub operations: Vec<Operation>,
+    pub types: Vec<TypeDef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    pub url: String,
+    pub description: Option<String>,
+    pub variables: Vec<ServerVariable>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerVariable {
+    pub name: String,
+    pub default: String,
+    pub allowed: Vec<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// The key under `components.securitySchemes`.
+    pub key: String,
+    /// Snake-case name of the client builder setter.
+    pub setter: String,
+    pub kind: SecurityKind,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecurityKind {
+    /// A secret sent verbatim in a header, query parameter or cookie.
+    ApiKey {
+        location: ApiKeyLocation,
+        name: String,
+    },
+    /// `Authorization: Basic base64(user:password)`.
+    Basic,
+    /// `Authorization: Bearer <token>`: http bearer, OAuth2 and OpenID Connect alike.
+    Bearer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// Alternatives: the first one whose credentials are all configured is used. An empty
+/// alternative means the operation may be called anonymously.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityRequirement {
+    /// Indices into `Api::security_schemes`, all of which are applied together.
+    pub schemes: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The `operationId`, when the document has one.
+    pub operation_id: Option<String>,
+    /// Snake-case method name on the client.
+    pub method_name: String,
+    /// Upper-camel-case prefix of the operation's own types (builder, outcome enums).
+    pub type_name: String,
+    pub method: HttpMethod,
+    pub path: PathTemplate,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Parameter>,
+    pub body: Option<RequestBody>,
+    pub responses: Vec<Response>,
+    /// `None` when the operation requires no authentication.
+    pub security: Vec<SecurityRequirement>,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+
+    /// Whether a repeated request has the same effect as one (RFC 9110 §9.2.2).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Self::Post | Self::Patch)
+    }
+}
+
+/// A path such as `/v2/Teams/{userId}`, split into literal text and parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    pub raw: String,
+    pub parts: Vec<PathPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    /// The wire name of a path parameter.
+    Param(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// The name on the wire, exactly as in the spec.
+    pub name: String,
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub description: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query { style: QueryStyle, explode: bool },
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub required: bool,
+    pub media: MediaKind,
+    /// The media type sent as `Content-Type` (a concrete one when the spec gives a pattern).
+    pub content_type: String,
+    pub ty: TypeRef,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: StatusSpec,
+    /// Upper-camel-case variant name in the operation's outcome enum (`Ok`, `BadRequest`).
+    pub variant: String,
+    pub description: Option<String>,
+    pub body: Option<ResponseBody>,
+}
+
+impl Response {
+    /// 2xx codes and ranges are successes; `default` is an error unless it is the only response.
+    pub fn is_success(&self) -> bool {
+        match self.status {
+            StatusSpec::Code(c) => (200..300).contains(&c),
+            StatusSpec::Range(r) => r == 2,
+            StatusSpec::Default => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseBody {
+    pub media: MediaKind,
+    pub content_type: String,
+    pub ty: TypeRef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusSpec {
+    Code(u16),
+    /// `4XX` is `Range(4)`.
+    Range(u8),
+    Default,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    Json,
+    FormUrlEncoded,
+    Multipart,
+    Text,
+    Binary,
+}
+
+/// How an operation's results are split into pages (`x-pagination`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pagination {
+    /// `skip`/`take` style: the offset advances by the number of items received.
+    Offset {
+        offset_param: String,
+        limit_param: String,
+        items: Vec<String>,
+    },
+    /// A cursor taken from the response and sent back in a query parameter.
+    Cursor {
+        cursor_param: String,
+        limit_param: Option<String>,
+        next_cursor: Vec<String>,
+        items: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Final Rust type name.
+    pub name: String,
+    /// Where the schema came from, e.g. `#/components/schemas/TeamAccount`.
+    pub origin: String,
+    pub description: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(StructDef),
+    Enum(EnumDef),
+    Union(UnionDef),
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    pub fields: Vec<Field>,
+    /// Extra properties are kept in a map with values of this type.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// JSON name.
+    pub name: String,
+    pub rust_name: String,
+    /// The field's type; `TypeRef::Nullable` when the schema allows `null`.
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub deprecated: bool,
+    /// A boxed field breaks a cycle of directly contained structs.
+    pub boxed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    pub repr: EnumRepr,
+    pub variants: Vec<EnumVariant>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    String,
+    Integer,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    pub name: String,
+    pub value: EnumValue,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EnumValue {
+    String(String),
+    Integer(i64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    pub variants: Vec<UnionVariant>,
+    /// Internally tagged by this property when the spec has a discriminator.
+    pub discriminator: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    /// The discriminator value that selects this variant.
+    pub tag: Option<String>,
+    pub ty: TypeRef,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A `TypeDef` of the same API, by its final Rust name.
+    Named(String),
+    String,
+    Integer { bits: u8, signed: bool },
+    Number { bits: u8 },
+    Boolean,
+    /// Raw bytes (`format: binary`, octet-stream bodies).
+    Bytes,
+    Array(Box<TypeRef>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<TypeRef>),
+    /// Any JSON value.
+    Any,
+    Nullable(Box<TypeRef>),
+}
+
+impl TypeRef {
+    pub fn nullable(inner: TypeRef) -> TypeRef {
+        match inner {
+            already @ TypeRef::Nullable(_) => already,
+            // `Any` already admits `null`.
+            TypeRef::Any => TypeRef::Any,
+            other => TypeRef::Nullable(Box::new(other)),
+        }
+    }
+
+    pub fn is_nullable(&self) -> bool {
+        matches!(self, TypeRef::Nullable(_))
+    }
+
+    /// The type without its nullability.
+    pub fn non_null(&self) -> &TypeRef {
+        match self {
+            TypeRef::Nullable(inner) => inner,
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! An OpenAPI → Rust client generator.
+//!
+//! The pipeline is visible in the module list: [`load`] parses a document, [`normalize`] lowers
+//! it into the [`ir`], [`emit`] turns the IR into Rust tokens, [`format`] prints them, and
+//! [`write`] puts files on disk all at once. Problems travel as [`diagnostics`], never panics.
+
+pub mod diagnostics;
+pub mod ir;
+pub mod load;
+pub mod normalize;
+pub mod emit;
+pub mod format;
+pub mod summary;
+pub mod write;
+
+use std::path::PathBuf;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use emit::{CrateSettings, GeneratedFile, Layout};
+
+/// One API of a crate: its document and the Rust module it becomes.
+#[derive(Debug, Clone)]
+pub struct ApiSource {
+    pub spec: PathBuf,
+    pub module: String,
+}
+
+/// The result of a successful generation.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub files: Vec<GeneratedFile>,
+    pub apis: Vec<ir::Api>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads and normalizes every document, then emits the crate. Diagnostics of all documents are
+/// collected before failing, so one run shows every problem.
+pub fn generate(sources: &[ApiSource], settings: &CrateSettings) -> Result<Output, Diagnostics> {
+    let mut apis = Vec::new();
+    let mut diagnostics = Vec::new();
+    for source in sources {
+        let normalized = load::load_file(&source.spec).and_then(|doc| normalize::normalize(&doc, &source.module));
+        match normalized {
+            Ok(n) => {
+                diagnostics.extend(n.warnings);
+                apis.push(n.api);
+            }
+            Err(Diagnostics(found)) => diagnostics.extend(found),
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Diagnostics(diagnostics));
+    }
+    let files = emit::emit_crate(&apis, settings)?;
+    Ok(Output { files, apis, warnings: diagnostics })
+}

@@ -1,0 +1,147 @@
+//! Recursive schemas: a struct that contains itself, directly or through other structs, needs a
+//! `Box` somewhere on the cycle or it has infinite size. Vectors and maps already add
+//! indirection, so only direct and `Option` containment counts.
+
+use std::collections::HashMap;
+
+use crate::ir::{TypeDef, TypeKind, TypeRef};
+
+/// Marks as boxed every struct field whose type lies on a containment cycle with its struct.
+pub fn box_recursive_fields(types: &mut [TypeDef]) {
+    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| direct_children(&t.kind).iter().filter_map(|n| index.get(n.as_str()).copied()).collect())
+        .collect();
+    let component = strongly_connected_components(&edges);
+    let lookup: HashMap<String, usize> = index.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    for (i, def) in types.iter_mut().enumerate() {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            for field in &mut s.fields {
+                if let Some(target) = directly_named(&field.ty).and_then(|n| lookup.get(n)) {
+                    field.boxed = component[*target] == component[i];
+                }
+            }
+        }
+    }
+}
+
+fn directly_named(ty: &TypeRef) -> Option<&String> {
+    match ty {
+        TypeRef::Named(n) => Some(n),
+        TypeRef::Nullable(inner) => directly_named(inner),
+        _ => None,
+    }
+}
+
+fn direct_children(kind: &TypeKind) -> Vec<String> {
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| directly_named(&f.ty).cloned()).collect(),
+        TypeKind::Alias(ty) => directly_named(ty).cloned().into_iter().collect(),
+        TypeKind::Union(u) => u.variants.iter().filter_map(|v| directly_named(&v.ty).cloned()).collect(),
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
+/// Tarjan's algorithm, iterative so deep schema graphs cannot overflow the stack. Returns the
+/// component number of every node.
+fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNVISITED: usize = usize::MAX;
+    let n = edges.len();
+    let mut index = vec![UNVISITED; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![UNVISITED; n];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..n {
+        if index[root] != UNVISITED {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        while let Some(&(node, edge)) = work.last() {
+            if edge == 0 && index[node] == UNVISITED {
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            if let Some(&child) = edges[node].get(edge) {
+                if let Some(top) = work.last_mut() {
+                    top.1 += 1;
+                }
+                if index[child] == UNVISITED {
+                    work.push((child, 0));
+                } else if on_stack[child] {
+                    low[node] = low[node].min(index[child]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Field, StructDef};
+
+    fn field(name: &str, ty: TypeRef) -> Field {
+        Field {
+            name: name.into(),
+            rust_name: name.into(),
+            ty,
+            required: false,
+            description: None,
+            read_only: false,
+            write_only: false,
+            deprecated: false,
+            boxed: false,
+        }
+    }
+
+    fn def(name: &str, fields: Vec<Field>) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            origin: String::new(),
+            description: None,
+            kind: TypeKind::Struct(StructDef { fields, additional: None }),
+        }
+    }
+
+    #[test]
+    fn only_fields_on_a_cycle_are_boxed() {
+        let named = |n: &str| TypeRef::nullable(TypeRef::Named(n.into()));
+        let mut types = vec![
+            def("Node", vec![field("next", named("Node")), field("leaf", named("Leaf"))]),
+            def("Leaf", vec![field("v", TypeRef::String)]),
+            def("A", vec![field("b", named("B"))]),
+            def("B", vec![field("a", named("A")), field("all", TypeRef::Array(Box::new(TypeRef::Named("B".into()))))]),
+        ];
+        box_recursive_fields(&mut types);
+        let boxed = |t: &TypeDef| match &t.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| f.boxed).collect::<Vec<_>>(),
+            _ => vec![],
+        };
+        assert_eq!(boxed(&types[0]), [true, false]);
+        assert_eq!(boxed(&types[2]), [true]);
+        assert_eq!(boxed(&types[3]), [true, false]);
+    }
+}

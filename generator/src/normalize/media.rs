@@ -1,0 +1,108 @@
+//! Media types: which kind of body each one is, and which to use when a spec offers several.
+
+use crate::ir::MediaKind;
+
+/// Classifies a media type. Anything JSON-like (`text/json`, `application/*+json`,
+/// `application/json-patch+json`) and the wildcard `*/*` are JSON: APIs that declare `*/*`
+/// (swaggo's default) answer JSON in practice.
+pub fn classify(media_type: &str) -> MediaKind {
+    let essence = essence(media_type);
+    if essence == "*/*" || essence == "application/*" || is_json(&essence) {
+        MediaKind::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        MediaKind::FormUrlEncoded
+    } else if essence.starts_with("multipart/") {
+        MediaKind::Multipart
+    } else if essence.starts_with("text/") {
+        MediaKind::Text
+    } else {
+        MediaKind::Binary
+    }
+}
+
+fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn is_json(essence: &str) -> bool {
+    let Some((kind, sub)) = essence.split_once('/') else {
+        return false;
+    };
+    (kind == "application" || kind == "text" || kind == "*")
+        && (sub == "json" || sub.ends_with("+json") || sub.starts_with("json-") || sub == "x-json")
+}
+
+/// Picks the media type to use among those offered, preferring exact `application/json`,
+/// then other JSON forms, then forms, multipart, text and finally raw bytes. Document order
+/// breaks ties, so the choice is deterministic.
+pub fn pick<'a>(offered: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    offered.into_iter().enumerate().min_by_key(|(index, m)| (rank(m), *index)).map(|(_, m)| m)
+}
+
+fn rank(media_type: &str) -> u8 {
+    let essence = essence(media_type);
+    if essence == "application/json" {
+        return 0;
+    }
+    match classify(media_type) {
+        MediaKind::Json if !essence.contains('*') => 1,
+        MediaKind::Json => 2,
+        MediaKind::FormUrlEncoded => 3,
+        MediaKind::Multipart => 4,
+        MediaKind::Text => 5,
+        MediaKind::Binary => 6,
+    }
+}
+
+/// The `Content-Type` to send: a concrete type, never a pattern such as `*/*`.
+pub fn concrete_content_type(media_type: &str) -> String {
+    let essence = essence(media_type);
+    if essence.contains('*') {
+        match classify(media_type) {
+            MediaKind::Json => "application/json".to_string(),
+            MediaKind::Text => "text/plain".to_string(),
+            _ => "application/octet-stream".to_string(),
+        }
+    } else {
+        media_type.trim().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_like_types_are_json() {
+        for m in [
+            "application/json",
+            "text/json",
+            "application/*+json",
+            "application/json-patch+json",
+            "application/problem+json; charset=utf-8",
+            "*/*",
+        ] {
+            assert_eq!(classify(m), MediaKind::Json, "{m}");
+        }
+        assert_eq!(classify("text/plain"), MediaKind::Text);
+        assert_eq!(classify("multipart/form-data"), MediaKind::Multipart);
+        assert_eq!(classify("application/x-www-form-urlencoded"), MediaKind::FormUrlEncoded);
+        assert_eq!(classify("application/octet-stream"), MediaKind::Binary);
+        assert_eq!(classify("image/png"), MediaKind::Binary);
+    }
+
+    #[test]
+    fn picking_prefers_plain_json() {
+        let teams = ["application/json-patch+json", "application/json", "text/json", "application/*+json"];
+        assert_eq!(pick(teams), Some("application/json"));
+        assert_eq!(pick(["text/plain", "text/json"]), Some("text/json"));
+        assert_eq!(pick(["*/*"]), Some("*/*"));
+        assert_eq!(concrete_content_type("*/*"), "application/json");
+        assert_eq!(concrete_content_type("application/*+json"), "application/json");
+    }
+}

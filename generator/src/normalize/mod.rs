@@ -1,0 +1,119 @@
+//! Normalizing: `openapiv3` document → our IR.
+//!
+//! This is the only stage that knows OpenAPI. It resolves `$ref`s, names every inline schema,
+//! decides every Rust name (through `names`), classifies media types and reports problems as
+//! diagnostics with JSON pointers instead of failing on the first one.
+
+mod cycles;
+pub mod media;
+pub mod names;
+mod operations;
+mod refs;
+mod schemas;
+mod security;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ir::{Api, Server, ServerVariable, TypeDef};
+use crate::load::Document;
+use names::Namespace;
+
+/// The IR of one document plus the warnings met on the way.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    pub api: Api,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Names the generated module code uses for itself, which schema names must avoid.
+const RESERVED_TYPE_NAMES: &[&str] = &["Client", "ClientBuilder", "SERVERS"];
+
+/// Normalizes a loaded document into the API module `module`.
+pub fn normalize(doc: &Document, module: &str) -> Result<Normalized, Diagnostics> {
+    let mut cx = Context::new(doc);
+    let servers = cx.servers();
+    let security_schemes = cx.security_schemes();
+    cx.declare_component_schemas();
+    cx.define_component_schemas();
+    let operations = cx.operations(&security_schemes);
+    cycles::box_recursive_fields(&mut cx.types);
+
+    let info = &doc.openapi.info;
+    let api = Api {
+        module: module.to_string(),
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        servers,
+        security_schemes,
+        operations,
+        types: cx.types,
+    };
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        cx.diagnostics.into_iter().partition(Diagnostic::is_error);
+    if errors.is_empty() {
+        Ok(Normalized { api, warnings })
+    } else {
+        Err(Diagnostics(errors.into_iter().chain(warnings).collect()))
+    }
+}
+
+/// State shared by the normalizing passes over one document.
+struct Context<'a> {
+    doc: &'a Document,
+    file: PathBuf,
+    diagnostics: Vec<Diagnostic>,
+    /// Type namespace of the API module.
+    type_names: Namespace,
+    /// `components.schemas` key → final Rust type name.
+    component_types: BTreeMap<String, String>,
+    types: Vec<TypeDef>,
+}
+
+impl<'a> Context<'a> {
+    fn new(doc: &'a Document) -> Self {
+        Self {
+            doc,
+            file: doc.file.clone(),
+            diagnostics: Vec::new(),
+            type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
+            component_types: BTreeMap::new(),
+            types: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        let d = Diagnostic::error(&self.file, pointer, message);
+        self.diagnostics.push(d);
+    }
+
+    fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        let d = Diagnostic::warning(&self.file, pointer, message);
+        self.diagnostics.push(d);
+    }
+
+    fn servers(&mut self) -> Vec<Server> {
+        self.doc
+            .openapi
+            .servers
+            .iter()
+            .map(|s| Server {
+                url: s.url.clone(),
+                description: s.description.clone(),
+                variables: s
+                    .variables
+                    .iter()
+                    .flatten()
+                    .map(|(name, v)| ServerVariable {
+                        name: name.clone(),
+                        default: v.default.clone(),
+                        allowed: v.enumeration.clone(),
+                        description: v.description.clone(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,404 @@
+//! Operations: names, path templates, parameters, request bodies, responses, security and
+//! pagination.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{Parameter as OaParameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+
+use super::Context;
+use super::media;
+use super::names::{Namespace, operation_name, status_variant_name, type_name, value_name};
+use super::refs::ComponentKind;
+use super::schemas::SchemaRef;
+use crate::diagnostics::{Diagnostic, pointer_join};
+use crate::ir::{
+    HttpMethod, MediaKind, Operation, Pagination, ParamLocation, Parameter, PathPart, PathTemplate,
+    QueryStyle, RequestBody, Response, ResponseBody, SecurityScheme, StatusSpec, TypeRef,
+};
+
+/// Client methods that exist whatever the spec says.
+const RESERVED_METHODS: &[&str] = &["builder", "base_url", "new", "clone", "fmt"];
+/// Fields of every operation builder.
+const RESERVED_PARAMS: &[&str] = &["client", "body", "options"];
+
+impl<'d> Context<'d> {
+    pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
+        let doc = self.doc;
+        let mut methods = Namespace::with_reserved(RESERVED_METHODS);
+        let mut op_types = Namespace::new();
+        let mut first_seen: Vec<(String, String)> = Vec::new();
+        let mut out = Vec::new();
+        for (path, item) in &doc.openapi.paths.paths {
+            let path_pointer = pointer_join("/paths", path);
+            let ReferenceOr::Item(item) = item else {
+                self.error(format!("{path_pointer}/$ref"), "path items given as `$ref` are not supported");
+                continue;
+            };
+            for (method, op) in item.iter() {
+                let pointer = pointer_join(&path_pointer, method);
+                let Some(http) = http_method(method) else { continue };
+                let wanted = operation_name(op.operation_id.as_deref(), http, path);
+                if methods.is_taken(&wanted) {
+                    let earlier = first_seen
+                        .iter()
+                        .find(|(n, _)| n == &wanted)
+                        .map(|(_, p)| p.clone())
+                        .unwrap_or_default();
+                    let d = Diagnostic::error(
+                        &self.file,
+                        pointer.clone(),
+                        format!("operation name `{wanted}` is already used by the operation at {earlier}"),
+                    )
+                    .with_hint("give one of the operations a distinct `operationId`");
+                    self.diagnostics.push(d);
+                    continue;
+                }
+                let method_name = methods.claim(&wanted);
+                first_seen.push((method_name.clone(), pointer.clone()));
+                let type_base = op_types.claim(&type_name(&method_name));
+                op_types.claim(&format!("{type_base}Error"));
+                op_types.claim(&format!("{type_base}Success"));
+                let operation = self.operation(OpInput {
+                    path,
+                    http,
+                    op,
+                    path_params: &item.parameters,
+                    pointer: &pointer,
+                    method_name,
+                    type_name: type_base,
+                    schemes,
+                });
+                out.push(operation);
+            }
+        }
+        out
+    }
+
+    fn operation(&mut self, input: OpInput<'d, '_>) -> Operation {
+        let OpInput { path, http, op, pointer, .. } = input;
+        let params = self.parameters(&input);
+        let template = self.path_template(path, &params, pointer);
+        let body = op.request_body.as_ref().and_then(|b| self.request_body(b, &input.type_name, pointer));
+        let responses = self.responses(&op.responses, &input.type_name, pointer);
+        let (requirements, security_pointer) = match &op.security {
+            Some(s) => (s.as_slice(), pointer_join(pointer, "security")),
+            None => (self.doc.openapi.security.as_deref().unwrap_or_default(), "/security".to_string()),
+        };
+        let security = self.security_requirements(requirements, input.schemes, &security_pointer);
+        let pagination = op
+            .extensions
+            .get("x-pagination")
+            .and_then(|v| self.pagination(v, &params, &pointer_join(pointer, "x-pagination")));
+        Operation {
+            operation_id: op.operation_id.clone(),
+            method_name: input.method_name,
+            type_name: input.type_name,
+            method: http,
+            path: template,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            responses,
+            security,
+            pagination,
+        }
+    }
+
+    /// Path-level and operation-level parameters, the latter overriding the former.
+    fn parameters(&mut self, input: &OpInput<'d, '_>) -> Vec<Parameter> {
+        let components = self.doc.openapi.components.as_ref().map(|c| &c.parameters);
+        let mut resolved: Vec<(&'d OaParameter, String)> = Vec::new();
+        let sources = [
+            (input.path_params, pointer_join(&input.pointer[..input.pointer.rfind('/').unwrap_or(0)], "parameters")),
+            (&input.op.parameters, pointer_join(input.pointer, "parameters")),
+        ];
+        for (list, base) in sources {
+            for (i, p) in list.iter().enumerate() {
+                let pointer = format!("{base}/{i}");
+                let Some(param) = self.resolve(p, components, ComponentKind::Parameters, &pointer) else { continue };
+                let data = param.parameter_data_ref();
+                let same = |(q, _): &(&OaParameter, String)| {
+                    q.parameter_data_ref().name == data.name && location_name(q) == location_name(param)
+                };
+                resolved.retain(|entry| !same(entry));
+                resolved.push((param, pointer));
+            }
+        }
+        let mut names = Namespace::with_reserved(RESERVED_PARAMS);
+        let mut out = Vec::new();
+        for (param, pointer) in resolved {
+            let data = param.parameter_data_ref();
+            let location = match param {
+                OaParameter::Path { .. } => ParamLocation::Path,
+                OaParameter::Query { style, .. } => {
+                    let style = match style {
+                        openapiv3::QueryStyle::Form => QueryStyle::Form,
+                        openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+                        openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+                        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+                    };
+                    // Form style explodes by default (OpenAPI 3.0 §4.7.12.1); the others do not.
+                    let explode = data.explode.unwrap_or(style == QueryStyle::Form);
+                    ParamLocation::Query { style, explode }
+                }
+                OaParameter::Header { .. } => ParamLocation::Header,
+                OaParameter::Cookie { .. } => ParamLocation::Cookie,
+            };
+            let hint = format!("{}{}", input.type_name, type_name(&data.name));
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    self.schema_type(SchemaRef::from(schema), &hint, &pointer_join(&pointer, "schema"))
+                }
+                ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                    Some((media_type, m)) => match &m.schema {
+                        Some(schema) => {
+                            let p = pointer_join(&pointer_join(&pointer, "content"), media_type);
+                            self.schema_type(SchemaRef::from(schema), &hint, &pointer_join(&p, "schema"))
+                        }
+                        None => TypeRef::Any,
+                    },
+                    None => TypeRef::Any,
+                },
+            };
+            let required = data.required || location == ParamLocation::Path;
+            if location == ParamLocation::Path && !data.required {
+                self.warn(
+                    pointer_join(&pointer, "required"),
+                    format!("path parameter `{}` must be `required: true`; treating it as required", data.name),
+                );
+            }
+            out.push(Parameter {
+                rust_name: names.claim(&value_name(&data.name)),
+                name: data.name.clone(),
+                location,
+                required,
+                ty,
+                description: data.description.clone(),
+                deprecated: data.deprecated.unwrap_or(false),
+            });
+        }
+        out
+    }
+
+    /// Splits the path into literals and parameters and checks both sides agree.
+    fn path_template(&mut self, path: &str, params: &[Parameter], pointer: &str) -> PathTemplate {
+        let mut parts = Vec::new();
+        let mut rest = path;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else { break };
+            if start > 0 {
+                parts.push(PathPart::Literal(rest[..start].to_string()));
+            }
+            parts.push(PathPart::Param(rest[start + 1..start + len].to_string()));
+            rest = &rest[start + len + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_string()));
+        }
+        let declared: BTreeSet<&str> = params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+            .map(|p| p.name.as_str())
+            .collect();
+        let used: BTreeSet<&str> = parts
+            .iter()
+            .filter_map(|p| match p {
+                PathPart::Param(name) => Some(name.as_str()),
+                PathPart::Literal(_) => None,
+            })
+            .collect();
+        for missing in used.difference(&declared) {
+            let d = Diagnostic::error(
+                &self.file,
+                pointer.to_string(),
+                format!("path template `{path}` uses `{{{missing}}}`, but no path parameter `{missing}` is declared"),
+            )
+            .with_hint(format!("add `- {{name: {missing}, in: path, required: true, schema: {{type: string}}}}` to the parameters"));
+            self.diagnostics.push(d);
+        }
+        for unused in declared.difference(&used) {
+            self.error(
+                pointer_join(pointer, "parameters"),
+                format!("path parameter `{unused}` is declared but `{path}` has no `{{{unused}}}`"),
+            );
+        }
+        PathTemplate { raw: path.to_string(), parts }
+    }
+
+    fn request_body(
+        &mut self,
+        body: &'d ReferenceOr<openapiv3::RequestBody>,
+        op_type: &str,
+        pointer: &str,
+    ) -> Option<RequestBody> {
+        let pointer = pointer_join(pointer, "requestBody");
+        let components = self.doc.openapi.components.as_ref().map(|c| &c.request_bodies);
+        let body = self.resolve(body, components, ComponentKind::RequestBodies, &pointer)?;
+        let chosen = media::pick(body.content.keys().map(String::as_str))?;
+        let media_kind = media::classify(chosen);
+        let schema = body.content.get(chosen).and_then(|m| m.schema.as_ref());
+        let schema_pointer = pointer_join(&pointer_join(&pointer_join(&pointer, "content"), chosen), "schema");
+        let ty = self.body_type(schema, media_kind, &format!("{op_type}Body"), &schema_pointer);
+        Some(RequestBody {
+            required: body.required,
+            media: media_kind,
+            content_type: media::concrete_content_type(chosen),
+            ty,
+            description: body.description.clone().filter(|d| !d.trim().is_empty()),
+        })
+    }
+
+    fn body_type(
+        &mut self,
+        schema: Option<&'d ReferenceOr<openapiv3::Schema>>,
+        kind: MediaKind,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        match (kind, schema) {
+            (MediaKind::Binary, _) => TypeRef::Bytes,
+            (MediaKind::Text, _) => TypeRef::String,
+            (_, Some(schema)) => self.schema_type(schema.into(), hint, pointer),
+            (_, None) => TypeRef::Any,
+        }
+    }
+
+    fn responses(&mut self, responses: &'d openapiv3::Responses, op_type: &str, pointer: &str) -> Vec<Response> {
+        let base = pointer_join(pointer, "responses");
+        let mut entries: Vec<(StatusSpec, &'d ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+        for (code, response) in &responses.responses {
+            let (status, key) = match code {
+                StatusCode::Code(c) => (StatusSpec::Code(*c), c.to_string()),
+                StatusCode::Range(r) => (StatusSpec::Range(u8::try_from(*r).unwrap_or(0)), format!("{r}XX")),
+            };
+            entries.push((status, response, pointer_join(&base, &key)));
+        }
+        if let Some(default) = &responses.default {
+            entries.push((StatusSpec::Default, default, pointer_join(&base, "default")));
+        }
+        entries.sort_by_key(|(status, _, _)| *status);
+        let successes = entries.iter().filter(|(s, _, _)| is_success(*s)).count();
+        let components = self.doc.openapi.components.as_ref().map(|c| &c.responses);
+        let mut variants = Namespace::new();
+        let mut out = Vec::new();
+        for (status, response, pointer) in entries {
+            let Some(response) = self.resolve(response, components, ComponentKind::Responses, &pointer) else { continue };
+            let variant = variants.claim(&match status {
+                StatusSpec::Code(c) => status_variant_name(Some(c), None),
+                StatusSpec::Range(r) => status_variant_name(None, Some(r)),
+                StatusSpec::Default => status_variant_name(None, None),
+            });
+            let hint = if is_success(status) && successes == 1 {
+                format!("{op_type}Response")
+            } else {
+                format!("{op_type}{variant}Response")
+            };
+            let body = media::pick(response.content.keys().map(String::as_str)).map(|chosen| {
+                let kind = media::classify(chosen);
+                let schema = response.content.get(chosen).and_then(|m| m.schema.as_ref());
+                let p = pointer_join(&pointer_join(&pointer_join(&pointer, "content"), chosen), "schema");
+                ResponseBody {
+                    media: kind,
+                    content_type: chosen.to_string(),
+                    ty: self.body_type(schema, kind, &hint, &p),
+                }
+            });
+            out.push(Response {
+                status,
+                variant,
+                description: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+                body,
+            });
+        }
+        out
+    }
+
+    fn pagination(&mut self, value: &serde_json::Value, params: &[Parameter], pointer: &str) -> Option<Pagination> {
+        let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
+        let segments = |p: String| p.trim_start_matches('/').split('/').map(str::to_string).collect::<Vec<_>>();
+        let pagination = match text("kind").as_deref() {
+            Some("offset") => match (text("offset"), text("limit"), text("items")) {
+                (Some(offset_param), Some(limit_param), Some(items)) => {
+                    Some(Pagination::Offset { offset_param, limit_param, items: segments(items) })
+                }
+                _ => None,
+            },
+            Some("cursor") => match (text("cursor_param"), text("next_cursor"), text("items")) {
+                (Some(cursor_param), Some(next), Some(items)) => Some(Pagination::Cursor {
+                    cursor_param,
+                    limit_param: text("limit"),
+                    next_cursor: segments(next),
+                    items: segments(items),
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(pagination) = pagination else {
+            self.warn(
+                pointer,
+                "`x-pagination` needs `kind: offset` with `offset`, `limit`, `items`, or `kind: cursor` with `cursor_param`, `next_cursor`, `items`; no stream is generated",
+            );
+            return None;
+        };
+        let query_params: Vec<&str> = params
+            .iter()
+            .filter(|p| matches!(p.location, ParamLocation::Query { .. }))
+            .map(|p| p.name.as_str())
+            .collect();
+        let named: Vec<&str> = match &pagination {
+            Pagination::Offset { offset_param, limit_param, .. } => vec![offset_param, limit_param],
+            Pagination::Cursor { cursor_param, limit_param, .. } => {
+                std::iter::once(cursor_param.as_str()).chain(limit_param.as_deref()).collect()
+            }
+        };
+        for name in named {
+            if !query_params.contains(&name) {
+                self.warn(pointer, format!("`x-pagination` names `{name}`, which is not a query parameter of the operation; no stream is generated"));
+                return None;
+            }
+        }
+        Some(pagination)
+    }
+}
+
+/// What `operation` needs to know about one operation.
+struct OpInput<'d, 's> {
+    path: &'d str,
+    http: HttpMethod,
+    op: &'d openapiv3::Operation,
+    path_params: &'d [ReferenceOr<OaParameter>],
+    pointer: &'s str,
+    method_name: String,
+    type_name: String,
+    schemes: &'s [SecurityScheme],
+}
+
+fn is_success(status: StatusSpec) -> bool {
+    matches!(status, StatusSpec::Code(200..=299) | StatusSpec::Range(2))
+}
+
+fn http_method(method: &str) -> Option<HttpMethod> {
+    Some(match method {
+        "get" => HttpMethod::Get,
+        "put" => HttpMethod::Put,
+        "post" => HttpMethod::Post,
+        "delete" => HttpMethod::Delete,
+        "options" => HttpMethod::Options,
+        "head" => HttpMethod::Head,
+        "patch" => HttpMethod::Patch,
+        "trace" => HttpMethod::Trace,
+        _ => return None,
+    })
+}
+
+fn location_name(p: &OaParameter) -> &'static str {
+    match p {
+        OaParameter::Path { .. } => "path",
+        OaParameter::Query { .. } => "query",
+        OaParameter::Header { .. } => "header",
+        OaParameter::Cookie { .. } => "cookie",
+    }
+}

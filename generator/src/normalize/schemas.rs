@@ -1,0 +1,476 @@
+//! Schemas → type definitions and type uses.
+//!
+//! Named component schemas keep their names; inline schemas that need a Rust type of their own
+//! (objects, enums, unions, merged `allOf`s) are named after where they appear
+//! (`<Parent><Field>`, `<Operation>Body`), so names stay stable when unrelated parts change.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use super::Context;
+use super::names::{Namespace, enum_variant_name, type_name, value_name};
+use super::refs::{ComponentKind, component_name};
+use crate::diagnostics::pointer_join;
+use crate::ir::{
+    EnumDef, EnumRepr, EnumValue, EnumVariant, Field, StructDef, TypeDef, TypeKind, TypeRef,
+    UnionDef, UnionVariant,
+};
+
+/// A schema position: a reference or an inline schema.
+#[derive(Clone, Copy)]
+pub(super) enum SchemaRef<'d> {
+    Ref(&'d str),
+    Inline(&'d Schema),
+}
+
+impl<'d> From<&'d ReferenceOr<Schema>> for SchemaRef<'d> {
+    fn from(r: &'d ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Inline(s),
+        }
+    }
+}
+
+impl<'d> From<&'d ReferenceOr<Box<Schema>>> for SchemaRef<'d> {
+    fn from(r: &'d ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Inline(s),
+        }
+    }
+}
+
+/// What a schema lowers to: a structural type, or a definition that needs a name.
+enum Lowered {
+    Use(TypeRef),
+    Define(TypeKind),
+}
+
+/// The object-shaped parts of a schema, gathered across `allOf`.
+#[derive(Default)]
+struct ObjectParts<'d> {
+    properties: IndexMap<String, (&'d ReferenceOr<Box<Schema>>, String)>,
+    required: BTreeSet<String>,
+    additional: Option<(&'d AdditionalProperties, String)>,
+}
+
+impl<'d> Context<'d> {
+    fn schemas(&self) -> Option<&'d IndexMap<String, ReferenceOr<Schema>>> {
+        self.doc.openapi.components.as_ref().map(|c| &c.schemas)
+    }
+
+    /// Claims a Rust name for every component schema before any is defined, so references
+    /// resolve whatever the order of definitions.
+    pub(super) fn declare_component_schemas(&mut self) {
+        let Some(schemas) = self.schemas() else { return };
+        for key in schemas.keys() {
+            let name = self.type_names.claim(&type_name(key));
+            self.component_types.insert(key.clone(), name);
+        }
+    }
+
+    pub(super) fn define_component_schemas(&mut self) {
+        let Some(schemas) = self.schemas() else { return };
+        for (key, schema) in schemas {
+            let Some(name) = self.component_types.get(key).cloned() else { continue };
+            let pointer = pointer_join("/components/schemas", key);
+            let origin = format!("#{pointer}");
+            let (kind, description) = match SchemaRef::from(schema) {
+                SchemaRef::Ref(reference) => {
+                    (TypeKind::Alias(self.reference_type(reference, &pointer)), None)
+                }
+                SchemaRef::Inline(schema) => {
+                    let description = schema.schema_data.description.clone();
+                    match self.lower(schema, &name, &pointer) {
+                        Lowered::Define(kind) => (kind, description),
+                        Lowered::Use(ty) => (TypeKind::Alias(ty), description),
+                    }
+                }
+            };
+            self.types.push(TypeDef { name, origin, description, kind });
+        }
+    }
+
+    /// The type of a schema used somewhere (a property, parameter, body, item). Inline schemas
+    /// that need a definition are defined under a name derived from `hint`.
+    pub(super) fn schema_type(&mut self, schema: SchemaRef<'d>, hint: &str, pointer: &str) -> TypeRef {
+        match schema {
+            SchemaRef::Ref(reference) => self.reference_type(reference, pointer),
+            SchemaRef::Inline(schema) => {
+                let ty = match self.lower(schema, hint, pointer) {
+                    Lowered::Use(ty) => ty,
+                    Lowered::Define(kind) => {
+                        let name = self.type_names.claim(hint);
+                        self.types.push(TypeDef {
+                            name: name.clone(),
+                            origin: format!("#{pointer}"),
+                            description: schema.schema_data.description.clone(),
+                            kind,
+                        });
+                        TypeRef::Named(name)
+                    }
+                };
+                if schema.schema_data.nullable { TypeRef::nullable(ty) } else { ty }
+            }
+        }
+    }
+
+    fn reference_type(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        let name = component_name(reference, ComponentKind::Schemas);
+        let found = name.as_ref().and_then(|n| self.component_types.get(n).cloned());
+        match (found, name) {
+            (Some(rust_name), Some(key)) => {
+                if self.component_is_nullable(&key) {
+                    TypeRef::nullable(TypeRef::Named(rust_name))
+                } else {
+                    TypeRef::Named(rust_name)
+                }
+            }
+            (None, Some(key)) => {
+                let candidates: Vec<&str> =
+                    self.schemas().map(|s| s.keys().map(String::as_str).collect()).unwrap_or_default();
+                self.dangling(reference, &key, ComponentKind::Schemas, candidates, pointer);
+                TypeRef::Any
+            }
+            (_, None) => {
+                self.error(
+                    format!("{pointer}/$ref"),
+                    format!("`$ref: {reference}` is not supported: schemas must be referenced as `#/components/schemas/NAME`"),
+                );
+                TypeRef::Any
+            }
+        }
+    }
+
+    fn component_is_nullable(&self, key: &str) -> bool {
+        matches!(self.schemas().and_then(|s| s.get(key)), Some(ReferenceOr::Item(s)) if s.schema_data.nullable)
+    }
+
+    fn lower(&mut self, schema: &'d Schema, hint: &str, pointer: &str) -> Lowered {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                if s.enumeration.iter().any(Option::is_some) {
+                    let values = s.enumeration.iter().flatten().map(|v| EnumValue::String(v.clone()));
+                    return Lowered::Define(self.enum_kind(values.collect(), schema, pointer));
+                }
+                Lowered::Use(match &s.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Bytes,
+                    _ => TypeRef::String,
+                })
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                if i.enumeration.iter().any(Option::is_some) {
+                    let values = i.enumeration.iter().flatten().map(|v| EnumValue::Integer(*v));
+                    return Lowered::Define(self.enum_kind(values.collect(), schema, pointer));
+                }
+                Lowered::Use(integer_type(&i.format))
+            }
+            SchemaKind::Type(Type::Number(_)) => Lowered::Use(TypeRef::Number { bits: 64 }),
+            SchemaKind::Type(Type::Boolean(_)) => Lowered::Use(TypeRef::Boolean),
+            SchemaKind::Type(Type::Array(a)) => Lowered::Use(self.array_type(a.items.as_ref(), hint, pointer)),
+            SchemaKind::Type(Type::Object(o)) => {
+                let mut parts = ObjectParts::default();
+                collect_object(&mut parts, &o.properties, &o.required, o.additional_properties.as_ref(), pointer);
+                self.object(parts, hint)
+            }
+            SchemaKind::AllOf { all_of } => self.all_of(schema, all_of, hint, pointer),
+            SchemaKind::OneOf { one_of } => self.union(one_of, schema, hint, &pointer_join(pointer, "oneOf")),
+            SchemaKind::AnyOf { any_of } => self.union(any_of, schema, hint, &pointer_join(pointer, "anyOf")),
+            SchemaKind::Not { .. } => {
+                self.warn(pointer, "`not` schemas cannot be expressed in Rust types; using `serde_json::Value`");
+                Lowered::Use(TypeRef::Any)
+            }
+            SchemaKind::Any(any) => self.any_schema(schema, any, hint, pointer),
+        }
+    }
+
+    fn array_type(&mut self, items: Option<&'d ReferenceOr<Box<Schema>>>, hint: &str, pointer: &str) -> TypeRef {
+        let item = match items {
+            Some(items) => self.schema_type(items.into(), &format!("{hint}Item"), &pointer_join(pointer, "items")),
+            None => TypeRef::Any,
+        };
+        TypeRef::Array(Box::new(item))
+    }
+
+    fn object(&mut self, parts: ObjectParts<'d>, hint: &str) -> Lowered {
+        let additional = match parts.additional {
+            None | Some((AdditionalProperties::Any(false), _)) => None,
+            Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Any),
+            Some((AdditionalProperties::Schema(s), ref p)) => {
+                Some(self.schema_type(s.as_ref().into(), &format!("{hint}Value"), p))
+            }
+        };
+        if parts.properties.is_empty() {
+            // A property-less object is a map; keeping every key loses nothing the server sends.
+            return Lowered::Use(TypeRef::Map(Box::new(additional.unwrap_or(TypeRef::Any))));
+        }
+        let mut names = Namespace::with_reserved(if additional.is_some() { &["additional_properties"] } else { &[] });
+        let mut fields = Vec::new();
+        for (json_name, (schema, pointer)) in parts.properties {
+            let rust_name = names.claim(&value_name(&json_name));
+            let sref = SchemaRef::from(schema);
+            let field_hint = format!("{hint}{}", type_name(&json_name));
+            let ty = self.schema_type(sref, &field_hint, &pointer);
+            let data = match sref {
+                SchemaRef::Inline(s) => Some(&s.schema_data),
+                SchemaRef::Ref(_) => None,
+            };
+            fields.push(Field {
+                required: parts.required.contains(&json_name),
+                rust_name,
+                ty,
+                description: data.and_then(|d| d.description.clone()),
+                read_only: data.is_some_and(|d| d.read_only),
+                write_only: data.is_some_and(|d| d.write_only),
+                deprecated: data.is_some_and(|d| d.deprecated),
+                boxed: false,
+                name: json_name,
+            });
+        }
+        Lowered::Define(TypeKind::Struct(StructDef { fields, additional }))
+    }
+
+    fn all_of(&mut self, schema: &'d Schema, parts: &'d [ReferenceOr<Schema>], hint: &str, pointer: &str) -> Lowered {
+        let pointer = pointer_join(pointer, "allOf");
+        // `allOf: [$ref]` is how many generators write a described or nullable reference.
+        let meaningful: Vec<(usize, &ReferenceOr<Schema>)> =
+            parts.iter().enumerate().filter(|(_, p)| !is_annotation_only(p)).collect();
+        if let [(i, only)] = meaningful.as_slice() {
+            let ty = self.schema_type(SchemaRef::from(*only), hint, &format!("{pointer}/{i}"));
+            return Lowered::Use(if schema.schema_data.nullable { TypeRef::nullable(ty) } else { ty });
+        }
+        let mut merged = ObjectParts::default();
+        let mut visiting = BTreeSet::new();
+        for (i, part) in meaningful {
+            let part_pointer = format!("{pointer}/{i}");
+            if !self.merge_part(&mut merged, part.into(), &part_pointer, &mut visiting) {
+                self.warn(
+                    part_pointer,
+                    "`allOf` part is not an object schema and cannot be merged; using `serde_json::Value`",
+                );
+                return Lowered::Use(TypeRef::Any);
+            }
+        }
+        self.object(merged, hint)
+    }
+
+    /// Adds one `allOf` part's properties; returns false for parts that are not objects.
+    fn merge_part(
+        &mut self,
+        merged: &mut ObjectParts<'d>,
+        part: SchemaRef<'d>,
+        pointer: &str,
+        visiting: &mut BTreeSet<String>,
+    ) -> bool {
+        let (schema, pointer) = match part {
+            SchemaRef::Ref(reference) => {
+                let key = component_name(reference, ComponentKind::Schemas);
+                let Some(key) = key.filter(|k| visiting.insert(k.clone())) else {
+                    self.error(format!("{pointer}/$ref"), format!("`allOf` refers to `{reference}`, which is missing or includes itself"));
+                    return true;
+                };
+                match self.schemas().and_then(|s| s.get(&key)) {
+                    Some(ReferenceOr::Item(s)) => (s, pointer_join("/components/schemas", &key)),
+                    Some(other) => return self.merge_part(merged, other.into(), pointer, visiting),
+                    None => {
+                        self.reference_type(reference, pointer);
+                        return true;
+                    }
+                }
+            }
+            SchemaRef::Inline(s) => (s, pointer.to_string()),
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                collect_object(merged, &o.properties, &o.required, o.additional_properties.as_ref(), &pointer);
+                true
+            }
+            SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "object") && a.items.is_none() => {
+                collect_object(merged, &a.properties, &a.required, a.additional_properties.as_ref(), &pointer);
+                for (i, nested) in a.all_of.iter().enumerate() {
+                    if !self.merge_part(merged, nested.into(), &format!("{pointer}/allOf/{i}"), visiting) {
+                        return false;
+                    }
+                }
+                true
+            }
+            SchemaKind::AllOf { all_of } => all_of.iter().enumerate().all(|(i, nested)| {
+                self.merge_part(merged, nested.into(), &format!("{pointer}/allOf/{i}"), visiting)
+            }),
+            _ => false,
+        }
+    }
+
+    fn union(&mut self, variants: &'d [ReferenceOr<Schema>], schema: &'d Schema, hint: &str, pointer: &str) -> Lowered {
+        if let [only] = variants {
+            let ty = self.schema_type(only.into(), hint, &format!("{pointer}/0"));
+            return Lowered::Use(ty);
+        }
+        let mut names = Namespace::new();
+        let mut out = Vec::new();
+        for (i, variant) in variants.iter().enumerate() {
+            let sref = SchemaRef::from(variant);
+            let ty = self.schema_type(sref, &format!("{hint}Variant{}", i + 1), &format!("{pointer}/{i}"));
+            let wanted = match ty.non_null() {
+                TypeRef::Named(n) => n.clone(),
+                TypeRef::String => "String".to_string(),
+                TypeRef::Integer { .. } => "Integer".to_string(),
+                TypeRef::Number { .. } => "Number".to_string(),
+                TypeRef::Boolean => "Boolean".to_string(),
+                TypeRef::Array(_) => "Array".to_string(),
+                TypeRef::Map(_) => "Object".to_string(),
+                _ => format!("Variant{}", i + 1),
+            };
+            out.push(UnionVariant { name: names.claim(&wanted), tag: None, ty });
+        }
+        let discriminator = schema.schema_data.discriminator.as_ref().map(|d| d.property_name.clone());
+        Lowered::Define(TypeKind::Union(UnionDef { variants: out, discriminator }))
+    }
+
+    /// Schemas without a `type`, or mixing keywords openapiv3 cannot place.
+    fn any_schema(&mut self, schema: &'d Schema, any: &'d openapiv3::AnySchema, hint: &str, pointer: &str) -> Lowered {
+        if !any.all_of.is_empty() {
+            return self.all_of(schema, &any.all_of, hint, pointer);
+        }
+        if !any.one_of.is_empty() {
+            return self.union(&any.one_of, schema, hint, &pointer_join(pointer, "oneOf"));
+        }
+        if !any.any_of.is_empty() {
+            return self.union(&any.any_of, schema, hint, &pointer_join(pointer, "anyOf"));
+        }
+        if !any.enumeration.is_empty() {
+            let values: Option<Vec<EnumValue>> = any
+                .enumeration
+                .iter()
+                .filter(|v| !v.is_null())
+                .map(|v| match v {
+                    serde_json::Value::String(s) => Some(EnumValue::String(s.clone())),
+                    serde_json::Value::Number(n) => n.as_i64().map(EnumValue::Integer),
+                    _ => None,
+                })
+                .collect();
+            if let Some(values) = values.filter(|v| !v.is_empty()) {
+                return Lowered::Define(self.enum_kind(values, schema, pointer));
+            }
+        }
+        match any.typ.as_deref() {
+            Some("string") => Lowered::Use(if any.format.as_deref() == Some("binary") { TypeRef::Bytes } else { TypeRef::String }),
+            Some("integer") => Lowered::Use(integer_format_name(any.format.as_deref())),
+            Some("number") => Lowered::Use(TypeRef::Number { bits: 64 }),
+            Some("boolean") => Lowered::Use(TypeRef::Boolean),
+            Some("array") => Lowered::Use(self.array_type(any.items.as_ref(), hint, pointer)),
+            _ if any.items.is_some() => Lowered::Use(self.array_type(any.items.as_ref(), hint, pointer)),
+            _ if !any.properties.is_empty() || any.additional_properties.is_some() || any.typ.as_deref() == Some("object") => {
+                let mut parts = ObjectParts::default();
+                collect_object(&mut parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer);
+                self.object(parts, hint)
+            }
+            _ => Lowered::Use(TypeRef::Any),
+        }
+    }
+
+    /// An enum definition; mixed string and integer values fall back to strings.
+    fn enum_kind(&mut self, values: Vec<EnumValue>, schema: &Schema, pointer: &str) -> TypeKind {
+        let all_integers = values.iter().all(|v| matches!(v, EnumValue::Integer(_)));
+        let repr = if all_integers { EnumRepr::Integer } else { EnumRepr::String };
+        let values: Vec<EnumValue> = values
+            .into_iter()
+            .map(|v| match (repr, v) {
+                (EnumRepr::String, EnumValue::Integer(i)) => EnumValue::String(i.to_string()),
+                (_, v) => v,
+            })
+            .collect();
+        let explicit: Option<Vec<String>> = schema
+            .schema_data
+            .extensions
+            .get("x-enum-varnames")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .filter(|names: &Vec<String>| names.len() == values.len());
+        if schema.schema_data.extensions.contains_key("x-enum-varnames") && explicit.is_none() {
+            self.warn(
+                pointer_join(pointer, "x-enum-varnames"),
+                "`x-enum-varnames` must list one name per enum value; using derived names",
+            );
+        }
+        let mut names = Namespace::with_reserved(&["Unknown"]);
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::new();
+        for (i, value) in values.into_iter().enumerate() {
+            if !seen.insert(value.clone()) {
+                continue;
+            }
+            let wanted = match (&explicit, &value) {
+                (Some(names), _) => type_name(&names[i]),
+                (None, EnumValue::String(s)) => enum_variant_name(s),
+                (None, EnumValue::Integer(n)) => enum_variant_name(&format!("Value {n}")),
+            };
+            variants.push(EnumVariant { name: names.claim(&wanted), value, description: None });
+        }
+        TypeKind::Enum(EnumDef { repr, variants })
+    }
+}
+
+/// True for `allOf` parts that only annotate (a description, `nullable`) and add no shape.
+fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
+    match part {
+        ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => {
+            any.typ.is_none()
+                && any.properties.is_empty()
+                && any.additional_properties.is_none()
+                && any.items.is_none()
+                && any.enumeration.is_empty()
+                && any.all_of.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
+        }
+        _ => false,
+    }
+}
+
+fn collect_object<'d>(
+    parts: &mut ObjectParts<'d>,
+    properties: &'d IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: &[String],
+    additional: Option<&'d AdditionalProperties>,
+    pointer: &str,
+) {
+    for (name, schema) in properties {
+        let p = pointer_join(&pointer_join(pointer, "properties"), name);
+        parts.properties.entry(name.clone()).or_insert((schema, p));
+    }
+    parts.required.extend(required.iter().cloned());
+    if let Some(additional) = additional {
+        parts.additional = Some((additional, pointer_join(pointer, "additionalProperties")));
+    }
+}
+
+fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::Integer { bits: 32, signed: true },
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => TypeRef::Integer { bits: 64, signed: true },
+        VariantOrUnknownOrEmpty::Unknown(f) => integer_format_name(Some(f)),
+        VariantOrUnknownOrEmpty::Empty => integer_format_name(None),
+    }
+}
+
+/// Integer widths by format name. Without a format, i64: it holds every integer JSON APIs send
+/// in practice, where i32 would fail on large IDs.
+fn integer_format_name(format: Option<&str>) -> TypeRef {
+    match format {
+        Some("int8") => TypeRef::Integer { bits: 8, signed: true },
+        Some("int16") => TypeRef::Integer { bits: 16, signed: true },
+        Some("int32") => TypeRef::Integer { bits: 32, signed: true },
+        Some("uint8") => TypeRef::Integer { bits: 8, signed: false },
+        Some("uint16") => TypeRef::Integer { bits: 16, signed: false },
+        Some("uint32") => TypeRef::Integer { bits: 32, signed: false },
+        Some("uint64" | "uint") => TypeRef::Integer { bits: 64, signed: false },
+        _ => TypeRef::Integer { bits: 64, signed: true },
+    }
+}

@@ -1,0 +1,117 @@
+//! Security schemes and the requirements operations place on them.
+
+use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as OaScheme};
+
+use super::Context;
+use super::names::{Namespace, value_name};
+use crate::diagnostics::pointer_join;
+use crate::ir::{ApiKeyLocation, SecurityKind, SecurityRequirement, SecurityScheme};
+
+/// Builder methods every generated `ClientBuilder` already has.
+const RESERVED_SETTERS: &[&str] = &[
+    "base_url",
+    "server",
+    "server_variable",
+    "timeout",
+    "user_agent",
+    "http_client",
+    "max_retries",
+    "default_header",
+    "build",
+    "new",
+];
+
+impl Context<'_> {
+    pub(super) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let Some(components) = &self.doc.openapi.components else {
+            return Vec::new();
+        };
+        let mut setters = Namespace::with_reserved(RESERVED_SETTERS);
+        let mut schemes = Vec::new();
+        for (key, scheme) in &components.security_schemes {
+            let pointer = pointer_join("/components/securitySchemes", key);
+            let ReferenceOr::Item(scheme) = scheme else {
+                self.warn(
+                    pointer,
+                    "a `$ref` security scheme is not supported; the scheme is ignored",
+                );
+                continue;
+            };
+            let (kind, description) = match scheme {
+                OaScheme::APIKey { location, name, description, .. } => {
+                    let location = match location {
+                        APIKeyLocation::Header => ApiKeyLocation::Header,
+                        APIKeyLocation::Query => ApiKeyLocation::Query,
+                        APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                    };
+                    (SecurityKind::ApiKey { location, name: name.clone() }, description)
+                }
+                OaScheme::HTTP { scheme: http, description, .. } => {
+                    match http.to_ascii_lowercase().as_str() {
+                        "basic" => (SecurityKind::Basic, description),
+                        "bearer" => (SecurityKind::Bearer, description),
+                        other => {
+                            self.warn(
+                                pointer,
+                                format!("http scheme `{other}` is not supported; the scheme is ignored"),
+                            );
+                            continue;
+                        }
+                    }
+                }
+                // OAuth2 and OpenID Connect both end in a bearer access token; obtaining it is
+                // the caller's business.
+                OaScheme::OAuth2 { description, .. } | OaScheme::OpenIDConnect { description, .. } => {
+                    (SecurityKind::Bearer, description)
+                }
+            };
+            // Bearer setters say what they take: `bearer_token`, not `bearer`.
+            let base = value_name(key);
+            let wanted = match kind {
+                SecurityKind::Bearer if !base.ends_with("token") => format!("{base}_token"),
+                _ => base,
+            };
+            schemes.push(SecurityScheme {
+                key: key.clone(),
+                setter: setters.claim(&wanted),
+                kind,
+                description: description.clone(),
+            });
+        }
+        schemes
+    }
+
+    /// Maps an operation's (or the document's) requirements to scheme indices. Unknown scheme
+    /// names are errors: the spec promises credentials the client could not send.
+    pub(super) fn security_requirements(
+        &mut self,
+        requirements: &[openapiv3::SecurityRequirement],
+        schemes: &[SecurityScheme],
+        pointer: &str,
+    ) -> Vec<SecurityRequirement> {
+        let mut out = Vec::new();
+        for (i, requirement) in requirements.iter().enumerate() {
+            let mut indices = Vec::new();
+            for name in requirement.keys() {
+                match schemes.iter().position(|s| &s.key == name) {
+                    Some(index) => indices.push(index),
+                    None => {
+                        let known: Vec<_> = schemes.iter().map(|s| s.key.as_str()).collect();
+                        let d = crate::diagnostics::Diagnostic::error(
+                            &self.file,
+                            format!("{pointer}/{i}/{}", crate::diagnostics::escape_pointer_token(name)),
+                            format!("security requirement names the undefined scheme `{name}`"),
+                        )
+                        .with_hint(format!(
+                            "defined in components.securitySchemes: {}",
+                            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                        ));
+                        self.diagnostics.push(d);
+                    }
+                }
+            }
+            out.push(SecurityRequirement { schemes: indices });
+        }
+        out
+    }
+}
