@@ -324,8 +324,13 @@ pub enum TypeRef {
     /// A `TypeDef` of the same API, by its final Rust name.
     Named(String),
     String,
-    Integer { bits: u8, signed: bool },
-    Number { bits: u8 },
+    Integer {
+        bits: u8,
+        signed: bool,
+    },
+    Number {
+        bits: u8,
+    },
     Boolean,
     /// Raw bytes (`format: binary`, octet-stream bodies).
     Bytes,

@@ -5,11 +5,11 @@
 //! [`write`] puts files on disk all at once. Problems travel as [`diagnostics`], never panics.
 
 pub mod diagnostics;
+pub mod emit;
+pub mod format;
 pub mod ir;
 pub mod load;
 pub mod normalize;
-pub mod emit;
-pub mod format;
 pub mod summary;
 pub mod write;
 
@@ -39,7 +39,8 @@ pub fn generate(sources: &[ApiSource], settings: &CrateSettings) -> Result<Outpu
     let mut apis = Vec::new();
     let mut diagnostics = Vec::new();
     for source in sources {
-        let normalized = load::load_file(&source.spec).and_then(|doc| normalize::normalize(&doc, &source.module));
+        let normalized = load::load_file(&source.spec)
+            .and_then(|doc| normalize::normalize(&doc, &source.module));
         match normalized {
             Ok(n) => {
                 diagnostics.extend(n.warnings);
@@ -52,5 +53,9 @@ pub fn generate(sources: &[ApiSource], settings: &CrateSettings) -> Result<Outpu
         return Err(Diagnostics(diagnostics));
     }
     let files = emit::emit_crate(&apis, settings)?;
-    Ok(Output { files, apis, warnings: diagnostics })
+    Ok(Output {
+        files,
+        apis,
+        warnings: diagnostics,
+    })
 }

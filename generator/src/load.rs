@@ -51,7 +51,8 @@ pub fn load_str(file: &Path, text: &str) -> Result<Document, Diagnostics> {
 }
 
 fn is_json(file: &Path, text: &str) -> bool {
-    file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    file.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
         || text.trim_start().starts_with('{')
 }
 

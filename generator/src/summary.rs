@@ -12,25 +12,48 @@ pub fn summarize(api: &Api) -> String {
         let _ = writeln!(out, "server {}", server.url);
     }
     for scheme in &api.security_schemes {
-        let _ = writeln!(out, "security {} ({:?}) via .{}()", scheme.key, scheme.kind, scheme.setter);
+        let _ = writeln!(
+            out,
+            "security {} ({:?}) via .{}()",
+            scheme.key, scheme.kind, scheme.setter
+        );
     }
     let _ = writeln!(out, "\noperations ({}):", api.operations.len());
     for op in &api.operations {
         let deprecated = if op.deprecated { " [deprecated]" } else { "" };
-        let _ = writeln!(out, "  {} {} -> {}(){deprecated}", op.method.as_str(), op.path.raw, op.method_name);
+        let _ = writeln!(
+            out,
+            "  {} {} -> {}(){deprecated}",
+            op.method.as_str(),
+            op.path.raw,
+            op.method_name
+        );
         for p in &op.params {
             let location = match p.location {
                 ParamLocation::Path => "path".to_string(),
-                ParamLocation::Query { style, explode } => format!("query {style:?}{}", if explode { " explode" } else { "" }),
+                ParamLocation::Query { style, explode } => {
+                    format!("query {style:?}{}", if explode { " explode" } else { "" })
+                }
                 ParamLocation::Header => "header".to_string(),
                 ParamLocation::Cookie => "cookie".to_string(),
             };
             let req = if p.required { "required" } else { "optional" };
-            let _ = writeln!(out, "    param {} ({location}, {req}): {}", p.name, type_text(&p.ty));
+            let _ = writeln!(
+                out,
+                "    param {} ({location}, {req}): {}",
+                p.name,
+                type_text(&p.ty)
+            );
         }
         if let Some(b) = &op.body {
             let req = if b.required { "required" } else { "optional" };
-            let _ = writeln!(out, "    body ({}, {}, {req}): {}", b.content_type, media(b.media), type_text(&b.ty));
+            let _ = writeln!(
+                out,
+                "    body ({}, {}, {req}): {}",
+                b.content_type,
+                media(b.media),
+                type_text(&b.ty)
+            );
         }
         for r in &op.responses {
             let status = match r.status {
@@ -38,18 +61,37 @@ pub fn summarize(api: &Api) -> String {
                 StatusSpec::Range(x) => format!("{x}XX"),
                 StatusSpec::Default => "default".to_string(),
             };
-            let body = r.body.as_ref().map_or("no body".to_string(), |b| format!("{} {}", media(b.media), type_text(&b.ty)));
+            let body = r.body.as_ref().map_or("no body".to_string(), |b| {
+                format!("{} {}", media(b.media), type_text(&b.ty))
+            });
             let _ = writeln!(out, "    {status} {}: {body}", r.variant);
         }
         let auth: Vec<String> = op
             .security
             .iter()
             .map(|req| {
-                let names: Vec<&str> = req.schemes.iter().filter_map(|i| api.security_schemes.get(*i)).map(|s| s.key.as_str()).collect();
-                if names.is_empty() { "anonymous".to_string() } else { names.join("+") }
+                let names: Vec<&str> = req
+                    .schemes
+                    .iter()
+                    .filter_map(|i| api.security_schemes.get(*i))
+                    .map(|s| s.key.as_str())
+                    .collect();
+                if names.is_empty() {
+                    "anonymous".to_string()
+                } else {
+                    names.join("+")
+                }
             })
             .collect();
-        let _ = writeln!(out, "    auth: {}", if auth.is_empty() { "none".to_string() } else { auth.join(" | ") });
+        let _ = writeln!(
+            out,
+            "    auth: {}",
+            if auth.is_empty() {
+                "none".to_string()
+            } else {
+                auth.join(" | ")
+            }
+        );
         if let Some(p) = &op.pagination {
             let _ = writeln!(out, "    pagination: {p:?}");
         }
@@ -80,7 +122,11 @@ pub fn summarize(api: &Api) -> String {
                 let _ = writeln!(out, "  enum {} {{ {} }}", t.name, values.join(", "));
             }
             TypeKind::Union(u) => {
-                let variants: Vec<String> = u.variants.iter().map(|v| format!("{}({})", v.name, type_text(&v.ty))).collect();
+                let variants: Vec<String> = u
+                    .variants
+                    .iter()
+                    .map(|v| format!("{}({})", v.name, type_text(&v.ty)))
+                    .collect();
                 let _ = writeln!(out, "  union {} {{ {} }}", t.name, variants.join(" | "));
             }
             TypeKind::Alias(ty) => {

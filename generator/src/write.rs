@@ -87,9 +87,12 @@ pub fn write_all(dir: &Path, files: &[GeneratedFile]) -> io::Result<Changes> {
 
 /// `generated` → `.generated.staging`, in the same parent so renames stay on one file system.
 fn sibling(dir: &Path, suffix: &str) -> io::Result<PathBuf> {
-    let name = dir
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("`{}` has no directory name", dir.display())))?;
+    let name = dir.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("`{}` has no directory name", dir.display()),
+        )
+    })?;
     Ok(dir.with_file_name(format!(".{}.{suffix}", name.to_string_lossy())))
 }
 
@@ -118,7 +121,10 @@ mod tests {
     use super::*;
 
     fn file(path: &str, contents: &str) -> GeneratedFile {
-        GeneratedFile { path: path.into(), contents: contents.into() }
+        GeneratedFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
     }
 
     #[test]
@@ -131,7 +137,15 @@ mod tests {
         assert_eq!(second.added, ["src/c.rs"]);
         assert_eq!(second.removed, ["src/b.rs"]);
         assert!(!dir.join("src/b.rs").exists());
-        assert!(diff(&dir, &[file("a.rs", "1"), file("src/c.rs", "3")]).unwrap().is_empty());
-        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1, "no staging or backup left behind");
+        assert!(
+            diff(&dir, &[file("a.rs", "1"), file("src/c.rs", "3")])
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            fs::read_dir(root.path()).unwrap().count(),
+            1,
+            "no staging or backup left behind"
+        );
     }
 }

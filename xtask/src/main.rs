@@ -1,7 +1,7 @@
 //! `cargo xtask`: the thin command line over the generator library.
 //!
 //! - `cargo xtask codegen [--check]` regenerates `generated/` from `spec/` (or, with `--check`,
-//!   fails when it is stale, writing nothing).
+//!   fails when it is stale, writing nothing). `--root DIR` works on another checkout.
 //! - `cargo xtask generate --spec PATH --out DIR [--name CRATE]` generates a standalone crate from
 //!   any OpenAPI document.
 //!
@@ -13,10 +13,14 @@ use std::process::ExitCode;
 use generator::{ApiSource, CrateSettings, Layout, write};
 
 /// The documents of this repository and the modules they become, in crate order.
-const SPECS: &[(&str, &str)] = &[("teams.yaml", "teams"), ("membership.yaml", "membership"), ("cpaas.yaml", "cpaas")];
+const SPECS: &[(&str, &str)] = &[
+    ("teams.yaml", "teams"),
+    ("membership.yaml", "membership"),
+    ("cpaas.yaml", "cpaas"),
+];
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check]
+  cargo xtask codegen [--check] [--root DIR]
   cargo xtask generate --spec PATH --out DIR [--name CRATE]";
 
 fn main() -> ExitCode {
@@ -53,41 +57,66 @@ fn workspace_root() -> PathBuf {
 }
 
 fn codegen(args: &[String]) -> Result<(), Failure> {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => return Err(Failure::Usage(format!("unexpected arguments: {}", args.join(" ")))),
-    };
-    let root = workspace_root();
+    let mut check = false;
+    let mut root = workspace_root();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--root" => {
+                let dir = rest
+                    .next()
+                    .ok_or_else(|| Failure::Usage("`--root` needs a directory".into()))?;
+                root = PathBuf::from(dir);
+            }
+            other => return Err(Failure::Usage(format!("unexpected argument `{other}`"))),
+        }
+    }
     let sources: Vec<ApiSource> = SPECS
         .iter()
-        .map(|(file, module)| ApiSource { spec: PathBuf::from("spec").join(file), module: module.to_string() })
+        .map(|(file, module)| ApiSource {
+            spec: PathBuf::from("spec").join(file),
+            module: module.to_string(),
+        })
         .collect();
     // Relative paths keep diagnostics and the committed output free of machine-specific paths.
-    std::env::set_current_dir(&root).map_err(|e| Failure::Failed(format!("cannot enter {}: {e}", root.display())))?;
+    std::env::set_current_dir(&root)
+        .map_err(|e| Failure::Failed(format!("cannot enter {}: {e}", root.display())))?;
     let settings = CrateSettings {
         crate_name: "userapis".to_string(),
         layout: Layout::WorkspaceMember,
         command: "cargo xtask codegen".to_string(),
     };
     let output = generator::generate(&sources, &settings).map_err(|d| {
-        Failure::Failed(format!("{d}\ngeneration failed; generated/ was left untouched"))
+        Failure::Failed(format!(
+            "{d}\ngeneration failed; generated/ was left untouched"
+        ))
     })?;
     for warning in &output.warnings {
         eprintln!("{warning}\n");
     }
     for api in &output.apis {
-        println!("{:<11} {:>3} operations, {:>3} types", api.module, api.operations.len(), api.types.len());
+        println!(
+            "{:<11} {:>3} operations, {:>3} types",
+            api.module,
+            api.operations.len(),
+            api.types.len()
+        );
     }
     let dir = Path::new("generated");
     if check {
-        let changes = write::diff(dir, &output.files).map_err(|e| Failure::Failed(format!("cannot read generated/: {e}")))?;
+        let changes = write::diff(dir, &output.files)
+            .map_err(|e| Failure::Failed(format!("cannot read generated/: {e}")))?;
         if changes.is_empty() {
             println!("generated/ is up to date");
             return Ok(());
         }
         let mut message = String::from("generated/ is stale:\n");
-        for (label, paths) in [("changed", &changes.modified), ("missing", &changes.added), ("extra", &changes.removed)] {
+        for (label, paths) in [
+            ("changed", &changes.modified),
+            ("missing", &changes.added),
+            ("extra", &changes.removed),
+        ] {
             for p in paths {
                 message.push_str(&format!("  {label}: generated/{p}\n"));
             }
@@ -95,7 +124,8 @@ fn codegen(args: &[String]) -> Result<(), Failure> {
         message.push_str("run `cargo xtask codegen` to update it");
         return Err(Failure::Failed(message));
     }
-    let changes = write::write_all(dir, &output.files).map_err(|e| Failure::Failed(format!("cannot write generated/: {e}")))?;
+    let changes = write::write_all(dir, &output.files)
+        .map_err(|e| Failure::Failed(format!("cannot write generated/: {e}")))?;
     report_changes("generated", &changes);
     Ok(())
 }
@@ -105,7 +135,11 @@ fn report_changes(dir: &str, changes: &write::Changes) {
         println!("{dir}/ unchanged");
         return;
     }
-    for (label, paths) in [("updated", &changes.modified), ("added", &changes.added), ("removed", &changes.removed)] {
+    for (label, paths) in [
+        ("updated", &changes.modified),
+        ("added", &changes.added),
+        ("removed", &changes.removed),
+    ] {
         for p in paths {
             println!("{label} {dir}/{p}");
         }
@@ -124,26 +158,43 @@ fn generate(args: &[String]) -> Result<(), Failure> {
             "--name" => &mut name,
             other => return Err(Failure::Usage(format!("unexpected argument `{other}`"))),
         };
-        let value = rest.next().ok_or_else(|| Failure::Usage(format!("`{arg}` needs a value")))?;
+        let value = rest
+            .next()
+            .ok_or_else(|| Failure::Usage(format!("`{arg}` needs a value")))?;
         *slot = Some(value.clone());
     }
     let spec = PathBuf::from(spec.ok_or_else(|| Failure::Usage("`--spec` is required".into()))?);
     let out = PathBuf::from(out.ok_or_else(|| Failure::Usage("`--out` is required".into()))?);
-    let stem = spec.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "api".into());
+    let stem = spec
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "api".into());
     let crate_name = name.unwrap_or_else(|| crate_name_from(&stem));
     let settings = CrateSettings {
         crate_name,
         layout: Layout::Standalone,
         command: format!("cargo xtask generate --spec {}", spec.display()),
     };
-    let source = ApiSource { spec, module: "api".to_string() };
-    let output = generator::generate(std::slice::from_ref(&source), &settings)
-        .map_err(|d| Failure::Failed(format!("{d}\ngeneration failed; {} was left untouched", out.display())))?;
+    let source = ApiSource {
+        spec,
+        module: "api".to_string(),
+    };
+    let output = generator::generate(std::slice::from_ref(&source), &settings).map_err(|d| {
+        Failure::Failed(format!(
+            "{d}\ngeneration failed; {} was left untouched",
+            out.display()
+        ))
+    })?;
     for warning in &output.warnings {
         eprintln!("{warning}\n");
     }
     for api in &output.apis {
-        println!("{}: {} operations, {} types", source.spec.display(), api.operations.len(), api.types.len());
+        println!(
+            "{}: {} operations, {} types",
+            source.spec.display(),
+            api.operations.len(),
+            api.types.len()
+        );
     }
     let changes = write::write_all(&out, &output.files)
         .map_err(|e| Failure::Failed(format!("cannot write {}: {e}", out.display())))?;
@@ -155,8 +206,18 @@ fn generate(args: &[String]) -> Result<(), Failure> {
 fn crate_name_from(stem: &str) -> String {
     let name: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let name = name.trim_matches('-').to_string();
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) { format!("api-{name}") } else { name }
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{name}")
+    } else {
+        name
+    }
 }

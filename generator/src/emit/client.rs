@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::operations::param_type;
 use super::tokens::{Scope, doc_lines, docs, ident};
-use crate::ir::{ApiKeyLocation, Api, Operation, SecurityKind, TypeRef};
+use crate::ir::{Api, ApiKeyLocation, Operation, SecurityKind, TypeRef};
 
 pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
     let mut about = api.title.clone();
@@ -18,7 +18,11 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
         .trim()
         .lines()
         .map(|line| {
-            let line = if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
+            let line = if line.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" {}", line.trim_end())
+            };
             quote! { #![doc = #line] }
         })
         .collect();
@@ -250,9 +254,22 @@ fn client_method(op: &Operation) -> TokenStream {
             (false, _) => quote! { #field: ::std::option::Option::None },
         }
     });
-    let body_init = op.body.as_ref().map(|b| if b.required { quote! { body, } } else { quote! { body: ::std::option::Option::None, } });
+    let body_init = op.body.as_ref().map(|b| {
+        if b.required {
+            quote! { body, }
+        } else {
+            quote! { body: ::std::option::Option::None, }
+        }
+    });
     let args = args.chain(body_arg);
-    let returns = doc_lines(["", " Returns a builder: set optional parameters, then `send().await`."].iter().map(|s| s.trim_start()));
+    let returns = doc_lines(
+        [
+            "",
+            " Returns a builder: set optional parameters, then `send().await`.",
+        ]
+        .iter()
+        .map(|s| s.trim_start()),
+    );
     quote! {
         #doc
         #returns
@@ -267,4 +284,3 @@ fn client_method(op: &Operation) -> TokenStream {
         }
     }
 }
-

@@ -43,19 +43,40 @@ pub struct CrateSettings {
 }
 
 /// Emits and formats every file of the crate.
-pub fn emit_crate(apis: &[Api], settings: &CrateSettings) -> Result<Vec<GeneratedFile>, Diagnostics> {
+pub fn emit_crate(
+    apis: &[Api],
+    settings: &CrateSettings,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let header = preamble(&settings.command);
     let mut files = vec![
-        GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml(settings, &header) },
+        GeneratedFile {
+            path: "Cargo.toml".into(),
+            contents: cargo_toml(settings, &header),
+        },
         rust_file("src/lib.rs", lib_rs(apis, settings), &header)?,
-        GeneratedFile { path: "src/runtime.rs".into(), contents: format!("{header}\n{RUNTIME}") },
+        GeneratedFile {
+            path: "src/runtime.rs".into(),
+            contents: format!("{header}\n{RUNTIME}"),
+        },
     ];
     let user_agent = format!("{}/0.1.0 (generated Rust client)", settings.crate_name);
     for api in apis {
         let dir = format!("src/{}", api.module);
-        files.push(rust_file(&format!("{dir}/mod.rs"), client::api_module(api, &user_agent), &header)?);
-        files.push(rust_file(&format!("{dir}/types.rs"), types::types_module(api), &header)?);
-        files.push(rust_file(&format!("{dir}/operations.rs"), operations::operations_module(api), &header)?);
+        files.push(rust_file(
+            &format!("{dir}/mod.rs"),
+            client::api_module(api, &user_agent),
+            &header,
+        )?);
+        files.push(rust_file(
+            &format!("{dir}/types.rs"),
+            types::types_module(api),
+            &header,
+        )?);
+        files.push(rust_file(
+            &format!("{dir}/operations.rs"),
+            operations::operations_module(api),
+            &header,
+        )?);
     }
     Ok(files)
 }
@@ -68,7 +89,10 @@ fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<GeneratedF
             format!("internal error: emitted code for this file does not parse ({message}); please report it with the spec"),
         )])
     })?;
-    Ok(GeneratedFile { path: path.to_string(), contents })
+    Ok(GeneratedFile {
+        path: path.to_string(),
+        contents,
+    })
 }
 
 fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
@@ -81,7 +105,10 @@ fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
             pub mod #module;
         }
     });
-    let list: Vec<String> = apis.iter().map(|a| format!(" - [`{}`] ({})", a.module, a.title)).collect();
+    let list: Vec<String> = apis
+        .iter()
+        .map(|a| format!(" - [`{}`] ({})", a.module, a.title))
+        .collect();
     let reexport = match (settings.layout, apis) {
         (Layout::Standalone, [only]) => {
             let module = tokens::ident(&only.module);
@@ -111,7 +138,9 @@ fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
 fn cargo_toml(settings: &CrateSettings, header: &str) -> String {
     let header = header.replacen("//", "#", 1);
     let workspace = match settings.layout {
-        Layout::Standalone => "\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n",
+        Layout::Standalone => {
+            "\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n"
+        }
         Layout::WorkspaceMember => "",
     };
     format!(

@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 
 use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, type_tokens};
 use crate::ir::{
-    Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, QueryStyle, Response, StatusSpec,
-    TypeRef,
+    Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, QueryStyle, Response,
+    StatusSpec, TypeRef,
 };
 
 /// The `operations` module of one API.
@@ -23,7 +23,8 @@ pub fn operations_module(api: &Api) -> TokenStream {
 /// Which responses count as success: the documented 2xx ones, or `default` when it is all the
 /// spec gives.
 pub fn split_responses(op: &Operation) -> (Vec<&Response>, Vec<&Response>) {
-    let (mut ok, mut err): (Vec<&Response>, Vec<&Response>) = op.responses.iter().partition(|r| r.is_success());
+    let (mut ok, mut err): (Vec<&Response>, Vec<&Response>) =
+        op.responses.iter().partition(|r| r.is_success());
     if ok.is_empty() {
         if let Some(pos) = err.iter().position(|r| r.status == StatusSpec::Default) {
             ok.push(err.remove(pos));
@@ -65,16 +66,26 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let fields = op.params.iter().map(|p| {
         let name = ident(&p.rust_name);
         let ty = param_type(p, Scope::Sibling);
-        if p.required { quote! { #name: #ty, } } else { quote! { #name: ::std::option::Option<#ty>, } }
+        if p.required {
+            quote! { #name: #ty, }
+        } else {
+            quote! { #name: ::std::option::Option<#ty>, }
+        }
     });
     let body_field = op.body.as_ref().map(|b| {
         let ty = request_body_type(b, Scope::Sibling);
-        if b.required { quote! { pub(super) body: #ty, } } else { quote! { pub(super) body: ::std::option::Option<#ty>, } }
+        if b.required {
+            quote! { pub(super) body: #ty, }
+        } else {
+            quote! { pub(super) body: ::std::option::Option<#ty>, }
+        }
     });
     let setters = op.params.iter().filter(|p| !p.required).map(setter);
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let ty = request_body_type(b, Scope::Sibling);
-        let doc = docs(Some(b.description.as_deref().unwrap_or("Sets the request body.")));
+        let doc = docs(Some(
+            b.description.as_deref().unwrap_or("Sets the request body."),
+        ));
         quote! {
             #doc
             pub fn body(mut self, value: #ty) -> Self {
@@ -85,10 +96,27 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     });
 
     let send = send_fn(api, op, &ok, &err, &success, &error_name);
-    let success_enum = (ok.len() > 1).then(|| outcome_enum(&format!("{}Success", op.type_name), &ok, "Documented successful responses", &op.method_name));
-    let error_enum = outcome_enum(&format!("{}Error", op.type_name), &err, "Documented error responses", &op.method_name);
+    let success_enum = (ok.len() > 1).then(|| {
+        outcome_enum(
+            &format!("{}Success", op.type_name),
+            &ok,
+            "Documented successful responses",
+            &op.method_name,
+        )
+    });
+    let error_enum = outcome_enum(
+        &format!("{}Error", op.type_name),
+        &err,
+        "Documented error responses",
+        &op.method_name,
+    );
     let builder_doc = doc_lines([
-        format!("Request builder for [`Client::{}`](super::Client::{}).", op.method_name.trim_start_matches("r#"), op.method_name.trim_start_matches("r#")).as_str(),
+        format!(
+            "Request builder for [`Client::{}`](super::Client::{}).",
+            op.method_name.trim_start_matches("r#"),
+            op.method_name.trim_start_matches("r#")
+        )
+        .as_str(),
         "",
         "Set optional parameters with its methods, then call `send`.",
     ]);
@@ -137,7 +165,11 @@ pub fn request_body_type(b: &crate::ir::RequestBody, scope: Scope) -> TokenStrea
 fn setter(p: &Parameter) -> TokenStream {
     let name = ident(&p.rust_name);
     let ty = param_type(p, Scope::Sibling);
-    let doc = docs(p.description.as_deref().or(Some(&format!("Sets `{}`.", p.name))));
+    let doc = docs(
+        p.description
+            .as_deref()
+            .or(Some(&format!("Sets `{}`.", p.name))),
+    );
     let deprecated = p.deprecated.then(|| quote! { #[deprecated] });
     if *p.ty.non_null() == TypeRef::String {
         quote! {
@@ -196,8 +228,12 @@ fn send_fn(
         let call = match b.media {
             MediaKind::Json => quote! { request.json_body(#content_type, body)?; },
             MediaKind::FormUrlEncoded => quote! { request.form_body(#content_type, body)?; },
-            MediaKind::Text => quote! { request.raw_body(#content_type, body.clone().into_bytes()); },
-            MediaKind::Binary | MediaKind::Multipart => quote! { request.raw_body(#content_type, body.clone()); },
+            MediaKind::Text => {
+                quote! { request.raw_body(#content_type, body.clone().into_bytes()); }
+            }
+            MediaKind::Binary | MediaKind::Multipart => {
+                quote! { request.raw_body(#content_type, body.clone()); }
+            }
         };
         if b.required {
             quote! { let body = &self.body; #call }
@@ -212,7 +248,11 @@ fn send_fn(
     for r in ok {
         let decode = decode_expr(r);
         let variant = ident(&r.variant);
-        let value = if multiple_ok { decode_with(r, quote! { #success_name::#variant }) } else { decode };
+        let value = if multiple_ok {
+            decode_with(r, quote! { #success_name::#variant })
+        } else {
+            decode
+        };
         arms.push((r.status, value));
     }
     for r in err {
@@ -239,10 +279,27 @@ fn send_fn(
     });
     let fallback = (!has_default).then(|| quote! { _ => response.unexpected(), });
 
-    let mut doc = vec!["Sends the request and decodes the response by its status.".to_string(), String::new(), "# Errors".to_string(), String::new()];
+    let mut doc = vec![
+        "Sends the request and decodes the response by its status.".to_string(),
+        String::new(),
+        "# Errors".to_string(),
+        String::new(),
+    ];
     for r in err {
-        let what = r.description.as_deref().unwrap_or("documented error").lines().next().unwrap_or_default();
-        doc.push(format!("- [`{}::{}`] ({}): {}", error_name, r.variant, status_text(r.status), escape_doc(what)));
+        let what = r
+            .description
+            .as_deref()
+            .unwrap_or("documented error")
+            .lines()
+            .next()
+            .unwrap_or_default();
+        doc.push(format!(
+            "- [`{}::{}`] ({}): {}",
+            error_name,
+            r.variant,
+            status_text(r.status),
+            escape_doc(what)
+        ));
     }
     doc.push("- any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].".to_string());
     let doc = doc_lines(doc.iter().map(String::as_str));
@@ -275,7 +332,9 @@ fn status_text(status: StatusSpec) -> String {
 fn decode_with(r: &Response, variant: TokenStream) -> TokenStream {
     match r.body.as_ref().map(|b| b.media) {
         None => quote! { response.empty_as(#variant) },
-        Some(MediaKind::Json | MediaKind::FormUrlEncoded) => quote! { response.json_with(#variant) },
+        Some(MediaKind::Json | MediaKind::FormUrlEncoded) => {
+            quote! { response.json_with(#variant) }
+        }
         Some(MediaKind::Text) => quote! { response.text_with(#variant) },
         Some(MediaKind::Binary | MediaKind::Multipart) => quote! { response.bytes_with(#variant) },
     }
@@ -294,7 +353,11 @@ fn outcome_enum(name: &str, responses: &[&Response], what: &str, method: &str) -
     let name = ident(name);
     let variants = responses.iter().map(|r| {
         let variant = ident(&r.variant);
-        let text = format!("{}: {}", status_text(r.status), r.description.as_deref().unwrap_or(""));
+        let text = format!(
+            "{}: {}",
+            status_text(r.status),
+            r.description.as_deref().unwrap_or("")
+        );
         let doc = docs(Some(text.trim_end_matches([' ', ':'])));
         if r.body.is_some() {
             let ty = body_type(r);
@@ -320,7 +383,9 @@ fn path_expr(op: &Operation) -> TokenStream {
     let mut args = Vec::new();
     for part in &op.path.parts {
         match part {
-            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Literal(text) => {
+                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
+            }
             PathPart::Param(name) => {
                 template.push_str("{}");
                 let field = op
@@ -329,7 +394,9 @@ fn path_expr(op: &Operation) -> TokenStream {
                     .find(|p| p.location == ParamLocation::Path && &p.name == name)
                     .map(|p| ident(&p.rust_name));
                 match field {
-                    Some(field) => args.push(quote! { crate::runtime::path_param(#name, &self.#field)? }),
+                    Some(field) => {
+                        args.push(quote! { crate::runtime::path_param(#name, &self.#field)? })
+                    }
                     None => args.push(quote! { "" }),
                 }
             }
@@ -344,7 +411,11 @@ fn path_expr(op: &Operation) -> TokenStream {
 
 fn security_expr(api: &Api, op: &Operation) -> TokenStream {
     let alternatives = op.security.iter().map(|req| {
-        let keys = req.schemes.iter().filter_map(|i| api.security_schemes.get(*i)).map(|s| s.key.as_str());
+        let keys = req
+            .schemes
+            .iter()
+            .filter_map(|i| api.security_schemes.get(*i))
+            .map(|s| s.key.as_str());
         quote! { &[#(#keys),*] }
     });
     quote! { &[#(#alternatives),*] }

@@ -26,7 +26,11 @@ pub fn docs(text: Option<&str>) -> TokenStream {
 /// prefixed by a space as `///` would be.
 pub fn doc_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> TokenStream {
     let lines = lines.into_iter().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote! { #[doc = #line] }
     });
     quote! { #(#lines)* }
@@ -40,7 +44,11 @@ pub fn escape_doc(line: &str) -> String {
     } else {
         line.to_string()
     };
-    out = out.replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;").replace('>', "&gt;");
+    out = out
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     // Bare URLs would trip `rustdoc::bare_urls`.
     for scheme in ["https://", "http://"] {
         out = wrap_urls(&out, scheme);
@@ -52,10 +60,14 @@ fn wrap_urls(text: &str, scheme: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find(scheme) {
-        let already = rest[..start].ends_with('<') || rest[..start].ends_with('`') || rest[..start].ends_with('(');
+        let already = rest[..start].ends_with('<')
+            || rest[..start].ends_with('`')
+            || rest[..start].ends_with('(');
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
-        let end = tail.find(|c: char| c.is_whitespace() || c == ')' || c == '"').unwrap_or(tail.len());
+        let end = tail
+            .find(|c: char| c.is_whitespace() || c == ')' || c == '"')
+            .unwrap_or(tail.len());
         let url = tail[..end].trim_end_matches(['.', ',', ';']);
         let after = &tail[url.len()..];
         if already {

@@ -6,7 +6,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tokens::{Scope, docs, ident, type_tokens};
-use crate::ir::{Api, EnumDef, EnumRepr, EnumValue, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
+use crate::ir::{
+    Api, EnumDef, EnumRepr, EnumValue, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
+};
 
 /// The `types` module of one API.
 pub fn types_module(api: &Api) -> TokenStream {
@@ -37,7 +39,12 @@ fn type_def(def: &TypeDef, defaults: &DefaultAnalysis) -> TokenStream {
     }
 }
 
-fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, s: &StructDef, default: bool) -> TokenStream {
+fn struct_def(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    s: &StructDef,
+    default: bool,
+) -> TokenStream {
     let fields = s.fields.iter().map(field);
     let extra = s.additional.as_ref().map(|ty| {
         let map = type_tokens(&TypeRef::Map(Box::new(ty.clone())), Scope::Types);
@@ -79,13 +86,22 @@ fn field(f: &Field) -> TokenStream {
         serde.push(quote! { skip_serializing_if = "::std::option::Option::is_none" });
     }
     let serde = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
-    let mut text = f.description.clone().unwrap_or_else(|| match f.ty.non_null() {
-        TypeRef::Named(n) => format!("The `{}` property; see [`{n}`].", f.name),
-        _ => format!("The `{}` property.", f.name),
-    });
+    let mut text = f
+        .description
+        .clone()
+        .unwrap_or_else(|| match f.ty.non_null() {
+            TypeRef::Named(n) => format!("The `{}` property; see [`{n}`].", f.name),
+            _ => format!("The `{}` property.", f.name),
+        });
     let notes: Vec<&str> = [
-        (f.read_only, "Read-only: sent by the server, ignored in requests."),
-        (f.write_only, "Write-only: accepted in requests, never returned."),
+        (
+            f.read_only,
+            "Read-only: sent by the server, ignored in requests.",
+        ),
+        (
+            f.write_only,
+            "Write-only: accepted in requests, never returned.",
+        ),
     ]
     .into_iter()
     .filter_map(|(on, note)| on.then_some(note))
@@ -240,7 +256,8 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, u: &UnionDef) -> Token
         quote! { #variant(#ty), }
     });
     let note = u.discriminator.as_ref().map(|d| {
-        let text = format!(" The spec names `{d}` as discriminator; variants are matched by shape.");
+        let text =
+            format!(" The spec names `{d}` as discriminator; variants are matched by shape.");
         quote! { #[doc = ""] #[doc = #text] }
     });
     quote! {
@@ -280,9 +297,10 @@ impl<'a> DefaultAnalysis<'a> {
             return false;
         }
         let result = match self.types.get(name) {
-            Some(TypeKind::Struct(s)) => {
-                s.fields.iter().all(|f| !f.required || f.ty.is_nullable() || self.type_ref(&f.ty, visiting))
-            }
+            Some(TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .all(|f| !f.required || f.ty.is_nullable() || self.type_ref(&f.ty, visiting)),
             Some(TypeKind::Alias(ty)) => self.type_ref(ty, visiting),
             _ => false,
         };

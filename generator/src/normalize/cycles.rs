@@ -8,13 +8,23 @@ use crate::ir::{TypeDef, TypeKind, TypeRef};
 
 /// Marks as boxed every struct field whose type lies on a containment cycle with its struct.
 pub fn box_recursive_fields(types: &mut [TypeDef]) {
-    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
     let edges: Vec<Vec<usize>> = types
         .iter()
-        .map(|t| direct_children(&t.kind).iter().filter_map(|n| index.get(n.as_str()).copied()).collect())
+        .map(|t| {
+            direct_children(&t.kind)
+                .iter()
+                .filter_map(|n| index.get(n.as_str()).copied())
+                .collect()
+        })
         .collect();
     let component = strongly_connected_components(&edges);
-    let lookup: HashMap<String, usize> = index.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let lookup: HashMap<String, usize> =
+        index.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     for (i, def) in types.iter_mut().enumerate() {
         if let TypeKind::Struct(s) = &mut def.kind {
             for field in &mut s.fields {
@@ -36,9 +46,17 @@ fn directly_named(ty: &TypeRef) -> Option<&String> {
 
 fn direct_children(kind: &TypeKind) -> Vec<String> {
     match kind {
-        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| directly_named(&f.ty).cloned()).collect(),
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter_map(|f| directly_named(&f.ty).cloned())
+            .collect(),
         TypeKind::Alias(ty) => directly_named(ty).cloned().into_iter().collect(),
-        TypeKind::Union(u) => u.variants.iter().filter_map(|v| directly_named(&v.ty).cloned()).collect(),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .filter_map(|v| directly_named(&v.ty).cloned())
+            .collect(),
         TypeKind::Enum(_) => Vec::new(),
     }
 }
@@ -122,7 +140,10 @@ mod tests {
             name: name.into(),
             origin: String::new(),
             description: None,
-            kind: TypeKind::Struct(StructDef { fields, additional: None }),
+            kind: TypeKind::Struct(StructDef {
+                fields,
+                additional: None,
+            }),
         }
     }
 
@@ -130,10 +151,19 @@ mod tests {
     fn only_fields_on_a_cycle_are_boxed() {
         let named = |n: &str| TypeRef::nullable(TypeRef::Named(n.into()));
         let mut types = vec![
-            def("Node", vec![field("next", named("Node")), field("leaf", named("Leaf"))]),
+            def(
+                "Node",
+                vec![field("next", named("Node")), field("leaf", named("Leaf"))],
+            ),
             def("Leaf", vec![field("v", TypeRef::String)]),
             def("A", vec![field("b", named("B"))]),
-            def("B", vec![field("a", named("A")), field("all", TypeRef::Array(Box::new(TypeRef::Named("B".into()))))]),
+            def(
+                "B",
+                vec![
+                    field("a", named("A")),
+                    field("all", TypeRef::Array(Box::new(TypeRef::Named("B".into())))),
+                ],
+            ),
         ];
         box_recursive_fields(&mut types);
         let boxed = |t: &TypeDef| match &t.kind {

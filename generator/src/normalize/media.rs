@@ -41,7 +41,11 @@ fn is_json(essence: &str) -> bool {
 /// then other JSON forms, then forms, multipart, text and finally raw bytes. Document order
 /// breaks ties, so the choice is deterministic.
 pub fn pick<'a>(offered: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    offered.into_iter().enumerate().min_by_key(|(index, m)| (rank(m), *index)).map(|(_, m)| m)
+    offered
+        .into_iter()
+        .enumerate()
+        .min_by_key(|(index, m)| (rank(m), *index))
+        .map(|(_, m)| m)
 }
 
 fn rank(media_type: &str) -> u8 {
@@ -91,18 +95,29 @@ mod tests {
         }
         assert_eq!(classify("text/plain"), MediaKind::Text);
         assert_eq!(classify("multipart/form-data"), MediaKind::Multipart);
-        assert_eq!(classify("application/x-www-form-urlencoded"), MediaKind::FormUrlEncoded);
+        assert_eq!(
+            classify("application/x-www-form-urlencoded"),
+            MediaKind::FormUrlEncoded
+        );
         assert_eq!(classify("application/octet-stream"), MediaKind::Binary);
         assert_eq!(classify("image/png"), MediaKind::Binary);
     }
 
     #[test]
     fn picking_prefers_plain_json() {
-        let teams = ["application/json-patch+json", "application/json", "text/json", "application/*+json"];
+        let teams = [
+            "application/json-patch+json",
+            "application/json",
+            "text/json",
+            "application/*+json",
+        ];
         assert_eq!(pick(teams), Some("application/json"));
         assert_eq!(pick(["text/plain", "text/json"]), Some("text/json"));
         assert_eq!(pick(["*/*"]), Some("*/*"));
         assert_eq!(concrete_content_type("*/*"), "application/json");
-        assert_eq!(concrete_content_type("application/*+json"), "application/json");
+        assert_eq!(
+            concrete_content_type("application/*+json"),
+            "application/json"
+        );
     }
 }

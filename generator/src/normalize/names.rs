@@ -11,9 +11,9 @@ use crate::ir::HttpMethod;
 const STRICT_KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
     "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
-    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
-    "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof",
-    "unsized", "virtual", "yield",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
 ];
 const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
 
@@ -84,7 +84,9 @@ pub fn value_name(raw: &str) -> String {
 /// Keeps the characters every Rust identifier may hold; heck keeps Unicode letters and digits,
 /// some of which (`²`) are not identifier characters.
 fn ascii_identifier(text: &str) -> String {
-    text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
 }
 
 /// `type` becomes `r#type`; `self` becomes `self_`.
@@ -181,17 +183,37 @@ mod tests {
     #[test]
     fn operation_names_follow_the_seed_sdks() {
         let cases = [
-            (HttpMethod::Get, "/v2/Teams/{userId}", "v2_teams_user_id_get"),
-            (HttpMethod::Get, "/v2/Teams/email-exists", "v2_teams_email_exists_get"),
-            (HttpMethod::Put, "/v2/Teams/{userId}/content", "v2_teams_user_id_content_put"),
+            (
+                HttpMethod::Get,
+                "/v2/Teams/{userId}",
+                "v2_teams_user_id_get",
+            ),
+            (
+                HttpMethod::Get,
+                "/v2/Teams/email-exists",
+                "v2_teams_email_exists_get",
+            ),
+            (
+                HttpMethod::Put,
+                "/v2/Teams/{userId}/content",
+                "v2_teams_user_id_content_put",
+            ),
             (HttpMethod::Get, "/v1/mgmt/user", "v1_mgmt_user_get"),
-            (HttpMethod::Delete, "/v1/mgmt/user/{userID}", "v1_mgmt_user_user_id_delete"),
+            (
+                HttpMethod::Delete,
+                "/v1/mgmt/user/{userID}",
+                "v1_mgmt_user_user_id_delete",
+            ),
         ];
         for (method, path, want) in cases {
             assert_eq!(operation_name(None, method, path), want);
         }
         assert_eq!(
-            operation_name(Some("Membership_PostEmailConfirmationRequest"), HttpMethod::Post, "/x"),
+            operation_name(
+                Some("Membership_PostEmailConfirmationRequest"),
+                HttpMethod::Post,
+                "/x"
+            ),
             "membership_post_email_confirmation_request"
         );
     }
@@ -202,7 +224,10 @@ mod tests {
         assert_eq!(value_name("self"), "self_");
         assert_eq!(value_name("2fa"), "n2fa");
         assert_eq!(value_name("@odata.type"), "odata_type");
-        assert_eq!(type_name("service.DocsAdminUserGetAll"), "ServiceDocsAdminUserGetAll");
+        assert_eq!(
+            type_name("service.DocsAdminUserGetAll"),
+            "ServiceDocsAdminUserGetAll"
+        );
         assert_eq!(type_name("Self"), "Self_");
         assert_eq!(type_name("3d"), "V3d");
         assert_eq!(enum_variant_name("-1"), "Minus1");

@@ -31,12 +31,17 @@ impl<'d> Context<'d> {
         for (path, item) in &doc.openapi.paths.paths {
             let path_pointer = pointer_join("/paths", path);
             let ReferenceOr::Item(item) = item else {
-                self.error(format!("{path_pointer}/$ref"), "path items given as `$ref` are not supported");
+                self.error(
+                    format!("{path_pointer}/$ref"),
+                    "path items given as `$ref` are not supported",
+                );
                 continue;
             };
             for (method, op) in item.iter() {
                 let pointer = pointer_join(&path_pointer, method);
-                let Some(http) = http_method(method) else { continue };
+                let Some(http) = http_method(method) else {
+                    continue;
+                };
                 let wanted = operation_name(op.operation_id.as_deref(), http, path);
                 if methods.is_taken(&wanted) {
                     let earlier = first_seen
@@ -75,14 +80,26 @@ impl<'d> Context<'d> {
     }
 
     fn operation(&mut self, input: OpInput<'d, '_>) -> Operation {
-        let OpInput { path, http, op, pointer, .. } = input;
+        let OpInput {
+            path,
+            http,
+            op,
+            pointer,
+            ..
+        } = input;
         let params = self.parameters(&input);
         let template = self.path_template(path, &params, pointer);
-        let body = op.request_body.as_ref().and_then(|b| self.request_body(b, &input.type_name, pointer));
+        let body = op
+            .request_body
+            .as_ref()
+            .and_then(|b| self.request_body(b, &input.type_name, pointer));
         let responses = self.responses(&op.responses, &input.type_name, pointer);
         let (requirements, security_pointer) = match &op.security {
             Some(s) => (s.as_slice(), pointer_join(pointer, "security")),
-            None => (self.doc.openapi.security.as_deref().unwrap_or_default(), "/security".to_string()),
+            None => (
+                self.doc.openapi.security.as_deref().unwrap_or_default(),
+                "/security".to_string(),
+            ),
         };
         let security = self.security_requirements(requirements, input.schemes, &security_pointer);
         let pagination = op
@@ -111,16 +128,29 @@ impl<'d> Context<'d> {
         let components = self.doc.openapi.components.as_ref().map(|c| &c.parameters);
         let mut resolved: Vec<(&'d OaParameter, String)> = Vec::new();
         let sources = [
-            (input.path_params, pointer_join(&input.pointer[..input.pointer.rfind('/').unwrap_or(0)], "parameters")),
-            (&input.op.parameters, pointer_join(input.pointer, "parameters")),
+            (
+                input.path_params,
+                pointer_join(
+                    &input.pointer[..input.pointer.rfind('/').unwrap_or(0)],
+                    "parameters",
+                ),
+            ),
+            (
+                &input.op.parameters,
+                pointer_join(input.pointer, "parameters"),
+            ),
         ];
         for (list, base) in sources {
             for (i, p) in list.iter().enumerate() {
                 let pointer = format!("{base}/{i}");
-                let Some(param) = self.resolve(p, components, ComponentKind::Parameters, &pointer) else { continue };
+                let Some(param) = self.resolve(p, components, ComponentKind::Parameters, &pointer)
+                else {
+                    continue;
+                };
                 let data = param.parameter_data_ref();
                 let same = |(q, _): &(&OaParameter, String)| {
-                    q.parameter_data_ref().name == data.name && location_name(q) == location_name(param)
+                    q.parameter_data_ref().name == data.name
+                        && location_name(q) == location_name(param)
                 };
                 resolved.retain(|entry| !same(entry));
                 resolved.push((param, pointer));
@@ -148,14 +178,20 @@ impl<'d> Context<'d> {
             };
             let hint = format!("{}{}", input.type_name, type_name(&data.name));
             let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    self.schema_type(SchemaRef::from(schema), &hint, &pointer_join(&pointer, "schema"))
-                }
+                ParameterSchemaOrContent::Schema(schema) => self.schema_type(
+                    SchemaRef::from(schema),
+                    &hint,
+                    &pointer_join(&pointer, "schema"),
+                ),
                 ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                     Some((media_type, m)) => match &m.schema {
                         Some(schema) => {
                             let p = pointer_join(&pointer_join(&pointer, "content"), media_type);
-                            self.schema_type(SchemaRef::from(schema), &hint, &pointer_join(&p, "schema"))
+                            self.schema_type(
+                                SchemaRef::from(schema),
+                                &hint,
+                                &pointer_join(&p, "schema"),
+                            )
                         }
                         None => TypeRef::Any,
                     },
@@ -166,7 +202,10 @@ impl<'d> Context<'d> {
             if location == ParamLocation::Path && !data.required {
                 self.warn(
                     pointer_join(&pointer, "required"),
-                    format!("path parameter `{}` must be `required: true`; treating it as required", data.name),
+                    format!(
+                        "path parameter `{}` must be `required: true`; treating it as required",
+                        data.name
+                    ),
                 );
             }
             out.push(Parameter {
@@ -187,7 +226,9 @@ impl<'d> Context<'d> {
         let mut parts = Vec::new();
         let mut rest = path;
         while let Some(start) = rest.find('{') {
-            let Some(len) = rest[start..].find('}') else { break };
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
             if start > 0 {
                 parts.push(PathPart::Literal(rest[..start].to_string()));
             }
@@ -224,7 +265,10 @@ impl<'d> Context<'d> {
                 format!("path parameter `{unused}` is declared but `{path}` has no `{{{unused}}}`"),
             );
         }
-        PathTemplate { raw: path.to_string(), parts }
+        PathTemplate {
+            raw: path.to_string(),
+            parts,
+        }
     }
 
     fn request_body(
@@ -234,13 +278,26 @@ impl<'d> Context<'d> {
         pointer: &str,
     ) -> Option<RequestBody> {
         let pointer = pointer_join(pointer, "requestBody");
-        let components = self.doc.openapi.components.as_ref().map(|c| &c.request_bodies);
+        let components = self
+            .doc
+            .openapi
+            .components
+            .as_ref()
+            .map(|c| &c.request_bodies);
         let body = self.resolve(body, components, ComponentKind::RequestBodies, &pointer)?;
         let chosen = media::pick(body.content.keys().map(String::as_str))?;
         let media_kind = media::classify(chosen);
         let schema = body.content.get(chosen).and_then(|m| m.schema.as_ref());
-        let schema_pointer = pointer_join(&pointer_join(&pointer_join(&pointer, "content"), chosen), "schema");
-        let ty = self.body_type(schema, media_kind, &format!("{op_type}Body"), &schema_pointer);
+        let schema_pointer = pointer_join(
+            &pointer_join(&pointer_join(&pointer, "content"), chosen),
+            "schema",
+        );
+        let ty = self.body_type(
+            schema,
+            media_kind,
+            &format!("{op_type}Body"),
+            &schema_pointer,
+        );
         Some(RequestBody {
             required: body.required,
             media: media_kind,
@@ -265,13 +322,22 @@ impl<'d> Context<'d> {
         }
     }
 
-    fn responses(&mut self, responses: &'d openapiv3::Responses, op_type: &str, pointer: &str) -> Vec<Response> {
+    fn responses(
+        &mut self,
+        responses: &'d openapiv3::Responses,
+        op_type: &str,
+        pointer: &str,
+    ) -> Vec<Response> {
         let base = pointer_join(pointer, "responses");
-        let mut entries: Vec<(StatusSpec, &'d ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+        let mut entries: Vec<(StatusSpec, &'d ReferenceOr<openapiv3::Response>, String)> =
+            Vec::new();
         for (code, response) in &responses.responses {
             let (status, key) = match code {
                 StatusCode::Code(c) => (StatusSpec::Code(*c), c.to_string()),
-                StatusCode::Range(r) => (StatusSpec::Range(u8::try_from(*r).unwrap_or(0)), format!("{r}XX")),
+                StatusCode::Range(r) => (
+                    StatusSpec::Range(u8::try_from(*r).unwrap_or(0)),
+                    format!("{r}XX"),
+                ),
             };
             entries.push((status, response, pointer_join(&base, &key)));
         }
@@ -284,7 +350,11 @@ impl<'d> Context<'d> {
         let mut variants = Namespace::new();
         let mut out = Vec::new();
         for (status, response, pointer) in entries {
-            let Some(response) = self.resolve(response, components, ComponentKind::Responses, &pointer) else { continue };
+            let Some(response) =
+                self.resolve(response, components, ComponentKind::Responses, &pointer)
+            else {
+                continue;
+            };
             let variant = variants.claim(&match status {
                 StatusSpec::Code(c) => status_variant_name(Some(c), None),
                 StatusSpec::Range(r) => status_variant_name(None, Some(r)),
@@ -298,7 +368,10 @@ impl<'d> Context<'d> {
             let body = media::pick(response.content.keys().map(String::as_str)).map(|chosen| {
                 let kind = media::classify(chosen);
                 let schema = response.content.get(chosen).and_then(|m| m.schema.as_ref());
-                let p = pointer_join(&pointer_join(&pointer_join(&pointer, "content"), chosen), "schema");
+                let p = pointer_join(
+                    &pointer_join(&pointer_join(&pointer, "content"), chosen),
+                    "schema",
+                );
                 ResponseBody {
                     media: kind,
                     content_type: chosen.to_string(),
@@ -315,14 +388,26 @@ impl<'d> Context<'d> {
         out
     }
 
-    fn pagination(&mut self, value: &serde_json::Value, params: &[Parameter], pointer: &str) -> Option<Pagination> {
+    fn pagination(
+        &mut self,
+        value: &serde_json::Value,
+        params: &[Parameter],
+        pointer: &str,
+    ) -> Option<Pagination> {
         let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
-        let segments = |p: String| p.trim_start_matches('/').split('/').map(str::to_string).collect::<Vec<_>>();
+        let segments = |p: String| {
+            p.trim_start_matches('/')
+                .split('/')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
         let pagination = match text("kind").as_deref() {
             Some("offset") => match (text("offset"), text("limit"), text("items")) {
-                (Some(offset_param), Some(limit_param), Some(items)) => {
-                    Some(Pagination::Offset { offset_param, limit_param, items: segments(items) })
-                }
+                (Some(offset_param), Some(limit_param), Some(items)) => Some(Pagination::Offset {
+                    offset_param,
+                    limit_param,
+                    items: segments(items),
+                }),
                 _ => None,
             },
             Some("cursor") => match (text("cursor_param"), text("next_cursor"), text("items")) {
@@ -349,10 +434,18 @@ impl<'d> Context<'d> {
             .map(|p| p.name.as_str())
             .collect();
         let named: Vec<&str> = match &pagination {
-            Pagination::Offset { offset_param, limit_param, .. } => vec![offset_param, limit_param],
-            Pagination::Cursor { cursor_param, limit_param, .. } => {
-                std::iter::once(cursor_param.as_str()).chain(limit_param.as_deref()).collect()
-            }
+            Pagination::Offset {
+                offset_param,
+                limit_param,
+                ..
+            } => vec![offset_param, limit_param],
+            Pagination::Cursor {
+                cursor_param,
+                limit_param,
+                ..
+            } => std::iter::once(cursor_param.as_str())
+                .chain(limit_param.as_deref())
+                .collect(),
         };
         for name in named {
             if !query_params.contains(&name) {

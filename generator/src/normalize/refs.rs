@@ -45,7 +45,9 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         if bytes[i] == b'%' {
             if let Some(Ok(v)) = hex.map(|h| u8::from_str_radix(h, 16)) {
                 out.push(v);
@@ -77,7 +79,10 @@ impl Context<'_> {
             };
             current = self.lookup(reference, components, kind, pointer)?;
         }
-        self.error(format!("{pointer}/$ref"), "`$ref` chain does not end (a cycle of references)");
+        self.error(
+            format!("{pointer}/$ref"),
+            "`$ref` chain does not end (a cycle of references)",
+        );
         None
     }
 
@@ -92,7 +97,10 @@ impl Context<'_> {
             let d = Diagnostic::error(
                 &self.file,
                 format!("{pointer}/$ref"),
-                format!("`$ref: {reference}` is not supported here: expected a reference of the form `{}NAME`", kind.prefix()),
+                format!(
+                    "`$ref: {reference}` is not supported here: expected a reference of the form `{}NAME`",
+                    kind.prefix()
+                ),
             );
             self.diagnostics.push(d);
             return None;
@@ -100,7 +108,13 @@ impl Context<'_> {
         let found = components.and_then(|c| c.get(&name));
         if found.is_none() {
             let candidates = components.map(|c| c.keys().map(String::as_str).collect::<Vec<_>>());
-            self.dangling(reference, &name, kind, candidates.unwrap_or_default(), pointer);
+            self.dangling(
+                reference,
+                &name,
+                kind,
+                candidates.unwrap_or_default(),
+                pointer,
+            );
         }
         found
     }
@@ -117,7 +131,10 @@ impl Context<'_> {
         let mut d = Diagnostic::error(
             &self.file,
             format!("{pointer}/$ref"),
-            format!("`$ref: {reference}` points at nothing: there is no `{name}` in {}", kind.prefix().trim_end_matches('/')),
+            format!(
+                "`$ref: {reference}` points at nothing: there is no `{name}` in {}",
+                kind.prefix().trim_end_matches('/')
+            ),
         );
         let closest = candidates
             .into_iter()
@@ -138,11 +155,24 @@ mod tests {
     #[test]
     fn component_names_are_unescaped() {
         assert_eq!(
-            component_name("#/components/schemas/service.DocsAdminUserGetAll", ComponentKind::Schemas).as_deref(),
+            component_name(
+                "#/components/schemas/service.DocsAdminUserGetAll",
+                ComponentKind::Schemas
+            )
+            .as_deref(),
             Some("service.DocsAdminUserGetAll")
         );
-        assert_eq!(component_name("#/components/schemas/a~1b%20c", ComponentKind::Schemas).as_deref(), Some("a/b c"));
-        assert_eq!(component_name("#/components/parameters/x", ComponentKind::Schemas), None);
-        assert_eq!(component_name("other.yaml#/x", ComponentKind::Schemas), None);
+        assert_eq!(
+            component_name("#/components/schemas/a~1b%20c", ComponentKind::Schemas).as_deref(),
+            Some("a/b c")
+        );
+        assert_eq!(
+            component_name("#/components/parameters/x", ComponentKind::Schemas),
+            None
+        );
+        assert_eq!(
+            component_name("other.yaml#/x", ComponentKind::Schemas),
+            None
+        );
     }
 }

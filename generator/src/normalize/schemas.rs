@@ -68,7 +68,9 @@ impl<'d> Context<'d> {
     /// Claims a Rust name for every component schema before any is defined, so references
     /// resolve whatever the order of definitions.
     pub(super) fn declare_component_schemas(&mut self) {
-        let Some(schemas) = self.schemas() else { return };
+        let Some(schemas) = self.schemas() else {
+            return;
+        };
         for key in schemas.keys() {
             let name = self.type_names.claim(&type_name(key));
             self.component_types.insert(key.clone(), name);
@@ -76,15 +78,20 @@ impl<'d> Context<'d> {
     }
 
     pub(super) fn define_component_schemas(&mut self) {
-        let Some(schemas) = self.schemas() else { return };
+        let Some(schemas) = self.schemas() else {
+            return;
+        };
         for (key, schema) in schemas {
-            let Some(name) = self.component_types.get(key).cloned() else { continue };
+            let Some(name) = self.component_types.get(key).cloned() else {
+                continue;
+            };
             let pointer = pointer_join("/components/schemas", key);
             let origin = format!("#{pointer}");
             let (kind, description) = match SchemaRef::from(schema) {
-                SchemaRef::Ref(reference) => {
-                    (TypeKind::Alias(self.reference_type(reference, &pointer)), None)
-                }
+                SchemaRef::Ref(reference) => (
+                    TypeKind::Alias(self.reference_type(reference, &pointer)),
+                    None,
+                ),
                 SchemaRef::Inline(schema) => {
                     let description = schema.schema_data.description.clone();
                     match self.lower(schema, &name, &pointer) {
@@ -93,13 +100,23 @@ impl<'d> Context<'d> {
                     }
                 }
             };
-            self.types.push(TypeDef { name, origin, description, kind });
+            self.types.push(TypeDef {
+                name,
+                origin,
+                description,
+                kind,
+            });
         }
     }
 
     /// The type of a schema used somewhere (a property, parameter, body, item). Inline schemas
     /// that need a definition are defined under a name derived from `hint`.
-    pub(super) fn schema_type(&mut self, schema: SchemaRef<'d>, hint: &str, pointer: &str) -> TypeRef {
+    pub(super) fn schema_type(
+        &mut self,
+        schema: SchemaRef<'d>,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeRef {
         match schema {
             SchemaRef::Ref(reference) => self.reference_type(reference, pointer),
             SchemaRef::Inline(schema) => {
@@ -116,14 +133,20 @@ impl<'d> Context<'d> {
                         TypeRef::Named(name)
                     }
                 };
-                if schema.schema_data.nullable { TypeRef::nullable(ty) } else { ty }
+                if schema.schema_data.nullable {
+                    TypeRef::nullable(ty)
+                } else {
+                    ty
+                }
             }
         }
     }
 
     fn reference_type(&mut self, reference: &str, pointer: &str) -> TypeRef {
         let name = component_name(reference, ComponentKind::Schemas);
-        let found = name.as_ref().and_then(|n| self.component_types.get(n).cloned());
+        let found = name
+            .as_ref()
+            .and_then(|n| self.component_types.get(n).cloned());
         match (found, name) {
             (Some(rust_name), Some(key)) => {
                 if self.component_is_nullable(&key) {
@@ -133,8 +156,10 @@ impl<'d> Context<'d> {
                 }
             }
             (None, Some(key)) => {
-                let candidates: Vec<&str> =
-                    self.schemas().map(|s| s.keys().map(String::as_str).collect()).unwrap_or_default();
+                let candidates: Vec<&str> = self
+                    .schemas()
+                    .map(|s| s.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
                 self.dangling(reference, &key, ComponentKind::Schemas, candidates, pointer);
                 TypeRef::Any
             }
@@ -156,7 +181,11 @@ impl<'d> Context<'d> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 if s.enumeration.iter().any(Option::is_some) {
-                    let values = s.enumeration.iter().flatten().map(|v| EnumValue::String(v.clone()));
+                    let values = s
+                        .enumeration
+                        .iter()
+                        .flatten()
+                        .map(|v| EnumValue::String(v.clone()));
                     return Lowered::Define(self.enum_kind(values.collect(), schema, pointer));
                 }
                 Lowered::Use(match &s.format {
@@ -166,33 +195,61 @@ impl<'d> Context<'d> {
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 if i.enumeration.iter().any(Option::is_some) {
-                    let values = i.enumeration.iter().flatten().map(|v| EnumValue::Integer(*v));
+                    let values = i
+                        .enumeration
+                        .iter()
+                        .flatten()
+                        .map(|v| EnumValue::Integer(*v));
                     return Lowered::Define(self.enum_kind(values.collect(), schema, pointer));
                 }
                 Lowered::Use(integer_type(&i.format))
             }
             SchemaKind::Type(Type::Number(_)) => Lowered::Use(TypeRef::Number { bits: 64 }),
             SchemaKind::Type(Type::Boolean(_)) => Lowered::Use(TypeRef::Boolean),
-            SchemaKind::Type(Type::Array(a)) => Lowered::Use(self.array_type(a.items.as_ref(), hint, pointer)),
+            SchemaKind::Type(Type::Array(a)) => {
+                Lowered::Use(self.array_type(a.items.as_ref(), hint, pointer))
+            }
             SchemaKind::Type(Type::Object(o)) => {
                 let mut parts = ObjectParts::default();
-                collect_object(&mut parts, &o.properties, &o.required, o.additional_properties.as_ref(), pointer);
+                collect_object(
+                    &mut parts,
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    pointer,
+                );
                 self.object(parts, hint)
             }
             SchemaKind::AllOf { all_of } => self.all_of(schema, all_of, hint, pointer),
-            SchemaKind::OneOf { one_of } => self.union(one_of, schema, hint, &pointer_join(pointer, "oneOf")),
-            SchemaKind::AnyOf { any_of } => self.union(any_of, schema, hint, &pointer_join(pointer, "anyOf")),
+            SchemaKind::OneOf { one_of } => {
+                self.union(one_of, schema, hint, &pointer_join(pointer, "oneOf"))
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(any_of, schema, hint, &pointer_join(pointer, "anyOf"))
+            }
             SchemaKind::Not { .. } => {
-                self.warn(pointer, "`not` schemas cannot be expressed in Rust types; using `serde_json::Value`");
+                self.warn(
+                    pointer,
+                    "`not` schemas cannot be expressed in Rust types; using `serde_json::Value`",
+                );
                 Lowered::Use(TypeRef::Any)
             }
             SchemaKind::Any(any) => self.any_schema(schema, any, hint, pointer),
         }
     }
 
-    fn array_type(&mut self, items: Option<&'d ReferenceOr<Box<Schema>>>, hint: &str, pointer: &str) -> TypeRef {
+    fn array_type(
+        &mut self,
+        items: Option<&'d ReferenceOr<Box<Schema>>>,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeRef {
         let item = match items {
-            Some(items) => self.schema_type(items.into(), &format!("{hint}Item"), &pointer_join(pointer, "items")),
+            Some(items) => self.schema_type(
+                items.into(),
+                &format!("{hint}Item"),
+                &pointer_join(pointer, "items"),
+            ),
             None => TypeRef::Any,
         };
         TypeRef::Array(Box::new(item))
@@ -210,7 +267,11 @@ impl<'d> Context<'d> {
             // A property-less object is a map; keeping every key loses nothing the server sends.
             return Lowered::Use(TypeRef::Map(Box::new(additional.unwrap_or(TypeRef::Any))));
         }
-        let mut names = Namespace::with_reserved(if additional.is_some() { &["additional_properties"] } else { &[] });
+        let mut names = Namespace::with_reserved(if additional.is_some() {
+            &["additional_properties"]
+        } else {
+            &[]
+        });
         let mut fields = Vec::new();
         for (json_name, (schema, pointer)) in parts.properties {
             let rust_name = names.claim(&value_name(&json_name));
@@ -236,14 +297,27 @@ impl<'d> Context<'d> {
         Lowered::Define(TypeKind::Struct(StructDef { fields, additional }))
     }
 
-    fn all_of(&mut self, schema: &'d Schema, parts: &'d [ReferenceOr<Schema>], hint: &str, pointer: &str) -> Lowered {
+    fn all_of(
+        &mut self,
+        schema: &'d Schema,
+        parts: &'d [ReferenceOr<Schema>],
+        hint: &str,
+        pointer: &str,
+    ) -> Lowered {
         let pointer = pointer_join(pointer, "allOf");
         // `allOf: [$ref]` is how many generators write a described or nullable reference.
-        let meaningful: Vec<(usize, &ReferenceOr<Schema>)> =
-            parts.iter().enumerate().filter(|(_, p)| !is_annotation_only(p)).collect();
+        let meaningful: Vec<(usize, &ReferenceOr<Schema>)> = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !is_annotation_only(p))
+            .collect();
         if let [(i, only)] = meaningful.as_slice() {
             let ty = self.schema_type(SchemaRef::from(*only), hint, &format!("{pointer}/{i}"));
-            return Lowered::Use(if schema.schema_data.nullable { TypeRef::nullable(ty) } else { ty });
+            return Lowered::Use(if schema.schema_data.nullable {
+                TypeRef::nullable(ty)
+            } else {
+                ty
+            });
         }
         let mut merged = ObjectParts::default();
         let mut visiting = BTreeSet::new();
@@ -272,7 +346,12 @@ impl<'d> Context<'d> {
             SchemaRef::Ref(reference) => {
                 let key = component_name(reference, ComponentKind::Schemas);
                 let Some(key) = key.filter(|k| visiting.insert(k.clone())) else {
-                    self.error(format!("{pointer}/$ref"), format!("`allOf` refers to `{reference}`, which is missing or includes itself"));
+                    self.error(
+                        format!("{pointer}/$ref"),
+                        format!(
+                            "`allOf` refers to `{reference}`, which is missing or includes itself"
+                        ),
+                    );
                     return true;
                 };
                 match self.schemas().and_then(|s| s.get(&key)) {
@@ -288,26 +367,56 @@ impl<'d> Context<'d> {
         };
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => {
-                collect_object(merged, &o.properties, &o.required, o.additional_properties.as_ref(), &pointer);
+                collect_object(
+                    merged,
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    &pointer,
+                );
                 true
             }
-            SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "object") && a.items.is_none() => {
-                collect_object(merged, &a.properties, &a.required, a.additional_properties.as_ref(), &pointer);
+            SchemaKind::Any(a)
+                if a.typ.as_deref().is_none_or(|t| t == "object") && a.items.is_none() =>
+            {
+                collect_object(
+                    merged,
+                    &a.properties,
+                    &a.required,
+                    a.additional_properties.as_ref(),
+                    &pointer,
+                );
                 for (i, nested) in a.all_of.iter().enumerate() {
-                    if !self.merge_part(merged, nested.into(), &format!("{pointer}/allOf/{i}"), visiting) {
+                    if !self.merge_part(
+                        merged,
+                        nested.into(),
+                        &format!("{pointer}/allOf/{i}"),
+                        visiting,
+                    ) {
                         return false;
                     }
                 }
                 true
             }
             SchemaKind::AllOf { all_of } => all_of.iter().enumerate().all(|(i, nested)| {
-                self.merge_part(merged, nested.into(), &format!("{pointer}/allOf/{i}"), visiting)
+                self.merge_part(
+                    merged,
+                    nested.into(),
+                    &format!("{pointer}/allOf/{i}"),
+                    visiting,
+                )
             }),
             _ => false,
         }
     }
 
-    fn union(&mut self, variants: &'d [ReferenceOr<Schema>], schema: &'d Schema, hint: &str, pointer: &str) -> Lowered {
+    fn union(
+        &mut self,
+        variants: &'d [ReferenceOr<Schema>],
+        schema: &'d Schema,
+        hint: &str,
+        pointer: &str,
+    ) -> Lowered {
         if let [only] = variants {
             let ty = self.schema_type(only.into(), hint, &format!("{pointer}/0"));
             return Lowered::Use(ty);
@@ -316,7 +425,11 @@ impl<'d> Context<'d> {
         let mut out = Vec::new();
         for (i, variant) in variants.iter().enumerate() {
             let sref = SchemaRef::from(variant);
-            let ty = self.schema_type(sref, &format!("{hint}Variant{}", i + 1), &format!("{pointer}/{i}"));
+            let ty = self.schema_type(
+                sref,
+                &format!("{hint}Variant{}", i + 1),
+                &format!("{pointer}/{i}"),
+            );
             let wanted = match ty.non_null() {
                 TypeRef::Named(n) => n.clone(),
                 TypeRef::String => "String".to_string(),
@@ -327,14 +440,31 @@ impl<'d> Context<'d> {
                 TypeRef::Map(_) => "Object".to_string(),
                 _ => format!("Variant{}", i + 1),
             };
-            out.push(UnionVariant { name: names.claim(&wanted), tag: None, ty });
+            out.push(UnionVariant {
+                name: names.claim(&wanted),
+                tag: None,
+                ty,
+            });
         }
-        let discriminator = schema.schema_data.discriminator.as_ref().map(|d| d.property_name.clone());
-        Lowered::Define(TypeKind::Union(UnionDef { variants: out, discriminator }))
+        let discriminator = schema
+            .schema_data
+            .discriminator
+            .as_ref()
+            .map(|d| d.property_name.clone());
+        Lowered::Define(TypeKind::Union(UnionDef {
+            variants: out,
+            discriminator,
+        }))
     }
 
     /// Schemas without a `type`, or mixing keywords openapiv3 cannot place.
-    fn any_schema(&mut self, schema: &'d Schema, any: &'d openapiv3::AnySchema, hint: &str, pointer: &str) -> Lowered {
+    fn any_schema(
+        &mut self,
+        schema: &'d Schema,
+        any: &'d openapiv3::AnySchema,
+        hint: &str,
+        pointer: &str,
+    ) -> Lowered {
         if !any.all_of.is_empty() {
             return self.all_of(schema, &any.all_of, hint, pointer);
         }
@@ -360,15 +490,30 @@ impl<'d> Context<'d> {
             }
         }
         match any.typ.as_deref() {
-            Some("string") => Lowered::Use(if any.format.as_deref() == Some("binary") { TypeRef::Bytes } else { TypeRef::String }),
+            Some("string") => Lowered::Use(if any.format.as_deref() == Some("binary") {
+                TypeRef::Bytes
+            } else {
+                TypeRef::String
+            }),
             Some("integer") => Lowered::Use(integer_format_name(any.format.as_deref())),
             Some("number") => Lowered::Use(TypeRef::Number { bits: 64 }),
             Some("boolean") => Lowered::Use(TypeRef::Boolean),
             Some("array") => Lowered::Use(self.array_type(any.items.as_ref(), hint, pointer)),
-            _ if any.items.is_some() => Lowered::Use(self.array_type(any.items.as_ref(), hint, pointer)),
-            _ if !any.properties.is_empty() || any.additional_properties.is_some() || any.typ.as_deref() == Some("object") => {
+            _ if any.items.is_some() => {
+                Lowered::Use(self.array_type(any.items.as_ref(), hint, pointer))
+            }
+            _ if !any.properties.is_empty()
+                || any.additional_properties.is_some()
+                || any.typ.as_deref() == Some("object") =>
+            {
                 let mut parts = ObjectParts::default();
-                collect_object(&mut parts, &any.properties, &any.required, any.additional_properties.as_ref(), pointer);
+                collect_object(
+                    &mut parts,
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    pointer,
+                );
                 self.object(parts, hint)
             }
             _ => Lowered::Use(TypeRef::Any),
@@ -378,7 +523,11 @@ impl<'d> Context<'d> {
     /// An enum definition; mixed string and integer values fall back to strings.
     fn enum_kind(&mut self, values: Vec<EnumValue>, schema: &Schema, pointer: &str) -> TypeKind {
         let all_integers = values.iter().all(|v| matches!(v, EnumValue::Integer(_)));
-        let repr = if all_integers { EnumRepr::Integer } else { EnumRepr::String };
+        let repr = if all_integers {
+            EnumRepr::Integer
+        } else {
+            EnumRepr::String
+        };
         let values: Vec<EnumValue> = values
             .into_iter()
             .map(|v| match (repr, v) {
@@ -392,7 +541,12 @@ impl<'d> Context<'d> {
             .get("x-enum-varnames")
             .and_then(|v| serde_json::from_value(v.clone()).ok())
             .filter(|names: &Vec<String>| names.len() == values.len());
-        if schema.schema_data.extensions.contains_key("x-enum-varnames") && explicit.is_none() {
+        if schema
+            .schema_data
+            .extensions
+            .contains_key("x-enum-varnames")
+            && explicit.is_none()
+        {
             self.warn(
                 pointer_join(pointer, "x-enum-varnames"),
                 "`x-enum-varnames` must list one name per enum value; using derived names",
@@ -410,7 +564,11 @@ impl<'d> Context<'d> {
                 (None, EnumValue::String(s)) => enum_variant_name(s),
                 (None, EnumValue::Integer(n)) => enum_variant_name(&format!("Value {n}")),
             };
-            variants.push(EnumVariant { name: names.claim(&wanted), value, description: None });
+            variants.push(EnumVariant {
+                name: names.claim(&wanted),
+                value,
+                description: None,
+            });
         }
         TypeKind::Enum(EnumDef { repr, variants })
     }
@@ -419,7 +577,10 @@ impl<'d> Context<'d> {
 /// True for `allOf` parts that only annotate (a description, `nullable`) and add no shape.
 fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
     match part {
-        ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => {
+        ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Any(any),
+            ..
+        }) => {
             any.typ.is_none()
                 && any.properties.is_empty()
                 && any.additional_properties.is_none()
@@ -453,8 +614,14 @@ fn collect_object<'d>(
 
 fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
     match format {
-        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::Integer { bits: 32, signed: true },
-        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => TypeRef::Integer { bits: 64, signed: true },
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::Integer {
+            bits: 32,
+            signed: true,
+        },
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => TypeRef::Integer {
+            bits: 64,
+            signed: true,
+        },
         VariantOrUnknownOrEmpty::Unknown(f) => integer_format_name(Some(f)),
         VariantOrUnknownOrEmpty::Empty => integer_format_name(None),
     }
@@ -464,13 +631,37 @@ fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
 /// in practice, where i32 would fail on large IDs.
 fn integer_format_name(format: Option<&str>) -> TypeRef {
     match format {
-        Some("int8") => TypeRef::Integer { bits: 8, signed: true },
-        Some("int16") => TypeRef::Integer { bits: 16, signed: true },
-        Some("int32") => TypeRef::Integer { bits: 32, signed: true },
-        Some("uint8") => TypeRef::Integer { bits: 8, signed: false },
-        Some("uint16") => TypeRef::Integer { bits: 16, signed: false },
-        Some("uint32") => TypeRef::Integer { bits: 32, signed: false },
-        Some("uint64" | "uint") => TypeRef::Integer { bits: 64, signed: false },
-        _ => TypeRef::Integer { bits: 64, signed: true },
+        Some("int8") => TypeRef::Integer {
+            bits: 8,
+            signed: true,
+        },
+        Some("int16") => TypeRef::Integer {
+            bits: 16,
+            signed: true,
+        },
+        Some("int32") => TypeRef::Integer {
+            bits: 32,
+            signed: true,
+        },
+        Some("uint8") => TypeRef::Integer {
+            bits: 8,
+            signed: false,
+        },
+        Some("uint16") => TypeRef::Integer {
+            bits: 16,
+            signed: false,
+        },
+        Some("uint32") => TypeRef::Integer {
+            bits: 32,
+            signed: false,
+        },
+        Some("uint64" | "uint") => TypeRef::Integer {
+            bits: 64,
+            signed: false,
+        },
+        _ => TypeRef::Integer {
+            bits: 64,
+            signed: true,
+        },
     }
 }

@@ -38,30 +38,46 @@ impl Context<'_> {
                 continue;
             };
             let (kind, description) = match scheme {
-                OaScheme::APIKey { location, name, description, .. } => {
+                OaScheme::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                } => {
                     let location = match location {
                         APIKeyLocation::Header => ApiKeyLocation::Header,
                         APIKeyLocation::Query => ApiKeyLocation::Query,
                         APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
                     };
-                    (SecurityKind::ApiKey { location, name: name.clone() }, description)
+                    (
+                        SecurityKind::ApiKey {
+                            location,
+                            name: name.clone(),
+                        },
+                        description,
+                    )
                 }
-                OaScheme::HTTP { scheme: http, description, .. } => {
-                    match http.to_ascii_lowercase().as_str() {
-                        "basic" => (SecurityKind::Basic, description),
-                        "bearer" => (SecurityKind::Bearer, description),
-                        other => {
-                            self.warn(
-                                pointer,
-                                format!("http scheme `{other}` is not supported; the scheme is ignored"),
-                            );
-                            continue;
-                        }
+                OaScheme::HTTP {
+                    scheme: http,
+                    description,
+                    ..
+                } => match http.to_ascii_lowercase().as_str() {
+                    "basic" => (SecurityKind::Basic, description),
+                    "bearer" => (SecurityKind::Bearer, description),
+                    other => {
+                        self.warn(
+                            pointer,
+                            format!(
+                                "http scheme `{other}` is not supported; the scheme is ignored"
+                            ),
+                        );
+                        continue;
                     }
-                }
+                },
                 // OAuth2 and OpenID Connect both end in a bearer access token; obtaining it is
                 // the caller's business.
-                OaScheme::OAuth2 { description, .. } | OaScheme::OpenIDConnect { description, .. } => {
+                OaScheme::OAuth2 { description, .. }
+                | OaScheme::OpenIDConnect { description, .. } => {
                     (SecurityKind::Bearer, description)
                 }
             };
@@ -99,12 +115,19 @@ impl Context<'_> {
                         let known: Vec<_> = schemes.iter().map(|s| s.key.as_str()).collect();
                         let d = crate::diagnostics::Diagnostic::error(
                             &self.file,
-                            format!("{pointer}/{i}/{}", crate::diagnostics::escape_pointer_token(name)),
+                            format!(
+                                "{pointer}/{i}/{}",
+                                crate::diagnostics::escape_pointer_token(name)
+                            ),
                             format!("security requirement names the undefined scheme `{name}`"),
                         )
                         .with_hint(format!(
                             "defined in components.securitySchemes: {}",
-                            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                            if known.is_empty() {
+                                "none".to_string()
+                            } else {
+                                known.join(", ")
+                            }
                         ));
                         self.diagnostics.push(d);
                     }

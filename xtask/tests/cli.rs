@@ -1,0 +1,228 @@
+//! The real `xtask` binary on copies of the repository: failures are located and leave the
+//! output untouched, `--check` names stale files, and `generate` makes crates that compile.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A scratch checkout with `spec/` and `generated/` copied from the repository.
+fn scratch_checkout() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("spec"), &dir.path().join("spec"));
+    copy_tree(&repo().join("generated"), &dir.path().join("generated"));
+    dir
+}
+
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push((path.clone(), fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn a_dangling_ref_fails_with_file_and_pointer_and_leaves_generated_untouched() {
+    let checkout = scratch_checkout();
+    let root = checkout.path();
+    let spec = root.join("spec/teams.yaml");
+    let text = fs::read_to_string(&spec).unwrap();
+    let broken = text.replacen(
+        "#/components/schemas/BaseError",
+        "#/components/schemas/BaseErorr",
+        1,
+    );
+    assert_ne!(
+        text, broken,
+        "the fixture must contain the reference it breaks"
+    );
+    fs::write(&spec, broken).unwrap();
+    let before = snapshot(&root.join("generated"));
+
+    let out = xtask(&["codegen", "--root", root.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("spec/teams.yaml"),
+        "names the file: {stderr}"
+    );
+    assert!(
+        stderr.contains("BaseErorr"),
+        "names the reference: {stderr}"
+    );
+    assert!(
+        stderr.contains("/components/schemas/CustomerApiBaseResponse/properties/errors/items/$ref"),
+        "names the JSON pointer: {stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `#/components/schemas/BaseError`?"),
+        "{stderr}"
+    );
+    assert_eq!(
+        before,
+        snapshot(&root.join("generated")),
+        "generated/ must be byte-identical"
+    );
+}
+
+#[test]
+fn check_lists_stale_files_and_the_fixing_command() {
+    let checkout = scratch_checkout();
+    let root = checkout.path();
+    let stale = root.join("generated/src/cpaas/types.rs");
+    fs::write(&stale, "// edited by hand\n").unwrap();
+
+    let out = xtask(&["codegen", "--check", "--root", root.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("changed: generated/src/cpaas/types.rs"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("run `cargo xtask codegen`"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(&stale).unwrap(),
+        "// edited by hand\n",
+        "--check writes nothing"
+    );
+
+    let fixed = xtask(&["codegen", "--root", root.to_str().unwrap()]);
+    assert!(
+        fixed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fixed.stderr)
+    );
+    let clean = xtask(&["codegen", "--check", "--root", root.to_str().unwrap()]);
+    assert!(
+        clean.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clean.stderr)
+    );
+}
+
+#[test]
+fn bad_usage_exits_with_2() {
+    assert_eq!(xtask(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(xtask(&["generate", "--spec"]).status.code(), Some(2));
+}
+
+#[test]
+fn unreadable_and_unparsable_specs_are_diagnostics_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let missing = xtask(&[
+        "generate",
+        "--spec",
+        "does/not/exist.yaml",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the file"));
+
+    let bad = dir.path().join("bad.yaml");
+    fs::write(
+        &bad,
+        "openapi: 3.0.3\ninfo: {title: x, version: '1'\npaths: {}\n",
+    )
+    .unwrap();
+    let out = xtask(&[
+        "generate",
+        "--spec",
+        bad.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("invalid YAML") && stderr.contains("bad.yaml:"),
+        "{stderr}"
+    );
+    assert!(!out_dir.exists(), "nothing is written on failure");
+}
+
+/// Generates the OAI petstore as a standalone crate and `cargo check`s it, with warnings
+/// treated as failures. Dependencies build once into a shared target directory.
+#[test]
+fn generated_petstore_crate_compiles_without_warnings() {
+    let spec = repo().join("../shared/corpus/oai-petstore.yaml");
+    assert!(
+        spec.exists(),
+        "the public corpus is expected beside the repository at {}",
+        spec.display()
+    );
+    let out_dir = repo().join("target/scratch/oai-petstore");
+    let out = xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        fs::read_to_string(out_dir.join("src/lib.rs"))
+            .unwrap()
+            .starts_with("// This file is generated by `cargo xtask generate")
+    );
+
+    let check = Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--manifest-path",
+        ])
+        .arg(out_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", repo().join("target/generated-check"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "the generated crate has warnings:\n{stderr}"
+    );
+}
