@@ -988,6 +988,29 @@ impl ApiClient {
     }
 }
 
+/// Streams the items of every page. `fetch` sends one page's request and returns its items and
+/// the request for the next page, or `None` after the last page. Pages are fetched lazily, one
+/// at a time, as the stream is polled; an error ends the stream after being yielded.
+pub fn paginate<B, I, E, F, Fut>(first: B, mut fetch: F) -> impl ::futures_util::Stream<Item = Result<I, Error<E>>>
+where
+    F: FnMut(B) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<I>, Option<B>), Error<E>>>,
+{
+    use ::futures_util::{StreamExt, TryStreamExt, stream};
+    stream::try_unfold(Some(first), move |state| {
+        let page = state.map(&mut fetch);
+        async move {
+            match page {
+                None => Ok(None),
+                Some(page) => page.await.map(Some),
+            }
+        }
+    })
+    .map_ok(|items: Vec<I>| stream::iter(items.into_iter().map(Ok)))
+    .try_flatten()
+    .fuse()
+}
+
 /// Parses `Retry-After` as seconds or an HTTP date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(::reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();

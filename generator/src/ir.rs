@@ -219,22 +219,45 @@ pub enum MediaKind {
     Binary,
 }
 
-/// How an operation's results are split into pages (`x-pagination`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pagination {
-    /// `skip`/`take` style: the offset advances by the number of items received.
+/// How an operation's results are split into pages (`x-pagination`), resolved against the
+/// operation's parameters and success type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    pub kind: PaginationKind,
+    /// Where the page's items are in the success body.
+    pub items: FieldPath,
+    /// The type of one item.
+    pub item_type: TypeRef,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaginationKind {
+    /// `skip`/`take` style: the offset parameter advances by the number of items received, and
+    /// a page shorter than the limit (or empty) is the last.
     Offset {
         offset_param: String,
+        offset_type: TypeRef,
         limit_param: String,
-        items: Vec<String>,
     },
-    /// A cursor taken from the response and sent back in a query parameter.
+    /// A cursor read from the response and sent back in a parameter; no cursor ends the list.
     Cursor {
         cursor_param: String,
-        limit_param: Option<String>,
-        next_cursor: Vec<String>,
-        items: Vec<String>,
+        next_cursor: FieldPath,
     },
+}
+
+/// A path of fields into a response body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath {
+    pub steps: Vec<FieldStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldStep {
+    pub json_name: String,
+    pub rust_name: String,
+    /// Whether the field is an `Option` in Rust.
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -163,6 +163,45 @@ impl V1MgmtUserGet<'_> {
     }
 }
 
+impl<'a> V1MgmtUserGet<'a> {
+    /// Streams every item of every page, fetching the next page only when the stream
+    /// needs it. The first request uses the parameters set on this builder.
+    pub fn into_stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::types::ServiceAdminUserOutput,
+            crate::runtime::Error<V1MgmtUserGetError>,
+        >,
+    > + 'a {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let mut next = request.clone();
+                let sent = request.start_key.clone();
+                let page = request.send().await?.into_inner();
+                let found: ::std::option::Option<::std::string::String> = page
+                    .next_start_key;
+                let items: ::std::vec::Vec<super::types::ServiceAdminUserOutput> = page
+                    .data
+                    .unwrap_or_default();
+                let next = match found {
+                    ::std::option::Option::Some(
+                        c,
+                    ) if !c.is_empty()
+                        && sent.as_deref()
+                            != ::std::option::Option::Some(c.as_str()) => {
+                        next.start_key = ::std::option::Option::Some(c);
+                        ::std::option::Option::Some(next)
+                    }
+                    _ => ::std::option::Option::None,
+                };
+                ::std::result::Result::Ok((items, next))
+            },
+        )
+    }
+}
+
 /// Documented error responses of [`Client::v1_mgmt_user_get`](super::Client::v1_mgmt_user_get).
 #[derive(Debug, Clone, PartialEq)]
 pub enum V1MgmtUserGetError {

@@ -139,6 +139,41 @@ impl V2TeamsGet<'_> {
     }
 }
 
+impl<'a> V2TeamsGet<'a> {
+    /// Streams every item of every page, fetching the next page only when the stream
+    /// needs it. The first request uses the parameters set on this builder.
+    pub fn into_stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            super::types::TeamAccountSummaryCustomer,
+            crate::runtime::Error<V2TeamsGetError>,
+        >,
+    > + 'a {
+        crate::runtime::paginate(
+            self,
+            |request: Self| async move {
+                let mut next = request.clone();
+                let offset = request.skip.unwrap_or_default();
+                let limit = request.take;
+                let page = request.send().await?.into_inner();
+                let items: ::std::vec::Vec<super::types::TeamAccountSummaryCustomer> = page
+                    .result
+                    .unwrap_or_default();
+                let received = items.len();
+                let last = received == 0
+                    || limit
+                        .is_some_and(|l| usize::try_from(l).is_ok_and(|l| received < l));
+                next.skip = ::std::option::Option::Some(
+                    offset
+                        .saturating_add(<i32>::try_from(received).unwrap_or(<i32>::MAX)),
+                );
+                ::std::result::Result::Ok((items, (!last).then_some(next)))
+            },
+        )
+    }
+}
+
 /// Documented error responses of [`Client::v2_teams_get`](super::Client::v2_teams_get).
 #[derive(Debug, Clone, PartialEq)]
 pub enum V2TeamsGetError {}

@@ -3,6 +3,7 @@
 
 mod client;
 mod operations;
+mod pagination;
 mod tokens;
 mod types;
 
@@ -155,6 +156,7 @@ publish = false
 [dependencies]
 bytes = "1"
 fastrand = "2"
+futures-util = {{ version = "0.3", default-features = false, features = ["std"] }}
 httpdate = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2"] }}

@@ -104,6 +104,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             &op.method_name,
         )
     });
+    let stream = super::pagination::stream_impl(op, &error_name);
     let error_enum = outcome_enum(
         &format!("{}Error", op.type_name),
         &err,
@@ -144,6 +145,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             #send
         }
 
+        #stream
         #success_enum
         #error_enum
     }

@@ -8,6 +8,7 @@ mod cycles;
 pub mod media;
 pub mod names;
 mod operations;
+mod pagination;
 mod refs;
 mod schemas;
 mod security;

@@ -12,8 +12,8 @@ use super::refs::ComponentKind;
 use super::schemas::SchemaRef;
 use crate::diagnostics::{Diagnostic, pointer_join};
 use crate::ir::{
-    HttpMethod, MediaKind, Operation, Pagination, ParamLocation, Parameter, PathPart, PathTemplate,
-    QueryStyle, RequestBody, Response, ResponseBody, SecurityScheme, StatusSpec, TypeRef,
+    HttpMethod, MediaKind, Operation, ParamLocation, Parameter, PathPart, PathTemplate, QueryStyle,
+    RequestBody, Response, ResponseBody, SecurityScheme, StatusSpec, TypeRef,
 };
 
 /// Client methods that exist whatever the spec says.
@@ -102,10 +102,14 @@ impl<'d> Context<'d> {
             ),
         };
         let security = self.security_requirements(requirements, input.schemes, &security_pointer);
-        let pagination = op
-            .extensions
-            .get("x-pagination")
-            .and_then(|v| self.pagination(v, &params, &pointer_join(pointer, "x-pagination")));
+        let pagination = op.extensions.get("x-pagination").and_then(|v| {
+            self.pagination(
+                v,
+                &params,
+                &responses,
+                &pointer_join(pointer, "x-pagination"),
+            )
+        });
         Operation {
             operation_id: op.operation_id.clone(),
             method_name: input.method_name,
@@ -386,74 +390,6 @@ impl<'d> Context<'d> {
             });
         }
         out
-    }
-
-    fn pagination(
-        &mut self,
-        value: &serde_json::Value,
-        params: &[Parameter],
-        pointer: &str,
-    ) -> Option<Pagination> {
-        let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
-        let segments = |p: String| {
-            p.trim_start_matches('/')
-                .split('/')
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        };
-        let pagination = match text("kind").as_deref() {
-            Some("offset") => match (text("offset"), text("limit"), text("items")) {
-                (Some(offset_param), Some(limit_param), Some(items)) => Some(Pagination::Offset {
-                    offset_param,
-                    limit_param,
-                    items: segments(items),
-                }),
-                _ => None,
-            },
-            Some("cursor") => match (text("cursor_param"), text("next_cursor"), text("items")) {
-                (Some(cursor_param), Some(next), Some(items)) => Some(Pagination::Cursor {
-                    cursor_param,
-                    limit_param: text("limit"),
-                    next_cursor: segments(next),
-                    items: segments(items),
-                }),
-                _ => None,
-            },
-            _ => None,
-        };
-        let Some(pagination) = pagination else {
-            self.warn(
-                pointer,
-                "`x-pagination` needs `kind: offset` with `offset`, `limit`, `items`, or `kind: cursor` with `cursor_param`, `next_cursor`, `items`; no stream is generated",
-            );
-            return None;
-        };
-        let query_params: Vec<&str> = params
-            .iter()
-            .filter(|p| matches!(p.location, ParamLocation::Query { .. }))
-            .map(|p| p.name.as_str())
-            .collect();
-        let named: Vec<&str> = match &pagination {
-            Pagination::Offset {
-                offset_param,
-                limit_param,
-                ..
-            } => vec![offset_param, limit_param],
-            Pagination::Cursor {
-                cursor_param,
-                limit_param,
-                ..
-            } => std::iter::once(cursor_param.as_str())
-                .chain(limit_param.as_deref())
-                .collect(),
-        };
-        for name in named {
-            if !query_params.contains(&name) {
-                self.warn(pointer, format!("`x-pagination` names `{name}`, which is not a query parameter of the operation; no stream is generated"));
-                return None;
-            }
-        }
-        Some(pagination)
     }
 }
 

@@ -1,0 +1,331 @@
+//! The generated client's run-time behaviour against real loopback servers, some of which
+//! misbehave on purpose: retries, timeouts, pagination, secrets.
+
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt;
+use serde_json::json;
+use userapis::runtime::{Error, RequestOptions};
+use userapis::{cpaas, membership, teams};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+fn teams_client(server: &MockServer) -> teams::Client {
+    teams::Client::builder()
+        .base_url(server.uri())
+        .api_token("tok")
+        .build()
+        .unwrap()
+}
+
+/// Answers with each template in turn, then repeats the last.
+struct Sequence(std::sync::Mutex<Vec<ResponseTemplate>>);
+
+impl Respond for Sequence {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut queue = self.0.lock().unwrap();
+        if queue.len() > 1 {
+            queue.remove(0)
+        } else {
+            queue[0].clone()
+        }
+    }
+}
+
+fn envelope(result: serde_json::Value) -> serde_json::Value {
+    json!({"result": result, "success": true, "errors": [], "warnings": [], "information": [], "extension_data": null})
+}
+
+#[tokio::test]
+async fn a_503_then_200_succeeds_after_one_retry() {
+    let server = MockServer::start().await;
+    let responses = vec![
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(200).set_body_json(envelope(json!([]))),
+    ];
+    Mock::given(method("GET"))
+        .and(path("/v2/Teams/roles"))
+        .respond_with(Sequence(responses.into()))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let roles = teams_client(&server)
+        .v2_teams_roles_get()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(roles.status(), 200);
+    assert_eq!(roles.result.as_deref(), Some(&[][..]));
+}
+
+#[tokio::test]
+async fn retry_after_seconds_is_honoured() {
+    let server = MockServer::start().await;
+    let responses = vec![
+        ResponseTemplate::new(429).insert_header("Retry-After", "1"),
+        ResponseTemplate::new(200).set_body_json(envelope(json!([]))),
+    ];
+    Mock::given(method("GET"))
+        .and(path("/v2/Teams/groups"))
+        .respond_with(Sequence(responses.into()))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    teams_client(&server)
+        .v2_teams_groups_get()
+        .send()
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(950),
+        "waited only {waited:?}"
+    );
+    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+}
+
+#[tokio::test]
+async fn post_is_not_retried_after_a_503_unless_the_call_opts_in() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/Teams"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = teams_client(&server)
+        .v2_teams_post()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
+    server.verify().await;
+
+    let opted = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/Teams"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(3)
+        .mount(&opted)
+        .await;
+    let options = RequestOptions {
+        retry_non_idempotent: true,
+        ..Default::default()
+    };
+    let _ = teams_client(&opted)
+        .v2_teams_post()
+        .options(options)
+        .send()
+        .await
+        .unwrap_err();
+}
+
+#[tokio::test]
+async fn retries_can_be_turned_off_per_client_and_per_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1 + 1 + 4)
+        .mount(&server)
+        .await;
+    let off = teams::Client::builder()
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    off.v2_teams_roles_get().send().await.unwrap_err();
+    let per_call = RequestOptions {
+        max_retries: Some(0),
+        ..Default::default()
+    };
+    teams_client(&server)
+        .v2_teams_roles_get()
+        .options(per_call)
+        .send()
+        .await
+        .unwrap_err();
+    let more = RequestOptions {
+        max_retries: Some(3),
+        ..Default::default()
+    };
+    teams_client(&server)
+        .v2_teams_roles_get()
+        .options(more)
+        .send()
+        .await
+        .unwrap_err();
+}
+
+#[tokio::test]
+async fn a_hung_server_hits_the_per_call_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let client = teams::Client::builder()
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let options = RequestOptions {
+        timeout: Some(Duration::from_millis(300)),
+        ..Default::default()
+    };
+    let err = client
+        .v2_teams_roles_get()
+        .options(options)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { attempts: 1 }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn teams_listing_streams_three_pages_exactly_once() {
+    let server = MockServer::start().await;
+    let user =
+        |i: usize| json!({"user_id": format!("u{i}"), "email_id": format!("u{i}@example.com")});
+    // The first request sends no `skip`: the caller did not set one.
+    Mock::given(method("GET"))
+        .and(path("/v2/Teams"))
+        .and(query_param_is_missing("skip"))
+        .and(query_param("take", "2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(envelope(json!((0..2).map(user).collect::<Vec<_>>()))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    for (skip, ids) in [("2", 2..4), ("4", 4..5)] {
+        Mock::given(method("GET"))
+            .and(path("/v2/Teams"))
+            .and(query_param("skip", skip))
+            .and(query_param("take", "2"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(envelope(json!(ids.map(user).collect::<Vec<_>>()))),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let users: Vec<_> = teams_client(&server)
+        .v2_teams_get()
+        .take(2)
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<_> = users.iter().map(|u| u.user_id.clone().unwrap()).collect();
+    assert_eq!(ids, ["u0", "u1", "u2", "u3", "u4"]);
+}
+
+#[tokio::test]
+async fn cpaas_listing_follows_the_cursor_to_the_last_page() {
+    let server = MockServer::start().await;
+    let page = |ids: &[i64], next: Option<&str>| {
+        let data: Vec<_> = ids
+            .iter()
+            .map(|i| json!({"id": i, "email": format!("{i}@example.com")}))
+            .collect();
+        let mut body = json!({"data": data, "request_id": "r", "status_code": 200});
+        if let Some(n) = next {
+            body["next_start_key"] = json!(n);
+        }
+        ResponseTemplate::new(200).set_body_json(body)
+    };
+    Mock::given(method("GET"))
+        .and(path("/v1/mgmt/user"))
+        .and(query_param("start_key", "k2"))
+        .respond_with(page(&[3, 4], Some("k3")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/mgmt/user"))
+        .and(query_param("start_key", "k3"))
+        .respond_with(page(&[5], None))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/mgmt/user"))
+        .and(query_param("page_size", "2"))
+        .respond_with(page(&[1, 2], Some("k2")))
+        .expect(1)
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    let client = cpaas::Client::builder()
+        .base_url(server.uri())
+        .bearer_auth("Bearer t")
+        .build()
+        .unwrap();
+    let users: Vec<_> = client
+        .v1_mgmt_user_get()
+        .page_size(2)
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<_> = users.iter().map(|u| u.id.unwrap()).collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+    for request in server.received_requests().await.unwrap() {
+        assert_eq!(
+            request
+                .url
+                .query_pairs()
+                .filter(|(k, _)| k == "page_size")
+                .count(),
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_debug_output() {
+    let teams = teams::Client::builder()
+        .api_token("teams-secret-123")
+        .build()
+        .unwrap();
+    let membership = membership::Client::builder()
+        .bearer_token("membership-secret-456")
+        .build()
+        .unwrap();
+    let cpaas = cpaas::Client::builder()
+        .bearer_auth("Bearer cpaas-secret-789")
+        .build()
+        .unwrap();
+    let builder = teams::Client::builder().api_token("builder-secret-000");
+    let printed = format!(
+        "{teams:?} {membership:?} {cpaas:?} {builder:?} {:?}",
+        teams.v2_teams_get()
+    );
+    for secret in [
+        "teams-secret-123",
+        "membership-secret-456",
+        "cpaas-secret-789",
+        "builder-secret-000",
+    ] {
+        assert!(!printed.contains(secret), "{secret} leaked: {printed}");
+    }
+    assert!(
+        printed.contains("redacted") || printed.contains("credentials_for"),
+        "{printed}"
+    );
+}
+
+#[tokio::test]
+async fn header_values_with_line_breaks_are_refused_before_sending() {
+    let err = teams::Client::builder()
+        .api_token("abc\r\nX-Evil: 1")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("CR or LF"), "{err}");
+}
