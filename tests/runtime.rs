@@ -329,3 +329,47 @@ async fn header_values_with_line_breaks_are_refused_before_sending() {
         .unwrap_err();
     assert!(err.to_string().contains("CR or LF"), "{err}");
 }
+
+#[tokio::test]
+async fn an_http_200_with_success_false_becomes_an_error_in_one_call() {
+    let server = MockServer::start().await;
+    let body = json!({
+        "result": false, "success": false, "warnings": [], "information": [], "extension_data": null,
+        "errors": [{"description": "Role not found", "error_code": "404", "stack_trace": null, "custom_data": null, "extension_data": null}]
+    });
+    Mock::given(method("PUT"))
+        .and(path("/v2/Teams/u1/portal"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let response = teams_client(&server)
+        .v2_teams_user_id_portal_put("u1")
+        .body(teams::EditPortalRoleCustomer {
+            associated_portal_role_id: "r9".into(),
+            is_invitation_id: None,
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let err = response.into_inner().into_result().unwrap_err();
+    assert_eq!(err.success, Some(false));
+    assert_eq!(err.errors[0].description.as_deref(), Some("Role not found"));
+
+    Mock::given(method("GET"))
+        .and(path("/v2/Teams/groups"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(envelope(json!([{"group_id": "g1"}]))),
+        )
+        .mount(&server)
+        .await;
+    let groups = teams_client(&server)
+        .v2_teams_groups_get()
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .into_result()
+        .unwrap();
+    assert_eq!(groups.unwrap()[0].group_id.as_deref(), Some("g1"));
+}

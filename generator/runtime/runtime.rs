@@ -988,6 +988,34 @@ impl ApiClient {
     }
 }
 
+/// The errors of a response envelope that reported failure (`success: false`, or a non-empty
+/// error list), even with an HTTP success status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvelopeError<E> {
+    /// Whether the envelope's success flag was set, if it was present.
+    pub success: Option<bool>,
+    /// The errors the envelope listed.
+    pub errors: Vec<E>,
+}
+
+impl<E: fmt::Debug> fmt::Display for EnvelopeError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the API reported failure: {:?}", self.errors)
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for EnvelopeError<E> {}
+
+/// The envelope rule: failure when the flag says so or when errors are listed.
+pub fn envelope_result<T, E>(success: Option<bool>, errors: Option<Vec<E>>, payload: T) -> Result<T, EnvelopeError<E>> {
+    let errors = errors.unwrap_or_default();
+    if success == Some(false) || !errors.is_empty() {
+        Err(EnvelopeError { success, errors })
+    } else {
+        Ok(payload)
+    }
+}
+
 /// Streams the items of every page. `fetch` sends one page's request and returns its items and
 /// the request for the next page, or `None` after the last page. Pages are fetched lazily, one
 /// at a time, as the stream is polled; an error ends the stream after being yielded.

@@ -268,6 +268,22 @@ pub struct TypeDef {
     pub origin: String,
     pub description: Option<String>,
     pub kind: TypeKind,
+    /// Set for response envelopes described by the document's `x-envelope`.
+    pub envelope: Option<Envelope>,
+}
+
+/// A response envelope: a success flag, a list of errors and an optional payload field, all
+/// by Rust field name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// The success flag's field, and whether it is an `Option`.
+    pub success: (String, bool),
+    /// The error list's field, and whether it is an `Option`.
+    pub errors: (String, bool),
+    /// The type of one error.
+    pub error_type: TypeRef,
+    /// The payload field and its type, as the field is declared (`Option` when optional).
+    pub payload: Option<(String, TypeRef, bool)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

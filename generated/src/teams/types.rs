@@ -85,6 +85,20 @@ pub struct CustomerApiBaseResponse {
     pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
 }
 
+impl CustomerApiBaseResponse {
+    /// The payload, or the envelope's errors when it reports failure (`success: false` or
+    /// a non-empty error list), which can happen even with HTTP status 200.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::runtime::EnvelopeError`] with the listed errors.
+    pub fn into_result(
+        self,
+    ) -> ::std::result::Result<(), crate::runtime::EnvelopeError<BaseError>> {
+        crate::runtime::envelope_result(self.success, self.errors, ())
+    }
+}
+
 /// Envelope of the email check; unlike the other envelopes its payload is named `data`.
 ///
 /// Generated from `#/components/schemas/EmailExistsResponse`.
@@ -108,6 +122,23 @@ pub struct EmailExistsResponse {
     /// Additional informational messages.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+}
+
+impl EmailExistsResponse {
+    /// The payload, or the envelope's errors when it reports failure (`success: false` or
+    /// a non-empty error list), which can happen even with HTTP status 200.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::runtime::EnvelopeError`] with the listed errors.
+    pub fn into_result(
+        self,
+    ) -> ::std::result::Result<
+        ::std::option::Option<EmailExists>,
+        crate::runtime::EnvelopeError<BaseError>,
+    > {
+        crate::runtime::envelope_result(self.success, self.errors, self.data)
+    }
 }
 
 /// Result of checking whether an email address is in use in the project.
@@ -146,6 +177,23 @@ pub struct TeamAccountSummaryCustomerListCustomerApiResponse {
     /// Additional informational messages.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+}
+
+impl TeamAccountSummaryCustomerListCustomerApiResponse {
+    /// The payload, or the envelope's errors when it reports failure (`success: false` or
+    /// a non-empty error list), which can happen even with HTTP status 200.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::runtime::EnvelopeError`] with the listed errors.
+    pub fn into_result(
+        self,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::vec::Vec<TeamAccountSummaryCustomer>>,
+        crate::runtime::EnvelopeError<BaseError>,
+    > {
+        crate::runtime::envelope_result(self.success, self.errors, self.result)
+    }
 }
 
 /// Short summary of one team account.
@@ -199,6 +247,23 @@ pub struct TeamAccountGroupSummaryCustomerListCustomerApiResponse {
     /// Additional informational messages.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+}
+
+impl TeamAccountGroupSummaryCustomerListCustomerApiResponse {
+    /// The payload, or the envelope's errors when it reports failure (`success: false` or
+    /// a non-empty error list), which can happen even with HTTP status 200.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::runtime::EnvelopeError`] with the listed errors.
+    pub fn into_result(
+        self,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::vec::Vec<TeamAccountGroupSummaryCustomer>>,
+        crate::runtime::EnvelopeError<BaseError>,
+    > {
+        crate::runtime::envelope_result(self.success, self.errors, self.result)
+    }
 }
 
 /// Short summary of one user group.
@@ -328,6 +393,23 @@ pub struct AddUserDataCustomerApiResponse {
     pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
 }
 
+impl AddUserDataCustomerApiResponse {
+    /// The payload, or the envelope's errors when it reports failure (`success: false` or
+    /// a non-empty error list), which can happen even with HTTP status 200.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::runtime::EnvelopeError`] with the listed errors.
+    pub fn into_result(
+        self,
+    ) -> ::std::result::Result<
+        ::std::option::Option<AddUserData>,
+        crate::runtime::EnvelopeError<BaseError>,
+    > {
+        crate::runtime::envelope_result(self.success, self.errors, self.result)
+    }
+}
+
 /// Identifier of a newly added user.
 ///
 /// Generated from `#/components/schemas/AddUserData`.
@@ -361,6 +443,23 @@ pub struct RoleMetaDataListCustomerApiResponse {
     /// Additional informational messages.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+}
+
+impl RoleMetaDataListCustomerApiResponse {
+    /// The payload, or the envelope's errors when it reports failure (`success: false` or
+    /// a non-empty error list), which can happen even with HTTP status 200.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::runtime::EnvelopeError`] with the listed errors.
+    pub fn into_result(
+        self,
+    ) -> ::std::result::Result<
+        ::std::option::Option<::std::vec::Vec<RoleMetaData>>,
+        crate::runtime::EnvelopeError<BaseError>,
+    > {
+        crate::runtime::envelope_result(self.success, self.errors, self.result)
+    }
 }
 
 /// Metadata of one role, default or custom.
@@ -446,6 +545,23 @@ pub struct BooleanCustomerApiResponse {
     pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
 }
 
+impl BooleanCustomerApiResponse {
+    /// The payload, or the envelope's errors when it reports failure (`success: false` or
+    /// a non-empty error list), which can happen even with HTTP status 200.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::runtime::EnvelopeError`] with the listed errors.
+    pub fn into_result(
+        self,
+    ) -> ::std::result::Result<
+        ::std::option::Option<bool>,
+        crate::runtime::EnvelopeError<BaseError>,
+    > {
+        crate::runtime::envelope_result(self.success, self.errors, self.result)
+    }
+}
+
 /// Envelope holding the full details of one user.
 ///
 /// Generated from `#/components/schemas/CompleteUserInfoCustomerCustomerApiResponse`.
@@ -469,6 +585,23 @@ pub struct CompleteUserInfoCustomerCustomerApiResponse {
     /// Additional informational messages.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+}
+
+impl CompleteUserInfoCustomerCustomerApiResponse {
+    /// The payload, or the envelope's errors when it reports failure (`success: false` or
+    /// a non-empty error list), which can happen even with HTTP status 200.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::runtime::EnvelopeError`] with the listed errors.
+    pub fn into_result(
+        self,
+    ) -> ::std::result::Result<
+        ::std::option::Option<CompleteUserInfoCustomer>,
+        crate::runtime::EnvelopeError<BaseError>,
+    > {
+        crate::runtime::envelope_result(self.success, self.errors, self.result)
+    }
 }
 
 /// Full details of a team account, including its roles and groups.

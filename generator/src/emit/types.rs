@@ -29,7 +29,11 @@ fn type_def(def: &TypeDef, defaults: &DefaultAnalysis) -> TokenStream {
     let doc = docs(Some(&doc_text));
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(&name, doc, s, defaults.has_default(&def.name)),
+        TypeKind::Struct(s) => {
+            let item = struct_def(&name, doc, s, defaults.has_default(&def.name));
+            let helper = def.envelope.as_ref().map(|e| envelope_impl(&name, e));
+            quote! { #item #helper }
+        }
         TypeKind::Enum(e) => enum_def(&name, doc, e),
         TypeKind::Union(u) => union_def(&name, doc, u),
         TypeKind::Alias(ty) => {
@@ -120,6 +124,49 @@ fn field(f: &Field) -> TokenStream {
         #deprecated
         #serde
         pub #name: #ty,
+    }
+}
+
+/// `into_result()` for an envelope: the payload, or the errors it lists.
+fn envelope_impl(name: &proc_macro2::Ident, e: &crate::ir::Envelope) -> TokenStream {
+    let as_option = |(field, optional): &(String, bool)| {
+        let field = ident(field);
+        if *optional {
+            quote! { self.#field }
+        } else {
+            quote! { ::std::option::Option::Some(self.#field) }
+        }
+    };
+    let success_value = as_option(&e.success);
+    let errors_value = as_option(&e.errors);
+    let error_type = type_tokens(&e.error_type, Scope::Types);
+    let (payload_type, payload_value) = match &e.payload {
+        Some((field, ty, optional)) => {
+            let field = ident(field);
+            let ty = type_tokens(ty, Scope::Types);
+            if *optional {
+                (
+                    quote! { ::std::option::Option<#ty> },
+                    quote! { self.#field },
+                )
+            } else {
+                (ty, quote! { self.#field })
+            }
+        }
+        None => (quote! { () }, quote! { () }),
+    };
+    quote! {
+        impl #name {
+            /// The payload, or the envelope's errors when it reports failure (`success: false` or
+            /// a non-empty error list), which can happen even with HTTP status 200.
+            ///
+            /// # Errors
+            ///
+            /// [`crate::runtime::EnvelopeError`] with the listed errors.
+            pub fn into_result(self) -> ::std::result::Result<#payload_type, crate::runtime::EnvelopeError<#error_type>> {
+                crate::runtime::envelope_result(#success_value, #errors_value, #payload_value)
+            }
+        }
     }
 }
 

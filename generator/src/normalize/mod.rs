@@ -5,6 +5,7 @@
 //! diagnostics with JSON pointers instead of failing on the first one.
 
 mod cycles;
+mod envelope;
 pub mod media;
 pub mod names;
 mod operations;
@@ -40,6 +41,7 @@ pub fn normalize(doc: &Document, module: &str) -> Result<Normalized, Diagnostics
     cx.define_component_schemas();
     let operations = cx.operations(&security_schemes);
     cycles::box_recursive_fields(&mut cx.types);
+    cx.mark_envelopes();
 
     let info = &doc.openapi.info;
     let api = Api {

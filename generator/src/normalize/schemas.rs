@@ -105,6 +105,7 @@ impl<'d> Context<'d> {
                 origin,
                 description,
                 kind,
+                envelope: None,
             });
         }
     }
@@ -129,6 +130,7 @@ impl<'d> Context<'d> {
                             origin: format!("#{pointer}"),
                             description: schema.schema_data.description.clone(),
                             kind,
+                            envelope: None,
                         });
                         TypeRef::Named(name)
                     }
