@@ -373,3 +373,80 @@ async fn an_http_200_with_success_false_becomes_an_error_in_one_call() {
         .unwrap();
     assert_eq!(groups.unwrap()[0].group_id.as_deref(), Some("g1"));
 }
+
+#[tokio::test]
+async fn membership_token_provider_is_asked_per_request_and_only_where_required() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/membership/roles/t1/u1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"roles": ["admin"]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/membership/initialize"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let client = membership::Client::builder()
+        .base_url(server.uri())
+        .bearer_token_provider(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            async move { Ok::<_, String>(format!("fresh-{n}")) }
+        })
+        .build()
+        .unwrap();
+    client
+        .membership_get_user_roles("t1", "u1")
+        .send()
+        .await
+        .unwrap();
+    client
+        .membership_get_user_roles("t1", "u1")
+        .send()
+        .await
+        .unwrap();
+    client.membership_post_initialize().send().await.unwrap();
+    let auth: Vec<Option<String>> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.headers
+                .get("authorization")
+                .map(|v| v.to_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(
+        auth,
+        [
+            Some("Bearer fresh-1".into()),
+            Some("Bearer fresh-2".into()),
+            None
+        ]
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        2,
+        "not asked for operations without security"
+    );
+
+    let failing = membership::Client::builder()
+        .base_url(server.uri())
+        .bearer_token_provider(|| async { Err::<String, _>("identity server down") })
+        .build()
+        .unwrap();
+    let err = failing
+        .membership_get_user_roles("t1", "u1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Credentials(m) if m.contains("identity server down")),
+        "{err:?}"
+    );
+}

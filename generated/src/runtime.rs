@@ -52,6 +52,36 @@ impl From<&str> for Secret {
     }
 }
 
+/// The future a token provider returns.
+pub type TokenFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Secret, String>> + Send>>;
+
+/// An async callback that yields a bearer token; called before every attempt that needs one,
+/// so it can cache and refresh tokens as it sees fit.
+#[derive(Clone)]
+pub struct TokenProvider(Arc<dyn Fn() -> TokenFuture + Send + Sync>);
+
+impl TokenProvider {
+    /// Wraps an async function returning a token or an error message.
+    pub fn new<F, Fut, T, E>(provider: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<T, E>> + Send + 'static,
+        T: Into<Secret>,
+        E: fmt::Display,
+    {
+        Self(Arc::new(move || {
+            let future = provider();
+            Box::pin(async move { future.await.map(Into::into).map_err(|e| e.to_string()) })
+        }))
+    }
+}
+
+impl fmt::Debug for TokenProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenProvider")
+    }
+}
+
 /// Where an API key goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiKeyLocation {
@@ -77,6 +107,8 @@ pub enum Credential {
     },
     /// A token sent as `Authorization: Bearer <token>`.
     Bearer(Secret),
+    /// A bearer token asked of a provider before each request, so it can be refreshed.
+    BearerProvider(TokenProvider),
     /// HTTP basic authentication.
     Basic {
         /// The user name.
@@ -293,6 +325,7 @@ fn validate_credential(scheme: &str, credential: &Credential) -> Result<(), Stri
     };
     match credential {
         Credential::ApiKey { value, .. } | Credential::Bearer(value) => check(value.expose()),
+        Credential::BearerProvider(_) => Ok(()),
         Credential::Basic { username, password } => {
             check(username)?;
             password.as_ref().map_or(Ok(()), |p| check(p.expose()))
@@ -742,6 +775,8 @@ pub enum Error<E> {
     },
     /// The client refused to send the request (bad parameter value, for example).
     InvalidRequest(InvalidRequest),
+    /// The token provider failed.
+    Credentials(String),
 }
 
 impl<E> Error<E> {
@@ -751,7 +786,7 @@ impl<E> Error<E> {
             Self::Api(r) => Some(r.status()),
             Self::UnexpectedStatus(r) => Some(r.status()),
             Self::Decode(d) => Some(d.response.status()),
-            Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
+            Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) | Self::Credentials(_) => None,
         }
     }
 
@@ -761,7 +796,7 @@ impl<E> Error<E> {
             Self::Api(r) => Some(r.raw_body()),
             Self::UnexpectedStatus(r) => Some(r.body()),
             Self::Decode(d) => Some(d.response.body()),
-            Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
+            Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) | Self::Credentials(_) => None,
         }
     }
 }
@@ -786,6 +821,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Self::Timeout { attempts } => write!(f, "no response within the timeout ({attempts} attempt(s))"),
             Self::Transport { source, attempts } => write!(f, "the request failed after {attempts} attempt(s): {source}"),
             Self::InvalidRequest(e) => write!(f, "invalid request: {e}"),
+            Self::Credentials(e) => write!(f, "the token provider failed: {e}"),
         }
     }
 }
@@ -841,7 +877,8 @@ impl ApiClient {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let built = self.build(&request, options)?;
+            let provided = self.provided_tokens(&request).await?;
+            let built = self.build(&request, options, &provided)?;
             let outcome = self.attempt(built, idempotent).await;
             let retries_left = attempt <= max_retries;
             let failure = match outcome {
@@ -926,7 +963,31 @@ impl ApiClient {
         }
     }
 
-    fn build<E>(&self, request: &Request, options: &RequestOptions) -> Result<::reqwest::Request, Error<E>> {
+    /// The security alternative this request uses: the first whose schemes all have credentials.
+    fn chosen_alternative(&self, request: &Request) -> Option<&'static [&'static str]> {
+        let inner = &self.inner;
+        request
+            .security
+            .iter()
+            .find(|alt| alt.iter().all(|scheme| inner.credentials.iter().any(|(s, _)| s == scheme)))
+            .copied()
+    }
+
+    /// Asks token providers of the chosen alternative for fresh tokens.
+    async fn provided_tokens<E>(&self, request: &Request) -> Result<Vec<Secret>, Error<E>> {
+        let mut tokens = Vec::new();
+        for scheme in self.chosen_alternative(request).unwrap_or_default() {
+            if let Some((_, Credential::BearerProvider(provider))) = self.inner.credentials.iter().find(|(s, _)| s == scheme) {
+                let token = (provider.0)().await.map_err(Error::Credentials)?;
+                HeaderValue::from_str(token.expose())
+                    .map_err(|_| Error::Credentials("the provided token has characters not allowed in HTTP headers".to_string()))?;
+                tokens.push(token);
+            }
+        }
+        Ok(tokens)
+    }
+
+    fn build<E>(&self, request: &Request, options: &RequestOptions, provided: &[Secret]) -> Result<::reqwest::Request, Error<E>> {
         let inner = &self.inner;
         let mut url = ::reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path))
             .map_err(|e| InvalidRequest(format!("cannot form the request URL: {e}")))?;
@@ -935,12 +996,9 @@ impl ApiClient {
         let mut cookies = request.cookies.clone();
         let mut bearer = None;
         let mut basic = None;
-        if let Some(alternative) = request
-            .security
-            .iter()
-            .find(|alt| alt.iter().all(|scheme| inner.credentials.iter().any(|(s, _)| s == scheme)))
-        {
-            for scheme in alternative.iter() {
+        let mut provided = provided.iter();
+        if let Some(alternative) = self.chosen_alternative(request) {
+            for scheme in alternative {
                 let Some((_, credential)) = inner.credentials.iter().find(|(s, _)| s == scheme) else { continue };
                 match credential {
                     Credential::ApiKey { location: ApiKeyLocation::Header, name, value } => {
@@ -958,6 +1016,7 @@ impl ApiClient {
                         cookies.push((name.to_string(), value.expose().to_string()));
                     }
                     Credential::Bearer(token) => bearer = Some(token),
+                    Credential::BearerProvider(_) => bearer = provided.next().or(bearer),
                     Credential::Basic { username, password } => basic = Some((username, password)),
                 }
             }

@@ -329,6 +329,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Like [`Self::bearer_token`], but asks `provider` for the token before each request that needs it, so tokens can be refreshed.
+    pub fn bearer_token_provider<F, Fut, T, E>(mut self, provider: F) -> Self
+    where
+        F: Fn() -> Fut + ::std::marker::Send + ::std::marker::Sync + 'static,
+        Fut: ::std::future::Future<Output = ::std::result::Result<T, E>>
+            + ::std::marker::Send + 'static,
+        T: ::std::convert::Into<crate::runtime::Secret>,
+        E: ::std::fmt::Display,
+    {
+        self.config
+            .credential(
+                "Bearer",
+                crate::runtime::Credential::BearerProvider(
+                    crate::runtime::TokenProvider::new(provider),
+                ),
+            );
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors

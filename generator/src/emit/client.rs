@@ -77,13 +77,32 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
                     }
                 }
             }
-            SecurityKind::Bearer => quote! {
-                #doc
-                pub fn #setter(mut self, token: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
-                    self.config.credential(#key, crate::runtime::Credential::Bearer(token.into()));
-                    self
+            SecurityKind::Bearer => {
+                let provider_setter = ident(&format!("{}_provider", scheme.setter));
+                let provider_doc = format!(
+                    " Like [`Self::{}`], but asks `provider` for the token before each request that needs it, so tokens can be refreshed.",
+                    scheme.setter
+                );
+                quote! {
+                    #doc
+                    pub fn #setter(mut self, token: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
+                        self.config.credential(#key, crate::runtime::Credential::Bearer(token.into()));
+                        self
+                    }
+
+                    #[doc = #provider_doc]
+                    pub fn #provider_setter<F, Fut, T, E>(mut self, provider: F) -> Self
+                    where
+                        F: Fn() -> Fut + ::std::marker::Send + ::std::marker::Sync + 'static,
+                        Fut: ::std::future::Future<Output = ::std::result::Result<T, E>> + ::std::marker::Send + 'static,
+                        T: ::std::convert::Into<crate::runtime::Secret>,
+                        E: ::std::fmt::Display,
+                    {
+                        self.config.credential(#key, crate::runtime::Credential::BearerProvider(crate::runtime::TokenProvider::new(provider)));
+                        self
+                    }
                 }
-            },
+            }
             SecurityKind::Basic => quote! {
                 #doc
                 pub fn #setter(
