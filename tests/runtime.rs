@@ -450,3 +450,190 @@ async fn membership_token_provider_is_asked_per_request_and_only_where_required(
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn optional_nullable_request_fields_have_three_states() {
+    use userapis::runtime::Nullable;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = membership::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let body = membership::MembershipPostPasswordResetRequestRequest {
+        tenant: "acme".into(),
+        email: Nullable::Null,
+        username: Nullable::Absent,
+    };
+    client
+        .membership_post_password_reset_request(body)
+        .send()
+        .await
+        .unwrap();
+    let sent: serde_json::Value = server.received_requests().await.unwrap()[0]
+        .body_json()
+        .unwrap();
+    assert_eq!(sent, json!({"tenant": "acme", "email": null}));
+
+    // Responses keep plain `Option`s: only types that are sent get the third state.
+    let decoded: teams::TeamAccountSummaryCustomer =
+        serde_json::from_value(json!({"first_name": null})).unwrap();
+    assert_eq!(decoded.first_name, None);
+}
+
+#[tokio::test]
+async fn request_hooks_see_every_attempt_and_can_sign_or_refuse() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!([]))))
+        .mount(&server)
+        .await;
+    let signing = teams::Client::builder()
+        .base_url(server.uri())
+        .request_hook(|request| {
+            let path = request.url().path().to_string();
+            request
+                .headers_mut()
+                .insert("x-signature", format!("signed:{path}").parse().unwrap());
+            Ok(())
+        })
+        .build()
+        .unwrap();
+    signing.v2_teams_roles_get().send().await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(
+        received[0].headers.get("x-signature").unwrap(),
+        "signed:/v2/Teams/roles"
+    );
+
+    let refusing = teams::Client::builder()
+        .base_url(server.uri())
+        .request_hook(|_| Err("read-only mode".into()))
+        .build()
+        .unwrap();
+    let err = refusing.v2_teams_roles_get().send().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest(e) if e.0.contains("read-only mode")),
+        "{err:?}"
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "a refused request is not sent"
+    );
+}
+
+/// A `tracing` writer that keeps everything in memory.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn tracing_spans_name_the_operation_and_never_the_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    let responses = vec![
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(200).set_body_json(envelope(json!([]))),
+    ];
+    Mock::given(method("GET"))
+        .respond_with(Sequence(responses.into()))
+        .mount(&server)
+        .await;
+    let client = teams::Client::builder()
+        .base_url(server.uri())
+        .api_token("log-secret-42")
+        .build()
+        .unwrap();
+    client.v2_teams_roles_get().send().await.unwrap();
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("v2_teams_roles_get"), "{logs}");
+    assert!(logs.contains("/v2/Teams/roles"), "{logs}");
+    assert!(logs.contains("retrying"), "{logs}");
+    assert!(!logs.contains("log-secret-42"), "{logs}");
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured_and_long_waits_are_not() {
+    let server = MockServer::start().await;
+    let soon = httpdate_in(Duration::from_secs(2));
+    let responses = vec![
+        ResponseTemplate::new(503).insert_header("Retry-After", soon.as_str()),
+        ResponseTemplate::new(200).set_body_json(envelope(json!([]))),
+    ];
+    Mock::given(method("GET"))
+        .and(path("/v2/Teams/roles"))
+        .respond_with(Sequence(responses.into()))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    teams_client(&server)
+        .v2_teams_roles_get()
+        .send()
+        .await
+        .unwrap();
+    // HTTP dates have one-second resolution: the wait is between 1 and 2 seconds.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // A server asking for more than the cap (60 s) gets its answer back at once.
+    let slow = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
+        .expect(1)
+        .mount(&slow)
+        .await;
+    let started = Instant::now();
+    let err = teams_client(&slow)
+        .v2_teams_roles_get()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+fn httpdate_in(delay: Duration) -> String {
+    httpdate::fmt_http_date(std::time::SystemTime::now() + delay)
+}
+
+#[tokio::test]
+async fn refused_connections_are_retried_even_for_post() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let client = teams::Client::builder()
+        .base_url(format!("http://{address}"))
+        .build()
+        .unwrap();
+    let err = client.v2_teams_post().send().await.unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { attempts: 3, .. }),
+        "{err:?}"
+    );
+}

@@ -52,6 +52,72 @@ impl From<&str> for Secret {
     }
 }
 
+/// An optional, nullable field of a request type: leaving it out, sending `null` and sending a
+/// value are three different requests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum Nullable<T> {
+    /// Not sent at all (the default).
+    #[default]
+    Absent,
+    /// Sent as `null`.
+    Null,
+    /// Sent as this value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// True when the field is not sent.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Self::Absent)
+    }
+
+    /// The value, if there is one.
+    pub fn as_ref(&self) -> Option<&T> {
+        match self {
+            Self::Value(v) => Some(v),
+            Self::Absent | Self::Null => None,
+        }
+    }
+
+    /// The value, if there is one.
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Self::Value(v) => Some(v),
+            Self::Absent | Self::Null => None,
+        }
+    }
+}
+
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Self::Value(value)
+    }
+}
+
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Self::Value(value.to_string())
+    }
+}
+
+impl<T: Serialize> Serialize for Nullable<T> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Value(v) => v.serialize(serializer),
+            Self::Absent | Self::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: ::serde::Deserialize<'de>> ::serde::Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            Some(v) => Self::Value(v),
+            None => Self::Null,
+        })
+    }
+}
+
 /// The future a token provider returns.
 pub type TokenFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Secret, String>> + Send>>;
 
@@ -177,9 +243,36 @@ pub struct ClientConfig {
     retry: RetryPolicy,
     default_headers: Vec<(String, String)>,
     credentials: Vec<(&'static str, Credential)>,
+    hooks: Vec<RequestHook>,
+}
+
+/// A function that sees (and may change) every request just before it is sent, after
+/// credentials and headers are applied: for signing, logging or extra headers. Returning an
+/// error stops the call with `Error::InvalidRequest`.
+#[derive(Clone)]
+pub struct RequestHook(Arc<HookFn>);
+
+type HookFn = dyn Fn(&mut ::reqwest::Request) -> Result<(), String> + Send + Sync;
+
+impl RequestHook {
+    /// Wraps a hook function.
+    pub fn new(hook: impl Fn(&mut ::reqwest::Request) -> Result<(), String> + Send + Sync + 'static) -> Self {
+        Self(Arc::new(hook))
+    }
+}
+
+impl fmt::Debug for RequestHook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RequestHook")
+    }
 }
 
 impl ClientConfig {
+    /// Adds a hook run on every request, after those added before it.
+    pub fn request_hook(&mut self, hook: RequestHook) {
+        self.hooks.push(hook);
+    }
+
     /// Uses this base URL instead of a server from the spec.
     pub fn base_url(&mut self, url: impl Into<String>) {
         self.base_url = Some(url.into());
@@ -262,6 +355,7 @@ impl ClientConfig {
                 user_agent,
                 default_headers,
                 credentials: self.credentials,
+                hooks: self.hooks,
             }),
         })
     }
@@ -347,6 +441,7 @@ struct Inner {
     user_agent: HeaderValue,
     default_headers: HeaderMap,
     credentials: Vec<(&'static str, Credential)>,
+    hooks: Vec<RequestHook>,
 }
 
 impl fmt::Debug for ApiClient {
@@ -870,7 +965,11 @@ impl ApiClient {
             status = ::tracing::field::Empty,
             attempt = ::tracing::field::Empty,
         );
-        let _entered = span.enter();
+        // `instrument`, not `enter`: a guard held across `.await` would tag other tasks' events.
+        ::tracing::Instrument::instrument(self.execute_in(request, options, &span), span.clone()).await
+    }
+
+    async fn execute_in<E>(&self, request: Request, options: &RequestOptions, span: &::tracing::Span) -> Result<RawResponse, Error<E>> {
         let max_retries = options.max_retries.unwrap_or(self.inner.retry.max_retries);
         let idempotent = !matches!(request.method, Method::POST | Method::PATCH) || options.retry_non_idempotent;
         let mut attempt: u32 = 0;
@@ -890,7 +989,7 @@ impl ApiClient {
                     let delay = match delay {
                         Some(wait) if wait > self.inner.retry.max_retry_after => {
                             // The server asks for a longer pause than we are willing to make.
-                            return self.fail(last, attempt, &span);
+                            return self.fail(last, attempt, span);
                         }
                         Some(wait) => wait,
                         None => self.backoff(attempt),
@@ -901,7 +1000,7 @@ impl ApiClient {
                 }
                 Attempt::Retry { last, .. } | Attempt::Fail(last) => last,
             };
-            return self.fail(failure, attempt, &span);
+            return self.fail(failure, attempt, span);
         }
     }
 
@@ -1045,7 +1144,13 @@ impl ApiClient {
         if let Body::Bytes { content_type, bytes } = &request.body {
             builder = builder.header(::reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
         }
-        builder.build().map_err(|e| Error::InvalidRequest(InvalidRequest(format!("cannot build the request: {e}"))))
+        let mut built = builder
+            .build()
+            .map_err(|e| Error::InvalidRequest(InvalidRequest(format!("cannot build the request: {e}"))))?;
+        for hook in &inner.hooks {
+            (hook.0)(&mut built).map_err(|e| Error::InvalidRequest(InvalidRequest(format!("a request hook refused the request: {e}"))))?;
+        }
+        Ok(built)
     }
 }
 

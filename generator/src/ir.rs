@@ -315,6 +315,9 @@ pub struct Field {
     pub deprecated: bool,
     /// A boxed field breaks a cycle of directly contained structs.
     pub boxed: bool,
+    /// Optional and nullable in a type sent in requests: absent, `null` and a value are three
+    /// different things to say (`runtime::Nullable`).
+    pub tri_state: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

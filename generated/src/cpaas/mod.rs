@@ -203,6 +203,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Runs `hook` on every request just before it is sent (after credentials and
+    /// headers), for signing, logging or extra headers. An `Err` stops the call.
+    pub fn request_hook(
+        mut self,
+        hook: impl Fn(
+            &mut ::reqwest::Request,
+        ) -> ::std::result::Result<
+                (),
+                ::std::string::String,
+            > + ::std::marker::Send + ::std::marker::Sync + 'static,
+    ) -> Self {
+        self.config.request_hook(crate::runtime::RequestHook::new(hook));
+        self
+    }
+
     /// Sets the `BearerAuth` API key, sent verbatim in the `Authorization` header of operations that require it.
     ///
     /// Access token sent in the Authorization header. The scheme adds no prefix, so the value must include it, e.g. `Bearer &lt;token&gt;` (with the `Bearer ` prefix and a space).

@@ -315,6 +315,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Runs `hook` on every request just before it is sent (after credentials and
+    /// headers), for signing, logging or extra headers. An `Err` stops the call.
+    pub fn request_hook(
+        mut self,
+        hook: impl Fn(
+            &mut ::reqwest::Request,
+        ) -> ::std::result::Result<
+                (),
+                ::std::string::String,
+            > + ::std::marker::Send + ::std::marker::Sync + 'static,
+    ) -> Self {
+        self.config.request_hook(crate::runtime::RequestHook::new(hook));
+        self
+    }
+
     /// Sets the `Bearer` token, sent as `Authorization: Bearer &lt;token&gt;` on operations that require it.
     ///
     /// OAuth2 resource-owner password grant; the access token is sent as `Authorization: Bearer &lt;token&gt;`.

@@ -38,14 +38,14 @@ pub struct MembershipPostEmailConfirmationRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MembershipPostIdentifiedUserRequest {
     /// Tenant of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tenant: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub tenant: crate::runtime::Nullable<::std::string::String>,
     /// The user's username.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub username: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub username: crate::runtime::Nullable<::std::string::String>,
     /// The user's email address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub email: crate::runtime::Nullable<::std::string::String>,
     /// Whether this updates a user that is already known.
     #[serde(
         rename = "isUpdate",
@@ -64,16 +64,16 @@ pub struct MembershipPostPasswordResetConfirmationRequest {
     #[serde(
         rename = "userId",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "crate::runtime::Nullable::is_absent"
     )]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: crate::runtime::Nullable<::std::string::String>,
     /// The password to set.
     #[serde(
         rename = "newPassword",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "crate::runtime::Nullable::is_absent"
     )]
-    pub new_password: ::std::option::Option<::std::string::String>,
+    pub new_password: crate::runtime::Nullable<::std::string::String>,
     /// The token taken from the password-reset email.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
@@ -85,14 +85,14 @@ pub struct MembershipPostPasswordResetConfirmationRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MembershipPostPasswordResetRequestRequest {
     /// Short name of the tenant.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tenant: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub tenant: crate::runtime::Nullable<::std::string::String>,
     /// The user's email address (alternative to username).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub email: crate::runtime::Nullable<::std::string::String>,
     /// The user's username (alternative to email).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub username: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub username: crate::runtime::Nullable<::std::string::String>,
 }
 
 /// Details of a user to register.
@@ -104,18 +104,18 @@ pub struct MembershipPostRegistrationRequest {
     #[serde(
         rename = "tenantId",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "crate::runtime::Nullable::is_absent"
     )]
-    pub tenant_id: ::std::option::Option<::std::string::String>,
+    pub tenant_id: crate::runtime::Nullable<::std::string::String>,
     /// Email address of the new user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub email: crate::runtime::Nullable<::std::string::String>,
     /// Username of the new user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub username: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub username: crate::runtime::Nullable<::std::string::String>,
     /// Initial password of the new user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub password: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub password: crate::runtime::Nullable<::std::string::String>,
 }
 
 /// A role and whether the user should hold it.
@@ -124,8 +124,8 @@ pub struct MembershipPostRegistrationRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MembershipPutUserRoleRequest {
     /// Name of the role (free text).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub role: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub role: crate::runtime::Nullable<::std::string::String>,
     /// True grants the role, false removes it.
     #[serde(
         rename = "isEnabled",

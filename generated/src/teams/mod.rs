@@ -269,6 +269,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Runs `hook` on every request just before it is sent (after credentials and
+    /// headers), for signing, logging or extra headers. An `Err` stops the call.
+    pub fn request_hook(
+        mut self,
+        hook: impl Fn(
+            &mut ::reqwest::Request,
+        ) -> ::std::result::Result<
+                (),
+                ::std::string::String,
+            > + ::std::marker::Send + ::std::marker::Sync + 'static,
+    ) -> Self {
+        self.config.request_hook(crate::runtime::RequestHook::new(hook));
+        self
+    }
+
     /// Sets the `api_token` API key, sent verbatim in the `api_token` header of operations that require it.
     ///
     /// REST API key of the project, sent in the `api_token` header. Create one under Settings → Knowledge base portal → API tokens.

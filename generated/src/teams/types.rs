@@ -290,19 +290,19 @@ pub struct AddTeamAccountCustomer {
     /// Email address of the new team account.
     pub email_id: ::std::string::String,
     /// First name of the new team account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub first_name: crate::runtime::Nullable<::std::string::String>,
     /// Last name of the new team account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub last_name: crate::runtime::Nullable<::std::string::String>,
     /// ID of an existing team account that sends the invitation (see GET /v2/Teams).
     pub invited_by: ::std::string::String,
     /// Set to true when the new account is an SSO user.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_sso_user: ::std::option::Option<bool>,
     /// SSO scheme the user is attached to; the default scheme is used when omitted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scheme_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub scheme_name: crate::runtime::Nullable<::std::string::String>,
     /// Set to true to skip the invitation email. Only applies to SSO users.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_sso_invitation_email: ::std::option::Option<bool>,
@@ -311,8 +311,10 @@ pub struct AddTeamAccountCustomer {
     /// Content-level permissions of the new team account.
     pub content_permissions: ::std::vec::Vec<ContentPermissionCustomer>,
     /// IDs of the groups to add the account to (see GET /v2/Teams/groups).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub associated_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub associated_groups: crate::runtime::Nullable<
+        ::std::vec::Vec<::std::string::String>,
+    >,
 }
 
 /// One content permission of a team account.
@@ -334,14 +336,16 @@ pub struct AddUpdateAccessScopeCustomerV2 {
     /// Scope level: 0 None, 1 Category, 2 Version, 3 Project, 4 Language.
     pub access_level: AccessScopeLevel,
     /// Categories in scope; needed when access_level is 1 (Category).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub categories: ::std::option::Option<::std::vec::Vec<CategoryScopeCustomer>>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub categories: crate::runtime::Nullable<::std::vec::Vec<CategoryScopeCustomer>>,
     /// IDs of the project versions in scope; needed when access_level is 2 (Version).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_versions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub project_versions: crate::runtime::Nullable<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Languages in scope; needed when access_level is 4 (Language).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub languages: ::std::option::Option<::std::vec::Vec<LanguageScopeCustomer>>,
+    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    pub languages: crate::runtime::Nullable<::std::vec::Vec<LanguageScopeCustomer>>,
 }
 
 /// One category a user is given access to.

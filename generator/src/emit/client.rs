@@ -217,6 +217,19 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
                 self
             }
 
+            /// Runs `hook` on every request just before it is sent (after credentials and
+            /// headers), for signing, logging or extra headers. An `Err` stops the call.
+            pub fn request_hook(
+                mut self,
+                hook: impl Fn(&mut ::reqwest::Request) -> ::std::result::Result<(), ::std::string::String>
+                    + ::std::marker::Send
+                    + ::std::marker::Sync
+                    + 'static,
+            ) -> Self {
+                self.config.request_hook(crate::runtime::RequestHook::new(hook));
+                self
+            }
+
             #(#setters)*
 
             /// Builds the client.

@@ -75,7 +75,9 @@ fn field(f: &Field) -> TokenStream {
         ty = quote! { ::std::boxed::Box<#ty> };
     }
     let optional = !f.required || f.ty.is_nullable();
-    if optional {
+    if f.tri_state {
+        ty = quote! { crate::runtime::Nullable<#ty> };
+    } else if optional {
         ty = quote! { ::std::option::Option<#ty> };
     }
     let mut serde = Vec::new();
@@ -86,7 +88,9 @@ fn field(f: &Field) -> TokenStream {
     if optional {
         serde.push(quote! { default });
     }
-    if !f.required {
+    if f.tri_state {
+        serde.push(quote! { skip_serializing_if = "crate::runtime::Nullable::is_absent" });
+    } else if !f.required {
         serde.push(quote! { skip_serializing_if = "::std::option::Option::is_none" });
     }
     let serde = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });

@@ -132,6 +132,7 @@ mod tests {
             write_only: false,
             deprecated: false,
             boxed: false,
+            tri_state: false,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod names;
 mod operations;
 mod pagination;
 mod refs;
+mod requests;
 mod schemas;
 mod security;
 
@@ -42,6 +43,7 @@ pub fn normalize(doc: &Document, module: &str) -> Result<Normalized, Diagnostics
     let operations = cx.operations(&security_schemes);
     cycles::box_recursive_fields(&mut cx.types);
     cx.mark_envelopes();
+    requests::mark_tri_state_fields(&mut cx.types, &operations);
 
     let info = &doc.openapi.info;
     let api = Api {

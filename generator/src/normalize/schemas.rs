@@ -293,6 +293,7 @@ impl<'d> Context<'d> {
                 write_only: data.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),
                 boxed: false,
+                tri_state: false,
                 name: json_name,
             });
         }

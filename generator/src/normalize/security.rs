@@ -17,6 +17,7 @@ const RESERVED_SETTERS: &[&str] = &[
     "http_client",
     "max_retries",
     "default_header",
+    "request_hook",
     "build",
     "new",
 ];
