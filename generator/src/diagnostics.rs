@@ -29,6 +29,8 @@ pub struct Diagnostic {
     /// JSON pointer into the document (`#/paths/~1v2~1Teams/get`), empty for the whole file.
     pub pointer: String,
     pub position: Option<Position>,
+    /// The text of the line at `position`, shown under the message.
+    pub source_line: Option<String>,
     pub hint: Option<String>,
 }
 
@@ -40,6 +42,7 @@ impl Diagnostic {
             file: file.to_path_buf(),
             pointer: pointer.into(),
             position: None,
+            source_line: None,
             hint: None,
         }
     }
@@ -68,6 +71,8 @@ impl Diagnostic {
     }
 }
 
+/// Rendered like rustc: the message, `--> file:line:col`, the offending line with a caret, the
+/// JSON pointer and a hint.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
@@ -75,15 +80,21 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         writeln!(f, "{label}: {}", self.message)?;
-        write!(f, "  --> {}", self.file.display())?;
+        let gutter = self.position.map_or(1, |p| p.line.to_string().len());
+        let pad = " ".repeat(gutter);
+        write!(f, "{pad}--> {}", self.file.display())?;
         if let Some(pos) = self.position {
             write!(f, ":{}:{}", pos.line, pos.column)?;
         }
+        if let (Some(pos), Some(line)) = (self.position, &self.source_line) {
+            let caret_pad = " ".repeat(pos.column.saturating_sub(1));
+            write!(f, "\n{pad} |\n{} | {line}\n{pad} | {caret_pad}^", pos.line)?;
+        }
         if !self.pointer.is_empty() {
-            write!(f, " at {}", self.pointer)?;
+            write!(f, "\n{pad} = at: {}", self.pointer)?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = help: {hint}")?;
+            write!(f, "\n{pad} = help: {hint}")?;
         }
         Ok(())
     }

@@ -9,7 +9,9 @@ pub mod emit;
 pub mod format;
 pub mod ir;
 pub mod load;
+pub mod locate;
 pub mod normalize;
+pub mod pinpoint;
 pub mod summary;
 pub mod write;
 
@@ -33,15 +35,32 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Loads and normalizes one document. Every diagnostic, warnings included, carries the line and
+/// column of its JSON pointer and the source line.
+pub fn normalize_file(
+    spec: &std::path::Path,
+    module: &str,
+) -> Result<normalize::Normalized, Diagnostics> {
+    let doc = load::load_file(spec)?;
+    match normalize::normalize(&doc, module) {
+        Ok(mut n) => {
+            locate::attach(&mut n.warnings, &doc.source);
+            Ok(n)
+        }
+        Err(Diagnostics(mut found)) => {
+            locate::attach(&mut found, &doc.source);
+            Err(Diagnostics(found))
+        }
+    }
+}
+
 /// Loads and normalizes every document, then emits the crate. Diagnostics of all documents are
 /// collected before failing, so one run shows every problem.
 pub fn generate(sources: &[ApiSource], settings: &CrateSettings) -> Result<Output, Diagnostics> {
     let mut apis = Vec::new();
     let mut diagnostics = Vec::new();
     for source in sources {
-        let normalized = load::load_file(&source.spec)
-            .and_then(|doc| normalize::normalize(&doc, &source.module));
-        match normalized {
+        match normalize_file(&source.spec, &source.module) {
             Ok(n) => {
                 diagnostics.extend(n.warnings);
                 apis.push(n.api);

@@ -17,6 +17,8 @@ pub enum SpecVersion {
 #[derive(Debug, Clone)]
 pub struct Document {
     pub file: PathBuf,
+    /// The text as read, for locating diagnostics.
+    pub source: String,
     pub version: SpecVersion,
     /// The raw tree, kept for vendor extensions and for locating diagnostics.
     pub raw: serde_json::Value,
@@ -38,12 +40,17 @@ pub fn load_file(path: &Path) -> Result<Document, Diagnostics> {
 /// Parses `text` as the document named `file` (the name is only used in diagnostics and to
 /// choose between JSON and YAML).
 pub fn load_str(file: &Path, text: &str) -> Result<Document, Diagnostics> {
-    let fail = |d: Diagnostic| Diagnostics(vec![d]);
-    let raw = parse_tree(file, text).map_err(fail)?;
-    let version = detect_version(file, &raw).map_err(fail)?;
-    let openapi = to_openapi(file, &raw).map_err(fail)?;
+    let located = |d: Diagnostics| {
+        let mut all = d.0;
+        crate::locate::attach(&mut all, text);
+        Diagnostics(all)
+    };
+    let raw = parse_tree(file, text).map_err(located)?;
+    let version = detect_version(file, &raw).map_err(located)?;
+    let openapi = to_openapi(file, &raw).map_err(located)?;
     Ok(Document {
         file: file.to_path_buf(),
+        source: text.to_string(),
         version,
         raw,
         openapi,
@@ -56,70 +63,79 @@ fn is_json(file: &Path, text: &str) -> bool {
         || text.trim_start().starts_with('{')
 }
 
-fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnostic> {
-    if is_json(file, text) {
-        serde_json::from_str(text).map_err(|err| {
-            Diagnostic::error(file, "", format!("invalid JSON: {err}")).at(Some(Position {
-                line: err.line(),
-                column: err.column(),
-            }))
-        })
+fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
+    let diagnostic = if is_json(file, text) {
+        match serde_json::from_str(text) {
+            Ok(value) => return Ok(value),
+            Err(err) => {
+                Diagnostic::error(file, "", format!("invalid JSON: {err}")).at(Some(Position {
+                    line: err.line(),
+                    column: err.column(),
+                }))
+            }
+        }
     } else {
-        serde_yaml::from_str(text).map_err(|err| {
-            let position = err.location().map(|l| Position {
-                line: l.line(),
-                column: l.column(),
-            });
-            Diagnostic::error(file, "", format!("invalid YAML: {err}")).at(position)
-        })
-    }
+        match serde_yaml::from_str(text) {
+            Ok(value) => return Ok(value),
+            Err(err) => {
+                let position = err.location().map(|l| Position {
+                    line: l.line(),
+                    column: l.column(),
+                });
+                Diagnostic::error(file, "", format!("invalid YAML: {err}")).at(position)
+            }
+        }
+    };
+    Err(Diagnostics(vec![diagnostic]))
 }
 
-fn detect_version(file: &Path, raw: &serde_json::Value) -> Result<SpecVersion, Diagnostic> {
+fn detect_version(file: &Path, raw: &serde_json::Value) -> Result<SpecVersion, Diagnostics> {
+    let fail = |pointer: &str, message: String| {
+        Err(Diagnostics(vec![Diagnostic::error(file, pointer, message)]))
+    };
     let Some(object) = raw.as_object() else {
-        return Err(Diagnostic::error(
-            file,
+        return fail(
             "",
-            "the document is not an object; an OpenAPI document starts with `openapi: 3.0.x`",
-        ));
+            "the document is not an object; an OpenAPI document starts with `openapi: 3.0.x`"
+                .into(),
+        );
     };
     if let Some(v) = object.get("swagger") {
-        return Err(Diagnostic::error(
+        let d = Diagnostic::error(
             file,
             "/swagger",
             format!("Swagger {v} documents are not supported yet; only OpenAPI 3.0.x is"),
         )
-        .with_hint("convert the document to OpenAPI 3.0 (for example with swagger2openapi)"));
+        .with_hint("convert the document to OpenAPI 3.0 (for example with swagger2openapi)");
+        return Err(Diagnostics(vec![d]));
     }
     match object.get("openapi") {
         Some(serde_json::Value::String(v)) if v.starts_with("3.0") => Ok(SpecVersion::V3_0),
-        Some(serde_json::Value::String(v)) => Err(Diagnostic::error(
-            file,
+        Some(serde_json::Value::String(v)) => fail(
             "/openapi",
             format!("OpenAPI version `{v}` is not supported; only 3.0.x is"),
-        )),
-        Some(other) => Err(Diagnostic::error(
-            file,
+        ),
+        Some(other) => fail(
             "/openapi",
             format!("`openapi` must be a version string such as \"3.0.3\", found {other}"),
-        )),
-        None => Err(Diagnostic::error(
-            file,
+        ),
+        None => fail(
             "",
-            "missing `openapi` version field; is this an OpenAPI document?",
-        )),
+            "missing `openapi` version field; is this an OpenAPI document?".into(),
+        ),
     }
 }
 
-fn to_openapi(file: &Path, raw: &serde_json::Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+fn to_openapi(file: &Path, raw: &serde_json::Value) -> Result<openapiv3::OpenAPI, Diagnostics> {
     serde_path_to_error::deserialize(raw).map_err(|err| {
-        let pointer = path_to_pointer(err.path());
-        let inner = err.into_inner();
-        Diagnostic::error(
+        let coarse = (path_to_pointer(err.path()), err.into_inner().to_string());
+        // serde's own path stops at flattened objects; walk down to the failing node.
+        let (pointer, message) = crate::pinpoint::pinpoint(raw).unwrap_or(coarse);
+        Diagnostics(vec![Diagnostic::error(
             file,
             pointer,
-            format!("the document does not match the OpenAPI 3.0 schema: {inner}"),
-        )
+            format!("the document does not match the OpenAPI 3.0 schema: {message}"),
+        )])
     })
 }
 

@@ -145,6 +145,7 @@ mod tests {
                 fields,
                 additional: None,
             }),
+            envelope: None,
         }
     }
 

@@ -1,0 +1,187 @@
+//! Where a JSON pointer is in the source text: line and column, for diagnostics.
+//!
+//! Built only when there is something to report, by a second, event-level parse of the text
+//! (JSON is YAML, so one parser serves both), so successful runs pay nothing for it.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostics::{Diagnostic, Position, escape_pointer_token};
+
+/// Positions of every key and item of a document, by JSON pointer.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    positions: HashMap<String, Position>,
+}
+
+impl SourceMap {
+    /// Maps `text`. A text the event parser rejects gives an empty map; positions are a help,
+    /// never a reason to fail.
+    pub fn build(text: &str) -> Self {
+        let mut builder = Builder::default();
+        let mut parser = Parser::new_from_str(text);
+        if parser.load(&mut builder, false).is_err() {
+            return Self::default();
+        }
+        Self {
+            positions: builder.positions,
+        }
+    }
+
+    /// The position of `pointer`, or of its nearest ancestor that exists in the text.
+    pub fn locate(&self, pointer: &str) -> Option<Position> {
+        let mut current = pointer;
+        loop {
+            if let Some(p) = self.positions.get(current) {
+                return Some(*p);
+            }
+            let cut = current.rfind('/')?;
+            current = &current[..cut];
+        }
+    }
+}
+
+/// Gives each diagnostic of `text`'s file a position (when it has a pointer and none yet) and
+/// the source line to show under it.
+pub fn attach(diagnostics: &mut [Diagnostic], text: &str) {
+    let needs_map = diagnostics
+        .iter()
+        .any(|d| d.position.is_none() && !d.pointer.is_empty());
+    let map = if needs_map {
+        SourceMap::build(text)
+    } else {
+        SourceMap::default()
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    for d in diagnostics {
+        if d.position.is_none() && !d.pointer.is_empty() {
+            d.position = map.locate(&d.pointer);
+        }
+        if let Some(pos) = d.position {
+            d.source_line = pos
+                .line
+                .checked_sub(1)
+                .and_then(|i| lines.get(i))
+                .map(|l| l.to_string());
+        }
+    }
+}
+
+enum Frame {
+    Mapping {
+        pointer: String,
+        key: Option<String>,
+    },
+    Sequence {
+        pointer: String,
+        index: usize,
+    },
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    positions: HashMap<String, Position>,
+}
+
+impl Builder {
+    /// The pointer of a value starting now, if it is a value (not a mapping key).
+    fn value_pointer(&mut self, mark: Marker) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Mapping { pointer, key }) => {
+                let key = key.take()?;
+                Some(format!("{pointer}/{}", escape_pointer_token(&key)))
+            }
+            Some(Frame::Sequence { pointer, index }) => {
+                let p = format!("{pointer}/{index}");
+                *index += 1;
+                self.positions.entry(p.clone()).or_insert(position(mark));
+                Some(p)
+            }
+        }
+    }
+}
+
+/// yaml-rust2 counts lines from 1 and columns from 0; diagnostics count both from 1.
+fn position(mark: Marker) -> Position {
+    Position {
+        line: mark.line(),
+        column: mark.col() + 1,
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        match event {
+            Event::Scalar(text, ..) => {
+                if let Some(Frame::Mapping {
+                    pointer,
+                    key: key @ None,
+                }) = self.stack.last_mut()
+                {
+                    // A key: the value's pointer is known now, and the key's line is where
+                    // readers look for it.
+                    let child = format!("{pointer}/{}", escape_pointer_token(&text));
+                    self.positions.entry(child).or_insert(position(mark));
+                    *key = Some(text);
+                } else {
+                    self.value_pointer(mark);
+                }
+            }
+            Event::MappingStart(..) => {
+                let pointer = self.value_pointer(mark).unwrap_or_default();
+                self.stack.push(Frame::Mapping { pointer, key: None });
+            }
+            Event::SequenceStart(..) => {
+                let pointer = self.value_pointer(mark).unwrap_or_default();
+                self.stack.push(Frame::Sequence { pointer, index: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            Event::Alias(_) => {
+                self.value_pointer(mark);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_keys_and_items_are_located() {
+        let text = "openapi: 3.0.3\npaths:\n  /a/{id}:\n    get:\n      tags: [x, y]\n      parameters:\n        - name: id\n          in: path\n";
+        let map = SourceMap::build(text);
+        assert_eq!(map.locate("/paths/~1a~1{id}/get").map(|p| p.line), Some(4));
+        assert_eq!(
+            map.locate("/paths/~1a~1{id}/get/parameters/0/in")
+                .map(|p| (p.line, p.column)),
+            Some((8, 11))
+        );
+        assert_eq!(
+            map.locate("/paths/~1a~1{id}/get/parameters/0")
+                .map(|p| p.line),
+            Some(7)
+        );
+        // Missing children fall back to the nearest ancestor.
+        assert_eq!(
+            map.locate("/paths/~1a~1{id}/get/responses/200")
+                .map(|p| p.line),
+            Some(4)
+        );
+    }
+
+    #[test]
+    fn json_is_located_too() {
+        let text =
+            "{\n  \"openapi\": \"3.0.3\",\n  \"paths\": {\n    \"/a\": {\"get\": {}}\n  }\n}\n";
+        let map = SourceMap::build(text);
+        assert_eq!(map.locate("/paths/~1a/get").map(|p| p.line), Some(4));
+    }
+}
