@@ -47,6 +47,11 @@ pub fn load_str(file: &Path, text: &str) -> Result<Document, Diagnostics> {
     };
     let raw = parse_tree(file, text).map_err(located)?;
     let version = detect_version(file, &raw).map_err(located)?;
+    if raw.get("paths").is_none() {
+        let d = Diagnostic::error(file, "", "missing required field `paths`")
+            .with_hint("an API without operations still needs `paths: {}`");
+        return Err(located(Diagnostics(vec![d])));
+    }
     let openapi = to_openapi(file, &raw).map_err(located)?;
     Ok(Document {
         file: file.to_path_buf(),

@@ -76,7 +76,28 @@ fn walk(value: &Value, kind: Kind, pointer: String) -> Option<(String, String)> 
             return Some(found);
         }
     }
+    if let (Kind::Schema, Some(key)) = (kind, mistyped_schema_keyword(value)) {
+        return Some((format!("{pointer}/{key}"), message));
+    }
     Some((format!("{pointer}{inner}"), message))
+}
+
+/// A schema keyword whose value has the wrong JSON type (`required: true`), the usual cause
+/// of a schema that does not deserialize.
+fn mistyped_schema_keyword(schema: &Value) -> Option<&'static str> {
+    let expect: [(&'static str, fn(&Value) -> bool); 7] = [
+        ("required", Value::is_array),
+        ("enum", Value::is_array),
+        ("properties", Value::is_object),
+        ("type", Value::is_string),
+        ("nullable", Value::is_boolean),
+        ("readOnly", Value::is_boolean),
+        ("writeOnly", Value::is_boolean),
+    ];
+    expect
+        .into_iter()
+        .find(|(key, ok)| schema.get(*key).is_some_and(|v| !ok(v)))
+        .map(|(key, _)| key)
 }
 
 /// The typed children of a node, with their pointers.
@@ -179,7 +200,7 @@ mod tests {
         let (pointer, message) = pinpoint(&doc).unwrap();
         assert_eq!(
             pointer,
-            "/paths/~1a/get/responses/200/content/application~1json/schema"
+            "/paths/~1a/get/responses/200/content/application~1json/schema/required"
         );
         assert!(message.contains("true"), "{message}");
     }

@@ -36,6 +36,41 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
     }
 }
 
+/// Aliases that lead back to themselves (`A = B`, `B = A`): no Rust type can express them.
+/// Returns the origin of one alias per cycle.
+pub fn alias_cycles(types: &[TypeDef]) -> Vec<(String, String)> {
+    let aliases: HashMap<&str, &str> = types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Alias(ty) => directly_named(ty).map(|n| (t.name.as_str(), n.as_str())),
+            _ => None,
+        })
+        .collect();
+    let mut reported = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for def in types {
+        let mut seen = vec![def.name.as_str()];
+        let mut current = def.name.as_str();
+        while let Some(next) = aliases.get(current) {
+            if let Some(start) = seen.iter().position(|s| s == next) {
+                let cycle: Vec<&str> = seen[start..].to_vec();
+                let mut key = cycle.clone();
+                key.sort_unstable();
+                if reported.insert(key) && start == 0 {
+                    out.push((
+                        def.origin.clone(),
+                        format!("{} → {}", cycle.join(" → "), next),
+                    ));
+                }
+                break;
+            }
+            seen.push(next);
+            current = next;
+        }
+    }
+    out
+}
+
 fn directly_named(ty: &TypeRef) -> Option<&String> {
     match ty {
         TypeRef::Named(n) => Some(n),

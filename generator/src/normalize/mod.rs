@@ -42,6 +42,12 @@ pub fn normalize(doc: &Document, module: &str) -> Result<Normalized, Diagnostics
     cx.define_component_schemas();
     let operations = cx.operations(&security_schemes);
     cycles::box_recursive_fields(&mut cx.types);
+    for (origin, cycle) in cycles::alias_cycles(&cx.types) {
+        cx.error(
+            origin.trim_start_matches('#'),
+            format!("schemas that only refer to each other form a cycle with no content: {cycle}"),
+        );
+    }
     cx.mark_envelopes();
     requests::mark_tri_state_fields(&mut cx.types, &operations);
 

@@ -333,6 +333,17 @@ impl<'d> Context<'d> {
         pointer: &str,
     ) -> Vec<Response> {
         let base = pointer_join(pointer, "responses");
+        // openapiv3 drops keys that are not status codes; say so instead of losing them quietly.
+        if let Some(raw) = self.doc.raw.pointer(&base).and_then(|v| v.as_object()) {
+            for key in raw.keys() {
+                if key != "default" && !key.starts_with("x-") && !is_status_key(key) {
+                    self.warn(
+                        pointer_join(&base, key),
+                        format!("`{key}` is not a status code (`404`) or range (`4XX`); this response is ignored"),
+                    );
+                }
+            }
+        }
         let mut entries: Vec<(StatusSpec, &'d ReferenceOr<openapiv3::Response>, String)> =
             Vec::new();
         for (code, response) in &responses.responses {
@@ -403,6 +414,13 @@ struct OpInput<'d, 's> {
     method_name: String,
     type_name: String,
     schemes: &'s [SecurityScheme],
+}
+
+fn is_status_key(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    bytes.len() == 3
+        && (b'1'..=b'5').contains(&bytes[0])
+        && ((bytes[1].is_ascii_digit() && bytes[2].is_ascii_digit()) || &key[1..] == "XX")
 }
 
 fn is_success(status: StatusSpec) -> bool {

@@ -72,7 +72,21 @@ impl<'d> Context<'d> {
             return;
         };
         for key in schemas.keys() {
-            let name = self.type_names.claim(&type_name(key));
+            let wanted = type_name(key);
+            let name = self.type_names.claim(&wanted);
+            if name != wanted {
+                let owner = self
+                    .component_types
+                    .iter()
+                    .find(|(_, n)| **n == wanted)
+                    .map_or("a name the generated code uses".to_string(), |(k, _)| {
+                        format!("`#/components/schemas/{k}`")
+                    });
+                self.warn(
+                    pointer_join("/components/schemas", key),
+                    format!("schema `{key}` becomes the Rust type `{name}`: `{wanted}` is already taken by {owner}"),
+                );
+            }
             self.component_types.insert(key.clone(), name);
         }
     }
