@@ -85,7 +85,8 @@ fn walk(value: &Value, kind: Kind, pointer: String) -> Option<(String, String)> 
 /// A schema keyword whose value has the wrong JSON type (`required: true`), the usual cause
 /// of a schema that does not deserialize.
 fn mistyped_schema_keyword(schema: &Value) -> Option<&'static str> {
-    let expect: [(&'static str, fn(&Value) -> bool); 7] = [
+    type Check = fn(&Value) -> bool;
+    let expect: [(&str, Check); 7] = [
         ("required", Value::is_array),
         ("enum", Value::is_array),
         ("properties", Value::is_object),
