@@ -4,6 +4,7 @@
 //! it into the [`ir`], [`emit`] turns the IR into Rust tokens, [`format`] prints them, and
 //! [`write`] puts files on disk all at once. Problems travel as [`diagnostics`], never panics.
 
+pub mod convert;
 pub mod diagnostics;
 pub mod emit;
 pub mod format;
@@ -12,6 +13,7 @@ pub mod load;
 pub mod locate;
 pub mod normalize;
 pub mod pinpoint;
+pub mod repair;
 pub mod summary;
 pub mod write;
 
@@ -41,14 +43,23 @@ pub fn normalize_file(
     spec: &std::path::Path,
     module: &str,
 ) -> Result<normalize::Normalized, Diagnostics> {
-    let doc = load::load_file(spec)?;
+    normalize_file_with(spec, module, load::LoadOptions::default())
+}
+
+/// [`normalize_file`] with load options (lenient mode).
+pub fn normalize_file_with(
+    spec: &std::path::Path,
+    module: &str,
+    options: load::LoadOptions,
+) -> Result<normalize::Normalized, Diagnostics> {
+    let doc = load::load_file_with(spec, options)?;
     match normalize::normalize(&doc, module) {
         Ok(mut n) => {
-            locate::attach(&mut n.warnings, &doc.source);
+            locate::attach_mapped(&mut n.warnings, &doc.source, &doc.pointers);
             Ok(n)
         }
         Err(Diagnostics(mut found)) => {
-            locate::attach(&mut found, &doc.source);
+            locate::attach_mapped(&mut found, &doc.source, &doc.pointers);
             Err(Diagnostics(found))
         }
     }
@@ -57,10 +68,19 @@ pub fn normalize_file(
 /// Loads and normalizes every document, then emits the crate. Diagnostics of all documents are
 /// collected before failing, so one run shows every problem.
 pub fn generate(sources: &[ApiSource], settings: &CrateSettings) -> Result<Output, Diagnostics> {
+    generate_with(sources, settings, load::LoadOptions::default())
+}
+
+/// [`generate`] with load options (lenient mode).
+pub fn generate_with(
+    sources: &[ApiSource],
+    settings: &CrateSettings,
+    options: load::LoadOptions,
+) -> Result<Output, Diagnostics> {
     let mut apis = Vec::new();
     let mut diagnostics = Vec::new();
     for source in sources {
-        match normalize_file(&source.spec, &source.module) {
+        match normalize_file_with(&source.spec, &source.module, options) {
             Ok(n) => {
                 diagnostics.extend(n.warnings);
                 apis.push(n.api);

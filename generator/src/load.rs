@@ -10,7 +10,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position, escape_pointer_token
 /// The OpenAPI version a document declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpecVersion {
+    /// Swagger 2.0, converted to 3.0 on load.
+    V2,
     V3_0,
+    /// OpenAPI 3.1, converted to 3.0 on load.
+    V3_1,
 }
 
 /// A parsed input document.
@@ -23,10 +27,26 @@ pub struct Document {
     /// The raw tree, kept for vendor extensions and for locating diagnostics.
     pub raw: serde_json::Value,
     pub openapi: openapiv3::OpenAPI,
+    /// Warnings of the load stage (conversion notes, lenient repairs).
+    pub warnings: Vec<Diagnostic>,
+    /// Maps pointers of the converted tree back into the original document.
+    pub pointers: crate::convert::PointerMap,
+}
+
+/// How to load.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Repair well-known defects (see [`crate::repair`]) with a warning instead of failing.
+    pub lenient: bool,
 }
 
 /// Reads and parses the document at `path`.
 pub fn load_file(path: &Path) -> Result<Document, Diagnostics> {
+    load_file_with(path, LoadOptions::default())
+}
+
+/// Reads and parses the document at `path` with options.
+pub fn load_file_with(path: &Path, options: LoadOptions) -> Result<Document, Diagnostics> {
     let text = std::fs::read_to_string(path).map_err(|err| {
         Diagnostics(vec![Diagnostic::error(
             path,
@@ -34,31 +54,71 @@ pub fn load_file(path: &Path) -> Result<Document, Diagnostics> {
             format!("cannot read the file: {err}"),
         )])
     })?;
-    load_str(path, &text)
+    load_str_with(path, &text, options)
 }
 
 /// Parses `text` as the document named `file` (the name is only used in diagnostics and to
 /// choose between JSON and YAML).
 pub fn load_str(file: &Path, text: &str) -> Result<Document, Diagnostics> {
+    load_str_with(file, text, LoadOptions::default())
+}
+
+/// Parses `text` with options.
+pub fn load_str_with(
+    file: &Path,
+    text: &str,
+    options: LoadOptions,
+) -> Result<Document, Diagnostics> {
     let located = |d: Diagnostics| {
         let mut all = d.0;
         crate::locate::attach(&mut all, text);
         Diagnostics(all)
     };
-    let raw = parse_tree(file, text).map_err(located)?;
-    let version = detect_version(file, &raw).map_err(located)?;
+    let parsed = parse_tree(file, text).map_err(located)?;
+    let version = detect_version(file, &parsed).map_err(located)?;
+    let converted = match version {
+        SpecVersion::V2 => Some(crate::convert::from_swagger2(&parsed)),
+        SpecVersion::V3_1 => Some(crate::convert::from_openapi31(&parsed)),
+        SpecVersion::V3_0 => None,
+    };
+    let mut warnings = Vec::new();
+    let (mut raw, pointers) = match converted {
+        Some(c) => {
+            for note in c.notes {
+                warnings.push(Diagnostic::warning(file, note.pointer, note.message));
+            }
+            (c.document, c.pointers)
+        }
+        None => (parsed, crate::convert::PointerMap::default()),
+    };
+    let located = |d: Diagnostics| {
+        let mut all = d.0;
+        crate::locate::attach_mapped(&mut all, text, &pointers);
+        Diagnostics(all)
+    };
     if raw.get("paths").is_none() {
         let d = Diagnostic::error(file, "", "missing required field `paths`")
             .with_hint("an API without operations still needs `paths: {}`");
         return Err(located(Diagnostics(vec![d])));
     }
-    let openapi = to_openapi(file, &raw).map_err(located)?;
+    if options.lenient {
+        for repair in crate::repair::repair(&mut raw) {
+            warnings.push(Diagnostic::warning(file, repair.pointer, repair.message));
+        }
+    }
+    crate::locate::attach_mapped(&mut warnings, text, &pointers);
+    let openapi = to_openapi(file, &raw).map_err(|mut d| {
+        d.0.extend(warnings.iter().cloned());
+        located(d)
+    })?;
     Ok(Document {
         file: file.to_path_buf(),
         source: text.to_string(),
         version,
         raw,
         openapi,
+        warnings,
+        pointers,
     })
 }
 
@@ -106,19 +166,24 @@ fn detect_version(file: &Path, raw: &serde_json::Value) -> Result<SpecVersion, D
         );
     };
     if let Some(v) = object.get("swagger") {
-        let d = Diagnostic::error(
-            file,
-            "/swagger",
-            format!("Swagger {v} documents are not supported yet; only OpenAPI 3.0.x is"),
-        )
-        .with_hint("convert the document to OpenAPI 3.0 (for example with swagger2openapi)");
-        return Err(Diagnostics(vec![d]));
+        return match v.as_str() {
+            Some("2.0") => Ok(SpecVersion::V2),
+            _ => fail(
+                "/swagger",
+                format!(
+                    "Swagger version {v} is not supported; Swagger 2.0 and OpenAPI 3.0 and 3.1 are"
+                ),
+            ),
+        };
     }
     match object.get("openapi") {
         Some(serde_json::Value::String(v)) if v.starts_with("3.0") => Ok(SpecVersion::V3_0),
+        Some(serde_json::Value::String(v)) if v.starts_with("3.1") => Ok(SpecVersion::V3_1),
         Some(serde_json::Value::String(v)) => fail(
             "/openapi",
-            format!("OpenAPI version `{v}` is not supported; only 3.0.x is"),
+            format!(
+                "OpenAPI version `{v}` is not supported; Swagger 2.0 and OpenAPI 3.0 and 3.1 are"
+            ),
         ),
         Some(other) => fail(
             "/openapi",
@@ -126,7 +191,7 @@ fn detect_version(file: &Path, raw: &serde_json::Value) -> Result<SpecVersion, D
         ),
         None => fail(
             "",
-            "missing `openapi` version field; is this an OpenAPI document?".into(),
+            "missing `openapi` (or `swagger`) version field; is this an OpenAPI document?".into(),
         ),
     }
 }
@@ -185,11 +250,23 @@ mod tests {
     }
 
     #[test]
-    fn other_versions_are_refused_with_a_clear_message() {
-        let err = load_str(Path::new("x.yaml"), "openapi: 3.1.0\n").unwrap_err();
-        assert!(err.0[0].message.contains("3.1.0"), "{err}");
-        let err = load_str(Path::new("x.json"), "{\"swagger\": \"2.0\"}").unwrap_err();
+    fn versions_are_detected_and_unknown_ones_refused() {
+        let err = load_str(Path::new("x.yaml"), "openapi: 4.0.0\npaths: {}\n").unwrap_err();
+        assert!(err.0[0].message.contains("4.0.0"), "{err}");
+        let err = load_str(Path::new("x.json"), "{\"swagger\": \"1.2\"}").unwrap_err();
         assert_eq!(err.0[0].pointer, "/swagger");
+        let v2 = load_str(
+            Path::new("x.json"),
+            r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#,
+        )
+        .unwrap();
+        assert_eq!(v2.version, SpecVersion::V2);
+        let v31 = load_str(
+            Path::new("x.yaml"),
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n",
+        )
+        .unwrap();
+        assert_eq!(v31.version, SpecVersion::V3_1);
     }
 
     #[test]

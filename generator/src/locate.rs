@@ -46,6 +46,20 @@ impl SourceMap {
 /// Gives each diagnostic of `text`'s file a position (when it has a pointer and none yet) and
 /// the source line to show under it.
 pub fn attach(diagnostics: &mut [Diagnostic], text: &str) {
+    attach_mapped(diagnostics, text, &crate::convert::PointerMap::default());
+}
+
+/// [`attach`] for a converted document: pointers are first mapped back to the original.
+pub fn attach_mapped(
+    diagnostics: &mut [Diagnostic],
+    text: &str,
+    pointers: &crate::convert::PointerMap,
+) {
+    for d in diagnostics.iter_mut() {
+        if d.position.is_none() {
+            d.pointer = pointers.original(&d.pointer);
+        }
+    }
     let needs_map = diagnostics
         .iter()
         .any(|d| d.position.is_none() && !d.pointer.is_empty());

@@ -134,7 +134,7 @@ impl Client {
     }
 }
 
-/// Configures a \[`Client`\]. Defaults to the first server of the spec, `//API_HOSTNAME/`.
+/// Configures a [`Client`]. Defaults to the first server of the spec, `//API_HOSTNAME/`.
 #[derive(Debug, Clone, Default)]
 pub struct ClientBuilder {
     config: crate::runtime::ClientConfig,

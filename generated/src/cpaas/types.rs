@@ -26,7 +26,7 @@ pub struct ServiceDocsAdminUserGetAll {
 /// Generated from `#/components/schemas/ServiceDocsAdminUserGetSingle`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ServiceDocsAdminUserGetSingle {
-    /// The `data` property; see \[`ServiceAdminUserOutput`\].
+    /// The `data` property; see [`ServiceAdminUserOutput`].
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ServiceAdminUserOutput>,
     /// Unique identifier of this request.
@@ -42,7 +42,7 @@ pub struct ServiceDocsAdminUserGetSingle {
 /// Generated from `#/components/schemas/ServiceDocsAdminUserDelete`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ServiceDocsAdminUserDelete {
-    /// The `data` property; see \[`ServiceAdminUserDeleteOutput`\].
+    /// The `data` property; see [`ServiceAdminUserDeleteOutput`].
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ServiceAdminUserDeleteOutput>,
     /// Unique identifier of this request.

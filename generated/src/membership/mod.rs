@@ -246,7 +246,7 @@ impl Client {
     }
 }
 
-/// Configures a \[`Client`\]. Defaults to the first server of the spec, `https://api.canopysimulations.com`.
+/// Configures a [`Client`]. Defaults to the first server of the spec, `https://api.canopysimulations.com`.
 #[derive(Debug, Clone, Default)]
 pub struct ClientBuilder {
     config: crate::runtime::ClientConfig,

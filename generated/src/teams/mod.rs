@@ -200,7 +200,7 @@ impl Client {
     }
 }
 
-/// Configures a \[`Client`\]. Defaults to the first server of the spec, `https://apihub.document360.io`.
+/// Configures a [`Client`]. Defaults to the first server of the spec, `https://apihub.document360.io`.
 #[derive(Debug, Clone, Default)]
 pub struct ClientBuilder {
     config: crate::runtime::ClientConfig,

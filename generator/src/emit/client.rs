@@ -122,14 +122,16 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
         .first()
         .map(|s| format!("Defaults to the first server of the spec, `{}`.", s.url))
         .unwrap_or_else(|| "The spec lists no server: set one with `base_url`.".to_string());
-    let builder_doc = docs(Some(&format!("Configures a [`Client`]. {default_server}")));
+    let builder_text = format!("Configures a [`Client`]. {default_server}");
+    let builder_doc = doc_lines([builder_text.as_str()]);
+    let reexport_types = (!api.types.is_empty()).then(|| quote! { pub use types::*; });
     quote! {
         #(#module_doc)*
 
         pub mod operations;
         pub mod types;
 
-        pub use types::*;
+        #reexport_types
 
         /// The servers the spec lists, in its order; pick one with [`ClientBuilder::server`].
         pub const SERVERS: &[crate::runtime::ServerInfo] = &[#(#servers),*];

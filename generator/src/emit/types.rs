@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{Scope, docs, ident, type_tokens};
+use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, type_tokens};
 use crate::ir::{
     Api, EnumDef, EnumRepr, EnumValue, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
 };
@@ -94,14 +94,15 @@ fn field(f: &Field) -> TokenStream {
         serde.push(quote! { skip_serializing_if = "::std::option::Option::is_none" });
     }
     let serde = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
-    let mut text = f
-        .description
-        .clone()
-        .unwrap_or_else(|| match f.ty.non_null() {
+    // Spec prose is escaped; the generator's own notes may link.
+    let mut lines: Vec<String> = match &f.description {
+        Some(d) => d.lines().map(|l| escape_doc(l.trim_end())).collect(),
+        None => vec![match f.ty.non_null() {
             TypeRef::Named(n) => format!("The `{}` property; see [`{n}`].", f.name),
             _ => format!("The `{}` property.", f.name),
-        });
-    let notes: Vec<&str> = [
+        }],
+    };
+    for (on, note) in [
         (
             f.read_only,
             "Read-only: sent by the server, ignored in requests.",
@@ -110,17 +111,13 @@ fn field(f: &Field) -> TokenStream {
             f.write_only,
             "Write-only: accepted in requests, never returned.",
         ),
-    ]
-    .into_iter()
-    .filter_map(|(on, note)| on.then_some(note))
-    .collect();
-    for note in notes {
-        if !text.is_empty() {
-            text.push_str("\n\n");
+    ] {
+        if on {
+            lines.push(String::new());
+            lines.push(note.to_string());
         }
-        text.push_str(note);
     }
-    let doc = docs(Some(&text));
+    let doc = doc_lines(lines.iter().map(String::as_str));
     let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
     let name = ident(&f.rust_name);
     quote! {
@@ -304,7 +301,11 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, u: &UnionDef) -> Token
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = type_tokens(&v.ty, Scope::Types);
-        quote! { #variant(#ty), }
+        let doc = docs(Some(&format!(
+            "A value of the shape `{}`.",
+            crate::summary::type_text(&v.ty)
+        )));
+        quote! { #doc #variant(#ty), }
     });
     let note = u.discriminator.as_ref().map(|d| {
         let text =

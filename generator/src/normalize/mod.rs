@@ -33,6 +33,14 @@ pub struct Normalized {
 /// Names the generated module code uses for itself, which schema names must avoid.
 const RESERVED_TYPE_NAMES: &[&str] = &["Client", "ClientBuilder", "SERVERS"];
 
+/// Spec prose as the IR keeps it: trimmed, and `None` rather than empty.
+fn prose(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
 /// Normalizes a loaded document into the API module `module`.
 pub fn normalize(doc: &Document, module: &str) -> Result<Normalized, Diagnostics> {
     let mut cx = Context::new(doc);
@@ -56,7 +64,7 @@ pub fn normalize(doc: &Document, module: &str) -> Result<Normalized, Diagnostics
         module: module.to_string(),
         title: info.title.clone(),
         version: info.version.clone(),
-        description: info.description.clone(),
+        description: prose(&info.description),
         servers,
         security_schemes,
         operations,
@@ -88,7 +96,7 @@ impl<'a> Context<'a> {
         Self {
             doc,
             file: doc.file.clone(),
-            diagnostics: Vec::new(),
+            diagnostics: doc.warnings.clone(),
             type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
             component_types: BTreeMap::new(),
             types: Vec::new(),
@@ -112,7 +120,7 @@ impl<'a> Context<'a> {
             .iter()
             .map(|s| Server {
                 url: s.url.clone(),
-                description: s.description.clone(),
+                description: prose(&s.description),
                 variables: s
                     .variables
                     .iter()
@@ -121,7 +129,7 @@ impl<'a> Context<'a> {
                         name: name.clone(),
                         default: v.default.clone(),
                         allowed: v.enumeration.clone(),
-                        description: v.description.clone(),
+                        description: prose(&v.description),
                     })
                     .collect(),
             })

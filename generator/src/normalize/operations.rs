@@ -116,8 +116,8 @@ impl<'d> Context<'d> {
             type_name: input.type_name,
             method: http,
             path: template,
-            summary: op.summary.clone(),
-            description: op.description.clone(),
+            summary: super::prose(&op.summary),
+            description: super::prose(&op.description),
             deprecated: op.deprecated,
             params,
             body,
@@ -218,7 +218,7 @@ impl<'d> Context<'d> {
                 location,
                 required,
                 ty,
-                description: data.description.clone(),
+                description: super::prose(&data.description),
                 deprecated: data.deprecated.unwrap_or(false),
             });
         }
@@ -307,7 +307,7 @@ impl<'d> Context<'d> {
             media: media_kind,
             content_type: media::concrete_content_type(chosen),
             ty,
-            description: body.description.clone().filter(|d| !d.trim().is_empty()),
+            description: super::prose(&body.description),
         })
     }
 

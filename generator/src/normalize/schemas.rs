@@ -107,7 +107,7 @@ impl<'d> Context<'d> {
                     None,
                 ),
                 SchemaRef::Inline(schema) => {
-                    let description = schema.schema_data.description.clone();
+                    let description = super::prose(&schema.schema_data.description);
                     match self.lower(schema, &name, &pointer) {
                         Lowered::Define(kind) => (kind, description),
                         Lowered::Use(ty) => (TypeKind::Alias(ty), description),
@@ -142,7 +142,7 @@ impl<'d> Context<'d> {
                         self.types.push(TypeDef {
                             name: name.clone(),
                             origin: format!("#{pointer}"),
-                            description: schema.schema_data.description.clone(),
+                            description: super::prose(&schema.schema_data.description),
                             kind,
                             envelope: None,
                         });
@@ -302,7 +302,7 @@ impl<'d> Context<'d> {
                 required: parts.required.contains(&json_name),
                 rust_name,
                 ty,
-                description: data.and_then(|d| d.description.clone()),
+                description: data.and_then(|d| super::prose(&d.description)),
                 read_only: data.is_some_and(|d| d.read_only),
                 write_only: data.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),

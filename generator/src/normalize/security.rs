@@ -92,7 +92,7 @@ impl Context<'_> {
                 key: key.clone(),
                 setter: setters.claim(&wanted),
                 kind,
-                description: description.clone(),
+                description: super::prose(description),
             });
         }
         schemes

@@ -1,0 +1,98 @@
+//! Input versions: Swagger 2.0 and OpenAPI 3.1 documents are converted to the OpenAPI 3.0 shape
+//! before they are read as `openapiv3` types, so everything after loading is version-neutral.
+//!
+//! Converters work on the JSON tree and record, for every node they move, where it came from
+//! (a [`PointerMap`]), so diagnostics still point into the original document.
+
+mod openapi31;
+mod swagger2;
+
+use serde_json::Value;
+
+pub use openapi31::from_openapi31;
+pub use swagger2::from_swagger2;
+
+/// A note about something the conversion dropped or approximated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Pointer into the original document.
+    pub pointer: String,
+    pub message: String,
+}
+
+/// Where converted nodes came from: `(new prefix, original prefix)` pairs; the longest
+/// matching prefix wins.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PointerMap {
+    entries: Vec<(String, String)>,
+}
+
+impl PointerMap {
+    pub fn add(&mut self, new: impl Into<String>, original: impl Into<String>) {
+        self.entries.push((new.into(), original.into()));
+    }
+
+    /// The original pointer of a pointer into the converted document.
+    pub fn original(&self, pointer: &str) -> String {
+        let best = self
+            .entries
+            .iter()
+            .filter(|(new, _)| {
+                pointer == new
+                    || (pointer.starts_with(new.as_str()) && pointer[new.len()..].starts_with('/'))
+            })
+            .max_by_key(|(new, _)| new.len());
+        match best {
+            Some((new, original)) => format!("{original}{}", &pointer[new.len()..]),
+            None => pointer.to_string(),
+        }
+    }
+}
+
+/// The result of a conversion.
+#[derive(Debug, Clone)]
+pub struct Converted {
+    pub document: Value,
+    pub notes: Vec<Note>,
+    pub pointers: PointerMap,
+}
+
+/// Rewrites every `$ref` string in `node` with `rewrite`.
+pub(crate) fn rewrite_refs(node: &mut Value, rewrite: &dyn Fn(&str) -> Option<String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref") {
+                if let Some(new) = rewrite(r) {
+                    *r = new;
+                }
+            }
+            for child in map.values_mut() {
+                rewrite_refs(child, rewrite);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| rewrite_refs(i, rewrite)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_prefix_maps_back() {
+        let mut map = PointerMap::default();
+        map.add("/components/schemas", "/definitions");
+        map.add("/paths/~1a/get/requestBody", "/paths/~1a/get/parameters/0");
+        assert_eq!(
+            map.original("/components/schemas/Pet/properties/id"),
+            "/definitions/Pet/properties/id"
+        );
+        assert_eq!(
+            map.original("/paths/~1a/get/requestBody/content"),
+            "/paths/~1a/get/parameters/0/content"
+        );
+        assert_eq!(map.original("/components/schemasX"), "/components/schemasX");
+        assert_eq!(map.original("/info"), "/info");
+    }
+}

@@ -1,0 +1,494 @@
+//! OpenAPI 3.1 → OpenAPI 3.0: JSON Schema 2020-12 keywords mapped onto their 3.0 forms.
+//!
+//! - `type: [T, "null"]` → `type: T, nullable: true`; several types → `anyOf`
+//! - `anyOf`/`oneOf` with a `{type: "null"}` branch → the other branch(es) + `nullable`
+//! - `const` → a one-value `enum`; `examples` → `example`
+//! - numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` + boolean flag
+//! - `$ref` with sibling keywords → `allOf: [{$ref}]` + the siblings
+//! - `$ref` by `$id` or `$anchor` → the component reference, or the schema inlined
+//! - `prefixItems` → `items` (the tuple's item types as `anyOf`)
+//! - `contentEncoding`/`contentMediaType` of binary data → `format: binary`
+//! - `webhooks`, `jsonSchemaDialect`, `mutualTLS` schemes: dropped with a note (a client does
+//!   not serve webhooks; mutual TLS is set on the `reqwest::Client`)
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+use super::{Converted, Note, PointerMap, rewrite_refs};
+use crate::diagnostics::escape_pointer_token;
+
+/// JSON Schema keywords with no 3.0 meaning that only annotate; removed.
+const DROPPED: [&str; 9] = [
+    "$schema",
+    "$id",
+    "$anchor",
+    "$vocabulary",
+    "$comment",
+    "$dynamicAnchor",
+    "$defs",
+    "unevaluatedProperties",
+    "dependentRequired",
+];
+
+pub fn from_openapi31(doc: &Value) -> Converted {
+    let mut document = doc.clone();
+    let mut notes = Vec::new();
+    let ids = collect_ids(doc);
+    if let Some(map) = document.as_object_mut() {
+        map.insert("openapi".into(), json!("3.0.3"));
+        if map.remove("webhooks").is_some() {
+            notes.push(Note {
+                pointer: "/webhooks".into(),
+                message: "webhooks describe requests the API sends, not calls a client makes; they are ignored".into(),
+            });
+        }
+        map.remove("jsonSchemaDialect");
+        map.entry("paths").or_insert_with(|| json!({}));
+        if let Some(info) = map.get_mut("info").and_then(Value::as_object_mut) {
+            info.remove("summary");
+            if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) {
+                license.remove("identifier");
+            }
+        }
+    }
+    drop_mutual_tls(&mut document, &mut notes);
+    // Resolve `$id`/`$anchor` references before `$id`s are dropped.
+    resolve_id_refs(&mut document, doc, &ids, &mut notes);
+    walk(&mut document, String::new(), &mut notes);
+    Converted {
+        document,
+        notes,
+        pointers: PointerMap::default(),
+    }
+}
+
+/// `$id` and `$anchor` of every schema, to the pointer of that schema.
+fn collect_ids(doc: &Value) -> HashMap<String, String> {
+    fn visit(node: &Value, pointer: String, base: &str, out: &mut HashMap<String, String>) {
+        match node {
+            Value::Object(map) => {
+                let mut base = base.to_string();
+                if let Some(Value::String(id)) = map.get("$id") {
+                    out.insert(id.clone(), pointer.clone());
+                    base = id.clone();
+                }
+                if let Some(Value::String(anchor)) = map.get("$anchor") {
+                    out.insert(format!("{base}#{anchor}"), pointer.clone());
+                }
+                for (k, v) in map {
+                    visit(
+                        v,
+                        format!("{pointer}/{}", escape_pointer_token(k)),
+                        &base,
+                        out,
+                    );
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    visit(v, format!("{pointer}/{i}"), base, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = HashMap::new();
+    visit(doc, String::new(), "", &mut out);
+    out
+}
+
+fn resolve_id_refs(
+    document: &mut Value,
+    original: &Value,
+    ids: &HashMap<String, String>,
+    notes: &mut Vec<Note>,
+) {
+    // Component references keep being references; anchors inside a schema are inlined.
+    let component = |pointer: &str| {
+        pointer
+            .strip_prefix("/components/schemas/")
+            .filter(|rest| !rest.contains('/'))
+            .map(|_| format!("#{pointer}"))
+    };
+    let mut inline = Vec::new();
+    rewrite_refs(document, &|r: &str| {
+        if r.starts_with('#') {
+            return None;
+        }
+        ids.get(r).and_then(|p| component(p))
+    });
+    collect_inlines(document, String::new(), ids, original, &mut inline);
+    for (at, target) in inline {
+        if let Some(slot) = document.pointer_mut(&at) {
+            let mut copy = target;
+            if let Some(map) = copy.as_object_mut() {
+                for key in DROPPED {
+                    map.remove(key);
+                }
+            }
+            *slot = copy;
+        }
+    }
+    // Whatever is left outside the document cannot be followed.
+    let mut external = Vec::new();
+    find_external_refs(document, String::new(), &mut external);
+    for (pointer, reference) in external {
+        notes.push(Note {
+            pointer: pointer.clone(),
+            message: format!("`$ref: {reference}` points outside the document; the schema is treated as any JSON value"),
+        });
+        if let Some(slot) = document.pointer_mut(&pointer) {
+            *slot = json!({});
+        }
+    }
+}
+
+fn collect_inlines(
+    node: &Value,
+    pointer: String,
+    ids: &HashMap<String, String>,
+    original: &Value,
+    out: &mut Vec<(String, Value)>,
+) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                if !r.starts_with('#') {
+                    if let Some(target) = ids.get(r).and_then(|p| original.pointer(p)) {
+                        out.push((pointer.clone(), target.clone()));
+                    }
+                }
+            }
+            for (k, v) in map {
+                collect_inlines(
+                    v,
+                    format!("{pointer}/{}", escape_pointer_token(k)),
+                    ids,
+                    original,
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                collect_inlines(v, format!("{pointer}/{i}"), ids, original, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn find_external_refs(node: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+    match node {
+        Value::Object(map) => {
+            match map.get("$ref") {
+                Some(Value::String(r)) if !r.starts_with('#') => {
+                    out.push((pointer.clone(), r.clone()))
+                }
+                _ => {}
+            }
+            for (k, v) in map {
+                find_external_refs(v, format!("{pointer}/{}", escape_pointer_token(k)), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                find_external_refs(v, format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn drop_mutual_tls(doc: &mut Value, notes: &mut Vec<Note>) {
+    let Some(schemes) = doc
+        .pointer_mut("/components/securitySchemes")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mtls: Vec<String> = schemes
+        .iter()
+        .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for name in &mtls {
+        schemes.shift_remove(name);
+        notes.push(Note {
+            pointer: format!("/components/securitySchemes/{}", escape_pointer_token(name)),
+            message: "mutual TLS is configured on the `reqwest::Client` (`ClientBuilder::http_client`), not per request; the scheme is ignored".into(),
+        });
+    }
+    if mtls.is_empty() {
+        return;
+    }
+    let strip = |list: &mut Value| {
+        if let Value::Array(reqs) = list {
+            for r in reqs.iter_mut() {
+                if let Some(r) = r.as_object_mut() {
+                    for name in &mtls {
+                        r.shift_remove(name);
+                    }
+                }
+            }
+        }
+    };
+    if let Some(s) = doc.get_mut("security") {
+        strip(s);
+    }
+    for item in doc
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|i| i.values_mut())
+        {
+            if let Some(s) = op.get_mut("security") {
+                strip(s);
+            }
+        }
+    }
+}
+
+/// Rewrites every schema-shaped object in place.
+fn walk(node: &mut Value, pointer: String, notes: &mut Vec<Note>) {
+    match node {
+        Value::Object(map) => {
+            convert_schema(map, &pointer, notes);
+            for (k, v) in map.iter_mut() {
+                // Example payloads are data, not schemas.
+                if k == "example" || k == "examples" || k == "default" || k == "enum" {
+                    continue;
+                }
+                walk(v, format!("{pointer}/{}", escape_pointer_token(k)), notes);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter_mut().enumerate() {
+                walk(v, format!("{pointer}/{i}"), notes);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_null_schema(v: &Value) -> bool {
+    v.get("type").and_then(Value::as_str) == Some("null")
+}
+
+fn convert_schema(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<Note>) {
+    // `$ref: #/x` written unquoted in YAML is a comment: the value is null. Nothing to follow.
+    if map.get("$ref").is_some_and(Value::is_null) {
+        map.remove("$ref");
+        notes.push(Note {
+            pointer: format!("{pointer}/$ref"),
+            message: "`$ref` has no value (an unquoted `#` starts a YAML comment); the schema is treated as any JSON value".into(),
+        });
+    }
+    let is_schema = [
+        "type",
+        "properties",
+        "items",
+        "$ref",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "const",
+        "enum",
+        "prefixItems",
+    ]
+    .iter()
+    .any(|k| map.contains_key(*k));
+    if !is_schema {
+        return;
+    }
+    for key in DROPPED {
+        map.remove(key);
+    }
+    if let Some(Value::Array(types)) = map.get("type").cloned() {
+        let non_null: Vec<Value> = types
+            .iter()
+            .filter(|t| t.as_str() != Some("null"))
+            .cloned()
+            .collect();
+        if non_null.len() < types.len() {
+            map.insert("nullable".into(), json!(true));
+        }
+        match non_null.as_slice() {
+            [] => {
+                map.remove("type");
+            }
+            [one] => {
+                map.insert("type".into(), one.clone());
+            }
+            many => {
+                map.remove("type");
+                let branches: Vec<Value> = many.iter().map(|t| json!({"type": t})).collect();
+                map.insert("anyOf".into(), Value::Array(branches));
+            }
+        }
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(branches)) = map.get(key).cloned() {
+            let rest: Vec<Value> = branches
+                .iter()
+                .filter(|b| !is_null_schema(b))
+                .cloned()
+                .collect();
+            if rest.len() < branches.len() {
+                map.insert("nullable".into(), json!(true));
+                if let [only] = rest.as_slice() {
+                    map.remove(key);
+                    map.insert("allOf".into(), json!([only]));
+                } else {
+                    map.insert(key.into(), Value::Array(rest));
+                }
+            }
+        }
+    }
+    if let Some(value) = map.remove("const") {
+        map.insert("enum".into(), json!([value]));
+    }
+    if let Some(Value::Array(examples)) = map.remove("examples") {
+        if let Some(first) = examples.into_iter().next() {
+            map.entry("example").or_insert(first);
+        }
+    }
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(n) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
+            map.insert(bound.into(), n);
+            map.insert(exclusive.into(), json!(true));
+        }
+    }
+    if let Some(items) = map.remove("prefixItems") {
+        let branches = items.as_array().cloned().unwrap_or_default();
+        map.entry("items").or_insert_with(|| {
+            if branches.len() == 1 {
+                branches[0].clone()
+            } else {
+                json!({"anyOf": branches})
+            }
+        });
+        notes.push(Note {
+            pointer: format!("{pointer}/prefixItems"),
+            message: "tuples (`prefixItems`) have no OpenAPI 3.0 form; the array's items may be any of the listed types".into(),
+        });
+    }
+    let binary_media = map
+        .get("contentMediaType")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m == "application/octet-stream");
+    if map.remove("contentEncoding").is_some() || binary_media {
+        map.insert("format".into(), json!("binary"));
+    }
+    map.remove("contentMediaType");
+    // A `$ref` with siblings: 3.0 ignores siblings of `$ref`, 3.1 applies them.
+    if map.contains_key("$ref") && map.len() > 1 {
+        if let Some(reference) = map.remove("$ref") {
+            map.insert("allOf".into(), json!([{"$ref": reference}]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(s: Value) -> Value {
+        let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {"schemas": {"S": s}}});
+        from_openapi31(&doc).document["components"]["schemas"]["S"].clone()
+    }
+
+    #[test]
+    fn type_arrays_with_null_become_nullable() {
+        assert_eq!(
+            schema(json!({"type": ["string", "null"]})),
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(
+            schema(json!({"type": ["string", "integer"]})),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
+        );
+        assert_eq!(
+            schema(json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]})),
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/A"}]})
+        );
+    }
+
+    #[test]
+    fn const_examples_and_exclusive_bounds() {
+        assert_eq!(
+            schema(json!({"type": "string", "const": "x"})),
+            json!({"type": "string", "enum": ["x"]})
+        );
+        assert_eq!(
+            schema(json!({"type": "integer", "examples": [7, 8]})),
+            json!({"type": "integer", "example": 7})
+        );
+        assert_eq!(
+            schema(json!({"type": "integer", "exclusiveMinimum": 1, "exclusiveMaximum": 10})),
+            json!({"type": "integer", "exclusiveMinimum": true, "exclusiveMaximum": true, "minimum": 1, "maximum": 10})
+        );
+    }
+
+    #[test]
+    fn refs_with_siblings_are_wrapped() {
+        assert_eq!(
+            schema(json!({"$ref": "#/components/schemas/A", "description": "d"})),
+            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/A"}]})
+        );
+    }
+
+    #[test]
+    fn prefix_items_and_binary_content() {
+        assert_eq!(
+            schema(
+                json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}]})
+            ),
+            json!({"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}})
+        );
+        assert_eq!(
+            schema(json!({"type": "string", "contentMediaType": "application/octet-stream"})),
+            json!({"type": "string", "format": "binary"})
+        );
+    }
+
+    #[test]
+    fn webhooks_dialect_and_mutual_tls_are_dropped_with_notes() {
+        let doc = json!({"openapi": "3.1.0", "jsonSchemaDialect": "x", "info": {"title": "t", "version": "1"},
+            "webhooks": {"w": {}}, "security": [{"m": []}],
+            "components": {"securitySchemes": {"m": {"type": "mutualTLS"}}}});
+        let c = from_openapi31(&doc);
+        assert!(
+            c.document.get("webhooks").is_none() && c.document.get("jsonSchemaDialect").is_none()
+        );
+        assert_eq!(c.document["paths"], json!({}));
+        assert_eq!(c.document["security"], json!([{}]));
+        assert_eq!(c.notes.len(), 2);
+    }
+
+    #[test]
+    fn id_and_anchor_references_resolve() {
+        let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {"schemas": {
+            "Pet": {"type": "object", "properties": {
+                "details": {"$ref": "/schemas/details"},
+                "detailsId": {"$ref": "/schemas/details#details_id"}}},
+            "Details": {"$id": "/schemas/details", "type": "object", "properties": {
+                "id": {"type": "integer", "$anchor": "details_id"}}}}}});
+        let c = from_openapi31(&doc);
+        let pet = &c.document["components"]["schemas"]["Pet"]["properties"];
+        assert_eq!(
+            pet["details"],
+            json!({"$ref": "#/components/schemas/Details"})
+        );
+        assert_eq!(pet["detailsId"], json!({"type": "integer"}));
+    }
+}
