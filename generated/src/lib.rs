@@ -11,7 +11,7 @@
 //! timeouts, errors, credentials) lives in [`runtime`].
 
 #![warn(missing_docs)]
-#![allow(clippy::too_many_arguments)]
+#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 #[rustfmt::skip]
 pub mod runtime;
 

@@ -467,11 +467,187 @@ pub struct RequestOptions {
     pub retry_non_idempotent: bool,
 }
 
-/// The body of a request, kept as bytes so retries can resend it.
+/// A file in a multipart body (`format: binary`): its bytes, and optionally a file name and a
+/// media type. In JSON it travels as base64.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilePart {
+    /// The content.
+    pub bytes: Bytes,
+    /// The file name sent with the part.
+    pub file_name: Option<String>,
+    /// The part's `Content-Type` (default `application/octet-stream`).
+    pub content_type: Option<String>,
+}
+
+impl FilePart {
+    /// A file part with these bytes.
+    pub fn new(bytes: impl Into<Bytes>) -> Self {
+        Self { bytes: bytes.into(), file_name: None, content_type: None }
+    }
+
+    /// Sets the file name.
+    #[must_use]
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// Sets the part's media type.
+    #[must_use]
+    pub fn content_type(mut self, media_type: impl Into<String>) -> Self {
+        self.content_type = Some(media_type.into());
+        self
+    }
+}
+
+impl From<Vec<u8>> for FilePart {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl From<Bytes> for FilePart {
+    fn from(bytes: Bytes) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl Serialize for FilePart {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::base64::Engine as _;
+        serializer.serialize_str(&::base64::engine::general_purpose::STANDARD.encode(&self.bytes))
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FilePart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use ::base64::Engine as _;
+        let text = String::deserialize(deserializer)?;
+        // Servers that send raw text for binary fields are kept as they are.
+        let bytes = ::base64::engine::general_purpose::STANDARD.decode(&text).unwrap_or_else(|_| text.into_bytes());
+        Ok(Self::new(bytes))
+    }
+}
+
+/// One field of a multipart body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultipartField {
+    /// The field name.
+    pub name: String,
+    /// Text or a file.
+    pub value: MultipartValue,
+}
+
+/// The content of a multipart field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MultipartValue {
+    /// A text field.
+    Text(String),
+    /// A file field.
+    File(FilePart),
+}
+
+/// Types sent as `multipart/form-data`: generated for multipart request bodies.
+pub trait ToMultipart {
+    /// The fields, in order.
+    ///
+    /// # Errors
+    ///
+    /// When a field cannot be written as text.
+    fn to_multipart(&self) -> Result<Vec<MultipartField>, InvalidRequest>;
+}
+
+/// Any JSON object goes field by field, as text.
+impl ToMultipart for ::serde_json::Value {
+    fn to_multipart(&self) -> Result<Vec<MultipartField>, InvalidRequest> {
+        let mut fields = Vec::new();
+        if let ::serde_json::Value::Object(map) = self {
+            for (name, value) in map {
+                push_text(&mut fields, name, value)?;
+            }
+        }
+        Ok(fields)
+    }
+}
+
+/// A free-form object goes field by field, as text.
+impl ToMultipart for ::serde_json::Map<String, ::serde_json::Value> {
+    fn to_multipart(&self) -> Result<Vec<MultipartField>, InvalidRequest> {
+        let mut fields = Vec::new();
+        for (name, value) in self {
+            push_text(&mut fields, name, value)?;
+        }
+        Ok(fields)
+    }
+}
+
+/// Adds a text field (arrays as repeated fields; `None` and `null` as nothing).
+///
+/// # Errors
+///
+/// When the value cannot be serialized.
+pub fn push_text<T: Serialize + ?Sized>(fields: &mut Vec<MultipartField>, name: &str, value: &T) -> Result<(), InvalidRequest> {
+    let value = to_value(name, value)?;
+    let values = match value {
+        ::serde_json::Value::Array(items) => items,
+        ::serde_json::Value::Null => Vec::new(),
+        other => vec![other],
+    };
+    for value in values {
+        let text = match value {
+            ::serde_json::Value::String(s) => s,
+            ::serde_json::Value::Null => continue,
+            other => other.to_string(),
+        };
+        fields.push(MultipartField { name: name.to_string(), value: MultipartValue::Text(text) });
+    }
+    Ok(())
+}
+
+/// File fields: one file, an optional one, or several.
+pub trait FileParts {
+    /// The files.
+    fn file_parts(&self) -> Vec<&FilePart>;
+}
+
+impl FileParts for FilePart {
+    fn file_parts(&self) -> Vec<&FilePart> {
+        vec![self]
+    }
+}
+
+impl<T: FileParts> FileParts for Option<T> {
+    fn file_parts(&self) -> Vec<&FilePart> {
+        self.as_ref().map(FileParts::file_parts).unwrap_or_default()
+    }
+}
+
+impl<T: FileParts> FileParts for Nullable<T> {
+    fn file_parts(&self) -> Vec<&FilePart> {
+        self.as_ref().map(FileParts::file_parts).unwrap_or_default()
+    }
+}
+
+impl<T: FileParts> FileParts for Vec<T> {
+    fn file_parts(&self) -> Vec<&FilePart> {
+        self.iter().flat_map(FileParts::file_parts).collect()
+    }
+}
+
+/// Adds file fields.
+pub fn push_files(fields: &mut Vec<MultipartField>, name: &str, files: &impl FileParts) {
+    for file in files.file_parts() {
+        fields.push(MultipartField { name: name.to_string(), value: MultipartValue::File(file.clone()) });
+    }
+}
+
+/// The body of a request, kept as data so retries can resend it.
 #[derive(Debug, Clone)]
 pub enum Body {
     /// No body.
     Empty,
+    /// A `multipart/form-data` body, encoded afresh for each attempt.
+    Multipart(Vec<MultipartField>),
     /// Bytes with their media type.
     Bytes {
         /// The `Content-Type` header value.
@@ -562,6 +738,16 @@ impl Request {
         let text = ::serde_urlencoded::to_string(body)
             .map_err(|e| InvalidRequest(format!("cannot encode the form body: {e}")))?;
         self.body = Body::Bytes { content_type, bytes: text.into() };
+        Ok(())
+    }
+
+    /// Sets a `multipart/form-data` body.
+    ///
+    /// # Errors
+    ///
+    /// When a field cannot be written.
+    pub fn multipart_body<T: ToMultipart + ?Sized>(&mut self, body: &T) -> Result<(), InvalidRequest> {
+        self.body = Body::Multipart(body.to_multipart()?);
         Ok(())
     }
 
@@ -1139,8 +1325,31 @@ impl ApiClient {
         if let Some((username, password)) = basic {
             builder = builder.basic_auth(username, password.as_ref().map(Secret::expose));
         }
-        if let Body::Bytes { content_type, bytes } = &request.body {
-            builder = builder.header(::reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
+        match &request.body {
+            Body::Empty => {}
+            Body::Bytes { content_type, bytes } => {
+                builder = builder.header(::reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
+            }
+            Body::Multipart(fields) => {
+                let mut form = ::reqwest::multipart::Form::new();
+                for field in fields {
+                    form = match &field.value {
+                        MultipartValue::Text(text) => form.text(field.name.clone(), text.clone()),
+                        MultipartValue::File(file) => {
+                            let mut part = ::reqwest::multipart::Part::bytes(file.bytes.to_vec());
+                            if let Some(name) = &file.file_name {
+                                part = part.file_name(name.clone());
+                            }
+                            let media = file.content_type.as_deref().unwrap_or("application/octet-stream");
+                            part = part
+                                .mime_str(media)
+                                .map_err(|_| InvalidRequest(format!("`{media}` is not a valid media type")))?;
+                            form.part(field.name.clone(), part)
+                        }
+                    };
+                }
+                builder = builder.multipart(form);
+            }
         }
         let mut built = builder
             .build()

@@ -330,6 +330,8 @@ pub struct EnumDef {
 pub enum EnumRepr {
     String,
     Integer,
+    /// Values of several JSON types (`[one, 2, true]`), each sent as its own type.
+    Mixed,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -343,21 +345,27 @@ pub struct EnumVariant {
 pub enum EnumValue {
     String(String),
     Integer(i64),
+    /// Any other JSON scalar (`true`, `2.5`), as JSON text.
+    Json(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionDef {
+    /// In the order serde should try them when there is no discriminator: most specific first.
     pub variants: Vec<UnionVariant>,
-    /// Internally tagged by this property when the spec has a discriminator.
+    /// The property whose value picks the variant, when the spec has a discriminator and
+    /// every variant has a tag.
     pub discriminator: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionVariant {
     pub name: String,
-    /// The discriminator value that selects this variant.
-    pub tag: Option<String>,
+    /// The discriminator values that select this variant.
+    pub tags: Vec<String>,
     pub ty: TypeRef,
+    /// A boxed variant breaks a cycle of directly contained types.
+    pub boxed: bool,
 }
 
 /// A use of a type.

@@ -117,6 +117,7 @@ pub fn summarize(api: &Api) -> String {
                     .map(|v| match &v.value {
                         EnumValue::String(s) => format!("{}={s:?}", v.name),
                         EnumValue::Integer(i) => format!("{}={i}", v.name),
+                        EnumValue::Json(j) => format!("{}={j}", v.name),
                     })
                     .collect();
                 let _ = writeln!(out, "  enum {} {{ {} }}", t.name, values.join(", "));
@@ -125,9 +126,21 @@ pub fn summarize(api: &Api) -> String {
                 let variants: Vec<String> = u
                     .variants
                     .iter()
-                    .map(|v| format!("{}({})", v.name, type_text(&v.ty)))
+                    .map(|v| {
+                        let tags = if v.tags.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" @{}", v.tags.join("|"))
+                        };
+                        format!("{}({}){tags}", v.name, type_text(&v.ty))
+                    })
                     .collect();
-                let _ = writeln!(out, "  union {} {{ {} }}", t.name, variants.join(" | "));
+                let by = u
+                    .discriminator
+                    .as_ref()
+                    .map(|d| format!(" by {d}"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  union {}{by} {{ {} }}", t.name, variants.join(" | "));
             }
             TypeKind::Alias(ty) => {
                 let _ = writeln!(out, "  alias {} = {}", t.name, type_text(ty));

@@ -1,10 +1,12 @@
-//! Writing: all files or none. The new tree is written next to the target directory and swapped
-//! in with renames, so a failed or interrupted run leaves the previous output intact.
+//! Writing: only after generation fully succeeded, each file through a temporary file and a
+//! rename, so no file is ever half-written and a failed run leaves the previous output intact.
+//! Files the generator did not make (a `Cargo.lock`, `target/`, your own tests) are left alone;
+//! generated files that are no longer produced are removed.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::emit::GeneratedFile;
 
@@ -34,7 +36,7 @@ pub fn diff(dir: &Path, files: &[GeneratedFile]) -> io::Result<Changes> {
             Err(e) => return Err(e),
         }
     }
-    for existing in list_files(dir)? {
+    for existing in generated_files(dir)? {
         if !wanted.contains(existing.as_str()) {
             changes.removed.push(existing);
         }
@@ -42,61 +44,38 @@ pub fn diff(dir: &Path, files: &[GeneratedFile]) -> io::Result<Changes> {
     Ok(changes)
 }
 
-/// Replaces the contents of `dir` with exactly `files`, atomically per directory rename.
+/// Makes `dir` hold exactly `files` among its generated files.
 pub fn write_all(dir: &Path, files: &[GeneratedFile]) -> io::Result<Changes> {
     let changes = diff(dir, files)?;
-    if changes.is_empty() {
-        return Ok(changes);
-    }
-    let staging = sibling(dir, "staging")?;
-    let backup = sibling(dir, "previous")?;
-    for stale in [&staging, &backup] {
-        if stale.exists() {
-            fs::remove_dir_all(stale)?;
+    let touched: BTreeSet<&str> = changes
+        .added
+        .iter()
+        .chain(&changes.modified)
+        .map(String::as_str)
+        .collect();
+    for file in files.iter().filter(|f| touched.contains(f.path.as_str())) {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
         }
+        let temporary = path.with_file_name(format!(
+            ".{}.tmp",
+            path.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        ));
+        fs::write(&temporary, &file.contents)?;
+        fs::rename(&temporary, &path)?;
     }
-    let written = (|| {
-        for file in files {
-            let path = staging.join(&file.path);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)?;
-            }
-            fs::write(&path, &file.contents)?;
-        }
-        Ok::<(), io::Error>(())
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    let had_previous = dir.exists();
-    if had_previous {
-        fs::rename(dir, &backup)?;
-    }
-    if let Err(e) = fs::rename(&staging, dir) {
-        if had_previous {
-            fs::rename(&backup, dir)?;
-        }
-        return Err(e);
-    }
-    if had_previous {
-        fs::remove_dir_all(&backup)?;
+    for stale in &changes.removed {
+        fs::remove_file(dir.join(stale))?;
     }
     Ok(changes)
 }
 
-/// `generated` → `.generated.staging`, in the same parent so renames stay on one file system.
-fn sibling(dir: &Path, suffix: &str) -> io::Result<PathBuf> {
-    let name = dir.file_name().ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("`{}` has no directory name", dir.display()),
-        )
-    })?;
-    Ok(dir.with_file_name(format!(".{}.{suffix}", name.to_string_lossy())))
-}
-
-fn list_files(dir: &Path) -> io::Result<Vec<String>> {
+/// Files under `dir` whose first line says they are generated (skipping `target/` and hidden
+/// directories).
+fn generated_files(dir: &Path) -> io::Result<Vec<String>> {
     let mut out = Vec::new();
     if !dir.exists() {
         return Ok(out);
@@ -105,15 +84,39 @@ fn list_files(dir: &Path) -> io::Result<Vec<String>> {
     while let Some(current) = stack.pop() {
         for entry in fs::read_dir(&current)? {
             let path = entry?.path();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(relative) = path.strip_prefix(dir) {
-                out.push(relative.to_string_lossy().replace('\\', "/"));
+                if name != "target" && !name.starts_with('.') {
+                    stack.push(path);
+                }
+            } else if is_generated(&path) {
+                if let Ok(relative) = path.strip_prefix(dir) {
+                    out.push(relative.to_string_lossy().replace('\\', "/"));
+                }
             }
         }
     }
     out.sort();
     Ok(out)
+}
+
+fn is_generated(path: &Path) -> bool {
+    use std::io::{BufRead, BufReader, Read};
+    let Ok(file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut first = String::new();
+    if BufReader::new(file.take(512))
+        .read_line(&mut first)
+        .is_err()
+    {
+        return false;
+    }
+    let first = first.trim_start_matches(['/', '#', ' ']);
+    first.starts_with("This file is generated by `")
 }
 
 #[cfg(test)]
@@ -123,29 +126,35 @@ mod tests {
     fn file(path: &str, contents: &str) -> GeneratedFile {
         GeneratedFile {
             path: path.into(),
-            contents: contents.into(),
+            contents: format!("// This file is generated by `test`.\n{contents}"),
         }
     }
 
     #[test]
-    fn writes_replace_the_tree_and_report_changes() {
+    fn writes_update_generated_files_and_leave_others_alone() {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("out");
         let first = write_all(&dir, &[file("a.rs", "1"), file("src/b.rs", "2")]).unwrap();
         assert_eq!(first.added, ["a.rs", "src/b.rs"]);
+        fs::write(dir.join("Cargo.lock"), "# mine").unwrap();
         let second = write_all(&dir, &[file("a.rs", "1"), file("src/c.rs", "3")]).unwrap();
         assert_eq!(second.added, ["src/c.rs"]);
         assert_eq!(second.removed, ["src/b.rs"]);
         assert!(!dir.join("src/b.rs").exists());
+        assert_eq!(
+            fs::read_to_string(dir.join("Cargo.lock")).unwrap(),
+            "# mine",
+            "not ours: kept"
+        );
         assert!(
             diff(&dir, &[file("a.rs", "1"), file("src/c.rs", "3")])
                 .unwrap()
                 .is_empty()
         );
-        assert_eq!(
-            fs::read_dir(root.path()).unwrap().count(),
-            1,
-            "no staging or backup left behind"
-        );
+        let leftovers: Vec<_> = fs::read_dir(dir.join("src"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, ["c.rs"], "no temporary files left behind");
     }
 }

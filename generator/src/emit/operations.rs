@@ -51,6 +51,7 @@ fn body_type(response: &Response) -> TokenStream {
         None => quote! { () },
         Some(body) => match body.media {
             MediaKind::Text => quote! { ::std::string::String },
+            // Multipart responses are rare; their raw bytes are given as they came.
             MediaKind::Binary | MediaKind::Multipart => quote! { crate::runtime::Bytes },
             MediaKind::Json | MediaKind::FormUrlEncoded => type_tokens(&body.ty, Scope::Sibling),
         },
@@ -159,8 +160,10 @@ pub fn param_type(p: &Parameter, scope: Scope) -> TokenStream {
 pub fn request_body_type(b: &crate::ir::RequestBody, scope: Scope) -> TokenStream {
     match b.media {
         MediaKind::Text => quote! { ::std::string::String },
-        MediaKind::Binary | MediaKind::Multipart => quote! { crate::runtime::Bytes },
-        MediaKind::Json | MediaKind::FormUrlEncoded => type_tokens(b.ty.non_null(), scope),
+        MediaKind::Binary => quote! { crate::runtime::Bytes },
+        MediaKind::Json | MediaKind::FormUrlEncoded | MediaKind::Multipart => {
+            type_tokens(b.ty.non_null(), scope)
+        }
     }
 }
 
@@ -233,9 +236,8 @@ fn send_fn(
             MediaKind::Text => {
                 quote! { request.raw_body(#content_type, body.clone().into_bytes()); }
             }
-            MediaKind::Binary | MediaKind::Multipart => {
-                quote! { request.raw_body(#content_type, body.clone()); }
-            }
+            MediaKind::Multipart => quote! { request.multipart_body(body)?; },
+            MediaKind::Binary => quote! { request.raw_body(#content_type, body.clone()); },
         };
         if b.required {
             quote! { let body = &self.body; #call }

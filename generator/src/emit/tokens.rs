@@ -115,8 +115,8 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
             quote! { #name }
         }
         TypeRef::Boolean => quote! { bool },
-        // Binary data inside JSON travels as text (base64 or similar).
-        TypeRef::Bytes => quote! { ::std::string::String },
+        // Files: parts of multipart bodies; base64 inside JSON.
+        TypeRef::Bytes => quote! { crate::runtime::FilePart },
         TypeRef::Array(item) => {
             let item = type_tokens(item, scope);
             quote! { ::std::vec::Vec<#item> }

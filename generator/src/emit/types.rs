@@ -7,16 +7,81 @@ use quote::quote;
 
 use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, type_tokens};
 use crate::ir::{
-    Api, EnumDef, EnumRepr, EnumValue, Field, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
+    Api, EnumDef, EnumRepr, EnumValue, Field, MediaKind, StructDef, TypeDef, TypeKind, TypeRef,
+    UnionDef,
 };
 
 /// The `types` module of one API.
 pub fn types_module(api: &Api) -> TokenStream {
     let defaults = DefaultAnalysis::new(&api.types);
-    let items = api.types.iter().map(|def| type_def(def, &defaults));
+    let multipart: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .filter_map(|op| op.body.as_ref())
+        .filter(|b| b.media == MediaKind::Multipart)
+        .filter_map(|b| match b.ty.non_null() {
+            TypeRef::Named(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    let items = api.types.iter().map(|def| {
+        let item = type_def(def, &defaults);
+        let parts = multipart
+            .contains(def.name.as_str())
+            .then(|| multipart_impl(def));
+        quote! { #item #parts }
+    });
     quote! {
         //! Request and response models.
         #(#items)*
+    }
+}
+
+/// How a multipart body type becomes form fields: files as file parts, the rest as text.
+fn multipart_impl(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct(s) => {
+            let pushes = s.fields.iter().map(|f| {
+                let field = ident(&f.rust_name);
+                let wire = &f.name;
+                let is_file = match f.ty.non_null() {
+                    TypeRef::Bytes => true,
+                    TypeRef::Array(item) => *item.non_null() == TypeRef::Bytes,
+                    _ => false,
+                };
+                if is_file {
+                    quote! { crate::runtime::push_files(&mut fields, #wire, &self.#field); }
+                } else {
+                    quote! { crate::runtime::push_text(&mut fields, #wire, &self.#field)?; }
+                }
+            });
+            let extra = s.additional.as_ref().map(|_| {
+                quote! {
+                    for (key, value) in &self.additional_properties {
+                        crate::runtime::push_text(&mut fields, key, value)?;
+                    }
+                }
+            });
+            quote! {
+                let mut fields = ::std::vec::Vec::new();
+                #(#pushes)*
+                #extra
+                ::std::result::Result::Ok(fields)
+            }
+        }
+        _ => quote! {
+            let value = ::serde_json::to_value(self)
+                .map_err(|e| crate::runtime::InvalidRequest(format!("cannot serialize the multipart body: {e}")))?;
+            crate::runtime::ToMultipart::to_multipart(&value)
+        },
+    };
+    quote! {
+        impl crate::runtime::ToMultipart for #name {
+            fn to_multipart(&self) -> ::std::result::Result<::std::vec::Vec<crate::runtime::MultipartField>, crate::runtime::InvalidRequest> {
+                #body
+            }
+        }
     }
 }
 
@@ -178,6 +243,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
     let variant_docs = e.variants.iter().map(|v| match &v.value {
         EnumValue::String(s) => docs(Some(&format!("`{s}`"))),
         EnumValue::Integer(i) => docs(Some(&format!("`{i}`"))),
+        EnumValue::Json(j) => docs(Some(&format!("`{j}`"))),
     });
     match e.repr {
         EnumRepr::String => {
@@ -187,6 +253,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
                 .map(|v| match &v.value {
                     EnumValue::String(s) => s.clone(),
                     EnumValue::Integer(i) => i.to_string(),
+                    EnumValue::Json(j) => j.clone(),
                 })
                 .collect();
             quote! {
@@ -237,13 +304,66 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
                 }
             }
         }
+        EnumRepr::Mixed => {
+            let values: Vec<TokenStream> = e
+                .variants
+                .iter()
+                .map(|v| {
+                    let literal = match &v.value {
+                        EnumValue::String(s) => serde_json::Value::String(s.clone()).to_string(),
+                        EnumValue::Integer(i) => i.to_string(),
+                        EnumValue::Json(j) => j.clone(),
+                    };
+                    let tokens: TokenStream = literal.parse().unwrap_or_default();
+                    quote! { ::serde_json::json!(#tokens) }
+                })
+                .collect();
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #name {
+                    #(#variant_docs #variants,)*
+                    /// A value this client does not know, kept as sent.
+                    Unknown(::serde_json::Value),
+                }
+
+                impl #name {
+                    /// The value on the wire.
+                    pub fn to_value(&self) -> ::serde_json::Value {
+                        match self {
+                            #(Self::#variants => #values,)*
+                            Self::Unknown(value) => value.clone(),
+                        }
+                    }
+                }
+
+                impl ::std::convert::From<::serde_json::Value> for #name {
+                    fn from(value: ::serde_json::Value) -> Self {
+                        #(if value == #values { return Self::#variants; })*
+                        Self::Unknown(value)
+                    }
+                }
+
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        ::serde::Serialize::serialize(&self.to_value(), serializer)
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        Ok(Self::from(<::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?))
+                    }
+                }
+            }
+        }
         EnumRepr::Integer => {
             let values: Vec<i64> = e
                 .variants
                 .iter()
                 .map(|v| match &v.value {
                     EnumValue::Integer(i) => *i,
-                    EnumValue::String(_) => 0,
+                    EnumValue::String(_) | EnumValue::Json(_) => 0,
                 })
                 .collect();
             quote! {
@@ -296,29 +416,83 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
     }
 }
 
-/// Unions are untagged: serde tries the variants in the spec's order.
+/// Unions with a discriminator read it and pick the variant (unknown tags are kept in
+/// `Unknown`); others are untagged, tried most specific first.
 fn union_def(name: &proc_macro2::Ident, doc: TokenStream, u: &UnionDef) -> TokenStream {
+    let variant_type = |v: &crate::ir::UnionVariant| {
+        let ty = type_tokens(&v.ty, Scope::Types);
+        if v.boxed {
+            quote! { ::std::boxed::Box<#ty> }
+        } else {
+            ty
+        }
+    };
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let ty = type_tokens(&v.ty, Scope::Types);
-        let doc = docs(Some(&format!(
-            "A value of the shape `{}`.",
-            crate::summary::type_text(&v.ty)
-        )));
+        let ty = variant_type(v);
+        let text = if v.tags.is_empty() {
+            format!(
+                "A value of the shape `{}`.",
+                crate::summary::type_text(&v.ty)
+            )
+        } else {
+            format!(
+                "Selected by {}.",
+                v.tags
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let doc = doc_lines([text.as_str()]);
         quote! { #doc #variant(#ty), }
     });
-    let note = u.discriminator.as_ref().map(|d| {
-        let text =
-            format!(" The spec names `{d}` as discriminator; variants are matched by shape.");
-        quote! { #[doc = ""] #[doc = #text] }
+    let Some(property) = &u.discriminator else {
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+        };
+    };
+    let arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let tags = &v.tags;
+        let wrap = if v.boxed {
+            quote! { |v| Self::#variant(::std::boxed::Box::new(v)) }
+        } else {
+            quote! { Self::#variant }
+        };
+        quote! {
+            ::std::option::Option::Some(#(#tags)|*) => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),
+        }
     });
+    let note = format!(" Chosen by the `{property}` property.");
+    let unknown_doc = format!(" A `{property}` value this client does not know, kept as sent.");
     quote! {
         #doc
-        #note
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[doc = ""]
+        #[doc = #note]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
+            #[doc = #unknown_doc]
+            Unknown(::serde_json::Value),
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::string::ToString::to_string);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                }
+            }
         }
     }
 }

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use crate::ir::{TypeDef, TypeKind, TypeRef};
 
-/// Marks as boxed every struct field whose type lies on a containment cycle with its struct.
+/// Marks as boxed every struct field and union variant whose type lies on a containment cycle
+/// with its own type.
 pub fn box_recursive_fields(types: &mut [TypeDef]) {
     let index: HashMap<&str, usize> = types
         .iter()
@@ -26,12 +27,22 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
     let lookup: HashMap<String, usize> =
         index.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     for (i, def) in types.iter_mut().enumerate() {
-        if let TypeKind::Struct(s) = &mut def.kind {
-            for field in &mut s.fields {
-                if let Some(target) = directly_named(&field.ty).and_then(|n| lookup.get(n)) {
-                    field.boxed = component[*target] == component[i];
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    if let Some(target) = directly_named(&field.ty).and_then(|n| lookup.get(n)) {
+                        field.boxed = component[*target] == component[i];
+                    }
                 }
             }
+            TypeKind::Union(u) => {
+                for variant in &mut u.variants {
+                    if let Some(target) = directly_named(&variant.ty).and_then(|n| lookup.get(n)) {
+                        variant.boxed = component[*target] == component[i];
+                    }
+                }
+            }
+            TypeKind::Enum(_) | TypeKind::Alias(_) => {}
         }
     }
 }

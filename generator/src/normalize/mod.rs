@@ -14,6 +14,7 @@ mod refs;
 mod requests;
 mod schemas;
 mod security;
+mod unions;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -57,6 +58,7 @@ pub fn normalize(doc: &Document, module: &str) -> Result<Normalized, Diagnostics
         );
     }
     cx.mark_envelopes();
+    unions::order_untagged_variants(&mut cx.types);
     requests::mark_tri_state_fields(&mut cx.types, &operations);
 
     let info = &doc.openapi.info;

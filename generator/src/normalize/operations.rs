@@ -321,6 +321,16 @@ impl<'d> Context<'d> {
         match (kind, schema) {
             (MediaKind::Binary, _) => TypeRef::Bytes,
             (MediaKind::Text, _) => TypeRef::String,
+            (MediaKind::Multipart, Some(schema)) => {
+                match self.schema_type(schema.into(), hint, pointer) {
+                    ty @ (TypeRef::Named(_) | TypeRef::Any) => ty,
+                    TypeRef::Map(value) if *value == TypeRef::Any => TypeRef::Map(value),
+                    _ => {
+                        self.warn(pointer, "a multipart body must be an object schema; its fields are sent from a JSON object");
+                        TypeRef::Any
+                    }
+                }
+            }
             (_, Some(schema)) => self.schema_type(schema.into(), hint, pointer),
             (_, None) => TypeRef::Any,
         }

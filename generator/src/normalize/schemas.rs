@@ -438,7 +438,8 @@ impl<'d> Context<'d> {
             let ty = self.schema_type(only.into(), hint, &format!("{pointer}/0"));
             return Lowered::Use(ty);
         }
-        let mut names = Namespace::new();
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut names = Namespace::with_reserved(&["Unknown"]);
         let mut out = Vec::new();
         for (i, variant) in variants.iter().enumerate() {
             let sref = SchemaRef::from(variant);
@@ -457,20 +458,37 @@ impl<'d> Context<'d> {
                 TypeRef::Map(_) => "Object".to_string(),
                 _ => format!("Variant{}", i + 1),
             };
+            // Tags: the mapping's keys that point at this variant, else its component name.
+            let tags = match (discriminator, sref) {
+                (Some(d), SchemaRef::Ref(reference)) => {
+                    let key = component_name(reference, ComponentKind::Schemas).unwrap_or_default();
+                    let mapped: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference || **target == key)
+                        .map(|(tag, _)| tag.clone())
+                        .collect();
+                    if mapped.is_empty() { vec![key] } else { mapped }
+                }
+                _ => Vec::new(),
+            };
             out.push(UnionVariant {
                 name: names.claim(&wanted),
-                tag: None,
+                tags,
                 ty,
+                boxed: false,
             });
         }
-        let discriminator = schema
-            .schema_data
-            .discriminator
-            .as_ref()
-            .map(|d| d.property_name.clone());
+        let tagged = discriminator.filter(|_| out.iter().all(|v| !v.tags.is_empty()));
+        if discriminator.is_some() && tagged.is_none() {
+            self.warn(
+                pointer,
+                "the discriminator cannot tell inline variants apart; variants are matched by shape",
+            );
+        }
         Lowered::Define(TypeKind::Union(UnionDef {
             variants: out,
-            discriminator,
+            discriminator: tagged.map(|d| d.property_name.clone()),
         }))
     }
 
@@ -498,7 +516,11 @@ impl<'d> Context<'d> {
                 .filter(|v| !v.is_null())
                 .map(|v| match v {
                     serde_json::Value::String(s) => Some(EnumValue::String(s.clone())),
-                    serde_json::Value::Number(n) => n.as_i64().map(EnumValue::Integer),
+                    serde_json::Value::Number(n) => Some(
+                        n.as_i64()
+                            .map_or_else(|| EnumValue::Json(n.to_string()), EnumValue::Integer),
+                    ),
+                    serde_json::Value::Bool(b) => Some(EnumValue::Json(b.to_string())),
                     _ => None,
                 })
                 .collect();
@@ -537,21 +559,15 @@ impl<'d> Context<'d> {
         }
     }
 
-    /// An enum definition; mixed string and integer values fall back to strings.
+    /// An enum definition: of strings, of integers, or of mixed JSON scalars.
     fn enum_kind(&mut self, values: Vec<EnumValue>, schema: &Schema, pointer: &str) -> TypeKind {
-        let all_integers = values.iter().all(|v| matches!(v, EnumValue::Integer(_)));
-        let repr = if all_integers {
+        let repr = if values.iter().all(|v| matches!(v, EnumValue::Integer(_))) {
             EnumRepr::Integer
-        } else {
+        } else if values.iter().all(|v| matches!(v, EnumValue::String(_))) {
             EnumRepr::String
+        } else {
+            EnumRepr::Mixed
         };
-        let values: Vec<EnumValue> = values
-            .into_iter()
-            .map(|v| match (repr, v) {
-                (EnumRepr::String, EnumValue::Integer(i)) => EnumValue::String(i.to_string()),
-                (_, v) => v,
-            })
-            .collect();
         let explicit: Option<Vec<String>> = schema
             .schema_data
             .extensions
@@ -579,7 +595,11 @@ impl<'d> Context<'d> {
             let wanted = match (&explicit, &value) {
                 (Some(names), _) => type_name(&names[i]),
                 (None, EnumValue::String(s)) => enum_variant_name(s),
-                (None, EnumValue::Integer(n)) => enum_variant_name(&format!("Value {n}")),
+                (None, EnumValue::Integer(n)) if *n < 0 => {
+                    format!("ValueMinus{}", n.unsigned_abs())
+                }
+                (None, EnumValue::Integer(n)) => format!("Value{n}"),
+                (None, EnumValue::Json(text)) => enum_variant_name(text),
             };
             variants.push(EnumVariant {
                 name: names.claim(&wanted),

@@ -1,0 +1,208 @@
+//! Behaviour of the crate generated from `tests/features/kitchen-sink.yaml`, against a loopback
+//! server. `xtask/tests/features.rs` copies this file into the generated crate and runs it.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use kitchen_sink::runtime::{Error, FilePart};
+use kitchen_sink::*;
+use serde_json::json;
+use wiremock::matchers::{body_string, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn client(server: &MockServer) -> Client {
+    Client::builder().base_url(server.uri()).key_header("hk").build().unwrap()
+}
+
+fn raw_query(request: &wiremock::Request) -> String {
+    percent_decode(request.url.query().unwrap_or_default())
+}
+
+fn percent_decode(text: &str) -> String {
+    url::form_urlencoded::parse(text.as_bytes()).map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+}
+
+#[tokio::test]
+async fn query_styles_cookies_headers_and_path_level_parameters() {
+    let server = MockServer::start().await;
+    let pet = json!({"id": 7, "name": "Tom", "kind": "cat", "type": "t", "self": "s", "labels": {"a": "b"}, "extra": [1]});
+    Mock::given(method("GET")).and(path("/pets")).and(header("X-Api-Key", "hk")).and(header("X-Trace", "tr-1"))
+        .and(header("cookie", "session=s1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([pet])).insert_header("X-Total", "1"))
+        .mount(&server).await;
+    let pets = client(&server)
+        .list_pets()
+        .x_trace("tr-1")
+        .tags(vec!["a".into(), "b".into()])
+        .ids(vec![1, 2])
+        .filter(ListPetsFilter { kind: Some("cat".into()), min_age: Some(2) })
+        .pipes(vec!["x".into(), "y".into()])
+        .session("s1")
+        .sort(ListPetsSort::MinusName)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pets.headers().get("X-Total").unwrap(), "1");
+    let pet = &pets[0];
+    assert_eq!((pet.id, pet.name.as_str(), &pet.kind), (7, "Tom", &Kind::Cat));
+    assert_eq!((pet.r#type.as_deref(), pet.self_.as_deref()), (Some("t"), Some("s")));
+    assert_eq!(pet.labels.as_ref().unwrap()["a"], "b");
+    assert_eq!(pet.extra, Some(json!([1])));
+    let received = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        raw_query(received),
+        "tags=a&tags=b&ids=1,2&filter[kind]=cat&filter[min_age]=2&pipes=x|y&sort=-name"
+    );
+}
+
+#[tokio::test]
+async fn ranges_and_default_responses_are_typed_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/pets")).and(query_param("sort", "age"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"title": "nope", "status": 404, "trace": "x"})))
+        .mount(&server).await;
+    Mock::given(method("GET")).and(path("/pets")).and(query_param("sort", "name"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"title": "boom"})))
+        .mount(&server).await;
+    let c = Client::builder().base_url(server.uri()).max_retries(0).build().unwrap();
+    match c.list_pets().sort(ListPetsSort::Age).send().await {
+        Err(Error::Api(e)) => match e.value() {
+            operations::ListPetsError::ClientError(p) => {
+                assert_eq!(p.title.as_deref(), Some("nope"));
+                assert_eq!(p.additional_properties["trace"], json!("x"), "additionalProperties: true keeps extras");
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    match c.list_pets().sort(ListPetsSort::Name).send().await {
+        Err(Error::Api(e)) => {
+            assert_eq!(e.status(), 500);
+            assert!(matches!(e.value(), operations::ListPetsError::Default(p) if p.title.as_deref() == Some("boom")));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn json_bodies_with_renamed_fields_and_several_success_statuses() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/pets"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1, "name": "Rex", "kind": "dog"})))
+        .up_to_n_times(1).mount(&server).await;
+    Mock::given(method("POST")).and(path("/pets")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let body = NewPet {
+        name: "Rex".into(),
+        kind: Kind::Dog,
+        nickname: runtime::Nullable::Null,
+        r#type: Some("k9".into()),
+        self_: Some("me".into()),
+        ..NewPet { name: String::new(), kind: Kind::Empty, nickname: Default::default(), r#type: None, self_: None, birth: None, weight: None, chip: None, age: None }
+    };
+    let created = client(&server).create_pet(body.clone()).send().await.unwrap();
+    assert!(matches!(created.value(), operations::CreatePetSuccess::Created(p) if p.id == 1));
+    let again = client(&server).create_pet(body).send().await.unwrap();
+    assert_eq!(*again.value(), operations::CreatePetSuccess::NoContent);
+    let sent: serde_json::Value = server.received_requests().await.unwrap()[0].body_json().unwrap();
+    assert_eq!(sent, json!({"name": "Rex", "kind": "dog", "nickname": null, "type": "k9", "self": "me"}));
+}
+
+#[tokio::test]
+async fn multipart_upload_with_a_file_and_basic_auth() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT")).and(path("/pets/5/photo")).and(header("authorization", "Basic dTpw"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("stored"))
+        .mount(&server).await;
+    let c = Client::builder().base_url(server.uri()).basic("u", Some("p".into())).build().unwrap();
+    let body = UploadPhotoBody {
+        photo: FilePart::new(b"\x89PNG".to_vec()).file_name("p.png").content_type("image/png"),
+        caption: Some("hi".into()),
+        tags: Some(vec!["a".into(), "b".into()]),
+    };
+    let stored = c.upload_photo(5, body).send().await.unwrap();
+    assert_eq!(stored.into_inner(), "stored");
+    let request = &server.received_requests().await.unwrap()[0];
+    let content_type = request.headers.get("content-type").unwrap().to_str().unwrap();
+    assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+    let body = String::from_utf8_lossy(&request.body);
+    assert!(body.contains("name=\"photo\"; filename=\"p.png\"") && body.contains("Content-Type: image/png"), "{body}");
+    assert!(body.contains("name=\"caption\"\r\n\r\nhi"), "{body}");
+    assert_eq!(body.matches("name=\"tags\"").count(), 2, "{body}");
+}
+
+#[tokio::test]
+async fn octet_stream_form_and_text_bodies_with_their_auth() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/pets/5/raw")).and(header("authorization", "Bearer jwt"))
+        .and(header("content-type", "application/octet-stream"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![1u8, 2, 3]))
+        .mount(&server).await;
+    Mock::given(method("POST")).and(path("/login")).and(body_string("user=ann&remember=true"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "t", "expires": "2024-06-13T14:30:00"})))
+        .mount(&server).await;
+    Mock::given(method("POST")).and(path("/notes")).and(header("authorization", "Bearer o"))
+        .and(header("x-request-id", "9b2c")).and(header("content-type", "text/plain")).and(body_string("hello"))
+        .respond_with(ResponseTemplate::new(202))
+        .mount(&server).await;
+    let c = Client::builder().base_url(server.uri()).key_header("hk").bearer_token("jwt").oauth_token("o").build().unwrap();
+    let raw = c.put_raw(5, runtime::Bytes::from_static(&[9, 9])).send().await.unwrap();
+    assert_eq!(raw.into_inner().as_ref(), &[1, 2, 3]);
+    let token = c.login(LoginBody { user: "ann".into(), remember: Some(true) }).send().await.unwrap();
+    assert_eq!(token.expires.as_deref(), Some("2024-06-13T14:30:00"), "offset-less date-times round-trip");
+    c.post_note("9b2c", "hello".into()).send().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let login = requests.iter().find(|r| r.url.path() == "/login").unwrap();
+    assert!(login.headers.get("x-api-key").is_none() && login.headers.get("authorization").is_none(), "security: [] sends nothing");
+}
+
+#[tokio::test]
+async fn api_keys_in_query_and_alternatives() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/pets")).and(query_param("api_key", "qk"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).expect(1).mount(&server).await;
+    // Only the second alternative of the document's security is configured: it is used.
+    let c = Client::builder().base_url(server.uri()).key_query("qk").build().unwrap();
+    c.list_pets().send().await.unwrap();
+}
+
+#[tokio::test]
+async fn discriminated_untagged_and_recursive_types_decode() {
+    let server = MockServer::start().await;
+    for (route, body) in [
+        ("/shapes", json!({"shape": "circle", "radius": 2.0})),
+        ("/values", json!({"a": 1})),
+        ("/tree", json!({"name": "root", "children": [{"name": "leaf", "parent": {"name": "root"}}]})),
+    ] {
+        Mock::given(method("GET")).and(path(route)).respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
+    }
+    let c = client(&server);
+    assert!(matches!(c.get_shape().send().await.unwrap().into_inner(), Shape::Circle(ci) if ci.radius == 2.0));
+    assert!(matches!(c.get_value().send().await.unwrap().into_inner(), GetValueResponse::Object(m) if m["a"] == 1));
+    let tree = c.get_tree().send().await.unwrap().into_inner();
+    let leaf = &tree.children.as_ref().unwrap()[0];
+    assert_eq!(leaf.parent.as_ref().unwrap().name.as_deref(), Some("root"));
+
+    let square: Shape = serde_json::from_value(json!({"shape": "square", "side": 1.0})).unwrap();
+    assert!(matches!(square, Shape::Square(_)));
+    let unknown: Shape = serde_json::from_value(json!({"shape": "triangle", "sides": 3})).unwrap();
+    assert_eq!(unknown, Shape::Unknown(json!({"shape": "triangle", "sides": 3})));
+    assert_eq!(serde_json::to_value(&unknown).unwrap(), json!({"shape": "triangle", "sides": 3}));
+    for (value, expected) in [
+        (json!(3), GetValueResponse::Integer(3)),
+        (json!("s"), GetValueResponse::String("s".into())),
+        (json!(["x"]), GetValueResponse::Array(vec!["x".into()])),
+    ] {
+        assert_eq!(serde_json::from_value::<GetValueResponse>(value).unwrap(), expected);
+    }
+}
+
+#[test]
+fn enums_of_every_kind_round_trip() {
+    let mixed: Vec<Mixed> = serde_json::from_value(json!(["one", 2, true, false])).unwrap();
+    assert_eq!(mixed, [Mixed::One, Mixed::Value2, Mixed::True, Mixed::Unknown(json!(false))]);
+    assert_eq!(serde_json::to_value(&mixed).unwrap(), json!(["one", 2, true, false]));
+    let levels: Vec<Level> = serde_json::from_value(json!([-1, 0, 7])).unwrap();
+    assert_eq!(levels, [Level::ValueMinus1, Level::Value0, Level::Unknown(7)]);
+    let kinds: Vec<Kind> = serde_json::from_value(json!(["2-headed", "", "bird"])).unwrap();
+    assert_eq!(kinds, [Kind::V2Headed, Kind::Empty, Kind::Unknown("bird".into())]);
+    assert_eq!(serde_json::to_value(&kinds).unwrap(), json!(["2-headed", "", "bird"]));
+}
