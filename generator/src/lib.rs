@@ -20,7 +20,7 @@ pub mod write;
 use std::path::PathBuf;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use emit::{CrateSettings, GeneratedFile, Layout};
+pub use emit::{CrateSettings, EmittedContent, EmittedFile, GeneratedFile, Layout};
 
 /// One API of a crate: its document and the Rust module it becomes.
 #[derive(Debug, Clone)]

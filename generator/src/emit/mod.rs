@@ -43,43 +43,78 @@ pub struct CrateSettings {
     pub command: String,
 }
 
+/// A file as emitted, before formatting: Rust tokens, or text that needs none.
+#[derive(Debug, Clone)]
+pub enum EmittedContent {
+    Rust(TokenStream),
+    Text(String),
+}
+
+/// One emitted file, relative to the crate directory.
+#[derive(Debug, Clone)]
+pub struct EmittedFile {
+    pub path: String,
+    pub content: EmittedContent,
+}
+
 /// Emits and formats every file of the crate.
 pub fn emit_crate(
     apis: &[Api],
     settings: &CrateSettings,
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    format_files(emit_files(apis, settings), settings)
+}
+
+/// The emit stage alone: every file of the crate as tokens or text.
+pub fn emit_files(apis: &[Api], settings: &CrateSettings) -> Vec<EmittedFile> {
+    let rust = |path: String, tokens: TokenStream| EmittedFile {
+        path,
+        content: EmittedContent::Rust(tokens),
+    };
     let header = preamble(&settings.command);
     let mut files = vec![
-        GeneratedFile {
+        EmittedFile {
             path: "Cargo.toml".into(),
-            contents: cargo_toml(settings, &header),
+            content: EmittedContent::Text(cargo_toml(settings, &header)),
         },
-        rust_file("src/lib.rs", lib_rs(apis, settings), &header)?,
-        GeneratedFile {
+        rust("src/lib.rs".into(), lib_rs(apis, settings)),
+        EmittedFile {
             path: "src/runtime.rs".into(),
-            contents: format!("{header}\n{RUNTIME}"),
+            content: EmittedContent::Text(format!("{header}\n{RUNTIME}")),
         },
     ];
     let user_agent = format!("{}/0.1.0 (generated Rust client)", settings.crate_name);
     for api in apis {
         let dir = format!("src/{}", api.module);
-        files.push(rust_file(
-            &format!("{dir}/mod.rs"),
+        files.push(rust(
+            format!("{dir}/mod.rs"),
             client::api_module(api, &user_agent),
-            &header,
-        )?);
-        files.push(rust_file(
-            &format!("{dir}/types.rs"),
-            types::types_module(api),
-            &header,
-        )?);
-        files.push(rust_file(
-            &format!("{dir}/operations.rs"),
+        ));
+        files.push(rust(format!("{dir}/types.rs"), types::types_module(api)));
+        files.push(rust(
+            format!("{dir}/operations.rs"),
             operations::operations_module(api),
-            &header,
-        )?);
+        ));
     }
-    Ok(files)
+    files
+}
+
+/// The format stage alone: prettyplease and the preamble for every Rust file.
+pub fn format_files(
+    files: Vec<EmittedFile>,
+    settings: &CrateSettings,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let header = preamble(&settings.command);
+    files
+        .into_iter()
+        .map(|file| match file.content {
+            EmittedContent::Text(contents) => Ok(GeneratedFile {
+                path: file.path,
+                contents,
+            }),
+            EmittedContent::Rust(tokens) => rust_file(&file.path, tokens, &header),
+        })
+        .collect()
 }
 
 fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<GeneratedFile, Diagnostics> {
