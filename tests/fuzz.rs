@@ -20,6 +20,8 @@ fn seeds() -> Vec<(String, Value)> {
         "oai-petstore-expanded.yaml",
         "oxide-keeper.json",
         "swagger-petstore3.yaml",
+        "v2-oai-uber.json",
+        "v31-swagger-petstore.yaml",
     ] {
         let path = root.join("../shared/corpus").join(extra);
         if path.exists() {
@@ -135,7 +137,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-fn run_pipeline(name: &str, doc: &Value) {
+fn run_pipeline(name: &str, doc: &Value, lenient: bool) {
     let text = serde_json::to_string(doc).unwrap();
     let file = Path::new(name).with_extension("json");
     let settings = CrateSettings {
@@ -143,7 +145,8 @@ fn run_pipeline(name: &str, doc: &Value) {
         layout: Layout::Standalone,
         command: "fuzz".into(),
     };
-    if let Ok(loaded) = generator::load::load_str(&file, &text) {
+    let options = generator::load::LoadOptions { lenient };
+    if let Ok(loaded) = generator::load::load_str_with(&file, &text, options) {
         if let Ok(normalized) = generator::normalize::normalize(&loaded, "api") {
             let _ = generator::emit::emit_crate(&[normalized.api], &settings);
         }
@@ -176,16 +179,17 @@ fn mutated_specs_never_panic() {
     let strategy = (
         0..all.len(),
         proptest::collection::vec((any::<prop::sample::Index>(), mutation()), 1..4),
+        any::<bool>(),
     );
     proptest::test_runner::TestRunner::new(config)
-        .run(&strategy, |(seed, mutations)| {
+        .run(&strategy, |(seed, mutations, lenient)| {
             let (name, value, ps) = &all[seed];
             let mut doc = value.clone();
             for (index, m) in &mutations {
                 let pointer = index.get(ps);
                 mutate(&mut doc, pointer, m);
             }
-            run_pipeline(name, &doc);
+            run_pipeline(name, &doc, lenient);
             Ok(())
         })
         .unwrap();
