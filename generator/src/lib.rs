@@ -15,6 +15,7 @@ pub mod normalize;
 pub mod pinpoint;
 pub mod repair;
 pub mod summary;
+pub mod surface;
 pub mod write;
 
 use std::path::PathBuf;
@@ -91,10 +92,30 @@ pub fn generate_with(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Diagnostics(diagnostics));
     }
-    let files = emit::emit_crate(&apis, settings)?;
+    let mut files = emit::emit_crate(&apis, settings)?;
+    if settings.layout == Layout::WorkspaceMember {
+        files.extend(surface_files(&apis, settings));
+    }
     Ok(Output {
         files,
         apis,
         warnings: diagnostics,
     })
+}
+
+/// `<module>.api.txt` beside the crate's `Cargo.toml` for each API: its surface, for review and
+/// for the change report of the next generation.
+pub fn surface_files(apis: &[ir::Api], settings: &CrateSettings) -> Vec<GeneratedFile> {
+    let header = format::preamble(&settings.command);
+    apis.iter()
+        .map(|api| GeneratedFile {
+            path: surface_path(&api.module),
+            contents: surface::Surface::from_api(api).render_file(&header, &api.module),
+        })
+        .collect()
+}
+
+/// Where the surface of an API is written, relative to the crate directory.
+pub fn surface_path(module: &str) -> String {
+    format!("{module}.api.txt")
 }

@@ -4,12 +4,19 @@
 //!   fails when it is stale, writing nothing). `--root DIR` works on another checkout.
 //! - `cargo xtask generate --spec PATH --out DIR [--name CRATE]` generates a standalone crate from
 //!   any OpenAPI document.
+//! - `cargo xtask diff OLD_SPEC NEW_SPEC` prints the API change report between two versions of a
+//!   document: what changed in the generated client, each change breaking or compatible.
 //!
-//! Exit codes: 0 success, 1 diagnostics or stale output, 2 bad usage.
+//! `codegen` also prints, per API, the change report between the committed surface
+//! (`generated/<module>.api.txt`) and the new one.
+//!
+//! Exit codes: 0 success (with or without API changes), 1 diagnostics or stale output, 2 bad
+//! usage.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use generator::surface::{self, Surface};
 use generator::{ApiSource, CrateSettings, Layout, write};
 
 /// The documents of this repository and the modules they become, in crate order.
@@ -21,13 +28,15 @@ const SPECS: &[(&str, &str)] = &[
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--root DIR]
-  cargo xtask generate --spec PATH --out DIR [--name CRATE]";
+  cargo xtask generate --spec PATH --out DIR [--name CRATE]
+  cargo xtask diff OLD_SPEC NEW_SPEC";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
         Some("generate") => generate(&args[1..]),
+        Some("diff") => diff(&args[1..]),
         _ => Err(Failure::Usage(String::new())),
     };
     match result {
@@ -104,6 +113,8 @@ fn codegen(args: &[String]) -> Result<(), Failure> {
         );
     }
     let dir = Path::new("generated");
+    // The committed surfaces, read before anything is written.
+    let reports = api_change_reports(dir, &output.apis);
     if check {
         let changes = write::diff(dir, &output.files)
             .map_err(|e| Failure::Failed(format!("cannot read generated/: {e}")))?;
@@ -111,6 +122,7 @@ fn codegen(args: &[String]) -> Result<(), Failure> {
             println!("generated/ is up to date");
             return Ok(());
         }
+        print!("{reports}");
         let mut message = String::from("generated/ is stale:\n");
         for (label, paths) in [
             ("changed", &changes.modified),
@@ -127,6 +139,93 @@ fn codegen(args: &[String]) -> Result<(), Failure> {
     let changes = write::write_all(dir, &output.files)
         .map_err(|e| Failure::Failed(format!("cannot write generated/: {e}")))?;
     report_changes("generated", &changes);
+    print!("{reports}");
+    Ok(())
+}
+
+/// For each API, the change report from its committed surface file to the new surface, or a
+/// line saying why there is none to compare with.
+fn api_change_reports(dir: &Path, apis: &[generator::ir::Api]) -> String {
+    let mut out = String::new();
+    for api in apis {
+        let file = generator::surface_path(&api.module);
+        let path = dir.join(&file);
+        let new = Surface::from_api(api);
+        let previous = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                out.push_str(&format!(
+                    "{}: no committed API surface to compare with (generated/{file} is new)\n",
+                    api.module
+                ));
+                continue;
+            }
+            Err(e) => {
+                out.push_str(&format!(
+                    "{}: cannot read generated/{file}: {e}\n",
+                    api.module
+                ));
+                continue;
+            }
+        };
+        match Surface::parse(&previous) {
+            Ok(old) => {
+                let report = surface::render_report(&surface::diff(&old, &new));
+                out.push_str(&indent_report(&api.module, &report));
+            }
+            Err(e) => out.push_str(&format!(
+                "{}: cannot compare with generated/{file}: {e}\n",
+                api.module
+            )),
+        }
+    }
+    out
+}
+
+/// `module: <header>` and the change lines indented under it.
+fn indent_report(module: &str, report: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in report.lines().enumerate() {
+        if i == 0 {
+            out.push_str(&format!("{module}: {line}\n"));
+        } else {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out
+}
+
+/// `diff OLD_SPEC NEW_SPEC`: the change report between two versions of one document.
+fn diff(args: &[String]) -> Result<(), Failure> {
+    let [old, new] = args else {
+        return Err(Failure::Usage(
+            "`diff` takes two documents: the old version and the new one".into(),
+        ));
+    };
+    if let Some(flag) = args.iter().find(|a| a.starts_with("--")) {
+        return Err(Failure::Usage(format!("unexpected argument `{flag}`")));
+    }
+    let load = |spec: &String| generator::normalize_file(Path::new(spec), "api");
+    let (old, new) = match (load(old), load(new)) {
+        (Ok(old), Ok(new)) => (old, new),
+        (old, new) => {
+            let mut found = Vec::new();
+            for result in [old, new] {
+                if let Err(generator::Diagnostics(d)) = result {
+                    found.extend(d);
+                }
+            }
+            return Err(Failure::Failed(format!(
+                "{}\ncannot compare the documents",
+                generator::Diagnostics(found)
+            )));
+        }
+    };
+    for warning in old.warnings.iter().chain(&new.warnings) {
+        eprintln!("{warning}\n");
+    }
+    let changes = surface::diff(&Surface::from_api(&old.api), &Surface::from_api(&new.api));
+    print!("{}", surface::render_report(&changes));
     Ok(())
 }
 
