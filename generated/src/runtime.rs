@@ -672,6 +672,7 @@ pub struct Request {
     cookies: Vec<(String, String)>,
     body: Body,
     security: &'static [&'static [&'static str]],
+    accept: Option<&'static str>,
 }
 
 impl Request {
@@ -687,7 +688,14 @@ impl Request {
             cookies: Vec::new(),
             body: Body::Empty,
             security: &[],
+            accept: None,
         }
+    }
+
+    /// The media types this operation can decode, sent as `Accept` so servers that negotiate
+    /// answer in one of them.
+    pub fn accept(&mut self, media_types: &'static str) {
+        self.accept = Some(media_types);
     }
 
     /// Security alternatives by scheme name; the first fully configured one is used.
@@ -1314,6 +1322,9 @@ impl ApiClient {
             builder = builder.timeout(timeout);
         }
         builder = builder.header(::reqwest::header::USER_AGENT, inner.user_agent.clone()).headers(headers);
+        if let Some(accept) = request.accept {
+            builder = builder.header(::reqwest::header::ACCEPT, accept);
+        }
         for (name, value) in &request.headers {
             builder = builder.header(*name, value.as_str());
         }

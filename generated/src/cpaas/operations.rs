@@ -109,6 +109,7 @@ impl V1MgmtUserGet<'_> {
             path,
         );
         request.security(&[&["BearerAuth"]]);
+        request.accept("application/json");
         request
             .query(
                 "page_size",
@@ -253,6 +254,7 @@ impl V1MgmtUserPost<'_> {
             path,
         );
         request.security(&[&["BearerAuth"]]);
+        request.accept("application/json");
         let body = &self.body;
         request.json_body("application/json", body)?;
         let response = self.client.runtime.execute(request, &self.options).await?;
@@ -331,6 +333,7 @@ impl V1MgmtUserUserIdGet<'_> {
             path,
         );
         request.security(&[&["BearerAuth"]]);
+        request.accept("application/json");
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -408,6 +411,7 @@ impl V1MgmtUserUserIdPut<'_> {
             path,
         );
         request.security(&[&["BearerAuth"]]);
+        request.accept("application/json");
         let body = &self.body;
         request.json_body("application/json", body)?;
         let response = self.client.runtime.execute(request, &self.options).await?;
@@ -486,6 +490,7 @@ impl V1MgmtUserUserIdDelete<'_> {
             path,
         );
         request.security(&[&["BearerAuth"]]);
+        request.accept("application/json");
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             200 => response.json(),

@@ -149,6 +149,7 @@ impl MembershipGetUserRoles<'_> {
             path,
         );
         request.security(&[&["Bearer"]]);
+        request.accept("application/json");
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -256,6 +257,7 @@ impl MembershipGetZendeskToken<'_> {
             path,
         );
         request.security(&[&["Bearer"]]);
+        request.accept("application/json");
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             200 => response.json(),

@@ -48,6 +48,7 @@ impl V2TeamsEmailExistsGet<'_> {
             path,
         );
         request.security(&[&["api_token"]]);
+        request.accept("application/json");
         request
             .query("emailId", &self.email_id, crate::runtime::QueryStyle::Form, true)?;
         request
@@ -129,6 +130,7 @@ impl V2TeamsGet<'_> {
             path,
         );
         request.security(&[&["api_token"]]);
+        request.accept("application/json");
         request.query("skip", &self.skip, crate::runtime::QueryStyle::Form, true)?;
         request.query("take", &self.take, crate::runtime::QueryStyle::Form, true)?;
         let response = self.client.runtime.execute(request, &self.options).await?;
@@ -221,6 +223,7 @@ impl V2TeamsPost<'_> {
             path,
         );
         request.security(&[&["api_token"]]);
+        request.accept("application/json");
         if let ::std::option::Option::Some(body) = &self.body {
             request.json_body("application/json", body)?;
         }
@@ -282,6 +285,7 @@ impl V2TeamsGroupsGet<'_> {
             path,
         );
         request.security(&[&["api_token"]]);
+        request.accept("application/json");
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -329,6 +333,7 @@ impl V2TeamsRolesGet<'_> {
             path,
         );
         request.security(&[&["api_token"]]);
+        request.accept("application/json");
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -388,6 +393,7 @@ impl V2TeamsUserIdContentPut<'_> {
             path,
         );
         request.security(&[&["api_token"]]);
+        request.accept("application/json");
         if let ::std::option::Option::Some(body) = &self.body {
             request.json_body("application/json", body)?;
         }
@@ -453,6 +459,7 @@ impl V2TeamsUserIdGet<'_> {
             path,
         );
         request.security(&[&["api_token"]]);
+        request.accept("application/json");
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -513,6 +520,7 @@ impl V2TeamsUserIdDelete<'_> {
             path,
         );
         request.security(&[&["api_token"]]);
+        request.accept("application/json");
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -581,6 +589,7 @@ impl V2TeamsUserIdGroupsPut<'_> {
             path,
         );
         request.security(&[&["api_token"]]);
+        request.accept("application/json");
         if let ::std::option::Option::Some(body) = &self.body {
             request.json_body("application/json", body)?;
         }
@@ -652,6 +661,7 @@ impl V2TeamsUserIdPortalPut<'_> {
             path,
         );
         request.security(&[&["api_token"]]);
+        request.accept("application/json");
         if let ::std::option::Option::Some(body) = &self.body {
             request.json_body("application/json", body)?;
         }
