@@ -13,6 +13,8 @@
 //! Exit codes: 0 success (with or without API changes), 1 diagnostics or stale output, 2 bad
 //! usage.
 
+mod corpus;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -28,17 +30,25 @@ const SPECS: &[(&str, &str)] = &[
 
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--root DIR]
-  cargo xtask generate --spec PATH --out DIR [--name CRATE]
-  cargo xtask diff OLD_SPEC NEW_SPEC";
+  cargo xtask generate --spec PATH --out DIR [--name CRATE] [--lenient]
+  cargo xtask diff OLD_SPEC NEW_SPEC
+  cargo xtask corpus [PATHS...] [--write-expected] [--no-check]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
+    // A panic is a generator bug; it still ends as a diagnostic exit (1), never 101.
+    let result = std::panic::catch_unwind(|| match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
         Some("generate") => generate(&args[1..]),
         Some("diff") => diff(&args[1..]),
+        Some("corpus") => corpus(&args[1..]),
         _ => Err(Failure::Usage(String::new())),
-    };
+    })
+    .unwrap_or_else(|_| {
+        Err(Failure::Failed(
+            "internal error: the generator panicked (message above). Please report it with the spec.".into(),
+        ))
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
@@ -249,9 +259,14 @@ fn generate(args: &[String]) -> Result<(), Failure> {
     let mut spec = None;
     let mut out = None;
     let mut name = None;
+    let mut lenient = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let slot = match arg.as_str() {
+            "--lenient" => {
+                lenient = true;
+                continue;
+            }
             "--spec" => &mut spec,
             "--out" => &mut out,
             "--name" => &mut name,
@@ -278,12 +293,14 @@ fn generate(args: &[String]) -> Result<(), Failure> {
         spec,
         module: "api".to_string(),
     };
-    let output = generator::generate(std::slice::from_ref(&source), &settings).map_err(|d| {
-        Failure::Failed(format!(
-            "{d}\ngeneration failed; {} was left untouched",
-            out.display()
-        ))
-    })?;
+    let options = generator::load::LoadOptions { lenient };
+    let output = generator::generate_with(std::slice::from_ref(&source), &settings, options)
+        .map_err(|d| {
+            Failure::Failed(format!(
+                "{d}\ngeneration failed; {} was left untouched",
+                out.display()
+            ))
+        })?;
     for warning in &output.warnings {
         eprintln!("{warning}\n");
     }
@@ -302,6 +319,32 @@ fn generate(args: &[String]) -> Result<(), Failure> {
 }
 
 /// A valid package name from a file stem (`oai-petstore` stays, `My API` becomes `my-api`).
+fn corpus(args: &[String]) -> Result<(), Failure> {
+    let root = workspace_root();
+    let mut options = corpus::Options {
+        paths: Vec::new(),
+        write_expected: false,
+        skip_check: false,
+    };
+    for arg in args {
+        match arg.as_str() {
+            "--write-expected" => options.write_expected = true,
+            "--no-check" => options.skip_check = true,
+            flag if flag.starts_with("--") => {
+                return Err(Failure::Usage(format!("unexpected argument `{flag}`")));
+            }
+            path => options.paths.push(PathBuf::from(path)),
+        }
+    }
+    if options.paths.is_empty() {
+        let shared = root.join("..").join("shared");
+        options.paths = vec![shared.join("corpus"), shared.join("upstream-specs")];
+    }
+    let report = corpus::run(&root, &options).map_err(Failure::Failed)?;
+    println!("{report}");
+    Ok(())
+}
+
 fn crate_name_from(stem: &str) -> String {
     let name: String = stem
         .chars()

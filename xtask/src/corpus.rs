@@ -1,0 +1,295 @@
+//! `cargo xtask corpus [PATHS…]`: generate every document of a corpus with `cargo xtask generate`,
+//! `cargo check` each crate (one shared target directory), print a table, and fail when a
+//! document that passed before (per `tests/corpus-expected.txt`) no longer does.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// What the expectations file says of one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Expectation {
+    lenient: bool,
+    pass: bool,
+}
+
+/// The outcome for one document.
+#[derive(Debug, Clone)]
+struct Row {
+    name: String,
+    lenient: bool,
+    operations: String,
+    types: String,
+    generate_ms: u128,
+    check: &'static str,
+    warnings: usize,
+    first_problem: String,
+}
+
+impl Row {
+    fn passed(&self) -> bool {
+        self.check == "ok" && self.warnings == 0
+    }
+}
+
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub write_expected: bool,
+    pub skip_check: bool,
+}
+
+/// Runs the corpus and returns the report, or the report as an error when a regression shows.
+pub fn run(root: &Path, options: &Options) -> Result<String, String> {
+    let expected_path = root.join("tests/corpus-expected.txt");
+    let expected = read_expected(&expected_path)?;
+    let documents = documents(&options.paths)?;
+    if documents.is_empty() {
+        return Err(format!("no OpenAPI documents under {:?}", options.paths));
+    }
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
+    let scratch = root.join("target/corpus");
+    let mut rows = Vec::new();
+    for doc in &documents {
+        let name = doc
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let lenient = expected.get(&name).is_some_and(|e| e.lenient);
+        let row = run_one(&exe, doc, &name, lenient, &scratch, options.skip_check);
+        eprintln!(
+            "{:<45} {:>5} ms  {}  {} warning(s)",
+            row.name, row.generate_ms, row.check, row.warnings
+        );
+        rows.push(row);
+    }
+    let report = render(&rows);
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    std::fs::write(scratch.join("report.md"), &report).map_err(|e| e.to_string())?;
+    if options.write_expected {
+        write_expected(&expected_path, &rows)?;
+        return Ok(report);
+    }
+    let regressions: Vec<String> = rows
+        .iter()
+        .filter(|r| expected.get(&r.name).is_some_and(|e| e.pass) && !r.passed())
+        .map(|r| format!("{} ({}: {})", r.name, r.check, r.first_problem))
+        .collect();
+    let passed = rows.iter().filter(|r| r.passed()).count();
+    // The closing line in the form test runners use: documents that pass, and regressions.
+    let tally = format!("corpus: {passed} passed, {} failed", regressions.len());
+    if regressions.is_empty() {
+        Ok(format!("{report}\n{tally}"))
+    } else {
+        Err(format!(
+            "{report}\nregressions against tests/corpus-expected.txt:\n  {}\n{tally}",
+            regressions.join("\n  ")
+        ))
+    }
+}
+
+fn documents(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+                })
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else if path.exists() {
+            out.push(path.clone());
+        } else {
+            return Err(format!("{} does not exist", path.display()));
+        }
+    }
+    Ok(out)
+}
+
+fn run_one(
+    exe: &Path,
+    doc: &Path,
+    name: &str,
+    lenient: bool,
+    scratch: &Path,
+    skip_check: bool,
+) -> Row {
+    let stem = doc
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let out_dir = scratch.join(&stem);
+    let mut row = Row {
+        name: name.to_string(),
+        lenient,
+        operations: "-".into(),
+        types: "-".into(),
+        generate_ms: 0,
+        check: "not run",
+        warnings: 0,
+        first_problem: String::new(),
+    };
+    let mut command = Command::new(exe);
+    command
+        .arg("generate")
+        .arg("--spec")
+        .arg(doc)
+        .arg("--out")
+        .arg(&out_dir);
+    if lenient {
+        command.arg("--lenient");
+    }
+    let started = Instant::now();
+    let generated = command.output();
+    row.generate_ms = started.elapsed().as_millis();
+    let generated = match generated {
+        Ok(g) => g,
+        Err(e) => {
+            row.check = "no run";
+            row.first_problem = e.to_string();
+            return row;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&generated.stdout);
+    let stderr = String::from_utf8_lossy(&generated.stderr);
+    if let Some(line) = stdout.lines().find(|l| l.contains(" operations, ")) {
+        let numbers: Vec<&str> = line
+            .rsplit(": ")
+            .next()
+            .unwrap_or("")
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if let [ops, types] = numbers.as_slice() {
+            row.operations = ops.to_string();
+            row.types = types.to_string();
+        }
+    }
+    if !generated.status.success() {
+        row.check = if generated.status.code() == Some(101) {
+            "PANIC"
+        } else {
+            "diagnostics"
+        };
+        row.first_problem = stderr.lines().next().unwrap_or_default().to_string();
+        return row;
+    }
+    if skip_check {
+        row.check = "generated";
+        return row;
+    }
+    let check = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "check",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--manifest-path",
+        ])
+        .arg(out_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", scratch.join("check-target"))
+        .output();
+    match check {
+        Ok(c) => {
+            let text = String::from_utf8_lossy(&c.stderr);
+            row.warnings = text.lines().filter(|l| l.contains("warning:")).count();
+            row.check = if c.status.success() { "ok" } else { "FAILED" };
+            row.first_problem = text
+                .lines()
+                .find(|l| l.contains("error") || l.contains("warning:"))
+                .unwrap_or_default()
+                .chars()
+                .take(160)
+                .collect();
+        }
+        Err(e) => {
+            row.check = "no cargo";
+            row.first_problem = e.to_string();
+        }
+    }
+    row
+}
+
+fn render(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| document | mode | operations | types | generate (ms) | cargo check | warnings | first error or diagnostic |\n|---|---|---:|---:|---:|---|---:|---|\n",
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.name,
+            if r.lenient { "lenient" } else { "strict" },
+            r.operations,
+            r.types,
+            r.generate_ms,
+            r.check,
+            r.warnings,
+            r.first_problem.replace('|', "\\|")
+        );
+    }
+    let passed = rows.iter().filter(|r| r.passed()).count();
+    let _ = writeln!(
+        out,
+        "\n{passed} of {} documents generate a crate that checks with no warnings.",
+        rows.len()
+    );
+    out
+}
+
+fn read_expected(path: &Path) -> Result<BTreeMap<String, Expectation>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let mut out = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [name, mode, outcome] = fields.as_slice() else {
+            return Err(format!(
+                "{}:{}: expected `document mode outcome`",
+                path.display(),
+                i + 1
+            ));
+        };
+        out.insert(
+            name.to_string(),
+            Expectation {
+                lenient: *mode == "lenient",
+                pass: *outcome == "pass",
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn write_expected(path: &Path, rows: &[Row]) -> Result<(), String> {
+    let mut text = String::from(
+        "# Expected results of `cargo xtask corpus`: document, mode (strict | lenient), outcome (pass | fail).\n\
+         # `pass` means the generated crate `cargo check`s with zero errors and zero warnings. The corpus\n\
+         # command fails when a `pass` document stops passing. Rewrite with `cargo xtask corpus --write-expected`.\n",
+    );
+    for r in rows {
+        let _ = writeln!(
+            text,
+            "{:<48} {:<8} {}",
+            r.name,
+            if r.lenient { "lenient" } else { "strict" },
+            if r.passed() { "pass" } else { "fail" }
+        );
+    }
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
