@@ -1069,40 +1069,37 @@ fn evaluate(
             };
             let evidence = call.violations();
             let text = format!("{} {}", evidence.join("\n"), call.observed.body);
-            match call.expect {
-                Expect::Rejected { status, .. } => {
-                    negatives += 1;
-                    let missing: Vec<&str> = must_mention
-                        .iter()
-                        .copied()
-                        .filter(|m| !text.contains(m))
-                        .collect();
-                    let passed = call.rejected_as_expected() && missing.is_empty();
-                    if passed {
-                        negatives_passed += 1;
-                    } else {
-                        failures.push(format!(
-                            "{}: negative check {name} ({what}) was not rejected as expected (status {} expected, got {:?}; missing mentions {missing:?}): {}",
-                            run.name,
-                            status,
-                            call.observed.status,
-                            text
-                        ));
-                    }
-                    negative_checks.push(json!({
-                        "spec": run.name,
-                        "name": name,
-                        "operation": call.op,
-                        "what": what,
-                        "expected_status": status,
-                        "status": call.observed.status,
-                        "outcome": call.observed.outcome.name(),
-                        "passed": passed,
-                        "requests": call.wires.iter().map(Wire::describe).collect::<Vec<_>>(),
-                        "evidence": evidence,
-                    }));
+            if let Expect::Rejected { status, .. } = call.expect {
+                negatives += 1;
+                let missing: Vec<&str> = must_mention
+                    .iter()
+                    .copied()
+                    .filter(|m| !text.contains(m))
+                    .collect();
+                let passed = call.rejected_as_expected() && missing.is_empty();
+                if passed {
+                    negatives_passed += 1;
+                } else {
+                    failures.push(format!(
+                        "{}: negative check {name} ({what}) was not rejected as expected (status {} expected, got {:?}; missing mentions {missing:?}): {}",
+                        run.name,
+                        status,
+                        call.observed.status,
+                        text
+                    ));
                 }
-                _ => {}
+                negative_checks.push(json!({
+                    "spec": run.name,
+                    "name": name,
+                    "operation": call.op,
+                    "what": what,
+                    "expected_status": status,
+                    "status": call.observed.status,
+                    "outcome": call.observed.outcome.name(),
+                    "passed": passed,
+                    "requests": call.wires.iter().map(Wire::describe).collect::<Vec<_>>(),
+                    "evidence": evidence,
+                }));
             }
         }
 

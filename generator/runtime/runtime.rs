@@ -1403,10 +1403,13 @@ pub fn envelope_result<T, E>(success: Option<bool>, errors: Option<Vec<E>>, payl
 /// Streams the items of every page. `fetch` sends one page's request and returns its items and
 /// the request for the next page, or `None` after the last page. Pages are fetched lazily, one
 /// at a time, as the stream is polled; an error ends the stream after being yielded.
-pub fn paginate<B, I, E, F, Fut>(first: B, mut fetch: F) -> impl ::futures_util::Stream<Item = Result<I, Error<E>>>
+pub fn paginate<'a, B, I, E, F, Fut>(first: B, mut fetch: F) -> ::futures_util::stream::BoxStream<'a, Result<I, Error<E>>>
 where
-    F: FnMut(B) -> Fut,
-    Fut: std::future::Future<Output = Result<(Vec<I>, Option<B>), Error<E>>>,
+    B: Send + 'a,
+    I: Send + 'a,
+    E: Send + 'a,
+    F: FnMut(B) -> Fut + Send + 'a,
+    Fut: std::future::Future<Output = Result<(Vec<I>, Option<B>), Error<E>>> + Send + 'a,
 {
     use ::futures_util::{StreamExt, TryStreamExt, stream};
     stream::try_unfold(Some(first), move |state| {
@@ -1421,6 +1424,8 @@ where
     .map_ok(|items: Vec<I>| stream::iter(items.into_iter().map(Ok)))
     .try_flatten()
     .fuse()
+    // Boxed: callers can `try_next().await` without pinning, and the type stays nameable.
+    .boxed()
 }
 
 /// Parses `Retry-After` as seconds or an HTTP date.

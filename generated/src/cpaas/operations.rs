@@ -169,12 +169,13 @@ impl<'a> V1MgmtUserGet<'a> {
     /// needs it. The first request uses the parameters set on this builder.
     pub fn into_stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<
             super::types::ServiceAdminUserOutput,
             crate::runtime::Error<V1MgmtUserGetError>,
         >,
-    > + 'a {
+    > {
         crate::runtime::paginate(
             self,
             |request: Self| async move {

@@ -146,12 +146,13 @@ impl<'a> V2TeamsGet<'a> {
     /// needs it. The first request uses the parameters set on this builder.
     pub fn into_stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<
             super::types::TeamAccountSummaryCustomer,
             crate::runtime::Error<V2TeamsGetError>,
         >,
-    > + 'a {
+    > {
         crate::runtime::paginate(
             self,
             |request: Self| async move {

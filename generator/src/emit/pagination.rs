@@ -82,7 +82,7 @@ pub fn stream_impl(op: &Operation, error_name: &proc_macro2::Ident) -> Option<To
             /// needs it. The first request uses the parameters set on this builder.
             pub fn into_stream(
                 self,
-            ) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, crate::runtime::Error<#error_name>>> + 'a {
+            ) -> ::futures_util::stream::BoxStream<'a, ::std::result::Result<#item, crate::runtime::Error<#error_name>>> {
                 crate::runtime::paginate(self, |request: Self| async move { #fetch })
             }
         }
