@@ -2,6 +2,9 @@
 //! goes over the wire for each of the 5 operations (the `Authorization` API key sent verbatim),
 //! and how 200, 400, 404, 500 and undocumented responses are decoded.
 
+#[path = "support/wire.rs"]
+mod wire;
+
 use serde_json::{Value, json};
 use userapis::cpaas::operations::{
     V1MgmtUserGetError, V1MgmtUserPostError, V1MgmtUserUserIdDeleteError, V1MgmtUserUserIdGetError,
@@ -12,6 +15,7 @@ use userapis::cpaas::{
     ServiceAdminUserEditData, ServiceAdminUserEditDataRole,
 };
 use userapis::runtime::Error;
+use wire::{assert_json_body, assert_no_body, header_value, only_request, query};
 use wiremock::matchers::{any, body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -39,58 +43,12 @@ fn client_without_retries(server: &MockServer) -> Client {
         .expect("client builds")
 }
 
-async fn only_request(server: &MockServer) -> Request {
-    let requests = server
-        .received_requests()
-        .await
-        .expect("request recording is enabled");
-    assert_eq!(
-        requests.len(),
-        1,
-        "expected exactly one request, got {requests:#?}"
-    );
-    requests.into_iter().next().expect("one request")
-}
-
-fn query(request: &Request) -> Vec<(String, String)> {
-    request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn header_value<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
-    request
-        .headers
-        .get(name)
-        .map(|v| v.to_str().expect("ASCII header"))
-}
-
 fn assert_common(request: &Request, expected_method: &str, expected_path: &str) {
     assert_eq!(request.method.as_str(), expected_method);
     assert_eq!(request.url.path(), expected_path);
     let auth: Vec<_> = request.headers.get_all("authorization").iter().collect();
     assert_eq!(auth.len(), 1, "one Authorization header: {auth:?}");
     assert_eq!(auth[0], AUTH, "the API key is sent verbatim");
-}
-
-fn assert_json_body(request: &Request, expected: &Value) {
-    assert_eq!(
-        header_value(request, "content-type"),
-        Some("application/json")
-    );
-    let sent: Value = serde_json::from_slice(&request.body).expect("the body is JSON");
-    assert_eq!(&sent, expected);
-}
-
-fn assert_no_body(request: &Request) {
-    assert!(
-        request.body.is_empty(),
-        "unexpected body {:?}",
-        request.body
-    );
-    assert!(request.headers.get("content-type").is_none());
 }
 
 fn user_json(id: i64, email: &str) -> Value {

@@ -2,13 +2,17 @@
 //! what goes over the wire for each of the 12 operations (bearer token only where the spec asks
 //! for it), and how the documented and undocumented responses are decoded.
 
-use serde_json::{Value, json};
+#[path = "support/wire.rs"]
+mod wire;
+
+use serde_json::json;
 use userapis::membership::{
     Client, MembershipPostEmailConfirmationRequest, MembershipPostIdentifiedUserRequest,
     MembershipPostPasswordResetConfirmationRequest, MembershipPostPasswordResetRequestRequest,
     MembershipPostRegistrationRequest, MembershipPutUserRoleRequest,
 };
 use userapis::runtime::{Error, Nullable, RequestOptions};
+use wire::{assert_json_body, assert_no_body, header_value, only_request, query};
 use wiremock::matchers::{any, body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -34,34 +38,6 @@ fn client_without_token(server: &MockServer) -> Client {
         .base_url(server.uri())
         .build()
         .expect("client builds")
-}
-
-async fn only_request(server: &MockServer) -> Request {
-    let requests = server
-        .received_requests()
-        .await
-        .expect("request recording is enabled");
-    assert_eq!(
-        requests.len(),
-        1,
-        "expected exactly one request, got {requests:#?}"
-    );
-    requests.into_iter().next().expect("one request")
-}
-
-fn query(request: &Request) -> Vec<(String, String)> {
-    request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn header_value<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
-    request
-        .headers
-        .get(name)
-        .map(|v| v.to_str().expect("ASCII header"))
 }
 
 fn assert_method_and_path(request: &Request, expected_method: &str, expected_path: &str) {
@@ -91,24 +67,6 @@ fn assert_no_auth(request: &Request) {
         "token leaked in {}",
         request.url
     );
-}
-
-fn assert_json_body(request: &Request, expected: &Value) {
-    assert_eq!(
-        header_value(request, "content-type"),
-        Some("application/json")
-    );
-    let sent: Value = serde_json::from_slice(&request.body).expect("the body is JSON");
-    assert_eq!(&sent, expected);
-}
-
-fn assert_no_body(request: &Request) {
-    assert!(
-        request.body.is_empty(),
-        "unexpected body {:?}",
-        request.body
-    );
-    assert!(request.headers.get("content-type").is_none());
 }
 
 // ---------------------------------------------------------------------------------------------

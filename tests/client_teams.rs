@@ -2,6 +2,9 @@
 //! mock server: what goes over the wire for each of the 10 operations, and how every documented
 //! (and undocumented) response is decoded.
 
+#[path = "support/wire.rs"]
+mod wire;
+
 use serde_json::{Value, json};
 use userapis::runtime::{Error, Nullable};
 use userapis::teams::operations::{
@@ -15,6 +18,7 @@ use userapis::teams::{
     EditContentRoleCustomer, EditPortalRoleCustomer, EditUserGroupsCustomer, LanguageScopeCustomer,
     RoleType,
 };
+use wire::{assert_json_body, assert_no_body, header_value, only_request, query};
 use wiremock::matchers::{any, body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -33,36 +37,6 @@ fn client(server: &MockServer) -> Client {
         .expect("client builds")
 }
 
-/// The one request the server received (fails when there were none or several).
-async fn only_request(server: &MockServer) -> Request {
-    let requests = server
-        .received_requests()
-        .await
-        .expect("request recording is enabled");
-    assert_eq!(
-        requests.len(),
-        1,
-        "expected exactly one request, got {requests:#?}"
-    );
-    requests.into_iter().next().expect("one request")
-}
-
-/// The decoded query pairs, in order.
-fn query(request: &Request) -> Vec<(String, String)> {
-    request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn header_value<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
-    request
-        .headers
-        .get(name)
-        .map(|v| v.to_str().expect("ASCII header"))
-}
-
 /// Checks the parts every Teams request shares: method, exact raw path, the `api_token` header.
 fn assert_common(request: &Request, expected_method: &str, expected_path: &str) {
     assert_eq!(request.method.as_str(), expected_method);
@@ -70,26 +44,6 @@ fn assert_common(request: &Request, expected_method: &str, expected_path: &str) 
     assert_eq!(header_value(request, "api_token"), Some(TOKEN));
     // The API key goes only in its header, never in the query string or as a bearer token.
     assert!(request.headers.get("authorization").is_none());
-}
-
-/// Checks a JSON request body: `Content-Type: application/json` and exactly this JSON.
-fn assert_json_body(request: &Request, expected: &Value) {
-    assert_eq!(
-        header_value(request, "content-type"),
-        Some("application/json")
-    );
-    let sent: Value = serde_json::from_slice(&request.body).expect("the body is JSON");
-    assert_eq!(&sent, expected);
-}
-
-/// Checks a request without body: nothing sent and no `Content-Type`.
-fn assert_no_body(request: &Request) {
-    assert!(
-        request.body.is_empty(),
-        "unexpected body {:?}",
-        request.body
-    );
-    assert!(request.headers.get("content-type").is_none());
 }
 
 /// The 400 body of the spec's example.
