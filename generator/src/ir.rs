@@ -219,6 +219,19 @@ pub enum MediaKind {
     Binary,
 }
 
+impl MediaKind {
+    /// A short name for summaries and surface files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::FormUrlEncoded => "form",
+            Self::Multipart => "multipart",
+            Self::Text => "text",
+            Self::Binary => "binary",
+        }
+    }
+}
+
 /// How an operation's results are split into pages (`x-pagination`), resolved against the
 /// operation's parameters and success type.
 #[derive(Debug, Clone, PartialEq)]

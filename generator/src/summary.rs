@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::ir::{Api, EnumValue, MediaKind, ParamLocation, StatusSpec, TypeKind, TypeRef};
+use crate::ir::{Api, EnumValue, ParamLocation, StatusSpec, TypeKind, TypeRef};
 
 /// Renders each operation (method, path, parameters, body, responses) and each type.
 pub fn summarize(api: &Api) -> String {
@@ -51,7 +51,7 @@ pub fn summarize(api: &Api) -> String {
                 out,
                 "    body ({}, {}, {req}): {}",
                 b.content_type,
-                media(b.media),
+                b.media.name(),
                 type_text(&b.ty)
             );
         }
@@ -62,7 +62,7 @@ pub fn summarize(api: &Api) -> String {
                 StatusSpec::Default => "default".to_string(),
             };
             let body = r.body.as_ref().map_or("no body".to_string(), |b| {
-                format!("{} {}", media(b.media), type_text(&b.ty))
+                format!("{} {}", b.media.name(), type_text(&b.ty))
             });
             let _ = writeln!(out, "    {status} {}: {body}", r.variant);
         }
@@ -150,15 +150,6 @@ pub fn summarize(api: &Api) -> String {
     out
 }
 
-fn media(kind: MediaKind) -> &'static str {
-    match kind {
-        MediaKind::Json => "json",
-        MediaKind::FormUrlEncoded => "form",
-        MediaKind::Multipart => "multipart",
-        MediaKind::Text => "text",
-        MediaKind::Binary => "binary",
-    }
-}
 
 /// A compact type notation: `[T]` arrays, `{T}` maps, `T?` nullable.
 pub fn type_text(ty: &TypeRef) -> String {

@@ -340,7 +340,7 @@ fn operation(op: &ir::Operation) -> Operation {
         })
         .collect();
     let body = op.body.as_ref().map(|b| Body {
-        media: media(b.media).into(),
+        media: b.media.name().into(),
         ty: match b.media {
             MediaKind::Text => "String".into(),
             MediaKind::Binary => "Bytes".into(),
@@ -462,15 +462,6 @@ fn type_item(t: &ir::TypeDef) -> Type {
     }
 }
 
-fn media(kind: MediaKind) -> &'static str {
-    match kind {
-        MediaKind::Json => "json",
-        MediaKind::FormUrlEncoded => "form",
-        MediaKind::Multipart => "multipart",
-        MediaKind::Text => "text",
-        MediaKind::Binary => "binary",
-    }
-}
 
 /// The Rust type the emitters use, with short paths and no spaces: `Vec<BaseError>`,
 /// `BTreeMap<String,i32>`, `Option<String>`.
