@@ -913,8 +913,13 @@ impl RawResponse {
 
     /// Decodes a JSON body, reporting the path of the first mismatch.
     pub fn json<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
+        // The fast path decodes without tracking paths; only a body that fails is decoded again
+        // to name where (same value, same error, no cost on success).
+        if let Ok(value) = ::serde_json::from_slice(&self.body) {
+            return Ok(self.into_value(value));
+        }
         let mut deserializer = ::serde_json::Deserializer::from_slice(&self.body);
-        match ::serde_path_to_error::deserialize(&mut deserializer) {
+        match ::serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
             Ok(value) => Ok(self.into_value(value)),
             Err(err) => {
                 let path = err.path().to_string();

@@ -150,7 +150,6 @@ pub fn summarize(api: &Api) -> String {
     out
 }
 
-
 /// A compact type notation: `[T]` arrays, `{T}` maps, `T?` nullable.
 pub fn type_text(ty: &TypeRef) -> String {
     match ty {

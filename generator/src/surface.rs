@@ -462,7 +462,6 @@ fn type_item(t: &ir::TypeDef) -> Type {
     }
 }
 
-
 /// The Rust type the emitters use, with short paths and no spaces: `Vec<BaseError>`,
 /// `BTreeMap<String,i32>`, `Option<String>`.
 pub fn rust_type(ty: &TypeRef) -> String {

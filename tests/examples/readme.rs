@@ -28,20 +28,29 @@ async fn teams_usage() -> Result {
         }
         Err(other) => eprintln!("{other}"),
     }
-    let _private = teams::Client::builder().server(2).server_variable("private_hosting", "acme");
+    let _private = teams::Client::builder()
+        .server(2)
+        .server_variable("private_hosting", "acme");
     Ok(())
 }
 
 async fn membership_usage(access_token: String) -> Result {
-    let client = membership::Client::builder().bearer_token(access_token).build()?;
-    let roles = client.membership_get_user_roles("tenant-1", "user-7").send().await?;
+    let client = membership::Client::builder()
+        .bearer_token(access_token)
+        .build()?;
+    let roles = client
+        .membership_get_user_roles("tenant-1", "user-7")
+        .send()
+        .await?;
     println!("{:?}", roles.roles);
     client
-        .membership_post_password_reset_request(membership::MembershipPostPasswordResetRequestRequest {
-            tenant: "acme".into(),
-            email: "a@example.com".into(),
-            ..Default::default()
-        })
+        .membership_post_password_reset_request(
+            membership::MembershipPostPasswordResetRequestRequest {
+                tenant: "acme".into(),
+                email: "a@example.com".into(),
+                ..Default::default()
+            },
+        )
         .send()
         .await?;
     let body = membership::MembershipPostPasswordResetRequestRequest {
@@ -60,7 +69,12 @@ async fn cpaas_usage(token: &str) -> Result {
         .base_url("https://api.example-cpaas.net")
         .bearer_auth(format!("Bearer {token}"))
         .build()?;
-    let users = client.v1_mgmt_user_get().page_size(50).sort("role_A,email_D").send().await?;
+    let users = client
+        .v1_mgmt_user_get()
+        .page_size(50)
+        .sort("role_A,email_D")
+        .send()
+        .await?;
     let invited = client
         .v1_mgmt_user_post(cpaas::ServiceAdminUserAddData {
             email: "new@example.com".into(),
@@ -73,30 +87,60 @@ async fn cpaas_usage(token: &str) -> Result {
     match client.v1_mgmt_user_user_id_get("42").send().await {
         Ok(user) => println!("{:?}", user.data),
         Err(Error::Api(e)) => match e.value() {
-            cpaas::operations::V1MgmtUserUserIdGetError::NotFound(err) => println!("no such user: {:?}", err.message),
+            cpaas::operations::V1MgmtUserUserIdGetError::NotFound(err) => {
+                println!("no such user: {:?}", err.message)
+            }
             other => println!("{} {other:?}", e.status()),
         },
-        Err(Error::Decode(d)) => println!("bad body at {}: {}", d.path, String::from_utf8_lossy(d.response.body())),
+        Err(Error::Decode(d)) => println!(
+            "bad body at {}: {}",
+            d.path,
+            String::from_utf8_lossy(d.response.body())
+        ),
         Err(other) => println!("{other}"),
     }
-    let all: Vec<cpaas::ServiceAdminUserOutput> = client.v1_mgmt_user_get().page_size(100).into_stream().try_collect().await?;
+    let all: Vec<cpaas::ServiceAdminUserOutput> = client
+        .v1_mgmt_user_get()
+        .page_size(100)
+        .into_stream()
+        .try_collect()
+        .await?;
     Ok(())
 }
 
 async fn runtime_usage(client: teams::Client, token: String) -> Result {
     let roles = client.v2_teams_roles_get().send().await?;
-    println!("{} {:?}", roles.status(), roles.headers().get("x-request-id"));
+    println!(
+        "{} {:?}",
+        roles.status(),
+        roles.headers().get("x-request-id")
+    );
     let body: teams::RoleMetaDataListCustomerApiResponse = roles.into_inner();
     let updated: Option<bool> = client
         .v2_teams_user_id_portal_put("u1")
-        .body(teams::EditPortalRoleCustomer { associated_portal_role_id: "r9".into(), is_invitation_id: None })
+        .body(teams::EditPortalRoleCustomer {
+            associated_portal_role_id: "r9".into(),
+            is_invitation_id: None,
+        })
         .send()
         .await?
         .into_inner()
         .into_result()?;
-    let configured = teams::Client::builder().api_token(token).max_retries(3).timeout(Duration::from_secs(20)).build()?;
-    let options = RequestOptions { timeout: Some(Duration::from_secs(5)), max_retries: Some(0), retry_non_idempotent: false };
-    configured.v2_teams_roles_get().options(options).send().await?;
+    let configured = teams::Client::builder()
+        .api_token(token)
+        .max_retries(3)
+        .timeout(Duration::from_secs(20))
+        .build()?;
+    let options = RequestOptions {
+        timeout: Some(Duration::from_secs(5)),
+        max_retries: Some(0),
+        retry_non_idempotent: false,
+    };
+    configured
+        .v2_teams_roles_get()
+        .options(options)
+        .send()
+        .await?;
     let mut users = client.v2_teams_get().take(100).into_stream();
     while let Some(user) = users.try_next().await? {
         println!("{:?}", user.email_id);
@@ -104,7 +148,9 @@ async fn runtime_usage(client: teams::Client, token: String) -> Result {
     let hooked = teams::Client::builder()
         .default_header("x-tenant", "acme")
         .request_hook(|request| {
-            request.headers_mut().insert("x-signed", "yes".parse().unwrap());
+            request
+                .headers_mut()
+                .insert("x-signed", "yes".parse().unwrap());
             Ok(())
         })
         .build()?;

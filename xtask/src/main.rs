@@ -13,6 +13,7 @@
 //! Exit codes: 0 success (with or without API changes), 1 diagnostics or stale output, 2 bad
 //! usage.
 
+mod bench;
 mod corpus;
 
 use std::path::{Path, PathBuf};
@@ -32,7 +33,8 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--root DIR]
   cargo xtask generate --spec PATH --out DIR [--name CRATE] [--lenient]
   cargo xtask diff OLD_SPEC NEW_SPEC
-  cargo xtask corpus [PATHS...] [--write-expected] [--no-check]";
+  cargo xtask corpus [PATHS...] [--write-expected] [--no-check]
+  cargo xtask bench";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Some("generate") => generate(&args[1..]),
         Some("diff") => diff(&args[1..]),
         Some("corpus") => corpus(&args[1..]),
+        Some("bench") if args.len() == 1 => bench::run(&workspace_root()).map(|report| println!("{report}")).map_err(Failure::Failed),
         _ => Err(Failure::Usage(String::new())),
     })
     .unwrap_or_else(|_| {
