@@ -15,7 +15,7 @@ use userapis::cpaas::{
     ServiceAdminUserEditData, ServiceAdminUserEditDataRole,
 };
 use userapis::runtime::Error;
-use wire::{assert_json_body, assert_no_body, header_value, only_request, query};
+use wire::{api_error, assert_json_body, assert_no_body, header_value, only_request, query};
 use wiremock::matchers::{any, body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -250,14 +250,11 @@ async fn list_users_404_is_a_not_found_api_error() {
         .send()
         .await
         .expect_err("404 is an error");
-    match err {
-        Error::Api(response) => match response.into_inner() {
-            V1MgmtUserGetError::NotFound(body) => {
-                assert_error_body(&body, 404, "account not found");
-            }
-            other => panic!("expected NotFound, got {other:?}"),
-        },
-        other => panic!("expected Error::Api, got {other:?}"),
+    match api_error(err) {
+        V1MgmtUserGetError::NotFound(body) => {
+            assert_error_body(&body, 404, "account not found");
+        }
+        other => panic!("expected NotFound, got {other:?}"),
     }
 }
 
@@ -418,14 +415,11 @@ async fn invite_user_400_is_a_bad_request_api_error() {
         .send()
         .await
         .expect_err("400 is an error");
-    match err {
-        Error::Api(response) => match response.into_inner() {
-            V1MgmtUserPostError::BadRequest(body) => {
-                assert_error_body(&body, 400, "email is invalid");
-            }
-            other => panic!("expected BadRequest, got {other:?}"),
-        },
-        other => panic!("expected Error::Api, got {other:?}"),
+    match api_error(err) {
+        V1MgmtUserPostError::BadRequest(body) => {
+            assert_error_body(&body, 400, "email is invalid");
+        }
+        other => panic!("expected BadRequest, got {other:?}"),
     }
     let request = only_request(&server).await;
     assert_json_body(&request, &json!({"email": "no", "role": "dev"}));
@@ -444,14 +438,11 @@ async fn invite_user_404_is_a_not_found_api_error() {
         .send()
         .await
         .expect_err("404 is an error");
-    match err {
-        Error::Api(response) => match response.into_inner() {
-            V1MgmtUserPostError::NotFound(body) => {
-                assert_error_body(&body, 404, "client account not found");
-            }
-            other => panic!("expected NotFound, got {other:?}"),
-        },
-        other => panic!("expected Error::Api, got {other:?}"),
+    match api_error(err) {
+        V1MgmtUserPostError::NotFound(body) => {
+            assert_error_body(&body, 404, "client account not found");
+        }
+        other => panic!("expected NotFound, got {other:?}"),
     }
 }
 
@@ -469,14 +460,11 @@ async fn invite_user_500_is_an_internal_server_error_and_not_retried() {
         .send()
         .await
         .expect_err("500 is an error");
-    match err {
-        Error::Api(response) => match response.into_inner() {
-            V1MgmtUserPostError::InternalServerError(body) => {
-                assert_error_body(&body, 500, "mailer down");
-            }
-            other => panic!("expected InternalServerError, got {other:?}"),
-        },
-        other => panic!("expected Error::Api, got {other:?}"),
+    match api_error(err) {
+        V1MgmtUserPostError::InternalServerError(body) => {
+            assert_error_body(&body, 500, "mailer down");
+        }
+        other => panic!("expected InternalServerError, got {other:?}"),
     }
     server.verify().await;
 }
@@ -529,14 +517,11 @@ async fn get_user_400_is_a_bad_request_api_error() {
         .send()
         .await
         .expect_err("400 is an error");
-    match err {
-        Error::Api(response) => match response.into_inner() {
-            V1MgmtUserUserIdGetError::BadRequest(body) => {
-                assert_error_body(&body, 400, "userID must be numeric");
-            }
-            other => panic!("expected BadRequest, got {other:?}"),
-        },
-        other => panic!("expected Error::Api, got {other:?}"),
+    match api_error(err) {
+        V1MgmtUserUserIdGetError::BadRequest(body) => {
+            assert_error_body(&body, 400, "userID must be numeric");
+        }
+        other => panic!("expected BadRequest, got {other:?}"),
     }
 }
 
@@ -578,14 +563,11 @@ async fn get_user_500_is_an_internal_server_error_api_error() {
         .send()
         .await
         .expect_err("500 is an error");
-    match err {
-        Error::Api(response) => match response.into_inner() {
-            V1MgmtUserUserIdGetError::InternalServerError(body) => {
-                assert_error_body(&body, 500, "lookup failed");
-            }
-            other => panic!("expected InternalServerError, got {other:?}"),
-        },
-        other => panic!("expected Error::Api, got {other:?}"),
+    match api_error(err) {
+        V1MgmtUserUserIdGetError::InternalServerError(body) => {
+            assert_error_body(&body, 500, "lookup failed");
+        }
+        other => panic!("expected InternalServerError, got {other:?}"),
     }
     server.verify().await;
 }
@@ -647,14 +629,11 @@ async fn update_user_role_400_is_a_bad_request_api_error() {
         .send()
         .await
         .expect_err("400 is an error");
-    match err {
-        Error::Api(response) => match response.into_inner() {
-            V1MgmtUserUserIdPutError::BadRequest(body) => {
-                assert_error_body(&body, 400, "unknown role");
-            }
-            other => panic!("expected BadRequest, got {other:?}"),
-        },
-        other => panic!("expected Error::Api, got {other:?}"),
+    match api_error(err) {
+        V1MgmtUserUserIdPutError::BadRequest(body) => {
+            assert_error_body(&body, 400, "unknown role");
+        }
+        other => panic!("expected BadRequest, got {other:?}"),
     }
     let request = only_request(&server).await;
     assert_common(&request, "PUT", "/v1/mgmt/user/42");
@@ -676,14 +655,11 @@ async fn update_user_role_404_is_a_not_found_api_error() {
         .send()
         .await
         .expect_err("404 is an error");
-    match err {
-        Error::Api(response) => match response.into_inner() {
-            V1MgmtUserUserIdPutError::NotFound(body) => {
-                assert_error_body(&body, 404, "user not found");
-            }
-            other => panic!("expected NotFound, got {other:?}"),
-        },
-        other => panic!("expected Error::Api, got {other:?}"),
+    match api_error(err) {
+        V1MgmtUserUserIdPutError::NotFound(body) => {
+            assert_error_body(&body, 404, "user not found");
+        }
+        other => panic!("expected NotFound, got {other:?}"),
     }
 }
 
@@ -702,14 +678,11 @@ async fn update_user_role_500_is_an_internal_server_error_api_error() {
         .send()
         .await
         .expect_err("500 is an error");
-    match err {
-        Error::Api(response) => match response.into_inner() {
-            V1MgmtUserUserIdPutError::InternalServerError(body) => {
-                assert_error_body(&body, 500, "update failed");
-            }
-            other => panic!("expected InternalServerError, got {other:?}"),
-        },
-        other => panic!("expected Error::Api, got {other:?}"),
+    match api_error(err) {
+        V1MgmtUserUserIdPutError::InternalServerError(body) => {
+            assert_error_body(&body, 500, "update failed");
+        }
+        other => panic!("expected InternalServerError, got {other:?}"),
     }
     server.verify().await;
 }
@@ -762,14 +735,11 @@ async fn delete_user_400_is_a_bad_request_api_error() {
         .send()
         .await
         .expect_err("400 is an error");
-    match err {
-        Error::Api(response) => match response.into_inner() {
-            V1MgmtUserUserIdDeleteError::BadRequest(body) => {
-                assert_error_body(&body, 400, "cannot delete the account owner");
-            }
-            other => panic!("expected BadRequest, got {other:?}"),
-        },
-        other => panic!("expected Error::Api, got {other:?}"),
+    match api_error(err) {
+        V1MgmtUserUserIdDeleteError::BadRequest(body) => {
+            assert_error_body(&body, 400, "cannot delete the account owner");
+        }
+        other => panic!("expected BadRequest, got {other:?}"),
     }
 }
 
@@ -783,14 +753,11 @@ async fn delete_user_404_is_a_not_found_api_error() {
         .send()
         .await
         .expect_err("404 is an error");
-    match err {
-        Error::Api(response) => match response.into_inner() {
-            V1MgmtUserUserIdDeleteError::NotFound(body) => {
-                assert_error_body(&body, 404, "user not found");
-            }
-            other => panic!("expected NotFound, got {other:?}"),
-        },
-        other => panic!("expected Error::Api, got {other:?}"),
+    match api_error(err) {
+        V1MgmtUserUserIdDeleteError::NotFound(body) => {
+            assert_error_body(&body, 404, "user not found");
+        }
+        other => panic!("expected NotFound, got {other:?}"),
     }
 }
 

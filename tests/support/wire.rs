@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
+use userapis::runtime::Error;
 use wiremock::{MockServer, Request};
 
 /// The one request the server received (fails when there were none or several).
@@ -53,4 +54,12 @@ pub fn assert_no_body(request: &Request) {
         request.body
     );
     assert!(request.headers.get("content-type").is_none());
+}
+
+/// The documented error a call ended with (fails on any other outcome).
+pub fn api_error<E: std::fmt::Debug>(err: Error<E>) -> E {
+    match err {
+        Error::Api(response) => response.into_inner(),
+        other => panic!("expected Error::Api, got {other:?}"),
+    }
 }
