@@ -65,6 +65,18 @@ pub fn check_install(root: &Path) -> Install {
         .to_string();
     let bin = root.join("node_modules/.bin/prism");
     let installed_manifest = root.join("node_modules/@stoplight/prism-cli/package.json");
+    if !(bin.exists() && installed_manifest.exists()) {
+        // The README's test command works on a fresh machine: install the pinned tools from the
+        // lockfile (npm registry only), as `.ci/run` does.
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(root)
+            .status();
+        assert!(
+            status.as_ref().is_ok_and(|s| s.success()),
+            "`npm ci` failed ({status:?}); {fix}"
+        );
+    }
     assert!(
         bin.exists() && installed_manifest.exists(),
         "Prism is not installed: {} is missing; {fix}",
