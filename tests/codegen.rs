@@ -4,6 +4,10 @@
 use generator::{ApiSource, CrateSettings, Layout};
 
 fn generate() -> generator::Output {
+    generate_on(generator::parallel::available())
+}
+
+fn generate_on(threads: usize) -> generator::Output {
     let root = tests::workspace_root();
     let sources: Vec<ApiSource> = [
         ("teams.yaml", "teams"),
@@ -21,7 +25,8 @@ fn generate() -> generator::Output {
         layout: Layout::WorkspaceMember,
         command: "cargo xtask codegen".into(),
     };
-    generator::generate(&sources, &settings).unwrap_or_else(|d| panic!("{d}"))
+    generator::generate_on(&sources, &settings, Default::default(), threads)
+        .unwrap_or_else(|d| panic!("{d}"))
 }
 
 #[test]
@@ -40,6 +45,16 @@ fn generation_is_deterministic() {
     let first = generate();
     let second = generate();
     assert_eq!(first.files, second.files);
+}
+
+#[test]
+fn output_does_not_depend_on_the_number_of_threads() {
+    let one = generate_on(1);
+    for threads in [2, 3, 8] {
+        let many = generate_on(threads);
+        assert_eq!(one.files, many.files, "{threads} threads");
+        assert_eq!(one.warnings, many.warnings, "{threads} threads");
+    }
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub mod ir;
 pub mod load;
 pub mod locate;
 pub mod normalize;
+pub mod parallel;
 pub mod pinpoint;
 pub mod repair;
 pub mod summary;
@@ -72,16 +73,33 @@ pub fn generate(sources: &[ApiSource], settings: &CrateSettings) -> Result<Outpu
     generate_with(sources, settings, load::LoadOptions::default())
 }
 
-/// [`generate`] with load options (lenient mode).
+/// [`generate`] with load options (lenient mode), on all available cores.
 pub fn generate_with(
     sources: &[ApiSource],
     settings: &CrateSettings,
     options: load::LoadOptions,
 ) -> Result<Output, Diagnostics> {
+    generate_on(sources, settings, options, parallel::available())
+}
+
+/// [`generate_with`] on up to `threads` threads: documents load and normalize in parallel, then
+/// files are emitted and formatted in parallel. The output is the same for any `threads`.
+pub fn generate_on(
+    sources: &[ApiSource],
+    settings: &CrateSettings,
+    options: load::LoadOptions,
+    threads: usize,
+) -> Result<Output, Diagnostics> {
+    let size = |source: &ApiSource| {
+        std::fs::metadata(&source.spec).map_or(0, |m| usize::try_from(m.len()).unwrap_or(0))
+    };
+    let normalized = parallel::map(sources, threads, size, |source| {
+        normalize_file_with(&source.spec, &source.module, options)
+    });
     let mut apis = Vec::new();
     let mut diagnostics = Vec::new();
-    for source in sources {
-        match normalize_file_with(&source.spec, &source.module, options) {
+    for result in normalized {
+        match result {
             Ok(n) => {
                 diagnostics.extend(n.warnings);
                 apis.push(n.api);
@@ -92,7 +110,7 @@ pub fn generate_with(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Diagnostics(diagnostics));
     }
-    let mut files = emit::emit_crate(&apis, settings)?;
+    let mut files = emit::emit_crate_on(&apis, settings, threads)?;
     if settings.layout == Layout::WorkspaceMember {
         files.extend(surface_files(&apis, settings));
     }

@@ -57,46 +57,41 @@ pub struct EmittedFile {
     pub content: EmittedContent,
 }
 
-/// Emits and formats every file of the crate.
+/// Emits and formats every file of the crate, on all available cores.
 pub fn emit_crate(
     apis: &[Api],
     settings: &CrateSettings,
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    format_files(emit_files(apis, settings), settings)
+    emit_crate_on(apis, settings, crate::parallel::available())
+}
+
+/// [`emit_crate`] on up to `threads` threads. Each file is emitted and formatted by one job, so
+/// its tokens never cross threads and are dropped as soon as the file is printed; the files
+/// come back in the same order whatever the number of threads.
+pub fn emit_crate_on(
+    apis: &[Api],
+    settings: &CrateSettings,
+    threads: usize,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let header = preamble(&settings.command);
+    let jobs = jobs(apis);
+    crate::parallel::map(&jobs, threads, FileJob::cost, |job| {
+        let file = job.emit(settings);
+        match file.content {
+            EmittedContent::Text(contents) => Ok(GeneratedFile {
+                path: file.path,
+                contents,
+            }),
+            EmittedContent::Rust(tokens) => rust_file(&file.path, tokens, &header),
+        }
+    })
+    .into_iter()
+    .collect()
 }
 
 /// The emit stage alone: every file of the crate as tokens or text.
 pub fn emit_files(apis: &[Api], settings: &CrateSettings) -> Vec<EmittedFile> {
-    let rust = |path: String, tokens: TokenStream| EmittedFile {
-        path,
-        content: EmittedContent::Rust(tokens),
-    };
-    let header = preamble(&settings.command);
-    let mut files = vec![
-        EmittedFile {
-            path: "Cargo.toml".into(),
-            content: EmittedContent::Text(cargo_toml(settings, &header)),
-        },
-        rust("src/lib.rs".into(), lib_rs(apis, settings)),
-        EmittedFile {
-            path: "src/runtime.rs".into(),
-            content: EmittedContent::Text(format!("{header}\n{RUNTIME}")),
-        },
-    ];
-    let user_agent = format!("{}/0.1.0 (generated Rust client)", settings.crate_name);
-    for api in apis {
-        let dir = format!("src/{}", api.module);
-        files.push(rust(
-            format!("{dir}/mod.rs"),
-            client::api_module(api, &user_agent),
-        ));
-        files.push(rust(format!("{dir}/types.rs"), types::types_module(api)));
-        files.push(rust(
-            format!("{dir}/operations.rs"),
-            operations::operations_module(api),
-        ));
-    }
-    files
+    jobs(apis).iter().map(|job| job.emit(settings)).collect()
 }
 
 /// The format stage alone: prettyplease and the preamble for every Rust file.
@@ -115,6 +110,75 @@ pub fn format_files(
             EmittedContent::Rust(tokens) => rust_file(&file.path, tokens, &header),
         })
         .collect()
+}
+
+/// One file of the crate, not yet emitted.
+enum FileJob<'a> {
+    CargoToml,
+    LibRs(&'a [Api]),
+    Runtime,
+    ApiModule(&'a Api),
+    Types(&'a Api),
+    Operations(&'a Api),
+}
+
+/// The crate's files in their output order.
+fn jobs(apis: &[Api]) -> Vec<FileJob<'_>> {
+    let mut jobs = vec![FileJob::CargoToml, FileJob::LibRs(apis), FileJob::Runtime];
+    for api in apis {
+        jobs.extend([
+            FileJob::ApiModule(api),
+            FileJob::Types(api),
+            FileJob::Operations(api),
+        ]);
+    }
+    jobs
+}
+
+impl FileJob<'_> {
+    /// A rough measure of the work, for starting the largest files first.
+    fn cost(&self) -> usize {
+        match self {
+            FileJob::CargoToml | FileJob::LibRs(_) | FileJob::Runtime => 0,
+            FileJob::ApiModule(api) => api.operations.len() + api.security_schemes.len(),
+            FileJob::Types(api) => 2 * api.types.len(),
+            FileJob::Operations(api) => 4 * api.operations.len(),
+        }
+    }
+
+    fn emit(&self, settings: &CrateSettings) -> EmittedFile {
+        let rust = |path: String, tokens: TokenStream| EmittedFile {
+            path,
+            content: EmittedContent::Rust(tokens),
+        };
+        let dir = |api: &Api| format!("src/{}", api.module);
+        match self {
+            FileJob::CargoToml => EmittedFile {
+                path: "Cargo.toml".into(),
+                content: EmittedContent::Text(cargo_toml(settings, &preamble(&settings.command))),
+            },
+            FileJob::LibRs(apis) => rust("src/lib.rs".into(), lib_rs(apis, settings)),
+            FileJob::Runtime => EmittedFile {
+                path: "src/runtime.rs".into(),
+                content: EmittedContent::Text(format!(
+                    "{}\n{RUNTIME}",
+                    preamble(&settings.command)
+                )),
+            },
+            FileJob::ApiModule(api) => {
+                let user_agent = format!("{}/0.1.0 (generated Rust client)", settings.crate_name);
+                rust(
+                    format!("{}/mod.rs", dir(api)),
+                    client::api_module(api, &user_agent),
+                )
+            }
+            FileJob::Types(api) => rust(format!("{}/types.rs", dir(api)), types::types_module(api)),
+            FileJob::Operations(api) => rust(
+                format!("{}/operations.rs", dir(api)),
+                operations::operations_module(api),
+            ),
+        }
+    }
 }
 
 fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<GeneratedFile, Diagnostics> {
