@@ -206,3 +206,14 @@ fn enums_of_every_kind_round_trip() {
     assert_eq!(kinds, [Kind::V2Headed, Kind::Empty, Kind::Unknown("bird".into())]);
     assert_eq!(serde_json::to_value(&kinds).unwrap(), json!(["2-headed", "", "bird"]));
 }
+
+#[tokio::test]
+async fn types_named_like_the_prelude_are_renamed_and_decode() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/prelude"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": {"text": "hi"}, "items": ["a", "c"]})))
+        .mount(&server).await;
+    let found: Option2 = client(&server).result().send().await.unwrap().into_inner();
+    assert_eq!(found.value, Some(String2 { text: Some("hi".into()) }));
+    assert_eq!(found.items, Some(vec![Vec2::A, Vec2::Unknown("c".into())]));
+}

@@ -25,6 +25,16 @@ fn kitchen_sink_crate_is_clippy_clean_and_behaves() {
         String::from_utf8_lossy(&generated.stderr)
     );
 
+    // Schemas named like prelude types the generated code writes unqualified are renamed,
+    // with a warning naming the new type.
+    let stderr = String::from_utf8_lossy(&generated.stderr);
+    for (schema, rust) in [("Option", "Option2"), ("String", "String2"), ("Vec", "Vec2")] {
+        assert!(
+            stderr.contains(&format!("schema `{schema}` becomes the Rust type `{rust}`")),
+            "{stderr}"
+        );
+    }
+
     // Test-only additions to the scratch copy: the behaviour test and its dev-dependencies.
     fs::create_dir_all(out.join("tests")).unwrap();
     fs::copy(
@@ -72,7 +82,7 @@ fn kitchen_sink_crate_is_clippy_clean_and_behaves() {
         String::from_utf8_lossy(&test.stderr)
     );
     assert!(
-        stdout.contains("8 passed"),
+        stdout.contains("9 passed"),
         "all behaviour tests ran: {stdout}"
     );
 }

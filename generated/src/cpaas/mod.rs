@@ -48,14 +48,14 @@ impl Client {
     pub fn v1_mgmt_user_get(&self) -> operations::V1MgmtUserGet<'_> {
         operations::V1MgmtUserGet {
             client: self,
-            page_size: ::std::option::Option::None,
-            start_key: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            email: ::std::option::Option::None,
-            role: ::std::option::Option::None,
-            first_name: ::std::option::Option::None,
-            last_name: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            page_size: None,
+            start_key: None,
+            sort: None,
+            email: None,
+            role: None,
+            first_name: None,
+            last_name: None,
+            options: Default::default(),
         }
     }
 
@@ -73,7 +73,7 @@ impl Client {
         operations::V1MgmtUserPost {
             client: self,
             body,
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -86,12 +86,12 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn v1_mgmt_user_user_id_get(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
     ) -> operations::V1MgmtUserUserIdGet<'_> {
         operations::V1MgmtUserUserIdGet {
             client: self,
             user_id: user_id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -104,14 +104,14 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn v1_mgmt_user_user_id_put(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
         body: types::ServiceAdminUserEditData,
     ) -> operations::V1MgmtUserUserIdPut<'_> {
         operations::V1MgmtUserUserIdPut {
             client: self,
             user_id: user_id.into(),
             body,
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -124,12 +124,12 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn v1_mgmt_user_user_id_delete(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
     ) -> operations::V1MgmtUserUserIdDelete<'_> {
         operations::V1MgmtUserUserIdDelete {
             client: self,
             user_id: user_id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -142,10 +142,7 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// Uses this base URL instead of a server from the spec.
-    pub fn base_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.config.base_url(url);
         self
     }
@@ -159,8 +156,8 @@ impl ClientBuilder {
     /// Fills a `{variable}` of the chosen server's URL; unset variables take their defaults.
     pub fn server_variable(
         mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.config.server_variable(name, value);
         self
@@ -173,10 +170,7 @@ impl ClientBuilder {
     }
 
     /// Replaces the default `User-Agent`.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.config.user_agent(user_agent);
         self
     }
@@ -196,8 +190,8 @@ impl ClientBuilder {
     /// Sends this header on every request.
     pub fn default_header(
         mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.config.default_header(name, value);
         self
@@ -209,10 +203,7 @@ impl ClientBuilder {
         mut self,
         hook: impl Fn(
             &mut ::reqwest::Request,
-        ) -> ::std::result::Result<
-                (),
-                ::std::string::String,
-            > + ::std::marker::Send + ::std::marker::Sync + 'static,
+        ) -> Result<(), String> + Send + Sync + 'static,
     ) -> Self {
         self.config.request_hook(crate::runtime::RequestHook::new(hook));
         self
@@ -223,10 +214,7 @@ impl ClientBuilder {
     /// Access token sent in the Authorization header. The scheme adds no prefix, so the value must include it, e.g. `Bearer &lt;token&gt;` (with the `Bearer ` prefix and a space).
     ///
     /// The value is never printed by `Debug`.
-    pub fn bearer_auth(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Secret>,
-    ) -> Self {
+    pub fn bearer_auth(mut self, value: impl Into<crate::runtime::Secret>) -> Self {
         self.config
             .credential(
                 "BearerAuth",
@@ -244,10 +232,10 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// When the base URL, a server variable, a header or a credential is invalid.
-    pub fn build(self) -> ::std::result::Result<Client, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<Client, crate::runtime::BuildError> {
         let runtime = self
             .config
             .build(SERVERS, "userapis/0.1.0 (generated Rust client)")?;
-        ::std::result::Result::Ok(Client { runtime })
+        Ok(Client { runtime })
     }
 }

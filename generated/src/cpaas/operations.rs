@@ -10,74 +10,56 @@
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V1MgmtUserGet<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) page_size: ::std::option::Option<i64>,
-    pub(super) start_key: ::std::option::Option<::std::string::String>,
-    pub(super) sort: ::std::option::Option<::std::string::String>,
-    pub(super) email: ::std::option::Option<::std::string::String>,
-    pub(super) role: ::std::option::Option<::std::string::String>,
-    pub(super) first_name: ::std::option::Option<::std::string::String>,
-    pub(super) last_name: ::std::option::Option<::std::string::String>,
+    pub(super) page_size: Option<i64>,
+    pub(super) start_key: Option<String>,
+    pub(super) sort: Option<String>,
+    pub(super) email: Option<String>,
+    pub(super) role: Option<String>,
+    pub(super) first_name: Option<String>,
+    pub(super) last_name: Option<String>,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
 impl V1MgmtUserGet<'_> {
     /// How many users to return in one page; the service accepts 1 to 100.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.page_size = Some(value);
         self
     }
 
     /// Cursor from the previous page; pass it to continue with the next records.
-    pub fn start_key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.start_key = ::std::option::Option::Some(value.into());
+    pub fn start_key(mut self, value: impl Into<String>) -> Self {
+        self.start_key = Some(value.into());
         self
     }
 
     /// Sort order as a comma-separated list of `&lt;field&gt;_A` (ascending) or `&lt;field&gt;_D` (descending) terms. Sortable fields are email (the default), role, first_name and last_name; for example `role_A,email_D` sorts by role ascending, then email descending.
-    pub fn sort(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sort = ::std::option::Option::Some(value.into());
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
         self
     }
 
     /// Only return users with this email address.
-    pub fn email(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
         self
     }
 
     /// Only return users with this role.
-    pub fn role(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.role = ::std::option::Option::Some(value.into());
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
         self
     }
 
     /// Only return users with this first name.
-    pub fn first_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.first_name = ::std::option::Option::Some(value.into());
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
         self
     }
 
     /// Only return users with this last name.
-    pub fn last_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.last_name = ::std::option::Option::Some(value.into());
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
         self
     }
 
@@ -97,11 +79,11 @@ impl V1MgmtUserGet<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::ServiceDocsAdminUserGetAll>,
         crate::runtime::Error<V1MgmtUserGetError>,
     > {
-        let path = ::std::string::String::from("/v1/mgmt/user");
+        let path = String::from("/v1/mgmt/user");
         let mut request = crate::runtime::Request::new(
             "v1_mgmt_user_get",
             crate::runtime::Method::GET,
@@ -171,7 +153,7 @@ impl<'a> V1MgmtUserGet<'a> {
         self,
     ) -> ::futures_util::stream::BoxStream<
         'a,
-        ::std::result::Result<
+        Result<
             super::types::ServiceAdminUserOutput,
             crate::runtime::Error<V1MgmtUserGetError>,
         >,
@@ -182,23 +164,18 @@ impl<'a> V1MgmtUserGet<'a> {
                 let mut next = request.clone();
                 let sent = request.start_key.clone();
                 let page = request.send().await?.into_inner();
-                let found: ::std::option::Option<::std::string::String> = page
-                    .next_start_key;
-                let items: ::std::vec::Vec<super::types::ServiceAdminUserOutput> = page
+                let found: Option<String> = page.next_start_key;
+                let items: Vec<super::types::ServiceAdminUserOutput> = page
                     .data
                     .unwrap_or_default();
                 let next = match found {
-                    ::std::option::Option::Some(
-                        c,
-                    ) if !c.is_empty()
-                        && sent.as_deref()
-                            != ::std::option::Option::Some(c.as_str()) => {
-                        next.start_key = ::std::option::Option::Some(c);
-                        ::std::option::Option::Some(next)
+                    Some(c) if !c.is_empty() && sent.as_deref() != Some(c.as_str()) => {
+                        next.start_key = Some(c);
+                        Some(next)
                     }
-                    _ => ::std::option::Option::None,
+                    _ => None,
                 };
-                ::std::result::Result::Ok((items, next))
+                Ok((items, next))
             },
         )
     }
@@ -243,11 +220,11 @@ impl V1MgmtUserPost<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::ServiceDocsAdminUserGetSingle>,
         crate::runtime::Error<V1MgmtUserPostError>,
     > {
-        let path = ::std::string::String::from("/v1/mgmt/user");
+        let path = String::from("/v1/mgmt/user");
         let mut request = crate::runtime::Request::new(
             "v1_mgmt_user_post",
             crate::runtime::Method::POST,
@@ -299,7 +276,7 @@ pub enum V1MgmtUserPostError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V1MgmtUserUserIdGet<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) user_id: ::std::string::String,
+    pub(super) user_id: String,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
@@ -320,7 +297,7 @@ impl V1MgmtUserUserIdGet<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::ServiceDocsAdminUserGetSingle>,
         crate::runtime::Error<V1MgmtUserUserIdGetError>,
     > {
@@ -376,7 +353,7 @@ pub enum V1MgmtUserUserIdGetError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V1MgmtUserUserIdPut<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) user_id: ::std::string::String,
+    pub(super) user_id: String,
     pub(super) body: super::types::ServiceAdminUserEditData,
     pub(super) options: crate::runtime::RequestOptions,
 }
@@ -398,7 +375,7 @@ impl V1MgmtUserUserIdPut<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::ServiceDocsAdminUserGetSingle>,
         crate::runtime::Error<V1MgmtUserUserIdPutError>,
     > {
@@ -456,7 +433,7 @@ pub enum V1MgmtUserUserIdPutError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V1MgmtUserUserIdDelete<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) user_id: ::std::string::String,
+    pub(super) user_id: String,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
@@ -477,7 +454,7 @@ impl V1MgmtUserUserIdDelete<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::ServiceDocsAdminUserDelete>,
         crate::runtime::Error<V1MgmtUserUserIdDeleteError>,
     > {

@@ -8,17 +8,17 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ServiceDocsAdminUserGetAll {
     /// The users on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<ServiceAdminUserOutput>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ServiceAdminUserOutput>>,
     /// Unique identifier of this request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub request_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// HTTP status code of the response, repeated in the body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status_code: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<i64>,
     /// Cursor of the next page; absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_start_key: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_start_key: Option<String>,
 }
 
 /// A single CPaaS user.
@@ -27,14 +27,14 @@ pub struct ServiceDocsAdminUserGetAll {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ServiceDocsAdminUserGetSingle {
     /// The `data` property; see [`ServiceAdminUserOutput`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<ServiceAdminUserOutput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<ServiceAdminUserOutput>,
     /// Unique identifier of this request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub request_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// HTTP status code of the response, repeated in the body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status_code: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<i64>,
 }
 
 /// Result of deleting a CPaaS user.
@@ -43,14 +43,14 @@ pub struct ServiceDocsAdminUserGetSingle {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ServiceDocsAdminUserDelete {
     /// The `data` property; see [`ServiceAdminUserDeleteOutput`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<ServiceAdminUserDeleteOutput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<ServiceAdminUserDeleteOutput>,
     /// Unique identifier of this request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub request_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// HTTP status code of the response, repeated in the body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status_code: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<i64>,
 }
 
 /// A CPaaS user as returned by the service.
@@ -59,17 +59,17 @@ pub struct ServiceDocsAdminUserDelete {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ServiceAdminUserOutput {
     /// The user's email address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// The user's first name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Numeric ID of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     /// The user's last name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
 }
 
 /// Outcome of a user deletion.
@@ -78,8 +78,8 @@ pub struct ServiceAdminUserOutput {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ServiceAdminUserDeleteOutput {
     /// Message describing the result.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// Role the invited user receives.
@@ -92,7 +92,7 @@ pub enum ServiceAdminUserAddDataRole {
     /// `dev`
     Dev,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ServiceAdminUserAddDataRole {
@@ -106,7 +106,7 @@ impl ServiceAdminUserAddDataRole {
     }
 }
 
-impl ::std::convert::From<&str> for ServiceAdminUserAddDataRole {
+impl From<&str> for ServiceAdminUserAddDataRole {
     fn from(value: &str) -> Self {
         match value {
             "admin" => Self::Admin,
@@ -126,7 +126,7 @@ impl ::serde::Serialize for ServiceAdminUserAddDataRole {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -134,7 +134,7 @@ impl ::serde::Serialize for ServiceAdminUserAddDataRole {
 impl<'de> ::serde::Deserialize<'de> for ServiceAdminUserAddDataRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::std::borrow::Cow<
             'de,
             str,
@@ -149,7 +149,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceAdminUserAddDataRole {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ServiceAdminUserAddData {
     /// Email address of the person to invite.
-    pub email: ::std::string::String,
+    pub email: String,
     /// Role the invited user receives.
     pub role: ServiceAdminUserAddDataRole,
 }
@@ -164,7 +164,7 @@ pub enum ServiceAdminUserEditDataRole {
     /// `dev`
     Dev,
     /// A value this client does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ServiceAdminUserEditDataRole {
@@ -178,7 +178,7 @@ impl ServiceAdminUserEditDataRole {
     }
 }
 
-impl ::std::convert::From<&str> for ServiceAdminUserEditDataRole {
+impl From<&str> for ServiceAdminUserEditDataRole {
     fn from(value: &str) -> Self {
         match value {
             "admin" => Self::Admin,
@@ -198,7 +198,7 @@ impl ::serde::Serialize for ServiceAdminUserEditDataRole {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -206,7 +206,7 @@ impl ::serde::Serialize for ServiceAdminUserEditDataRole {
 impl<'de> ::serde::Deserialize<'de> for ServiceAdminUserEditDataRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::std::borrow::Cow<
             'de,
             str,
@@ -230,17 +230,15 @@ pub struct ServiceAdminUserEditData {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CpaasError {
     /// Application error code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_code: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<i64>,
     /// Further details about the error.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
     /// Human-readable error message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// HTTP status code of the response, repeated in the body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status_code: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<i64>,
 }

@@ -45,14 +45,14 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn membership_delete_refresh_tokens(
         &self,
-        tenant_id: impl ::std::convert::Into<::std::string::String>,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        tenant_id: impl Into<String>,
+        user_id: impl Into<String>,
     ) -> operations::MembershipDeleteRefreshTokens<'_> {
         operations::MembershipDeleteRefreshTokens {
             client: self,
             tenant_id: tenant_id.into(),
             user_id: user_id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -63,14 +63,14 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn membership_get_password_reset_token_validity(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
-        token: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
+        token: impl Into<String>,
     ) -> operations::MembershipGetPasswordResetTokenValidity<'_> {
         operations::MembershipGetPasswordResetTokenValidity {
             client: self,
             user_id: user_id.into(),
             token: token.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -81,14 +81,14 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn membership_get_user_roles(
         &self,
-        tenant_id: impl ::std::convert::Into<::std::string::String>,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        tenant_id: impl Into<String>,
+        user_id: impl Into<String>,
     ) -> operations::MembershipGetUserRoles<'_> {
         operations::MembershipGetUserRoles {
             client: self,
             tenant_id: tenant_id.into(),
             user_id: user_id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -99,8 +99,8 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn membership_put_user_role(
         &self,
-        tenant_id: impl ::std::convert::Into<::std::string::String>,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        tenant_id: impl Into<String>,
+        user_id: impl Into<String>,
         body: types::MembershipPutUserRoleRequest,
     ) -> operations::MembershipPutUserRole<'_> {
         operations::MembershipPutUserRole {
@@ -108,7 +108,7 @@ impl Client {
             tenant_id: tenant_id.into(),
             user_id: user_id.into(),
             body,
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -119,14 +119,14 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn membership_get_zendesk_token(
         &self,
-        tenant_id: impl ::std::convert::Into<::std::string::String>,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        tenant_id: impl Into<String>,
+        user_id: impl Into<String>,
     ) -> operations::MembershipGetZendeskToken<'_> {
         operations::MembershipGetZendeskToken {
             client: self,
             tenant_id: tenant_id.into(),
             user_id: user_id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -142,7 +142,7 @@ impl Client {
         operations::MembershipPostEmailConfirmation {
             client: self,
             body,
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -153,14 +153,14 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn membership_post_email_confirmation_request(
         &self,
-        tenant_id: impl ::std::convert::Into<::std::string::String>,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        tenant_id: impl Into<String>,
+        user_id: impl Into<String>,
     ) -> operations::MembershipPostEmailConfirmationRequest<'_> {
         operations::MembershipPostEmailConfirmationRequest {
             client: self,
             tenant_id: tenant_id.into(),
             user_id: user_id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -179,7 +179,7 @@ impl Client {
         operations::MembershipPostIdentifiedUser {
             client: self,
             body,
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -193,7 +193,7 @@ impl Client {
     ) -> operations::MembershipPostInitialize<'_> {
         operations::MembershipPostInitialize {
             client: self,
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -209,7 +209,7 @@ impl Client {
         operations::MembershipPostPasswordResetConfirmation {
             client: self,
             body,
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -225,7 +225,7 @@ impl Client {
         operations::MembershipPostPasswordResetRequest {
             client: self,
             body,
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -241,7 +241,7 @@ impl Client {
         operations::MembershipPostRegistration {
             client: self,
             body,
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 }
@@ -254,10 +254,7 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// Uses this base URL instead of a server from the spec.
-    pub fn base_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.config.base_url(url);
         self
     }
@@ -271,8 +268,8 @@ impl ClientBuilder {
     /// Fills a `{variable}` of the chosen server's URL; unset variables take their defaults.
     pub fn server_variable(
         mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.config.server_variable(name, value);
         self
@@ -285,10 +282,7 @@ impl ClientBuilder {
     }
 
     /// Replaces the default `User-Agent`.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.config.user_agent(user_agent);
         self
     }
@@ -308,8 +302,8 @@ impl ClientBuilder {
     /// Sends this header on every request.
     pub fn default_header(
         mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.config.default_header(name, value);
         self
@@ -321,10 +315,7 @@ impl ClientBuilder {
         mut self,
         hook: impl Fn(
             &mut ::reqwest::Request,
-        ) -> ::std::result::Result<
-                (),
-                ::std::string::String,
-            > + ::std::marker::Send + ::std::marker::Sync + 'static,
+        ) -> Result<(), String> + Send + Sync + 'static,
     ) -> Self {
         self.config.request_hook(crate::runtime::RequestHook::new(hook));
         self
@@ -335,10 +326,7 @@ impl ClientBuilder {
     /// OAuth2 resource-owner password grant; the access token is sent as `Authorization: Bearer &lt;token&gt;`.
     ///
     /// The value is never printed by `Debug`.
-    pub fn bearer_token(
-        mut self,
-        token: impl ::std::convert::Into<crate::runtime::Secret>,
-    ) -> Self {
+    pub fn bearer_token(mut self, token: impl Into<crate::runtime::Secret>) -> Self {
         self.config
             .credential("Bearer", crate::runtime::Credential::Bearer(token.into()));
         self
@@ -347,10 +335,9 @@ impl ClientBuilder {
     /// Like [`Self::bearer_token`], but asks `provider` for the token before each request that needs it, so tokens can be refreshed.
     pub fn bearer_token_provider<F, Fut, T, E>(mut self, provider: F) -> Self
     where
-        F: Fn() -> Fut + ::std::marker::Send + ::std::marker::Sync + 'static,
-        Fut: ::std::future::Future<Output = ::std::result::Result<T, E>>
-            + ::std::marker::Send + 'static,
-        T: ::std::convert::Into<crate::runtime::Secret>,
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, E>> + Send + 'static,
+        T: Into<crate::runtime::Secret>,
         E: ::std::fmt::Display,
     {
         self.config
@@ -368,10 +355,10 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// When the base URL, a server variable, a header or a credential is invalid.
-    pub fn build(self) -> ::std::result::Result<Client, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<Client, crate::runtime::BuildError> {
         let runtime = self
             .config
             .build(SERVERS, "userapis/0.1.0 (generated Rust client)")?;
-        ::std::result::Result::Ok(Client { runtime })
+        Ok(Client { runtime })
     }
 }

@@ -10,8 +10,8 @@
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MembershipDeleteRefreshTokens<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) tenant_id: ::std::string::String,
-    pub(super) user_id: ::std::string::String,
+    pub(super) tenant_id: String,
+    pub(super) user_id: String,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
@@ -29,7 +29,7 @@ impl MembershipDeleteRefreshTokens<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<()>,
         crate::runtime::Error<MembershipDeleteRefreshTokensError>,
     > {
@@ -62,8 +62,8 @@ pub enum MembershipDeleteRefreshTokensError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MembershipGetPasswordResetTokenValidity<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) user_id: ::std::string::String,
-    pub(super) token: ::std::string::String,
+    pub(super) user_id: String,
+    pub(super) token: String,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
@@ -81,7 +81,7 @@ impl MembershipGetPasswordResetTokenValidity<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<()>,
         crate::runtime::Error<MembershipGetPasswordResetTokenValidityError>,
     > {
@@ -115,8 +115,8 @@ pub enum MembershipGetPasswordResetTokenValidityError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MembershipGetUserRoles<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) tenant_id: ::std::string::String,
-    pub(super) user_id: ::std::string::String,
+    pub(super) tenant_id: String,
+    pub(super) user_id: String,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
@@ -134,7 +134,7 @@ impl MembershipGetUserRoles<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::GetUserRolesQueryResult>,
         crate::runtime::Error<MembershipGetUserRolesError>,
     > {
@@ -168,8 +168,8 @@ pub enum MembershipGetUserRolesError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MembershipPutUserRole<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) tenant_id: ::std::string::String,
-    pub(super) user_id: ::std::string::String,
+    pub(super) tenant_id: String,
+    pub(super) user_id: String,
     pub(super) body: super::types::MembershipPutUserRoleRequest,
     pub(super) options: crate::runtime::RequestOptions,
 }
@@ -188,7 +188,7 @@ impl MembershipPutUserRole<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<()>,
         crate::runtime::Error<MembershipPutUserRoleError>,
     > {
@@ -223,8 +223,8 @@ pub enum MembershipPutUserRoleError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MembershipGetZendeskToken<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) tenant_id: ::std::string::String,
-    pub(super) user_id: ::std::string::String,
+    pub(super) tenant_id: String,
+    pub(super) user_id: String,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
@@ -242,7 +242,7 @@ impl MembershipGetZendeskToken<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::GetZendeskTokenQueryResult>,
         crate::runtime::Error<MembershipGetZendeskTokenError>,
     > {
@@ -294,11 +294,11 @@ impl MembershipPostEmailConfirmation<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<()>,
         crate::runtime::Error<MembershipPostEmailConfirmationError>,
     > {
-        let path = ::std::string::String::from("/membership/email-confirmations");
+        let path = String::from("/membership/email-confirmations");
         let mut request = crate::runtime::Request::new(
             "membership_post_email_confirmation",
             crate::runtime::Method::POST,
@@ -326,8 +326,8 @@ pub enum MembershipPostEmailConfirmationError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MembershipPostEmailConfirmationRequest<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) tenant_id: ::std::string::String,
-    pub(super) user_id: ::std::string::String,
+    pub(super) tenant_id: String,
+    pub(super) user_id: String,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
@@ -345,7 +345,7 @@ impl MembershipPostEmailConfirmationRequest<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<()>,
         crate::runtime::Error<MembershipPostEmailConfirmationRequestError>,
     > {
@@ -397,11 +397,11 @@ impl MembershipPostIdentifiedUser<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<()>,
         crate::runtime::Error<MembershipPostIdentifiedUserError>,
     > {
-        let path = ::std::string::String::from("/membership/identified-users");
+        let path = String::from("/membership/identified-users");
         let mut request = crate::runtime::Request::new(
             "membership_post_identified_user",
             crate::runtime::Method::POST,
@@ -446,11 +446,11 @@ impl MembershipPostInitialize<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<()>,
         crate::runtime::Error<MembershipPostInitializeError>,
     > {
-        let path = ::std::string::String::from("/membership/initialize");
+        let path = String::from("/membership/initialize");
         let mut request = crate::runtime::Request::new(
             "membership_post_initialize",
             crate::runtime::Method::POST,
@@ -494,13 +494,11 @@ impl MembershipPostPasswordResetConfirmation<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<()>,
         crate::runtime::Error<MembershipPostPasswordResetConfirmationError>,
     > {
-        let path = ::std::string::String::from(
-            "/membership/password-reset-confirmations",
-        );
+        let path = String::from("/membership/password-reset-confirmations");
         let mut request = crate::runtime::Request::new(
             "membership_post_password_reset_confirmation",
             crate::runtime::Method::POST,
@@ -546,11 +544,11 @@ impl MembershipPostPasswordResetRequest<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<()>,
         crate::runtime::Error<MembershipPostPasswordResetRequestError>,
     > {
-        let path = ::std::string::String::from("/membership/password-reset-requests");
+        let path = String::from("/membership/password-reset-requests");
         let mut request = crate::runtime::Request::new(
             "membership_post_password_reset_request",
             crate::runtime::Method::POST,
@@ -596,11 +594,11 @@ impl MembershipPostRegistration<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<()>,
         crate::runtime::Error<MembershipPostRegistrationError>,
     > {
-        let path = ::std::string::String::from("/membership/registrations");
+        let path = String::from("/membership/registrations");
         let mut request = crate::runtime::Request::new(
             "membership_post_registration",
             crate::runtime::Method::POST,

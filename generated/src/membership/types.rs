@@ -8,8 +8,8 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetUserRolesQueryResult {
     /// Names of the user's roles.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
 }
 
 /// A token for signing the user in to Zendesk.
@@ -18,8 +18,8 @@ pub struct GetUserRolesQueryResult {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetZendeskTokenQueryResult {
     /// Zendesk single sign-on token.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 /// Body of an email confirmation.
@@ -28,8 +28,8 @@ pub struct GetZendeskTokenQueryResult {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MembershipPostEmailConfirmationRequest {
     /// The confirmation token that was emailed to the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 /// Details of an identified user (used only by the obsolete identified-users endpoint).
@@ -39,20 +39,16 @@ pub struct MembershipPostEmailConfirmationRequest {
 pub struct MembershipPostIdentifiedUserRequest {
     /// Tenant of the user.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub tenant: crate::runtime::Nullable<::std::string::String>,
+    pub tenant: crate::runtime::Nullable<String>,
     /// The user's username.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub username: crate::runtime::Nullable<::std::string::String>,
+    pub username: crate::runtime::Nullable<String>,
     /// The user's email address.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub email: crate::runtime::Nullable<::std::string::String>,
+    pub email: crate::runtime::Nullable<String>,
     /// Whether this updates a user that is already known.
-    #[serde(
-        rename = "isUpdate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_update: ::std::option::Option<bool>,
+    #[serde(rename = "isUpdate", default, skip_serializing_if = "Option::is_none")]
+    pub is_update: Option<bool>,
 }
 
 /// Body that completes a password reset.
@@ -66,17 +62,17 @@ pub struct MembershipPostPasswordResetConfirmationRequest {
         default,
         skip_serializing_if = "crate::runtime::Nullable::is_absent"
     )]
-    pub user_id: crate::runtime::Nullable<::std::string::String>,
+    pub user_id: crate::runtime::Nullable<String>,
     /// The password to set.
     #[serde(
         rename = "newPassword",
         default,
         skip_serializing_if = "crate::runtime::Nullable::is_absent"
     )]
-    pub new_password: crate::runtime::Nullable<::std::string::String>,
+    pub new_password: crate::runtime::Nullable<String>,
     /// The token taken from the password-reset email.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 /// Body that asks for a password reset; give either the username or the email address.
@@ -86,13 +82,13 @@ pub struct MembershipPostPasswordResetConfirmationRequest {
 pub struct MembershipPostPasswordResetRequestRequest {
     /// Short name of the tenant.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub tenant: crate::runtime::Nullable<::std::string::String>,
+    pub tenant: crate::runtime::Nullable<String>,
     /// The user's email address (alternative to username).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub email: crate::runtime::Nullable<::std::string::String>,
+    pub email: crate::runtime::Nullable<String>,
     /// The user's username (alternative to email).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub username: crate::runtime::Nullable<::std::string::String>,
+    pub username: crate::runtime::Nullable<String>,
 }
 
 /// Details of a user to register.
@@ -106,16 +102,16 @@ pub struct MembershipPostRegistrationRequest {
         default,
         skip_serializing_if = "crate::runtime::Nullable::is_absent"
     )]
-    pub tenant_id: crate::runtime::Nullable<::std::string::String>,
+    pub tenant_id: crate::runtime::Nullable<String>,
     /// Email address of the new user.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub email: crate::runtime::Nullable<::std::string::String>,
+    pub email: crate::runtime::Nullable<String>,
     /// Username of the new user.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub username: crate::runtime::Nullable<::std::string::String>,
+    pub username: crate::runtime::Nullable<String>,
     /// Initial password of the new user.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub password: crate::runtime::Nullable<::std::string::String>,
+    pub password: crate::runtime::Nullable<String>,
 }
 
 /// A role and whether the user should hold it.
@@ -125,12 +121,8 @@ pub struct MembershipPostRegistrationRequest {
 pub struct MembershipPutUserRoleRequest {
     /// Name of the role (free text).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub role: crate::runtime::Nullable<::std::string::String>,
+    pub role: crate::runtime::Nullable<String>,
     /// True grants the role, false removes it.
-    #[serde(
-        rename = "isEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_enabled: ::std::option::Option<bool>,
+    #[serde(rename = "isEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
 }

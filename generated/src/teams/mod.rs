@@ -55,13 +55,13 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn v2_teams_email_exists_get(
         &self,
-        email_id: impl ::std::convert::Into<::std::string::String>,
+        email_id: impl Into<String>,
     ) -> operations::V2TeamsEmailExistsGet<'_> {
         operations::V2TeamsEmailExistsGet {
             client: self,
             email_id: email_id.into(),
-            is_an_sso_user: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            is_an_sso_user: None,
+            options: Default::default(),
         }
     }
 
@@ -73,9 +73,9 @@ impl Client {
     pub fn v2_teams_get(&self) -> operations::V2TeamsGet<'_> {
         operations::V2TeamsGet {
             client: self,
-            skip: ::std::option::Option::None,
-            take: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            skip: None,
+            take: None,
+            options: Default::default(),
         }
     }
 
@@ -87,8 +87,8 @@ impl Client {
     pub fn v2_teams_post(&self) -> operations::V2TeamsPost<'_> {
         operations::V2TeamsPost {
             client: self,
-            body: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            body: None,
+            options: Default::default(),
         }
     }
 
@@ -100,7 +100,7 @@ impl Client {
     pub fn v2_teams_groups_get(&self) -> operations::V2TeamsGroupsGet<'_> {
         operations::V2TeamsGroupsGet {
             client: self,
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -112,7 +112,7 @@ impl Client {
     pub fn v2_teams_roles_get(&self) -> operations::V2TeamsRolesGet<'_> {
         operations::V2TeamsRolesGet {
             client: self,
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -123,13 +123,13 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn v2_teams_user_id_content_put(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
     ) -> operations::V2TeamsUserIdContentPut<'_> {
         operations::V2TeamsUserIdContentPut {
             client: self,
             user_id: user_id.into(),
-            body: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            body: None,
+            options: Default::default(),
         }
     }
 
@@ -140,12 +140,12 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn v2_teams_user_id_get(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
     ) -> operations::V2TeamsUserIdGet<'_> {
         operations::V2TeamsUserIdGet {
             client: self,
             user_id: user_id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -156,12 +156,12 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn v2_teams_user_id_delete(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
     ) -> operations::V2TeamsUserIdDelete<'_> {
         operations::V2TeamsUserIdDelete {
             client: self,
             user_id: user_id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 
@@ -172,13 +172,13 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn v2_teams_user_id_groups_put(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
     ) -> operations::V2TeamsUserIdGroupsPut<'_> {
         operations::V2TeamsUserIdGroupsPut {
             client: self,
             user_id: user_id.into(),
-            body: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            body: None,
+            options: Default::default(),
         }
     }
 
@@ -189,13 +189,13 @@ impl Client {
     /// Returns a builder: set optional parameters, then `send().await`.
     pub fn v2_teams_user_id_portal_put(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
     ) -> operations::V2TeamsUserIdPortalPut<'_> {
         operations::V2TeamsUserIdPortalPut {
             client: self,
             user_id: user_id.into(),
-            body: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            body: None,
+            options: Default::default(),
         }
     }
 }
@@ -208,10 +208,7 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// Uses this base URL instead of a server from the spec.
-    pub fn base_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.config.base_url(url);
         self
     }
@@ -225,8 +222,8 @@ impl ClientBuilder {
     /// Fills a `{variable}` of the chosen server's URL; unset variables take their defaults.
     pub fn server_variable(
         mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.config.server_variable(name, value);
         self
@@ -239,10 +236,7 @@ impl ClientBuilder {
     }
 
     /// Replaces the default `User-Agent`.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.config.user_agent(user_agent);
         self
     }
@@ -262,8 +256,8 @@ impl ClientBuilder {
     /// Sends this header on every request.
     pub fn default_header(
         mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        name: impl Into<String>,
+        value: impl Into<String>,
     ) -> Self {
         self.config.default_header(name, value);
         self
@@ -275,10 +269,7 @@ impl ClientBuilder {
         mut self,
         hook: impl Fn(
             &mut ::reqwest::Request,
-        ) -> ::std::result::Result<
-                (),
-                ::std::string::String,
-            > + ::std::marker::Send + ::std::marker::Sync + 'static,
+        ) -> Result<(), String> + Send + Sync + 'static,
     ) -> Self {
         self.config.request_hook(crate::runtime::RequestHook::new(hook));
         self
@@ -289,10 +280,7 @@ impl ClientBuilder {
     /// REST API key of the project, sent in the `api_token` header. Create one under Settings → Knowledge base portal → API tokens.
     ///
     /// The value is never printed by `Debug`.
-    pub fn api_token(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Secret>,
-    ) -> Self {
+    pub fn api_token(mut self, value: impl Into<crate::runtime::Secret>) -> Self {
         self.config
             .credential(
                 "api_token",
@@ -310,10 +298,10 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// When the base URL, a server variable, a header or a credential is invalid.
-    pub fn build(self) -> ::std::result::Result<Client, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<Client, crate::runtime::BuildError> {
         let runtime = self
             .config
             .build(SERVERS, "userapis/0.1.0 (generated Rust client)")?;
-        ::std::result::Result::Ok(Client { runtime })
+        Ok(Client { runtime })
     }
 }

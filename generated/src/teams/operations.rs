@@ -10,15 +10,15 @@
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V2TeamsEmailExistsGet<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) email_id: ::std::string::String,
-    pub(super) is_an_sso_user: ::std::option::Option<bool>,
+    pub(super) email_id: String,
+    pub(super) is_an_sso_user: Option<bool>,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
 impl V2TeamsEmailExistsGet<'_> {
     /// When true, only SSO team accounts are checked.
     pub fn is_an_sso_user(mut self, value: bool) -> Self {
-        self.is_an_sso_user = ::std::option::Option::Some(value);
+        self.is_an_sso_user = Some(value);
         self
     }
 
@@ -36,11 +36,11 @@ impl V2TeamsEmailExistsGet<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::EmailExistsResponse>,
         crate::runtime::Error<V2TeamsEmailExistsGetError>,
     > {
-        let path = ::std::string::String::from("/v2/Teams/email-exists");
+        let path = String::from("/v2/Teams/email-exists");
         let mut request = crate::runtime::Request::new(
             "v2_teams_email_exists_get",
             crate::runtime::Method::GET,
@@ -85,21 +85,21 @@ pub enum V2TeamsEmailExistsGetError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V2TeamsGet<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) skip: ::std::option::Option<i32>,
-    pub(super) take: ::std::option::Option<i32>,
+    pub(super) skip: Option<i32>,
+    pub(super) take: Option<i32>,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
 impl V2TeamsGet<'_> {
     /// How many records to pass over before results are returned. Defaults to 0.
     pub fn skip(mut self, value: i32) -> Self {
-        self.skip = ::std::option::Option::Some(value);
+        self.skip = Some(value);
         self
     }
 
     /// How many records to return. Defaults to 20.
     pub fn take(mut self, value: i32) -> Self {
-        self.take = ::std::option::Option::Some(value);
+        self.take = Some(value);
         self
     }
 
@@ -116,13 +116,13 @@ impl V2TeamsGet<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<
             super::types::TeamAccountSummaryCustomerListCustomerApiResponse,
         >,
         crate::runtime::Error<V2TeamsGetError>,
     > {
-        let path = ::std::string::String::from("/v2/Teams");
+        let path = String::from("/v2/Teams");
         let mut request = crate::runtime::Request::new(
             "v2_teams_get",
             crate::runtime::Method::GET,
@@ -148,7 +148,7 @@ impl<'a> V2TeamsGet<'a> {
         self,
     ) -> ::futures_util::stream::BoxStream<
         'a,
-        ::std::result::Result<
+        Result<
             super::types::TeamAccountSummaryCustomer,
             crate::runtime::Error<V2TeamsGetError>,
         >,
@@ -160,18 +160,18 @@ impl<'a> V2TeamsGet<'a> {
                 let offset = request.skip.unwrap_or_default();
                 let limit = request.take;
                 let page = request.send().await?.into_inner();
-                let items: ::std::vec::Vec<super::types::TeamAccountSummaryCustomer> = page
+                let items: Vec<super::types::TeamAccountSummaryCustomer> = page
                     .result
                     .unwrap_or_default();
                 let received = items.len();
                 let last = received == 0
                     || limit
                         .is_some_and(|l| usize::try_from(l).is_ok_and(|l| received < l));
-                next.skip = ::std::option::Option::Some(
+                next.skip = Some(
                     offset
                         .saturating_add(<i32>::try_from(received).unwrap_or(<i32>::MAX)),
                 );
-                ::std::result::Result::Ok((items, (!last).then_some(next)))
+                Ok((items, (!last).then_some(next)))
             },
         )
     }
@@ -187,14 +187,14 @@ pub enum V2TeamsGetError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V2TeamsPost<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) body: ::std::option::Option<super::types::AddTeamAccountCustomer>,
+    pub(super) body: Option<super::types::AddTeamAccountCustomer>,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
 impl V2TeamsPost<'_> {
     /// Sets the request body.
     pub fn body(mut self, value: super::types::AddTeamAccountCustomer) -> Self {
-        self.body = ::std::option::Option::Some(value);
+        self.body = Some(value);
         self
     }
 
@@ -212,11 +212,11 @@ impl V2TeamsPost<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::AddUserDataCustomerApiResponse>,
         crate::runtime::Error<V2TeamsPostError>,
     > {
-        let path = ::std::string::String::from("/v2/Teams");
+        let path = String::from("/v2/Teams");
         let mut request = crate::runtime::Request::new(
             "v2_teams_post",
             crate::runtime::Method::POST,
@@ -225,7 +225,7 @@ impl V2TeamsPost<'_> {
         );
         request.security(&[&["api_token"]]);
         request.accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
+        if let Some(body) = &self.body {
             request.json_body("application/json", body)?;
         }
         let response = self.client.runtime.execute(request, &self.options).await?;
@@ -272,13 +272,13 @@ impl V2TeamsGroupsGet<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<
             super::types::TeamAccountGroupSummaryCustomerListCustomerApiResponse,
         >,
         crate::runtime::Error<V2TeamsGroupsGetError>,
     > {
-        let path = ::std::string::String::from("/v2/Teams/groups");
+        let path = String::from("/v2/Teams/groups");
         let mut request = crate::runtime::Request::new(
             "v2_teams_groups_get",
             crate::runtime::Method::GET,
@@ -322,11 +322,11 @@ impl V2TeamsRolesGet<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::RoleMetaDataListCustomerApiResponse>,
         crate::runtime::Error<V2TeamsRolesGetError>,
     > {
-        let path = ::std::string::String::from("/v2/Teams/roles");
+        let path = String::from("/v2/Teams/roles");
         let mut request = crate::runtime::Request::new(
             "v2_teams_roles_get",
             crate::runtime::Method::GET,
@@ -353,15 +353,15 @@ pub enum V2TeamsRolesGetError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V2TeamsUserIdContentPut<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) user_id: ::std::string::String,
-    pub(super) body: ::std::option::Option<super::types::EditContentRoleCustomer>,
+    pub(super) user_id: String,
+    pub(super) body: Option<super::types::EditContentRoleCustomer>,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
 impl V2TeamsUserIdContentPut<'_> {
     /// Sets the request body.
     pub fn body(mut self, value: super::types::EditContentRoleCustomer) -> Self {
-        self.body = ::std::option::Option::Some(value);
+        self.body = Some(value);
         self
     }
 
@@ -379,7 +379,7 @@ impl V2TeamsUserIdContentPut<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::BooleanCustomerApiResponse>,
         crate::runtime::Error<V2TeamsUserIdContentPutError>,
     > {
@@ -395,7 +395,7 @@ impl V2TeamsUserIdContentPut<'_> {
         );
         request.security(&[&["api_token"]]);
         request.accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
+        if let Some(body) = &self.body {
             request.json_body("application/json", body)?;
         }
         let response = self.client.runtime.execute(request, &self.options).await?;
@@ -425,7 +425,7 @@ pub enum V2TeamsUserIdContentPutError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V2TeamsUserIdGet<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) user_id: ::std::string::String,
+    pub(super) user_id: String,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
@@ -444,7 +444,7 @@ impl V2TeamsUserIdGet<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<
             super::types::CompleteUserInfoCustomerCustomerApiResponse,
         >,
@@ -488,7 +488,7 @@ pub enum V2TeamsUserIdGetError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V2TeamsUserIdDelete<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) user_id: ::std::string::String,
+    pub(super) user_id: String,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
@@ -507,7 +507,7 @@ impl V2TeamsUserIdDelete<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::CustomerApiBaseResponse>,
         crate::runtime::Error<V2TeamsUserIdDeleteError>,
     > {
@@ -549,15 +549,15 @@ pub enum V2TeamsUserIdDeleteError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V2TeamsUserIdGroupsPut<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) user_id: ::std::string::String,
-    pub(super) body: ::std::option::Option<super::types::EditUserGroupsCustomer>,
+    pub(super) user_id: String,
+    pub(super) body: Option<super::types::EditUserGroupsCustomer>,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
 impl V2TeamsUserIdGroupsPut<'_> {
     /// Sets the request body.
     pub fn body(mut self, value: super::types::EditUserGroupsCustomer) -> Self {
-        self.body = ::std::option::Option::Some(value);
+        self.body = Some(value);
         self
     }
 
@@ -575,7 +575,7 @@ impl V2TeamsUserIdGroupsPut<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::BooleanCustomerApiResponse>,
         crate::runtime::Error<V2TeamsUserIdGroupsPutError>,
     > {
@@ -591,7 +591,7 @@ impl V2TeamsUserIdGroupsPut<'_> {
         );
         request.security(&[&["api_token"]]);
         request.accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
+        if let Some(body) = &self.body {
             request.json_body("application/json", body)?;
         }
         let response = self.client.runtime.execute(request, &self.options).await?;
@@ -621,15 +621,15 @@ pub enum V2TeamsUserIdGroupsPutError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V2TeamsUserIdPortalPut<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) user_id: ::std::string::String,
-    pub(super) body: ::std::option::Option<super::types::EditPortalRoleCustomer>,
+    pub(super) user_id: String,
+    pub(super) body: Option<super::types::EditPortalRoleCustomer>,
     pub(super) options: crate::runtime::RequestOptions,
 }
 
 impl V2TeamsUserIdPortalPut<'_> {
     /// Sets the request body.
     pub fn body(mut self, value: super::types::EditPortalRoleCustomer) -> Self {
-        self.body = ::std::option::Option::Some(value);
+        self.body = Some(value);
         self
     }
 
@@ -647,7 +647,7 @@ impl V2TeamsUserIdPortalPut<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::ResponseValue<super::types::BooleanCustomerApiResponse>,
         crate::runtime::Error<V2TeamsUserIdPortalPutError>,
     > {
@@ -663,7 +663,7 @@ impl V2TeamsUserIdPortalPut<'_> {
         );
         request.security(&[&["api_token"]]);
         request.accept("application/json");
-        if let ::std::option::Option::Some(body) = &self.body {
+        if let Some(body) = &self.body {
             request.json_body("application/json", body)?;
         }
         let response = self.client.runtime.execute(request, &self.options).await?;

@@ -5,10 +5,7 @@
 /// Opaque extension data attached by the server; in practice it is always null.
 ///
 /// Generated from `#/components/schemas/ExtensionDataObject`.
-pub type ExtensionDataObject = ::serde_json::Map<
-    ::std::string::String,
-    ::serde_json::Value,
->;
+pub type ExtensionDataObject = ::serde_json::Map<String, ::serde_json::Value>;
 
 /// One error reported in a response envelope.
 ///
@@ -16,22 +13,20 @@ pub type ExtensionDataObject = ::serde_json::Map<
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BaseError {
     /// Opaque extension data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extension_data: ::std::option::Option<ExtensionDataObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_data: Option<ExtensionDataObject>,
     /// Server-side stack trace, useful only for debugging.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub stack_trace: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack_trace: Option<String>,
     /// Human-readable explanation of what went wrong.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Short code identifying the error, such as "400".
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_code: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
     /// Free-form structured metadata about the error.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub custom_data: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
 
 /// One non-fatal warning reported in a response envelope.
@@ -40,14 +35,14 @@ pub struct BaseError {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BaseWarning {
     /// Opaque extension data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extension_data: ::std::option::Option<ExtensionDataObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_data: Option<ExtensionDataObject>,
     /// Text of the warning.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Short code identifying the kind of warning.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub warning_code: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning_code: Option<String>,
 }
 
 /// One informational message reported in a response envelope.
@@ -56,11 +51,11 @@ pub struct BaseWarning {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BaseInformation {
     /// Opaque extension data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extension_data: ::std::option::Option<ExtensionDataObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_data: Option<ExtensionDataObject>,
     /// Text of the informational message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Base response envelope without a payload; also used for every 400 body.
@@ -69,20 +64,20 @@ pub struct BaseInformation {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerApiBaseResponse {
     /// Opaque extension data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extension_data: ::std::option::Option<ExtensionDataObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_data: Option<ExtensionDataObject>,
     /// True when the request was processed successfully.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
     /// Problems met while handling the request, each with a code and a message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::std::vec::Vec<BaseError>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<BaseError>>,
     /// Non-fatal issues met while handling the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub warnings: ::std::option::Option<::std::vec::Vec<BaseWarning>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<BaseWarning>>,
     /// Additional informational messages.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub information: Option<Vec<BaseInformation>>,
 }
 
 impl CustomerApiBaseResponse {
@@ -92,9 +87,7 @@ impl CustomerApiBaseResponse {
     /// # Errors
     ///
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
-    pub fn into_result(
-        self,
-    ) -> ::std::result::Result<(), crate::runtime::EnvelopeError<BaseError>> {
+    pub fn into_result(self) -> Result<(), crate::runtime::EnvelopeError<BaseError>> {
         crate::runtime::envelope_result(self.success, self.errors, ())
     }
 }
@@ -105,23 +98,23 @@ impl CustomerApiBaseResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EmailExistsResponse {
     /// Outcome of checking the email address against the project.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<EmailExists>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<EmailExists>,
     /// Opaque extension data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extension_data: ::std::option::Option<ExtensionDataObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_data: Option<ExtensionDataObject>,
     /// True when the request was processed successfully.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
     /// Problems met while handling the request, each with a code and a message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::std::vec::Vec<BaseError>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<BaseError>>,
     /// Non-fatal issues met while handling the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub warnings: ::std::option::Option<::std::vec::Vec<BaseWarning>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<BaseWarning>>,
     /// Additional informational messages.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub information: Option<Vec<BaseInformation>>,
 }
 
 impl EmailExistsResponse {
@@ -133,10 +126,7 @@ impl EmailExistsResponse {
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
     pub fn into_result(
         self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<EmailExists>,
-        crate::runtime::EnvelopeError<BaseError>,
-    > {
+    ) -> Result<Option<EmailExists>, crate::runtime::EnvelopeError<BaseError>> {
         crate::runtime::envelope_result(self.success, self.errors, self.data)
     }
 }
@@ -147,11 +137,11 @@ impl EmailExistsResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EmailExists {
     /// True when the email belongs to a user of the project.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub exists: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
     /// ID of the matching user; null when nobody matches.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
 
 /// Envelope holding a page of team-account summaries.
@@ -160,23 +150,23 @@ pub struct EmailExists {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TeamAccountSummaryCustomerListCustomerApiResponse {
     /// The team accounts on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::std::vec::Vec<TeamAccountSummaryCustomer>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<Vec<TeamAccountSummaryCustomer>>,
     /// Opaque extension data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extension_data: ::std::option::Option<ExtensionDataObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_data: Option<ExtensionDataObject>,
     /// True when the request was processed successfully.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
     /// Problems met while handling the request, each with a code and a message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::std::vec::Vec<BaseError>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<BaseError>>,
     /// Non-fatal issues met while handling the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub warnings: ::std::option::Option<::std::vec::Vec<BaseWarning>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<BaseWarning>>,
     /// Additional informational messages.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub information: Option<Vec<BaseInformation>>,
 }
 
 impl TeamAccountSummaryCustomerListCustomerApiResponse {
@@ -188,8 +178,8 @@ impl TeamAccountSummaryCustomerListCustomerApiResponse {
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
     pub fn into_result(
         self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<::std::vec::Vec<TeamAccountSummaryCustomer>>,
+    ) -> Result<
+        Option<Vec<TeamAccountSummaryCustomer>>,
         crate::runtime::EnvelopeError<BaseError>,
     > {
         crate::runtime::envelope_result(self.success, self.errors, self.result)
@@ -202,26 +192,26 @@ impl TeamAccountSummaryCustomerListCustomerApiResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TeamAccountSummaryCustomer {
     /// ID of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// First name of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Last name of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     /// Email address of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_id: Option<String>,
     /// URL of the user's avatar image.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub profile_logo_url: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_logo_url: Option<String>,
     /// Name of the user's portal role (for example "Owner"); a plain name, not an object.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub portal_role: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_role: Option<String>,
     /// When the user last signed in. The server may send it without a UTC offset.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_login_at: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_login_at: Option<String>,
 }
 
 /// Envelope holding the user groups of the project.
@@ -230,23 +220,23 @@ pub struct TeamAccountSummaryCustomer {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TeamAccountGroupSummaryCustomerListCustomerApiResponse {
     /// The user groups.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::std::vec::Vec<TeamAccountGroupSummaryCustomer>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<Vec<TeamAccountGroupSummaryCustomer>>,
     /// Opaque extension data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extension_data: ::std::option::Option<ExtensionDataObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_data: Option<ExtensionDataObject>,
     /// True when the request was processed successfully.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
     /// Problems met while handling the request, each with a code and a message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::std::vec::Vec<BaseError>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<BaseError>>,
     /// Non-fatal issues met while handling the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub warnings: ::std::option::Option<::std::vec::Vec<BaseWarning>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<BaseWarning>>,
     /// Additional informational messages.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub information: Option<Vec<BaseInformation>>,
 }
 
 impl TeamAccountGroupSummaryCustomerListCustomerApiResponse {
@@ -258,8 +248,8 @@ impl TeamAccountGroupSummaryCustomerListCustomerApiResponse {
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
     pub fn into_result(
         self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<::std::vec::Vec<TeamAccountGroupSummaryCustomer>>,
+    ) -> Result<
+        Option<Vec<TeamAccountGroupSummaryCustomer>>,
         crate::runtime::EnvelopeError<BaseError>,
     > {
         crate::runtime::envelope_result(self.success, self.errors, self.result)
@@ -272,14 +262,14 @@ impl TeamAccountGroupSummaryCustomerListCustomerApiResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TeamAccountGroupSummaryCustomer {
     /// ID of the group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub group_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
     /// Name of the group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Description of the group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// Request that adds a new team account.
@@ -288,33 +278,31 @@ pub struct TeamAccountGroupSummaryCustomer {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddTeamAccountCustomer {
     /// Email address of the new team account.
-    pub email_id: ::std::string::String,
+    pub email_id: String,
     /// First name of the new team account.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub first_name: crate::runtime::Nullable<::std::string::String>,
+    pub first_name: crate::runtime::Nullable<String>,
     /// Last name of the new team account.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub last_name: crate::runtime::Nullable<::std::string::String>,
+    pub last_name: crate::runtime::Nullable<String>,
     /// ID of an existing team account that sends the invitation (see GET /v2/Teams).
-    pub invited_by: ::std::string::String,
+    pub invited_by: String,
     /// Set to true when the new account is an SSO user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_sso_user: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_sso_user: Option<bool>,
     /// SSO scheme the user is attached to; the default scheme is used when omitted.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub scheme_name: crate::runtime::Nullable<::std::string::String>,
+    pub scheme_name: crate::runtime::Nullable<String>,
     /// Set to true to skip the invitation email. Only applies to SSO users.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub skip_sso_invitation_email: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_sso_invitation_email: Option<bool>,
     /// ID of the portal role to assign (see GET /v2/Teams/roles).
-    pub associated_portal_role_id: ::std::string::String,
+    pub associated_portal_role_id: String,
     /// Content-level permissions of the new team account.
-    pub content_permissions: ::std::vec::Vec<ContentPermissionCustomer>,
+    pub content_permissions: Vec<ContentPermissionCustomer>,
     /// IDs of the groups to add the account to (see GET /v2/Teams/groups).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub associated_groups: crate::runtime::Nullable<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub associated_groups: crate::runtime::Nullable<Vec<String>>,
 }
 
 /// One content permission of a team account.
@@ -323,7 +311,7 @@ pub struct AddTeamAccountCustomer {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ContentPermissionCustomer {
     /// ID of the content role (see GET /v2/Teams/roles).
-    pub associated_content_role_id: ::std::string::String,
+    pub associated_content_role_id: String,
     /// Scope that limits the role to particular categories, versions, languages or the whole project.
     pub access_scope: AddUpdateAccessScopeCustomerV2,
 }
@@ -337,15 +325,13 @@ pub struct AddUpdateAccessScopeCustomerV2 {
     pub access_level: AccessScopeLevel,
     /// Categories in scope; needed when access_level is 1 (Category).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub categories: crate::runtime::Nullable<::std::vec::Vec<CategoryScopeCustomer>>,
+    pub categories: crate::runtime::Nullable<Vec<CategoryScopeCustomer>>,
     /// IDs of the project versions in scope; needed when access_level is 2 (Version).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub project_versions: crate::runtime::Nullable<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub project_versions: crate::runtime::Nullable<Vec<String>>,
     /// Languages in scope; needed when access_level is 4 (Language).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub languages: crate::runtime::Nullable<::std::vec::Vec<LanguageScopeCustomer>>,
+    pub languages: crate::runtime::Nullable<Vec<LanguageScopeCustomer>>,
 }
 
 /// One category a user is given access to.
@@ -354,11 +340,11 @@ pub struct AddUpdateAccessScopeCustomerV2 {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CategoryScopeCustomer {
     /// ID of the project version that contains the category.
-    pub project_version_id: ::std::string::String,
+    pub project_version_id: String,
     /// ID of the category to grant access to.
-    pub category_id: ::std::string::String,
+    pub category_id: String,
     /// Code of the language to grant access to.
-    pub language_code: ::std::string::String,
+    pub language_code: String,
 }
 
 /// One language of a project version a user is given access to.
@@ -367,9 +353,9 @@ pub struct CategoryScopeCustomer {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LanguageScopeCustomer {
     /// ID of the project version to grant access to.
-    pub project_version_id: ::std::string::String,
+    pub project_version_id: String,
     /// Code of the language to grant access to.
-    pub language_code: ::std::string::String,
+    pub language_code: String,
 }
 
 /// Envelope returned after a team account is added.
@@ -378,23 +364,23 @@ pub struct LanguageScopeCustomer {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddUserDataCustomerApiResponse {
     /// Data about the account that was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<AddUserData>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<AddUserData>,
     /// Opaque extension data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extension_data: ::std::option::Option<ExtensionDataObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_data: Option<ExtensionDataObject>,
     /// True when the request was processed successfully.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
     /// Problems met while handling the request, each with a code and a message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::std::vec::Vec<BaseError>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<BaseError>>,
     /// Non-fatal issues met while handling the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub warnings: ::std::option::Option<::std::vec::Vec<BaseWarning>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<BaseWarning>>,
     /// Additional informational messages.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub information: Option<Vec<BaseInformation>>,
 }
 
 impl AddUserDataCustomerApiResponse {
@@ -406,10 +392,7 @@ impl AddUserDataCustomerApiResponse {
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
     pub fn into_result(
         self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<AddUserData>,
-        crate::runtime::EnvelopeError<BaseError>,
-    > {
+    ) -> Result<Option<AddUserData>, crate::runtime::EnvelopeError<BaseError>> {
         crate::runtime::envelope_result(self.success, self.errors, self.result)
     }
 }
@@ -420,8 +403,8 @@ impl AddUserDataCustomerApiResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddUserData {
     /// ID of the new user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 /// Envelope holding the roles of the project.
@@ -430,23 +413,23 @@ pub struct AddUserData {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMetaDataListCustomerApiResponse {
     /// The available roles.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::std::vec::Vec<RoleMetaData>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<Vec<RoleMetaData>>,
     /// Opaque extension data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extension_data: ::std::option::Option<ExtensionDataObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_data: Option<ExtensionDataObject>,
     /// True when the request was processed successfully.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
     /// Problems met while handling the request, each with a code and a message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::std::vec::Vec<BaseError>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<BaseError>>,
     /// Non-fatal issues met while handling the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub warnings: ::std::option::Option<::std::vec::Vec<BaseWarning>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<BaseWarning>>,
     /// Additional informational messages.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub information: Option<Vec<BaseInformation>>,
 }
 
 impl RoleMetaDataListCustomerApiResponse {
@@ -458,10 +441,7 @@ impl RoleMetaDataListCustomerApiResponse {
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
     pub fn into_result(
         self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<::std::vec::Vec<RoleMetaData>>,
-        crate::runtime::EnvelopeError<BaseError>,
-    > {
+    ) -> Result<Option<Vec<RoleMetaData>>, crate::runtime::EnvelopeError<BaseError>> {
         crate::runtime::envelope_result(self.success, self.errors, self.result)
     }
 }
@@ -472,20 +452,20 @@ impl RoleMetaDataListCustomerApiResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleMetaData {
     /// ID of the role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Name of the role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Description of the role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// True for the built-in default roles.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_system_role: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_system_role: Option<bool>,
     /// Whether this is a portal role (0) or a content role (1).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub role_type: ::std::option::Option<RoleType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_type: Option<RoleType>,
 }
 
 /// Request that replaces a user's content roles.
@@ -494,10 +474,10 @@ pub struct RoleMetaData {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EditContentRoleCustomer {
     /// The user's content permissions; more than one is allowed.
-    pub content_permissions: ::std::vec::Vec<ContentPermissionCustomer>,
+    pub content_permissions: Vec<ContentPermissionCustomer>,
     /// SSO only. Set to true when the path userId is an invitation ID rather than a user ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_invitation_id: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_invitation_id: Option<bool>,
 }
 
 /// Request that replaces the groups a user belongs to.
@@ -506,10 +486,10 @@ pub struct EditContentRoleCustomer {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EditUserGroupsCustomer {
     /// IDs of the groups the user should belong to.
-    pub associated_groups: ::std::vec::Vec<::std::string::String>,
+    pub associated_groups: Vec<String>,
     /// SSO only. Set to true when the path userId is an invitation ID rather than a user ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_invitation_id: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_invitation_id: Option<bool>,
 }
 
 /// Request that changes a user's portal role.
@@ -518,10 +498,10 @@ pub struct EditUserGroupsCustomer {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EditPortalRoleCustomer {
     /// ID of the portal role to assign (see GET /v2/Teams/roles).
-    pub associated_portal_role_id: ::std::string::String,
+    pub associated_portal_role_id: String,
     /// SSO only. Set to true when the path userId is an invitation ID rather than a user ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_invitation_id: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_invitation_id: Option<bool>,
 }
 
 /// Envelope whose payload is a success flag for an update.
@@ -530,23 +510,23 @@ pub struct EditPortalRoleCustomer {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BooleanCustomerApiResponse {
     /// True when the update was applied.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<bool>,
     /// Opaque extension data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extension_data: ::std::option::Option<ExtensionDataObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_data: Option<ExtensionDataObject>,
     /// True when the request was processed successfully.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
     /// Problems met while handling the request, each with a code and a message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::std::vec::Vec<BaseError>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<BaseError>>,
     /// Non-fatal issues met while handling the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub warnings: ::std::option::Option<::std::vec::Vec<BaseWarning>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<BaseWarning>>,
     /// Additional informational messages.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub information: Option<Vec<BaseInformation>>,
 }
 
 impl BooleanCustomerApiResponse {
@@ -558,10 +538,7 @@ impl BooleanCustomerApiResponse {
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
     pub fn into_result(
         self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<bool>,
-        crate::runtime::EnvelopeError<BaseError>,
-    > {
+    ) -> Result<Option<bool>, crate::runtime::EnvelopeError<BaseError>> {
         crate::runtime::envelope_result(self.success, self.errors, self.result)
     }
 }
@@ -572,23 +549,23 @@ impl BooleanCustomerApiResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CompleteUserInfoCustomerCustomerApiResponse {
     /// The user's details.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<CompleteUserInfoCustomer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<CompleteUserInfoCustomer>,
     /// Opaque extension data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extension_data: ::std::option::Option<ExtensionDataObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_data: Option<ExtensionDataObject>,
     /// True when the request was processed successfully.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
     /// Problems met while handling the request, each with a code and a message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::std::vec::Vec<BaseError>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<BaseError>>,
     /// Non-fatal issues met while handling the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub warnings: ::std::option::Option<::std::vec::Vec<BaseWarning>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<BaseWarning>>,
     /// Additional informational messages.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub information: ::std::option::Option<::std::vec::Vec<BaseInformation>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub information: Option<Vec<BaseInformation>>,
 }
 
 impl CompleteUserInfoCustomerCustomerApiResponse {
@@ -600,8 +577,8 @@ impl CompleteUserInfoCustomerCustomerApiResponse {
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
     pub fn into_result(
         self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<CompleteUserInfoCustomer>,
+    ) -> Result<
+        Option<CompleteUserInfoCustomer>,
         crate::runtime::EnvelopeError<BaseError>,
     > {
         crate::runtime::envelope_result(self.success, self.errors, self.result)
@@ -614,34 +591,32 @@ impl CompleteUserInfoCustomerCustomerApiResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CompleteUserInfoCustomer {
     /// ID of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// First name of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub first_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Last name of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     /// Email address of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_id: Option<String>,
     /// URL of the user's avatar image.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub profile_logo_url: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_logo_url: Option<String>,
     /// When the user last signed in. The server may send it without a UTC offset.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_login_at: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_login_at: Option<String>,
     /// The user's portal role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub portal_role: ::std::option::Option<RoleSummaryCustomer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_role: Option<RoleSummaryCustomer>,
     /// The user's content roles.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub content_roles: ::std::option::Option<
-        ::std::vec::Vec<ContentRoleSummaryCustomer>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_roles: Option<Vec<ContentRoleSummaryCustomer>>,
     /// Groups the user belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub associated_groups: ::std::option::Option<::std::vec::Vec<GroupInfo>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub associated_groups: Option<Vec<GroupInfo>>,
 }
 
 /// ID and name of a role.
@@ -650,11 +625,11 @@ pub struct CompleteUserInfoCustomer {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleSummaryCustomer {
     /// ID of the role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub role_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_id: Option<String>,
     /// Name of the role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub role_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_name: Option<String>,
 }
 
 /// One content role held by a user, with the scope it applies to.
@@ -663,26 +638,26 @@ pub struct RoleSummaryCustomer {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ContentRoleSummaryCustomer {
     /// Version the role is scoped to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_access: ::std::option::Option<VersionAccessInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_access: Option<VersionAccessInfo>,
     /// Language the role is scoped to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_access: ::std::option::Option<LanguageAccessInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_access: Option<LanguageAccessInfo>,
     /// Category the role is scoped to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub category_access: ::std::option::Option<CategoryAccessInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_access: Option<CategoryAccessInfo>,
     /// Article the role is scoped to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub article_access: ::std::option::Option<ArticleAccessInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_access: Option<ArticleAccessInfo>,
     /// Scope level: 0 None, 1 Category, 2 Version, 3 Project, 4 Language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_scope_level: ::std::option::Option<AccessScopeLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_scope_level: Option<AccessScopeLevel>,
     /// ID of the content role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub role_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_id: Option<String>,
     /// Name of the content role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub role_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_name: Option<String>,
 }
 
 /// A group a user belongs to, with the content roles the group grants.
@@ -691,17 +666,17 @@ pub struct ContentRoleSummaryCustomer {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GroupInfo {
     /// ID of the group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Name of the group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Description of the group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Content roles granted through the group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub content_role_infos: ::std::option::Option<::std::vec::Vec<ContentRoleInfo>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_role_infos: Option<Vec<ContentRoleInfo>>,
 }
 
 /// One content role granted through a group, with the scope it applies to.
@@ -710,35 +685,35 @@ pub struct GroupInfo {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ContentRoleInfo {
     /// Version the role is scoped to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_access_info: ::std::option::Option<VersionAccessInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_access_info: Option<VersionAccessInfo>,
     /// Language the role is scoped to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_access_info: ::std::option::Option<LanguageAccessInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_access_info: Option<LanguageAccessInfo>,
     /// Category the role is scoped to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub category_access_info: ::std::option::Option<CategoryAccessInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_access_info: Option<CategoryAccessInfo>,
     /// Article the role is scoped to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub article_access_info: ::std::option::Option<ArticleAccessInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_access_info: Option<ArticleAccessInfo>,
     /// Scope level: 0 None, 1 Category, 2 Version, 3 Project, 4 Language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_scope_level: ::std::option::Option<AccessScopeLevel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_scope_level: Option<AccessScopeLevel>,
     /// Guide the role is scoped to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub guide_access_info: ::std::option::Option<GuideAccessInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide_access_info: Option<GuideAccessInfo>,
     /// Guide category the role is scoped to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub guide_category_access_info: ::std::option::Option<CategoryAccessInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide_category_access_info: Option<CategoryAccessInfo>,
     /// Name of the content role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub role_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_name: Option<String>,
     /// ID of the content role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub role_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_id: Option<String>,
     /// Name of the group that grants the role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub group_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
 }
 
 /// A project version a role applies to.
@@ -747,11 +722,11 @@ pub struct ContentRoleInfo {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VersionAccessInfo {
     /// Name of the project version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_name: Option<String>,
     /// ID of the project version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
 }
 
 /// A language within a project version that a role applies to.
@@ -760,20 +735,20 @@ pub struct VersionAccessInfo {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LanguageAccessInfo {
     /// ID of the language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_id: Option<String>,
     /// Name of the language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_name: Option<String>,
     /// Code of the language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_code: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
     /// Name of the project version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_name: Option<String>,
     /// ID of the project version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
 }
 
 /// A category that a role applies to, with its language and version.
@@ -782,26 +757,26 @@ pub struct LanguageAccessInfo {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CategoryAccessInfo {
     /// Name of the category.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub category_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_name: Option<String>,
     /// ID of the category.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub category_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<String>,
     /// ID of the language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_id: Option<String>,
     /// Name of the language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_name: Option<String>,
     /// Code of the language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_code: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
     /// Name of the project version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_name: Option<String>,
     /// ID of the project version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
 }
 
 /// An article that a role applies to, with its category, language and version.
@@ -810,29 +785,29 @@ pub struct CategoryAccessInfo {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ArticleAccessInfo {
     /// Title of the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub article_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_name: Option<String>,
     /// Name of the category holding the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub category_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_name: Option<String>,
     /// ID of the category holding the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub category_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<String>,
     /// ID of the language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_id: Option<String>,
     /// Name of the language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_name: Option<String>,
     /// Code of the language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_code: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
     /// Name of the project version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_name: Option<String>,
     /// ID of the project version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
 }
 
 /// A guide that a role applies to, with its category, language and version.
@@ -841,29 +816,29 @@ pub struct ArticleAccessInfo {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GuideAccessInfo {
     /// Name of the guide.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub guide_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide_name: Option<String>,
     /// Name of the category holding the guide.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub category_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_name: Option<String>,
     /// ID of the category holding the guide.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub category_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<String>,
     /// ID of the language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_id: Option<String>,
     /// Name of the language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_name: Option<String>,
     /// Code of the language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub language_code: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
     /// Name of the project version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_name: Option<String>,
     /// ID of the project version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
 }
 
 /// Level at which a content role is scoped: 0 None, 1 Category, 2 Version, 3 Project, 4 Language. Values 5 to 8 exist but are not documented upstream.
@@ -911,7 +886,7 @@ impl AccessScopeLevel {
     }
 }
 
-impl ::std::convert::From<i64> for AccessScopeLevel {
+impl From<i64> for AccessScopeLevel {
     fn from(value: i64) -> Self {
         match value {
             0i64 => Self::None,
@@ -938,7 +913,7 @@ impl ::serde::Serialize for AccessScopeLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
@@ -946,7 +921,7 @@ impl ::serde::Serialize for AccessScopeLevel {
 impl<'de> ::serde::Deserialize<'de> for AccessScopeLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         Ok(Self::from(<i64 as ::serde::Deserialize>::deserialize(deserializer)?))
     }
 }
@@ -975,7 +950,7 @@ impl RoleType {
     }
 }
 
-impl ::std::convert::From<i64> for RoleType {
+impl From<i64> for RoleType {
     fn from(value: i64) -> Self {
         match value {
             0i64 => Self::Portal,
@@ -995,7 +970,7 @@ impl ::serde::Serialize for RoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
@@ -1003,7 +978,7 @@ impl ::serde::Serialize for RoleType {
 impl<'de> ::serde::Deserialize<'de> for RoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         Ok(Self::from(<i64 as ::serde::Deserialize>::deserialize(deserializer)?))
     }
 }

@@ -67,7 +67,7 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
                 });
                 quote! {
                     #doc
-                    pub fn #setter(mut self, value: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
+                    pub fn #setter(mut self, value: impl Into<crate::runtime::Secret>) -> Self {
                         self.config.credential(#key, crate::runtime::Credential::ApiKey {
                             location: crate::runtime::ApiKeyLocation::#location,
                             name: #name,
@@ -85,7 +85,7 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
                 );
                 quote! {
                     #doc
-                    pub fn #setter(mut self, token: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
+                    pub fn #setter(mut self, token: impl Into<crate::runtime::Secret>) -> Self {
                         self.config.credential(#key, crate::runtime::Credential::Bearer(token.into()));
                         self
                     }
@@ -93,9 +93,9 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
                     #[doc = #provider_doc]
                     pub fn #provider_setter<F, Fut, T, E>(mut self, provider: F) -> Self
                     where
-                        F: Fn() -> Fut + ::std::marker::Send + ::std::marker::Sync + 'static,
-                        Fut: ::std::future::Future<Output = ::std::result::Result<T, E>> + ::std::marker::Send + 'static,
-                        T: ::std::convert::Into<crate::runtime::Secret>,
+                        F: Fn() -> Fut + Send + Sync + 'static,
+                        Fut: Future<Output = Result<T, E>> + Send + 'static,
+                        T: Into<crate::runtime::Secret>,
                         E: ::std::fmt::Display,
                     {
                         self.config.credential(#key, crate::runtime::Credential::BearerProvider(crate::runtime::TokenProvider::new(provider)));
@@ -107,8 +107,8 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
                 #doc
                 pub fn #setter(
                     mut self,
-                    username: impl ::std::convert::Into<::std::string::String>,
-                    password: ::std::option::Option<crate::runtime::Secret>,
+                    username: impl Into<String>,
+                    password: Option<crate::runtime::Secret>,
                 ) -> Self {
                     self.config.credential(#key, crate::runtime::Credential::Basic { username: username.into(), password });
                     self
@@ -164,7 +164,7 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
 
         impl ClientBuilder {
             /// Uses this base URL instead of a server from the spec.
-            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
                 self.config.base_url(url);
                 self
             }
@@ -178,8 +178,8 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
             /// Fills a `{variable}` of the chosen server's URL; unset variables take their defaults.
             pub fn server_variable(
                 mut self,
-                name: impl ::std::convert::Into<::std::string::String>,
-                value: impl ::std::convert::Into<::std::string::String>,
+                name: impl Into<String>,
+                value: impl Into<String>,
             ) -> Self {
                 self.config.server_variable(name, value);
                 self
@@ -192,7 +192,7 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
             }
 
             /// Replaces the default `User-Agent`.
-            pub fn user_agent(mut self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
                 self.config.user_agent(user_agent);
                 self
             }
@@ -212,8 +212,8 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
             /// Sends this header on every request.
             pub fn default_header(
                 mut self,
-                name: impl ::std::convert::Into<::std::string::String>,
-                value: impl ::std::convert::Into<::std::string::String>,
+                name: impl Into<String>,
+                value: impl Into<String>,
             ) -> Self {
                 self.config.default_header(name, value);
                 self
@@ -223,9 +223,9 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
             /// headers), for signing, logging or extra headers. An `Err` stops the call.
             pub fn request_hook(
                 mut self,
-                hook: impl Fn(&mut ::reqwest::Request) -> ::std::result::Result<(), ::std::string::String>
-                    + ::std::marker::Send
-                    + ::std::marker::Sync
+                hook: impl Fn(&mut ::reqwest::Request) -> Result<(), String>
+                    + Send
+                    + Sync
                     + 'static,
             ) -> Self {
                 self.config.request_hook(crate::runtime::RequestHook::new(hook));
@@ -239,9 +239,9 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
             /// # Errors
             ///
             /// When the base URL, a server variable, a header or a credential is invalid.
-            pub fn build(self) -> ::std::result::Result<Client, crate::runtime::BuildError> {
+            pub fn build(self) -> Result<Client, crate::runtime::BuildError> {
                 let runtime = self.config.build(SERVERS, #user_agent)?;
-                ::std::result::Result::Ok(Client { runtime })
+                Ok(Client { runtime })
             }
         }
     }
@@ -270,7 +270,7 @@ fn client_method(op: &Operation) -> TokenStream {
     let args = required.iter().map(|p| {
         let arg = ident(&p.rust_name);
         if *p.ty.non_null() == TypeRef::String {
-            quote! { #arg: impl ::std::convert::Into<::std::string::String> }
+            quote! { #arg: impl Into<String> }
         } else {
             let ty = param_type(p, Scope::Parent);
             quote! { #arg: #ty }
@@ -285,14 +285,14 @@ fn client_method(op: &Operation) -> TokenStream {
         match (p.required, *p.ty.non_null() == TypeRef::String) {
             (true, true) => quote! { #field: #field.into() },
             (true, false) => quote! { #field },
-            (false, _) => quote! { #field: ::std::option::Option::None },
+            (false, _) => quote! { #field: None },
         }
     });
     let body_init = op.body.as_ref().map(|b| {
         if b.required {
             quote! { body, }
         } else {
-            quote! { body: ::std::option::Option::None, }
+            quote! { body: None, }
         }
     });
     let args = args.chain(body_arg);
@@ -313,7 +313,7 @@ fn client_method(op: &Operation) -> TokenStream {
                 client: self,
                 #(#inits,)*
                 #body_init
-                options: ::std::default::Default::default(),
+                options: Default::default(),
             }
         }
     }

@@ -50,7 +50,7 @@ fn body_type(response: &Response) -> TokenStream {
     match &response.body {
         None => quote! { () },
         Some(body) => match body.media {
-            MediaKind::Text => quote! { ::std::string::String },
+            MediaKind::Text => quote! { String },
             // Multipart responses are rare; their raw bytes are given as they came.
             MediaKind::Binary | MediaKind::Multipart => quote! { crate::runtime::Bytes },
             MediaKind::Json | MediaKind::FormUrlEncoded => type_tokens(&body.ty, Scope::Sibling),
@@ -70,7 +70,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         if p.required {
             quote! { #name: #ty, }
         } else {
-            quote! { #name: ::std::option::Option<#ty>, }
+            quote! { #name: Option<#ty>, }
         }
     });
     let body_field = op.body.as_ref().map(|b| {
@@ -78,7 +78,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         if b.required {
             quote! { pub(super) body: #ty, }
         } else {
-            quote! { pub(super) body: ::std::option::Option<#ty>, }
+            quote! { pub(super) body: Option<#ty>, }
         }
     });
     let setters = op.params.iter().filter(|p| !p.required).map(setter);
@@ -90,7 +90,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         quote! {
             #doc
             pub fn body(mut self, value: #ty) -> Self {
-                self.body = ::std::option::Option::Some(value);
+                self.body = Some(value);
                 self
             }
         }
@@ -159,7 +159,7 @@ pub fn param_type(p: &Parameter, scope: Scope) -> TokenStream {
 
 pub fn request_body_type(b: &crate::ir::RequestBody, scope: Scope) -> TokenStream {
     match b.media {
-        MediaKind::Text => quote! { ::std::string::String },
+        MediaKind::Text => quote! { String },
         MediaKind::Binary => quote! { crate::runtime::Bytes },
         MediaKind::Json | MediaKind::FormUrlEncoded | MediaKind::Multipart => {
             type_tokens(b.ty.non_null(), scope)
@@ -180,8 +180,8 @@ fn setter(p: &Parameter) -> TokenStream {
         quote! {
             #doc
             #deprecated
-            pub fn #name(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.#name = ::std::option::Option::Some(value.into());
+            pub fn #name(mut self, value: impl Into<String>) -> Self {
+                self.#name = Some(value.into());
                 self
             }
         }
@@ -190,7 +190,7 @@ fn setter(p: &Parameter) -> TokenStream {
             #doc
             #deprecated
             pub fn #name(mut self, value: #ty) -> Self {
-                self.#name = ::std::option::Option::Some(value);
+                self.#name = Some(value);
                 self
             }
         }
@@ -243,7 +243,7 @@ fn send_fn(
         if b.required {
             quote! { let body = &self.body; #call }
         } else {
-            quote! { if let ::std::option::Option::Some(body) = &self.body { #call } }
+            quote! { if let Some(body) = &self.body { #call } }
         }
     });
 
@@ -310,7 +310,7 @@ fn send_fn(
     let doc = doc_lines(doc.iter().map(String::as_str));
     quote! {
         #doc
-        pub async fn send(self) -> ::std::result::Result<crate::runtime::ResponseValue<#success>, crate::runtime::Error<#error_name>> {
+        pub async fn send(self) -> Result<crate::runtime::ResponseValue<#success>, crate::runtime::Error<#error_name>> {
             let path = #path;
             let mut request = crate::runtime::Request::new(#op_name, crate::runtime::Method::#method, #template, path);
             request.security(#security);
@@ -422,7 +422,7 @@ fn path_expr(op: &Operation) -> TokenStream {
         }
     }
     if args.is_empty() {
-        quote! { ::std::string::String::from(#template) }
+        quote! { String::from(#template) }
     } else {
         quote! { format!(#template, #(#args),*) }
     }

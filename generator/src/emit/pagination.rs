@@ -30,15 +30,15 @@ pub fn stream_impl(op: &Operation, error_name: &proc_macro2::Ident) -> Option<To
                 let offset = request.#offset.unwrap_or_default();
                 let limit = request.#limit;
                 let page = request.send().await?.into_inner();
-                let items: ::std::vec::Vec<#item> = #items;
+                let items: Vec<#item> = #items;
                 let received = items.len();
                 // An empty page, or one shorter than the limit asked for, is the last.
                 let last = received == 0
                     || limit.is_some_and(|l| usize::try_from(l).is_ok_and(|l| received < l));
-                next.#offset = ::std::option::Option::Some(
+                next.#offset = Some(
                     offset.saturating_add(<#offset_ty>::try_from(received).unwrap_or(<#offset_ty>::MAX)),
                 );
-                ::std::result::Result::Ok((items, (!last).then_some(next)))
+                Ok((items, (!last).then_some(next)))
             }
         }
         PaginationKind::Cursor {
@@ -56,23 +56,23 @@ pub fn stream_impl(op: &Operation, error_name: &proc_macro2::Ident) -> Option<To
             let found = if cursor_optional {
                 cursor_expr
             } else {
-                quote! { ::std::option::Option::Some(#cursor_expr) }
+                quote! { Some(#cursor_expr) }
             };
             quote! {
                 let mut next = request.clone();
                 let sent = request.#cursor.clone();
                 let page = request.send().await?.into_inner();
-                let found: ::std::option::Option<::std::string::String> = #found;
-                let items: ::std::vec::Vec<#item> = #items;
+                let found: Option<String> = #found;
+                let items: Vec<#item> = #items;
                 // No cursor, an empty one, or the one just sent (a server loop) ends the list.
                 let next = match found {
-                    ::std::option::Option::Some(c) if !c.is_empty() && sent.as_deref() != ::std::option::Option::Some(c.as_str()) => {
-                        next.#cursor = ::std::option::Option::Some(c);
-                        ::std::option::Option::Some(next)
+                    Some(c) if !c.is_empty() && sent.as_deref() != Some(c.as_str()) => {
+                        next.#cursor = Some(c);
+                        Some(next)
                     }
-                    _ => ::std::option::Option::None,
+                    _ => None,
                 };
-                ::std::result::Result::Ok((items, next))
+                Ok((items, next))
             }
         }
     };
@@ -82,7 +82,7 @@ pub fn stream_impl(op: &Operation, error_name: &proc_macro2::Ident) -> Option<To
             /// needs it. The first request uses the parameters set on this builder.
             pub fn into_stream(
                 self,
-            ) -> ::futures_util::stream::BoxStream<'a, ::std::result::Result<#item, crate::runtime::Error<#error_name>>> {
+            ) -> ::futures_util::stream::BoxStream<'a, Result<#item, crate::runtime::Error<#error_name>>> {
                 crate::runtime::paginate(self, |request: Self| async move { #fetch })
             }
         }

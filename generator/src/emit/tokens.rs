@@ -105,7 +105,7 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
                 Scope::Parent => quote! { types::#name },
             }
         }
-        TypeRef::String => quote! { ::std::string::String },
+        TypeRef::String => quote! { String },
         TypeRef::Integer { bits, signed } => {
             let name = ident(&format!("{}{bits}", if *signed { "i" } else { "u" }));
             quote! { #name }
@@ -119,19 +119,19 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Bytes => quote! { crate::runtime::FilePart },
         TypeRef::Array(item) => {
             let item = type_tokens(item, scope);
-            quote! { ::std::vec::Vec<#item> }
+            quote! { Vec<#item> }
         }
         TypeRef::Map(value) if **value == TypeRef::Any => {
-            quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> }
+            quote! { ::serde_json::Map<String, ::serde_json::Value> }
         }
         TypeRef::Map(value) => {
             let value = type_tokens(value, scope);
-            quote! { ::std::collections::BTreeMap<::std::string::String, #value> }
+            quote! { ::std::collections::BTreeMap<String, #value> }
         }
         TypeRef::Any => quote! { ::serde_json::Value },
         TypeRef::Nullable(inner) => {
             let inner = type_tokens(inner, scope);
-            quote! { ::std::option::Option<#inner> }
+            quote! { Option<#inner> }
         }
     }
 }

@@ -64,10 +64,10 @@ fn multipart_impl(def: &TypeDef) -> TokenStream {
                 }
             });
             quote! {
-                let mut fields = ::std::vec::Vec::new();
+                let mut fields = Vec::new();
                 #(#pushes)*
                 #extra
-                ::std::result::Result::Ok(fields)
+                Ok(fields)
             }
         }
         _ => quote! {
@@ -78,7 +78,7 @@ fn multipart_impl(def: &TypeDef) -> TokenStream {
     };
     quote! {
         impl crate::runtime::ToMultipart for #name {
-            fn to_multipart(&self) -> ::std::result::Result<::std::vec::Vec<crate::runtime::MultipartField>, crate::runtime::InvalidRequest> {
+            fn to_multipart(&self) -> Result<Vec<crate::runtime::MultipartField>, crate::runtime::InvalidRequest> {
                 #body
             }
         }
@@ -137,13 +137,13 @@ fn struct_def(
 fn field(f: &Field) -> TokenStream {
     let mut ty = type_tokens(f.ty.non_null(), Scope::Types);
     if f.boxed {
-        ty = quote! { ::std::boxed::Box<#ty> };
+        ty = quote! { Box<#ty> };
     }
     let optional = !f.required || f.ty.is_nullable();
     if f.tri_state {
         ty = quote! { crate::runtime::Nullable<#ty> };
     } else if optional {
-        ty = quote! { ::std::option::Option<#ty> };
+        ty = quote! { Option<#ty> };
     }
     let mut serde = Vec::new();
     if f.rust_name.trim_start_matches("r#") != f.name {
@@ -156,7 +156,7 @@ fn field(f: &Field) -> TokenStream {
     if f.tri_state {
         serde.push(quote! { skip_serializing_if = "crate::runtime::Nullable::is_absent" });
     } else if !f.required {
-        serde.push(quote! { skip_serializing_if = "::std::option::Option::is_none" });
+        serde.push(quote! { skip_serializing_if = "Option::is_none" });
     }
     let serde = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
     // Spec prose is escaped; the generator's own notes may link.
@@ -200,7 +200,7 @@ fn envelope_impl(name: &proc_macro2::Ident, e: &crate::ir::Envelope) -> TokenStr
         if *optional {
             quote! { self.#field }
         } else {
-            quote! { ::std::option::Option::Some(self.#field) }
+            quote! { Some(self.#field) }
         }
     };
     let success_value = as_option(&e.success);
@@ -211,10 +211,7 @@ fn envelope_impl(name: &proc_macro2::Ident, e: &crate::ir::Envelope) -> TokenStr
             let field = ident(field);
             let ty = type_tokens(ty, Scope::Types);
             if *optional {
-                (
-                    quote! { ::std::option::Option<#ty> },
-                    quote! { self.#field },
-                )
+                (quote! { Option<#ty> }, quote! { self.#field })
             } else {
                 (ty, quote! { self.#field })
             }
@@ -229,7 +226,7 @@ fn envelope_impl(name: &proc_macro2::Ident, e: &crate::ir::Envelope) -> TokenStr
             /// # Errors
             ///
             /// [`crate::runtime::EnvelopeError`] with the listed errors.
-            pub fn into_result(self) -> ::std::result::Result<#payload_type, crate::runtime::EnvelopeError<#error_type>> {
+            pub fn into_result(self) -> Result<#payload_type, crate::runtime::EnvelopeError<#error_type>> {
                 crate::runtime::envelope_result(#success_value, #errors_value, #payload_value)
             }
         }
@@ -262,7 +259,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
                 pub enum #name {
                     #(#variant_docs #variants,)*
                     /// A value this client does not know, kept as sent.
-                    Unknown(::std::string::String),
+                    Unknown(String),
                 }
 
                 impl #name {
@@ -275,7 +272,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
                     }
                 }
 
-                impl ::std::convert::From<&str> for #name {
+                impl From<&str> for #name {
                     fn from(value: &str) -> Self {
                         match value {
                             #(#values => Self::#variants,)*
@@ -291,13 +288,13 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
                 }
 
                 impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.serialize_str(self.as_str())
                     }
                 }
 
                 impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
                         Ok(Self::from(value.as_ref()))
                     }
@@ -337,7 +334,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
                     }
                 }
 
-                impl ::std::convert::From<::serde_json::Value> for #name {
+                impl From<::serde_json::Value> for #name {
                     fn from(value: ::serde_json::Value) -> Self {
                         #(if value == #values { return Self::#variants; })*
                         Self::Unknown(value)
@@ -345,13 +342,13 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
                 }
 
                 impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         ::serde::Serialize::serialize(&self.to_value(), serializer)
                     }
                 }
 
                 impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         Ok(Self::from(<::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?))
                     }
                 }
@@ -385,7 +382,7 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
                     }
                 }
 
-                impl ::std::convert::From<i64> for #name {
+                impl From<i64> for #name {
                     fn from(value: i64) -> Self {
                         match value {
                             #(#values => Self::#variants,)*
@@ -401,13 +398,13 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
                 }
 
                 impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.serialize_i64(self.value())
                     }
                 }
 
                 impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         Ok(Self::from(<i64 as ::serde::Deserialize>::deserialize(deserializer)?))
                     }
                 }
@@ -422,7 +419,7 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, u: &UnionDef) -> Token
     let variant_type = |v: &crate::ir::UnionVariant| {
         let ty = type_tokens(&v.ty, Scope::Types);
         if v.boxed {
-            quote! { ::std::boxed::Box<#ty> }
+            quote! { Box<#ty> }
         } else {
             ty
         }
@@ -462,12 +459,12 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, u: &UnionDef) -> Token
         let variant = ident(&v.name);
         let tags = &v.tags;
         let wrap = if v.boxed {
-            quote! { |v| Self::#variant(::std::boxed::Box::new(v)) }
+            quote! { |v| Self::#variant(Box::new(v)) }
         } else {
             quote! { Self::#variant }
         };
         quote! {
-            ::std::option::Option::Some(#(#tags)|*) => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),
+            Some(#(#tags)|*) => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),
         }
     });
     let note = format!(" Chosen by the `{property}` property.");
@@ -485,12 +482,12 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, u: &UnionDef) -> Token
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::string::ToString::to_string);
+                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(ToString::to_string);
                 match tag.as_deref() {
                     #(#arms)*
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                    _ => Ok(Self::Unknown(value)),
                 }
             }
         }

@@ -34,6 +34,14 @@ pub struct Normalized {
 /// Names the generated module code uses for itself, which schema names must avoid.
 const RESERVED_TYPE_NAMES: &[&str] = &["Client", "ClientBuilder", "SERVERS"];
 
+/// Prelude names the generated code writes unqualified (`Option<String>` rather than
+/// `::std::option::Option<::std::string::String>`, for its readers): no generated type may take
+/// them, in any module.
+pub(crate) const PRELUDE_NAMES: &[&str] = &[
+    "Box", "Default", "Err", "Fn", "From", "Future", "Into", "None", "Ok", "Option", "Result",
+    "Send", "Some", "String", "Sync", "ToString", "Vec",
+];
+
 /// Spec prose as the IR keeps it: trimmed, and `None` rather than empty.
 fn prose(text: &Option<String>) -> Option<String> {
     text.as_deref()
@@ -99,7 +107,7 @@ impl<'a> Context<'a> {
             doc,
             file: doc.file.clone(),
             diagnostics: doc.warnings.clone(),
-            type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
+            type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES).reserve(PRELUDE_NAMES),
             component_types: BTreeMap::new(),
             types: Vec::new(),
         }

@@ -35,6 +35,12 @@ impl Namespace {
         }
     }
 
+    /// Marks more names as taken.
+    pub fn reserve(mut self, names: &[&str]) -> Self {
+        self.taken.extend(names.iter().map(|n| n.to_string()));
+        self
+    }
+
     /// Claims `wanted`, or `wanted2`, `wanted3`, … if it is taken. Comparison ignores a raw
     /// prefix so `r#type` and `type` collide.
     pub fn claim(&mut self, wanted: &str) -> String {

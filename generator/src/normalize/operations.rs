@@ -25,7 +25,7 @@ impl<'d> Context<'d> {
     pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
         let doc = self.doc;
         let mut methods = Namespace::with_reserved(RESERVED_METHODS);
-        let mut op_types = Namespace::new();
+        let mut op_types = Namespace::with_reserved(super::PRELUDE_NAMES);
         let mut first_seen: Vec<(String, String)> = Vec::new();
         let mut out = Vec::new();
         for (path, item) in &doc.openapi.paths.paths {
