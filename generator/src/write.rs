@@ -44,8 +44,13 @@ pub fn diff(dir: &Path, files: &[GeneratedFile]) -> io::Result<Changes> {
     Ok(changes)
 }
 
-/// Makes `dir` hold exactly `files` among its generated files.
+/// Makes `dir` hold exactly `files` among its generated files, writing on all available cores.
 pub fn write_all(dir: &Path, files: &[GeneratedFile]) -> io::Result<Changes> {
+    write_all_on(dir, files, crate::parallel::available())
+}
+
+/// [`write_all`] with up to `threads` files written at once.
+pub fn write_all_on(dir: &Path, files: &[GeneratedFile], threads: usize) -> io::Result<Changes> {
     let changes = diff(dir, files)?;
     let touched: BTreeSet<&str> = changes
         .added
@@ -53,24 +58,36 @@ pub fn write_all(dir: &Path, files: &[GeneratedFile]) -> io::Result<Changes> {
         .chain(&changes.modified)
         .map(String::as_str)
         .collect();
-    for file in files.iter().filter(|f| touched.contains(f.path.as_str())) {
-        let path = dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let temporary = path.with_file_name(format!(
-            ".{}.tmp",
-            path.file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default()
-        ));
-        fs::write(&temporary, &file.contents)?;
-        fs::rename(&temporary, &path)?;
-    }
+    let to_write: Vec<&GeneratedFile> = files
+        .iter()
+        .filter(|f| touched.contains(f.path.as_str()))
+        .collect();
+    let written = crate::parallel::map(
+        &to_write,
+        threads,
+        |file| file.contents.len(),
+        |file| replace(&dir.join(&file.path), &file.contents),
+    );
+    written.into_iter().collect::<io::Result<Vec<()>>>()?;
     for stale in &changes.removed {
         fs::remove_file(dir.join(stale))?;
     }
     Ok(changes)
+}
+
+/// Writes `contents` to a temporary file beside `path`, then renames it over `path`.
+fn replace(path: &Path, contents: &str) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let temporary = path.with_file_name(format!(
+        ".{}.tmp",
+        path.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    ));
+    fs::write(&temporary, contents)?;
+    fs::rename(&temporary, path)
 }
 
 /// Files under `dir` whose first line says they are generated (skipping `target/` and hidden
