@@ -1,4 +1,4 @@
-//! Generation speed: where the time goes, how it scales, and how much heap it takes.
+//! Generation speed: where the time goes and how it scales. Peak heap: the `memory` bench.
 //!
 //! ```sh
 //! cargo bench -p openapi-rs-generator --bench generation
@@ -11,14 +11,15 @@
 //!    together, each stage on its own: `parse` (the floor: the document text to a
 //!    `serde_json::Value`, the parser `load` itself uses), `load`, `normalize`, `emit`, `format`,
 //!    `write` (into a fresh directory under `target/`), and `pipeline` (all of them, text to files
-//!    on disk).
+//!    on disk) on one thread and on all cores.
 //! 2. **scaling** (criterion): the pipeline on synthetic specs of 10, 100, 1,000 and 5,000
 //!    operations, and on `stripe.yaml` and `oxide-nexus.json` from the shared corpus
 //!    (`../shared/corpus` beside the repository; skipped with a note when absent).
 //! 3. **summary** (printed last): every stage timed in interleaved rounds (one batch of each
 //!    stage per round, so a disturbance hits all stages of a round alike), the median of each,
-//!    the median per-round ratio `pipeline / parse`, time per operation, and the peak heap of
-//!    one pipeline run (a counting global allocator around `System`) per operation.
+//!    the median per-round ratios `pipeline / parse` (one thread) and `parallel / parse` (all
+//!    cores, as `cargo xtask codegen` runs), and time per operation. Peak heap is the `memory`
+//!    bench's.
 //!
 //! Criterion's defaults here are short (sample size 10, 1 s warm-up, 2 s measurement); the usual
 //! criterion flags after `--` override them. `BENCH_ROUNDS=N` sets the summary's rounds.
@@ -27,451 +28,20 @@
 // fixture fails to generate has nothing to measure: it stops with `expect` and the reason.
 #![allow(clippy::expect_used)]
 
+mod support;
+
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput};
-use generator::emit::{self, CrateSettings, EmittedContent, EmittedFile, GeneratedFile, Layout};
-use generator::ir::Api;
-use generator::load::{self, Document, LoadOptions};
-use generator::{normalize, write};
-use peakmem_alloc::{INSTRUMENTED_SYSTEM, PeakMemAlloc, PeakMemAllocTrait};
-use serde_json::{Value, json};
+use generator::emit::EmittedContent;
+use serde_json::Value;
+use support::*;
 
-/// Counts every allocation: `reset_peak_memory` then `get_peak_memory` gives the most heap
-/// held at once in between, over what was held at the reset.
+/// The allocator `cargo xtask` uses. Peak heap is measured by the `memory` bench, whose counting
+/// allocator would slow down threads that allocate at the same time.
 #[global_allocator]
-static ALLOCATOR: &PeakMemAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
-
-// ---------------------------------------------------------------------------------------------
-// Fixtures
-
-/// One document of a fixture: its text as read, the path diagnostics name, its module.
-struct Spec {
-    file: PathBuf,
-    text: String,
-    module: String,
-}
-
-/// A set of documents generated into one crate.
-struct Fixture {
-    name: String,
-    specs: Vec<Spec>,
-    settings: CrateSettings,
-    options: LoadOptions,
-}
-
-fn repo_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
-}
-
-fn codegen_settings() -> CrateSettings {
-    CrateSettings {
-        crate_name: "userapis".into(),
-        layout: Layout::WorkspaceMember,
-        command: "cargo xtask codegen".into(),
-    }
-}
-
-fn standalone_settings(name: &str) -> CrateSettings {
-    CrateSettings {
-        crate_name: name.into(),
-        layout: Layout::Standalone,
-        command: format!("cargo xtask generate --spec {name}"),
-    }
-}
-
-/// The repository's specs: one fixture each, and all three as `cargo xtask codegen` makes them.
-fn repository_fixtures() -> Vec<Fixture> {
-    let root = repo_root();
-    let read = |file: &str, module: &str| Spec {
-        file: PathBuf::from("spec").join(file),
-        text: std::fs::read_to_string(root.join("spec").join(file))
-            .expect("the repository's specs are readable"),
-        module: module.into(),
-    };
-    let all = [
-        ("teams.yaml", "teams"),
-        ("membership.yaml", "membership"),
-        ("cpaas.yaml", "cpaas"),
-    ];
-    let mut fixtures: Vec<Fixture> = all
-        .iter()
-        .map(|(file, module)| Fixture {
-            name: (*module).into(),
-            specs: vec![read(file, module)],
-            settings: codegen_settings(),
-            options: LoadOptions::default(),
-        })
-        .collect();
-    fixtures.push(Fixture {
-        name: "all3".into(),
-        specs: all.iter().map(|(f, m)| read(f, m)).collect(),
-        settings: codegen_settings(),
-        options: LoadOptions::default(),
-    });
-    fixtures
-}
-
-fn standalone(name: &str, file: PathBuf, text: String, options: LoadOptions) -> Fixture {
-    Fixture {
-        name: name.into(),
-        specs: vec![Spec {
-            file,
-            text,
-            module: "api".into(),
-        }],
-        settings: standalone_settings(name),
-        options,
-    }
-}
-
-/// `stripe.yaml` and `oxide-nexus.json` from `../shared/corpus`, those that exist and generate
-/// (strictly, else leniently); a note for each that does not.
-fn corpus_fixtures() -> Vec<Fixture> {
-    let corpus = repo_root()
-        .parent()
-        .map(|p| p.join("shared/corpus"))
-        .unwrap_or_default();
-    let mut out = Vec::new();
-    for (name, file) in [
-        ("stripe", "stripe.yaml"),
-        ("oxide-nexus", "oxide-nexus.json"),
-    ] {
-        let path = corpus.join(file);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            println!(
-                "note: {} is absent; the scaling benchmark skips it",
-                path.display()
-            );
-            continue;
-        };
-        let mut chosen = None;
-        for lenient in [false, true] {
-            let fixture = standalone(name, path.clone(), text.clone(), LoadOptions { lenient });
-            match try_generate(&fixture) {
-                Ok(_) => {
-                    chosen = Some(fixture);
-                    break;
-                }
-                Err(e) if lenient => println!("note: {file} does not generate, skipped: {e}"),
-                Err(_) => {}
-            }
-        }
-        if let Some(fixture) = chosen {
-            if fixture.options.lenient {
-                println!("note: {file} generates only in lenient mode, measured so");
-            }
-            out.push(fixture);
-        }
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------------------------
-// Synthetic specs
-
-/// An OpenAPI 3.0 document of `operations` operations in groups of five over one resource each
-/// (list with query parameters, create with a JSON body, get by path parameter with a header,
-/// partial update with an inline nested body, delete with a query flag) and four schemas per
-/// group (a resource with nested objects, arrays, a map and refs; its create body; a part; a
-/// string enum), plus a shared error schema.
-fn synthetic_spec(operations: usize) -> String {
-    let mut paths = serde_json::Map::new();
-    let mut schemas = serde_json::Map::new();
-    schemas.insert(
-        "Error".into(),
-        json!({
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {"type": "integer", "format": "int32"},
-                "message": {"type": "string"},
-                "details": {"type": "array", "items": {"type": "string"}}
-            }
-        }),
-    );
-    let error = json!({
-        "description": "An error.",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    });
-    let groups = operations.div_ceil(5);
-    for g in 0..groups {
-        let widget = format!("#/components/schemas/Widget{g}");
-        let ops_here = (operations - g * 5).min(5);
-        let status = format!("Status{g}");
-        schemas.insert(
-            status.clone(),
-            json!({"type": "string", "enum": ["active", "archived", "pending", "deleted"],
-                   "description": "Lifecycle state."}),
-        );
-        schemas.insert(
-            format!("Part{g}"),
-            json!({
-                "type": "object",
-                "required": ["sku"],
-                "properties": {
-                    "sku": {"type": "string"},
-                    "quantity": {"type": "integer", "format": "int32", "minimum": 0},
-                    "kind": {"type": "string", "enum": ["bolt", "nut", "gear"]}
-                }
-            }),
-        );
-        schemas.insert(
-            format!("Widget{g}"),
-            json!({
-                "type": "object",
-                "description": "A widget of group {g}.",
-                "required": ["id", "name", "status"],
-                "properties": {
-                    "id": {"type": "string", "format": "uuid"},
-                    "name": {"type": "string", "description": "Display name."},
-                    "status": {"$ref": format!("#/components/schemas/{status}")},
-                    "created_at": {"type": "string", "format": "date-time"},
-                    "count": {"type": "integer", "format": "int64"},
-                    "price": {"type": "number", "format": "double", "nullable": true},
-                    "owner": {
-                        "type": "object",
-                        "properties": {
-                            "id": {"type": "string"},
-                            "email": {"type": "string", "format": "email"},
-                            "address": {
-                                "type": "object",
-                                "properties": {
-                                    "street": {"type": "string"},
-                                    "city": {"type": "string"},
-                                    "country": {"type": "string", "enum": ["DE", "FR", "US"]}
-                                }
-                            }
-                        }
-                    },
-                    "tags": {"type": "array", "items": {"type": "string"}},
-                    "parts": {"type": "array", "items": {"$ref": format!("#/components/schemas/Part{g}")}},
-                    "metadata": {"type": "object", "additionalProperties": {"type": "string"}}
-                }
-            }),
-        );
-        schemas.insert(
-            format!("WidgetCreate{g}"),
-            json!({
-                "type": "object",
-                "required": ["name"],
-                "properties": {
-                    "name": {"type": "string"},
-                    "status": {"$ref": format!("#/components/schemas/{status}")},
-                    "tags": {"type": "array", "items": {"type": "string"}},
-                    "owner_id": {"type": "string"}
-                }
-            }),
-        );
-        let one = json!({
-            "description": "The widget.",
-            "content": {"application/json": {"schema": {"$ref": widget}}}
-        });
-        let id_param = json!({"name": "widgetId", "in": "path", "required": true,
-                              "schema": {"type": "string"}});
-        let mut collection = serde_json::Map::new();
-        let mut item = serde_json::Map::new();
-        if ops_here > 0 {
-            collection.insert("get".into(), json!({
-                "operationId": format!("listWidgets{g}"),
-                "summary": format!("List the widgets of group {g}"),
-                "parameters": [
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 100}},
-                    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
-                    {"name": "status", "in": "query", "schema": {"$ref": format!("#/components/schemas/{status}")}},
-                    {"name": "tags", "in": "query", "explode": true, "schema": {"type": "array", "items": {"type": "string"}}},
-                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["name", "-name", "created_at"]}}
-                ],
-                "responses": {
-                    "200": {"description": "A page of widgets.", "content": {"application/json": {"schema": {
-                        "type": "object",
-                        "required": ["items"],
-                        "properties": {
-                            "items": {"type": "array", "items": {"$ref": widget}},
-                            "next_cursor": {"type": "string", "nullable": true},
-                            "total": {"type": "integer"}
-                        }
-                    }}}},
-                    "default": error
-                }
-            }));
-        }
-        if ops_here > 1 {
-            collection.insert("post".into(), json!({
-                "operationId": format!("createWidget{g}"),
-                "summary": "Create a widget",
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/WidgetCreate{g}")}}}},
-                "responses": {"201": one, "400": error}
-            }));
-        }
-        if ops_here > 2 {
-            item.insert("get".into(), json!({
-                "operationId": format!("getWidget{g}"),
-                "summary": "Get one widget",
-                "parameters": [id_param, {"name": "X-Request-Id", "in": "header", "schema": {"type": "string"}}],
-                "responses": {"200": one, "404": error}
-            }));
-        }
-        if ops_here > 3 {
-            item.insert(
-                "patch".into(),
-                json!({
-                    "operationId": format!("updateWidget{g}"),
-                    "summary": "Update a widget",
-                    "parameters": [id_param],
-                    "requestBody": {"content": {"application/json": {"schema": {
-                        "type": "object",
-                        "properties": {
-                            "name": {"type": "string"},
-                            "status": {"type": "string", "enum": ["active", "archived"]},
-                            "settings": {"type": "object", "properties": {
-                                "color": {"type": "string"},
-                                "size": {"type": "integer"},
-                                "flags": {"type": "array", "items": {"type": "boolean"}}
-                            }},
-                            "labels": {"type": "object", "additionalProperties": {"type": "string"}}
-                        }
-                    }}}},
-                    "responses": {"200": one, "default": error}
-                }),
-            );
-        }
-        if ops_here > 4 {
-            item.insert("delete".into(), json!({
-                "operationId": format!("deleteWidget{g}"),
-                "summary": "Delete a widget",
-                "parameters": [id_param, {"name": "force", "in": "query", "schema": {"type": "boolean"}}],
-                "responses": {"204": {"description": "Deleted."}, "default": error}
-            }));
-        }
-        paths.insert(format!("/widgets{g}"), Value::Object(collection));
-        if !item.is_empty() {
-            paths.insert(format!("/widgets{g}/{{widgetId}}"), Value::Object(item));
-        }
-    }
-    let doc = json!({
-        "openapi": "3.0.3",
-        "info": {"title": format!("Synthetic API of {operations} operations"), "version": "1.0.0"},
-        "servers": [{"url": "https://api.example.com/v1"}],
-        "paths": paths,
-        "components": {"schemas": schemas}
-    });
-    serde_yaml::to_string(&doc).expect("a JSON value prints as YAML")
-}
-
-fn synthetic_fixture(operations: usize) -> Fixture {
-    let name = format!("synthetic-{operations}");
-    let file = PathBuf::from(format!("{name}.yaml"));
-    standalone(
-        &name,
-        file,
-        synthetic_spec(operations),
-        LoadOptions::default(),
-    )
-}
-
-// ---------------------------------------------------------------------------------------------
-// Stages
-
-fn parse(fx: &Fixture) -> Vec<Value> {
-    fx.specs
-        .iter()
-        .map(|s| {
-            let json = s.file.extension().is_some_and(|e| e == "json")
-                || s.text.trim_start().starts_with('{');
-            if json {
-                serde_json::from_str(&s.text).expect("the document is JSON")
-            } else {
-                serde_yaml::from_str(&s.text).expect("the document is YAML")
-            }
-        })
-        .collect()
-}
-
-fn load(fx: &Fixture) -> Vec<Document> {
-    fx.specs
-        .iter()
-        .map(|s| load::load_str_with(&s.file, &s.text, fx.options).expect("the document loads"))
-        .collect()
-}
-
-fn normalize(fx: &Fixture, docs: &[Document]) -> Vec<Api> {
-    docs.iter()
-        .zip(&fx.specs)
-        .map(|(doc, s)| {
-            normalize::normalize(doc, &s.module)
-                .expect("the document normalizes")
-                .api
-        })
-        .collect()
-}
-
-fn emit(fx: &Fixture, apis: &[Api]) -> Vec<EmittedFile> {
-    emit::emit_files(apis, &fx.settings)
-}
-
-fn format(fx: &Fixture, files: Vec<EmittedFile>) -> Vec<GeneratedFile> {
-    emit::format_files(files, &fx.settings).expect("the emitted code formats")
-}
-
-fn write(dir: &Path, files: &[GeneratedFile]) {
-    write::write_all(dir, files).expect("the files are written");
-}
-
-/// A fresh directory for `write`, under `target/` (removed when dropped).
-fn fresh_dir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("bench-write-")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .expect("a temporary directory under target/")
-}
-
-/// Text to files on disk, every stage once.
-/// Like `generator::generate` and `write::write_all`: each document is dropped once normalized,
-/// the IR is kept until the files are made.
-fn pipeline(fx: &Fixture, dir: &Path) -> usize {
-    let apis: Vec<Api> = fx
-        .specs
-        .iter()
-        .map(|s| {
-            let doc = load::load_str_with(&s.file, &s.text, fx.options).expect("it loads");
-            normalize::normalize(&doc, &s.module)
-                .expect("it normalizes")
-                .api
-        })
-        .collect();
-    let files = format(fx, emit(fx, &apis));
-    write(dir, &files);
-    files.len()
-}
-
-/// The pipeline without panicking, for choosing strict or lenient mode.
-fn try_generate(fx: &Fixture) -> Result<Vec<GeneratedFile>, String> {
-    let mut apis = Vec::new();
-    for s in &fx.specs {
-        let doc = load::load_str_with(&s.file, &s.text, fx.options).map_err(|d| first(&d))?;
-        apis.push(
-            normalize::normalize(&doc, &s.module)
-                .map_err(|d| first(&d))?
-                .api,
-        );
-    }
-    emit::format_files(emit::emit_files(&apis, &fx.settings), &fx.settings).map_err(|d| first(&d))
-}
-
-fn first(d: &generator::Diagnostics) -> String {
-    let errors = d.0.iter().filter(|d| d.is_error()).count();
-    let text =
-        d.0.iter()
-            .find(|d| d.is_error())
-            .map(|d| d.to_string())
-            .unwrap_or_default();
-    let line = text.lines().next().unwrap_or_default().to_string();
-    format!("{errors} errors, the first: {line}")
-}
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 // ---------------------------------------------------------------------------------------------
 // Criterion groups
@@ -508,11 +78,21 @@ fn stages(c: &mut Criterion, fixtures: &[Fixture]) {
                 BatchSize::PerIteration,
             )
         });
+        group.bench_function(BenchmarkId::new("pipeline-1-thread", &fx.name), |b| {
+            b.iter_batched(
+                fresh_dir,
+                |dir| {
+                    black_box(pipeline(fx, dir.path(), 1));
+                    dir
+                },
+                BatchSize::PerIteration,
+            )
+        });
         group.bench_function(BenchmarkId::new("pipeline", &fx.name), |b| {
             b.iter_batched(
                 fresh_dir,
                 |dir| {
-                    black_box(pipeline(fx, dir.path()));
+                    black_box(pipeline(fx, dir.path(), threads()));
                     dir
                 },
                 BatchSize::PerIteration,
@@ -530,11 +110,21 @@ fn scaling(c: &mut Criterion, fixtures: &[(Fixture, usize)]) {
         let once = checkpointed(fx)[7];
         group.measurement_time(Duration::from_secs(2).max(once.mul_f64(12.0)));
         group.throughput(Throughput::Elements(*operations as u64));
+        group.bench_function(BenchmarkId::new("pipeline-1-thread", &fx.name), |b| {
+            b.iter_batched(
+                fresh_dir,
+                |dir| {
+                    black_box(pipeline(fx, dir.path(), 1));
+                    dir
+                },
+                BatchSize::PerIteration,
+            )
+        });
         group.bench_function(BenchmarkId::new("pipeline", &fx.name), |b| {
             b.iter_batched(
                 fresh_dir,
                 |dir| {
-                    black_box(pipeline(fx, dir.path()));
+                    black_box(pipeline(fx, dir.path(), threads()));
                     dir
                 },
                 BatchSize::PerIteration,
@@ -550,7 +140,7 @@ fn scaling(c: &mut Criterion, fixtures: &[(Fixture, usize)]) {
 /// The columns of a checkpointed pipeline run: each stage as it runs inside the pipeline, and
 /// dropping what it made (the documents after normalize, as `generate` does, and the IR and
 /// files at the end: what an isolated stage bench leaves outside its clock).
-const COLUMNS: [&str; 8] = [
+const COLUMNS: [&str; 9] = [
     "parse",
     "load",
     "normalize",
@@ -559,19 +149,23 @@ const COLUMNS: [&str; 8] = [
     "write",
     "drop",
     "pipeline",
+    "parallel",
 ];
 
 /// Medians of each column's per-run time, and the median of per-round `pipeline / parse`.
 struct Timings {
-    median: [Duration; 8],
+    median: [Duration; 9],
+    /// The single-threaded pipeline (the sum of the stages) over parse.
     ratio: f64,
+    /// The pipeline on all cores, as `cargo xtask codegen` runs it, over parse.
+    parallel_ratio: f64,
 }
 
-/// One pipeline run, text to files on disk, timed at every stage boundary; index 0 (parse) is
-/// left zero and `pipeline` is the sum.
-fn checkpointed(fx: &Fixture) -> [Duration; 8] {
+/// One single-threaded pipeline run, text to files on disk, timed at every stage boundary;
+/// index 0 (parse) and 8 (parallel) are left zero and `pipeline` is the sum.
+fn checkpointed(fx: &Fixture) -> [Duration; 9] {
     let dir = fresh_dir();
-    let mut out = [Duration::ZERO; 8];
+    let mut out = [Duration::ZERO; 9];
     let start = Instant::now();
     let docs = load(fx);
     let t1 = Instant::now();
@@ -600,14 +194,14 @@ fn checkpointed(fx: &Fixture) -> [Duration; 8] {
 }
 
 /// Round-robin over `fixtures`: in each of `rounds` rounds, every fixture runs a batch of
-/// `reps` parses then `reps` checkpointed pipelines, so a disturbance of the machine hits the
+/// `reps` parses, `reps` checkpointed pipelines and `reps` pipelines on all cores, so a disturbance of the machine hits the
 /// floor and the pipelines of the same round alike. Returns each fixture's per-round samples
 /// (per-run times).
-fn interleaved(fixtures: &[(&Fixture, usize)], rounds: usize) -> Vec<Vec<[Duration; 8]>> {
+fn interleaved(fixtures: &[(&Fixture, usize)], rounds: usize) -> Vec<Vec<[Duration; 9]>> {
     let mut samples = vec![Vec::with_capacity(rounds); fixtures.len()];
     for _ in 0..rounds {
         for ((fx, reps), out) in fixtures.iter().zip(&mut samples) {
-            let mut round = [Duration::ZERO; 8];
+            let mut round = [Duration::ZERO; 9];
             for _ in 0..*reps {
                 round[0] += timed(|| parse(fx));
             }
@@ -616,6 +210,10 @@ fn interleaved(fixtures: &[(&Fixture, usize)], rounds: usize) -> Vec<Vec<[Durati
                 for (slot, d) in round.iter_mut().zip(run).skip(1) {
                     *slot += d;
                 }
+            }
+            for _ in 0..*reps {
+                let dir = fresh_dir();
+                round[8] += timed(|| pipeline(fx, dir.path(), threads()));
             }
             for slot in &mut round {
                 *slot /= *reps as u32;
@@ -626,60 +224,26 @@ fn interleaved(fixtures: &[(&Fixture, usize)], rounds: usize) -> Vec<Vec<[Durati
     samples
 }
 
-fn timings(samples: &[[Duration; 8]]) -> Timings {
-    let mut median = [Duration::ZERO; 8];
+fn timings(samples: &[[Duration; 9]]) -> Timings {
+    let mut median = [Duration::ZERO; 9];
     for (i, slot) in median.iter_mut().enumerate() {
         let mut column: Vec<Duration> = samples.iter().map(|r| r[i]).collect();
         column.sort();
         *slot = column[column.len() / 2];
     }
-    let ratios: Vec<f64> = samples
-        .iter()
-        .map(|r| r[7].as_secs_f64() / r[0].as_secs_f64())
-        .collect();
+    let ratio = |column: usize| {
+        median_f64(
+            samples
+                .iter()
+                .map(|r| r[column].as_secs_f64() / r[0].as_secs_f64())
+                .collect(),
+        )
+    };
     Timings {
         median,
-        ratio: median_f64(ratios),
+        ratio: ratio(7),
+        parallel_ratio: ratio(8),
     }
-}
-
-fn median_f64(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
-}
-
-/// Runs `f` and returns how long it took; its result is dropped after the clock stops.
-fn timed<T>(f: impl FnOnce() -> T) -> Duration {
-    let start = Instant::now();
-    let out = black_box(f());
-    let elapsed = start.elapsed();
-    drop(out);
-    elapsed
-}
-
-/// Peak heap of one pipeline run (bytes over what was held before it), and the peak each of
-/// load, normalize, emit and format adds over what is held when it starts (the documents are
-/// dropped after normalize, as `generate` does, so emit and format start from the IR alone).
-fn peak_heap(fx: &Fixture) -> (usize, [usize; 4]) {
-    let dir = fresh_dir();
-    ALLOCATOR.reset_peak_memory();
-    black_box(pipeline(fx, dir.path()));
-    let whole = ALLOCATOR.get_peak_memory();
-    let mut stages = [0; 4];
-    ALLOCATOR.reset_peak_memory();
-    let docs = load(fx);
-    stages[0] = ALLOCATOR.get_peak_memory();
-    ALLOCATOR.reset_peak_memory();
-    let apis = normalize(fx, &docs);
-    stages[1] = ALLOCATOR.get_peak_memory();
-    drop(docs);
-    ALLOCATOR.reset_peak_memory();
-    let emitted = emit(fx, &apis);
-    stages[2] = ALLOCATOR.get_peak_memory();
-    ALLOCATOR.reset_peak_memory();
-    black_box(format(fx, emitted));
-    stages[3] = ALLOCATOR.get_peak_memory();
-    (whole, stages)
 }
 
 /// Where `format` spends its time: `syn` parsing the emitted tokens into a file, `prettyplease`
@@ -770,8 +334,6 @@ struct Row {
     output_lines: usize,
     output_bytes: usize,
     timings: Timings,
-    peak: usize,
-    stage_peaks: [usize; 4],
     /// `format` split: syn parse, prettyplease, dropping the syntax tree, the rest (spacing).
     format: [Duration; 4],
     /// `load` split: parse, typed deserialize with path tracking, and without.
@@ -803,7 +365,6 @@ fn measure(fixtures: &[&Fixture], rounds: usize) -> (Vec<Row>, Vec<Vec<f64>>) {
         .map(|(fx, samples)| {
             let apis = normalize(fx, &load(fx));
             let files = format(fx, emit(fx, &apis));
-            let (peak, stage_peaks) = peak_heap(fx);
             let slow = samples[0][7] > Duration::from_millis(500);
             Row {
                 name: fx.name.clone(),
@@ -813,8 +374,6 @@ fn measure(fixtures: &[&Fixture], rounds: usize) -> (Vec<Row>, Vec<Vec<f64>>) {
                 output_lines: files.iter().map(|f| f.contents.lines().count()).sum(),
                 output_bytes: files.iter().map(|f| f.contents.len()).sum(),
                 timings: timings(samples),
-                peak,
-                stage_peaks,
                 format: format_breakdown(fx, if slow { 1 } else { 5 }),
                 load: load_breakdown(fx, if slow { 3 } else { 9 }),
             }
@@ -833,18 +392,24 @@ fn ms(d: Duration) -> String {
 }
 
 fn print_stage_table(title: &str, rows: &[Row]) {
-    println!("\n{title} (ms; the stages as they run inside one pipeline, text to files on disk)");
+    println!(
+        "\n{title} (ms; the stages as they run inside one single-threaded pipeline, text to files on disk; parallel = the same on {} threads, as `cargo xtask codegen` runs)",
+        threads()
+    );
     print!("{:<16} {:>5}", "fixture", "ops");
     for column in COLUMNS {
         print!(" {column:>9}");
     }
-    println!(" {:>15}", "pipeline/parse");
+    println!(" {:>15} {:>15}", "pipeline/parse", "parallel/parse");
     for row in rows {
         print!("{:<16} {:>5}", row.name, row.operations);
         for d in row.timings.median {
             print!(" {:>9}", ms(d));
         }
-        println!(" {:>14.2}x", row.timings.ratio);
+        println!(
+            " {:>14.2}x {:>14.2}x",
+            row.timings.ratio, row.timings.parallel_ratio
+        );
     }
     println!("each stage as a multiple of parse (the floor), and format split into its parts:");
     for row in rows {
@@ -879,11 +444,14 @@ fn print_stage_table(title: &str, rows: &[Row]) {
 }
 
 fn print_scaling_table(rows: &[Row], per_round: &[Vec<f64>]) {
-    println!("\nscaling (pipeline = text to files on disk; peak = most heap held at once)");
+    println!(
+        "\nscaling (pipeline = text to files on disk on 1 thread; parallel = the same on {} threads; peak heap: the `memory` bench)",
+        threads()
+    );
     let per_op = |r: &Row| r.timings.median[7].as_secs_f64() / r.operations.max(1) as f64;
     let base = rows.iter().find(|r| r.name == "synthetic-100").map(per_op);
     println!(
-        "{:<16} {:>5} {:>6} {:>9} {:>11} {:>8} {:>7} {:>8} {:>10} {:>8} {:>8}   peak added by load / normalize / emit / format (MB)",
+        "{:<16} {:>5} {:>6} {:>9} {:>11} {:>8} {:>7} {:>11} {:>8} {:>8}",
         "fixture",
         "ops",
         "types",
@@ -891,18 +459,15 @@ fn print_scaling_table(rows: &[Row], per_round: &[Vec<f64>]) {
         "pipeline ms",
         "µs/op",
         "vs 100",
-        "peak MB",
-        "peak KB/op",
+        "parallel ms",
         "lines/op",
         "bytes/op",
     );
-    let mb = |b: usize| b as f64 / (1024.0 * 1024.0);
     for row in rows {
         let ops = row.operations.max(1) as f64;
         let versus = base.map_or("-".to_string(), |b| format!("{:.2}x", per_op(row) / b));
-        let [l, n, e, f] = row.stage_peaks;
         println!(
-            "{:<16} {:>5} {:>6} {:>9.0} {:>11} {:>8.0} {:>7} {:>8.1} {:>10.1} {:>8.0} {:>8.0}   {:.1} / {:.1} / {:.1} / {:.1}",
+            "{:<16} {:>5} {:>6} {:>9.0} {:>11} {:>8.0} {:>7} {:>11} {:>8.0} {:>8.0}",
             row.name,
             row.operations,
             row.types,
@@ -910,14 +475,9 @@ fn print_scaling_table(rows: &[Row], per_round: &[Vec<f64>]) {
             ms(row.timings.median[7]),
             per_op(row) * 1e6,
             versus,
-            mb(row.peak),
-            row.peak as f64 / 1024.0 / ops,
+            ms(row.timings.median[8]),
             row.output_lines as f64 / ops,
             row.output_bytes as f64 / ops,
-            mb(l),
-            mb(n),
-            mb(e),
-            mb(f),
         );
     }
     let index = |name: &str| rows.iter().position(|r| r.name == name);
