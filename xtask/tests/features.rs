@@ -28,7 +28,11 @@ fn kitchen_sink_crate_is_clippy_clean_and_behaves() {
     // Schemas named like prelude types the generated code writes unqualified are renamed,
     // with a warning naming the new type.
     let stderr = String::from_utf8_lossy(&generated.stderr);
-    for (schema, rust) in [("Option", "Option2"), ("String", "String2"), ("Vec", "Vec2")] {
+    for (schema, rust) in [
+        ("Option", "Option2"),
+        ("String", "String2"),
+        ("Vec", "Vec2"),
+    ] {
         assert!(
             stderr.contains(&format!("schema `{schema}` becomes the Rust type `{rust}`")),
             "{stderr}"
