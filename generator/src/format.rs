@@ -32,8 +32,10 @@ fn space_items(text: &str) -> String {
         };
         let indent = line.len() - line.trim_start().len();
         let next_indent = next.len() - next.trim_start().len();
+        // Imports stay together; a blank line separates them from what follows.
+        let is_use = |l: &str| l.starts_with("use ") || l.starts_with("pub use ");
         let closes_item = line.trim() == "}"
-            || (line.trim_end().ends_with(';') && indent == 0 && !line.starts_with("use "));
+            || (line.trim_end().ends_with(';') && indent == 0 && !(is_use(line) && is_use(next)));
         let next_item = [
             "#",
             "///",
@@ -50,7 +52,8 @@ fn space_items(text: &str) -> String {
         .iter()
         .any(|start| next.trim_start().starts_with(start));
         let ends_module_docs = line.starts_with("//!") && !next.starts_with("//!");
-        if (closes_item && next_item && indent == next_indent) || ends_module_docs {
+        let ends_imports = is_use(line) && !is_use(next) && !next.trim().is_empty();
+        if (closes_item && next_item && indent == next_indent) || ends_module_docs || ends_imports {
             out.push('\n');
         }
     }

@@ -11,10 +11,11 @@ pub mod operations;
 pub mod types;
 
 pub use types::*;
+use crate::runtime;
 
 /// The servers the spec lists, in its order; pick one with [`ClientBuilder::server`].
-pub const SERVERS: &[crate::runtime::ServerInfo] = &[
-    crate::runtime::ServerInfo {
+pub const SERVERS: &[runtime::ServerInfo] = &[
+    runtime::ServerInfo {
         url: "//API_HOSTNAME/",
         description: "Scheme-relative placeholder published by the vendor. Replace API_HOSTNAME with the host name of your CPaaS API deployment (and choose the scheme) before sending requests.",
         variables: &[],
@@ -24,7 +25,7 @@ pub const SERVERS: &[crate::runtime::ServerInfo] = &[
 /// A client of this API. Cheap to clone; clones share connections and settings.
 #[derive(Debug, Clone)]
 pub struct Client {
-    runtime: crate::runtime::ApiClient,
+    runtime: runtime::ApiClient,
 }
 
 impl Client {
@@ -137,7 +138,7 @@ impl Client {
 /// Configures a [`Client`]. Defaults to the first server of the spec, `//API_HOSTNAME/`.
 #[derive(Debug, Clone, Default)]
 pub struct ClientBuilder {
-    config: crate::runtime::ClientConfig,
+    config: runtime::ClientConfig,
 }
 
 impl ClientBuilder {
@@ -205,7 +206,7 @@ impl ClientBuilder {
             &mut ::reqwest::Request,
         ) -> Result<(), String> + Send + Sync + 'static,
     ) -> Self {
-        self.config.request_hook(crate::runtime::RequestHook::new(hook));
+        self.config.request_hook(runtime::RequestHook::new(hook));
         self
     }
 
@@ -214,12 +215,12 @@ impl ClientBuilder {
     /// Access token sent in the Authorization header. The scheme adds no prefix, so the value must include it, e.g. `Bearer &lt;token&gt;` (with the `Bearer ` prefix and a space).
     ///
     /// The value is never printed by `Debug`.
-    pub fn bearer_auth(mut self, value: impl Into<crate::runtime::Secret>) -> Self {
+    pub fn bearer_auth(mut self, value: impl Into<runtime::Secret>) -> Self {
         self.config
             .credential(
                 "BearerAuth",
-                crate::runtime::Credential::ApiKey {
-                    location: crate::runtime::ApiKeyLocation::Header,
+                runtime::Credential::ApiKey {
+                    location: runtime::ApiKeyLocation::Header,
                     name: "Authorization",
                     value: value.into(),
                 },
@@ -232,7 +233,7 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// When the base URL, a server variable, a header or a credential is invalid.
-    pub fn build(self) -> Result<Client, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<Client, runtime::BuildError> {
         let runtime = self
             .config
             .build(SERVERS, "userapis/0.1.0 (generated Rust client)")?;

@@ -3,6 +3,9 @@
 //! Request builders and outcome types, one set per operation. Builders come from the
 //! methods of [`Client`](super::Client).
 
+use super::types;
+use crate::runtime;
+
 /// Request builder for [`Client::v1_mgmt_user_get`](super::Client::v1_mgmt_user_get).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -17,7 +20,7 @@ pub struct V1MgmtUserGet<'a> {
     pub(super) role: Option<String>,
     pub(super) first_name: Option<String>,
     pub(super) last_name: Option<String>,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V1MgmtUserGet<'_> {
@@ -64,7 +67,7 @@ impl V1MgmtUserGet<'_> {
     }
 
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -80,64 +83,32 @@ impl V1MgmtUserGet<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::ServiceDocsAdminUserGetAll>,
-        crate::runtime::Error<V1MgmtUserGetError>,
+        runtime::ResponseValue<types::ServiceDocsAdminUserGetAll>,
+        runtime::Error<V1MgmtUserGetError>,
     > {
         let path = String::from("/v1/mgmt/user");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v1_mgmt_user_get",
-            crate::runtime::Method::GET,
+            runtime::Method::GET,
             "/v1/mgmt/user",
             path,
         );
         request.security(&[&["BearerAuth"]]);
         request.accept("application/json");
-        request
-            .query(
-                "page_size",
-                &self.page_size,
-                crate::runtime::QueryStyle::Form,
-                true,
-            )?;
-        request
-            .query(
-                "start_key",
-                &self.start_key,
-                crate::runtime::QueryStyle::Form,
-                true,
-            )?;
-        request.query("sort", &self.sort, crate::runtime::QueryStyle::Form, true)?;
-        request.query("email", &self.email, crate::runtime::QueryStyle::Form, true)?;
-        request.query("role", &self.role, crate::runtime::QueryStyle::Form, true)?;
-        request
-            .query(
-                "first_name",
-                &self.first_name,
-                crate::runtime::QueryStyle::Form,
-                true,
-            )?;
-        request
-            .query(
-                "last_name",
-                &self.last_name,
-                crate::runtime::QueryStyle::Form,
-                true,
-            )?;
+        request.query("page_size", &self.page_size, runtime::QueryStyle::Form, true)?;
+        request.query("start_key", &self.start_key, runtime::QueryStyle::Form, true)?;
+        request.query("sort", &self.sort, runtime::QueryStyle::Form, true)?;
+        request.query("email", &self.email, runtime::QueryStyle::Form, true)?;
+        request.query("role", &self.role, runtime::QueryStyle::Form, true)?;
+        request.query("first_name", &self.first_name, runtime::QueryStyle::Form, true)?;
+        request.query("last_name", &self.last_name, runtime::QueryStyle::Form, true)?;
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => {
-                crate::runtime::api_error(
-                    response.json_with(V1MgmtUserGetError::BadRequest),
-                )
-            }
-            404 => {
-                crate::runtime::api_error(
-                    response.json_with(V1MgmtUserGetError::NotFound),
-                )
-            }
+            400 => runtime::api_error(response.json_with(V1MgmtUserGetError::BadRequest)),
+            404 => runtime::api_error(response.json_with(V1MgmtUserGetError::NotFound)),
             500 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V1MgmtUserGetError::InternalServerError),
                 )
             }
@@ -153,19 +124,16 @@ impl<'a> V1MgmtUserGet<'a> {
         self,
     ) -> ::futures_util::stream::BoxStream<
         'a,
-        Result<
-            super::types::ServiceAdminUserOutput,
-            crate::runtime::Error<V1MgmtUserGetError>,
-        >,
+        Result<types::ServiceAdminUserOutput, runtime::Error<V1MgmtUserGetError>>,
     > {
-        crate::runtime::paginate(
+        runtime::paginate(
             self,
             |request: Self| async move {
                 let mut next = request.clone();
                 let sent = request.start_key.clone();
                 let page = request.send().await?.into_inner();
                 let found: Option<String> = page.next_start_key;
-                let items: Vec<super::types::ServiceAdminUserOutput> = page
+                let items: Vec<types::ServiceAdminUserOutput> = page
                     .data
                     .unwrap_or_default();
                 let next = match found {
@@ -185,11 +153,11 @@ impl<'a> V1MgmtUserGet<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V1MgmtUserGetError {
     /// 400: Bad Request
-    BadRequest(super::types::CpaasError),
+    BadRequest(types::CpaasError),
     /// 404: Not Found
-    NotFound(super::types::CpaasError),
+    NotFound(types::CpaasError),
     /// 500: Internal Server Error
-    InternalServerError(super::types::CpaasError),
+    InternalServerError(types::CpaasError),
 }
 
 /// Request builder for [`Client::v1_mgmt_user_post`](super::Client::v1_mgmt_user_post).
@@ -199,13 +167,13 @@ pub enum V1MgmtUserGetError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V1MgmtUserPost<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) body: super::types::ServiceAdminUserAddData,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) body: types::ServiceAdminUserAddData,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V1MgmtUserPost<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -221,13 +189,13 @@ impl V1MgmtUserPost<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::ServiceDocsAdminUserGetSingle>,
-        crate::runtime::Error<V1MgmtUserPostError>,
+        runtime::ResponseValue<types::ServiceDocsAdminUserGetSingle>,
+        runtime::Error<V1MgmtUserPostError>,
     > {
         let path = String::from("/v1/mgmt/user");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v1_mgmt_user_post",
-            crate::runtime::Method::POST,
+            runtime::Method::POST,
             "/v1/mgmt/user",
             path,
         );
@@ -239,17 +207,11 @@ impl V1MgmtUserPost<'_> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => {
-                crate::runtime::api_error(
-                    response.json_with(V1MgmtUserPostError::BadRequest),
-                )
+                runtime::api_error(response.json_with(V1MgmtUserPostError::BadRequest))
             }
-            404 => {
-                crate::runtime::api_error(
-                    response.json_with(V1MgmtUserPostError::NotFound),
-                )
-            }
+            404 => runtime::api_error(response.json_with(V1MgmtUserPostError::NotFound)),
             500 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V1MgmtUserPostError::InternalServerError),
                 )
             }
@@ -262,11 +224,11 @@ impl V1MgmtUserPost<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V1MgmtUserPostError {
     /// 400: Bad Request
-    BadRequest(super::types::CpaasError),
+    BadRequest(types::CpaasError),
     /// 404: Not Found
-    NotFound(super::types::CpaasError),
+    NotFound(types::CpaasError),
     /// 500: Internal Server Error
-    InternalServerError(super::types::CpaasError),
+    InternalServerError(types::CpaasError),
 }
 
 /// Request builder for [`Client::v1_mgmt_user_user_id_get`](super::Client::v1_mgmt_user_user_id_get).
@@ -277,12 +239,12 @@ pub enum V1MgmtUserPostError {
 pub struct V1MgmtUserUserIdGet<'a> {
     pub(super) client: &'a super::Client,
     pub(super) user_id: String,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V1MgmtUserUserIdGet<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -298,15 +260,15 @@ impl V1MgmtUserUserIdGet<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::ServiceDocsAdminUserGetSingle>,
-        crate::runtime::Error<V1MgmtUserUserIdGetError>,
+        runtime::ResponseValue<types::ServiceDocsAdminUserGetSingle>,
+        runtime::Error<V1MgmtUserUserIdGetError>,
     > {
         let path = format!(
-            "/v1/mgmt/user/{}", crate ::runtime::path_param("userID", & self.user_id) ?
+            "/v1/mgmt/user/{}", runtime::path_param("userID", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v1_mgmt_user_user_id_get",
-            crate::runtime::Method::GET,
+            runtime::Method::GET,
             "/v1/mgmt/user/{userID}",
             path,
         );
@@ -316,17 +278,17 @@ impl V1MgmtUserUserIdGet<'_> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V1MgmtUserUserIdGetError::BadRequest),
                 )
             }
             404 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V1MgmtUserUserIdGetError::NotFound),
                 )
             }
             500 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V1MgmtUserUserIdGetError::InternalServerError),
                 )
             }
@@ -339,11 +301,11 @@ impl V1MgmtUserUserIdGet<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V1MgmtUserUserIdGetError {
     /// 400: Bad Request
-    BadRequest(super::types::CpaasError),
+    BadRequest(types::CpaasError),
     /// 404: Not Found
-    NotFound(super::types::CpaasError),
+    NotFound(types::CpaasError),
     /// 500: Internal Server Error
-    InternalServerError(super::types::CpaasError),
+    InternalServerError(types::CpaasError),
 }
 
 /// Request builder for [`Client::v1_mgmt_user_user_id_put`](super::Client::v1_mgmt_user_user_id_put).
@@ -354,13 +316,13 @@ pub enum V1MgmtUserUserIdGetError {
 pub struct V1MgmtUserUserIdPut<'a> {
     pub(super) client: &'a super::Client,
     pub(super) user_id: String,
-    pub(super) body: super::types::ServiceAdminUserEditData,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) body: types::ServiceAdminUserEditData,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V1MgmtUserUserIdPut<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -376,15 +338,15 @@ impl V1MgmtUserUserIdPut<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::ServiceDocsAdminUserGetSingle>,
-        crate::runtime::Error<V1MgmtUserUserIdPutError>,
+        runtime::ResponseValue<types::ServiceDocsAdminUserGetSingle>,
+        runtime::Error<V1MgmtUserUserIdPutError>,
     > {
         let path = format!(
-            "/v1/mgmt/user/{}", crate ::runtime::path_param("userID", & self.user_id) ?
+            "/v1/mgmt/user/{}", runtime::path_param("userID", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v1_mgmt_user_user_id_put",
-            crate::runtime::Method::PUT,
+            runtime::Method::PUT,
             "/v1/mgmt/user/{userID}",
             path,
         );
@@ -396,17 +358,17 @@ impl V1MgmtUserUserIdPut<'_> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V1MgmtUserUserIdPutError::BadRequest),
                 )
             }
             404 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V1MgmtUserUserIdPutError::NotFound),
                 )
             }
             500 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V1MgmtUserUserIdPutError::InternalServerError),
                 )
             }
@@ -419,11 +381,11 @@ impl V1MgmtUserUserIdPut<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V1MgmtUserUserIdPutError {
     /// 400: Bad Request
-    BadRequest(super::types::CpaasError),
+    BadRequest(types::CpaasError),
     /// 404: Not Found
-    NotFound(super::types::CpaasError),
+    NotFound(types::CpaasError),
     /// 500: Internal Server Error
-    InternalServerError(super::types::CpaasError),
+    InternalServerError(types::CpaasError),
 }
 
 /// Request builder for [`Client::v1_mgmt_user_user_id_delete`](super::Client::v1_mgmt_user_user_id_delete).
@@ -434,12 +396,12 @@ pub enum V1MgmtUserUserIdPutError {
 pub struct V1MgmtUserUserIdDelete<'a> {
     pub(super) client: &'a super::Client,
     pub(super) user_id: String,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V1MgmtUserUserIdDelete<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -455,15 +417,15 @@ impl V1MgmtUserUserIdDelete<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::ServiceDocsAdminUserDelete>,
-        crate::runtime::Error<V1MgmtUserUserIdDeleteError>,
+        runtime::ResponseValue<types::ServiceDocsAdminUserDelete>,
+        runtime::Error<V1MgmtUserUserIdDeleteError>,
     > {
         let path = format!(
-            "/v1/mgmt/user/{}", crate ::runtime::path_param("userID", & self.user_id) ?
+            "/v1/mgmt/user/{}", runtime::path_param("userID", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v1_mgmt_user_user_id_delete",
-            crate::runtime::Method::DELETE,
+            runtime::Method::DELETE,
             "/v1/mgmt/user/{userID}",
             path,
         );
@@ -473,17 +435,17 @@ impl V1MgmtUserUserIdDelete<'_> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V1MgmtUserUserIdDeleteError::BadRequest),
                 )
             }
             404 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V1MgmtUserUserIdDeleteError::NotFound),
                 )
             }
             500 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V1MgmtUserUserIdDeleteError::InternalServerError),
                 )
             }
@@ -496,9 +458,9 @@ impl V1MgmtUserUserIdDelete<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V1MgmtUserUserIdDeleteError {
     /// 400: Bad Request
-    BadRequest(super::types::CpaasError),
+    BadRequest(types::CpaasError),
     /// 404: Not Found
-    NotFound(super::types::CpaasError),
+    NotFound(types::CpaasError),
     /// 500: Internal Server Error
-    InternalServerError(super::types::CpaasError),
+    InternalServerError(types::CpaasError),
 }

@@ -11,10 +11,11 @@ pub mod operations;
 pub mod types;
 
 pub use types::*;
+use crate::runtime;
 
 /// The servers the spec lists, in its order; pick one with [`ClientBuilder::server`].
-pub const SERVERS: &[crate::runtime::ServerInfo] = &[
-    crate::runtime::ServerInfo {
+pub const SERVERS: &[runtime::ServerInfo] = &[
+    runtime::ServerInfo {
         url: "https://api.canopysimulations.com",
         description: "Canopy Simulations production API host.",
         variables: &[],
@@ -24,7 +25,7 @@ pub const SERVERS: &[crate::runtime::ServerInfo] = &[
 /// A client of this API. Cheap to clone; clones share connections and settings.
 #[derive(Debug, Clone)]
 pub struct Client {
-    runtime: crate::runtime::ApiClient,
+    runtime: runtime::ApiClient,
 }
 
 impl Client {
@@ -249,7 +250,7 @@ impl Client {
 /// Configures a [`Client`]. Defaults to the first server of the spec, `https://api.canopysimulations.com`.
 #[derive(Debug, Clone, Default)]
 pub struct ClientBuilder {
-    config: crate::runtime::ClientConfig,
+    config: runtime::ClientConfig,
 }
 
 impl ClientBuilder {
@@ -317,7 +318,7 @@ impl ClientBuilder {
             &mut ::reqwest::Request,
         ) -> Result<(), String> + Send + Sync + 'static,
     ) -> Self {
-        self.config.request_hook(crate::runtime::RequestHook::new(hook));
+        self.config.request_hook(runtime::RequestHook::new(hook));
         self
     }
 
@@ -326,9 +327,8 @@ impl ClientBuilder {
     /// OAuth2 resource-owner password grant; the access token is sent as `Authorization: Bearer &lt;token&gt;`.
     ///
     /// The value is never printed by `Debug`.
-    pub fn bearer_token(mut self, token: impl Into<crate::runtime::Secret>) -> Self {
-        self.config
-            .credential("Bearer", crate::runtime::Credential::Bearer(token.into()));
+    pub fn bearer_token(mut self, token: impl Into<runtime::Secret>) -> Self {
+        self.config.credential("Bearer", runtime::Credential::Bearer(token.into()));
         self
     }
 
@@ -337,14 +337,14 @@ impl ClientBuilder {
     where
         F: Fn() -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<T, E>> + Send + 'static,
-        T: Into<crate::runtime::Secret>,
+        T: Into<runtime::Secret>,
         E: ::std::fmt::Display,
     {
         self.config
             .credential(
                 "Bearer",
-                crate::runtime::Credential::BearerProvider(
-                    crate::runtime::TokenProvider::new(provider),
+                runtime::Credential::BearerProvider(
+                    runtime::TokenProvider::new(provider),
                 ),
             );
         self
@@ -355,7 +355,7 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// When the base URL, a server variable, a header or a credential is invalid.
-    pub fn build(self) -> Result<Client, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<Client, runtime::BuildError> {
         let runtime = self
             .config
             .build(SERVERS, "userapis/0.1.0 (generated Rust client)")?;

@@ -3,6 +3,9 @@
 //! Request builders and outcome types, one set per operation. Builders come from the
 //! methods of [`Client`](super::Client).
 
+use super::types;
+use crate::runtime;
+
 /// Request builder for [`Client::membership_delete_refresh_tokens`](super::Client::membership_delete_refresh_tokens).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -12,12 +15,12 @@ pub struct MembershipDeleteRefreshTokens<'a> {
     pub(super) client: &'a super::Client,
     pub(super) tenant_id: String,
     pub(super) user_id: String,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl MembershipDeleteRefreshTokens<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -30,16 +33,16 @@ impl MembershipDeleteRefreshTokens<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<MembershipDeleteRefreshTokensError>,
+        runtime::ResponseValue<()>,
+        runtime::Error<MembershipDeleteRefreshTokensError>,
     > {
         let path = format!(
-            "/membership/refresh-tokens/{}/{}", crate ::runtime::path_param("tenantId", &
-            self.tenant_id) ?, crate ::runtime::path_param("userId", & self.user_id) ?
+            "/membership/refresh-tokens/{}/{}", runtime::path_param("tenantId", & self
+            .tenant_id) ?, runtime::path_param("userId", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "membership_delete_refresh_tokens",
-            crate::runtime::Method::DELETE,
+            runtime::Method::DELETE,
             "/membership/refresh-tokens/{tenantId}/{userId}",
             path,
         );
@@ -64,12 +67,12 @@ pub struct MembershipGetPasswordResetTokenValidity<'a> {
     pub(super) client: &'a super::Client,
     pub(super) user_id: String,
     pub(super) token: String,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl MembershipGetPasswordResetTokenValidity<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -82,21 +85,21 @@ impl MembershipGetPasswordResetTokenValidity<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<MembershipGetPasswordResetTokenValidityError>,
+        runtime::ResponseValue<()>,
+        runtime::Error<MembershipGetPasswordResetTokenValidityError>,
     > {
         let path = format!(
-            "/membership/password-reset-tokens/{}", crate ::runtime::path_param("userId",
-            & self.user_id) ?
+            "/membership/password-reset-tokens/{}", runtime::path_param("userId", & self
+            .user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "membership_get_password_reset_token_validity",
-            crate::runtime::Method::GET,
+            runtime::Method::GET,
             "/membership/password-reset-tokens/{userId}",
             path,
         );
         request.security(&[]);
-        request.query("token", &self.token, crate::runtime::QueryStyle::Form, true)?;
+        request.query("token", &self.token, runtime::QueryStyle::Form, true)?;
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             204 => response.empty(),
@@ -117,12 +120,12 @@ pub struct MembershipGetUserRoles<'a> {
     pub(super) client: &'a super::Client,
     pub(super) tenant_id: String,
     pub(super) user_id: String,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl MembershipGetUserRoles<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -135,16 +138,16 @@ impl MembershipGetUserRoles<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::GetUserRolesQueryResult>,
-        crate::runtime::Error<MembershipGetUserRolesError>,
+        runtime::ResponseValue<types::GetUserRolesQueryResult>,
+        runtime::Error<MembershipGetUserRolesError>,
     > {
         let path = format!(
-            "/membership/roles/{}/{}", crate ::runtime::path_param("tenantId", & self
-            .tenant_id) ?, crate ::runtime::path_param("userId", & self.user_id) ?
+            "/membership/roles/{}/{}", runtime::path_param("tenantId", & self.tenant_id)
+            ?, runtime::path_param("userId", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "membership_get_user_roles",
-            crate::runtime::Method::GET,
+            runtime::Method::GET,
             "/membership/roles/{tenantId}/{userId}",
             path,
         );
@@ -170,13 +173,13 @@ pub struct MembershipPutUserRole<'a> {
     pub(super) client: &'a super::Client,
     pub(super) tenant_id: String,
     pub(super) user_id: String,
-    pub(super) body: super::types::MembershipPutUserRoleRequest,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) body: types::MembershipPutUserRoleRequest,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl MembershipPutUserRole<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -188,17 +191,14 @@ impl MembershipPutUserRole<'_> {
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
     pub async fn send(
         self,
-    ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<MembershipPutUserRoleError>,
-    > {
+    ) -> Result<runtime::ResponseValue<()>, runtime::Error<MembershipPutUserRoleError>> {
         let path = format!(
-            "/membership/roles/{}/{}", crate ::runtime::path_param("tenantId", & self
-            .tenant_id) ?, crate ::runtime::path_param("userId", & self.user_id) ?
+            "/membership/roles/{}/{}", runtime::path_param("tenantId", & self.tenant_id)
+            ?, runtime::path_param("userId", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "membership_put_user_role",
-            crate::runtime::Method::PUT,
+            runtime::Method::PUT,
             "/membership/roles/{tenantId}/{userId}",
             path,
         );
@@ -225,12 +225,12 @@ pub struct MembershipGetZendeskToken<'a> {
     pub(super) client: &'a super::Client,
     pub(super) tenant_id: String,
     pub(super) user_id: String,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl MembershipGetZendeskToken<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -243,16 +243,16 @@ impl MembershipGetZendeskToken<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::GetZendeskTokenQueryResult>,
-        crate::runtime::Error<MembershipGetZendeskTokenError>,
+        runtime::ResponseValue<types::GetZendeskTokenQueryResult>,
+        runtime::Error<MembershipGetZendeskTokenError>,
     > {
         let path = format!(
-            "/membership/zendesk-token/{}/{}", crate ::runtime::path_param("tenantId", &
-            self.tenant_id) ?, crate ::runtime::path_param("userId", & self.user_id) ?
+            "/membership/zendesk-token/{}/{}", runtime::path_param("tenantId", & self
+            .tenant_id) ?, runtime::path_param("userId", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "membership_get_zendesk_token",
-            crate::runtime::Method::GET,
+            runtime::Method::GET,
             "/membership/zendesk-token/{tenantId}/{userId}",
             path,
         );
@@ -276,13 +276,13 @@ pub enum MembershipGetZendeskTokenError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MembershipPostEmailConfirmation<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) body: super::types::MembershipPostEmailConfirmationRequest,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) body: types::MembershipPostEmailConfirmationRequest,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl MembershipPostEmailConfirmation<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -295,13 +295,13 @@ impl MembershipPostEmailConfirmation<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<MembershipPostEmailConfirmationError>,
+        runtime::ResponseValue<()>,
+        runtime::Error<MembershipPostEmailConfirmationError>,
     > {
         let path = String::from("/membership/email-confirmations");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "membership_post_email_confirmation",
-            crate::runtime::Method::POST,
+            runtime::Method::POST,
             "/membership/email-confirmations",
             path,
         );
@@ -328,12 +328,12 @@ pub struct MembershipPostEmailConfirmationRequest<'a> {
     pub(super) client: &'a super::Client,
     pub(super) tenant_id: String,
     pub(super) user_id: String,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl MembershipPostEmailConfirmationRequest<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -346,17 +346,17 @@ impl MembershipPostEmailConfirmationRequest<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<MembershipPostEmailConfirmationRequestError>,
+        runtime::ResponseValue<()>,
+        runtime::Error<MembershipPostEmailConfirmationRequestError>,
     > {
         let path = format!(
-            "/membership/email-confirmation-requests/{}/{}", crate
-            ::runtime::path_param("tenantId", & self.tenant_id) ?, crate
-            ::runtime::path_param("userId", & self.user_id) ?
+            "/membership/email-confirmation-requests/{}/{}",
+            runtime::path_param("tenantId", & self.tenant_id) ?,
+            runtime::path_param("userId", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "membership_post_email_confirmation_request",
-            crate::runtime::Method::POST,
+            runtime::Method::POST,
             "/membership/email-confirmation-requests/{tenantId}/{userId}",
             path,
         );
@@ -379,13 +379,13 @@ pub enum MembershipPostEmailConfirmationRequestError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MembershipPostIdentifiedUser<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) body: super::types::MembershipPostIdentifiedUserRequest,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) body: types::MembershipPostIdentifiedUserRequest,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl MembershipPostIdentifiedUser<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -398,13 +398,13 @@ impl MembershipPostIdentifiedUser<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<MembershipPostIdentifiedUserError>,
+        runtime::ResponseValue<()>,
+        runtime::Error<MembershipPostIdentifiedUserError>,
     > {
         let path = String::from("/membership/identified-users");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "membership_post_identified_user",
-            crate::runtime::Method::POST,
+            runtime::Method::POST,
             "/membership/identified-users",
             path,
         );
@@ -429,12 +429,12 @@ pub enum MembershipPostIdentifiedUserError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MembershipPostInitialize<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl MembershipPostInitialize<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -447,13 +447,13 @@ impl MembershipPostInitialize<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<MembershipPostInitializeError>,
+        runtime::ResponseValue<()>,
+        runtime::Error<MembershipPostInitializeError>,
     > {
         let path = String::from("/membership/initialize");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "membership_post_initialize",
-            crate::runtime::Method::POST,
+            runtime::Method::POST,
             "/membership/initialize",
             path,
         );
@@ -476,13 +476,13 @@ pub enum MembershipPostInitializeError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MembershipPostPasswordResetConfirmation<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) body: super::types::MembershipPostPasswordResetConfirmationRequest,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) body: types::MembershipPostPasswordResetConfirmationRequest,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl MembershipPostPasswordResetConfirmation<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -495,13 +495,13 @@ impl MembershipPostPasswordResetConfirmation<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<MembershipPostPasswordResetConfirmationError>,
+        runtime::ResponseValue<()>,
+        runtime::Error<MembershipPostPasswordResetConfirmationError>,
     > {
         let path = String::from("/membership/password-reset-confirmations");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "membership_post_password_reset_confirmation",
-            crate::runtime::Method::POST,
+            runtime::Method::POST,
             "/membership/password-reset-confirmations",
             path,
         );
@@ -526,13 +526,13 @@ pub enum MembershipPostPasswordResetConfirmationError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MembershipPostPasswordResetRequest<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) body: super::types::MembershipPostPasswordResetRequestRequest,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) body: types::MembershipPostPasswordResetRequestRequest,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl MembershipPostPasswordResetRequest<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -545,13 +545,13 @@ impl MembershipPostPasswordResetRequest<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<MembershipPostPasswordResetRequestError>,
+        runtime::ResponseValue<()>,
+        runtime::Error<MembershipPostPasswordResetRequestError>,
     > {
         let path = String::from("/membership/password-reset-requests");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "membership_post_password_reset_request",
-            crate::runtime::Method::POST,
+            runtime::Method::POST,
             "/membership/password-reset-requests",
             path,
         );
@@ -576,13 +576,13 @@ pub enum MembershipPostPasswordResetRequestError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MembershipPostRegistration<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) body: super::types::MembershipPostRegistrationRequest,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) body: types::MembershipPostRegistrationRequest,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl MembershipPostRegistration<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -595,13 +595,13 @@ impl MembershipPostRegistration<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<MembershipPostRegistrationError>,
+        runtime::ResponseValue<()>,
+        runtime::Error<MembershipPostRegistrationError>,
     > {
         let path = String::from("/membership/registrations");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "membership_post_registration",
-            crate::runtime::Method::POST,
+            runtime::Method::POST,
             "/membership/registrations",
             path,
         );

@@ -2,6 +2,8 @@
 
 //! Request and response models.
 
+use crate::runtime;
+
 /// The roles a user holds.
 ///
 /// Generated from `#/components/schemas/GetUserRolesQueryResult`.
@@ -39,13 +41,13 @@ pub struct MembershipPostEmailConfirmationRequest {
 pub struct MembershipPostIdentifiedUserRequest {
     /// Tenant of the user.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub tenant: crate::runtime::Nullable<String>,
+    pub tenant: runtime::Nullable<String>,
     /// The user's username.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub username: crate::runtime::Nullable<String>,
+    pub username: runtime::Nullable<String>,
     /// The user's email address.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub email: crate::runtime::Nullable<String>,
+    pub email: runtime::Nullable<String>,
     /// Whether this updates a user that is already known.
     #[serde(rename = "isUpdate", default, skip_serializing_if = "Option::is_none")]
     pub is_update: Option<bool>,
@@ -62,14 +64,14 @@ pub struct MembershipPostPasswordResetConfirmationRequest {
         default,
         skip_serializing_if = "crate::runtime::Nullable::is_absent"
     )]
-    pub user_id: crate::runtime::Nullable<String>,
+    pub user_id: runtime::Nullable<String>,
     /// The password to set.
     #[serde(
         rename = "newPassword",
         default,
         skip_serializing_if = "crate::runtime::Nullable::is_absent"
     )]
-    pub new_password: crate::runtime::Nullable<String>,
+    pub new_password: runtime::Nullable<String>,
     /// The token taken from the password-reset email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
@@ -82,13 +84,13 @@ pub struct MembershipPostPasswordResetConfirmationRequest {
 pub struct MembershipPostPasswordResetRequestRequest {
     /// Short name of the tenant.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub tenant: crate::runtime::Nullable<String>,
+    pub tenant: runtime::Nullable<String>,
     /// The user's email address (alternative to username).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub email: crate::runtime::Nullable<String>,
+    pub email: runtime::Nullable<String>,
     /// The user's username (alternative to email).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub username: crate::runtime::Nullable<String>,
+    pub username: runtime::Nullable<String>,
 }
 
 /// Details of a user to register.
@@ -102,16 +104,16 @@ pub struct MembershipPostRegistrationRequest {
         default,
         skip_serializing_if = "crate::runtime::Nullable::is_absent"
     )]
-    pub tenant_id: crate::runtime::Nullable<String>,
+    pub tenant_id: runtime::Nullable<String>,
     /// Email address of the new user.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub email: crate::runtime::Nullable<String>,
+    pub email: runtime::Nullable<String>,
     /// Username of the new user.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub username: crate::runtime::Nullable<String>,
+    pub username: runtime::Nullable<String>,
     /// Initial password of the new user.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub password: crate::runtime::Nullable<String>,
+    pub password: runtime::Nullable<String>,
 }
 
 /// A role and whether the user should hold it.
@@ -121,7 +123,7 @@ pub struct MembershipPostRegistrationRequest {
 pub struct MembershipPutUserRoleRequest {
     /// Name of the role (free text).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub role: crate::runtime::Nullable<String>,
+    pub role: runtime::Nullable<String>,
     /// True grants the role, false removes it.
     #[serde(rename = "isEnabled", default, skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,

@@ -11,20 +11,21 @@ pub mod operations;
 pub mod types;
 
 pub use types::*;
+use crate::runtime;
 
 /// The servers the spec lists, in its order; pick one with [`ClientBuilder::server`].
-pub const SERVERS: &[crate::runtime::ServerInfo] = &[
-    crate::runtime::ServerInfo {
+pub const SERVERS: &[runtime::ServerInfo] = &[
+    runtime::ServerInfo {
         url: "https://apihub.document360.io",
         description: "Main Document360 API hub.",
         variables: &[],
     },
-    crate::runtime::ServerInfo {
+    runtime::ServerInfo {
         url: "https://apihub.us.document360.io",
         description: "Document360 API hub in the US data centre.",
         variables: &[],
     },
-    crate::runtime::ServerInfo {
+    runtime::ServerInfo {
         url: "https://apihub.{private_hosting}.document360.io",
         description: "Privately hosted API hub; supply your own sub-domain.",
         variables: &[("private_hosting", "domain", &[])],
@@ -34,7 +35,7 @@ pub const SERVERS: &[crate::runtime::ServerInfo] = &[
 /// A client of this API. Cheap to clone; clones share connections and settings.
 #[derive(Debug, Clone)]
 pub struct Client {
-    runtime: crate::runtime::ApiClient,
+    runtime: runtime::ApiClient,
 }
 
 impl Client {
@@ -203,7 +204,7 @@ impl Client {
 /// Configures a [`Client`]. Defaults to the first server of the spec, `https://apihub.document360.io`.
 #[derive(Debug, Clone, Default)]
 pub struct ClientBuilder {
-    config: crate::runtime::ClientConfig,
+    config: runtime::ClientConfig,
 }
 
 impl ClientBuilder {
@@ -271,7 +272,7 @@ impl ClientBuilder {
             &mut ::reqwest::Request,
         ) -> Result<(), String> + Send + Sync + 'static,
     ) -> Self {
-        self.config.request_hook(crate::runtime::RequestHook::new(hook));
+        self.config.request_hook(runtime::RequestHook::new(hook));
         self
     }
 
@@ -280,12 +281,12 @@ impl ClientBuilder {
     /// REST API key of the project, sent in the `api_token` header. Create one under Settings → Knowledge base portal → API tokens.
     ///
     /// The value is never printed by `Debug`.
-    pub fn api_token(mut self, value: impl Into<crate::runtime::Secret>) -> Self {
+    pub fn api_token(mut self, value: impl Into<runtime::Secret>) -> Self {
         self.config
             .credential(
                 "api_token",
-                crate::runtime::Credential::ApiKey {
-                    location: crate::runtime::ApiKeyLocation::Header,
+                runtime::Credential::ApiKey {
+                    location: runtime::ApiKeyLocation::Header,
                     name: "api_token",
                     value: value.into(),
                 },
@@ -298,7 +299,7 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// When the base URL, a server variable, a header or a credential is invalid.
-    pub fn build(self) -> Result<Client, crate::runtime::BuildError> {
+    pub fn build(self) -> Result<Client, runtime::BuildError> {
         let runtime = self
             .config
             .build(SERVERS, "userapis/0.1.0 (generated Rust client)")?;

@@ -3,6 +3,9 @@
 //! Request builders and outcome types, one set per operation. Builders come from the
 //! methods of [`Client`](super::Client).
 
+use super::types;
+use crate::runtime;
+
 /// Request builder for [`Client::v2_teams_email_exists_get`](super::Client::v2_teams_email_exists_get).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -12,7 +15,7 @@ pub struct V2TeamsEmailExistsGet<'a> {
     pub(super) client: &'a super::Client,
     pub(super) email_id: String,
     pub(super) is_an_sso_user: Option<bool>,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V2TeamsEmailExistsGet<'_> {
@@ -23,7 +26,7 @@ impl V2TeamsEmailExistsGet<'_> {
     }
 
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -37,32 +40,31 @@ impl V2TeamsEmailExistsGet<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::EmailExistsResponse>,
-        crate::runtime::Error<V2TeamsEmailExistsGetError>,
+        runtime::ResponseValue<types::EmailExistsResponse>,
+        runtime::Error<V2TeamsEmailExistsGetError>,
     > {
         let path = String::from("/v2/Teams/email-exists");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v2_teams_email_exists_get",
-            crate::runtime::Method::GET,
+            runtime::Method::GET,
             "/v2/Teams/email-exists",
             path,
         );
         request.security(&[&["api_token"]]);
         request.accept("application/json");
-        request
-            .query("emailId", &self.email_id, crate::runtime::QueryStyle::Form, true)?;
+        request.query("emailId", &self.email_id, runtime::QueryStyle::Form, true)?;
         request
             .query(
                 "isAnSsoUser",
                 &self.is_an_sso_user,
-                crate::runtime::QueryStyle::Form,
+                runtime::QueryStyle::Form,
                 true,
             )?;
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             200 => response.json(),
             400 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V2TeamsEmailExistsGetError::BadRequest),
                 )
             }
@@ -75,7 +77,7 @@ impl V2TeamsEmailExistsGet<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V2TeamsEmailExistsGetError {
     /// 400: Bad Request
-    BadRequest(super::types::CustomerApiBaseResponse),
+    BadRequest(types::CustomerApiBaseResponse),
 }
 
 /// Request builder for [`Client::v2_teams_get`](super::Client::v2_teams_get).
@@ -87,7 +89,7 @@ pub struct V2TeamsGet<'a> {
     pub(super) client: &'a super::Client,
     pub(super) skip: Option<i32>,
     pub(super) take: Option<i32>,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V2TeamsGet<'_> {
@@ -104,7 +106,7 @@ impl V2TeamsGet<'_> {
     }
 
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -117,22 +119,20 @@ impl V2TeamsGet<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<
-            super::types::TeamAccountSummaryCustomerListCustomerApiResponse,
-        >,
-        crate::runtime::Error<V2TeamsGetError>,
+        runtime::ResponseValue<types::TeamAccountSummaryCustomerListCustomerApiResponse>,
+        runtime::Error<V2TeamsGetError>,
     > {
         let path = String::from("/v2/Teams");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v2_teams_get",
-            crate::runtime::Method::GET,
+            runtime::Method::GET,
             "/v2/Teams",
             path,
         );
         request.security(&[&["api_token"]]);
         request.accept("application/json");
-        request.query("skip", &self.skip, crate::runtime::QueryStyle::Form, true)?;
-        request.query("take", &self.take, crate::runtime::QueryStyle::Form, true)?;
+        request.query("skip", &self.skip, runtime::QueryStyle::Form, true)?;
+        request.query("take", &self.take, runtime::QueryStyle::Form, true)?;
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             200 => response.json(),
@@ -148,19 +148,16 @@ impl<'a> V2TeamsGet<'a> {
         self,
     ) -> ::futures_util::stream::BoxStream<
         'a,
-        Result<
-            super::types::TeamAccountSummaryCustomer,
-            crate::runtime::Error<V2TeamsGetError>,
-        >,
+        Result<types::TeamAccountSummaryCustomer, runtime::Error<V2TeamsGetError>>,
     > {
-        crate::runtime::paginate(
+        runtime::paginate(
             self,
             |request: Self| async move {
                 let mut next = request.clone();
                 let offset = request.skip.unwrap_or_default();
                 let limit = request.take;
                 let page = request.send().await?.into_inner();
-                let items: Vec<super::types::TeamAccountSummaryCustomer> = page
+                let items: Vec<types::TeamAccountSummaryCustomer> = page
                     .result
                     .unwrap_or_default();
                 let received = items.len();
@@ -187,19 +184,19 @@ pub enum V2TeamsGetError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V2TeamsPost<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) body: Option<super::types::AddTeamAccountCustomer>,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) body: Option<types::AddTeamAccountCustomer>,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V2TeamsPost<'_> {
     /// Sets the request body.
-    pub fn body(mut self, value: super::types::AddTeamAccountCustomer) -> Self {
+    pub fn body(mut self, value: types::AddTeamAccountCustomer) -> Self {
         self.body = Some(value);
         self
     }
 
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -213,13 +210,13 @@ impl V2TeamsPost<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::AddUserDataCustomerApiResponse>,
-        crate::runtime::Error<V2TeamsPostError>,
+        runtime::ResponseValue<types::AddUserDataCustomerApiResponse>,
+        runtime::Error<V2TeamsPostError>,
     > {
         let path = String::from("/v2/Teams");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v2_teams_post",
-            crate::runtime::Method::POST,
+            runtime::Method::POST,
             "/v2/Teams",
             path,
         );
@@ -231,11 +228,7 @@ impl V2TeamsPost<'_> {
         let response = self.client.runtime.execute(request, &self.options).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => {
-                crate::runtime::api_error(
-                    response.json_with(V2TeamsPostError::BadRequest),
-                )
-            }
+            400 => runtime::api_error(response.json_with(V2TeamsPostError::BadRequest)),
             _ => response.unexpected(),
         }
     }
@@ -245,7 +238,7 @@ impl V2TeamsPost<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V2TeamsPostError {
     /// 400: Bad Request
-    BadRequest(super::types::CustomerApiBaseResponse),
+    BadRequest(types::CustomerApiBaseResponse),
 }
 
 /// Request builder for [`Client::v2_teams_groups_get`](super::Client::v2_teams_groups_get).
@@ -255,12 +248,12 @@ pub enum V2TeamsPostError {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V2TeamsGroupsGet<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V2TeamsGroupsGet<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -273,15 +266,15 @@ impl V2TeamsGroupsGet<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<
-            super::types::TeamAccountGroupSummaryCustomerListCustomerApiResponse,
+        runtime::ResponseValue<
+            types::TeamAccountGroupSummaryCustomerListCustomerApiResponse,
         >,
-        crate::runtime::Error<V2TeamsGroupsGetError>,
+        runtime::Error<V2TeamsGroupsGetError>,
     > {
         let path = String::from("/v2/Teams/groups");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v2_teams_groups_get",
-            crate::runtime::Method::GET,
+            runtime::Method::GET,
             "/v2/Teams/groups",
             path,
         );
@@ -305,12 +298,12 @@ pub enum V2TeamsGroupsGetError {}
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct V2TeamsRolesGet<'a> {
     pub(super) client: &'a super::Client,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V2TeamsRolesGet<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -323,13 +316,13 @@ impl V2TeamsRolesGet<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::RoleMetaDataListCustomerApiResponse>,
-        crate::runtime::Error<V2TeamsRolesGetError>,
+        runtime::ResponseValue<types::RoleMetaDataListCustomerApiResponse>,
+        runtime::Error<V2TeamsRolesGetError>,
     > {
         let path = String::from("/v2/Teams/roles");
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v2_teams_roles_get",
-            crate::runtime::Method::GET,
+            runtime::Method::GET,
             "/v2/Teams/roles",
             path,
         );
@@ -354,19 +347,19 @@ pub enum V2TeamsRolesGetError {}
 pub struct V2TeamsUserIdContentPut<'a> {
     pub(super) client: &'a super::Client,
     pub(super) user_id: String,
-    pub(super) body: Option<super::types::EditContentRoleCustomer>,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) body: Option<types::EditContentRoleCustomer>,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V2TeamsUserIdContentPut<'_> {
     /// Sets the request body.
-    pub fn body(mut self, value: super::types::EditContentRoleCustomer) -> Self {
+    pub fn body(mut self, value: types::EditContentRoleCustomer) -> Self {
         self.body = Some(value);
         self
     }
 
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -380,16 +373,15 @@ impl V2TeamsUserIdContentPut<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::BooleanCustomerApiResponse>,
-        crate::runtime::Error<V2TeamsUserIdContentPutError>,
+        runtime::ResponseValue<types::BooleanCustomerApiResponse>,
+        runtime::Error<V2TeamsUserIdContentPutError>,
     > {
         let path = format!(
-            "/v2/Teams/{}/content", crate ::runtime::path_param("userId", & self.user_id)
-            ?
+            "/v2/Teams/{}/content", runtime::path_param("userId", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v2_teams_user_id_content_put",
-            crate::runtime::Method::PUT,
+            runtime::Method::PUT,
             "/v2/Teams/{userId}/content",
             path,
         );
@@ -402,7 +394,7 @@ impl V2TeamsUserIdContentPut<'_> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V2TeamsUserIdContentPutError::BadRequest),
                 )
             }
@@ -415,7 +407,7 @@ impl V2TeamsUserIdContentPut<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V2TeamsUserIdContentPutError {
     /// 400: Bad Request
-    BadRequest(super::types::CustomerApiBaseResponse),
+    BadRequest(types::CustomerApiBaseResponse),
 }
 
 /// Request builder for [`Client::v2_teams_user_id_get`](super::Client::v2_teams_user_id_get).
@@ -426,12 +418,12 @@ pub enum V2TeamsUserIdContentPutError {
 pub struct V2TeamsUserIdGet<'a> {
     pub(super) client: &'a super::Client,
     pub(super) user_id: String,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V2TeamsUserIdGet<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -445,17 +437,15 @@ impl V2TeamsUserIdGet<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<
-            super::types::CompleteUserInfoCustomerCustomerApiResponse,
-        >,
-        crate::runtime::Error<V2TeamsUserIdGetError>,
+        runtime::ResponseValue<types::CompleteUserInfoCustomerCustomerApiResponse>,
+        runtime::Error<V2TeamsUserIdGetError>,
     > {
         let path = format!(
-            "/v2/Teams/{}", crate ::runtime::path_param("userId", & self.user_id) ?
+            "/v2/Teams/{}", runtime::path_param("userId", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v2_teams_user_id_get",
-            crate::runtime::Method::GET,
+            runtime::Method::GET,
             "/v2/Teams/{userId}",
             path,
         );
@@ -465,9 +455,7 @@ impl V2TeamsUserIdGet<'_> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => {
-                crate::runtime::api_error(
-                    response.json_with(V2TeamsUserIdGetError::BadRequest),
-                )
+                runtime::api_error(response.json_with(V2TeamsUserIdGetError::BadRequest))
             }
             _ => response.unexpected(),
         }
@@ -478,7 +466,7 @@ impl V2TeamsUserIdGet<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V2TeamsUserIdGetError {
     /// 400: Bad Request
-    BadRequest(super::types::CustomerApiBaseResponse),
+    BadRequest(types::CustomerApiBaseResponse),
 }
 
 /// Request builder for [`Client::v2_teams_user_id_delete`](super::Client::v2_teams_user_id_delete).
@@ -489,12 +477,12 @@ pub enum V2TeamsUserIdGetError {
 pub struct V2TeamsUserIdDelete<'a> {
     pub(super) client: &'a super::Client,
     pub(super) user_id: String,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V2TeamsUserIdDelete<'_> {
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -508,15 +496,15 @@ impl V2TeamsUserIdDelete<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::CustomerApiBaseResponse>,
-        crate::runtime::Error<V2TeamsUserIdDeleteError>,
+        runtime::ResponseValue<types::CustomerApiBaseResponse>,
+        runtime::Error<V2TeamsUserIdDeleteError>,
     > {
         let path = format!(
-            "/v2/Teams/{}", crate ::runtime::path_param("userId", & self.user_id) ?
+            "/v2/Teams/{}", runtime::path_param("userId", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v2_teams_user_id_delete",
-            crate::runtime::Method::DELETE,
+            runtime::Method::DELETE,
             "/v2/Teams/{userId}",
             path,
         );
@@ -526,7 +514,7 @@ impl V2TeamsUserIdDelete<'_> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V2TeamsUserIdDeleteError::BadRequest),
                 )
             }
@@ -539,7 +527,7 @@ impl V2TeamsUserIdDelete<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V2TeamsUserIdDeleteError {
     /// 400: Bad Request
-    BadRequest(super::types::CustomerApiBaseResponse),
+    BadRequest(types::CustomerApiBaseResponse),
 }
 
 /// Request builder for [`Client::v2_teams_user_id_groups_put`](super::Client::v2_teams_user_id_groups_put).
@@ -550,19 +538,19 @@ pub enum V2TeamsUserIdDeleteError {
 pub struct V2TeamsUserIdGroupsPut<'a> {
     pub(super) client: &'a super::Client,
     pub(super) user_id: String,
-    pub(super) body: Option<super::types::EditUserGroupsCustomer>,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) body: Option<types::EditUserGroupsCustomer>,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V2TeamsUserIdGroupsPut<'_> {
     /// Sets the request body.
-    pub fn body(mut self, value: super::types::EditUserGroupsCustomer) -> Self {
+    pub fn body(mut self, value: types::EditUserGroupsCustomer) -> Self {
         self.body = Some(value);
         self
     }
 
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -576,16 +564,15 @@ impl V2TeamsUserIdGroupsPut<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::BooleanCustomerApiResponse>,
-        crate::runtime::Error<V2TeamsUserIdGroupsPutError>,
+        runtime::ResponseValue<types::BooleanCustomerApiResponse>,
+        runtime::Error<V2TeamsUserIdGroupsPutError>,
     > {
         let path = format!(
-            "/v2/Teams/{}/groups", crate ::runtime::path_param("userId", & self.user_id)
-            ?
+            "/v2/Teams/{}/groups", runtime::path_param("userId", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v2_teams_user_id_groups_put",
-            crate::runtime::Method::PUT,
+            runtime::Method::PUT,
             "/v2/Teams/{userId}/groups",
             path,
         );
@@ -598,7 +585,7 @@ impl V2TeamsUserIdGroupsPut<'_> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V2TeamsUserIdGroupsPutError::BadRequest),
                 )
             }
@@ -611,7 +598,7 @@ impl V2TeamsUserIdGroupsPut<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V2TeamsUserIdGroupsPutError {
     /// 400: Bad Request
-    BadRequest(super::types::CustomerApiBaseResponse),
+    BadRequest(types::CustomerApiBaseResponse),
 }
 
 /// Request builder for [`Client::v2_teams_user_id_portal_put`](super::Client::v2_teams_user_id_portal_put).
@@ -622,19 +609,19 @@ pub enum V2TeamsUserIdGroupsPutError {
 pub struct V2TeamsUserIdPortalPut<'a> {
     pub(super) client: &'a super::Client,
     pub(super) user_id: String,
-    pub(super) body: Option<super::types::EditPortalRoleCustomer>,
-    pub(super) options: crate::runtime::RequestOptions,
+    pub(super) body: Option<types::EditPortalRoleCustomer>,
+    pub(super) options: runtime::RequestOptions,
 }
 
 impl V2TeamsUserIdPortalPut<'_> {
     /// Sets the request body.
-    pub fn body(mut self, value: super::types::EditPortalRoleCustomer) -> Self {
+    pub fn body(mut self, value: types::EditPortalRoleCustomer) -> Self {
         self.body = Some(value);
         self
     }
 
     /// Per-call settings: timeout, retries.
-    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+    pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
         self
     }
@@ -648,16 +635,15 @@ impl V2TeamsUserIdPortalPut<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<super::types::BooleanCustomerApiResponse>,
-        crate::runtime::Error<V2TeamsUserIdPortalPutError>,
+        runtime::ResponseValue<types::BooleanCustomerApiResponse>,
+        runtime::Error<V2TeamsUserIdPortalPutError>,
     > {
         let path = format!(
-            "/v2/Teams/{}/portal", crate ::runtime::path_param("userId", & self.user_id)
-            ?
+            "/v2/Teams/{}/portal", runtime::path_param("userId", & self.user_id) ?
         );
-        let mut request = crate::runtime::Request::new(
+        let mut request = runtime::Request::new(
             "v2_teams_user_id_portal_put",
-            crate::runtime::Method::PUT,
+            runtime::Method::PUT,
             "/v2/Teams/{userId}/portal",
             path,
         );
@@ -670,7 +656,7 @@ impl V2TeamsUserIdPortalPut<'_> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => {
-                crate::runtime::api_error(
+                runtime::api_error(
                     response.json_with(V2TeamsUserIdPortalPutError::BadRequest),
                 )
             }
@@ -683,5 +669,5 @@ impl V2TeamsUserIdPortalPut<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum V2TeamsUserIdPortalPutError {
     /// 400: Bad Request
-    BadRequest(super::types::CustomerApiBaseResponse),
+    BadRequest(types::CustomerApiBaseResponse),
 }

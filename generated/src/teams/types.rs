@@ -2,6 +2,8 @@
 
 //! Request and response models.
 
+use crate::runtime;
+
 /// Opaque extension data attached by the server; in practice it is always null.
 ///
 /// Generated from `#/components/schemas/ExtensionDataObject`.
@@ -87,8 +89,8 @@ impl CustomerApiBaseResponse {
     /// # Errors
     ///
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
-    pub fn into_result(self) -> Result<(), crate::runtime::EnvelopeError<BaseError>> {
-        crate::runtime::envelope_result(self.success, self.errors, ())
+    pub fn into_result(self) -> Result<(), runtime::EnvelopeError<BaseError>> {
+        runtime::envelope_result(self.success, self.errors, ())
     }
 }
 
@@ -126,8 +128,8 @@ impl EmailExistsResponse {
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
     pub fn into_result(
         self,
-    ) -> Result<Option<EmailExists>, crate::runtime::EnvelopeError<BaseError>> {
-        crate::runtime::envelope_result(self.success, self.errors, self.data)
+    ) -> Result<Option<EmailExists>, runtime::EnvelopeError<BaseError>> {
+        runtime::envelope_result(self.success, self.errors, self.data)
     }
 }
 
@@ -180,9 +182,9 @@ impl TeamAccountSummaryCustomerListCustomerApiResponse {
         self,
     ) -> Result<
         Option<Vec<TeamAccountSummaryCustomer>>,
-        crate::runtime::EnvelopeError<BaseError>,
+        runtime::EnvelopeError<BaseError>,
     > {
-        crate::runtime::envelope_result(self.success, self.errors, self.result)
+        runtime::envelope_result(self.success, self.errors, self.result)
     }
 }
 
@@ -250,9 +252,9 @@ impl TeamAccountGroupSummaryCustomerListCustomerApiResponse {
         self,
     ) -> Result<
         Option<Vec<TeamAccountGroupSummaryCustomer>>,
-        crate::runtime::EnvelopeError<BaseError>,
+        runtime::EnvelopeError<BaseError>,
     > {
-        crate::runtime::envelope_result(self.success, self.errors, self.result)
+        runtime::envelope_result(self.success, self.errors, self.result)
     }
 }
 
@@ -281,10 +283,10 @@ pub struct AddTeamAccountCustomer {
     pub email_id: String,
     /// First name of the new team account.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub first_name: crate::runtime::Nullable<String>,
+    pub first_name: runtime::Nullable<String>,
     /// Last name of the new team account.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub last_name: crate::runtime::Nullable<String>,
+    pub last_name: runtime::Nullable<String>,
     /// ID of an existing team account that sends the invitation (see GET /v2/Teams).
     pub invited_by: String,
     /// Set to true when the new account is an SSO user.
@@ -292,7 +294,7 @@ pub struct AddTeamAccountCustomer {
     pub is_sso_user: Option<bool>,
     /// SSO scheme the user is attached to; the default scheme is used when omitted.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub scheme_name: crate::runtime::Nullable<String>,
+    pub scheme_name: runtime::Nullable<String>,
     /// Set to true to skip the invitation email. Only applies to SSO users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_sso_invitation_email: Option<bool>,
@@ -302,7 +304,7 @@ pub struct AddTeamAccountCustomer {
     pub content_permissions: Vec<ContentPermissionCustomer>,
     /// IDs of the groups to add the account to (see GET /v2/Teams/groups).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub associated_groups: crate::runtime::Nullable<Vec<String>>,
+    pub associated_groups: runtime::Nullable<Vec<String>>,
 }
 
 /// One content permission of a team account.
@@ -325,13 +327,13 @@ pub struct AddUpdateAccessScopeCustomerV2 {
     pub access_level: AccessScopeLevel,
     /// Categories in scope; needed when access_level is 1 (Category).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub categories: crate::runtime::Nullable<Vec<CategoryScopeCustomer>>,
+    pub categories: runtime::Nullable<Vec<CategoryScopeCustomer>>,
     /// IDs of the project versions in scope; needed when access_level is 2 (Version).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub project_versions: crate::runtime::Nullable<Vec<String>>,
+    pub project_versions: runtime::Nullable<Vec<String>>,
     /// Languages in scope; needed when access_level is 4 (Language).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub languages: crate::runtime::Nullable<Vec<LanguageScopeCustomer>>,
+    pub languages: runtime::Nullable<Vec<LanguageScopeCustomer>>,
 }
 
 /// One category a user is given access to.
@@ -392,8 +394,8 @@ impl AddUserDataCustomerApiResponse {
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
     pub fn into_result(
         self,
-    ) -> Result<Option<AddUserData>, crate::runtime::EnvelopeError<BaseError>> {
-        crate::runtime::envelope_result(self.success, self.errors, self.result)
+    ) -> Result<Option<AddUserData>, runtime::EnvelopeError<BaseError>> {
+        runtime::envelope_result(self.success, self.errors, self.result)
     }
 }
 
@@ -441,8 +443,8 @@ impl RoleMetaDataListCustomerApiResponse {
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
     pub fn into_result(
         self,
-    ) -> Result<Option<Vec<RoleMetaData>>, crate::runtime::EnvelopeError<BaseError>> {
-        crate::runtime::envelope_result(self.success, self.errors, self.result)
+    ) -> Result<Option<Vec<RoleMetaData>>, runtime::EnvelopeError<BaseError>> {
+        runtime::envelope_result(self.success, self.errors, self.result)
     }
 }
 
@@ -536,10 +538,8 @@ impl BooleanCustomerApiResponse {
     /// # Errors
     ///
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
-    pub fn into_result(
-        self,
-    ) -> Result<Option<bool>, crate::runtime::EnvelopeError<BaseError>> {
-        crate::runtime::envelope_result(self.success, self.errors, self.result)
+    pub fn into_result(self) -> Result<Option<bool>, runtime::EnvelopeError<BaseError>> {
+        runtime::envelope_result(self.success, self.errors, self.result)
     }
 }
 
@@ -577,11 +577,8 @@ impl CompleteUserInfoCustomerCustomerApiResponse {
     /// [`crate::runtime::EnvelopeError`] with the listed errors.
     pub fn into_result(
         self,
-    ) -> Result<
-        Option<CompleteUserInfoCustomer>,
-        crate::runtime::EnvelopeError<BaseError>,
-    > {
-        crate::runtime::envelope_result(self.success, self.errors, self.result)
+    ) -> Result<Option<CompleteUserInfoCustomer>, runtime::EnvelopeError<BaseError>> {
+        runtime::envelope_result(self.success, self.errors, self.result)
     }
 }
 

@@ -35,7 +35,7 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
             let allowed = &v.allowed;
             quote! { (#name, #default, &[#(#allowed),*]) }
         });
-        quote! { crate::runtime::ServerInfo { url: #url, description: #description, variables: &[#(#vars),*] } }
+        quote! { runtime::ServerInfo { url: #url, description: #description, variables: &[#(#vars),*] } }
     });
     let setters = api.security_schemes.iter().map(|scheme| {
         let setter = ident(&scheme.setter);
@@ -67,9 +67,9 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
                 });
                 quote! {
                     #doc
-                    pub fn #setter(mut self, value: impl Into<crate::runtime::Secret>) -> Self {
-                        self.config.credential(#key, crate::runtime::Credential::ApiKey {
-                            location: crate::runtime::ApiKeyLocation::#location,
+                    pub fn #setter(mut self, value: impl Into<runtime::Secret>) -> Self {
+                        self.config.credential(#key, runtime::Credential::ApiKey {
+                            location: runtime::ApiKeyLocation::#location,
                             name: #name,
                             value: value.into(),
                         });
@@ -85,8 +85,8 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
                 );
                 quote! {
                     #doc
-                    pub fn #setter(mut self, token: impl Into<crate::runtime::Secret>) -> Self {
-                        self.config.credential(#key, crate::runtime::Credential::Bearer(token.into()));
+                    pub fn #setter(mut self, token: impl Into<runtime::Secret>) -> Self {
+                        self.config.credential(#key, runtime::Credential::Bearer(token.into()));
                         self
                     }
 
@@ -95,10 +95,10 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
                     where
                         F: Fn() -> Fut + Send + Sync + 'static,
                         Fut: Future<Output = Result<T, E>> + Send + 'static,
-                        T: Into<crate::runtime::Secret>,
+                        T: Into<runtime::Secret>,
                         E: ::std::fmt::Display,
                     {
-                        self.config.credential(#key, crate::runtime::Credential::BearerProvider(crate::runtime::TokenProvider::new(provider)));
+                        self.config.credential(#key, runtime::Credential::BearerProvider(runtime::TokenProvider::new(provider)));
                         self
                     }
                 }
@@ -108,9 +108,9 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
                 pub fn #setter(
                     mut self,
                     username: impl Into<String>,
-                    password: Option<crate::runtime::Secret>,
+                    password: Option<runtime::Secret>,
                 ) -> Self {
-                    self.config.credential(#key, crate::runtime::Credential::Basic { username: username.into(), password });
+                    self.config.credential(#key, runtime::Credential::Basic { username: username.into(), password });
                     self
                 }
             },
@@ -133,13 +133,15 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
 
         #reexport_types
 
+        use crate::runtime;
+
         /// The servers the spec lists, in its order; pick one with [`ClientBuilder::server`].
-        pub const SERVERS: &[crate::runtime::ServerInfo] = &[#(#servers),*];
+        pub const SERVERS: &[runtime::ServerInfo] = &[#(#servers),*];
 
         /// A client of this API. Cheap to clone; clones share connections and settings.
         #[derive(Debug, Clone)]
         pub struct Client {
-            runtime: crate::runtime::ApiClient,
+            runtime: runtime::ApiClient,
         }
 
         impl Client {
@@ -159,7 +161,7 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
         #builder_doc
         #[derive(Debug, Clone, Default)]
         pub struct ClientBuilder {
-            config: crate::runtime::ClientConfig,
+            config: runtime::ClientConfig,
         }
 
         impl ClientBuilder {
@@ -228,7 +230,7 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
                     + Sync
                     + 'static,
             ) -> Self {
-                self.config.request_hook(crate::runtime::RequestHook::new(hook));
+                self.config.request_hook(runtime::RequestHook::new(hook));
                 self
             }
 
@@ -239,7 +241,7 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
             /// # Errors
             ///
             /// When the base URL, a server variable, a header or a credential is invalid.
-            pub fn build(self) -> Result<Client, crate::runtime::BuildError> {
+            pub fn build(self) -> Result<Client, runtime::BuildError> {
                 let runtime = self.config.build(SERVERS, #user_agent)?;
                 Ok(Client { runtime })
             }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, type_tokens};
+use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, import_if_used, type_tokens};
 use crate::ir::{
     Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, QueryStyle, Response,
     StatusSpec, TypeRef,
@@ -12,11 +12,15 @@ use crate::ir::{
 
 /// The `operations` module of one API.
 pub fn operations_module(api: &Api) -> TokenStream {
-    let items = api.operations.iter().map(|op| operation(api, op));
+    let items: TokenStream = api.operations.iter().map(|op| operation(api, op)).collect();
+    let types = import_if_used(&items, "types", quote! { super::types });
+    let runtime = import_if_used(&items, "runtime", quote! { crate::runtime });
     quote! {
         //! Request builders and outcome types, one set per operation. Builders come from the
         //! methods of [`Client`](super::Client).
-        #(#items)*
+        #types
+        #runtime
+        #items
     }
 }
 
@@ -52,7 +56,7 @@ fn body_type(response: &Response) -> TokenStream {
         Some(body) => match body.media {
             MediaKind::Text => quote! { String },
             // Multipart responses are rare; their raw bytes are given as they came.
-            MediaKind::Binary | MediaKind::Multipart => quote! { crate::runtime::Bytes },
+            MediaKind::Binary | MediaKind::Multipart => quote! { runtime::Bytes },
             MediaKind::Json | MediaKind::FormUrlEncoded => type_tokens(&body.ty, Scope::Sibling),
         },
     }
@@ -130,7 +134,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             pub(super) client: &'a super::Client,
             #(pub(super) #fields)*
             #body_field
-            pub(super) options: crate::runtime::RequestOptions,
+            pub(super) options: runtime::RequestOptions,
         }
 
         impl #builder<'_> {
@@ -138,7 +142,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             #body_setter
 
             /// Per-call settings: timeout, retries.
-            pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+            pub fn options(mut self, options: runtime::RequestOptions) -> Self {
                 self.options = options;
                 self
             }
@@ -160,7 +164,7 @@ pub fn param_type(p: &Parameter, scope: Scope) -> TokenStream {
 pub fn request_body_type(b: &crate::ir::RequestBody, scope: Scope) -> TokenStream {
     match b.media {
         MediaKind::Text => quote! { String },
-        MediaKind::Binary => quote! { crate::runtime::Bytes },
+        MediaKind::Binary => quote! { runtime::Bytes },
         MediaKind::Json | MediaKind::FormUrlEncoded | MediaKind::Multipart => {
             type_tokens(b.ty.non_null(), scope)
         }
@@ -221,7 +225,7 @@ fn send_fn(
                     QueryStyle::PipeDelimited => "PipeDelimited",
                     QueryStyle::DeepObject => "DeepObject",
                 });
-                quote! { request.query(#wire, &self.#field, crate::runtime::QueryStyle::#style, #explode)?; }
+                quote! { request.query(#wire, &self.#field, runtime::QueryStyle::#style, #explode)?; }
             }
             ParamLocation::Header => quote! { request.header(#wire, &self.#field)?; },
             ParamLocation::Cookie => quote! { request.cookie(#wire, &self.#field)?; },
@@ -263,7 +267,7 @@ fn send_fn(
     for r in err {
         let variant = ident(&r.variant);
         let decode = decode_with(r, quote! { #error_name::#variant });
-        arms.push((r.status, quote! { crate::runtime::api_error(#decode) }));
+        arms.push((r.status, quote! { runtime::api_error(#decode) }));
     }
     arms.sort_by_key(|(status, _)| *status);
     let has_default = arms.iter().any(|(s, _)| *s == StatusSpec::Default);
@@ -310,9 +314,9 @@ fn send_fn(
     let doc = doc_lines(doc.iter().map(String::as_str));
     quote! {
         #doc
-        pub async fn send(self) -> Result<crate::runtime::ResponseValue<#success>, crate::runtime::Error<#error_name>> {
+        pub async fn send(self) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error_name>> {
             let path = #path;
-            let mut request = crate::runtime::Request::new(#op_name, crate::runtime::Method::#method, #template, path);
+            let mut request = runtime::Request::new(#op_name, runtime::Method::#method, #template, path);
             request.security(#security);
             #accept
             #(#params)*
@@ -413,9 +417,7 @@ fn path_expr(op: &Operation) -> TokenStream {
                     .find(|p| p.location == ParamLocation::Path && &p.name == name)
                     .map(|p| ident(&p.rust_name));
                 match field {
-                    Some(field) => {
-                        args.push(quote! { crate::runtime::path_param(#name, &self.#field)? })
-                    }
+                    Some(field) => args.push(quote! { runtime::path_param(#name, &self.#field)? }),
                     None => args.push(quote! { "" }),
                 }
             }

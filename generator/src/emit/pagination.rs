@@ -82,8 +82,8 @@ pub fn stream_impl(op: &Operation, error_name: &proc_macro2::Ident) -> Option<To
             /// needs it. The first request uses the parameters set on this builder.
             pub fn into_stream(
                 self,
-            ) -> ::futures_util::stream::BoxStream<'a, Result<#item, crate::runtime::Error<#error_name>>> {
-                crate::runtime::paginate(self, |request: Self| async move { #fetch })
+            ) -> ::futures_util::stream::BoxStream<'a, Result<#item, runtime::Error<#error_name>>> {
+                runtime::paginate(self, |request: Self| async move { #fetch })
             }
         }
     })

@@ -13,6 +13,41 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// `use #path;` when `tokens` use `module::…` paths (an identifier followed by `::`), and
+/// nothing otherwise, so a module never imports what it does not use.
+pub fn import_if_used(tokens: &TokenStream, module: &str, path: TokenStream) -> TokenStream {
+    if uses_module(tokens.clone(), module) {
+        quote! { use #path; }
+    } else {
+        TokenStream::new()
+    }
+}
+
+fn uses_module(tokens: TokenStream, module: &str) -> bool {
+    use proc_macro2::{Spacing, TokenTree};
+    let mut previous_is_module = false;
+    for tree in tokens {
+        match tree {
+            TokenTree::Group(group) => {
+                if uses_module(group.stream(), module) {
+                    return true;
+                }
+                previous_is_module = false;
+            }
+            TokenTree::Ident(ident) => previous_is_module = ident == module,
+            TokenTree::Punct(punct) => {
+                if previous_is_module && punct.as_char() == ':' && punct.spacing() == Spacing::Joint
+                {
+                    return true;
+                }
+                previous_is_module = false;
+            }
+            TokenTree::Literal(_) => previous_is_module = false,
+        }
+    }
+    false
+}
+
 /// `#[doc = "..."]` lines for an optional text; paragraphs are kept, trailing space trimmed.
 pub fn docs(text: Option<&str>) -> TokenStream {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
@@ -94,15 +129,16 @@ pub enum Scope {
     Parent,
 }
 
-/// The Rust type of a `TypeRef`, fully qualified so user types cannot shadow std ones.
+/// The Rust type of a `TypeRef`. Prelude types are written unqualified: `normalize` keeps their
+/// names out of every generated namespace, so user types cannot shadow them.
 pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
     match ty {
         TypeRef::Named(name) => {
             let name = ident(name);
             match scope {
                 Scope::Types => quote! { #name },
-                Scope::Sibling => quote! { super::types::#name },
-                Scope::Parent => quote! { types::#name },
+                // `operations` imports `super::types`; the API module declares it.
+                Scope::Sibling | Scope::Parent => quote! { types::#name },
             }
         }
         TypeRef::String => quote! { String },
@@ -116,7 +152,7 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
         }
         TypeRef::Boolean => quote! { bool },
         // Files: parts of multipart bodies; base64 inside JSON.
-        TypeRef::Bytes => quote! { crate::runtime::FilePart },
+        TypeRef::Bytes => quote! { runtime::FilePart },
         TypeRef::Array(item) => {
             let item = type_tokens(item, scope);
             quote! { Vec<#item> }
@@ -145,5 +181,25 @@ mod tests {
         assert_eq!(escape_doc("see https://x.io/a."), "see <https://x.io/a>.");
         assert_eq!(escape_doc("a [b] <c>"), "a \\[b\\] &lt;c&gt;");
         assert_eq!(escape_doc("```json"), "\\```json");
+    }
+
+    #[test]
+    fn imports_only_modules_used_as_path_prefixes() {
+        let import = |tokens: TokenStream| {
+            import_if_used(&tokens, "runtime", quote! { crate::runtime }).to_string()
+        };
+        let used = "use crate :: runtime ;";
+        assert_eq!(import(quote! { fn f() -> runtime::Error {} }), used);
+        assert_eq!(
+            import(quote! { impl X { fn f() { g(runtime::h()) } } }),
+            used
+        );
+        // A field, a method receiver or a string naming `runtime` is not a use of the module.
+        assert_eq!(import(quote! { struct S { runtime: u8 } }), "");
+        assert_eq!(
+            import(quote! { fn f(&self) { self.runtime.execute() } }),
+            ""
+        );
+        assert_eq!(import(quote! { #[doc = "runtime::Error"] struct S; }), "");
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, type_tokens};
+use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, import_if_used, type_tokens};
 use crate::ir::{
     Api, EnumDef, EnumRepr, EnumValue, Field, MediaKind, StructDef, TypeDef, TypeKind, TypeRef,
     UnionDef,
@@ -31,9 +31,12 @@ pub fn types_module(api: &Api) -> TokenStream {
             .then(|| multipart_impl(def));
         quote! { #item #parts }
     });
+    let items: TokenStream = items.collect();
+    let runtime = import_if_used(&items, "runtime", quote! { crate::runtime });
     quote! {
         //! Request and response models.
-        #(#items)*
+        #runtime
+        #items
     }
 }
 
@@ -51,15 +54,15 @@ fn multipart_impl(def: &TypeDef) -> TokenStream {
                     _ => false,
                 };
                 if is_file {
-                    quote! { crate::runtime::push_files(&mut fields, #wire, &self.#field); }
+                    quote! { runtime::push_files(&mut fields, #wire, &self.#field); }
                 } else {
-                    quote! { crate::runtime::push_text(&mut fields, #wire, &self.#field)?; }
+                    quote! { runtime::push_text(&mut fields, #wire, &self.#field)?; }
                 }
             });
             let extra = s.additional.as_ref().map(|_| {
                 quote! {
                     for (key, value) in &self.additional_properties {
-                        crate::runtime::push_text(&mut fields, key, value)?;
+                        runtime::push_text(&mut fields, key, value)?;
                     }
                 }
             });
@@ -72,13 +75,13 @@ fn multipart_impl(def: &TypeDef) -> TokenStream {
         }
         _ => quote! {
             let value = ::serde_json::to_value(self)
-                .map_err(|e| crate::runtime::InvalidRequest(format!("cannot serialize the multipart body: {e}")))?;
-            crate::runtime::ToMultipart::to_multipart(&value)
+                .map_err(|e| runtime::InvalidRequest(format!("cannot serialize the multipart body: {e}")))?;
+            runtime::ToMultipart::to_multipart(&value)
         },
     };
     quote! {
-        impl crate::runtime::ToMultipart for #name {
-            fn to_multipart(&self) -> Result<Vec<crate::runtime::MultipartField>, crate::runtime::InvalidRequest> {
+        impl runtime::ToMultipart for #name {
+            fn to_multipart(&self) -> Result<Vec<runtime::MultipartField>, runtime::InvalidRequest> {
                 #body
             }
         }
@@ -141,7 +144,7 @@ fn field(f: &Field) -> TokenStream {
     }
     let optional = !f.required || f.ty.is_nullable();
     if f.tri_state {
-        ty = quote! { crate::runtime::Nullable<#ty> };
+        ty = quote! { runtime::Nullable<#ty> };
     } else if optional {
         ty = quote! { Option<#ty> };
     }
@@ -226,8 +229,8 @@ fn envelope_impl(name: &proc_macro2::Ident, e: &crate::ir::Envelope) -> TokenStr
             /// # Errors
             ///
             /// [`crate::runtime::EnvelopeError`] with the listed errors.
-            pub fn into_result(self) -> Result<#payload_type, crate::runtime::EnvelopeError<#error_type>> {
-                crate::runtime::envelope_result(#success_value, #errors_value, #payload_value)
+            pub fn into_result(self) -> Result<#payload_type, runtime::EnvelopeError<#error_type>> {
+                runtime::envelope_result(#success_value, #errors_value, #payload_value)
             }
         }
     }
