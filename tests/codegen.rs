@@ -57,6 +57,54 @@ fn output_does_not_depend_on_the_number_of_threads() {
     }
 }
 
+/// Files split into runs of items, printed on several threads and put back together, are the
+/// files formatted whole, for documents with every kind of item (unions, envelopes, multipart,
+/// pagination, forward-compatible enums) and for a large one.
+#[test]
+fn files_printed_in_runs_are_the_files_printed_whole() {
+    let root = tests::workspace_root();
+    let mut documents = vec![
+        root.join("spec/teams.yaml"),
+        root.join("spec/membership.yaml"),
+        root.join("spec/cpaas.yaml"),
+        root.join("tests/features/kitchen-sink.yaml"),
+    ];
+    for extra in ["oxide-nexus.json", "typesense.yaml"] {
+        let path = root.join("../shared/corpus").join(extra);
+        if path.exists() {
+            documents.push(path);
+        }
+    }
+    let settings = CrateSettings {
+        crate_name: "runs".into(),
+        layout: Layout::Standalone,
+        command: "cargo xtask generate".into(),
+    };
+    for spec in documents {
+        let api = generator::normalize_file(&spec, "api")
+            .unwrap_or_else(|d| panic!("{d}"))
+            .api;
+        let apis = [api];
+        let whole =
+            generator::emit::format_files(generator::emit::emit_files(&apis, &settings), &settings)
+                .unwrap_or_else(|d| panic!("{d}"));
+        for threads in [1, 2, 3] {
+            let runs = generator::emit::emit_crate_on(&apis, &settings, threads)
+                .unwrap_or_else(|d| panic!("{d}"));
+            assert_eq!(whole.len(), runs.len());
+            for (a, b) in whole.iter().zip(&runs) {
+                assert_eq!(a.path, b.path);
+                assert!(
+                    a.contents == b.contents,
+                    "{} of {} differs on {threads} threads",
+                    a.path,
+                    spec.display()
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn operation_counts_match_the_seeds() {
     let output = generate();

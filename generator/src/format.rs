@@ -12,11 +12,19 @@ pub fn preamble(command: &str) -> String {
 /// Parses the tokens as a file and prints them. A parse failure is a generator bug, returned
 /// as text so the caller can report it without panicking.
 pub fn format_tokens(tokens: TokenStream, preamble: &str) -> Result<String, String> {
+    Ok(finish(preamble, &unparse(tokens)?))
+}
+
+/// prettyplease's text for the tokens of a file, or of a run of its items: it prints each
+/// top-level item on its own, so the text of a file is the texts of its runs put together.
+pub fn unparse(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
-    Ok(format!(
-        "{preamble}\n{}",
-        space_items(&prettyplease::unparse(&file))
-    ))
+    Ok(prettyplease::unparse(&file))
+}
+
+/// A file's final text: the preamble, then prettyplease's text with blank lines between items.
+pub fn finish(preamble: &str, text: &str) -> String {
+    format!("{preamble}\n{}", space_items(text))
 }
 
 /// prettyplease puts items right after each other; a blank line after each closing brace of an

@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::format::{format_tokens, preamble};
+use crate::format::{finish, format_tokens, preamble, unparse};
 use crate::ir::Api;
 
 /// The runtime module, written once per crate.
@@ -65,28 +65,198 @@ pub fn emit_crate(
     emit_crate_on(apis, settings, crate::parallel::available())
 }
 
-/// [`emit_crate`] on up to `threads` threads. Each file is emitted and formatted by one job, so
-/// its tokens never cross threads and are dropped as soon as the file is printed; the files
-/// come back in the same order whatever the number of threads.
+/// [`emit_crate`] on up to `threads` threads. Every file is emitted and formatted by the job
+/// that makes it; `types.rs` and `operations.rs` are split into runs of items, a few per thread,
+/// so that one large file does not keep a single thread busy while the others idle. Tokens never
+/// cross threads and are dropped as soon as their text is printed. The files are the same,
+/// byte for byte, whatever the number of threads.
 pub fn emit_crate_on(
     apis: &[Api],
     settings: &CrateSettings,
     threads: usize,
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let header = preamble(&settings.command);
-    let jobs = jobs(apis);
-    crate::parallel::map(&jobs, threads, FileJob::cost, |job| {
-        let file = job.emit(settings);
-        match file.content {
-            EmittedContent::Text(contents) => Ok(GeneratedFile {
-                path: file.path,
-                contents,
-            }),
-            EmittedContent::Rust(tokens) => rust_file(&file.path, tokens, &header),
+    let files = jobs(apis);
+    // One run per file on a single thread; otherwise a few runs per thread for the large files.
+    let runs_per_file = if threads <= 1 { 1 } else { 4 * threads };
+    let mut work = Vec::new();
+    for (file, job) in files.iter().enumerate() {
+        match job {
+            FileJob::Types(api) => {
+                for range in runs(api.types.len(), runs_per_file) {
+                    work.push(Work::TypeItems { file, api, range });
+                }
+            }
+            FileJob::Operations(api) => {
+                for range in runs(api.operations.len(), runs_per_file) {
+                    work.push(Work::OperationItems { file, api, range });
+                }
+            }
+            _ => work.push(Work::Whole { file, job }),
         }
+    }
+    let done = crate::parallel::map(&work, threads, Work::cost, |w| w.run(settings, &header));
+    let mut pieces: Vec<Vec<Piece>> = files.iter().map(|_| Vec::new()).collect();
+    for (w, piece) in work.iter().zip(done) {
+        if let Some(slot) = pieces.get_mut(w.file()) {
+            slot.push(piece?);
+        }
+    }
+    files
+        .iter()
+        .zip(pieces)
+        .map(|(job, pieces)| assemble(job, pieces, &header))
+        .collect()
+}
+
+/// Splits `len` items into at most `count` runs of nearly equal length, in order (always at
+/// least one run, so an empty file still gets its prologue).
+fn runs(len: usize, count: usize) -> Vec<std::ops::Range<usize>> {
+    let count = count.clamp(1, len.max(1));
+    (0..count)
+        .map(|i| (i * len / count)..((i + 1) * len / count))
+        .collect()
+}
+
+/// A unit of work of [`emit_crate_on`].
+enum Work<'a> {
+    Whole {
+        file: usize,
+        job: &'a FileJob<'a>,
+    },
+    TypeItems {
+        file: usize,
+        api: &'a Api,
+        range: std::ops::Range<usize>,
+    },
+    OperationItems {
+        file: usize,
+        api: &'a Api,
+        range: std::ops::Range<usize>,
+    },
+}
+
+/// What a unit of work made: a whole file, or the printed text of a run of items with the
+/// modules that run refers to (for the file's imports).
+enum Piece {
+    File(GeneratedFile),
+    Items {
+        text: String,
+        uses_types: bool,
+        uses_runtime: bool,
+    },
+}
+
+impl Work<'_> {
+    fn file(&self) -> usize {
+        match self {
+            Work::Whole { file, .. }
+            | Work::TypeItems { file, .. }
+            | Work::OperationItems { file, .. } => *file,
+        }
+    }
+
+    fn cost(&self) -> usize {
+        match self {
+            Work::Whole { job, .. } => job.cost(),
+            Work::TypeItems { range, .. } => 2 * range.len(),
+            Work::OperationItems { range, .. } => 4 * range.len(),
+        }
+    }
+
+    fn run(&self, settings: &CrateSettings, header: &str) -> Result<Piece, Diagnostics> {
+        let (path, tokens) = match self {
+            Work::Whole { job, .. } => {
+                let file = job.emit(settings);
+                return match file.content {
+                    EmittedContent::Text(contents) => Ok(Piece::File(GeneratedFile {
+                        path: file.path,
+                        contents,
+                    })),
+                    EmittedContent::Rust(tokens) => {
+                        rust_file(&file.path, tokens, header).map(Piece::File)
+                    }
+                };
+            }
+            Work::TypeItems { api, range, .. } => (
+                types_path(api),
+                types::type_items(api, api.types.get(range.clone()).unwrap_or_default()),
+            ),
+            Work::OperationItems { api, range, .. } => (
+                operations_path(api),
+                operations::operation_items(
+                    api,
+                    api.operations.get(range.clone()).unwrap_or_default(),
+                ),
+            ),
+        };
+        let uses_types = tokens::uses_module(&tokens, "types");
+        let uses_runtime = tokens::uses_module(&tokens, "runtime");
+        let text = unparse(tokens).map_err(|message| internal_error(&path, &message))?;
+        Ok(Piece::Items {
+            text,
+            uses_types,
+            uses_runtime,
+        })
+    }
+}
+
+/// A file from its pieces: a whole file as made, or a prologue (module docs and the imports its
+/// runs use) followed by the runs' texts.
+fn assemble(job: &FileJob, pieces: Vec<Piece>, header: &str) -> Result<GeneratedFile, Diagnostics> {
+    let mut text = String::new();
+    let (mut uses_types, mut uses_runtime) = (false, false);
+    for piece in pieces {
+        match piece {
+            Piece::File(file) => return Ok(file),
+            Piece::Items {
+                text: run,
+                uses_types: types,
+                uses_runtime: runtime,
+            } => {
+                text.push_str(&run);
+                uses_types |= types;
+                uses_runtime |= runtime;
+            }
+        }
+    }
+    let (path, prologue) = match job {
+        FileJob::Types(api) => (types_path(api), types::types_prologue(uses_runtime)),
+        FileJob::Operations(api) => (
+            operations_path(api),
+            operations::operations_prologue(uses_types, uses_runtime),
+        ),
+        _ => {
+            return Err(internal_error(
+                "src",
+                "a file made of item runs is neither types.rs nor operations.rs",
+            ));
+        }
+    };
+    let mut contents = unparse(prologue).map_err(|message| internal_error(&path, &message))?;
+    contents.push_str(&text);
+    Ok(GeneratedFile {
+        contents: finish(header, &contents),
+        path,
     })
-    .into_iter()
-    .collect()
+}
+
+fn types_path(api: &Api) -> String {
+    format!("src/{}/types.rs", api.module)
+}
+
+fn operations_path(api: &Api) -> String {
+    format!("src/{}/operations.rs", api.module)
+}
+
+fn internal_error(path: &str, message: &str) -> Diagnostics {
+    Diagnostics(vec![Diagnostic::error(
+        std::path::Path::new(path),
+        "",
+        format!(
+            "internal error: emitted code for this file does not parse ({message}); please report it with the spec"
+        ),
+    )])
 }
 
 /// The emit stage alone: every file of the crate as tokens or text.
@@ -172,23 +342,17 @@ impl FileJob<'_> {
                     client::api_module(api, &user_agent),
                 )
             }
-            FileJob::Types(api) => rust(format!("{}/types.rs", dir(api)), types::types_module(api)),
-            FileJob::Operations(api) => rust(
-                format!("{}/operations.rs", dir(api)),
-                operations::operations_module(api),
-            ),
+            FileJob::Types(api) => rust(types_path(api), types::types_module(api)),
+            FileJob::Operations(api) => {
+                rust(operations_path(api), operations::operations_module(api))
+            }
         }
     }
 }
 
 fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<GeneratedFile, Diagnostics> {
-    let contents = format_tokens(tokens, header).map_err(|message| {
-        Diagnostics(vec![Diagnostic::error(
-            std::path::Path::new(path),
-            "",
-            format!("internal error: emitted code for this file does not parse ({message}); please report it with the spec"),
-        )])
-    })?;
+    let contents =
+        format_tokens(tokens, header).map_err(|message| internal_error(path, &message))?;
     Ok(GeneratedFile {
         path: path.to_string(),
         contents,

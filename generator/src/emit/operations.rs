@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, import_if_used, type_tokens};
+use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, type_tokens, uses_module};
 use crate::ir::{
     Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, QueryStyle, Response,
     StatusSpec, TypeRef,
@@ -12,16 +12,27 @@ use crate::ir::{
 
 /// The `operations` module of one API.
 pub fn operations_module(api: &Api) -> TokenStream {
-    let items: TokenStream = api.operations.iter().map(|op| operation(api, op)).collect();
-    let types = import_if_used(&items, "types", quote! { super::types });
-    let runtime = import_if_used(&items, "runtime", quote! { crate::runtime });
+    let items = operation_items(api, &api.operations);
+    let prologue =
+        operations_prologue(uses_module(&items, "types"), uses_module(&items, "runtime"));
+    quote! { #prologue #items }
+}
+
+/// The module docs and imports that open `operations.rs`.
+pub fn operations_prologue(uses_types: bool, uses_runtime: bool) -> TokenStream {
+    let types = uses_types.then(|| quote! { use super::types; });
+    let runtime = uses_runtime.then(|| quote! { use crate::runtime; });
     quote! {
         //! Request builders and outcome types, one set per operation. Builders come from the
         //! methods of [`Client`](super::Client).
         #types
         #runtime
-        #items
     }
+}
+
+/// The items of `operations`, a run of `api.operations`, in order.
+pub fn operation_items(api: &Api, operations: &[Operation]) -> TokenStream {
+    operations.iter().map(|op| operation(api, op)).collect()
 }
 
 /// Which responses count as success: the documented 2xx ones, or `default` when it is all the

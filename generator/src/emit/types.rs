@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, import_if_used, type_tokens};
+use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, type_tokens, uses_module};
 use crate::ir::{
     Api, EnumDef, EnumRepr, EnumValue, Field, MediaKind, StructDef, TypeDef, TypeKind, TypeRef,
     UnionDef,
@@ -13,6 +13,22 @@ use crate::ir::{
 
 /// The `types` module of one API.
 pub fn types_module(api: &Api) -> TokenStream {
+    let items = type_items(api, &api.types);
+    let prologue = types_prologue(uses_module(&items, "runtime"));
+    quote! { #prologue #items }
+}
+
+/// The module docs and imports that open `types.rs`.
+pub fn types_prologue(uses_runtime: bool) -> TokenStream {
+    let runtime = uses_runtime.then(|| quote! { use crate::runtime; });
+    quote! {
+        //! Request and response models.
+        #runtime
+    }
+}
+
+/// The items of `defs`, a run of `api.types`, in order.
+pub fn type_items(api: &Api, defs: &[TypeDef]) -> TokenStream {
     let defaults = DefaultAnalysis::new(&api.types);
     let multipart: BTreeSet<&str> = api
         .operations
@@ -24,20 +40,15 @@ pub fn types_module(api: &Api) -> TokenStream {
             _ => None,
         })
         .collect();
-    let items = api.types.iter().map(|def| {
-        let item = type_def(def, &defaults);
-        let parts = multipart
-            .contains(def.name.as_str())
-            .then(|| multipart_impl(def));
-        quote! { #item #parts }
-    });
-    let items: TokenStream = items.collect();
-    let runtime = import_if_used(&items, "runtime", quote! { crate::runtime });
-    quote! {
-        //! Request and response models.
-        #runtime
-        #items
-    }
+    defs.iter()
+        .map(|def| {
+            let item = type_def(def, &defaults);
+            let parts = multipart
+                .contains(def.name.as_str())
+                .then(|| multipart_impl(def));
+            quote! { #item #parts }
+        })
+        .collect()
 }
 
 /// How a multipart body type becomes form fields: files as file parts, the rest as text.
