@@ -67,8 +67,9 @@ pub fn emit_crate(
 
 /// [`emit_crate`] on up to `threads` threads. Every file is emitted and formatted by the job
 /// that makes it; `types.rs` and `operations.rs` are split into runs of items, a few per thread,
-/// so that one large file does not keep a single thread busy while the others idle. Tokens never
-/// cross threads and are dropped as soon as their text is printed. The files are the same,
+/// so that one large file does not keep a single thread busy while the others idle, and at most
+/// [`RUN_ITEMS`] long, so that memory holds one run's syntax tree per thread rather than a whole
+/// file's. Tokens never cross threads and are dropped as soon as their text is printed. The files are the same,
 /// byte for byte, whatever the number of threads.
 pub fn emit_crate_on(
     apis: &[Api],
@@ -77,18 +78,19 @@ pub fn emit_crate_on(
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let header = preamble(&settings.command);
     let files = jobs(apis);
-    // One run per file on a single thread; otherwise a few runs per thread for the large files.
-    let runs_per_file = if threads <= 1 { 1 } else { 4 * threads };
+    // A few runs per thread, so the threads share large files; and runs of at most a few
+    // hundred items, so only one run's tokens and syntax tree are alive per thread.
+    let run_count = |items: usize| (4 * threads.max(1)).max(items.div_ceil(RUN_ITEMS));
     let mut work = Vec::new();
     for (file, job) in files.iter().enumerate() {
         match job {
             FileJob::Types(api) => {
-                for range in runs(api.types.len(), runs_per_file) {
+                for range in runs(api.types.len(), run_count(api.types.len())) {
                     work.push(Work::TypeItems { file, api, range });
                 }
             }
             FileJob::Operations(api) => {
-                for range in runs(api.operations.len(), runs_per_file) {
+                for range in runs(api.operations.len(), run_count(api.operations.len())) {
                     work.push(Work::OperationItems { file, api, range });
                 }
             }
@@ -108,6 +110,9 @@ pub fn emit_crate_on(
         .map(|(job, pieces)| assemble(job, pieces, &header))
         .collect()
 }
+
+/// The most items a run of [`emit_crate_on`] holds.
+const RUN_ITEMS: usize = 500;
 
 /// Splits `len` items into at most `count` runs of nearly equal length, in order (always at
 /// least one run, so an empty file still gets its prologue).
