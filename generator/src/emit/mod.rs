@@ -68,9 +68,9 @@ pub fn emit_crate(
 /// [`emit_crate`] on up to `threads` threads. Every file is emitted and formatted by the job
 /// that makes it; `types.rs` and `operations.rs` are split into runs of items, a few per thread,
 /// so that one large file does not keep a single thread busy while the others idle, and at most
-/// [`RUN_ITEMS`] long, so that memory holds one run's syntax tree per thread rather than a whole
-/// file's. Tokens never cross threads and are dropped as soon as their text is printed. The files are the same,
-/// byte for byte, whatever the number of threads.
+/// 500 items long, so that memory holds one run's syntax tree per thread rather than a whole
+/// file's. Tokens never cross threads and are dropped as soon as their text is printed. The
+/// files are the same, byte for byte, whatever the number of threads.
 pub fn emit_crate_on(
     apis: &[Api],
     settings: &CrateSettings,
