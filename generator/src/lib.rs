@@ -1,8 +1,9 @@
 //! An OpenAPI → Rust client generator.
 //!
 //! The pipeline is visible in the module list: [`load`] parses a document, [`normalize`] lowers
-//! it into the [`ir`], [`emit`] turns the IR into Rust tokens, [`format`] prints them, and
-//! [`write`] puts files on disk all at once. Problems travel as [`diagnostics`], never panics.
+//! it into the [`ir`], [`emit`] turns the IR into Rust tokens, [`format`](mod@format) prints
+//! them, and [`write`](mod@write) puts files on disk all at once. [`parallel`] spreads the work
+//! over the cores. Problems travel as [`diagnostics`], never panics.
 
 pub mod convert;
 pub mod diagnostics;
