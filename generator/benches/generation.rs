@@ -33,7 +33,8 @@ mod support;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{BatchSize, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 use generator::emit::EmittedContent;
 use serde_json::Value;
 use support::*;
@@ -78,28 +79,25 @@ fn stages(c: &mut Criterion, fixtures: &[Fixture]) {
                 BatchSize::PerIteration,
             )
         });
-        group.bench_function(BenchmarkId::new("pipeline-1-thread", &fx.name), |b| {
+        bench_pipelines(&mut group, fx);
+    }
+    group.finish();
+}
+
+/// The whole pipeline, text to files in a fresh directory, on one thread and on all cores.
+fn bench_pipelines(group: &mut BenchmarkGroup<'_, WallTime>, fx: &Fixture) {
+    for (name, threads) in [("pipeline-1-thread", 1), ("pipeline", threads())] {
+        group.bench_function(BenchmarkId::new(name, &fx.name), |b| {
             b.iter_batched(
                 fresh_dir,
                 |dir| {
-                    black_box(pipeline(fx, dir.path(), 1));
-                    dir
-                },
-                BatchSize::PerIteration,
-            )
-        });
-        group.bench_function(BenchmarkId::new("pipeline", &fx.name), |b| {
-            b.iter_batched(
-                fresh_dir,
-                |dir| {
-                    black_box(pipeline(fx, dir.path(), threads()));
+                    black_box(pipeline(fx, dir.path(), threads));
                     dir
                 },
                 BatchSize::PerIteration,
             )
         });
     }
-    group.finish();
 }
 
 fn scaling(c: &mut Criterion, fixtures: &[(Fixture, usize)]) {
@@ -110,26 +108,7 @@ fn scaling(c: &mut Criterion, fixtures: &[(Fixture, usize)]) {
         let once = checkpointed(fx)[7];
         group.measurement_time(Duration::from_secs(2).max(once.mul_f64(12.0)));
         group.throughput(Throughput::Elements(*operations as u64));
-        group.bench_function(BenchmarkId::new("pipeline-1-thread", &fx.name), |b| {
-            b.iter_batched(
-                fresh_dir,
-                |dir| {
-                    black_box(pipeline(fx, dir.path(), 1));
-                    dir
-                },
-                BatchSize::PerIteration,
-            )
-        });
-        group.bench_function(BenchmarkId::new("pipeline", &fx.name), |b| {
-            b.iter_batched(
-                fresh_dir,
-                |dir| {
-                    black_box(pipeline(fx, dir.path(), threads()));
-                    dir
-                },
-                BatchSize::PerIteration,
-            )
-        });
+        bench_pipelines(&mut group, fx);
     }
     group.finish();
 }
