@@ -12,9 +12,9 @@
 //!    `serde_json::Value`, the parser `load` itself uses), `load`, `normalize`, `emit`, `format`,
 //!    `write` (into a fresh directory under `target/`), and `pipeline` (all of them, text to files
 //!    on disk) on one thread and on all cores.
-//! 2. **scaling** (criterion): the pipeline on synthetic specs of 10, 100, 1,000 and 5,000
-//!    operations, and on `stripe.yaml` and `oxide-nexus.json` from the shared corpus
-//!    (`../shared/corpus` beside the repository; skipped with a note when absent).
+//! 2. **scaling** (criterion): the pipeline, on one thread and on all cores, on synthetic specs of
+//!    10, 100, 1,000 and 5,000 operations, and on `stripe.yaml` and `oxide-nexus.json` from the
+//!    shared corpus (`../shared/corpus` beside the repository; skipped with a note when absent).
 //! 3. **summary** (printed last): every stage timed in interleaved rounds (one batch of each
 //!    stage per round, so a disturbance hits all stages of a round alike), the median of each,
 //!    the median per-round ratios `pipeline / parse` (one thread) and `parallel / parse` (all
