@@ -172,16 +172,7 @@ impl Work<'_> {
     fn run(&self, settings: &CrateSettings, header: &str) -> Result<Piece, Diagnostics> {
         let (path, tokens) = match self {
             Work::Whole { job, .. } => {
-                let file = job.emit(settings);
-                return match file.content {
-                    EmittedContent::Text(contents) => Ok(Piece::File(GeneratedFile {
-                        path: file.path,
-                        contents,
-                    })),
-                    EmittedContent::Rust(tokens) => {
-                        rust_file(&file.path, tokens, header).map(Piece::File)
-                    }
-                };
+                return format_file(job.emit(settings), header).map(Piece::File);
             }
             Work::TypeItems { api, range, .. } => (
                 types_path(api),
@@ -277,14 +268,19 @@ pub fn format_files(
     let header = preamble(&settings.command);
     files
         .into_iter()
-        .map(|file| match file.content {
-            EmittedContent::Text(contents) => Ok(GeneratedFile {
-                path: file.path,
-                contents,
-            }),
-            EmittedContent::Rust(tokens) => rust_file(&file.path, tokens, &header),
-        })
+        .map(|file| format_file(file, &header))
         .collect()
+}
+
+/// One emitted file as written: Rust formatted behind the preamble, text as it is.
+fn format_file(file: EmittedFile, header: &str) -> Result<GeneratedFile, Diagnostics> {
+    match file.content {
+        EmittedContent::Text(contents) => Ok(GeneratedFile {
+            path: file.path,
+            contents,
+        }),
+        EmittedContent::Rust(tokens) => rust_file(&file.path, tokens, header),
+    }
 }
 
 /// One file of the crate, not yet emitted.
