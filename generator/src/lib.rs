@@ -9,6 +9,7 @@ pub mod convert;
 pub mod diagnostics;
 pub mod emit;
 pub mod format;
+pub mod grammar;
 pub mod ir;
 pub mod load;
 pub mod locate;
