@@ -152,6 +152,14 @@ fn single_schema_keywords(dialect: Dialect) -> &'static [&'static str] {
     }
 }
 
+/// Schema keywords whose boolean value is read as a flag of the schema that holds them.
+const FLAG_KEYWORDS: [&str; 4] = [
+    "additionalProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "additionalItems",
+];
+
 /// Keywords of a schema whose value is a list of schemas.
 fn schema_list_keywords(dialect: Dialect) -> &'static [&'static str] {
     match dialect {
@@ -334,7 +342,9 @@ fn schema_children(map: &serde_json::Map<String, Value>, dialect: Dialect, out: 
         None => {}
     }
     for key in single_schema_keywords(dialect) {
-        if map.contains_key(*key) {
+        // `additionalProperties: false` and its kin are flags of the parent, not schema nodes.
+        let flag = FLAG_KEYWORDS.contains(key) && map.get(*key).is_some_and(Value::is_boolean);
+        if map.contains_key(*key) && !flag {
             out.push(Child {
                 steps: vec![Step::Key((*key).to_string())],
                 kind: Kind::Schema,

@@ -12,6 +12,7 @@ pub mod format;
 pub mod grammar;
 pub mod ir;
 pub mod load;
+pub mod local_refs;
 pub mod locate;
 pub mod normalize;
 pub mod parallel;
@@ -20,6 +21,7 @@ pub mod repair;
 pub mod summary;
 pub mod surface;
 pub mod write;
+pub mod yaml;
 
 use std::path::PathBuf;
 

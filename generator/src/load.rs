@@ -31,6 +31,9 @@ pub struct Document {
     pub warnings: Vec<Diagnostic>,
     /// Maps pointers of the converted tree back into the original document.
     pub pointers: crate::convert::PointerMap,
+    /// Whether lenient mode is on: later stages degrade what they cannot honour, with a
+    /// warning, instead of failing.
+    pub lenient: bool,
 }
 
 /// How to load.
@@ -81,36 +84,55 @@ pub fn load_str_with(
         SpecVersion::V3_1 => Some(crate::convert::from_openapi31(&parsed)),
         SpecVersion::V3_0 => None,
     };
-    let mut warnings = Vec::new();
-    let (mut raw, pointers) = match converted {
-        Some(c) => {
-            for note in c.notes {
-                warnings.push(Diagnostic::warning(file, note.pointer, note.message));
-            }
-            (c.document, c.pointers)
-        }
-        None => (parsed, crate::convert::PointerMap::default()),
+    let (mut raw, mut pointers, mut notes) = match converted {
+        Some(c) => (c.document, c.pointers, c.notes),
+        None => (parsed, crate::convert::PointerMap::default(), Vec::new()),
     };
-    let located = |d: Diagnostics| {
-        let mut all = d.0;
-        crate::locate::attach_mapped(&mut all, text, &pointers);
-        Diagnostics(all)
-    };
+    if version != SpecVersion::V3_1 {
+        crate::convert::lower_type_lists(&mut raw, &mut notes);
+    }
+    crate::convert::wide_integers(&mut raw, &mut notes);
+    let mut warnings: Vec<Diagnostic> = notes
+        .into_iter()
+        .map(|note| Diagnostic::warning(file, note.pointer, note.message))
+        .collect();
     if raw.get("paths").is_none() {
         let d = Diagnostic::error(file, "", "missing required field `paths`")
             .with_hint("an API without operations still needs `paths: {}`");
-        return Err(located(Diagnostics(vec![d])));
+        if !options.lenient {
+            return Err(locate_all(vec![d], text, &pointers));
+        }
+        if let Some(root) = raw.as_object_mut() {
+            root.insert("paths".into(), serde_json::json!({}));
+        }
+        warnings.push(Diagnostic::warning(
+            file,
+            "",
+            "repaired: the document has no `paths`; it describes no operations",
+        ));
+    }
+    let resolved = crate::local_refs::resolve(&mut raw, options.lenient);
+    for (new, old) in &resolved.moved {
+        let original = pointers.original(old);
+        pointers.add(new.clone(), original);
+    }
+    for note in resolved.notes {
+        warnings.push(Diagnostic::warning(file, note.pointer, note.message));
     }
     if options.lenient {
         for repair in crate::repair::repair(&mut raw) {
             warnings.push(Diagnostic::warning(file, repair.pointer, repair.message));
         }
     }
+    let openapi = match to_openapi(file, &raw) {
+        Ok(openapi) => openapi,
+        Err(d) if options.lenient => match degrade_until_valid(file, &mut raw, &mut warnings) {
+            Some(openapi) => openapi,
+            None => return Err(locate_all(d.0.into_iter().chain(warnings).collect(), text, &pointers)),
+        },
+        Err(d) => return Err(locate_all(d.0.into_iter().chain(warnings).collect(), text, &pointers)),
+    };
     crate::locate::attach_mapped(&mut warnings, text, &pointers);
-    let openapi = to_openapi(file, &raw).map_err(|mut d| {
-        d.0.extend(warnings.iter().cloned());
-        located(d)
-    })?;
     Ok(Document {
         file: file.to_path_buf(),
         source: text.to_string(),
@@ -119,7 +141,86 @@ pub fn load_str_with(
         openapi,
         warnings,
         pointers,
+        lenient: options.lenient,
     })
+}
+
+fn locate_all(
+    mut all: Vec<Diagnostic>,
+    text: &str,
+    pointers: &crate::convert::PointerMap,
+) -> Diagnostics {
+    crate::locate::attach_mapped(&mut all, text, pointers);
+    Diagnostics(all)
+}
+
+/// How many objects lenient mode may degrade before it gives up on a document.
+const MAX_DEGRADATIONS: usize = 10_000;
+
+/// Lenient mode: while the tree does not read as OpenAPI, the smallest failing object of the
+/// grammar is degraded where it stands (a schema becomes any value; a parameter, media type,
+/// operation, … is left out), each with a warning. `None` if the document still fails.
+fn degrade_until_valid(
+    file: &Path,
+    raw: &mut serde_json::Value,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<openapiv3::OpenAPI> {
+    use crate::grammar::Kind;
+    for _ in 0..MAX_DEGRADATIONS {
+        let Some(failure) = crate::pinpoint::failure(raw) else {
+            return serde_json::from_value(raw.clone()).ok();
+        };
+        // A scalar where a string belongs (`default: 80` of a server variable) is read as
+        // its text: the smallest repair there is.
+        if failure.message.contains("expected a string") {
+            if let Some(slot) = raw.pointer_mut(&failure.pointer) {
+                if slot.is_number() || slot.is_boolean() {
+                    let text = slot.to_string();
+                    *slot = serde_json::Value::String(text.clone());
+                    warnings.push(Diagnostic::warning(
+                        file,
+                        failure.pointer.clone(),
+                        format!("repaired: {text} should be a string; read as \"{text}\""),
+                    ));
+                    continue;
+                }
+            }
+        }
+        let (target, action) = match failure.kind {
+            Kind::Schema => {
+                let slot = raw.pointer_mut(&failure.object)?;
+                *slot = serde_json::json!({});
+                (failure.object.clone(), "the schema is any JSON value".to_string())
+            }
+            Kind::Response => {
+                let slot = raw.pointer_mut(&failure.object)?;
+                *slot = serde_json::json!({"description": ""});
+                (failure.object.clone(), "the response is read without content".to_string())
+            }
+            // Outside any object that can be left out: drop the failing value itself.
+            Kind::Document | Kind::Components => {
+                if failure.pointer.is_empty() {
+                    return None;
+                }
+                crate::local_refs::remove(raw, &failure.pointer)?;
+                (failure.pointer.clone(), "it was removed".to_string())
+            }
+            kind => {
+                crate::local_refs::remove(raw, &failure.object)?;
+                (failure.object.clone(), format!("the {} is left out", kind.noun()))
+            }
+        };
+        warnings.push(Diagnostic::warning(
+            file,
+            target,
+            format!(
+                "repaired: not valid OpenAPI ({} at {}); {action}",
+                failure.message,
+                if failure.pointer.is_empty() { "/" } else { &failure.pointer }
+            ),
+        ));
+    }
+    None
 }
 
 fn is_json(file: &Path, text: &str) -> bool {
@@ -140,7 +241,7 @@ fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnostics>
             }
         }
     } else {
-        match serde_yaml::from_str(text) {
+        match crate::yaml::parse(text) {
             Ok(value) => return Ok(value),
             Err(err) => {
                 let position = err.location().map(|l| Position {

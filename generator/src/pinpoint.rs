@@ -6,36 +6,41 @@
 //! until it finds the smallest node that fails.
 
 use openapiv3::{
-    Components, MediaType, OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody,
-    Response, Schema, SecurityScheme,
+    Callback, Components, Encoding, Example, Header, Link, MediaType, OpenAPI, Operation,
+    Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityRequirement,
+    SecurityScheme,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::diagnostics::escape_pointer_token;
+use crate::grammar::{self, Dialect, Kind};
 
-/// The OpenAPI object kinds the walk knows the children of.
-#[derive(Clone, Copy)]
-enum Kind {
-    Document,
-    Components,
-    PathItem,
-    Operation,
-    Parameter,
-    RequestBody,
-    Response,
-    MediaType,
-    Schema,
-    SecurityScheme,
+/// The deepest object of the OpenAPI grammar that fails to deserialize, and where inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The pointer of the failing object (a schema, a parameter, …).
+    pub object: String,
+    pub kind: Kind,
+    /// The pointer of the failing value itself, at or below `object`.
+    pub pointer: String,
+    /// serde's message there.
+    pub message: String,
 }
 
 /// The deepest failing node of a document that does not deserialize: its pointer and serde's
 /// message there. `None` when the whole document deserializes.
 pub fn pinpoint(raw: &Value) -> Option<(String, String)> {
+    failure(raw).map(|f| (f.pointer, f.message))
+}
+
+/// The deepest failing object of a document (in the OpenAPI 3.0 shape), `None` when the
+/// whole document deserializes.
+pub fn failure(raw: &Value) -> Option<Failure> {
     walk(raw, Kind::Document, String::new())
 }
 
-fn failure<T: DeserializeOwned>(value: &Value) -> Option<(String, String)> {
+fn first_error<T: DeserializeOwned>(value: &Value) -> Option<(String, String)> {
     let result: Result<T, _> = serde_path_to_error::deserialize(value);
     result.err().map(|err| {
         let mut pointer = String::new();
@@ -56,30 +61,46 @@ fn failure<T: DeserializeOwned>(value: &Value) -> Option<(String, String)> {
 
 fn check(value: &Value, kind: Kind) -> Option<(String, String)> {
     match kind {
-        Kind::Document => failure::<OpenAPI>(value),
-        Kind::Components => failure::<Components>(value),
-        Kind::PathItem => failure::<ReferenceOr<PathItem>>(value),
-        Kind::Operation => failure::<Operation>(value),
-        Kind::Parameter => failure::<ReferenceOr<Parameter>>(value),
-        Kind::RequestBody => failure::<ReferenceOr<RequestBody>>(value),
-        Kind::Response => failure::<ReferenceOr<Response>>(value),
-        Kind::MediaType => failure::<MediaType>(value),
-        Kind::Schema => failure::<ReferenceOr<Schema>>(value),
-        Kind::SecurityScheme => failure::<ReferenceOr<SecurityScheme>>(value),
+        Kind::Document => first_error::<OpenAPI>(value),
+        Kind::Components => first_error::<Components>(value),
+        Kind::PathItem => first_error::<ReferenceOr<PathItem>>(value),
+        Kind::Operation => first_error::<Operation>(value),
+        Kind::Parameter => first_error::<ReferenceOr<Parameter>>(value),
+        Kind::RequestBody => first_error::<ReferenceOr<RequestBody>>(value),
+        Kind::Response => first_error::<ReferenceOr<Response>>(value),
+        Kind::MediaType => first_error::<MediaType>(value),
+        Kind::Header => first_error::<ReferenceOr<Header>>(value),
+        Kind::Encoding => first_error::<Encoding>(value),
+        Kind::Schema => first_error::<ReferenceOr<Schema>>(value),
+        Kind::SecurityScheme => first_error::<ReferenceOr<SecurityScheme>>(value),
+        Kind::Security => first_error::<Vec<SecurityRequirement>>(value),
+        Kind::Callback => first_error::<ReferenceOr<Callback>>(value),
+        Kind::Link => first_error::<ReferenceOr<Link>>(value),
+        Kind::Example => first_error::<ReferenceOr<Example>>(value),
+        // Swagger 2.0 only; a 3.0-shaped document has none.
+        Kind::Items => None,
     }
 }
 
-fn walk(value: &Value, kind: Kind, pointer: String) -> Option<(String, String)> {
+fn walk(value: &Value, kind: Kind, pointer: String) -> Option<Failure> {
     let (inner, message) = check(value, kind)?;
-    for (child, child_kind, child_pointer) in children(value, kind, &pointer) {
-        if let Some(found) = walk(child, child_kind, child_pointer) {
-            return Some(found);
+    for c in grammar::children(value, kind, Dialect::OpenApi30) {
+        if let Some(child) = grammar::child(value, &c.steps) {
+            if let Some(found) = walk(child, c.kind, c.pointer(&pointer)) {
+                return Some(found);
+            }
         }
     }
-    if let (Kind::Schema, Some(key)) = (kind, mistyped_schema_keyword(value)) {
-        return Some((format!("{pointer}/{key}"), message));
-    }
-    Some((format!("{pointer}{inner}"), message))
+    let at = match (kind, mistyped_schema_keyword(value)) {
+        (Kind::Schema, Some(key)) => format!("{pointer}/{key}"),
+        _ => format!("{pointer}{inner}"),
+    };
+    Some(Failure {
+        object: pointer,
+        kind,
+        pointer: at,
+        message,
+    })
 }
 
 /// A schema keyword whose value has the wrong JSON type (`required: true`), the usual cause
@@ -99,91 +120,6 @@ fn mistyped_schema_keyword(schema: &Value) -> Option<&'static str> {
         .into_iter()
         .find(|(key, ok)| schema.get(*key).is_some_and(|v| !ok(v)))
         .map(|(key, _)| key)
-}
-
-/// The typed children of a node, with their pointers.
-fn children<'v>(value: &'v Value, kind: Kind, pointer: &str) -> Vec<(&'v Value, Kind, String)> {
-    let mut out = Vec::new();
-    let at = |key: &str| format!("{pointer}/{}", escape_pointer_token(key));
-    let map_of = |key: &str, child: Kind, out: &mut Vec<(&'v Value, Kind, String)>| {
-        if let Some(map) = value.get(key).and_then(Value::as_object) {
-            for (k, v) in map {
-                out.push((v, child, format!("{}/{}", at(key), escape_pointer_token(k))));
-            }
-        }
-    };
-    let list_of = |key: &str, child: Kind, out: &mut Vec<(&'v Value, Kind, String)>| {
-        if let Some(items) = value.get(key).and_then(Value::as_array) {
-            for (i, v) in items.iter().enumerate() {
-                out.push((v, child, format!("{}/{i}", at(key))));
-            }
-        }
-    };
-    match kind {
-        Kind::Document => {
-            if let Some(c) = value.get("components") {
-                out.push((c, Kind::Components, at("components")));
-            }
-            if let Some(paths) = value.get("paths").and_then(Value::as_object) {
-                for (k, v) in paths.iter().filter(|(k, _)| k.starts_with('/')) {
-                    out.push((
-                        v,
-                        Kind::PathItem,
-                        format!("{}/{}", at("paths"), escape_pointer_token(k)),
-                    ));
-                }
-            }
-        }
-        Kind::Components => {
-            map_of("schemas", Kind::Schema, &mut out);
-            map_of("parameters", Kind::Parameter, &mut out);
-            map_of("requestBodies", Kind::RequestBody, &mut out);
-            map_of("responses", Kind::Response, &mut out);
-            map_of("securitySchemes", Kind::SecurityScheme, &mut out);
-        }
-        Kind::PathItem => {
-            for method in [
-                "get", "put", "post", "delete", "options", "head", "patch", "trace",
-            ] {
-                if let Some(op) = value.get(method) {
-                    out.push((op, Kind::Operation, at(method)));
-                }
-            }
-            list_of("parameters", Kind::Parameter, &mut out);
-        }
-        Kind::Operation => {
-            list_of("parameters", Kind::Parameter, &mut out);
-            if let Some(body) = value.get("requestBody") {
-                out.push((body, Kind::RequestBody, at("requestBody")));
-            }
-            map_of("responses", Kind::Response, &mut out);
-        }
-        Kind::Parameter => {
-            if let Some(schema) = value.get("schema") {
-                out.push((schema, Kind::Schema, at("schema")));
-            }
-            map_of("content", Kind::MediaType, &mut out);
-        }
-        Kind::RequestBody | Kind::Response => map_of("content", Kind::MediaType, &mut out),
-        Kind::MediaType => {
-            if let Some(schema) = value.get("schema") {
-                out.push((schema, Kind::Schema, at("schema")));
-            }
-        }
-        Kind::Schema => {
-            map_of("properties", Kind::Schema, &mut out);
-            for key in ["items", "additionalProperties", "not"] {
-                if let Some(child) = value.get(key).filter(|v| v.is_object()) {
-                    out.push((child, Kind::Schema, at(key)));
-                }
-            }
-            for key in ["allOf", "oneOf", "anyOf"] {
-                list_of(key, Kind::Schema, &mut out);
-            }
-        }
-        Kind::SecurityScheme => {}
-    }
-    out
 }
 
 #[cfg(test)]

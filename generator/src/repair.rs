@@ -2,15 +2,26 @@
 //! warning at the place it was made. Without `--lenient` these documents fail with an error at
 //! the same place.
 //!
-//! The repairs:
-//! 1. `required: true|false` on a property schema (Swagger 2.0 habit, e.g. Spotify's document):
-//!    removed, and `true` adds the property to the parent object's `required` list.
+//! Repairs run on the 3.0-shaped tree (after version conversion) and find their places through
+//! [`crate::grammar`], so they fire wherever the grammar puts the object they repair (in
+//! callbacks, components and path-level lists alike):
+//! 1. `required: true|false` on a property schema (a Swagger 2.0 habit, e.g. Spotify's
+//!    document): removed, and `true` adds the property to the parent object's `required` list.
 //! 2. A security requirement naming a scheme that `components.securitySchemes` does not define
-//!    (e.g. WLC CPaaS's `BasicAuth`): the requirement is dropped.
+//!    (e.g. WLC CPaaS's `BasicAuth`): the requirement is dropped. A `security` that is not a
+//!    list (`null`) is removed; scopes that are not a list (`oauth2: null`) are read as none.
+//! 3. `info` without `title` or `version`: an empty title, version `0.0.0`.
+//! 4. `items` given as a list of schemas: the one schema, or `anyOf` of several.
+//! 5. A parameter whose `required` is not a boolean (`required: optional`): read as the
+//!    boolean it spells, else `false`.
+//!
+//! Whatever still does not read as OpenAPI after these repairs is degraded locally by
+//! [`crate::load`] (the smallest enclosing object is replaced or left out).
 
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
 use crate::diagnostics::escape_pointer_token;
+use crate::grammar::{self, Dialect, Kind};
 
 /// One repair made: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,127 +30,213 @@ pub struct Repair {
     pub message: String,
 }
 
-/// Applies every known repair to `doc` in place.
+/// Applies every known repair to `doc` (in the OpenAPI 3.0 shape) in place.
 pub fn repair(doc: &mut Value) -> Vec<Repair> {
     let mut repairs = Vec::new();
-    boolean_required(doc, String::new(), &mut repairs);
-    undefined_security_schemes(doc, &mut repairs);
-    repairs
-}
-
-fn boolean_required(node: &mut Value, pointer: String, repairs: &mut Vec<Repair>) {
-    match node {
-        Value::Object(map) => {
-            // Properties that say `required: <bool>` themselves.
-            let mut now_required = Vec::new();
-            if let Some(Value::Object(properties)) = map.get_mut("properties") {
-                for (name, property) in properties.iter_mut() {
-                    if let Some(flag) = property
-                        .as_object_mut()
-                        .and_then(|p| p.get("required"))
-                        .and_then(Value::as_bool)
-                    {
-                        if let Some(p) = property.as_object_mut() {
-                            p.remove("required");
-                        }
-                        let at = format!(
-                            "{pointer}/properties/{}/required",
-                            escape_pointer_token(name)
-                        );
-                        repairs.push(Repair {
-                            pointer: at,
-                            message: format!(
-                                "repaired: `required: {flag}` on a property is not OpenAPI 3; {}",
-                                if flag {
-                                    "moved into the object's `required` list"
-                                } else {
-                                    "removed"
-                                }
-                            ),
-                        });
-                        if flag {
-                            now_required.push(Value::String(name.clone()));
-                        }
-                    }
-                }
-            }
-            if !now_required.is_empty() {
-                let list = map
-                    .entry("required")
-                    .or_insert_with(|| Value::Array(Vec::new()));
-                if let Value::Array(items) = list {
-                    items.extend(now_required);
-                }
-            }
-            // A boolean `required` left on a schema that is not a property: drop it.
-            let is_schema_like = map.contains_key("type") || map.contains_key("properties");
-            if is_schema_like && map.get("required").is_some_and(Value::is_boolean) {
-                map.remove("required");
-                repairs.push(Repair {
-                    pointer: format!("{pointer}/required"),
-                    message: "repaired: a schema's `required` must list property names; the boolean was removed".into(),
-                });
-            }
-            for (key, child) in map.iter_mut() {
-                boolean_required(
-                    child,
-                    format!("{pointer}/{}", escape_pointer_token(key)),
-                    repairs,
-                );
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                boolean_required(child, format!("{pointer}/{i}"), repairs);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn undefined_security_schemes(doc: &mut Value, repairs: &mut Vec<Repair>) {
+    info(doc, &mut repairs);
     let defined: Vec<String> = doc
         .pointer("/components/securitySchemes")
         .and_then(Value::as_object)
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
-    let mut fix = |list: &mut Value, pointer: String| {
-        let Value::Array(requirements) = list else {
-            return;
-        };
-        let mut kept = Vec::new();
-        for (i, requirement) in requirements.drain(..).enumerate() {
-            let unknown: Vec<String> = requirement
-                .as_object()
-                .map(|r| r.keys().filter(|k| !defined.contains(k)).cloned().collect())
-                .unwrap_or_default();
-            if unknown.is_empty() {
-                kept.push(requirement);
-            } else {
+    let mut null_security = Vec::new();
+    grammar::walk_document_mut(doc, Dialect::OpenApi30, &mut |node, kind, pointer| {
+        match kind {
+            Kind::Schema => {
+                if let Value::Object(schema) = node {
+                    boolean_required(schema, pointer, &mut repairs);
+                    items_list(schema, pointer, &mut repairs);
+                }
+            }
+            Kind::Security => match node {
+                Value::Array(requirements) => {
+                    undefined_schemes(requirements, &defined, pointer, &mut repairs)
+                }
+                _ => null_security.push(pointer.to_string()),
+            },
+            Kind::Parameter => {
+                if let Value::Object(parameter) = node {
+                    non_boolean_required(parameter, pointer, &mut repairs);
+                }
+            }
+            _ => {}
+        }
+    });
+    for pointer in null_security {
+        crate::local_refs::remove(doc, &pointer);
+        repairs.push(Repair {
+            pointer,
+            message: "repaired: `security` must be a list of requirements; it was removed".into(),
+        });
+    }
+    repairs
+}
+
+fn info(doc: &mut Value, repairs: &mut Vec<Repair>) {
+    let Some(root) = doc.as_object_mut() else {
+        return;
+    };
+    let info = root
+        .entry("info")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !info.is_object() {
+        *info = Value::Object(Map::new());
+    }
+    let Some(info) = info.as_object_mut() else {
+        return;
+    };
+    for (field, default) in [("title", ""), ("version", "0.0.0")] {
+        match info.get(field) {
+            Some(Value::String(_)) => {}
+            Some(other) if other.is_number() || other.is_boolean() => {
+                let text = other.to_string();
+                info.insert(field.into(), Value::String(text.clone()));
                 repairs.push(Repair {
-                    pointer: format!("{pointer}/{i}"),
-                    message: format!("repaired: security requirement names undefined scheme(s) {}; it was dropped", unknown.join(", ")),
+                    pointer: format!("/info/{field}"),
+                    message: format!("repaired: `info.{field}` must be a string; read as \"{text}\""),
+                });
+            }
+            _ => {
+                info.insert(field.into(), json!(default));
+                repairs.push(Repair {
+                    pointer: "/info".into(),
+                    message: format!(
+                        "repaired: `info.{field}` is missing; \"{default}\" is used"
+                    ),
                 });
             }
         }
-        *requirements = kept;
-    };
-    if let Some(global) = doc.get_mut("security") {
-        fix(global, "/security".into());
     }
-    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
-            let Value::Object(item) = item else { continue };
-            for (method, op) in item.iter_mut() {
-                if let Some(security) = op.get_mut("security") {
-                    fix(
-                        security,
-                        format!("/paths/{}/{method}/security", escape_pointer_token(path)),
-                    );
-                }
+}
+
+fn boolean_required(schema: &mut Map<String, Value>, pointer: &str, repairs: &mut Vec<Repair>) {
+    // Properties that say `required: <bool>` themselves.
+    let mut now_required = Vec::new();
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for (name, property) in properties.iter_mut() {
+            let Some(property) = property.as_object_mut() else {
+                continue;
+            };
+            let Some(flag) = property.get("required").and_then(Value::as_bool) else {
+                continue;
+            };
+            property.remove("required");
+            repairs.push(Repair {
+                pointer: format!(
+                    "{pointer}/properties/{}/required",
+                    escape_pointer_token(name)
+                ),
+                message: format!(
+                    "repaired: `required: {flag}` on a property is not OpenAPI 3; {}",
+                    if flag {
+                        "moved into the object's `required` list"
+                    } else {
+                        "removed"
+                    }
+                ),
+            });
+            if flag {
+                now_required.push(Value::String(name.clone()));
             }
         }
     }
+    if !now_required.is_empty() {
+        let list = schema
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(items) = list {
+            items.extend(now_required);
+        }
+    }
+    // A boolean `required` left on a schema that is not a property: drop it.
+    if schema.get("required").is_some_and(Value::is_boolean) {
+        schema.remove("required");
+        repairs.push(Repair {
+            pointer: format!("{pointer}/required"),
+            message:
+                "repaired: a schema's `required` must list property names; the boolean was removed"
+                    .into(),
+        });
+    }
+}
+
+fn items_list(schema: &mut Map<String, Value>, pointer: &str, repairs: &mut Vec<Repair>) {
+    let Some(Value::Array(list)) = schema.get("items") else {
+        return;
+    };
+    let replacement = match list.as_slice() {
+        [] => json!({}),
+        [one] => one.clone(),
+        many => json!({ "anyOf": many }),
+    };
+    schema.insert("items".into(), replacement);
+    repairs.push(Repair {
+        pointer: format!("{pointer}/items"),
+        message: "repaired: `items` must be one schema, not a list; the list's schemas are the item's alternatives".into(),
+    });
+}
+
+fn undefined_schemes(
+    requirements: &mut Vec<Value>,
+    defined: &[String],
+    pointer: &str,
+    repairs: &mut Vec<Repair>,
+) {
+    for (i, requirement) in requirements.iter_mut().enumerate() {
+        let Value::Object(requirement) = requirement else {
+            continue;
+        };
+        for (name, scopes) in requirement.iter_mut().filter(|(_, s)| !s.is_array()) {
+            repairs.push(Repair {
+                pointer: format!("{pointer}/{i}/{}", escape_pointer_token(name)),
+                message: format!(
+                    "repaired: the scopes of `{name}` must be a list, found {scopes}; read as none"
+                ),
+            });
+            *scopes = json!([]);
+        }
+    }
+    let mut kept = Vec::new();
+    for (i, requirement) in requirements.drain(..).enumerate() {
+        let unknown: Vec<String> = match requirement.as_object() {
+            Some(r) => r.keys().filter(|k| !defined.contains(k)).cloned().collect(),
+            None => vec![requirement.to_string()],
+        };
+        if unknown.is_empty() {
+            kept.push(requirement);
+        } else {
+            repairs.push(Repair {
+                pointer: format!("{pointer}/{i}"),
+                message: format!(
+                    "repaired: security requirement names undefined scheme(s) {}; it was dropped",
+                    unknown.join(", ")
+                ),
+            });
+        }
+    }
+    *requirements = kept;
+}
+
+fn non_boolean_required(
+    parameter: &mut Map<String, Value>,
+    pointer: &str,
+    repairs: &mut Vec<Repair>,
+) {
+    let Some(value) = parameter.get("required") else {
+        return;
+    };
+    if value.is_boolean() {
+        return;
+    }
+    let read = match value {
+        Value::String(s) => s.trim().eq_ignore_ascii_case("true"),
+        _ => false,
+    };
+    repairs.push(Repair {
+        pointer: format!("{pointer}/required"),
+        message: format!("repaired: `required: {value}` is not a boolean; read as `{read}`"),
+    });
+    parameter.insert("required".into(), Value::Bool(read));
 }
 
 #[cfg(test)]
@@ -147,10 +244,17 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn document(components: Value, paths: Value) -> Value {
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths, "components": components})
+    }
+
     #[test]
     fn boolean_required_moves_into_the_parent_list() {
-        let mut doc = json!({"components": {"schemas": {"A": {"type": "object", "required": ["x"], "properties": {
-            "x": {"type": "string"}, "y": {"type": "string", "required": true}, "z": {"type": "string", "required": false}}}}}});
+        let mut doc = document(
+            json!({"schemas": {"A": {"type": "object", "required": ["x"], "properties": {
+            "x": {"type": "string"}, "y": {"type": "string", "required": true}, "z": {"type": "string", "required": false}}}}}),
+            json!({}),
+        );
         let repairs = repair(&mut doc);
         assert_eq!(
             doc["components"]["schemas"]["A"]["required"],
@@ -169,11 +273,64 @@ mod tests {
     }
 
     #[test]
-    fn undefined_schemes_are_dropped() {
-        let mut doc = json!({"components": {"securitySchemes": {"Key": {}}},
-            "paths": {"/a": {"get": {"security": [{"Key": []}, {"Basic": []}]}}}});
+    fn a_property_named_required_is_not_a_keyword() {
+        let schema = json!({"type": "object", "properties": {"required": {"type": "boolean"}}});
+        let mut doc = document(json!({"schemas": {"A": schema.clone()}}), json!({}));
+        assert_eq!(repair(&mut doc), vec![]);
+        assert_eq!(doc["components"]["schemas"]["A"], schema);
+    }
+
+    #[test]
+    fn undefined_schemes_are_dropped_everywhere() {
+        let mut doc = document(
+            json!({"securitySchemes": {"Key": {}}}),
+            json!({"/a": {"get": {"security": [{"Key": []}, {"Basic": []}],
+                "callbacks": {"c": {"/cb": {"post": {"security": [{"Gone": []}]}}}}}}}),
+        );
         let repairs = repair(&mut doc);
         assert_eq!(doc["paths"]["/a"]["get"]["security"], json!([{"Key": []}]));
-        assert_eq!(repairs[0].pointer, "/paths/~1a/get/security/1");
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["callbacks"]["c"]["/cb"]["post"]["security"],
+            json!([])
+        );
+        let pointers: Vec<&str> = repairs.iter().map(|r| r.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/paths/~1a/get/callbacks/c/~1cb/post/security/0",
+                "/paths/~1a/get/security/1"
+            ]
+        );
+    }
+
+    #[test]
+    fn null_security_info_items_lists_and_required_strings() {
+        let mut doc = json!({"openapi": "3.0.3", "info": {"title": "t"}, "security": null,
+            "paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "query", "required": "optional", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "", "content": {"application/json": {"schema": {
+                    "type": "array", "items": [{"type": "string"}]}}}}}}}}});
+        let repairs = repair(&mut doc);
+        assert!(doc.get("security").is_none());
+        assert_eq!(doc["info"]["version"], json!("0.0.0"));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"][0]["required"],
+            json!(false)
+        );
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["items"],
+            json!({"type": "string"})
+        );
+        let mut pointers: Vec<&str> = repairs.iter().map(|r| r.pointer.as_str()).collect();
+        pointers.sort_unstable();
+        assert_eq!(
+            pointers,
+            [
+                "/info",
+                "/paths/~1a/get/parameters/0/required",
+                "/paths/~1a/get/responses/200/content/application~1json/schema/items",
+                "/security",
+            ]
+        );
     }
 }

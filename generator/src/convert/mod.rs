@@ -4,11 +4,14 @@
 //! Converters work on the JSON tree and record, for every node they move, where it came from
 //! (a [`PointerMap`]), so diagnostics still point into the original document.
 
+mod common;
 mod openapi31;
 mod swagger2;
 
 use serde_json::Value;
 
+pub use common::{lower_type_lists, wide_integers};
+pub(crate) use common::lower_type_list;
 pub use openapi31::from_openapi31;
 pub use swagger2::from_swagger2;
 
@@ -55,24 +58,6 @@ pub struct Converted {
     pub document: Value,
     pub notes: Vec<Note>,
     pub pointers: PointerMap,
-}
-
-/// Rewrites every `$ref` string in `node` with `rewrite`.
-pub(crate) fn rewrite_refs(node: &mut Value, rewrite: &dyn Fn(&str) -> Option<String>) {
-    match node {
-        Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get_mut("$ref") {
-                if let Some(new) = rewrite(r) {
-                    *r = new;
-                }
-            }
-            for child in map.values_mut() {
-                rewrite_refs(child, rewrite);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|i| rewrite_refs(i, rewrite)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{Converted, Note, PointerMap, rewrite_refs};
+use super::{Converted, Note, PointerMap, lower_type_list};
+use crate::grammar::{self, Dialect, Kind};
 use crate::diagnostics::escape_pointer_token;
 
 /// JSON Schema keywords with no 3.0 meaning that only annotate; removed.
@@ -55,7 +56,7 @@ pub fn from_openapi31(doc: &Value) -> Converted {
     drop_mutual_tls(&mut document, &mut notes);
     // Resolve `$id`/`$anchor` references before `$id`s are dropped.
     resolve_id_refs(&mut document, doc, &ids, &mut notes);
-    walk(&mut document, String::new(), &mut notes);
+    walk(&mut document, &mut notes);
     Converted {
         document,
         notes,
@@ -65,36 +66,31 @@ pub fn from_openapi31(doc: &Value) -> Converted {
 
 /// `$id` and `$anchor` of every schema, to the pointer of that schema.
 fn collect_ids(doc: &Value) -> HashMap<String, String> {
-    fn visit(node: &Value, pointer: String, base: &str, out: &mut HashMap<String, String>) {
-        match node {
-            Value::Object(map) => {
-                let mut base = base.to_string();
-                if let Some(Value::String(id)) = map.get("$id") {
-                    out.insert(id.clone(), pointer.clone());
-                    base = id.clone();
-                }
-                if let Some(Value::String(anchor)) = map.get("$anchor") {
-                    out.insert(format!("{base}#{anchor}"), pointer.clone());
-                }
-                for (k, v) in map {
-                    visit(
-                        v,
-                        format!("{pointer}/{}", escape_pointer_token(k)),
-                        &base,
-                        out,
-                    );
-                }
+    fn visit(
+        node: &Value,
+        kind: Kind,
+        pointer: &str,
+        base: &str,
+        out: &mut HashMap<String, String>,
+    ) {
+        let mut base = base.to_string();
+        if kind == Kind::Schema {
+            if let Some(Value::String(id)) = node.get("$id") {
+                out.insert(id.clone(), pointer.to_string());
+                base = id.clone();
             }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    visit(v, format!("{pointer}/{i}"), base, out);
-                }
+            if let Some(Value::String(anchor)) = node.get("$anchor") {
+                out.insert(format!("{base}#{anchor}"), pointer.to_string());
             }
-            _ => {}
+        }
+        for c in grammar::children(node, kind, Dialect::OpenApi31) {
+            if let Some(child) = grammar::child(node, &c.steps) {
+                visit(child, c.kind, &c.pointer(pointer), &base, out);
+            }
         }
     }
     let mut out = HashMap::new();
-    visit(doc, String::new(), "", &mut out);
+    visit(doc, Kind::Document, "", "", &mut out);
     out
 }
 
@@ -112,13 +108,13 @@ fn resolve_id_refs(
             .map(|_| format!("#{pointer}"))
     };
     let mut inline = Vec::new();
-    rewrite_refs(document, &|r: &str| {
+    grammar::rewrite_references(document, Dialect::OpenApi31, &mut |r, _| {
         if r.starts_with('#') {
             return None;
         }
         ids.get(r).and_then(|p| component(p))
     });
-    collect_inlines(document, String::new(), ids, original, &mut inline);
+    collect_inlines(document, ids, original, &mut inline);
     for (at, target) in inline {
         if let Some(slot) = document.pointer_mut(&at) {
             let mut copy = target;
@@ -131,9 +127,10 @@ fn resolve_id_refs(
         }
     }
     // Whatever is left outside the document cannot be followed.
-    let mut external = Vec::new();
-    find_external_refs(document, String::new(), &mut external);
-    for (pointer, reference) in external {
+    let external = grammar::references(document, Dialect::OpenApi31)
+        .into_iter()
+        .filter(|(_, kind, r)| *kind == Kind::Schema && !r.starts_with('#'));
+    for (pointer, _, reference) in external {
         notes.push(Note {
             pointer: pointer.clone(),
             message: format!("`$ref: {reference}` points outside the document; the schema is treated as any JSON value"),
@@ -144,60 +141,19 @@ fn resolve_id_refs(
     }
 }
 
+/// Schema references by `$id` or anchor that do not name a component: the schema is copied in.
 fn collect_inlines(
-    node: &Value,
-    pointer: String,
+    document: &Value,
     ids: &HashMap<String, String>,
     original: &Value,
     out: &mut Vec<(String, Value)>,
 ) {
-    match node {
-        Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get("$ref") {
-                if !r.starts_with('#') {
-                    if let Some(target) = ids.get(r).and_then(|p| original.pointer(p)) {
-                        out.push((pointer.clone(), target.clone()));
-                    }
-                }
-            }
-            for (k, v) in map {
-                collect_inlines(
-                    v,
-                    format!("{pointer}/{}", escape_pointer_token(k)),
-                    ids,
-                    original,
-                    out,
-                );
+    for (pointer, _, reference) in grammar::references(document, Dialect::OpenApi31) {
+        if !reference.starts_with('#') {
+            if let Some(target) = ids.get(&reference).and_then(|p| original.pointer(p)) {
+                out.push((pointer, target.clone()));
             }
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                collect_inlines(v, format!("{pointer}/{i}"), ids, original, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn find_external_refs(node: &Value, pointer: String, out: &mut Vec<(String, String)>) {
-    match node {
-        Value::Object(map) => {
-            match map.get("$ref") {
-                Some(Value::String(r)) if !r.starts_with('#') => {
-                    out.push((pointer.clone(), r.clone()))
-                }
-                _ => {}
-            }
-            for (k, v) in map {
-                find_external_refs(v, format!("{pointer}/{}", escape_pointer_token(k)), out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                find_external_refs(v, format!("{pointer}/{i}"), out);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -223,57 +179,72 @@ fn drop_mutual_tls(doc: &mut Value, notes: &mut Vec<Note>) {
     if mtls.is_empty() {
         return;
     }
-    let strip = |list: &mut Value| {
-        if let Value::Array(reqs) = list {
-            for r in reqs.iter_mut() {
-                if let Some(r) = r.as_object_mut() {
-                    for name in &mtls {
-                        r.shift_remove(name);
-                    }
+    grammar::walk_document_mut(doc, Dialect::OpenApi31, &mut |node, kind, _| {
+        if let (Kind::Security, Value::Array(requirements)) = (kind, node) {
+            for requirement in requirements.iter_mut().filter_map(Value::as_object_mut) {
+                for name in &mtls {
+                    requirement.shift_remove(name);
                 }
             }
         }
-    };
-    if let Some(s) = doc.get_mut("security") {
-        strip(s);
-    }
-    for item in doc
-        .get_mut("paths")
-        .and_then(Value::as_object_mut)
-        .into_iter()
-        .flat_map(|p| p.values_mut())
-    {
-        for op in item
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|i| i.values_mut())
-        {
-            if let Some(s) = op.get_mut("security") {
-                strip(s);
-            }
-        }
-    }
+    });
 }
 
-/// Rewrites every schema-shaped object in place.
-fn walk(node: &mut Value, pointer: String, notes: &mut Vec<Note>) {
-    match node {
-        Value::Object(map) => {
-            convert_schema(map, &pointer, notes);
-            for (k, v) in map.iter_mut() {
-                // Example payloads are data, not schemas.
-                if k == "example" || k == "examples" || k == "default" || k == "enum" {
-                    continue;
-                }
-                walk(v, format!("{pointer}/{}", escape_pointer_token(k)), notes);
-            }
+/// Rewrites every schema of the document in place, parents before their children.
+fn walk(document: &mut Value, notes: &mut Vec<Note>) {
+    grammar::walk_document_mut(document, Dialect::OpenApi31, &mut |node, kind, pointer| {
+        if kind != Kind::Schema {
+            return;
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter_mut().enumerate() {
-                walk(v, format!("{pointer}/{i}"), notes);
+        match node {
+            Value::Bool(true) => *node = json!({}),
+            Value::Bool(false) => {
+                *node = json!({"not": {}});
+                notes.push(Note {
+                    pointer: pointer.to_string(),
+                    message: "the schema `false` admits no value; it is generated as any JSON value".into(),
+                });
             }
+            Value::Object(map) => convert_schema(map, pointer, notes),
+            _ => {}
         }
-        _ => {}
+    });
+}
+
+/// Boolean schemas where they change their parent's meaning: a property whose schema is
+/// `false` can never be present, a `false` branch of a union is never taken, `items: false`
+/// allows only empty arrays and `not: false` excludes nothing. Other `true`/`false` schemas
+/// are converted where they stand.
+fn drop_false_children(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<Note>) {
+    let mut never_present = Vec::new();
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        properties.retain(|name, schema| {
+            let keep = schema != &Value::Bool(false);
+            if !keep {
+                never_present.push(name.clone());
+            }
+            keep
+        });
+    }
+    for name in &never_present {
+        notes.push(Note {
+            pointer: format!("{pointer}/properties/{}", escape_pointer_token(name)),
+            message: "a property whose schema is `false` can never be present; it is left out".into(),
+        });
+    }
+    if let Some(Value::Array(required)) = map.get_mut("required") {
+        required.retain(|r| !r.as_str().is_some_and(|r| never_present.iter().any(|n| n == r)));
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(branches)) = map.get_mut(key) {
+            branches.retain(|b| b != &Value::Bool(false));
+        }
+    }
+    if map.get("items") == Some(&Value::Bool(false)) {
+        map.remove("items");
+    }
+    if map.get("not") == Some(&Value::Bool(false)) {
+        map.remove("not");
     }
 }
 
@@ -290,49 +261,11 @@ fn convert_schema(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<N
             message: "`$ref` has no value (an unquoted `#` starts a YAML comment); the schema is treated as any JSON value".into(),
         });
     }
-    let is_schema = [
-        "type",
-        "properties",
-        "items",
-        "$ref",
-        "allOf",
-        "anyOf",
-        "oneOf",
-        "const",
-        "enum",
-        "prefixItems",
-    ]
-    .iter()
-    .any(|k| map.contains_key(*k));
-    if !is_schema {
-        return;
-    }
     for key in DROPPED {
         map.remove(key);
     }
-    if let Some(Value::Array(types)) = map.get("type").cloned() {
-        let non_null: Vec<Value> = types
-            .iter()
-            .filter(|t| t.as_str() != Some("null"))
-            .cloned()
-            .collect();
-        if non_null.len() < types.len() {
-            map.insert("nullable".into(), json!(true));
-        }
-        match non_null.as_slice() {
-            [] => {
-                map.remove("type");
-            }
-            [one] => {
-                map.insert("type".into(), one.clone());
-            }
-            many => {
-                map.remove("type");
-                let branches: Vec<Value> = many.iter().map(|t| json!({"type": t})).collect();
-                map.insert("anyOf".into(), Value::Array(branches));
-            }
-        }
-    }
+    drop_false_children(map, pointer, notes);
+    lower_type_list(map);
     for key in ["anyOf", "oneOf"] {
         if let Some(Value::Array(branches)) = map.get(key).cloned() {
             let rest: Vec<Value> = branches

@@ -10,7 +10,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Converted, Note, PointerMap, rewrite_refs};
+use super::{Converted, Note, PointerMap};
+use crate::grammar::{self, Dialect, Kind};
 use crate::diagnostics::escape_pointer_token;
 
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
@@ -68,7 +69,7 @@ pub fn from_swagger2(doc: &Value) -> Converted {
     let mut document = Value::Object(out);
     convert_schemas(&mut document);
     let body_params = body_parameter_names(doc);
-    rewrite_refs(&mut document, &|r: &str| {
+    grammar::rewrite_references(&mut document, Dialect::OpenApi30, &mut |r, _| {
         if let Some(name) = r.strip_prefix("#/definitions/") {
             Some(format!("#/components/schemas/{name}"))
         } else if let Some(name) = r.strip_prefix("#/parameters/") {
@@ -540,27 +541,23 @@ fn response(r: &Value, produces: &[String]) -> Value {
 }
 
 /// `x-nullable` → `nullable`, `type: file` → binary string, string discriminators → objects,
-/// everywhere a schema can be.
-fn convert_schemas(node: &mut Value) {
-    match node {
-        Value::Object(map) => {
-            if let Some(v) = map.remove("x-nullable") {
-                map.insert("nullable".into(), v);
-            }
-            if map.get("type").and_then(Value::as_str) == Some("file") {
-                map.insert("type".into(), json!("string"));
-                map.insert("format".into(), json!("binary"));
-            }
-            if let Some(Value::String(d)) = map.get("discriminator").cloned() {
-                map.insert("discriminator".into(), json!({"propertyName": d}));
-            }
-            for child in map.values_mut() {
-                convert_schemas(child);
-            }
+/// in every schema of the converted document.
+fn convert_schemas(document: &mut Value) {
+    grammar::walk_document_mut(document, Dialect::OpenApi30, &mut |node, kind, _| {
+        let (Kind::Schema, Value::Object(map)) = (kind, node) else {
+            return;
+        };
+        if let Some(v) = map.remove("x-nullable") {
+            map.insert("nullable".into(), v);
         }
-        Value::Array(items) => items.iter_mut().for_each(convert_schemas),
-        _ => {}
-    }
+        if map.get("type").and_then(Value::as_str) == Some("file") {
+            map.insert("type".into(), json!("string"));
+            map.insert("format".into(), json!("binary"));
+        }
+        if let Some(Value::String(d)) = map.get("discriminator").cloned() {
+            map.insert("discriminator".into(), json!({"propertyName": d}));
+        }
+    });
 }
 
 #[cfg(test)]

@@ -82,6 +82,14 @@ pub fn alias_cycles(types: &[TypeDef]) -> Vec<(String, String)> {
     out
 }
 
+/// Lenient mode: the type defined at `origin` (the first of an alias cycle) becomes any JSON
+/// value, which ends the cycle.
+pub fn break_alias_cycle(types: &mut [TypeDef], origin: &str) {
+    if let Some(def) = types.iter_mut().find(|t| t.origin == origin) {
+        def.kind = TypeKind::Alias(TypeRef::Any);
+    }
+}
+
 fn directly_named(ty: &TypeRef) -> Option<&String> {
     match ty {
         TypeRef::Named(n) => Some(n),

@@ -60,10 +60,14 @@ pub fn normalize(doc: &Document, module: &str) -> Result<Normalized, Diagnostics
     let operations = cx.operations(&security_schemes);
     cycles::box_recursive_fields(&mut cx.types);
     for (origin, cycle) in cycles::alias_cycles(&cx.types) {
-        cx.error(
+        let lenient = cx.problem(
             origin.trim_start_matches('#'),
             format!("schemas that only refer to each other form a cycle with no content: {cycle}"),
+            "the first of them is any JSON value",
         );
+        if lenient {
+            cycles::break_alias_cycle(&mut cx.types, &origin);
+        }
     }
     cx.mark_envelopes();
     unions::order_untagged_variants(&mut cx.types);
@@ -116,6 +120,23 @@ impl<'a> Context<'a> {
     fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         let d = Diagnostic::error(&self.file, pointer, message);
         self.diagnostics.push(d);
+    }
+
+    /// A problem with a local fallback: an error in strict mode; in lenient mode a warning
+    /// that says what was generated instead. Returns whether the caller should fall back.
+    fn problem(
+        &mut self,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+        fallback: &str,
+    ) -> bool {
+        let message = message.into();
+        if self.doc.lenient {
+            self.warn(pointer, format!("{message}; {fallback}"));
+        } else {
+            self.error(pointer, message);
+        }
+        self.doc.lenient
     }
 
     fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {

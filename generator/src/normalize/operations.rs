@@ -31,9 +31,10 @@ impl<'d> Context<'d> {
         for (path, item) in &doc.openapi.paths.paths {
             let path_pointer = pointer_join("/paths", path);
             let ReferenceOr::Item(item) = item else {
-                self.error(
+                self.problem(
                     format!("{path_pointer}/$ref"),
-                    "path items given as `$ref` are not supported",
+                    "this path item `$ref` could not be resolved",
+                    "the path is skipped",
                 );
                 continue;
             };
@@ -43,7 +44,7 @@ impl<'d> Context<'d> {
                     continue;
                 };
                 let wanted = operation_name(op.operation_id.as_deref(), http, path);
-                if methods.is_taken(&wanted) {
+                if methods.is_taken(&wanted) && !self.doc.lenient {
                     let earlier = first_seen
                         .iter()
                         .find(|(n, _)| n == &wanted)
@@ -59,6 +60,12 @@ impl<'d> Context<'d> {
                     continue;
                 }
                 let method_name = methods.claim(&wanted);
+                if method_name != wanted {
+                    self.warn(
+                        pointer.clone(),
+                        format!("operation name `{wanted}` is already used; this operation's method is `{method_name}`"),
+                    );
+                }
                 first_seen.push((method_name.clone(), pointer.clone()));
                 let type_base = op_types.claim(&type_name(&method_name));
                 op_types.claim(&format!("{type_base}Error"));
@@ -87,8 +94,8 @@ impl<'d> Context<'d> {
             pointer,
             ..
         } = input;
-        let params = self.parameters(&input);
-        let template = self.path_template(path, &params, pointer);
+        let mut params = self.parameters(&input);
+        let template = self.path_template(path, &mut params, pointer);
         let body = op
             .request_body
             .as_ref()
@@ -226,7 +233,12 @@ impl<'d> Context<'d> {
     }
 
     /// Splits the path into literals and parameters and checks both sides agree.
-    fn path_template(&mut self, path: &str, params: &[Parameter], pointer: &str) -> PathTemplate {
+    fn path_template(
+        &mut self,
+        path: &str,
+        params: &mut Vec<Parameter>,
+        pointer: &str,
+    ) -> PathTemplate {
         let mut parts = Vec::new();
         let mut rest = path;
         while let Some(start) = rest.find('{') {
@@ -242,19 +254,39 @@ impl<'d> Context<'d> {
         if !rest.is_empty() {
             parts.push(PathPart::Literal(rest.to_string()));
         }
-        let declared: BTreeSet<&str> = params
+        let declared: BTreeSet<String> = params
             .iter()
             .filter(|p| p.location == ParamLocation::Path)
-            .map(|p| p.name.as_str())
+            .map(|p| p.name.clone())
             .collect();
-        let used: BTreeSet<&str> = parts
+        let used: BTreeSet<String> = parts
             .iter()
             .filter_map(|p| match p {
-                PathPart::Param(name) => Some(name.as_str()),
+                PathPart::Param(name) => Some(name.clone()),
                 PathPart::Literal(_) => None,
             })
             .collect();
         for missing in used.difference(&declared) {
+            if self.doc.lenient {
+                self.warn(
+                    pointer.to_string(),
+                    format!("path template `{path}` uses `{{{missing}}}`, but no path parameter `{missing}` is declared; it becomes a required string parameter"),
+                );
+                let mut names = Namespace::with_reserved(RESERVED_PARAMS);
+                for p in params.iter() {
+                    names.claim(&p.rust_name);
+                }
+                params.push(Parameter {
+                    rust_name: names.claim(&value_name(missing)),
+                    name: missing.clone(),
+                    location: ParamLocation::Path,
+                    required: true,
+                    ty: TypeRef::String,
+                    description: None,
+                    deprecated: false,
+                });
+                continue;
+            }
             let d = Diagnostic::error(
                 &self.file,
                 pointer.to_string(),
@@ -264,10 +296,14 @@ impl<'d> Context<'d> {
             self.diagnostics.push(d);
         }
         for unused in declared.difference(&used) {
-            self.error(
+            let lenient = self.problem(
                 pointer_join(pointer, "parameters"),
                 format!("path parameter `{unused}` is declared but `{path}` has no `{{{unused}}}`"),
+                "the parameter is left out",
             );
+            if lenient {
+                params.retain(|p| !(p.location == ParamLocation::Path && &p.name == unused));
+            }
         }
         PathTemplate {
             raw: path.to_string(),

@@ -79,9 +79,10 @@ impl Context<'_> {
             };
             current = self.lookup(reference, components, kind, pointer)?;
         }
-        self.error(
+        self.problem(
             format!("{pointer}/$ref"),
             "`$ref` chain does not end (a cycle of references)",
+            "it is left out",
         );
         None
     }
@@ -94,15 +95,14 @@ impl Context<'_> {
         pointer: &str,
     ) -> Option<&'d ReferenceOr<T>> {
         let Some(name) = component_name(reference, kind) else {
-            let d = Diagnostic::error(
-                &self.file,
+            self.problem(
                 format!("{pointer}/$ref"),
                 format!(
                     "`$ref: {reference}` is not supported here: expected a reference of the form `{}NAME`",
                     kind.prefix()
                 ),
+                "it is left out",
             );
-            self.diagnostics.push(d);
             return None;
         };
         let found = components.and_then(|c| c.get(&name));
@@ -143,6 +143,10 @@ impl Context<'_> {
             .max_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((_, c)) = closest {
             d = d.with_hint(format!("did you mean `{}{c}`?", kind.prefix()));
+        }
+        if self.doc.lenient {
+            d.severity = crate::diagnostics::Severity::Warning;
+            d.message.push_str("; it is left out (a schema: any JSON value)");
         }
         self.diagnostics.push(d);
     }

@@ -180,9 +180,10 @@ impl<'d> Context<'d> {
                 TypeRef::Any
             }
             (_, None) => {
-                self.error(
+                self.problem(
                     format!("{pointer}/$ref"),
                     format!("`$ref: {reference}` is not supported: schemas must be referenced as `#/components/schemas/NAME`"),
+                    "the schema is any JSON value",
                 );
                 TypeRef::Any
             }
@@ -337,7 +338,7 @@ impl<'d> Context<'d> {
             });
         }
         let mut merged = ObjectParts::default();
-        let mut visiting = BTreeSet::new();
+        let mut visiting = AllOfVisit::default();
         for (i, part) in meaningful {
             let part_pointer = format!("{pointer}/{i}");
             if !self.merge_part(&mut merged, part.into(), &part_pointer, &mut visiting) {
@@ -357,31 +358,56 @@ impl<'d> Context<'d> {
         merged: &mut ObjectParts<'d>,
         part: SchemaRef<'d>,
         pointer: &str,
-        visiting: &mut BTreeSet<String>,
+        visiting: &mut AllOfVisit,
     ) -> bool {
-        let (schema, pointer) = match part {
+        let schema = match part {
             SchemaRef::Ref(reference) => {
-                let key = component_name(reference, ComponentKind::Schemas);
-                let Some(key) = key.filter(|k| visiting.insert(k.clone())) else {
-                    self.error(
-                        format!("{pointer}/$ref"),
-                        format!(
-                            "`allOf` refers to `{reference}`, which is missing or includes itself"
-                        ),
-                    );
+                let Some(key) = component_name(reference, ComponentKind::Schemas) else {
+                    self.reference_type(reference, pointer);
                     return true;
                 };
-                match self.schemas().and_then(|s| s.get(&key)) {
-                    Some(ReferenceOr::Item(s)) => (s, pointer_join("/components/schemas", &key)),
-                    Some(other) => return self.merge_part(merged, other.into(), pointer, visiting),
+                // A schema reached along several paths (shared ancestors) is merged once;
+                // only a schema that includes itself is a problem.
+                if visiting.done.contains(&key) {
+                    return true;
+                }
+                if !visiting.stack.insert(key.clone()) {
+                    self.problem(
+                        format!("{pointer}/$ref"),
+                        format!("`allOf` refers to `{reference}`, which includes itself"),
+                        "the reference is not merged again",
+                    );
+                    return true;
+                }
+                let merged_ok = match self.schemas().and_then(|s| s.get(&key)) {
+                    Some(ReferenceOr::Item(s)) => {
+                        let at = pointer_join("/components/schemas", &key);
+                        self.merge_schema(merged, s, &at, visiting)
+                    }
+                    Some(other) => self.merge_part(merged, other.into(), pointer, visiting),
                     None => {
                         self.reference_type(reference, pointer);
-                        return true;
+                        true
                     }
-                }
+                };
+                visiting.stack.remove(&key);
+                visiting.done.insert(key);
+                return merged_ok;
             }
-            SchemaRef::Inline(s) => (s, pointer.to_string()),
+            SchemaRef::Inline(s) => s,
         };
+        self.merge_schema(merged, schema, &pointer, visiting)
+    }
+
+    /// Adds the properties of one object schema of an `allOf`; false if it is not an object.
+    fn merge_schema(
+        &mut self,
+        merged: &mut ObjectParts<'d>,
+        schema: &'d Schema,
+        pointer: &str,
+        visiting: &mut AllOfVisit,
+    ) -> bool {
+        let pointer = pointer.to_string();
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => {
                 collect_object(
@@ -612,6 +638,13 @@ impl<'d> Context<'d> {
 }
 
 /// True for `allOf` parts that only annotate (a description, `nullable`) and add no shape.
+/// The components an `allOf` merge is inside of (to find true cycles) and has merged.
+#[derive(Default)]
+struct AllOfVisit {
+    stack: BTreeSet<String>,
+    done: BTreeSet<String>,
+}
+
 fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
     match part {
         ReferenceOr::Item(Schema {

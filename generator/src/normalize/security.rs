@@ -110,8 +110,24 @@ impl Context<'_> {
         for (i, requirement) in requirements.iter().enumerate() {
             let mut indices = Vec::new();
             for name in requirement.keys() {
+                // A scheme the document defines but the client cannot send was reported (and
+                // ignored) where it is defined.
+                let ignored = self
+                    .doc
+                    .openapi
+                    .components
+                    .as_ref()
+                    .is_some_and(|c| c.security_schemes.contains_key(name));
                 match schemes.iter().position(|s| &s.key == name) {
                     Some(index) => indices.push(index),
+                    None if ignored => {}
+                    None if self.doc.lenient => self.warn(
+                        format!(
+                            "{pointer}/{i}/{}",
+                            crate::diagnostics::escape_pointer_token(name)
+                        ),
+                        format!("security requirement names the undefined or unsupported scheme `{name}`; no credential is sent for it"),
+                    ),
                     None => {
                         let known: Vec<_> = schemes.iter().map(|s| s.key.as_str()).collect();
                         let d = crate::diagnostics::Diagnostic::error(

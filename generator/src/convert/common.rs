@@ -1,0 +1,198 @@
+//! Passes every input version shares, run on the OpenAPI 3.0-shaped tree: JSON Schema syntax
+//! that documents of any version use (type lists), and numbers the `openapiv3` types cannot hold
+//! (integer bounds beyond 64 bits).
+
+use serde_json::{Map, Value};
+
+use super::Note;
+use crate::grammar::{self, Dialect, Kind};
+
+/// JSON Schema's list of types (`type: [string, "null"]`) → the OpenAPI 3.0 form: `nullable`
+/// for `"null"`, one type as is, several as `anyOf`; `type: "null"` alone → any value that may
+/// be null. Returns whether the schema changed.
+pub(crate) fn lower_type_list(map: &mut Map<String, Value>) -> bool {
+    let types = match map.get("type") {
+        Some(Value::Array(types)) => types.clone(),
+        Some(Value::String(t)) if t == "null" => vec![Value::String(t.clone())],
+        _ => return false,
+    };
+    let non_null: Vec<Value> = types
+        .iter()
+        .filter(|t| t.as_str() != Some("null"))
+        .cloned()
+        .collect();
+    if non_null.len() < types.len() {
+        map.insert("nullable".into(), Value::Bool(true));
+    }
+    match non_null.as_slice() {
+        [] => {
+            map.remove("type");
+        }
+        [one] => {
+            map.insert("type".into(), one.clone());
+        }
+        many => {
+            map.remove("type");
+            let branches = many
+                .iter()
+                .map(|t| Value::Object(Map::from_iter([("type".to_string(), t.clone())])))
+                .collect();
+            map.insert("anyOf".into(), Value::Array(branches));
+        }
+    }
+    true
+}
+
+/// Type lists in a Swagger 2.0 or OpenAPI 3.0 document (after conversion to the 3.0 shape):
+/// JSON Schema 2020-12 syntax that real documents use anyway. Lowered with a note each.
+pub fn lower_type_lists(document: &mut Value, notes: &mut Vec<Note>) {
+    grammar::walk_document_mut(
+        document,
+        Dialect::OpenApi30,
+        &mut |node, kind, pointer| {
+            if let (Kind::Schema, Value::Object(map)) = (kind, node) {
+                if lower_type_list(map) {
+                    notes.push(Note {
+                        pointer: format!("{pointer}/type"),
+                        message: "a list of types is OpenAPI 3.1 syntax; read as its 3.0 form (`nullable`, `anyOf`)".into(),
+                    });
+                }
+            }
+        },
+    );
+}
+
+
+/// Integer schemas whose bounds do not fit `i64` (`minimum: -9223372036854776000` written as a
+/// float, `maximum: 18446744073709551615`, `maximum: 1e30`). Bounds that are `i64`'s own limits
+/// written as floats become those limits; bounds that need more than `i64` make the integer
+/// unsigned (`uint64`) when it cannot be negative, else a `number` (`f64`); fractional bounds
+/// round inwards. Each widening is a note and a sentence in the schema's description.
+pub fn wide_integers(document: &mut Value, notes: &mut Vec<Note>) {
+    grammar::walk_document_mut(document, Dialect::OpenApi30, &mut |node, kind, pointer| {
+        if let (Kind::Schema, Value::Object(map)) = (kind, node) {
+            if map.get("type").and_then(Value::as_str) == Some("integer") {
+                widen(map, pointer, notes);
+            }
+        }
+    });
+}
+
+/// An integer bound as `i64`, if it is one (`i64::MIN`/`MAX` written as floats included).
+fn as_i64(bound: &Value, round_up: bool) -> Option<i64> {
+    if let Some(i) = bound.as_i64() {
+        return Some(i);
+    }
+    let f = bound.as_f64()?;
+    let f = if round_up { f.ceil() } else { f.floor() };
+    // 2^63 is the float nearest to i64::MAX; documents write i64's limits this way.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    (-LIMIT..=LIMIT).contains(&f).then_some(f as i64)
+}
+
+fn widen(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<Note>) {
+    let mut wide = Vec::new();
+    for (key, round_up) in [("minimum", true), ("maximum", false), ("multipleOf", false)] {
+        let Some(bound) = map.get(key).filter(|b| b.is_number()).cloned() else {
+            continue;
+        };
+        match as_i64(&bound, round_up) {
+            Some(i) => {
+                map.insert(key.into(), Value::Number(i.into()));
+            }
+            None => wide.push((key, bound)),
+        }
+    }
+    if wide.is_empty() {
+        return;
+    }
+    let non_negative = map
+        .get("minimum")
+        .and_then(Value::as_f64)
+        .is_some_and(|m| m >= 0.0);
+    let fits_u64 = wide.iter().all(|(_, b)| b.as_u64().is_some());
+    let bounds: Vec<String> = wide.iter().map(|(k, b)| format!("{k} {b}")).collect();
+    let (sentence, message) = if non_negative && fits_u64 {
+        for (key, _) in &wide {
+            map.remove(*key);
+        }
+        map.insert("format".into(), Value::String("uint64".into()));
+        (
+            format!("Its bounds ({}) need an unsigned 64-bit integer.", bounds.join(", ")),
+            "integer bounds beyond `i64`; the integer is unsigned (`u64`)",
+        )
+    } else {
+        map.insert("type".into(), Value::String("number".into()));
+        map.remove("format");
+        (
+            format!(
+                "Its bounds ({}) are beyond 64-bit integers, so it is a floating-point number.",
+                bounds.join(", ")
+            ),
+            "integer bounds beyond 64 bits; the value is a floating-point number (`f64`)",
+        )
+    };
+    let description = match map.get("description").and_then(Value::as_str) {
+        Some(d) if !d.trim().is_empty() => format!("{}\n\n{sentence}", d.trim_end()),
+        _ => sentence,
+    };
+    map.insert("description".into(), Value::String(description));
+    notes.push(Note {
+        pointer: pointer.to_string(),
+        message: message.into(),
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn widened(schema: Value) -> (Value, usize) {
+        let mut doc = json!({"openapi": "3.0.3", "components": {"schemas": {"S": schema}}});
+        let mut notes = Vec::new();
+        wide_integers(&mut doc, &mut notes);
+        (doc["components"]["schemas"]["S"].clone(), notes.len())
+    }
+
+    #[test]
+    fn i64_limits_written_as_floats_are_i64() {
+        let (s, notes) = widened(
+            json!({"type": "integer", "minimum": -9223372036854776000.0_f64, "maximum": 9223372036854776000.0_f64}),
+        );
+        assert_eq!(
+            s,
+            json!({"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX})
+        );
+        assert_eq!(notes, 0);
+    }
+
+    #[test]
+    fn wider_bounds_pick_u64_or_f64() {
+        let (s, _) = widened(json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}));
+        assert_eq!(s["format"], json!("uint64"));
+        assert!(s.get("maximum").is_none());
+        assert!(
+            s["description"]
+                .as_str()
+                .unwrap()
+                .contains("unsigned 64-bit")
+        );
+        let (s, notes) = widened(json!({"type": "integer", "description": "Big.", "maximum": 1e30}));
+        assert_eq!(s["type"], json!("number"));
+        assert_eq!(s["maximum"], json!(1e30));
+        assert!(
+            s["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("Big.\n\nIts bounds")
+        );
+        assert_eq!(notes, 1);
+    }
+
+    #[test]
+    fn fractional_bounds_round_inwards() {
+        let (s, _) = widened(json!({"type": "integer", "minimum": 0.5, "maximum": 9.5}));
+        assert_eq!(s, json!({"type": "integer", "minimum": 1, "maximum": 9}));
+    }
+}
