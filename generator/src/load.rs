@@ -128,9 +128,21 @@ pub fn load_str_with(
         Ok(openapi) => openapi,
         Err(d) if options.lenient => match degrade_until_valid(file, &mut raw, &mut warnings) {
             Some(openapi) => openapi,
-            None => return Err(locate_all(d.0.into_iter().chain(warnings).collect(), text, &pointers)),
+            None => {
+                return Err(locate_all(
+                    d.0.into_iter().chain(warnings).collect(),
+                    text,
+                    &pointers,
+                ));
+            }
         },
-        Err(d) => return Err(locate_all(d.0.into_iter().chain(warnings).collect(), text, &pointers)),
+        Err(d) => {
+            return Err(locate_all(
+                d.0.into_iter().chain(warnings).collect(),
+                text,
+                &pointers,
+            ));
+        }
     };
     crate::locate::attach_mapped(&mut warnings, text, &pointers);
     Ok(Document {
@@ -190,12 +202,18 @@ fn degrade_until_valid(
             Kind::Schema => {
                 let slot = raw.pointer_mut(&failure.object)?;
                 *slot = serde_json::json!({});
-                (failure.object.clone(), "the schema is any JSON value".to_string())
+                (
+                    failure.object.clone(),
+                    "the schema is any JSON value".to_string(),
+                )
             }
             Kind::Response => {
                 let slot = raw.pointer_mut(&failure.object)?;
                 *slot = serde_json::json!({"description": ""});
-                (failure.object.clone(), "the response is read without content".to_string())
+                (
+                    failure.object.clone(),
+                    "the response is read without content".to_string(),
+                )
             }
             // Outside any object that can be left out: drop the failing value itself.
             Kind::Document | Kind::Components => {
@@ -207,7 +225,10 @@ fn degrade_until_valid(
             }
             kind => {
                 crate::local_refs::remove(raw, &failure.object)?;
-                (failure.object.clone(), format!("the {} is left out", kind.noun()))
+                (
+                    failure.object.clone(),
+                    format!("the {} is left out", kind.noun()),
+                )
             }
         };
         warnings.push(Diagnostic::warning(
@@ -216,7 +237,11 @@ fn degrade_until_valid(
             format!(
                 "repaired: not valid OpenAPI ({} at {}); {action}",
                 failure.message,
-                if failure.pointer.is_empty() { "/" } else { &failure.pointer }
+                if failure.pointer.is_empty() {
+                    "/"
+                } else {
+                    &failure.pointer
+                }
             ),
         ));
     }

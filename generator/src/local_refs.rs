@@ -93,6 +93,8 @@ fn is_component(tokens: &[String], kind: Kind) -> bool {
 
 /// Replaces every `$ref` at a path-item position by a copy of what it points at.
 fn inline_path_items(doc: &mut Value, lenient: bool, resolved: &mut Resolved) {
+    // How often each target has been used: a path item under `paths` is used where it stands.
+    let mut uses: HashMap<String, usize> = HashMap::new();
     for _ in 0..MAX_HOPS {
         let refs: Vec<(String, String)> = grammar::references(doc, Dialect::OpenApi30)
             .into_iter()
@@ -110,8 +112,19 @@ fn inline_path_items(doc: &mut Value, lenient: bool, resolved: &mut Resolved) {
             let Some(slot) = doc.pointer_mut(&pointer) else {
                 continue;
             };
+            let target_pointer = pointer_tokens(&reference).map(|t| to_pointer(&t));
             match target {
                 Some(mut item) => {
+                    // Operation ids are unique in a document: a second use of the same path
+                    // item names its operations by method and path instead.
+                    let key = target_pointer.unwrap_or_default();
+                    let count = uses
+                        .entry(key.clone())
+                        .or_insert(usize::from(key.starts_with("/paths/")));
+                    *count += 1;
+                    if *count > 1 {
+                        drop_operation_ids(&mut item);
+                    }
                     // Siblings of the `$ref` (3.1 allows a summary and description) win.
                     if let (Value::Object(siblings), Value::Object(target)) = (&*slot, &mut item) {
                         for (k, v) in siblings.iter().filter(|(k, _)| *k != "$ref") {
@@ -130,6 +143,14 @@ fn inline_path_items(doc: &mut Value, lenient: bool, resolved: &mut Resolved) {
                 // Normalize reports the reference.
                 None => {}
             }
+        }
+    }
+}
+
+fn drop_operation_ids(item: &mut Value) {
+    for method in grammar::methods(Dialect::OpenApi30) {
+        if let Some(Value::Object(operation)) = item.get_mut(*method) {
+            operation.shift_remove("operationId");
         }
     }
 }
@@ -206,7 +227,12 @@ fn hoisted_name(tokens: &[String]) -> String {
         .iter()
         .skip(skip_prefix)
         .map(String::as_str)
-        .filter(|t| !matches!(*t, "content" | "schema" | "properties" | "parameters" | "responses"))
+        .filter(|t| {
+            !matches!(
+                *t,
+                "content" | "schema" | "properties" | "parameters" | "responses"
+            )
+        })
         .filter(|t| !t.contains('/') || t.starts_with('/'))
         .map(|t| t.trim_matches('/'))
         .filter(|t| !t.is_empty())
@@ -387,6 +413,14 @@ mod tests {
         );
         resolve(&mut d, false);
         assert_eq!(d["paths"]["/b"], json!({"get": {"responses": {}}}));
+        let mut d = doc(
+            json!({}),
+            json!({"/a": {"get": {"operationId": "getA", "responses": {}}}, "/b": {"$ref": "#/paths/~1a"}}),
+        );
+        resolve(&mut d, false);
+        // The copy's operation is named by its method and path, not by a duplicate id.
+        assert_eq!(d["paths"]["/b"], json!({"get": {"responses": {}}}));
+        assert_eq!(d["paths"]["/a"]["get"]["operationId"], json!("getA"));
     }
 
     #[test]

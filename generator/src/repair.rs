@@ -40,8 +40,10 @@ pub fn repair(doc: &mut Value) -> Vec<Repair> {
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
     let mut null_security = Vec::new();
-    grammar::walk_document_mut(doc, Dialect::OpenApi30, &mut |node, kind, pointer| {
-        match kind {
+    grammar::walk_document_mut(
+        doc,
+        Dialect::OpenApi30,
+        &mut |node, kind, pointer| match kind {
             Kind::Schema => {
                 if let Value::Object(schema) = node {
                     boolean_required(schema, pointer, &mut repairs);
@@ -60,8 +62,8 @@ pub fn repair(doc: &mut Value) -> Vec<Repair> {
                 }
             }
             _ => {}
-        }
-    });
+        },
+    );
     for pointer in null_security {
         crate::local_refs::remove(doc, &pointer);
         repairs.push(Repair {
@@ -93,16 +95,16 @@ fn info(doc: &mut Value, repairs: &mut Vec<Repair>) {
                 info.insert(field.into(), Value::String(text.clone()));
                 repairs.push(Repair {
                     pointer: format!("/info/{field}"),
-                    message: format!("repaired: `info.{field}` must be a string; read as \"{text}\""),
+                    message: format!(
+                        "repaired: `info.{field}` must be a string; read as \"{text}\""
+                    ),
                 });
             }
             _ => {
                 info.insert(field.into(), json!(default));
                 repairs.push(Repair {
                     pointer: "/info".into(),
-                    message: format!(
-                        "repaired: `info.{field}` is missing; \"{default}\" is used"
-                    ),
+                    message: format!("repaired: `info.{field}` is missing; \"{default}\" is used"),
                 });
             }
         }

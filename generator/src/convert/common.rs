@@ -46,22 +46,17 @@ pub(crate) fn lower_type_list(map: &mut Map<String, Value>) -> bool {
 /// Type lists in a Swagger 2.0 or OpenAPI 3.0 document (after conversion to the 3.0 shape):
 /// JSON Schema 2020-12 syntax that real documents use anyway. Lowered with a note each.
 pub fn lower_type_lists(document: &mut Value, notes: &mut Vec<Note>) {
-    grammar::walk_document_mut(
-        document,
-        Dialect::OpenApi30,
-        &mut |node, kind, pointer| {
-            if let (Kind::Schema, Value::Object(map)) = (kind, node) {
-                if lower_type_list(map) {
-                    notes.push(Note {
+    grammar::walk_document_mut(document, Dialect::OpenApi30, &mut |node, kind, pointer| {
+        if let (Kind::Schema, Value::Object(map)) = (kind, node) {
+            if lower_type_list(map) {
+                notes.push(Note {
                         pointer: format!("{pointer}/type"),
                         message: "a list of types is OpenAPI 3.1 syntax; read as its 3.0 form (`nullable`, `anyOf`)".into(),
                     });
-                }
             }
-        },
-    );
+        }
+    });
 }
-
 
 /// Integer schemas whose bounds do not fit `i64` (`minimum: -9223372036854776000` written as a
 /// float, `maximum: 18446744073709551615`, `maximum: 1e30`). Bounds that are `i64`'s own limits
@@ -118,7 +113,10 @@ fn widen(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<Note>) {
         }
         map.insert("format".into(), Value::String("uint64".into()));
         (
-            format!("Its bounds ({}) need an unsigned 64-bit integer.", bounds.join(", ")),
+            format!(
+                "Its bounds ({}) need an unsigned 64-bit integer.",
+                bounds.join(", ")
+            ),
             "integer bounds beyond `i64`; the integer is unsigned (`u64`)",
         )
     } else {
@@ -178,7 +176,8 @@ mod tests {
                 .unwrap()
                 .contains("unsigned 64-bit")
         );
-        let (s, notes) = widened(json!({"type": "integer", "description": "Big.", "maximum": 1e30}));
+        let (s, notes) =
+            widened(json!({"type": "integer", "description": "Big.", "maximum": 1e30}));
         assert_eq!(s["type"], json!("number"));
         assert_eq!(s["maximum"], json!(1e30));
         assert!(

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use serde_json::{Map, Value, json};
 
 use super::{Converted, Note, PointerMap, lower_type_list};
-use crate::grammar::{self, Dialect, Kind};
 use crate::diagnostics::escape_pointer_token;
+use crate::grammar::{self, Dialect, Kind};
 
 /// JSON Schema keywords with no 3.0 meaning that only annotate; removed.
 const DROPPED: [&str; 9] = [
@@ -202,7 +202,9 @@ fn walk(document: &mut Value, notes: &mut Vec<Note>) {
                 *node = json!({"not": {}});
                 notes.push(Note {
                     pointer: pointer.to_string(),
-                    message: "the schema `false` admits no value; it is generated as any JSON value".into(),
+                    message:
+                        "the schema `false` admits no value; it is generated as any JSON value"
+                            .into(),
                 });
             }
             Value::Object(map) => convert_schema(map, pointer, notes),
@@ -229,11 +231,15 @@ fn drop_false_children(map: &mut Map<String, Value>, pointer: &str, notes: &mut 
     for name in &never_present {
         notes.push(Note {
             pointer: format!("{pointer}/properties/{}", escape_pointer_token(name)),
-            message: "a property whose schema is `false` can never be present; it is left out".into(),
+            message: "a property whose schema is `false` can never be present; it is left out"
+                .into(),
         });
     }
     if let Some(Value::Array(required)) = map.get_mut("required") {
-        required.retain(|r| !r.as_str().is_some_and(|r| never_present.iter().any(|n| n == r)));
+        required.retain(|r| {
+            !r.as_str()
+                .is_some_and(|r| never_present.iter().any(|n| n == r))
+        });
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(Value::Array(branches)) = map.get_mut(key) {

@@ -11,8 +11,8 @@
 use serde_json::{Map, Value, json};
 
 use super::{Converted, Note, PointerMap};
-use crate::grammar::{self, Dialect, Kind};
 use crate::diagnostics::escape_pointer_token;
+use crate::grammar::{self, Dialect, Kind};
 
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 /// Keywords a non-body 2.0 parameter carries that belong in its 3.0 `schema`.

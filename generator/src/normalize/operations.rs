@@ -266,7 +266,16 @@ impl<'d> Context<'d> {
                 PathPart::Literal(_) => None,
             })
             .collect();
-        for missing in used.difference(&declared) {
+        // In template order, so added parameters read like the path.
+        let mut missing_in_order: Vec<String> = Vec::new();
+        for part in &parts {
+            if let PathPart::Param(name) = part {
+                if !declared.contains(name) && !missing_in_order.contains(name) {
+                    missing_in_order.push(name.clone());
+                }
+            }
+        }
+        for missing in &missing_in_order {
             if self.doc.lenient {
                 self.warn(
                     pointer.to_string(),

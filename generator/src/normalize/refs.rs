@@ -146,7 +146,8 @@ impl Context<'_> {
         }
         if self.doc.lenient {
             d.severity = crate::diagnostics::Severity::Warning;
-            d.message.push_str("; it is left out (a schema: any JSON value)");
+            d.message
+                .push_str("; it is left out (a schema: any JSON value)");
         }
         self.diagnostics.push(d);
     }

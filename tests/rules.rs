@@ -1,0 +1,399 @@
+//! One fixture per rule of the OpenAPI grammar the generator once broke (`tests/rules/`).
+//!
+//! Each fixture is the smallest document that exercises its rule. Valid constructs generate in
+//! strict mode; `lenient-*` fixtures are real-world defects: strict mode refuses them with
+//! located errors, lenient mode repairs them with located warnings. Every fixture's crate is
+//! compiled with clippy `-D warnings` (all fixtures of a mode as modules of one crate), and the IR
+//! is checked for what each rule promises.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+use generator::ir::{Api, Field, TypeDef, TypeKind, TypeRef};
+use generator::{ApiSource, CrateSettings, Layout, Output};
+
+/// The fixtures this test knows the rules of; a fixture on disk that is not listed, or listed
+/// but missing, fails the test.
+const STRICT: &[&str] = &[
+    "allof-shared-ancestor.yaml",
+    "boolean-schemas.yaml",
+    "defined-but-unsupported-security-scheme.yaml",
+    "integer-bounds-beyond-64-bits.yaml",
+    "keyword-named-properties.yaml",
+    "ref-to-any-local-pointer.yaml",
+    "type-list-in-swagger2.json",
+    "yaml-merge-keys.yaml",
+];
+const LENIENT: &[&str] = &[
+    "lenient-dangling-refs.yaml",
+    "lenient-duplicate-operation-ids.yaml",
+    "lenient-info-incomplete.yaml",
+    "lenient-invalid-objects.yaml",
+    "lenient-items-list.json",
+    "lenient-parameter-required-not-boolean.yaml",
+    "lenient-path-template-and-parameters-disagree.yaml",
+    "lenient-reference-cycles.yaml",
+    "lenient-security-not-a-list.yaml",
+];
+
+fn rules_dir() -> PathBuf {
+    tests::workspace_root().join("tests/rules")
+}
+
+fn module_of(file: &str) -> String {
+    file.split('.')
+        .next()
+        .unwrap_or(file)
+        .replace('-', "_")
+        .to_string()
+}
+
+fn sources(files: &[&str]) -> Vec<ApiSource> {
+    files
+        .iter()
+        .map(|f| ApiSource {
+            spec: rules_dir().join(f),
+            module: module_of(f),
+        })
+        .collect()
+}
+
+fn generate(files: &[&str], lenient: bool, name: &str) -> Output {
+    let settings = CrateSettings {
+        crate_name: name.into(),
+        layout: Layout::Standalone,
+        command: "the rules test".into(),
+    };
+    let options = generator::load::LoadOptions { lenient };
+    generator::generate_with(&sources(files), &settings, options)
+        .unwrap_or_else(|d| panic!("{name} fixtures do not generate:\n{d}"))
+}
+
+fn api<'a>(output: &'a Output, file: &str) -> &'a Api {
+    let module = module_of(file);
+    output
+        .apis
+        .iter()
+        .find(|a| a.module == module)
+        .unwrap_or_else(|| panic!("no API {module}"))
+}
+
+fn ty<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
+    api.types
+        .iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| {
+            let names: Vec<_> = api.types.iter().map(|t| &t.name).collect();
+            panic!("{}: no type {name} among {names:?}", api.module)
+        })
+}
+
+fn fields(def: &TypeDef) -> BTreeMap<&str, &Field> {
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().map(|f| (f.name.as_str(), f)).collect(),
+        other => panic!("{} is not a struct: {other:?}", def.name),
+    }
+}
+
+fn compile(output: &Output, name: &str) {
+    let root = tests::workspace_root();
+    let dir = root.join("target/rules").join(name);
+    generator::write::write_all(&dir, &output.files).unwrap();
+    let clippy = Command::new(env!("CARGO"))
+        .args([
+            "clippy",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--manifest-path",
+        ])
+        .arg(dir.join("Cargo.toml"))
+        .args(["--", "-D", "warnings"])
+        .env("CARGO_TARGET_DIR", root.join("target/generated-check"))
+        .output()
+        .unwrap();
+    assert!(
+        clippy.status.success(),
+        "{name}: clippy -D warnings failed:\n{}",
+        String::from_utf8_lossy(&clippy.stderr)
+    );
+}
+
+#[test]
+fn every_fixture_is_known_and_present() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(rules_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = STRICT
+        .iter()
+        .chain(LENIENT)
+        .map(|s| s.to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(on_disk, listed, "tests/rules/ and this test's lists differ");
+    for file in LENIENT {
+        assert!(file.starts_with("lenient-"), "{file}");
+    }
+}
+
+#[test]
+fn valid_constructs_generate_in_strict_mode_and_compile() {
+    let output = generate(STRICT, false, "rules-strict");
+
+    // Shared ancestors are merged once; no cycle is reported.
+    let cat_dog = fields(ty(api(&output, STRICT[0]), "CatDog"));
+    assert_eq!(
+        cat_dog.keys().copied().collect::<Vec<_>>(),
+        ["barks", "id", "meows"]
+    );
+    assert!(cat_dog["id"].required);
+
+    // `false` properties are never present; `true` is any value; a `false` branch is never taken.
+    let thing = fields(ty(api(&output, "boolean-schemas.yaml"), "Thing"));
+    assert_eq!(
+        thing.keys().copied().collect::<Vec<_>>(),
+        ["choice", "id", "list", "payload"]
+    );
+    assert_eq!(thing["payload"].ty, TypeRef::Any);
+    assert_eq!(thing["choice"].ty, TypeRef::String);
+    assert_eq!(thing["list"].ty, TypeRef::Array(Box::new(TypeRef::Any)));
+
+    // A scheme the client cannot send leaves an alternative without credentials.
+    let unsupported = api(&output, "defined-but-unsupported-security-scheme.yaml");
+    let alternatives: Vec<usize> = unsupported.operations[0]
+        .security
+        .iter()
+        .map(|r| r.schemes.len())
+        .collect();
+    assert_eq!(alternatives, [1, 0]);
+
+    // Integer bounds pick the type that holds them.
+    let counter = fields(ty(
+        api(&output, "integer-bounds-beyond-64-bits.yaml"),
+        "Counter",
+    ));
+    let int = |bits, signed| TypeRef::Integer { bits, signed };
+    assert_eq!(counter["seed"].ty, int(64, true));
+    assert_eq!(counter["unsigned"].ty, int(64, false));
+    assert_eq!(counter["huge"].ty, TypeRef::Number { bits: 64 });
+    assert!(
+        counter["huge"]
+            .description
+            .as_deref()
+            .is_some_and(|d| d.contains("floating-point")),
+        "{:?}",
+        counter["huge"].description
+    );
+
+    // Property names that are JSON Schema keywords are properties.
+    let setting = fields(ty(api(&output, "keyword-named-properties.yaml"), "Setting"));
+    assert_eq!(
+        setting.keys().copied().collect::<Vec<_>>(),
+        [
+            "$ref",
+            "const",
+            "default",
+            "enum",
+            "examples",
+            "items",
+            "properties",
+            "type"
+        ]
+    );
+    assert_eq!(
+        setting["default"].ty,
+        TypeRef::Nullable(Box::new(TypeRef::String))
+    );
+    assert!(matches!(setting["properties"].ty, TypeRef::Map(_)));
+
+    // Refs to pointers inside other objects share one hoisted type with the place they name.
+    let refs = api(&output, "ref-to-any-local-pointer.yaml");
+    let tag_part = fields(ty(refs, "TagAllOf0"));
+    assert!(tag_part["name"].required);
+    let get_tag = refs
+        .operations
+        .iter()
+        .find(|o| o.method_name == "get_tag")
+        .unwrap();
+    assert_eq!(
+        get_tag.responses[0].body.as_ref().map(|b| &b.ty),
+        Some(&TypeRef::Named("TagAllOf0".into()))
+    );
+    let params: Vec<&str> = get_tag.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(params, ["tagId", "dryRun"]);
+    // The path item given as a reference is a copy, named by method and path.
+    assert!(
+        refs.operations
+            .iter()
+            .any(|o| o.method_name == "labels_tag_id_get")
+    );
+
+    // Type lists in a Swagger 2.0 document.
+    let user = fields(ty(api(&output, "type-list-in-swagger2.json"), "User"));
+    assert_eq!(
+        user["nickname"].ty,
+        TypeRef::Nullable(Box::new(TypeRef::String))
+    );
+    assert!(matches!(user["age"].ty, TypeRef::Named(_)));
+
+    // YAML merge keys.
+    let extended = fields(ty(api(&output, "yaml-merge-keys.yaml"), "Extended"));
+    assert!(extended.contains_key("id"));
+
+    compile(&output, "rules-strict");
+}
+
+#[test]
+fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
+    for file in LENIENT {
+        let settings = CrateSettings {
+            crate_name: "strict".into(),
+            layout: Layout::Standalone,
+            command: "the rules test".into(),
+        };
+        let err = generator::generate(&sources(&[file]), &settings)
+            .err()
+            .unwrap_or_else(|| panic!("{file}: strict mode accepted a defect"));
+        for d in err.0.iter().filter(|d| d.is_error()) {
+            assert!(d.position.is_some(), "{file}: an error without a line: {d}");
+            assert!(d.file.ends_with(file), "{file}: {d}");
+        }
+    }
+
+    let output = generate(LENIENT, true, "rules-lenient");
+    for file in LENIENT {
+        let module_file = rules_dir().join(file);
+        let warnings: Vec<_> = output
+            .warnings
+            .iter()
+            .filter(|w| w.file == module_file)
+            .collect();
+        assert!(
+            !warnings.is_empty(),
+            "{file}: no warning says what was repaired"
+        );
+        for w in warnings {
+            assert!(
+                w.position.is_some(),
+                "{file}: a warning without a line: {w}"
+            );
+        }
+    }
+
+    let required = api(&output, "lenient-parameter-required-not-boolean.yaml");
+    let flags: Vec<(&str, bool)> = required.operations[0]
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.required))
+        .collect();
+    assert_eq!(flags, [("q", false), ("page", true)]);
+
+    let disagree = api(
+        &output,
+        "lenient-path-template-and-parameters-disagree.yaml",
+    );
+    let params: Vec<(&str, &TypeRef)> = disagree.operations[0]
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), &p.ty))
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("org", &TypeRef::String),
+            ("certificate_id", &TypeRef::String)
+        ]
+    );
+
+    let dangling = api(&output, "lenient-dangling-refs.yaml");
+    let create = &dangling.operations[0];
+    assert!(create.params.is_empty() && create.body.is_none());
+    assert_eq!(fields(ty(dangling, "Item"))["kind"].ty, TypeRef::Any);
+
+    let items = fields(ty(
+        api(&output, "lenient-items-list.json"),
+        "ListChannelsResponse",
+    ));
+    assert_eq!(items["ids"].ty, TypeRef::Array(Box::new(TypeRef::String)));
+
+    let info = api(&output, "lenient-info-incomplete.yaml");
+    assert_eq!(info.version, "0.0.0");
+    assert_eq!(info.servers[0].variables[0].allowed, ["80", "8080"]);
+
+    let invalid = api(&output, "lenient-invalid-objects.yaml");
+    assert_eq!(
+        invalid.operations.len(),
+        1,
+        "the `post: 42` operation is left out"
+    );
+    let list = &invalid.operations[0];
+    let params: Vec<&str> = list.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(params, ["limit"]);
+
+    let duplicates = api(&output, "lenient-duplicate-operation-ids.yaml");
+    let names: Vec<&str> = duplicates
+        .operations
+        .iter()
+        .map(|o| o.method_name.as_str())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert_ne!(names[0], names[1]);
+
+    let security = api(&output, "lenient-security-not-a-list.yaml");
+    let alternatives: Vec<usize> = security.operations[0]
+        .security
+        .iter()
+        .map(|r| r.schemes.len())
+        .collect();
+    assert_eq!(alternatives, [1], "only the oauth2 requirement is left");
+
+    compile(&output, "rules-lenient");
+}
+
+#[test]
+fn lenient_mode_generates_every_broken_document_that_parses() {
+    // `tests/broken/` holds one document per kind of problem. Those that parse and declare a
+    // supported version must all generate in lenient mode: lenient mode never refuses.
+    let dir = tests::workspace_root().join("tests/broken");
+    let refused_by_design = [
+        "01-unparsable-yaml.yaml",
+        "02-unparsable-json.json",
+        "03-not-an-object.yaml",
+        "04-missing-openapi-field.yaml",
+        "05-unsupported-version.yaml",
+        "06-openapi-not-a-string.yaml",
+    ];
+    let mut generated = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let settings = CrateSettings {
+            crate_name: "broken".into(),
+            layout: Layout::Standalone,
+            command: "the rules test".into(),
+        };
+        let source = ApiSource {
+            spec: path.clone(),
+            module: "api".into(),
+        };
+        let options = generator::load::LoadOptions { lenient: true };
+        let result = generator::generate_with(&[source], &settings, options);
+        if refused_by_design.contains(&name.as_str()) {
+            let err = result.err().unwrap_or_else(|| panic!("{name} generated"));
+            assert!(
+                err.0.iter().all(|d| !d.file.as_os_str().is_empty()),
+                "{name}"
+            );
+        } else {
+            result.unwrap_or_else(|d| panic!("{name} refused in lenient mode:\n{d}"));
+            generated += 1;
+        }
+    }
+    assert!(
+        generated >= 20,
+        "only {generated} broken documents generated"
+    );
+}
