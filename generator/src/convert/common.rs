@@ -98,6 +98,15 @@ fn widen(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<Note>) {
             None => wide.push((key, bound)),
         }
     }
+    // Enum values beyond `i64` (or fractional ones) cannot be integers of the generated code.
+    if let Some(Value::Array(values)) = map.get("enum") {
+        if let Some(value) = values
+            .iter()
+            .find(|v| v.is_number() && v.as_i64().is_none())
+        {
+            wide.push(("enum", value.clone()));
+        }
+    }
     if wide.is_empty() {
         return;
     }
@@ -105,8 +114,16 @@ fn widen(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<Note>) {
         .get("minimum")
         .and_then(Value::as_f64)
         .is_some_and(|m| m >= 0.0);
-    let fits_u64 = wide.iter().all(|(_, b)| b.as_u64().is_some());
-    let bounds: Vec<String> = wide.iter().map(|(k, b)| format!("{k} {b}")).collect();
+    let fits_u64 = wide
+        .iter()
+        .all(|(k, b)| *k != "enum" && b.as_u64().is_some());
+    let bounds: Vec<String> = wide
+        .iter()
+        .map(|(k, b)| match *k {
+            "enum" => format!("the value {b}"),
+            _ => format!("{k} {b}"),
+        })
+        .collect();
     let (sentence, message) = if non_negative && fits_u64 {
         for (key, _) in &wide {
             map.remove(*key);
