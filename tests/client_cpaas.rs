@@ -910,10 +910,18 @@ async fn without_a_configured_key_no_authorization_is_sent() {
 }
 
 #[tokio::test]
-async fn the_key_does_not_leak_through_debug() {
+async fn the_key_is_redacted_in_debug() {
     let server = MockServer::start().await;
-    let debug = format!("{:?}", client(&server));
-    assert!(!debug.contains("cpaas-token-123"), "{debug}");
+    tests::assert_redacted(
+        &format!("{:?}", client(&server)),
+        "cpaas-token-123",
+        r#"credentials_for: ["BearerAuth"]"#,
+    );
+    tests::assert_redacted(
+        &format!("{:?}", Client::builder().bearer_auth(AUTH)),
+        "cpaas-token-123",
+        r#"name: "Authorization", value: Secret([redacted])"#,
+    );
 }
 
 #[tokio::test]

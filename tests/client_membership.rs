@@ -885,10 +885,20 @@ async fn without_a_token_no_operation_sends_authorization() {
 }
 
 #[tokio::test]
-async fn the_bearer_token_does_not_leak_through_debug() {
+async fn the_bearer_token_is_redacted_in_debug() {
     let server = MockServer::start().await;
-    let debug = format!("{:?}", client(&server));
-    assert!(!debug.contains(TOKEN), "{debug}");
+    tests::assert_redacted(
+        &format!("{:?}", client(&server)),
+        TOKEN,
+        r#"credentials_for: ["Bearer"]"#,
+    );
+    let bare = format!("{:?}", client_without_token(&server));
+    assert!(bare.contains("credentials_for: []"), "{bare}");
+    tests::assert_redacted(
+        &format!("{:?}", Client::builder().bearer_token(TOKEN)),
+        TOKEN,
+        r#"("Bearer", Bearer(Secret([redacted])))"#,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -955,7 +965,7 @@ async fn a_500_with_retries_off_is_unexpected_status_after_one_attempt() {
 }
 
 #[tokio::test]
-async fn an_idempotent_get_is_retried_on_503_but_a_post_is_not() {
+async fn an_idempotent_get_is_retried_on_503_a_post_is_not_and_a_call_can_opt_out() {
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(
@@ -985,8 +995,9 @@ async fn an_idempotent_get_is_retried_on_503_but_a_post_is_not() {
     let after_post = server.received_requests().await.expect("recording").len();
     assert_eq!(after_post - after_get, 1, "POST is not retried");
 
+    // The same GET with retries off for this call: one attempt where the default made three.
     let err = client
-        .membership_post_initialize()
+        .membership_get_zendesk_token(TENANT, USER)
         .options(RequestOptions {
             max_retries: Some(0),
             ..Default::default()
@@ -994,7 +1005,13 @@ async fn an_idempotent_get_is_retried_on_503_but_a_post_is_not() {
         .send()
         .await
         .expect_err("503 is not documented");
-    assert!(matches!(err, Error::UnexpectedStatus(_)));
+    assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
+    let after_opt_out = server.received_requests().await.expect("recording").len();
+    assert_eq!(
+        after_opt_out - after_post,
+        1,
+        "max_retries: Some(0) makes one attempt"
+    );
 }
 
 #[tokio::test]

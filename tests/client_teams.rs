@@ -1533,13 +1533,18 @@ async fn without_a_configured_token_no_api_token_header_is_sent() {
 }
 
 #[tokio::test]
-async fn the_api_token_does_not_leak_through_debug() {
+async fn the_api_token_is_redacted_in_debug() {
     let server = MockServer::start().await;
-    let client = client(&server);
-    let debug = format!("{client:?}");
-    assert!(!debug.contains(TOKEN), "{debug}");
-    let builder = format!("{:?}", Client::builder().api_token(TOKEN));
-    assert!(!builder.contains(TOKEN), "{builder}");
+    tests::assert_redacted(
+        &format!("{:?}", client(&server)),
+        TOKEN,
+        r#"credentials_for: ["api_token"]"#,
+    );
+    tests::assert_redacted(
+        &format!("{:?}", Client::builder().api_token(TOKEN)),
+        TOKEN,
+        r#"name: "api_token", value: Secret([redacted])"#,
+    );
 }
 
 #[tokio::test]
@@ -1641,12 +1646,23 @@ async fn a_slow_server_gives_timeout_after_the_configured_attempts() {
         .build()
         .expect("client builds");
 
+    let started = std::time::Instant::now();
     let err = client
         .v2_teams_get()
         .send()
         .await
         .expect_err("no answer in time");
     assert!(matches!(err, Error::Timeout { attempts: 2 }), "{err:?}");
+    // Two attempts of 100 ms each, so not sooner; far less than the server's 3 s delay.
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_millis(200),
+        "gave up after {waited:?}"
+    );
+    assert!(
+        waited < std::time::Duration::from_secs(3),
+        "waited {waited:?}"
+    );
     assert_eq!(err.status(), None);
     assert_eq!(
         server.received_requests().await.expect("recording").len(),

@@ -71,9 +71,12 @@ fn files_printed_in_runs_are_the_files_printed_whole() {
     ];
     for extra in ["oxide-nexus.json", "typesense.yaml"] {
         let path = root.join("../shared/corpus").join(extra);
-        if path.exists() {
-            documents.push(path);
-        }
+        assert!(
+            path.exists(),
+            "{} is missing; the public corpus is expected beside the repository",
+            path.display()
+        );
+        documents.push(path);
     }
     let settings = CrateSettings {
         crate_name: "runs".into(),

@@ -1,44 +1,65 @@
 //! Property test: mutated specs (keys deleted, values of the wrong type, broken references)
-//! never make the generator panic; they generate, or fail with diagnostics.
+//! never make the generator panic, and every case ends in one of two checked states: a crate
+//! whose files all emitted and formatted (each Rust file parses again), or a refusal whose
+//! diagnostics all carry a location (a file, and a JSON pointer or a line and column). A run
+//! counts the cases in each state and fails when either is rarer than its floor, so a mutation
+//! strategy that stops reaching the emitter, or stops producing refusals, does not pass unseen.
 //!
 //! `FUZZ_CASES=100000 cargo test --release -p tests --test fuzz -- --nocapture` runs a longer
-//! campaign locally; the suite runs 2,000 cases.
+//! campaign locally; the suite runs 2,000 cases. Fewer than 100 (`FUZZ_CASES=0` included) is
+//! an error: too few to check the counts, or nothing tested at all.
 
+use std::cell::Cell;
 use std::path::Path;
 
-use generator::{CrateSettings, Layout};
+use generator::ir::Api;
+use generator::{CrateSettings, Diagnostics, EmittedContent, GeneratedFile, Layout};
 use proptest::prelude::*;
+use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
+
+/// The public corpus documents the mutations start from, besides `spec/`.
+const CORPUS_SEEDS: [&str; 5] = [
+    "oai-petstore-expanded.yaml",
+    "oxide-keeper.json",
+    "swagger-petstore3.yaml",
+    "v2-oai-uber.json",
+    "v31-swagger-petstore.yaml",
+];
 
 fn seeds() -> Vec<(String, Value)> {
     let root = tests::workspace_root();
-    let mut files: Vec<std::path::PathBuf> = ["teams.yaml", "membership.yaml", "cpaas.yaml"]
+    ["teams.yaml", "membership.yaml", "cpaas.yaml"]
         .iter()
         .map(|f| root.join("spec").join(f))
-        .collect();
-    for extra in [
-        "oai-petstore-expanded.yaml",
-        "oxide-keeper.json",
-        "swagger-petstore3.yaml",
-        "v2-oai-uber.json",
-        "v31-swagger-petstore.yaml",
-    ] {
-        let path = root.join("../shared/corpus").join(extra);
-        if path.exists() {
-            files.push(path);
-        }
-    }
-    files
-        .into_iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(&path).unwrap();
-            let value: Value = serde_yaml::from_str(&text).unwrap();
-            (
-                path.file_name().unwrap().to_string_lossy().to_string(),
-                value,
-            )
-        })
+        .chain(
+            CORPUS_SEEDS
+                .iter()
+                .map(|f| root.join("../shared/corpus").join(f)),
+        )
+        .map(|path| read_seed(&path))
         .collect()
+}
+
+/// A seed's file name and tree; a seed that is missing fails the test, naming it.
+fn read_seed(path: &Path) -> (String, Value) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "fuzz seed {} cannot be read ({e}); the public corpus is expected beside the \
+             repository",
+            path.display()
+        )
+    });
+    let value: Value = serde_yaml::from_str(&text)
+        .unwrap_or_else(|e| panic!("fuzz seed {} does not parse: {e}", path.display()));
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    (name, value)
+}
+
+#[test]
+#[should_panic(expected = "fuzz seed ../shared/corpus/no-such-seed.yaml cannot be read")]
+fn a_missing_seed_fails_naming_it() {
+    read_seed(Path::new("../shared/corpus/no-such-seed.yaml"));
 }
 
 /// Every node's pointer, in document order.
@@ -137,33 +158,116 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-fn run_pipeline(name: &str, doc: &Value, lenient: bool) {
-    let text = serde_json::to_string(doc).unwrap();
-    let file = Path::new(name).with_extension("json");
-    let settings = CrateSettings {
+/// How a crate is emitted: the generator's `emit_crate`, or, in the tests that prove this test
+/// can fail, a deliberately broken one.
+type Emitter = fn(&[Api], &CrateSettings) -> Result<Vec<GeneratedFile>, Diagnostics>;
+
+/// The two states a case may end in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// The spec normalized, and every file of its crate emitted and formatted.
+    Generated,
+    /// The spec was refused with located diagnostics.
+    Refused,
+}
+
+fn settings() -> CrateSettings {
+    CrateSettings {
         crate_name: "fuzz".into(),
         layout: Layout::Standalone,
         command: "fuzz".into(),
-    };
+    }
+}
+
+/// Runs one mutated document through load, normalize, emit and format, and checks the state it
+/// ends in; anything else (an emit or format failure, an unlocated diagnostic, a file that is
+/// not Rust) is the reason returned.
+fn run_case(name: &str, doc: &Value, lenient: bool, emit: Emitter) -> Result<Outcome, String> {
+    let text = serde_json::to_string(doc).unwrap();
+    let file = Path::new(name).with_extension("json");
     let options = generator::load::LoadOptions { lenient };
-    if let Ok(loaded) = generator::load::load_str_with(&file, &text, options) {
-        if let Ok(normalized) = generator::normalize::normalize(&loaded, "api") {
-            let _ = generator::emit::emit_crate(&[normalized.api], &settings);
+    match generator::normalize_str_with(&file, &text, "api", options) {
+        Err(diagnostics) => {
+            check_refusal(&diagnostics)?;
+            Ok(Outcome::Refused)
+        }
+        Ok(normalized) => {
+            let files = emit(&[normalized.api], &settings()).map_err(|d| {
+                format!("the spec normalized but its crate did not emit and format:\n{d}")
+            })?;
+            check_crate(&files)?;
+            Ok(Outcome::Generated)
         }
     }
 }
 
-fn cases() -> u32 {
-    std::env::var("FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000)
+/// A refusal has at least one error, and every diagnostic names its file and a place in it.
+fn check_refusal(diagnostics: &Diagnostics) -> Result<(), String> {
+    if !diagnostics.has_errors() {
+        return Err(format!("refused without an error:\n{diagnostics}"));
+    }
+    for d in &diagnostics.0 {
+        let has_file = !d.file.as_os_str().is_empty();
+        let has_pointer = d.pointer.starts_with('/');
+        if !has_file || !(has_pointer || d.position.is_some()) {
+            return Err(format!(
+                "a diagnostic without a location (file {:?}, pointer {:?}, position {:?}):\n{d}",
+                d.file, d.pointer, d.position
+            ));
+        }
+    }
+    Ok(())
 }
 
-#[test]
-fn mutated_specs_never_panic() {
-    let seeds = seeds();
-    let all: Vec<(String, Value, Vec<String>)> = seeds
+/// The files of a standalone one-API crate, in output order.
+const CRATE_FILES: [&str; 6] = [
+    "Cargo.toml",
+    "src/lib.rs",
+    "src/runtime.rs",
+    "src/api/mod.rs",
+    "src/api/types.rs",
+    "src/api/operations.rs",
+];
+
+/// Every file of the crate is there, behind its preamble, and every Rust file parses: the check
+/// does not take the emitter's word that it formatted what it returns.
+fn check_crate(files: &[GeneratedFile]) -> Result<(), String> {
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    if paths != CRATE_FILES {
+        return Err(format!(
+            "the crate's files are {paths:?}, not {CRATE_FILES:?}"
+        ));
+    }
+    for file in files {
+        let preamble = if file.path.ends_with(".rs") {
+            "// This file is generated by `fuzz`."
+        } else {
+            "# This file is generated by `fuzz`."
+        };
+        if !file.contents.starts_with(preamble) {
+            return Err(format!("{} does not start with the preamble", file.path));
+        }
+        // The runtime is a fixed text, compiled with `generated/`; parsing it again per case
+        // would only cost time.
+        if file.path.ends_with(".rs") && file.path != "src/runtime.rs" {
+            syn::parse_file(&file.contents)
+                .map_err(|e| format!("{} is not Rust: {e}\n{}", file.path, file.contents))?;
+        }
+    }
+    Ok(())
+}
+
+/// How many cases ended in each state.
+#[derive(Debug, Default)]
+struct Tally {
+    generated: Cell<u32>,
+    refused: Cell<u32>,
+}
+
+/// Runs the property over `runner`'s cases with `emit`, and returns the tally, or the failing
+/// case and its reason.
+fn fuzz(mut runner: TestRunner, emit: Emitter) -> Result<Tally, String> {
+    let all: Vec<(String, Value, Vec<String>)> = seeds()
         .into_iter()
         .map(|(name, value)| {
             let mut ps = Vec::new();
@@ -171,17 +275,13 @@ fn mutated_specs_never_panic() {
             (name, value, ps)
         })
         .collect();
-    let config = ProptestConfig {
-        cases: cases(),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
     let strategy = (
         0..all.len(),
         proptest::collection::vec((any::<prop::sample::Index>(), mutation()), 1..4),
         any::<bool>(),
     );
-    proptest::test_runner::TestRunner::new(config)
+    let tally = Tally::default();
+    runner
         .run(&strategy, |(seed, mutations, lenient)| {
             let (name, value, ps) = &all[seed];
             let mut doc = value.clone();
@@ -189,12 +289,146 @@ fn mutated_specs_never_panic() {
                 let pointer = index.get(ps);
                 mutate(&mut doc, pointer, m);
             }
-            run_pipeline(name, &doc, lenient);
+            let counter = match run_case(name, &doc, lenient, emit) {
+                Ok(Outcome::Generated) => &tally.generated,
+                Ok(Outcome::Refused) => &tally.refused,
+                Err(reason) => return Err(TestCaseError::fail(format!("{name}: {reason}"))),
+            };
+            counter.set(counter.get() + 1);
             Ok(())
         })
-        .unwrap();
-    println!(
-        "fuzz: {} mutated specs generated or rejected without a panic",
-        cases()
+        .map_err(|e| e.to_string())?;
+    Ok(tally)
+}
+
+fn cases() -> u32 {
+    let cases = match std::env::var("FUZZ_CASES") {
+        Ok(v) => v
+            .parse()
+            .unwrap_or_else(|e| panic!("FUZZ_CASES={v:?} is not a number of cases: {e}")),
+        Err(_) => 2000,
+    };
+    assert!(cases > 0, "FUZZ_CASES=0 would run no case and test nothing");
+    assert!(
+        cases >= MIN_CASES,
+        "FUZZ_CASES={cases} is too few to check the floors; run at least {MIN_CASES}"
     );
+    cases
+}
+
+/// The share of cases each state must reach, in percent. Runs of the suite's 2,000 cases end
+/// about 38% generated and 62% refused; a floor far below either still fails when a change
+/// makes one state rare (every mutated spec refused, or none).
+const FLOOR_PERCENT: u32 = 20;
+
+/// The fewest cases whose counts say something: with 100, falling under the floor by chance
+/// is more than three standard deviations away.
+const MIN_CASES: u32 = 100;
+
+#[test]
+fn mutated_specs_end_generated_and_formatted_or_refused_with_located_diagnostics() {
+    let cases = cases();
+    let config = ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    let tally = fuzz(TestRunner::new(config), generator::emit::emit_crate)
+        .unwrap_or_else(|reason| panic!("{reason}"));
+    let (generated, refused) = (tally.generated.get(), tally.refused.get());
+    println!(
+        "fuzz: {cases} mutated specs: {generated} generated a formatted crate, {refused} refused \
+         with located diagnostics"
+    );
+    assert_eq!(generated + refused, cases, "every case is counted once");
+    let floor = cases * FLOOR_PERCENT / 100;
+    assert!(
+        generated >= floor && refused >= floor,
+        "each state must reach {FLOOR_PERCENT}% of {cases} cases ({floor}): {generated} \
+         generated, {refused} refused"
+    );
+}
+
+/// A few cases on a fixed seed, failing at the first bad case with little shrinking: enough
+/// to reach the emitter, fast enough for the tests below.
+fn short_runner() -> TestRunner {
+    let config = ProptestConfig {
+        cases: 64,
+        failure_persistence: None,
+        max_shrink_iters: 8,
+        ..ProptestConfig::default()
+    };
+    TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
+}
+
+/// The emitter with one invalid item (`pub struct ;`) added to `types.rs`: formatting fails, as
+/// it would for an emitter bug that produces a token stream that is not Rust.
+fn emit_with_an_invalid_item(
+    apis: &[Api],
+    settings: &CrateSettings,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let mut files = generator::emit::emit_files(apis, settings);
+    for file in &mut files {
+        if let (true, EmittedContent::Rust(tokens)) =
+            (file.path.ends_with("/types.rs"), &mut file.content)
+        {
+            tokens.extend("pub struct ;".parse::<proc_macro2::TokenStream>().unwrap());
+        }
+    }
+    generator::emit::format_files(files, settings)
+}
+
+/// An emitter that reports success for a file it could not format (the way a discarded error
+/// would): `types.rs` ends with text that is not Rust.
+fn emit_hiding_an_invalid_item(
+    apis: &[Api],
+    settings: &CrateSettings,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let mut files = generator::emit::emit_crate(apis, settings)?;
+    for file in &mut files {
+        if file.path.ends_with("/types.rs") {
+            file.contents.push_str("pub struct ;\n");
+        }
+    }
+    Ok(files)
+}
+
+#[test]
+fn the_fuzz_property_fails_when_the_emitter_makes_an_invalid_item() {
+    let control = fuzz(short_runner(), generator::emit::emit_crate)
+        .unwrap_or_else(|reason| panic!("the real emitter fails the same cases: {reason}"));
+    assert!(
+        control.generated.get() > 0,
+        "the fixed seed must reach the emitter for this test to mean anything"
+    );
+    let reason = fuzz(short_runner(), emit_with_an_invalid_item)
+        .expect_err("a broken emitter must fail the property");
+    assert!(
+        reason.contains("did not emit and format") && reason.contains("src/api/types.rs"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn the_fuzz_property_fails_when_the_emitter_hides_an_invalid_file() {
+    let reason = fuzz(short_runner(), emit_hiding_an_invalid_item)
+        .expect_err("a crate with a file that is not Rust must fail the property");
+    assert!(reason.contains("src/api/types.rs is not Rust"), "{reason}");
+}
+
+#[test]
+fn a_refusal_without_a_location_fails_the_check() {
+    let file = Path::new("api.json");
+    let unlocated = Diagnostics(vec![generator::Diagnostic::error(file, "", "broken")]);
+    assert!(check_refusal(&unlocated).is_err());
+    let nameless = Diagnostics(vec![generator::Diagnostic::error(
+        Path::new(""),
+        "/paths",
+        "broken",
+    )]);
+    assert!(check_refusal(&nameless).is_err());
+    let warnings_only = Diagnostics(vec![generator::Diagnostic::warning(file, "/paths", "odd")]);
+    assert!(check_refusal(&warnings_only).is_err());
+    let located = Diagnostics(vec![generator::Diagnostic::error(file, "/paths", "broken")]);
+    assert_eq!(check_refusal(&located), Ok(()));
 }

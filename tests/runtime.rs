@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
 use serde_json::json;
+use tests::assert_redacted;
 use userapis::runtime::{Error, RequestOptions};
 use userapis::{cpaas, membership, teams};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -122,20 +123,35 @@ async fn post_is_not_retried_after_a_503_unless_the_call_opts_in() {
         .unwrap_err();
 }
 
+/// The requests `server` received since `seen` of them were counted; counts them.
+async fn received_since(server: &MockServer, seen: &mut usize) -> usize {
+    let now = server.received_requests().await.unwrap().len();
+    let new = now - *seen;
+    *seen = now;
+    new
+}
+
 #[tokio::test]
 async fn retries_can_be_turned_off_per_client_and_per_call() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(500))
-        .expect(1 + 1 + 4)
         .mount(&server)
         .await;
+    // The attempts of each call: what the server received since the call before.
+    let mut seen = 0;
     let off = teams::Client::builder()
         .base_url(server.uri())
         .max_retries(0)
         .build()
         .unwrap();
     off.v2_teams_roles_get().send().await.unwrap_err();
+    assert_eq!(
+        received_since(&server, &mut seen).await,
+        1,
+        "client with retries off"
+    );
+
     let per_call = RequestOptions {
         max_retries: Some(0),
         ..Default::default()
@@ -146,6 +162,12 @@ async fn retries_can_be_turned_off_per_client_and_per_call() {
         .send()
         .await
         .unwrap_err();
+    assert_eq!(
+        received_since(&server, &mut seen).await,
+        1,
+        "call with retries off"
+    );
+
     let more = RequestOptions {
         max_retries: Some(3),
         ..Default::default()
@@ -156,6 +178,11 @@ async fn retries_can_be_turned_off_per_client_and_per_call() {
         .send()
         .await
         .unwrap_err();
+    assert_eq!(
+        received_since(&server, &mut seen).await,
+        4,
+        "call with three retries"
+    );
 }
 
 #[tokio::test]
@@ -182,7 +209,13 @@ async fn a_hung_server_hits_the_per_call_timeout() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Timeout { attempts: 1 }), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(5));
+    // Not before the timeout: an early error would be some other failure passing as one.
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(300),
+        "gave up after {waited:?}"
+    );
+    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
 }
 
 #[tokio::test]
@@ -289,7 +322,7 @@ async fn cpaas_listing_follows_the_cursor_to_the_last_page() {
 }
 
 #[tokio::test]
-async fn secrets_never_appear_in_debug_output() {
+async fn secrets_are_redacted_in_debug_output() {
     let teams = teams::Client::builder()
         .api_token("teams-secret-123")
         .build()
@@ -302,32 +335,104 @@ async fn secrets_never_appear_in_debug_output() {
         .bearer_auth("Bearer cpaas-secret-789")
         .build()
         .unwrap();
-    let builder = teams::Client::builder().api_token("builder-secret-000");
-    let printed = format!(
-        "{teams:?} {membership:?} {cpaas:?} {builder:?} {:?}",
-        teams.v2_teams_get()
-    );
-    for secret in [
+    // A built client keeps only the names of the schemes it holds a credential for.
+    let bare = format!("{:?}", teams::Client::builder().build().unwrap());
+    assert!(bare.contains("credentials_for: []"), "{bare}");
+    assert_redacted(
+        &format!("{teams:?}"),
         "teams-secret-123",
+        r#"credentials_for: ["api_token"]"#,
+    );
+    assert_redacted(
+        &format!("{membership:?}"),
         "membership-secret-456",
+        r#"credentials_for: ["Bearer"]"#,
+    );
+    assert_redacted(
+        &format!("{cpaas:?}"),
         "cpaas-secret-789",
+        r#"credentials_for: ["BearerAuth"]"#,
+    );
+    assert_redacted(
+        &format!("{:?}", teams.v2_teams_get()),
+        "teams-secret-123",
+        r#"credentials_for: ["api_token"]"#,
+    );
+    // A builder holds the credential itself: the marker stands where its value is.
+    assert_redacted(
+        &format!(
+            "{:?}",
+            teams::Client::builder().api_token("builder-secret-000")
+        ),
         "builder-secret-000",
-    ] {
-        assert!(!printed.contains(secret), "{secret} leaked: {printed}");
-    }
-    assert!(
-        printed.contains("redacted") || printed.contains("credentials_for"),
-        "{printed}"
+        r#"("api_token", ApiKey { location: Header, name: "api_token", value: Secret([redacted]) })"#,
+    );
+    assert_redacted(
+        &format!(
+            "{:?}",
+            membership::Client::builder().bearer_token("builder-secret-111")
+        ),
+        "builder-secret-111",
+        r#"("Bearer", Bearer(Secret([redacted])))"#,
+    );
+    assert_redacted(
+        &format!(
+            "{:?}",
+            cpaas::Client::builder().bearer_auth("Bearer builder-secret-222")
+        ),
+        "builder-secret-222",
+        r#"("BearerAuth", ApiKey { location: Header, name: "Authorization", value: Secret([redacted]) })"#,
+    );
+    assert_eq!(
+        format!("{:?}", userapis::runtime::Secret::new("bare-secret-333")),
+        "Secret([redacted])"
     );
 }
 
 #[tokio::test]
 async fn header_values_with_line_breaks_are_refused_before_sending() {
     let err = teams::Client::builder()
-        .api_token("abc\r\nX-Evil: 1")
+        .api_token("abc-secret-444\r\nX-Evil: 1")
         .build()
         .unwrap_err();
-    assert!(err.to_string().contains("CR or LF"), "{err}");
+    // The error names the credential by its scheme, never by its value.
+    for printed in [err.to_string(), format!("{err:?}")] {
+        assert_redacted(&printed, "abc-secret-444", "the credential for `api_token`");
+        assert!(printed.contains("CR or LF"), "{printed}");
+    }
+}
+
+/// Errors of a call carry what the server said and what failed, never the credential sent.
+#[tokio::test]
+async fn request_errors_never_print_the_credential() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("bad token"))
+        .mount(&server)
+        .await;
+    let client = cpaas::Client::builder()
+        .base_url(server.uri())
+        .bearer_auth("Bearer call-secret-555")
+        .build()
+        .unwrap();
+    let err = client.v1_mgmt_user_get().send().await.unwrap_err();
+    assert_redacted(&err.to_string(), "call-secret-555", "401");
+    assert_redacted(&format!("{err:?}"), "call-secret-555", "bad token");
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let refused = cpaas::Client::builder()
+        .base_url(format!("http://{address}"))
+        .bearer_auth("Bearer call-secret-666")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = refused.v1_mgmt_user_get().send().await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    for printed in [err.to_string(), format!("{err:?}")] {
+        assert_redacted(&printed, "call-secret-666", &address.to_string());
+    }
 }
 
 #[tokio::test]
@@ -568,9 +673,17 @@ async fn tracing_spans_name_the_operation_and_never_the_secret() {
     client.v2_teams_roles_get().send().await.unwrap();
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("v2_teams_roles_get"), "{logs}");
-    assert!(logs.contains("/v2/Teams/roles"), "{logs}");
+    // Both attempts are logged, down to the HTTP layer: the capture sees where a header value
+    // would show if anything printed one.
+    assert!(
+        logs.contains(
+            r#"request{operation="v2_teams_roles_get" method=GET path="/v2/Teams/roles" attempt=1"#
+        ),
+        "{logs}"
+    );
+    assert!(logs.contains("attempt=2"), "{logs}");
     assert!(logs.contains("retrying"), "{logs}");
+    assert!(logs.contains("hyper_util::client"), "{logs}");
     assert!(!logs.contains("log-secret-42"), "{logs}");
 }
 

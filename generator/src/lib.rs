@@ -58,8 +58,26 @@ pub fn normalize_file_with(
     module: &str,
     options: load::LoadOptions,
 ) -> Result<normalize::Normalized, Diagnostics> {
-    let doc = load::load_file_with(spec, options)?;
-    match normalize::normalize(&doc, module) {
+    normalize_document(&load::load_file_with(spec, options)?, module)
+}
+
+/// [`normalize_file_with`] for a document already in memory; `file` names it in diagnostics and
+/// chooses between JSON and YAML.
+pub fn normalize_str_with(
+    file: &std::path::Path,
+    text: &str,
+    module: &str,
+    options: load::LoadOptions,
+) -> Result<normalize::Normalized, Diagnostics> {
+    normalize_document(&load::load_str_with(file, text, options)?, module)
+}
+
+/// Normalizes a loaded document and locates every diagnostic in its source.
+fn normalize_document(
+    doc: &load::Document,
+    module: &str,
+) -> Result<normalize::Normalized, Diagnostics> {
+    match normalize::normalize(doc, module) {
         Ok(mut n) => {
             locate::attach_mapped(&mut n.warnings, &doc.source, &doc.pointers);
             Ok(n)

@@ -43,8 +43,8 @@ impl SourceMap {
     }
 }
 
-/// Gives each diagnostic of `text`'s file a position (when it has a pointer and none yet) and
-/// the source line to show under it.
+/// Gives each diagnostic of `text`'s file a position (when it has none yet; an empty pointer,
+/// the whole document, is where the document starts) and the source line to show under it.
 pub fn attach(diagnostics: &mut [Diagnostic], text: &str) {
     attach_mapped(diagnostics, text, &crate::convert::PointerMap::default());
 }
@@ -60,9 +60,7 @@ pub fn attach_mapped(
             d.pointer = pointers.original(&d.pointer);
         }
     }
-    let needs_map = diagnostics
-        .iter()
-        .any(|d| d.position.is_none() && !d.pointer.is_empty());
+    let needs_map = diagnostics.iter().any(|d| d.position.is_none());
     let map = if needs_map {
         SourceMap::build(text)
     } else {
@@ -70,7 +68,7 @@ pub fn attach_mapped(
     };
     let lines: Vec<&str> = text.lines().collect();
     for d in diagnostics {
-        if d.position.is_none() && !d.pointer.is_empty() {
+        if d.position.is_none() {
             d.position = map.locate(&d.pointer);
         }
         if let Some(pos) = d.position {
@@ -104,7 +102,14 @@ impl Builder {
     /// The pointer of a value starting now, if it is a value (not a mapping key).
     fn value_pointer(&mut self, mark: Marker) -> Option<String> {
         match self.stack.last_mut() {
-            None => Some(String::new()),
+            None => {
+                // The whole document: where diagnostics about it as a whole (a missing
+                // `openapi` field) point, and the last ancestor of every pointer.
+                self.positions
+                    .entry(String::new())
+                    .or_insert(position(mark));
+                Some(String::new())
+            }
             Some(Frame::Mapping { pointer, key }) => {
                 let key = key.take()?;
                 Some(format!("{pointer}/{}", escape_pointer_token(&key)))
@@ -139,7 +144,15 @@ impl MarkedEventReceiver for Builder {
                     // A key: the value's pointer is known now, and the key's line is where
                     // readers look for it.
                     let child = format!("{pointer}/{}", escape_pointer_token(&text));
-                    self.positions.entry(child).or_insert(position(mark));
+                    let at = position(mark);
+                    if pointer.is_empty() {
+                        // A block mapping starts at its first key; the parser marks it later.
+                        let root = self.positions.entry(String::new()).or_insert(at);
+                        if (at.line, at.column) < (root.line, root.column) {
+                            *root = at;
+                        }
+                    }
+                    self.positions.entry(child).or_insert(at);
                     *key = Some(text);
                 } else {
                     self.value_pointer(mark);
@@ -192,10 +205,26 @@ mod tests {
     }
 
     #[test]
+    fn the_whole_document_and_missing_top_level_keys_are_located_at_its_start() {
+        let text = "# a comment\nopenapi: 3.0.3\ninfo: {}\n";
+        let map = SourceMap::build(text);
+        assert_eq!(map.locate("").map(|p| (p.line, p.column)), Some((2, 1)));
+        assert_eq!(map.locate("/paths").map(|p| p.line), Some(2));
+        let mut found = vec![Diagnostic::error(
+            std::path::Path::new("api.yaml"),
+            "",
+            "missing required field `paths`",
+        )];
+        attach(&mut found, text);
+        assert_eq!(found[0].source_line.as_deref(), Some("openapi: 3.0.3"));
+    }
+
+    #[test]
     fn json_is_located_too() {
         let text =
             "{\n  \"openapi\": \"3.0.3\",\n  \"paths\": {\n    \"/a\": {\"get\": {}}\n  }\n}\n";
         let map = SourceMap::build(text);
         assert_eq!(map.locate("/paths/~1a/get").map(|p| p.line), Some(4));
+        assert_eq!(map.locate("").map(|p| (p.line, p.column)), Some((1, 1)));
     }
 }

@@ -11,7 +11,7 @@
 //! (`generated/<module>.api.txt`) and the new one.
 //!
 //! Exit codes: 0 success (with or without API changes), 1 diagnostics or stale output, 2 bad
-//! usage.
+//! usage, 3 internal error (the generator panicked: a bug, never a verdict on the input).
 
 mod bench;
 mod corpus;
@@ -37,25 +37,42 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--root DIR]
   cargo xtask generate --spec PATH --out DIR [--name CRATE] [--lenient]
   cargo xtask diff OLD_SPEC NEW_SPEC
-  cargo xtask corpus [PATHS...] [--write-expected] [--no-check]
+  cargo xtask corpus [PATHS...] [--write-expected] [--no-check] [--root DIR]
   cargo xtask bench";
+
+/// The exit code of a panic: a generator bug, told apart from diagnostics (1), bad usage (2)
+/// and Rust's default for a panic (101), so that tests and scripts can say which happened.
+pub const EXIT_INTERNAL_ERROR: u8 = 3;
+
+/// Set to any value, makes the command panic before it starts: the only way the tests can
+/// prove that a panic ends with [`EXIT_INTERNAL_ERROR`] and not as diagnostics, since no input
+/// is supposed to make the generator panic.
+const INJECT_PANIC_VAR: &str = "XTASK_INJECT_PANIC";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    // A panic is a generator bug; it still ends as a diagnostic exit (1), never 101.
-    let result = std::panic::catch_unwind(|| match args.first().map(String::as_str) {
-        Some("codegen") => codegen(&args[1..]),
-        Some("generate") => generate(&args[1..]),
-        Some("diff") => diff(&args[1..]),
-        Some("corpus") => corpus(&args[1..]),
-        Some("bench") if args.len() == 1 => bench::run(&workspace_root()).map(|report| println!("{report}")).map_err(Failure::Failed),
-        _ => Err(Failure::Usage(String::new())),
-    })
-    .unwrap_or_else(|_| {
-        Err(Failure::Failed(
-            "internal error: the generator panicked (message above). Please report it with the spec.".into(),
-        ))
+    let result = std::panic::catch_unwind(|| {
+        if std::env::var_os(INJECT_PANIC_VAR).is_some() {
+            inject_panic();
+        }
+        match args.first().map(String::as_str) {
+            Some("codegen") => codegen(&args[1..]),
+            Some("generate") => generate(&args[1..]),
+            Some("diff") => diff(&args[1..]),
+            Some("corpus") => corpus(&args[1..]),
+            Some("bench") if args.len() == 1 => bench::run(&workspace_root())
+                .map(|report| println!("{report}"))
+                .map_err(Failure::Failed),
+            _ => Err(Failure::Usage(String::new())),
+        }
     });
+    let Ok(result) = result else {
+        // The panic hook has printed the message and where it happened.
+        eprintln!(
+            "internal error: the generator panicked (message above). Please report it with the spec."
+        );
+        return ExitCode::from(EXIT_INTERNAL_ERROR);
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
@@ -70,6 +87,11 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+#[allow(clippy::panic)] // The point of this function: see `INJECT_PANIC_VAR`.
+fn inject_panic() {
+    panic!("{INJECT_PANIC_VAR} is set: panicking on purpose");
 }
 
 enum Failure {
@@ -325,23 +347,36 @@ fn generate(args: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A valid package name from a file stem (`oai-petstore` stays, `My API` becomes `my-api`).
+/// `corpus [PATHS...] [--write-expected] [--no-check] [--root DIR]`.
 fn corpus(args: &[String]) -> Result<(), Failure> {
-    let root = workspace_root();
+    let mut root = workspace_root();
     let mut options = corpus::Options {
         paths: Vec::new(),
         write_expected: false,
         skip_check: false,
     };
-    for arg in args {
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--write-expected" => options.write_expected = true,
             "--no-check" => options.skip_check = true,
+            "--root" => {
+                let dir = rest
+                    .next()
+                    .ok_or_else(|| Failure::Usage("`--root` needs a directory".into()))?;
+                root = PathBuf::from(dir);
+            }
             flag if flag.starts_with("--") => {
                 return Err(Failure::Usage(format!("unexpected argument `{flag}`")));
             }
             path => options.paths.push(PathBuf::from(path)),
         }
+    }
+    if options.write_expected && options.skip_check {
+        // `pass` means the crate checks cleanly, which an unchecked run cannot tell.
+        return Err(Failure::Usage(
+            "`--write-expected` needs the check that `--no-check` skips".into(),
+        ));
     }
     if options.paths.is_empty() {
         let shared = root.join("..").join("shared");
@@ -352,6 +387,7 @@ fn corpus(args: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A valid package name from a file stem (`oai-petstore` stays, `My API` becomes `my-api`).
 fn crate_name_from(stem: &str) -> String {
     let name: String = stem
         .chars()

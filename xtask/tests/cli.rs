@@ -123,8 +123,10 @@ fn unreadable_and_unparsable_specs_are_diagnostics_not_panics() {
         "--out",
         out_dir.to_str().unwrap(),
     ]);
-    assert_eq!(missing.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the file"));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot read the file"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 
     let bad = dir.path().join("bad.yaml");
     fs::write(
@@ -145,7 +147,33 @@ fn unreadable_and_unparsable_specs_are_diagnostics_not_panics() {
         stderr.contains("invalid YAML") && stderr.contains("bad.yaml:"),
         "{stderr}"
     );
+    assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!out_dir.exists(), "nothing is written on failure");
+}
+
+/// A panic is a bug, not diagnostics: it exits with 3 (not 1, and not Rust's 101) and says so,
+/// so the exit-code checks above tell the two apart. No input is meant to make the generator
+/// panic, so the binary's test switch `XTASK_INJECT_PANIC` makes one.
+#[test]
+fn a_panic_exits_with_its_own_code_and_says_internal_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["generate", "--spec", "does/not/exist.yaml", "--out"])
+        .arg(dir.path().join("out"))
+        .env("XTASK_INJECT_PANIC", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("panicking on purpose"), "{stderr}");
+    assert!(
+        stderr.contains("internal error: the generator panicked"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("cannot read the file"),
+        "the panic comes before any work: {stderr}"
+    );
 }
 
 /// Generates the OAI petstore as a standalone crate and `cargo check`s it, with warnings

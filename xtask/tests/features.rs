@@ -85,8 +85,21 @@ fn kitchen_sink_crate_is_clippy_clean_and_behaves() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&test.stderr)
     );
+    // Every test of the behaviour file ran and passed, counted exactly ("9 passed" is also a
+    // substring of "19 passed").
+    let source = fs::read_to_string(repo.join("tests/features/kitchen_sink_test.rs")).unwrap();
+    let written = source
+        .lines()
+        .filter(|l| matches!(l.trim(), "#[test]" | "#[tokio::test]"))
+        .count();
+    assert!(written > 0, "the behaviour file has no tests");
+    let passed: Vec<usize> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|rest| rest.split(' ').next()?.parse().ok())
+        .collect();
     assert!(
-        stdout.contains("9 passed"),
-        "all behaviour tests ran: {stdout}"
+        passed.contains(&written),
+        "all {written} behaviour tests ran (passed per target: {passed:?}): {stdout}"
     );
 }
