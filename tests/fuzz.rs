@@ -5,6 +5,10 @@
 //! counts the cases in each state and fails when either is rarer than its floor, so a mutation
 //! strategy that stops reaching the emitter, or stops producing refusals, does not pass unseen.
 //!
+//! In lenient mode a document that still declares a version it reads is never refused, and
+//! ten of the crates lenient mode made from documents it had to repair are compiled with
+//! `cargo check` (no warning allowed): lenient mode is total, tested rather than assumed.
+//!
 //! `FUZZ_CASES=100000 cargo test --release -p tests --test fuzz -- --nocapture` runs a longer
 //! campaign locally; the suite runs 2,000 cases. Fewer than 100 (`FUZZ_CASES=0` included) is
 //! an error: too few to check the counts, or nothing tested at all.
@@ -182,24 +186,58 @@ fn settings() -> CrateSettings {
 /// Runs one mutated document through load, normalize, emit and format, and checks the state it
 /// ends in; anything else (an emit or format failure, an unlocated diagnostic, a file that is
 /// not Rust) is the reason returned.
-fn run_case(name: &str, doc: &Value, lenient: bool, emit: Emitter) -> Result<Outcome, String> {
+fn run_case(
+    name: &str,
+    doc: &Value,
+    lenient: bool,
+    emit: Emitter,
+) -> Result<(Outcome, Option<Sample>), String> {
     let text = serde_json::to_string(doc).unwrap();
     let file = Path::new(name).with_extension("json");
     let options = generator::load::LoadOptions { lenient };
     match generator::normalize_str_with(&file, &text, "api", options) {
         Err(diagnostics) => {
             check_refusal(&diagnostics)?;
-            Ok(Outcome::Refused)
+            // Lenient mode never refuses a document that declares a version it reads.
+            if lenient && declares_a_supported_version(doc) {
+                return Err(format!("lenient mode refused a document:\n{diagnostics}"));
+            }
+            Ok((Outcome::Refused, None))
         }
         Ok(normalized) => {
+            let repaired = normalized.warnings.len();
             let files = emit(&[normalized.api], &settings()).map_err(|d| {
                 format!("the spec normalized but its crate did not emit and format:\n{d}")
             })?;
             check_crate(&files)?;
-            Ok(Outcome::Generated)
+            let sample = (lenient && repaired > 0).then_some(Sample {
+                name: name.to_string(),
+                files,
+            });
+            Ok((Outcome::Generated, sample))
         }
     }
 }
+
+/// Whether a (mutated) document still says it is Swagger 2.0, OpenAPI 3.0 or 3.1.
+fn declares_a_supported_version(doc: &Value) -> bool {
+    let swagger = doc.get("swagger").and_then(Value::as_str) == Some("2.0");
+    let openapi = doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.0") || v.starts_with("3.1"));
+    doc.is_object() && (swagger || openapi) && !(doc.get("swagger").is_some() && !swagger)
+}
+
+/// A crate generated in lenient mode from a document that needed repairs, kept to compile.
+#[derive(Debug)]
+struct Sample {
+    name: String,
+    files: Vec<GeneratedFile>,
+}
+
+/// How many lenient crates a run compiles.
+const COMPILED_SAMPLES: usize = 10;
 
 /// A refusal has at least one error, and every diagnostic names its file and a place in it.
 fn check_refusal(diagnostics: &Diagnostics) -> Result<(), String> {
@@ -262,6 +300,8 @@ fn check_crate(files: &[GeneratedFile]) -> Result<(), String> {
 struct Tally {
     generated: Cell<u32>,
     refused: Cell<u32>,
+    /// Lenient crates from repaired documents, up to [`COMPILED_SAMPLES`].
+    samples: std::cell::RefCell<Vec<Sample>>,
 }
 
 /// Runs the property over `runner`'s cases with `emit`, and returns the tally, or the failing
@@ -289,12 +329,17 @@ fn fuzz(mut runner: TestRunner, emit: Emitter) -> Result<Tally, String> {
                 let pointer = index.get(ps);
                 mutate(&mut doc, pointer, m);
             }
-            let counter = match run_case(name, &doc, lenient, emit) {
-                Ok(Outcome::Generated) => &tally.generated,
-                Ok(Outcome::Refused) => &tally.refused,
-                Err(reason) => return Err(TestCaseError::fail(format!("{name}: {reason}"))),
+            let (outcome, sample) = run_case(name, &doc, lenient, emit)
+                .map_err(|reason| TestCaseError::fail(format!("{name}: {reason}")))?;
+            let counter = match outcome {
+                Outcome::Generated => &tally.generated,
+                Outcome::Refused => &tally.refused,
             };
             counter.set(counter.get() + 1);
+            let mut samples = tally.samples.borrow_mut();
+            if let (Some(sample), true) = (sample, samples.len() < COMPILED_SAMPLES) {
+                samples.push(sample);
+            }
             Ok(())
         })
         .map_err(|e| e.to_string())?;
@@ -346,6 +391,43 @@ fn mutated_specs_end_generated_and_formatted_or_refused_with_located_diagnostics
         generated >= floor && refused >= floor,
         "each state must reach {FLOOR_PERCENT}% of {cases} cases ({floor}): {generated} \
          generated, {refused} refused"
+    );
+    compile_samples(&tally.samples.borrow());
+}
+
+/// Lenient mode is total only if what it generates compiles: a sample of the crates made from
+/// repaired documents is checked with `cargo check`, with no warning allowed.
+fn compile_samples(samples: &[Sample]) {
+    assert_eq!(
+        samples.len(),
+        COMPILED_SAMPLES,
+        "too few lenient cases needed a repair to compile a sample"
+    );
+    let root = tests::workspace_root();
+    for (i, sample) in samples.iter().enumerate() {
+        let dir = root.join(format!("target/fuzz-crates/{i}"));
+        generator::write::write_all(&dir, &sample.files).unwrap();
+        let check = std::process::Command::new(env!("CARGO"))
+            .args([
+                "check",
+                "--quiet",
+                "--message-format",
+                "short",
+                "--manifest-path",
+            ])
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", root.join("target/generated-check"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        assert!(
+            check.status.success() && !stderr.contains("warning"),
+            "the lenient crate of a mutated {} (target/fuzz-crates/{i}) does not check cleanly:\n{stderr}",
+            sample.name
+        );
+    }
+    println!(
+        "fuzz: {COMPILED_SAMPLES} lenient crates of repaired documents check without warnings"
     );
 }
 

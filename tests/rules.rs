@@ -27,6 +27,7 @@ const STRICT: &[&str] = &[
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
+    "lenient-document-fields-of-the-wrong-type.yaml",
     "lenient-duplicate-operation-ids.yaml",
     "lenient-info-incomplete.yaml",
     "lenient-invalid-objects.yaml",
@@ -322,6 +323,9 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
     let info = api(&output, "lenient-info-incomplete.yaml");
     assert_eq!(info.version, "0.0.0");
     assert_eq!(info.servers[0].variables[0].allowed, ["80", "8080"]);
+
+    let top = api(&output, "lenient-document-fields-of-the-wrong-type.yaml");
+    assert!(top.operations.is_empty() && top.servers.is_empty());
 
     let invalid = api(&output, "lenient-invalid-objects.yaml");
     assert_eq!(
