@@ -31,6 +31,8 @@ pub struct Document {
     pub warnings: Vec<Diagnostic>,
     /// Maps pointers of the converted tree back into the original document.
     pub pointers: crate::convert::PointerMap,
+    /// The files of the document and where bundled parts came from (see [`crate::bundle`]).
+    pub sources: crate::bundle::Sources,
 }
 
 /// How to load.
@@ -76,12 +78,14 @@ pub fn load_str_with(
     };
     let parsed = parse_tree(file, text).map_err(located)?;
     let version = detect_version(file, &parsed).map_err(located)?;
+    let bundled = crate::bundle::bundle(file, text, parsed, version, options)?;
+    let (parsed, sources) = (bundled.document, bundled.sources);
     let converted = match version {
         SpecVersion::V2 => Some(crate::convert::from_swagger2(&parsed)),
         SpecVersion::V3_1 => Some(crate::convert::from_openapi31(&parsed)),
         SpecVersion::V3_0 => None,
     };
-    let mut warnings = Vec::new();
+    let mut warnings = bundled.warnings;
     let (mut raw, pointers) = match converted {
         Some(c) => {
             for note in c.notes {
@@ -93,7 +97,7 @@ pub fn load_str_with(
     };
     let located = |d: Diagnostics| {
         let mut all = d.0;
-        crate::locate::attach_mapped(&mut all, text, &pointers);
+        sources.attach(&mut all, &pointers);
         Diagnostics(all)
     };
     if raw.get("paths").is_none() {
@@ -106,7 +110,7 @@ pub fn load_str_with(
             warnings.push(Diagnostic::warning(file, repair.pointer, repair.message));
         }
     }
-    crate::locate::attach_mapped(&mut warnings, text, &pointers);
+    sources.attach(&mut warnings, &pointers);
     let openapi = to_openapi(file, &raw).map_err(|mut d| {
         d.0.extend(warnings.iter().cloned());
         located(d)
@@ -119,6 +123,7 @@ pub fn load_str_with(
         openapi,
         warnings,
         pointers,
+        sources,
     })
 }
 
@@ -128,7 +133,7 @@ fn is_json(file: &Path, text: &str) -> bool {
         || text.trim_start().starts_with('{')
 }
 
-fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
+pub(crate) fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
     let diagnostic = if is_json(file, text) {
         match serde_json::from_str(text) {
             Ok(value) => return Ok(value),
