@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, escape_pointer_token};
-use crate::grammar::{Dialect, Kind};
+use crate::grammar::{self, Dialect, Kind};
 use crate::load::{LoadOptions, SpecVersion};
 use files::FileSource;
 
@@ -91,7 +91,10 @@ pub(crate) fn bundle_from(
     dialect: Dialect,
     lenient: bool,
 ) -> Result<Bundle, Diagnostics> {
-    if !has_foreign_ref(&document) {
+    let mut candidates = Vec::new();
+    foreign_refs(&document, &mut Vec::new(), &mut candidates);
+    let structural = |path: &Vec<grammar::Step>| kind_at(&document, dialect, path).is_some();
+    if !candidates.iter().any(structural) {
         return Ok(Bundle {
             document,
             sources: Sources::single(file, text),
@@ -103,16 +106,63 @@ pub(crate) fn bundle_from(
     bundler.finish(origins)
 }
 
-/// Whether any `$ref` anywhere is not a plain `#…` one: a cheap test before the real walk.
-fn has_foreign_ref(node: &Value) -> bool {
+/// The paths of the nodes whose `$ref` is not a plain `#…` one, wherever they are: a cheap scan
+/// before anything is walked (large documents often have such `$ref`s only in examples).
+fn foreign_refs<'v>(node: &'v Value, path: &mut Vec<Token<'v>>, out: &mut Vec<Vec<grammar::Step>>) {
     match node {
         Value::Object(map) => {
-            matches!(map.get("$ref"), Some(Value::String(r)) if !r.starts_with('#'))
-                || map.values().any(has_foreign_ref)
+            if matches!(map.get("$ref"), Some(Value::String(r)) if !r.starts_with('#')) {
+                out.push(path.iter().map(Token::step).collect());
+            }
+            for (key, child) in map {
+                if child.is_object() || child.is_array() {
+                    path.push(Token::Key(key));
+                    foreign_refs(child, path, out);
+                    path.pop();
+                }
+            }
         }
-        Value::Array(items) => items.iter().any(has_foreign_ref),
-        _ => false,
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                if child.is_object() || child.is_array() {
+                    path.push(Token::Index(i));
+                    foreign_refs(child, path, out);
+                    path.pop();
+                }
+            }
+        }
+        _ => {}
     }
+}
+
+/// A step of [`foreign_refs`]' path, borrowed from the document.
+enum Token<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+impl Token<'_> {
+    fn step(&self) -> grammar::Step {
+        match self {
+            Token::Key(key) => grammar::Step::Key((*key).to_string()),
+            Token::Index(i) => grammar::Step::Index(*i),
+        }
+    }
+}
+
+/// What the grammar says the node at `path` is, if it is a node the grammar reaches (not data
+/// inside an example or an extension).
+fn kind_at(doc: &Value, dialect: Dialect, path: &[grammar::Step]) -> Option<Kind> {
+    let (mut node, mut kind, mut rest) = (doc, Kind::Document, path);
+    while !rest.is_empty() {
+        let next = grammar::children(node, kind, dialect)
+            .into_iter()
+            .find(|c| rest.starts_with(&c.steps))?;
+        node = grammar::child(node, &next.steps)?;
+        kind = next.kind;
+        rest = &rest[next.steps.len()..];
+    }
+    Some(kind)
 }
 
 /// Where parts of other files came from, relative to the value they were put in:
