@@ -5,6 +5,7 @@
 //! them, and [`write`](mod@write) puts files on disk all at once. [`parallel`] spreads the work
 //! over the cores. Problems travel as [`diagnostics`], never panics.
 
+pub mod bundle;
 pub mod convert;
 pub mod diagnostics;
 pub mod emit;
@@ -79,11 +80,11 @@ fn normalize_document(
 ) -> Result<normalize::Normalized, Diagnostics> {
     match normalize::normalize(doc, module) {
         Ok(mut n) => {
-            locate::attach_mapped(&mut n.warnings, &doc.source, &doc.pointers);
+            doc.sources.attach(&mut n.warnings, &doc.pointers);
             Ok(n)
         }
         Err(Diagnostics(mut found)) => {
-            locate::attach_mapped(&mut found, &doc.source, &doc.pointers);
+            doc.sources.attach(&mut found, &doc.pointers);
             Err(Diagnostics(found))
         }
     }

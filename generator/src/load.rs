@@ -34,6 +34,8 @@ pub struct Document {
     /// Whether lenient mode is on: later stages degrade what they cannot honour, with a
     /// warning, instead of failing.
     pub lenient: bool,
+    /// The files of the document and where bundled parts came from (see [`crate::bundle`]).
+    pub sources: crate::bundle::Sources,
 }
 
 /// How to load.
@@ -79,6 +81,8 @@ pub fn load_str_with(
     };
     let parsed = parse_tree(file, text).map_err(located)?;
     let version = detect_version(file, &parsed).map_err(located)?;
+    let bundled = crate::bundle::bundle(file, text, parsed, version, options)?;
+    let (parsed, sources) = (bundled.document, bundled.sources);
     let converted = match version {
         SpecVersion::V2 => Some(crate::convert::from_swagger2(&parsed)),
         SpecVersion::V3_1 => Some(crate::convert::from_openapi31(&parsed)),
@@ -92,15 +96,17 @@ pub fn load_str_with(
         crate::convert::lower_type_lists(&mut raw, &mut notes);
     }
     crate::convert::wide_integers(&mut raw, &mut notes);
-    let mut warnings: Vec<Diagnostic> = notes
-        .into_iter()
-        .map(|note| Diagnostic::warning(file, note.pointer, note.message))
-        .collect();
+    let mut warnings = bundled.warnings;
+    warnings.extend(
+        notes
+            .into_iter()
+            .map(|note| Diagnostic::warning(file, note.pointer, note.message)),
+    );
     if raw.get("paths").is_none() {
         let d = Diagnostic::error(file, "", "missing required field `paths`")
             .with_hint("an API without operations still needs `paths: {}`");
         if !options.lenient {
-            return Err(locate_all(vec![d], text, &pointers));
+            return Err(locate_all(vec![d], &sources, &pointers));
         }
         if let Some(root) = raw.as_object_mut() {
             root.insert("paths".into(), serde_json::json!({}));
@@ -126,25 +132,21 @@ pub fn load_str_with(
     }
     let openapi = match to_openapi(file, &raw) {
         Ok(openapi) => openapi,
-        Err(d) if options.lenient => match degrade_until_valid(file, &mut raw, &mut warnings) {
-            Some(openapi) => openapi,
-            None => {
-                return Err(locate_all(
-                    d.0.into_iter().chain(warnings).collect(),
-                    text,
-                    &pointers,
-                ));
-            }
-        },
         Err(d) => {
-            return Err(locate_all(
-                d.0.into_iter().chain(warnings).collect(),
-                text,
-                &pointers,
-            ));
+            let degraded = match options.lenient {
+                true => degrade_until_valid(file, &mut raw, &mut warnings),
+                false => None,
+            };
+            match degraded {
+                Some(openapi) => openapi,
+                None => {
+                    let all = d.0.into_iter().chain(warnings).collect();
+                    return Err(locate_all(all, &sources, &pointers));
+                }
+            }
         }
     };
-    crate::locate::attach_mapped(&mut warnings, text, &pointers);
+    sources.attach(&mut warnings, &pointers);
     Ok(Document {
         file: file.to_path_buf(),
         source: text.to_string(),
@@ -154,15 +156,16 @@ pub fn load_str_with(
         warnings,
         pointers,
         lenient: options.lenient,
+        sources,
     })
 }
 
 fn locate_all(
     mut all: Vec<Diagnostic>,
-    text: &str,
+    sources: &crate::bundle::Sources,
     pointers: &crate::convert::PointerMap,
 ) -> Diagnostics {
-    crate::locate::attach_mapped(&mut all, text, pointers);
+    sources.attach(&mut all, pointers);
     Diagnostics(all)
 }
 
@@ -184,7 +187,8 @@ fn degrade_until_valid(
         };
         // A scalar where a string belongs (`default: 80` of a server variable) is read as
         // its text: the smallest repair there is.
-        if failure.message.contains("expected a string") {
+        // A schema that does not read is any value, which says more than a coerced keyword.
+        if failure.kind != Kind::Schema && failure.message.contains("expected a string") {
             if let Some(slot) = raw.pointer_mut(&failure.pointer) {
                 if slot.is_number() || slot.is_boolean() {
                     let text = slot.to_string();
@@ -263,7 +267,7 @@ fn is_json(file: &Path, text: &str) -> bool {
         || text.trim_start().starts_with('{')
 }
 
-fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
+pub(crate) fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
     let diagnostic = if is_json(file, text) {
         match serde_json::from_str(text) {
             Ok(value) => return Ok(value),

@@ -60,6 +60,13 @@ pub fn attach_mapped(
             d.pointer = pointers.original(&d.pointer);
         }
     }
+    attach_each(diagnostics.iter_mut(), text);
+}
+
+/// [`attach`] for some diagnostics of one file (those of a multi-file document that are about
+/// the file `text` was read from); pointers are into that file.
+pub fn attach_each<'d>(diagnostics: impl IntoIterator<Item = &'d mut Diagnostic>, text: &str) {
+    let mut diagnostics: Vec<&mut Diagnostic> = diagnostics.into_iter().collect();
     let needs_map = diagnostics.iter().any(|d| d.position.is_none());
     let map = if needs_map {
         SourceMap::build(text)
@@ -67,7 +74,7 @@ pub fn attach_mapped(
         SourceMap::default()
     };
     let lines: Vec<&str> = text.lines().collect();
-    for d in diagnostics {
+    for d in diagnostics.iter_mut() {
         if d.position.is_none() {
             d.position = map.locate(&d.pointer);
         }
