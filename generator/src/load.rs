@@ -261,10 +261,17 @@ fn degrade_until_valid(
     None
 }
 
+/// JSON by extension; YAML by extension (flow-style YAML may start with `{` too); otherwise
+/// by the first character.
 fn is_json(file: &Path, text: &str) -> bool {
-    file.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        || text.trim_start().starts_with('{')
+    let extension = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("json") => true,
+        Some("yaml" | "yml") => false,
+        _ => text.trim_start().starts_with('{'),
+    }
 }
 
 pub(crate) fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
@@ -410,6 +417,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(v31.version, SpecVersion::V3_1);
+    }
+
+    #[test]
+    fn flow_style_yaml_is_yaml() {
+        let text = "{openapi: 3.0.3, info: {title: t, version: '1'}, paths: {}}";
+        assert!(load_str(Path::new("x.yaml"), text).is_ok());
     }
 
     #[test]
