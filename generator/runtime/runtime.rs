@@ -195,11 +195,27 @@ pub struct ServerInfo {
 
 /// Why a client could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuildError(pub String);
+#[non_exhaustive]
+pub enum BuildError {
+    /// Credentials would travel in cleartext: the base URL is plain `http://` to a host that is
+    /// not loopback. `allow_insecure_http(true)` on the builder accepts this.
+    InsecureHttp {
+        /// The base URL, with any user info redacted.
+        base_url: String,
+    },
+    /// A setting is invalid; the message says which and why.
+    Invalid(String),
+}
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot build the client: {}", self.0)
+        match self {
+            Self::InsecureHttp { base_url } => write!(
+                f,
+                "cannot build the client: credentials would be sent in cleartext to {base_url}; use https, or accept the risk with `allow_insecure_http(true)`"
+            ),
+            Self::Invalid(reason) => write!(f, "cannot build the client: {reason}"),
+        }
     }
 }
 
@@ -230,7 +246,7 @@ impl Default for RetryPolicy {
 }
 
 /// Settings common to every API's client builder.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ClientConfig {
     base_url: Option<String>,
     server: usize,
@@ -242,6 +258,27 @@ pub struct ClientConfig {
     default_headers: Vec<(String, String)>,
     credentials: Vec<(&'static str, Credential)>,
     hooks: Vec<RequestHook>,
+    redirect: RedirectPolicy,
+    allow_insecure_http: bool,
+    max_response_body: Option<u64>,
+}
+
+/// By hand: the base URL may hold a password and default headers may hold tokens.
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
+            .field("server", &self.server)
+            .field("server_variables", &self.server_variables)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("default_headers", &self.default_headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
+            .field("credentials", &self.credentials)
+            .field("redirect", &self.redirect)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("max_response_body", &self.max_response_body)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A function that sees (and may change) every request just before it is sent, after
@@ -296,9 +333,27 @@ impl ClientConfig {
         self.user_agent = Some(user_agent.into());
     }
 
-    /// Uses this HTTP client.
+    /// Uses this HTTP client. It must not follow redirects itself (build it with
+    /// `reqwest::redirect::Policy::none()`): the runtime follows them, and only it keeps
+    /// credentials on their origin.
     pub fn http_client(&mut self, client: ::reqwest::Client) {
         self.http = Some(client);
+    }
+
+    /// Chooses which redirects are followed.
+    pub fn redirect_policy(&mut self, policy: RedirectPolicy) {
+        self.redirect = policy;
+    }
+
+    /// Allows credentials over plain `http://` to a host that is not loopback.
+    pub fn allow_insecure_http(&mut self, allow: bool) {
+        self.allow_insecure_http = allow;
+    }
+
+    /// The largest response body read, in bytes; a larger one ends the call with
+    /// `Error::BodyTooLarge`.
+    pub fn max_response_body(&mut self, limit: u64) {
+        self.max_response_body = Some(limit);
     }
 
     /// The retry policy, to adjust.
@@ -323,30 +378,44 @@ impl ClientConfig {
             Some(url) => url,
             None => server_url(servers, self.server, &self.server_variables)?,
         };
-        let base_url = normalize_base_url(&base_url)?;
+        let base = BaseUrl::parse(&base_url)?;
+        let has_credentials = !self.credentials.is_empty() || base.userinfo.is_some();
+        if has_credentials && base.url.scheme() == "http" && !is_loopback(&base.url) && !self.allow_insecure_http {
+            return Err(BuildError::InsecureHttp { base_url: base.display.clone() });
+        }
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
             let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| BuildError(format!("`{name}` is not a valid header name")))?;
+                .map_err(|_| BuildError::Invalid(format!("`{name}` is not a valid header name")))?;
             let value = HeaderValue::from_str(value)
-                .map_err(|_| BuildError(format!("the value of header `{name}` has invalid characters")))?;
+                .map_err(|_| BuildError::Invalid(format!("the value of header `{name}` has invalid characters")))?;
             default_headers.append(name, value);
         }
         for (scheme, credential) in &self.credentials {
-            validate_credential(scheme, credential).map_err(BuildError)?;
+            validate_credential(scheme, credential).map_err(BuildError::Invalid)?;
         }
         let user_agent = self.user_agent.unwrap_or_else(|| default_user_agent.to_string());
         let user_agent = HeaderValue::from_str(&user_agent)
-            .map_err(|_| BuildError("the user agent has invalid characters".to_string()))?;
+            .map_err(|_| BuildError::Invalid("the user agent has invalid characters".to_string()))?;
         let http = match self.http {
             Some(http) => http,
+            // The runtime follows redirects itself, so that credentials stay on their origin.
             None => ::reqwest::Client::builder()
+                .redirect(::reqwest::redirect::Policy::none())
                 .build()
-                .map_err(|e| BuildError(format!("cannot create the HTTP client: {e}")))?,
+                .map_err(|e| BuildError::Invalid(format!("cannot create the HTTP client: {e}")))?,
         };
+        let secret_query_names = self
+            .credentials
+            .iter()
+            .filter_map(|(_, credential)| match credential {
+                Credential::ApiKey { location: ApiKeyLocation::Query, name, .. } => Some(*name),
+                _ => None,
+            })
+            .collect();
         Ok(ApiClient {
             inner: Arc::new(Inner {
-                base_url,
+                base,
                 http,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -354,6 +423,9 @@ impl ClientConfig {
                 default_headers,
                 credentials: self.credentials,
                 hooks: self.hooks,
+                redirect: self.redirect,
+                max_response_body: self.max_response_body.unwrap_or(DEFAULT_MAX_RESPONSE_BODY),
+                secret_query_names,
             }),
         })
     }
@@ -361,7 +433,7 @@ impl ClientConfig {
 
 fn server_url(servers: &[ServerInfo], index: usize, variables: &[(String, String)]) -> Result<String, BuildError> {
     let Some(server) = servers.get(index) else {
-        return Err(BuildError(if servers.is_empty() {
+        return Err(BuildError::Invalid(if servers.is_empty() {
             "the spec lists no server; set one with `base_url`".to_string()
         } else {
             format!("server {index} does not exist; the spec lists {}", servers.len())
@@ -370,7 +442,7 @@ fn server_url(servers: &[ServerInfo], index: usize, variables: &[(String, String
     let mut url = server.url.to_string();
     for (name, value) in variables {
         if !server.variables.iter().any(|(n, _, _)| n == name) {
-            return Err(BuildError(format!("server `{}` has no variable `{name}`", server.url)));
+            return Err(BuildError::Invalid(format!("server `{}` has no variable `{name}`", server.url)));
         }
         let _ = value;
     }
@@ -381,7 +453,7 @@ fn server_url(servers: &[ServerInfo], index: usize, variables: &[(String, String
             .find(|(n, _)| n == name)
             .map_or(*default, |(_, v)| v.as_str());
         if !allowed.is_empty() && !allowed.contains(&value) {
-            return Err(BuildError(format!(
+            return Err(BuildError::Invalid(format!(
                 "`{value}` is not an allowed value of server variable `{name}` (allowed: {})",
                 allowed.join(", ")
             )));
@@ -391,22 +463,54 @@ fn server_url(servers: &[ServerInfo], index: usize, variables: &[(String, String
     Ok(url)
 }
 
-/// Accepts absolute http(s) URLs and scheme-relative ones (`//host/`, given https), and drops
-/// a trailing slash so paths can be appended.
-fn normalize_base_url(url: &str) -> Result<String, BuildError> {
-    let absolute = match url.strip_prefix("//") {
-        Some(rest) => format!("https://{rest}"),
-        None => url.to_string(),
-    };
-    let parsed = ::reqwest::Url::parse(&absolute)
-        .map_err(|e| BuildError(format!("base URL `{url}` is not a valid URL ({e}); set one with `base_url`")))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-        return Err(BuildError(format!("base URL `{url}` must be an http or https URL")));
+/// The resolved base URL: where paths are appended, the origin credentials are bound to, and
+/// the user info it carried (sent as basic authentication, never printed).
+struct BaseUrl {
+    /// The URL without user info and without a trailing slash, to append paths to.
+    text: String,
+    /// The same, parsed: its origin is the one credentials are bound to.
+    url: ::reqwest::Url,
+    /// The URL as printed: user info replaced by the redaction marker.
+    display: String,
+    /// `user:password` from the URL, percent-decoded.
+    userinfo: Option<(String, Option<Secret>)>,
+}
+
+impl BaseUrl {
+    /// Accepts absolute http(s) URLs and scheme-relative ones (`//host/`, given https), and
+    /// drops a trailing slash so paths can be appended.
+    fn parse(url: &str) -> Result<Self, BuildError> {
+        let shown = redact_userinfo(url);
+        let absolute = match url.strip_prefix("//") {
+            Some(rest) => format!("https://{rest}"),
+            None => url.to_string(),
+        };
+        let mut parsed = ::reqwest::Url::parse(&absolute)
+            .map_err(|e| BuildError::Invalid(format!("base URL `{shown}` is not a valid URL ({e}); set one with `base_url`")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+            return Err(BuildError::Invalid(format!("base URL `{shown}` must be an http or https URL")));
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(BuildError::Invalid(format!("base URL `{shown}` must not have a query or fragment")));
+        }
+        let mut text = absolute.trim_end_matches('/').to_string();
+        let mut userinfo = None;
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            let decode = |part: &str| ::percent_encoding::percent_decode_str(part).decode_utf8_lossy().into_owned();
+            userinfo = Some((decode(parsed.username()), parsed.password().map(|p| Secret::new(decode(p)))));
+            // Removing user info from an http(s) URL cannot fail; the results say nothing new.
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            text = parsed.as_str().trim_end_matches('/').to_string();
+        }
+        if let Some((username, password)) = &userinfo {
+            let invalid = HeaderValue::from_str(username).is_err() || password.as_ref().is_some_and(|p| HeaderValue::from_str(p.expose()).is_err());
+            if invalid {
+                return Err(BuildError::Invalid(format!("the user info of base URL `{shown}` has characters not allowed in HTTP headers")));
+            }
+        }
+        Ok(Self { text, url: parsed, display: redact_userinfo(&absolute), userinfo })
     }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(BuildError(format!("base URL `{url}` must not have a query or fragment")));
-    }
-    Ok(absolute.trim_end_matches('/').to_string())
 }
 
 fn validate_credential(scheme: &str, credential: &Credential) -> Result<(), String> {
@@ -432,7 +536,7 @@ pub struct ApiClient {
 }
 
 struct Inner {
-    base_url: String,
+    base: BaseUrl,
     http: ::reqwest::Client,
     timeout: Option<Duration>,
     retry: RetryPolicy,
@@ -440,17 +544,23 @@ struct Inner {
     default_headers: HeaderMap,
     credentials: Vec<(&'static str, Credential)>,
     hooks: Vec<RequestHook>,
+    redirect: RedirectPolicy,
+    max_response_body: u64,
+    /// Query parameters that carry API keys: their values are redacted wherever a URL is shown.
+    secret_query_names: Vec<&'static str>,
 }
 
 impl fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let schemes: Vec<&str> = self.inner.credentials.iter().map(|(s, _)| *s).collect();
         f.debug_struct("ApiClient")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.inner.base.display)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .field("default_headers", &self.inner.default_headers.keys().collect::<Vec<_>>())
             .field("credentials_for", &schemes)
+            .field("redirect", &self.inner.redirect)
+            .field("max_response_body", &self.inner.max_response_body)
             .finish()
     }
 }
@@ -1060,10 +1170,28 @@ pub enum Error<E> {
     },
     /// The request could not be sent or the response not read.
     Transport {
-        /// What reqwest reported.
+        /// What reqwest reported, without its URL (which may hold an API key).
         source: ::reqwest::Error,
+        /// The URL of the failed request, with credentials redacted.
+        url: String,
         /// How many attempts were made.
         attempts: u32,
+    },
+    /// A redirect the client did not follow (see [`RedirectPolicy`]).
+    Redirect {
+        /// The status of the redirect response.
+        status: StatusCode,
+        /// Where it pointed, with credentials redacted.
+        location: String,
+        /// Why it was not followed.
+        reason: RedirectReason,
+    },
+    /// The response body was larger than the client's limit; reading stopped there.
+    BodyTooLarge {
+        /// The status of the response.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: u64,
     },
     /// The client refused to send the request (bad parameter value, for example).
     InvalidRequest(InvalidRequest),
@@ -1078,6 +1206,7 @@ impl<E> Error<E> {
             Self::Api(r) => Some(r.status()),
             Self::UnexpectedStatus(r) => Some(r.status()),
             Self::Decode(d) => Some(d.response.status()),
+            Self::Redirect { status, .. } | Self::BodyTooLarge { status, .. } => Some(*status),
             Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) | Self::Credentials(_) => None,
         }
     }
@@ -1088,7 +1217,12 @@ impl<E> Error<E> {
             Self::Api(r) => Some(r.raw_body()),
             Self::UnexpectedStatus(r) => Some(r.body()),
             Self::Decode(d) => Some(d.response.body()),
-            Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) | Self::Credentials(_) => None,
+            Self::Timeout { .. }
+            | Self::Transport { .. }
+            | Self::Redirect { .. }
+            | Self::BodyTooLarge { .. }
+            | Self::InvalidRequest(_)
+            | Self::Credentials(_) => None,
         }
     }
 }
@@ -1111,7 +1245,9 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 d.message
             ),
             Self::Timeout { attempts } => write!(f, "no response within the timeout ({attempts} attempt(s))"),
-            Self::Transport { source, attempts } => write!(f, "the request failed after {attempts} attempt(s): {source}"),
+            Self::Transport { source, url, attempts } => write!(f, "the request to {url} failed after {attempts} attempt(s): {source}"),
+            Self::Redirect { status, location, reason } => write!(f, "the server redirected ({status}) to {location}, which was not followed: {reason}"),
+            Self::BodyTooLarge { status, limit } => write!(f, "the {status} response body is larger than the limit of {limit} bytes"),
             Self::InvalidRequest(e) => write!(f, "invalid request: {e}"),
             Self::Credentials(e) => write!(f, "the token provider failed: {e}"),
         }
@@ -1143,13 +1279,19 @@ enum Attempt {
 enum AttemptFailure {
     Status(RawResponse),
     Timeout,
-    Transport(::reqwest::Error),
+    Transport { source: ::reqwest::Error, url: String },
+    BodyTooLarge { status: StatusCode, limit: u64 },
 }
 
+/// What sending one attempt gave: the final response and its URL, or the transport failure and
+/// the URL that failed.
+type Sent = Result<(::reqwest::Response, ::reqwest::Url), (::reqwest::Error, ::reqwest::Url)>;
+
 impl ApiClient {
-    /// The base URL every path is appended to.
+    /// The base URL every path is appended to, without user info (which is sent as basic
+    /// authentication).
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.inner.base.text
     }
 
     /// Sends a request with credentials, retries and timeouts, and reads the whole response.
@@ -1174,8 +1316,7 @@ impl ApiClient {
             attempt += 1;
             span.record("attempt", attempt);
             let provided = self.provided_tokens(&request).await?;
-            let built = self.build(&request, options, &provided)?;
-            let outcome = self.attempt(built, idempotent).await;
+            let outcome = self.attempt(&request, options, &provided, idempotent).await?;
             let retries_left = attempt <= max_retries;
             let failure = match outcome {
                 Attempt::Done(response) => {
@@ -1210,7 +1351,11 @@ impl ApiClient {
                 Ok(response)
             }
             AttemptFailure::Timeout => Err(Error::Timeout { attempts }),
-            AttemptFailure::Transport(source) => Err(Error::Transport { source, attempts }),
+            AttemptFailure::Transport { source, url } => Err(Error::Transport { source, url, attempts }),
+            AttemptFailure::BodyTooLarge { status, limit } => {
+                span.record("status", status.as_u16());
+                Err(Error::BodyTooLarge { status, limit })
+            }
         }
     }
 
@@ -1222,41 +1367,89 @@ impl ApiClient {
         cap.mul_f64(::fastrand::f64())
     }
 
-    async fn attempt(&self, request: ::reqwest::Request, idempotent: bool) -> Attempt {
-        match self.inner.http.execute(request).await {
-            Ok(response) => {
-                let status = response.status();
-                let headers = response.headers().clone();
-                let body = match response.bytes().await {
-                    Ok(body) => body,
-                    Err(e) if e.is_timeout() => {
-                        let last = AttemptFailure::Timeout;
-                        return if idempotent { Attempt::Retry { delay: None, last } } else { Attempt::Fail(last) };
-                    }
-                    Err(e) => {
-                        let last = AttemptFailure::Transport(e);
-                        return if idempotent { Attempt::Retry { delay: None, last } } else { Attempt::Fail(last) };
-                    }
-                };
-                let raw = RawResponse { status, headers, body };
-                if RETRYABLE_STATUSES.contains(&status.as_u16()) && idempotent {
-                    let delay = retry_after(&raw.headers);
-                    Attempt::Retry { delay, last: AttemptFailure::Status(raw) }
-                } else {
-                    Attempt::Done(raw)
-                }
-            }
-            Err(e) if e.is_timeout() => {
-                let last = AttemptFailure::Timeout;
-                if idempotent { Attempt::Retry { delay: None, last } } else { Attempt::Fail(last) }
-            }
+    /// One attempt: send (following redirects), then read the body within the limit.
+    async fn attempt<E>(&self, request: &Request, options: &RequestOptions, provided: &[Secret], idempotent: bool) -> Result<Attempt, Error<E>> {
+        let retry_if_idempotent = |last| if idempotent { Attempt::Retry { delay: None, last } } else { Attempt::Fail(last) };
+        let (mut response, url) = match self.send(request, options, provided).await? {
+            Ok(sent) => sent,
+            Err((e, _)) if e.is_timeout() => return Ok(retry_if_idempotent(AttemptFailure::Timeout)),
             // A refused connection never reached the server: retrying is safe for any method.
-            Err(e) if e.is_connect() => Attempt::Retry { delay: None, last: AttemptFailure::Transport(e) },
-            Err(e) => {
-                let last = AttemptFailure::Transport(e);
-                if idempotent { Attempt::Retry { delay: None, last } } else { Attempt::Fail(last) }
+            Err((e, url)) if e.is_connect() => return Ok(Attempt::Retry { delay: None, last: self.transport_failure(e, &url) }),
+            Err((e, url)) => return Ok(retry_if_idempotent(self.transport_failure(e, &url))),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = match read_body(&mut response, self.inner.max_response_body).await {
+            Ok(body) => body,
+            Err(BodyFailure::TooLarge) => {
+                let limit = self.inner.max_response_body;
+                ::tracing::debug!(status = status.as_u16(), limit, "the response body is larger than the limit");
+                return Ok(Attempt::Fail(AttemptFailure::BodyTooLarge { status, limit }));
             }
+            Err(BodyFailure::Read(e)) if e.is_timeout() => return Ok(retry_if_idempotent(AttemptFailure::Timeout)),
+            Err(BodyFailure::Read(e)) => return Ok(retry_if_idempotent(self.transport_failure(e, &url))),
+        };
+        let raw = RawResponse { status, headers, body };
+        Ok(if RETRYABLE_STATUSES.contains(&status.as_u16()) && idempotent {
+            let delay = retry_after(&raw.headers);
+            Attempt::Retry { delay, last: AttemptFailure::Status(raw) }
+        } else {
+            Attempt::Done(raw)
+        })
+    }
+
+    /// A transport failure as the caller and the logs see it: reqwest's error without its URL,
+    /// and the URL with credentials redacted.
+    fn transport_failure(&self, source: ::reqwest::Error, url: &::reqwest::Url) -> AttemptFailure {
+        let source = source.without_url();
+        let url = self.redact(url);
+        ::tracing::debug!(url = %url, error = %source, "the request failed");
+        AttemptFailure::Transport { source, url }
+    }
+
+    /// Sends one attempt, following redirects as the policy says. Credentials go only to the
+    /// base URL's origin; a chain that leaves it carries none from then on.
+    async fn send<E>(&self, request: &Request, options: &RequestOptions, provided: &[Secret]) -> Result<Sent, Error<E>> {
+        let inner = &self.inner;
+        let mut hop = Hop { method: request.method.clone(), url: None, with_body: true, with_credentials: true };
+        let mut redirects = 0;
+        loop {
+            let built = self.build(request, options, provided, &hop)?;
+            let url = built.url().clone();
+            let response = match inner.http.execute(built).await {
+                Ok(response) => response,
+                Err(e) => return Ok(Err((e, url))),
+            };
+            if *response.url() != url {
+                // Only a `reqwest::Client` given to `http_client` follows redirects itself.
+                return Err(Error::Redirect {
+                    status: response.status(),
+                    location: self.redact(response.url()),
+                    reason: RedirectReason::FollowedByHttpClient,
+                });
+            }
+            let next = match redirect_location(&response) {
+                Some(next) if inner.redirect != RedirectPolicy::None => next,
+                _ => return Ok(Ok((response, url))),
+            };
+            let status = response.status();
+            let same_origin_hop = hop.with_credentials && same_origin(&next, &inner.base.url);
+            let refuse = |reason| Error::Redirect { status, location: self.redact(&next), reason };
+            if !same_origin_hop && inner.redirect == RedirectPolicy::SameOrigin {
+                return Err(refuse(RedirectReason::CrossOrigin));
+            }
+            if redirects == MAX_REDIRECTS {
+                return Err(refuse(RedirectReason::TooManyRedirects));
+            }
+            redirects += 1;
+            ::tracing::debug!(status = status.as_u16(), location = %self.redact(&next), same_origin = same_origin_hop, "following a redirect");
+            hop = hop.follow(status, next, same_origin_hop);
         }
+    }
+
+    /// A URL as it may be shown in errors and logs.
+    fn redact(&self, url: &::reqwest::Url) -> String {
+        redact_url(url, &self.inner.secret_query_names)
     }
 
     /// The security alternative this request uses: the first whose schemes all have credentials.
@@ -1283,44 +1476,59 @@ impl ApiClient {
         Ok(tokens)
     }
 
-    fn build<E>(&self, request: &Request, options: &RequestOptions, provided: &[Secret]) -> Result<::reqwest::Request, Error<E>> {
+    /// Builds one request of an attempt. A hop that has left the base URL's origin gets no
+    /// credential, default header, header or cookie parameter, and no request hook runs on it.
+    fn build<E>(&self, request: &Request, options: &RequestOptions, provided: &[Secret], hop: &Hop) -> Result<::reqwest::Request, Error<E>> {
         let inner = &self.inner;
-        let mut url = ::reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path))
-            .map_err(|e| InvalidRequest(format!("cannot form the request URL: {e}")))?;
-        let mut query = request.query.clone();
-        let mut headers = inner.default_headers.clone();
-        let mut cookies = request.cookies.clone();
+        let (mut url, mut query) = match &hop.url {
+            // A redirect's URL replaces the operation's path and query.
+            Some(url) => (url.clone(), Vec::new()),
+            None => {
+                let url = ::reqwest::Url::parse(&format!("{}{}", inner.base.text, request.path))
+                    .map_err(|e| InvalidRequest(format!("cannot form the request URL: {e}")))?;
+                (url, request.query.clone())
+            }
+        };
+        // User info in a `Location` would become an `Authorization` header chosen by the server.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        let mut headers = if hop.with_credentials { inner.default_headers.clone() } else { HeaderMap::new() };
+        let mut cookies = if hop.with_credentials { request.cookies.clone() } else { Vec::new() };
         let mut bearer = None;
         let mut basic = None;
         let mut provided = provided.iter();
-        if let Some(alternative) = self.chosen_alternative(request) {
-            for scheme in alternative {
-                let Some((_, credential)) = inner.credentials.iter().find(|(s, _)| s == scheme) else { continue };
-                match credential {
-                    Credential::ApiKey { location: ApiKeyLocation::Header, name, value } => {
-                        let name = HeaderName::from_bytes(name.as_bytes())
-                            .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
-                        let mut value = HeaderValue::from_str(value.expose())
-                            .map_err(|_| InvalidRequest("a credential has invalid characters".to_string()))?;
-                        value.set_sensitive(true);
-                        headers.insert(name, value);
-                    }
-                    Credential::ApiKey { location: ApiKeyLocation::Query, name, value } => {
-                        query.push((name.to_string(), value.expose().to_string()));
-                    }
-                    Credential::ApiKey { location: ApiKeyLocation::Cookie, name, value } => {
-                        cookies.push((name.to_string(), value.expose().to_string()));
-                    }
-                    Credential::Bearer(token) => bearer = Some(token),
-                    Credential::BearerProvider(_) => bearer = provided.next().or(bearer),
-                    Credential::Basic { username, password } => basic = Some((username, password)),
+        let alternative = if hop.with_credentials { self.chosen_alternative(request) } else { None };
+        for scheme in alternative.unwrap_or_default() {
+            let Some((_, credential)) = inner.credentials.iter().find(|(s, _)| s == scheme) else { continue };
+            match credential {
+                Credential::ApiKey { location: ApiKeyLocation::Header, name, value } => {
+                    let name = HeaderName::from_bytes(name.as_bytes())
+                        .map_err(|_| InvalidRequest(format!("`{name}` is not a valid header name")))?;
+                    let mut value = HeaderValue::from_str(value.expose())
+                        .map_err(|_| InvalidRequest("a credential has invalid characters".to_string()))?;
+                    value.set_sensitive(true);
+                    headers.insert(name, value);
                 }
+                Credential::ApiKey { location: ApiKeyLocation::Query, name, value } => {
+                    // A `Location` that names the key itself does not get to choose its value.
+                    remove_query_pairs(&mut url, name);
+                    query.push((name.to_string(), value.expose().to_string()));
+                }
+                Credential::ApiKey { location: ApiKeyLocation::Cookie, name, value } => {
+                    cookies.push((name.to_string(), value.expose().to_string()));
+                }
+                Credential::Bearer(token) => bearer = Some(token),
+                Credential::BearerProvider(_) => bearer = provided.next().or(bearer),
+                Credential::Basic { username, password } => basic = Some((username, password)),
             }
+        }
+        if hop.with_credentials && bearer.is_none() && basic.is_none() {
+            basic = inner.base.userinfo.as_ref().map(|(username, password)| (username, password));
         }
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
-        let mut builder = inner.http.request(request.method.clone(), url);
+        let mut builder = inner.http.request(hop.method.clone(), url);
         if let Some(timeout) = options.timeout.or(inner.timeout) {
             builder = builder.timeout(timeout);
         }
@@ -1328,11 +1536,16 @@ impl ApiClient {
         if let Some(accept) = request.accept {
             builder = builder.header(::reqwest::header::ACCEPT, accept);
         }
-        for (name, value) in &request.headers {
-            builder = builder.header(*name, value.as_str());
+        if hop.with_credentials {
+            for (name, value) in &request.headers {
+                builder = builder.header(*name, value.as_str());
+            }
         }
         if !cookies.is_empty() {
             let cookie = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            let mut cookie = HeaderValue::from_str(&cookie)
+                .map_err(|_| InvalidRequest("a cookie has characters not allowed in HTTP headers".to_string()))?;
+            cookie.set_sensitive(true);
             builder = builder.header(::reqwest::header::COOKIE, cookie);
         }
         if let Some(token) = bearer {
@@ -1341,40 +1554,57 @@ impl ApiClient {
         if let Some((username, password)) = basic {
             builder = builder.basic_auth(username, password.as_ref().map(Secret::expose));
         }
-        match &request.body {
-            Body::Empty => {}
-            Body::Bytes { content_type, bytes } => {
-                builder = builder.header(::reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
-            }
-            Body::Multipart(fields) => {
-                let mut form = ::reqwest::multipart::Form::new();
-                for field in fields {
-                    form = match &field.value {
-                        MultipartValue::Text(text) => form.text(field.name.clone(), text.clone()),
-                        MultipartValue::File(file) => {
-                            let mut part = ::reqwest::multipart::Part::bytes(file.bytes.to_vec());
-                            if let Some(name) = &file.file_name {
-                                part = part.file_name(name.clone());
-                            }
-                            let media = file.content_type.as_deref().unwrap_or("application/octet-stream");
-                            part = part
-                                .mime_str(media)
-                                .map_err(|_| InvalidRequest(format!("`{media}` is not a valid media type")))?;
-                            form.part(field.name.clone(), part)
-                        }
-                    };
-                }
-                builder = builder.multipart(form);
-            }
+        if hop.with_body {
+            builder = attach_body(builder, &request.body)?;
         }
         let mut built = builder
             .build()
-            .map_err(|e| Error::InvalidRequest(InvalidRequest(format!("cannot build the request: {e}"))))?;
-        for hook in &inner.hooks {
-            (hook.0)(&mut built).map_err(|e| Error::InvalidRequest(InvalidRequest(format!("a request hook refused the request: {e}"))))?;
+            .map_err(|e| Error::InvalidRequest(InvalidRequest(format!("cannot build the request: {}", e.without_url()))))?;
+        if hop.with_credentials {
+            for hook in &inner.hooks {
+                (hook.0)(&mut built).map_err(|e| Error::InvalidRequest(InvalidRequest(format!("a request hook refused the request: {e}"))))?;
+            }
+            if !same_origin(built.url(), &inner.base.url) {
+                return Err(Error::InvalidRequest(InvalidRequest(format!(
+                    "a request hook moved the request to {}, outside the origin of {} that credentials are bound to",
+                    self.redact(built.url()),
+                    inner.base.display
+                ))));
+            }
         }
         Ok(built)
     }
+}
+
+/// Adds the body, encoded afresh (multipart forms cannot be cloned, and retries resend it).
+fn attach_body(mut builder: ::reqwest::RequestBuilder, body: &Body) -> Result<::reqwest::RequestBuilder, InvalidRequest> {
+    match body {
+        Body::Empty => {}
+        Body::Bytes { content_type, bytes } => {
+            builder = builder.header(::reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
+        }
+        Body::Multipart(fields) => {
+            let mut form = ::reqwest::multipart::Form::new();
+            for field in fields {
+                form = match &field.value {
+                    MultipartValue::Text(text) => form.text(field.name.clone(), text.clone()),
+                    MultipartValue::File(file) => {
+                        let mut part = ::reqwest::multipart::Part::bytes(file.bytes.to_vec());
+                        if let Some(name) = &file.file_name {
+                            part = part.file_name(name.clone());
+                        }
+                        let media = file.content_type.as_deref().unwrap_or("application/octet-stream");
+                        part = part
+                            .mime_str(media)
+                            .map_err(|_| InvalidRequest(format!("`{media}` is not a valid media type")))?;
+                        form.part(field.name.clone(), part)
+                    }
+                };
+            }
+            builder = builder.multipart(form);
+        }
+    }
+    Ok(builder)
 }
 
 /// The errors of a response envelope that reported failure (`success: false`, or a non-empty
@@ -1441,4 +1671,189 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     }
     let when = ::httpdate::parse_http_date(value).ok()?;
     Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+// Security: credentials bound to the base URL's origin, redirects, cleartext, redaction and
+// bounded bodies. What the client guarantees is stated in the README's security section.
+
+/// What stands in errors, logs and `Debug` output where a secret would be.
+pub const REDACTED: &str = "[redacted]";
+
+/// The default limit of a response body: generous for an API, small enough not to exhaust memory.
+pub const DEFAULT_MAX_RESPONSE_BODY: u64 = 64 * 1024 * 1024;
+
+/// Redirects followed in one attempt before giving up, as many as reqwest and browsers allow.
+pub const MAX_REDIRECTS: u32 = 10;
+
+/// Which redirects the client follows (301, 302, 303, 307 and 308 with a `Location`).
+/// Credentials are bound to the origin (scheme, host and port) of the base URL: whatever the
+/// policy, no credential is ever sent to another origin.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RedirectPolicy {
+    /// Follows redirects within the base URL's origin, with credentials, and stops at one that
+    /// leaves it with [`Error::Redirect`] saying where it pointed (the default).
+    #[default]
+    SameOrigin,
+    /// Also follows redirects to other origins, sending them nothing secret: no credential, no
+    /// default header, no header or cookie parameter, and no request hook runs. Once a chain has
+    /// left the origin it carries none of these again, even back on the origin.
+    AnyOriginWithoutCredentials,
+    /// Follows no redirect: a 3xx response is decoded by status like any other.
+    None,
+}
+
+/// Why a redirect was not followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectReason {
+    /// It pointed to another origin, and the policy is [`RedirectPolicy::SameOrigin`].
+    CrossOrigin,
+    /// The chain was longer than [`MAX_REDIRECTS`].
+    TooManyRedirects,
+    /// The `reqwest::Client` given to `http_client` followed a redirect by itself, so the runtime
+    /// could not keep credentials on their origin; build that client with
+    /// `reqwest::redirect::Policy::none()`.
+    FollowedByHttpClient,
+}
+
+impl fmt::Display for RedirectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::CrossOrigin => "it leaves the origin the credentials are bound to",
+            Self::TooManyRedirects => "too many redirects",
+            Self::FollowedByHttpClient => {
+                "the HTTP client given to `http_client` followed it by itself; build that client with `reqwest::redirect::Policy::none()`"
+            }
+        })
+    }
+}
+
+/// One request of an attempt: the first, or one following a redirect.
+struct Hop {
+    method: Method,
+    /// Where a redirect pointed; `None` for the operation's own URL.
+    url: Option<::reqwest::Url>,
+    /// False once a redirect turned the request into a GET without body.
+    with_body: bool,
+    /// False once the chain has left the base URL's origin.
+    with_credentials: bool,
+}
+
+impl Hop {
+    /// The request that follows a redirect, per RFC 9110: 303 becomes GET (HEAD stays HEAD),
+    /// 301 and 302 turn a POST into a GET as every user agent does, and 307 and 308 keep the
+    /// method and the body.
+    fn follow(&self, status: StatusCode, url: ::reqwest::Url, with_credentials: bool) -> Self {
+        let (method, with_body) = match status.as_u16() {
+            303 if self.method != Method::HEAD => (Method::GET, false),
+            301 | 302 if self.method == Method::POST => (Method::GET, false),
+            _ => (self.method.clone(), self.with_body),
+        };
+        Self { method, url: Some(url), with_body, with_credentials }
+    }
+}
+
+/// Where a redirect response points, when it is one the client can follow.
+fn redirect_location(response: &::reqwest::Response) -> Option<::reqwest::Url> {
+    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response.headers().get(::reqwest::header::LOCATION)?.to_str().ok()?;
+    let next = response.url().join(location).ok()?;
+    matches!(next.scheme(), "http" | "https").then_some(next)
+}
+
+/// Same scheme, host and port (the port a scheme implies counts as given).
+fn same_origin(a: &::reqwest::Url, b: &::reqwest::Url) -> bool {
+    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// `localhost`, 127.0.0.0/8 and `::1`: traffic that never leaves the machine.
+fn is_loopback(url: &::reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else { return false };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A URL with its user info and the values of these query parameters replaced by [`REDACTED`].
+fn redact_url(url: &::reqwest::Url, secret_query_names: &[&str]) -> String {
+    let text = url.as_str();
+    let (before_fragment, fragment) = match text.split_once('#') {
+        Some((before, fragment)) => (before, Some(fragment)),
+        None => (text, None),
+    };
+    let mut shown = match before_fragment.split_once('?') {
+        Some((head, query)) => {
+            let pairs: Vec<String> = query
+                .split('&')
+                .map(|pair| {
+                    let raw_name = pair.split('=').next().unwrap_or_default();
+                    let name = ::percent_encoding::percent_decode_str(&raw_name.replace('+', " ")).decode_utf8_lossy().into_owned();
+                    if secret_query_names.contains(&name.as_str()) { format!("{raw_name}={REDACTED}") } else { pair.to_string() }
+                })
+                .collect();
+            format!("{head}?{}", pairs.join("&"))
+        }
+        None => before_fragment.to_string(),
+    };
+    if let Some(fragment) = fragment {
+        shown.push('#');
+        shown.push_str(fragment);
+    }
+    redact_userinfo(&shown)
+}
+
+/// A URL text with any `user:password@` replaced by [`REDACTED`]; works on text that does not
+/// parse, so error messages about a bad base URL cannot leak its password either.
+fn redact_userinfo(url: &str) -> String {
+    let authority_start = url.find("://").map_or(if url.starts_with("//") { 2 } else { 0 }, |i| i + 3);
+    let rest = &url[authority_start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}{REDACTED}{}", &url[..authority_start], &rest[at..]),
+        None => url.to_string(),
+    }
+}
+
+/// Removes every query pair named `name`.
+fn remove_query_pairs(url: &mut ::reqwest::Url, name: &str) {
+    if !url.query_pairs().any(|(k, _)| k == name) {
+        return;
+    }
+    let kept: Vec<(String, String)> = url.query_pairs().filter(|(k, _)| k != name).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    url.set_query(None);
+    if !kept.is_empty() {
+        url.query_pairs_mut().extend_pairs(kept);
+    }
+}
+
+/// Why a body was not read to its end.
+enum BodyFailure {
+    TooLarge,
+    Read(::reqwest::Error),
+}
+
+/// Reads a body as a stream of chunks and stops as soon as it exceeds `limit`. A declared
+/// length over the limit fails at once; counting catches bodies that declare nothing or lie.
+async fn read_body(response: &mut ::reqwest::Response, limit: u64) -> Result<Bytes, BodyFailure> {
+    if response.content_length().is_some_and(|length| length > limit) {
+        return Err(BodyFailure::TooLarge);
+    }
+    let mut chunks = Vec::new();
+    let mut total: u64 = 0;
+    while let Some(chunk) = response.chunk().await.map_err(BodyFailure::Read)? {
+        total = total.saturating_add(chunk.len() as u64);
+        if total > limit {
+            return Err(BodyFailure::TooLarge);
+        }
+        chunks.push(chunk);
+    }
+    // Most bodies arrive in one chunk: no copy then.
+    if chunks.len() == 1 {
+        return Ok(chunks.swap_remove(0));
+    }
+    let mut body = ::bytes::BytesMut::with_capacity(chunks.iter().map(Bytes::len).sum());
+    for chunk in &chunks {
+        body.extend_from_slice(chunk);
+    }
+    Ok(body.freeze())
 }

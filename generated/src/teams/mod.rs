@@ -44,7 +44,7 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The base URL every request path is appended to.
+    /// The base URL every request path is appended to, without user info.
     pub fn base_url(&self) -> &str {
         self.runtime.base_url()
     }
@@ -243,8 +243,38 @@ impl ClientBuilder {
     }
 
     /// Sends requests through this `reqwest::Client` (proxies, TLS settings, connection pools).
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: this client follows
+    /// redirects itself so that credentials never leave their origin (see
+    /// [`Self::redirect_policy`]). A `reqwest::Client` that follows them on its own may
+    /// send a credential to another origin before the call ends with `Error::Redirect`
+    /// (`RedirectReason::FollowedByHttpClient`).
     pub fn http_client(mut self, client: ::reqwest::Client) -> Self {
         self.config.http_client(client);
+        self
+    }
+
+    /// Chooses which redirects are followed. The default,
+    /// [`runtime::RedirectPolicy::SameOrigin`], follows those within the base URL's
+    /// origin (scheme, host and port) with credentials and stops at one that leaves it
+    /// with `Error::Redirect`. No policy sends a credential to another origin.
+    pub fn redirect_policy(mut self, policy: runtime::RedirectPolicy) -> Self {
+        self.config.redirect_policy(policy);
+        self
+    }
+
+    /// Allows credentials over plain `http://` to a host that is not loopback; without it,
+    /// [`Self::build`] refuses with `BuildError::InsecureHttp`. Loopback hosts
+    /// (`localhost`, 127.0.0.0/8, `::1`) are always allowed.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.config.allow_insecure_http(allow);
+        self
+    }
+
+    /// The largest response body read, in bytes (default 64 MiB, error bodies included);
+    /// a larger one ends the call with `Error::BodyTooLarge` as soon as the limit is passed.
+    pub fn max_response_body(mut self, limit: u64) -> Self {
+        self.config.max_response_body(limit);
         self
     }
 
@@ -265,7 +295,9 @@ impl ClientBuilder {
     }
 
     /// Runs `hook` on every request just before it is sent (after credentials and
-    /// headers), for signing, logging or extra headers. An `Err` stops the call.
+    /// headers), for signing, logging or extra headers. An `Err` stops the call, and so
+    /// does a hook that moves the request to another origin. Hooks do not run on a
+    /// redirect that has left the origin.
     pub fn request_hook(
         mut self,
         hook: impl Fn(
@@ -298,7 +330,9 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// When the base URL, a server variable, a header or a credential is invalid.
+    /// When the base URL, a server variable, a header or a credential is invalid, or
+    /// when credentials would go over plain `http://` to a host that is not loopback
+    /// (see [`Self::allow_insecure_http`]).
     pub fn build(self) -> Result<Client, runtime::BuildError> {
         let runtime = self
             .config
