@@ -631,30 +631,9 @@ async fn request_hooks_see_every_attempt_and_can_sign_or_refuse() {
     );
 }
 
-/// A `tracing` writer that keeps everything in memory.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn tracing_spans_name_the_operation_and_never_the_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = tests::logs::capture();
 
     let server = MockServer::start().await;
     let responses = vec![
@@ -672,7 +651,7 @@ async fn tracing_spans_name_the_operation_and_never_the_secret() {
         .unwrap();
     client.v2_teams_roles_get().send().await.unwrap();
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     // Both attempts are logged, down to the HTTP layer: the capture sees where a header value
     // would show if anything printed one.
     assert!(

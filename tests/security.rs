@@ -555,37 +555,6 @@ async fn an_http_client_that_follows_redirects_itself_is_caught_and_one_that_doe
 // ---------------------------------------------------------------------------------------------
 // Secrets in errors, `Debug` and logs
 
-/// A `tracing` writer that keeps everything in memory.
-#[derive(Clone, Default)]
-struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
-fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
-}
-
 /// A loopback address where nothing listens.
 fn closed_address() -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -596,7 +565,7 @@ fn closed_address() -> SocketAddr {
 
 #[tokio::test]
 async fn a_password_in_the_base_url_is_never_printed() {
-    let (logs, _guard) = capture_logs();
+    let logs = tests::logs::capture();
     let address = closed_address();
     let base = format!("http://user:{URL_PASSWORD}@{address}/api");
     let builder = teams::Client::builder().base_url(&base).max_retries(0);
@@ -644,7 +613,7 @@ async fn a_password_in_the_base_url_is_never_printed() {
 
 #[tokio::test]
 async fn a_redirect_refused_by_the_runtime_is_logged_without_secrets() {
-    let (logs, _guard) = capture_logs();
+    let logs = tests::logs::capture();
     let (origin, other) = (MockServer::start().await, MockServer::start().await);
     redirect(&origin, "/v2/Teams/roles", 307, "/moved").await;
     redirect(&origin, "/moved", 302, &format!("{}/landing", other.uri())).await;

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+pub mod logs;
+
 /// The workspace root, for reading `spec/` and `generated/`.
 pub fn workspace_root() -> PathBuf {
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
