@@ -221,12 +221,14 @@ fn run_case(
 
 /// Whether a (mutated) document still says it is Swagger 2.0, OpenAPI 3.0 or 3.1.
 fn declares_a_supported_version(doc: &Value) -> bool {
-    let swagger = doc.get("swagger").and_then(Value::as_str) == Some("2.0");
-    let openapi = doc
-        .get("openapi")
-        .and_then(Value::as_str)
-        .is_some_and(|v| v.starts_with("3.0") || v.starts_with("3.1"));
-    doc.is_object() && (swagger || openapi) && !(doc.get("swagger").is_some() && !swagger)
+    // `swagger` decides when present, as in the loader.
+    match doc.get("swagger") {
+        Some(version) => version.as_str() == Some("2.0"),
+        None => doc
+            .get("openapi")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.starts_with("3.0") || v.starts_with("3.1")),
+    }
 }
 
 /// A crate generated in lenient mode from a document that needed repairs, kept to compile.

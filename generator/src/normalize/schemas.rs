@@ -396,7 +396,7 @@ impl<'d> Context<'d> {
             }
             SchemaRef::Inline(s) => s,
         };
-        self.merge_schema(merged, schema, &pointer, visiting)
+        self.merge_schema(merged, schema, pointer, visiting)
     }
 
     /// Adds the properties of one object schema of an `allOf`; false if it is not an object.
