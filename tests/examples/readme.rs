@@ -37,25 +37,4 @@ async fn named_in_prose() -> Result {
     Ok(())
 }
 
-async fn security_usage(token: String) -> Result {
-    use userapis::runtime::{Error, RedirectPolicy, RedirectReason};
-
-    let client = teams::Client::builder()
-        .api_token(token)
-        .redirect_policy(RedirectPolicy::SameOrigin)
-        .max_response_body(8 * 1024 * 1024)
-        .build()?;
-    match client.v2_teams_roles_get().send().await {
-        Err(Error::Redirect {
-            location,
-            reason: RedirectReason::CrossOrigin,
-            ..
-        }) => {
-            eprintln!("the API redirected to {location}; not followed, the token stayed home");
-        }
-        other => println!("{other:?}"),
-    }
-    Ok(())
-}
-
 fn main() {}
