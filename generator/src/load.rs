@@ -93,7 +93,7 @@ pub fn load_str_with(
         None => (parsed, crate::convert::PointerMap::default(), Vec::new()),
     };
     if version != SpecVersion::V3_1 {
-        crate::convert::lower_type_lists(&mut raw, &mut notes);
+        crate::convert::lower_json_schema_forms(&mut raw, &mut notes);
     }
     crate::convert::wide_integers(&mut raw, &mut notes);
     let mut warnings = bundled.warnings;
@@ -124,6 +124,17 @@ pub fn load_str_with(
     }
     for note in resolved.notes {
         warnings.push(Diagnostic::warning(file, note.pointer, note.message));
+    }
+    if !resolved.errors.is_empty() {
+        let errors = resolved
+            .errors
+            .into_iter()
+            .map(|e| Diagnostic::error(file, e.pointer, e.message));
+        return Err(locate_all(
+            errors.chain(warnings).collect(),
+            &sources,
+            &pointers,
+        ));
     }
     if options.lenient {
         for repair in crate::repair::repair(&mut raw) {

@@ -24,6 +24,8 @@ use crate::grammar::{self, Dialect, Kind};
 #[derive(Debug, Default)]
 pub struct Resolved {
     pub notes: Vec<Note>,
+    /// References that cannot be made to work (strict mode only).
+    pub errors: Vec<Note>,
     /// `(new pointer, pointer it was moved from)` for each hoisted node.
     pub moved: Vec<(String, String)>,
 }
@@ -35,6 +37,7 @@ const MAX_HOPS: usize = 32;
 pub fn resolve(doc: &mut Value, lenient: bool) -> Resolved {
     let mut resolved = Resolved::default();
     inline_path_items(doc, lenient, &mut resolved);
+    wrong_kinds(doc, lenient, &mut resolved);
     hoist(doc, &mut resolved);
     if lenient {
         degrade_dangling(doc, &mut resolved);
@@ -151,6 +154,63 @@ fn drop_operation_ids(item: &mut Value) {
     for method in grammar::methods(Dialect::OpenApi30) {
         if let Some(Value::Object(operation)) = item.get_mut(*method) {
             operation.shift_remove("operationId");
+        }
+    }
+}
+
+/// References whose target is an object of another kind (a schema `$ref` to a response):
+/// errors in strict mode; in lenient mode the reference degrades like a dangling one.
+fn wrong_kinds(doc: &mut Value, lenient: bool, resolved: &mut Resolved) {
+    let mut kinds: HashMap<String, Kind> = HashMap::new();
+    grammar::walk_document(doc, Dialect::OpenApi30, &mut |_, kind, pointer| {
+        kinds.insert(pointer.to_string(), kind);
+    });
+    let mut wrong: Vec<(String, Kind, Kind, String)> = Vec::new();
+    for (pointer, kind, reference) in grammar::references(doc, Dialect::OpenApi30) {
+        let Some(tokens) = pointer_tokens(&reference) else {
+            continue;
+        };
+        if let Some(found) = kinds.get(&to_pointer(&tokens)) {
+            if *found != kind {
+                wrong.push((pointer, kind, *found, reference));
+            }
+        }
+    }
+    wrong.sort_by(|a, b| b.0.cmp(&a.0));
+    for (pointer, expected, found, reference) in wrong {
+        let problem = format!(
+            "`$ref: {reference}` points at a {}, where a {} is expected",
+            found.noun(),
+            expected.noun()
+        );
+        if !lenient {
+            resolved.errors.push(Note {
+                pointer: format!("{pointer}/$ref"),
+                message: problem,
+            });
+            continue;
+        }
+        let what = degrade(doc, &pointer, expected);
+        resolved.notes.push(Note {
+            pointer: format!("{pointer}/$ref"),
+            message: format!("repaired: {problem}; {what}"),
+        });
+    }
+}
+
+/// Degrades a reference that cannot be followed: a schema becomes any JSON value, anything
+/// else is left out. Returns what was done.
+fn degrade(doc: &mut Value, pointer: &str, kind: Kind) -> &'static str {
+    match kind {
+        Kind::Schema => {
+            if let Some(slot) = doc.pointer_mut(pointer) {
+                *slot = json!({});
+            }
+            "the schema is any JSON value"
+        }
+        _ => {
+            remove(doc, pointer);
+            "it is left out"
         }
     }
 }
@@ -306,18 +366,7 @@ fn degrade_dangling(doc: &mut Value, resolved: &mut Resolved) {
     let mut dangling = dangling;
     dangling.sort_by(|a, b| b.0.cmp(&a.0));
     for (pointer, kind, reference) in dangling {
-        let what = match kind {
-            Kind::Schema => {
-                if let Some(slot) = doc.pointer_mut(&pointer) {
-                    *slot = json!({});
-                }
-                "the schema is any JSON value"
-            }
-            _ => {
-                remove(doc, &pointer);
-                "it is left out"
-            }
-        };
+        let what = degrade(doc, &pointer, kind);
         resolved.notes.push(Note {
             pointer: format!("{pointer}/$ref"),
             message: format!(
@@ -445,6 +494,30 @@ mod tests {
             r.notes
                 .iter()
                 .all(|n| n.message.starts_with("repaired:") && n.pointer.ends_with("/$ref"))
+        );
+    }
+
+    #[test]
+    fn a_ref_to_an_object_of_another_kind_is_an_error_or_degrades() {
+        let base = doc(
+            json!({"responses": {"R": {"description": "", "content": {}}},
+                "schemas": {"A": {"type": "object", "properties": {"b": {"$ref": "#/components/responses/R"}}}}}),
+            json!({}),
+        );
+        let mut strict = base.clone();
+        let r = resolve(&mut strict, false);
+        assert_eq!(r.errors.len(), 1);
+        assert!(
+            r.errors[0]
+                .message
+                .contains("points at a response, where a schema is expected")
+        );
+        let mut lenient = base;
+        let r = resolve(&mut lenient, true);
+        assert!(r.errors.is_empty());
+        assert_eq!(
+            lenient["components"]["schemas"]["A"]["properties"]["b"],
+            json!({})
         );
     }
 

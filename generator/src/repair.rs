@@ -14,6 +14,7 @@
 //! 4. `items` given as a list of schemas: the one schema, or `anyOf` of several.
 //! 5. A parameter whose `required` is not a boolean (`required: optional`): read as the
 //!    boolean it spells, else `false`.
+//! 6. An operation without `responses` (required in 2.0 and 3.0): an empty map.
 //!
 //! Whatever still does not read as OpenAPI after these repairs is degraded locally by
 //! [`crate::load`] (the smallest enclosing object is replaced or left out).
@@ -59,6 +60,19 @@ pub fn repair(doc: &mut Value) -> Vec<Repair> {
             Kind::Parameter => {
                 if let Value::Object(parameter) = node {
                     non_boolean_required(parameter, pointer, &mut repairs);
+                }
+            }
+            Kind::Operation => {
+                if let Value::Object(operation) = node {
+                    if !operation.contains_key("responses") {
+                        operation.insert("responses".into(), json!({}));
+                        repairs.push(Repair {
+                            pointer: pointer.to_string(),
+                            message:
+                                "repaired: an operation needs `responses`; it has none documented"
+                                    .into(),
+                        });
+                    }
                 }
             }
             _ => {}

@@ -43,16 +43,40 @@ pub(crate) fn lower_type_list(map: &mut Map<String, Value>) -> bool {
     true
 }
 
-/// Type lists in a Swagger 2.0 or OpenAPI 3.0 document (after conversion to the 3.0 shape):
-/// JSON Schema 2020-12 syntax that real documents use anyway. Lowered with a note each.
-pub fn lower_type_lists(document: &mut Value, notes: &mut Vec<Note>) {
+/// Numeric `exclusiveMinimum`/`exclusiveMaximum` (JSON Schema 2020-12) → the bound plus the
+/// boolean flag of OpenAPI 3.0. Returns whether the schema changed.
+pub(crate) fn lower_exclusive_bounds(map: &mut Map<String, Value>) -> bool {
+    let mut changed = false;
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(n) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
+            map.insert(bound.into(), n);
+            map.insert(exclusive.into(), Value::Bool(true));
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// JSON Schema 2020-12 syntax in a Swagger 2.0 or OpenAPI 3.0 document (after conversion to
+/// the 3.0 shape): type lists and numeric exclusive bounds, which real documents of every
+/// version use. Lowered to their 3.0 forms, with a note each.
+pub fn lower_json_schema_forms(document: &mut Value, notes: &mut Vec<Note>) {
     grammar::walk_document_mut(document, Dialect::OpenApi30, &mut |node, kind, pointer| {
         if let (Kind::Schema, Value::Object(map)) = (kind, node) {
             if lower_type_list(map) {
                 notes.push(Note {
-                        pointer: format!("{pointer}/type"),
-                        message: "a list of types is OpenAPI 3.1 syntax; read as its 3.0 form (`nullable`, `anyOf`)".into(),
-                    });
+                    pointer: format!("{pointer}/type"),
+                    message: "a list of types is OpenAPI 3.1 syntax; read as its 3.0 form (`nullable`, `anyOf`)".into(),
+                });
+            }
+            if lower_exclusive_bounds(map) {
+                notes.push(Note {
+                    pointer: pointer.to_string(),
+                    message: "a numeric `exclusiveMinimum`/`exclusiveMaximum` is OpenAPI 3.1 syntax; read as the bound with the 3.0 flag".into(),
+                });
             }
         }
     });

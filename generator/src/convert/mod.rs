@@ -10,8 +10,8 @@ mod swagger2;
 
 use serde_json::Value;
 
-pub(crate) use common::lower_type_list;
-pub use common::{lower_type_lists, wide_integers};
+pub(crate) use common::{lower_exclusive_bounds, lower_type_list};
+pub use common::{lower_json_schema_forms, wide_integers};
 pub use openapi31::from_openapi31;
 pub use swagger2::from_swagger2;
 

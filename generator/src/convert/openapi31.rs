@@ -8,6 +8,7 @@
 //! - `$ref` by `$id` or `$anchor` → the component reference, or the schema inlined
 //! - `prefixItems` → `items` (the tuple's item types as `anyOf`)
 //! - `contentEncoding`/`contentMediaType` of binary data → `format: binary`
+//! - an operation without `responses` (optional in 3.1) → `responses: {}`
 //! - `webhooks`, `jsonSchemaDialect`, `mutualTLS` schemes: dropped with a note (a client does
 //!   not serve webhooks; mutual TLS is set on the `reqwest::Client`)
 
@@ -15,7 +16,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{Converted, Note, PointerMap, lower_type_list};
+use super::{Converted, Note, PointerMap, lower_exclusive_bounds, lower_type_list};
 use crate::diagnostics::escape_pointer_token;
 use crate::grammar::{self, Dialect, Kind};
 
@@ -190,9 +191,15 @@ fn drop_mutual_tls(doc: &mut Value, notes: &mut Vec<Note>) {
     });
 }
 
-/// Rewrites every schema of the document in place, parents before their children.
+/// Rewrites every schema of the document in place, parents before their children; gives
+/// operations without `responses` (optional in 3.1) an empty map.
 fn walk(document: &mut Value, notes: &mut Vec<Note>) {
     grammar::walk_document_mut(document, Dialect::OpenApi31, &mut |node, kind, pointer| {
+        if let (Kind::Operation, Value::Object(operation)) = (kind, &mut *node) {
+            operation
+                .entry("responses")
+                .or_insert_with(|| Value::Object(Map::new()));
+        }
         if kind != Kind::Schema {
             return;
         }
@@ -298,15 +305,7 @@ fn convert_schema(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<N
             map.entry("example").or_insert(first);
         }
     }
-    for (exclusive, bound) in [
-        ("exclusiveMinimum", "minimum"),
-        ("exclusiveMaximum", "maximum"),
-    ] {
-        if let Some(n) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
-            map.insert(bound.into(), n);
-            map.insert(exclusive.into(), json!(true));
-        }
-    }
+    lower_exclusive_bounds(map);
     if let Some(items) = map.remove("prefixItems") {
         let branches = items.as_array().cloned().unwrap_or_default();
         map.entry("items").or_insert_with(|| {
