@@ -18,6 +18,7 @@ use generator::{ApiSource, CrateSettings, Layout, Output};
 const STRICT: &[&str] = &[
     "allof-shared-ancestor.yaml",
     "boolean-schemas.yaml",
+    "builder-and-model-type-names.yaml",
     "defined-but-unsupported-security-scheme.yaml",
     "integer-bounds-beyond-64-bits.yaml",
     "keyword-named-properties.yaml",
@@ -161,6 +162,17 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     assert_eq!(thing["payload"].ty, TypeRef::Any);
     assert_eq!(thing["choice"].ty, TypeRef::String);
     assert_eq!(thing["list"].ty, TypeRef::Array(Box::new(TypeRef::Any)));
+
+    // Builders and their outcome enums never take a model type's name.
+    let names = api(&output, "builder-and-model-type-names.yaml");
+    let create = &names.operations[0];
+    assert_eq!(create.type_name, "CreateThing2");
+    for op in &names.operations {
+        for suffix in ["", "Error", "Success"] {
+            let builder = format!("{}{suffix}", op.type_name);
+            assert!(!names.types.iter().any(|t| t.name == builder), "{builder}");
+        }
+    }
 
     // A scheme the client cannot send leaves an alternative without credentials.
     let unsupported = api(&output, "defined-but-unsupported-security-scheme.yaml");

@@ -263,9 +263,8 @@ impl V1MgmtUserUserIdGet<'_> {
         runtime::ResponseValue<types::ServiceDocsAdminUserGetSingle>,
         runtime::Error<V1MgmtUserUserIdGetError>,
     > {
-        let path = format!(
-            "/v1/mgmt/user/{}", runtime::path_param("userID", & self.user_id) ?
-        );
+        let user_id = runtime::path_param("userID", &self.user_id)?;
+        let path = ["/v1/mgmt/user/", user_id.as_str()].concat();
         let mut request = runtime::Request::new(
             "v1_mgmt_user_user_id_get",
             runtime::Method::GET,
@@ -341,9 +340,8 @@ impl V1MgmtUserUserIdPut<'_> {
         runtime::ResponseValue<types::ServiceDocsAdminUserGetSingle>,
         runtime::Error<V1MgmtUserUserIdPutError>,
     > {
-        let path = format!(
-            "/v1/mgmt/user/{}", runtime::path_param("userID", & self.user_id) ?
-        );
+        let user_id = runtime::path_param("userID", &self.user_id)?;
+        let path = ["/v1/mgmt/user/", user_id.as_str()].concat();
         let mut request = runtime::Request::new(
             "v1_mgmt_user_user_id_put",
             runtime::Method::PUT,
@@ -420,9 +418,8 @@ impl V1MgmtUserUserIdDelete<'_> {
         runtime::ResponseValue<types::ServiceDocsAdminUserDelete>,
         runtime::Error<V1MgmtUserUserIdDeleteError>,
     > {
-        let path = format!(
-            "/v1/mgmt/user/{}", runtime::path_param("userID", & self.user_id) ?
-        );
+        let user_id = runtime::path_param("userID", &self.user_id)?;
+        let path = ["/v1/mgmt/user/", user_id.as_str()].concat();
         let mut request = runtime::Request::new(
             "v1_mgmt_user_user_id_delete",
             runtime::Method::DELETE,

@@ -156,8 +156,8 @@ impl Client {
         &self,
         tenant_id: impl Into<String>,
         user_id: impl Into<String>,
-    ) -> operations::MembershipPostEmailConfirmationRequest<'_> {
-        operations::MembershipPostEmailConfirmationRequest {
+    ) -> operations::MembershipPostEmailConfirmationRequest2<'_> {
+        operations::MembershipPostEmailConfirmationRequest2 {
             client: self,
             tenant_id: tenant_id.into(),
             user_id: user_id.into(),

@@ -326,7 +326,7 @@ fn send_fn(
     quote! {
         #doc
         pub async fn send(self) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error_name>> {
-            let path = #path;
+            #path
             let mut request = runtime::Request::new(#op_name, runtime::Method::#method, #template, path);
             request.security(#security);
             #accept
@@ -411,33 +411,44 @@ fn outcome_enum(name: &str, responses: &[&Response], what: &str, method: &str) -
     }
 }
 
-/// `format!("/v2/Teams/{}", path_param("userId", &self.user_id)?)`.
+/// The statements that build `path`: one encoded segment per path parameter, then the
+/// template's pieces joined (no macro, so the formatter lays it out like the rest):
+/// `let user_id = runtime::path_param("userId", &self.user_id)?;`
+/// `let path = ["/v2/Teams/", user_id.as_str()].concat();`
 fn path_expr(op: &Operation) -> TokenStream {
-    let mut template = String::new();
-    let mut args = Vec::new();
+    let mut segments = Vec::new();
+    let mut pieces = Vec::new();
     for part in &op.path.parts {
         match part {
-            PathPart::Literal(text) => {
-                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
-            }
+            PathPart::Literal(text) => pieces.push(quote! { #text }),
             PathPart::Param(name) => {
-                template.push_str("{}");
-                let field = op
+                let param = op
                     .params
                     .iter()
-                    .find(|p| p.location == ParamLocation::Path && &p.name == name)
-                    .map(|p| ident(&p.rust_name));
-                match field {
-                    Some(field) => args.push(quote! { runtime::path_param(#name, &self.#field)? }),
-                    None => args.push(quote! { "" }),
-                }
+                    .find(|p| p.location == ParamLocation::Path && &p.name == name);
+                let Some(param) = param else {
+                    continue;
+                };
+                let field = ident(&param.rust_name);
+                // `path` and `request` are the locals `send` builds; a parameter never shadows them.
+                let local = match param.rust_name.trim_start_matches("r#") {
+                    "path" | "request" | "response" | "body" => {
+                        format_ident!("{}_segment", param.rust_name.trim_start_matches("r#"))
+                    }
+                    _ => field.clone(),
+                };
+                segments.push(quote! { let #local = runtime::path_param(#name, &self.#field)?; });
+                pieces.push(quote! { #local.as_str() });
             }
         }
     }
-    if args.is_empty() {
-        quote! { String::from(#template) }
-    } else {
-        quote! { format!(#template, #(#args),*) }
+    match pieces.as_slice() {
+        [] => quote! { let path = String::new(); },
+        [only] if segments.is_empty() => quote! { let path = String::from(#only); },
+        _ => quote! {
+            #(#segments)*
+            let path = [#(#pieces),*].concat();
+        },
     }
 }
 

@@ -369,13 +369,15 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
             }
         }
         EnumRepr::Integer => {
-            let values: Vec<i64> = e
+            // Unsuffixed: the `i64` of `value()` and `From<i64>` gives the literals their type.
+            let values: Vec<proc_macro2::Literal> = e
                 .variants
                 .iter()
                 .map(|v| match &v.value {
                     EnumValue::Integer(i) => *i,
                     EnumValue::String(_) | EnumValue::Json(_) => 0,
                 })
+                .map(proc_macro2::Literal::i64_unsuffixed)
                 .collect();
             quote! {
                 #doc

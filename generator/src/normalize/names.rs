@@ -58,6 +58,26 @@ impl Namespace {
     pub fn is_taken(&self, name: &str) -> bool {
         self.taken.contains(name)
     }
+
+    /// Claims `base` together with the names derived from it by `suffixes` (`base`,
+    /// `baseError`, …), with the first number that makes all of them free.
+    pub fn claim_family(&mut self, base: &str, suffixes: &[&str]) -> String {
+        let free = |n: &Namespace, candidate: &str| {
+            suffixes
+                .iter()
+                .all(|s| !n.is_taken(&format!("{candidate}{s}")))
+        };
+        let mut candidate = base.to_string();
+        let mut n = 2;
+        while !free(self, &candidate) {
+            candidate = format!("{base}{n}");
+            n += 1;
+        }
+        for suffix in suffixes {
+            self.taken.insert(format!("{candidate}{suffix}"));
+        }
+        candidate
+    }
 }
 
 /// An `UpperCamelCase` type or variant name for any text.

@@ -25,7 +25,6 @@ impl<'d> Context<'d> {
     pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
         let doc = self.doc;
         let mut methods = Namespace::with_reserved(RESERVED_METHODS);
-        let mut op_types = Namespace::with_reserved(super::PRELUDE_NAMES);
         let mut first_seen: Vec<(String, String)> = Vec::new();
         let mut out = Vec::new();
         for (path, item) in &doc.openapi.paths.paths {
@@ -67,9 +66,11 @@ impl<'d> Context<'d> {
                     );
                 }
                 first_seen.push((method_name.clone(), pointer.clone()));
-                let type_base = op_types.claim(&type_name(&method_name));
-                op_types.claim(&format!("{type_base}Error"));
-                op_types.claim(&format!("{type_base}Success"));
+                // Builders and their outcome enums share the namespace of the model types, so
+                // a builder never takes a model type's name (schemas claimed theirs first).
+                let type_base = self
+                    .type_names
+                    .claim_family(&type_name(&method_name), &["", "Error", "Success"]);
                 let operation = self.operation(OpInput {
                     path,
                     http,
