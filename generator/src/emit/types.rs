@@ -444,10 +444,7 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, u: &UnionDef) -> Token
         let variant = ident(&v.name);
         let ty = variant_type(v);
         let text = if v.tags.is_empty() {
-            format!(
-                "A value of the shape `{}`.",
-                crate::summary::type_text(&v.ty)
-            )
+            format!("A value of the shape `{}`.", v.ty)
         } else {
             format!(
                 "Selected by {}.",
