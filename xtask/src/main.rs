@@ -6,6 +6,8 @@
 //! - `cargo xtask generate --spec PATH --out DIR [--name CRATE]` generates a standalone crate from
 //!   any OpenAPI document; `--config FILE` instead of `--spec` generates the crate a
 //!   configuration describes, with its renames.
+//! - `cargo xtask specs` prints the documents `codegen.toml` lists, one per line (for the spec
+//!   validator in CI).
 //! - `cargo xtask diff OLD_SPEC NEW_SPEC` prints the API change report between two versions of a
 //!   document: what changed in the generated client, each change breaking or compatible.
 //!
@@ -35,6 +37,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--root DIR]
   cargo xtask generate (--spec PATH | --config FILE) --out DIR [--name CRATE] [--lenient]
+  cargo xtask specs
   cargo xtask diff OLD_SPEC NEW_SPEC
   cargo xtask corpus [PATHS...] [--write-expected] [--no-check] [--root DIR]
   cargo xtask bench";
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
             Some("codegen") => codegen(&args[1..]),
             Some("generate") => generate(&args[1..]),
             Some("diff") => diff(&args[1..]),
+            Some("specs") if args.len() == 1 => specs(&workspace_root()),
             Some("corpus") => corpus(&args[1..]),
             Some("bench") if args.len() == 1 => bench::run(&workspace_root())
                 .map(|report| println!("{report}"))
@@ -73,24 +77,19 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(EXIT_INTERNAL_ERROR);
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Usage(message)) => {
+    let Err(failure) = result else {
+        return ExitCode::SUCCESS;
+    };
+    match &failure {
+        Failure::Usage(message) => {
             if !message.is_empty() {
                 eprintln!("error: {message}");
             }
             eprintln!("{USAGE}");
-            ExitCode::from(2)
         }
-        Err(Failure::Failed(message)) => {
-            eprintln!("{message}");
-            ExitCode::from(1)
-        }
-        Err(Failure::Internal(message)) => {
-            eprintln!("{message}");
-            ExitCode::from(EXIT_INTERNAL_ERROR)
-        }
+        Failure::Failed(message) | Failure::Internal(message) => eprintln!("{message}"),
     }
+    ExitCode::from(failure.exit_code())
 }
 
 #[allow(clippy::panic)] // The point of this function: see `INJECT_PANIC_VAR`.
@@ -106,6 +105,14 @@ enum Failure {
 }
 
 impl Failure {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Failed(_) => 1,
+            Failure::Usage(_) => 2,
+            Failure::Internal(_) => EXIT_INTERNAL_ERROR,
+        }
+    }
+
     /// A failed generation; `untouched` names the output left as it was.
     fn generation(error: generator::Error, untouched: &str) -> Failure {
         match error {
@@ -187,6 +194,19 @@ fn codegen(args: &[String]) -> Result<(), Failure> {
         .map_err(|e| Failure::Failed(format!("cannot write {shown}/: {e}")))?;
     report_changes(&shown, &changes);
     print!("{reports}");
+    Ok(())
+}
+
+/// `specs`: the document of every API of `codegen.toml`, relative to the root.
+fn specs(root: &Path) -> Result<(), Failure> {
+    let config =
+        Config::load(&root.join(config::FILE_NAME)).map_err(|d| Failure::Failed(d.to_string()))?;
+    for api in &config.apis {
+        println!(
+            "{}",
+            api.spec.strip_prefix(root).unwrap_or(&api.spec).display()
+        );
+    }
     Ok(())
 }
 
@@ -432,5 +452,27 @@ fn crate_name_from(stem: &str) -> String {
         format!("api-{name}")
     } else {
         name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generator_bug_exits_as_an_internal_error_and_diagnostics_do_not() {
+        let bug = generator::Error::Internal(generator::InternalError {
+            file: "src/api/types.rs".into(),
+            message: "the emitted code of this file does not parse".into(),
+        });
+        let failure = Failure::generation(bug, "out/");
+        assert_eq!(failure.exit_code(), EXIT_INTERNAL_ERROR);
+        let Failure::Internal(message) = failure else {
+            unreachable!("matched by the exit code");
+        };
+        assert!(message.contains("bug in the generator"), "{message}");
+        assert!(message.ends_with("out/ was left untouched"), "{message}");
+        let input = generator::Error::Diagnostics(generator::Diagnostics(Vec::new()));
+        assert_eq!(Failure::generation(input, "out/").exit_code(), 1);
     }
 }

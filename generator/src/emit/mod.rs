@@ -435,3 +435,32 @@ tracing = "0.1"
         name = settings.crate_name
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_that_are_not_rust_are_a_generator_bug() {
+        let settings = CrateSettings {
+            crate_name: "t".into(),
+            layout: Layout::Standalone,
+            command: "test".into(),
+        };
+        let invalid = "pub struct ;".parse().unwrap_or_default();
+        let file = EmittedFile {
+            path: "src/api/types.rs".into(),
+            content: EmittedContent::Rust(invalid),
+        };
+        let Err(bug) = format_files(vec![file], &settings) else {
+            unreachable!("`pub struct ;` is not Rust");
+        };
+        assert_eq!(bug.file, "src/api/types.rs");
+        let text = bug.to_string();
+        assert!(
+            text.starts_with("internal error: this is a bug in the generator, please report it"),
+            "{text}"
+        );
+        assert!(text.contains("does not parse"), "{text}");
+    }
+}

@@ -272,48 +272,234 @@ fn choices(wanted: &str, known: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::path::Path;
 
-    #[test]
-    fn method_and_path_keys_ignore_the_method_case() {
-        assert!(names_method_and_path(
-            "GET /v2/Teams",
-            HttpMethod::Get,
-            "/v2/Teams"
-        ));
-        assert!(names_method_and_path(
-            "get /v2/Teams",
-            HttpMethod::Get,
-            "/v2/Teams"
-        ));
-        assert!(!names_method_and_path(
-            "GET /v2/teams",
-            HttpMethod::Get,
-            "/v2/Teams"
-        ));
-        assert!(!names_method_and_path(
-            "POST /v2/Teams",
-            HttpMethod::Get,
-            "/v2/Teams"
-        ));
-        assert!(!names_method_and_path(
-            "getTeams",
-            HttpMethod::Get,
-            "/v2/Teams"
-        ));
+    use super::*;
+    use crate::diagnostics::{Diagnostics, Position, Severity};
+    use crate::ir::{Api, TypeKind, TypeRef};
+
+    /// Two operations (one with an operationId) and two schemas, one inside the other.
+    const DOC: &str = r#"openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+    post:
+      responses:
+        '204': {description: created}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        owner: {$ref: '#/components/schemas/PetOwner'}
+        tag: {type: object, properties: {name: {type: string}}}
+    PetOwner:
+      type: object
+      properties:
+        name: {type: string}
+"#;
+
+    fn rename(from: &str, to: &str, line: usize) -> Rename {
+        let mut r = Rename::new(from, to, "codegen.toml");
+        r.origin.position = Some(Position { line, column: 1 });
+        r
+    }
+
+    fn run(doc: &str, renames: &Renames) -> Result<(Api, Vec<Diagnostic>), Diagnostics> {
+        let document = crate::load::load_str(Path::new("t.yaml"), doc)?;
+        let n = crate::stages::normalize(&document, "api", renames)?;
+        Ok((n.api, n.warnings))
+    }
+
+    fn errors(doc: &str, renames: &Renames) -> Vec<Diagnostic> {
+        let Err(Diagnostics(found)) = run(doc, renames) else {
+            panic!("the document was accepted");
+        };
+        found.into_iter().filter(Diagnostic::is_error).collect()
+    }
+
+    fn names(api: &Api) -> (Vec<(&str, &str)>, Vec<&str>) {
+        let ops = api.operations.iter();
+        let ops = ops.map(|o| (o.method_name.as_str(), o.type_name.as_str()));
+        let mut types: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        types.sort_unstable();
+        (ops.collect(), types)
     }
 
     #[test]
-    fn choices_name_the_closest_or_list_them() {
-        let known = ["GET /v2/Teams".to_string(), "listRoles".to_string()];
+    fn config_renames_name_methods_builders_and_types() {
+        let renames = Renames {
+            operations: vec![
+                rename("listPets", "pets", 1),
+                rename("post /pets", "add_pet", 2),
+            ],
+            types: vec![rename("Pet", "Animal", 3)],
+        };
+        let (api, warnings) = run(DOC, &renames).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let (ops, types) = names(&api);
+        assert_eq!(ops, [("pets", "Pets"), ("add_pet", "AddPet")]);
+        // Inline schemas inside a renamed one are named after its new name.
+        assert_eq!(types, ["Animal", "AnimalTag", "PetOwner"]);
+        let response = api.operations[0].responses[0].body.as_ref().unwrap();
+        let animal = TypeRef::Array(Box::new(TypeRef::Named("Animal".into())));
+        assert_eq!(response.ty, animal, "uses follow the rename");
+    }
+
+    #[test]
+    fn x_rust_name_names_operations_and_component_schemas() {
+        let doc = DOC
+            .replace(
+                "operationId: listPets",
+                "operationId: listPets\n      x-rust-name: all_pets",
+            )
+            .replace(
+                "    PetOwner:\n",
+                "    PetOwner:\n      x-rust-name: Owner\n",
+            );
+        let (api, warnings) = run(&doc, &Renames::default()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let (ops, types) = names(&api);
+        assert_eq!(ops[0], ("all_pets", "AllPets"));
+        assert_eq!(types, ["Owner", "Pet", "PetTag"]);
+        let pet = api.types.iter().find(|t| t.name == "Pet").unwrap();
+        let TypeKind::Struct(pet) = &pet.kind else {
+            panic!("Pet is a struct");
+        };
+        assert_eq!(pet.fields[0].ty, TypeRef::Named("Owner".into()));
+        // The configuration wins over the document.
+        let renames = Renames {
+            operations: vec![rename("listPets", "pets", 1)],
+            types: vec![],
+        };
         assert_eq!(
-            choices("GET /v2/Team", &known),
-            "did you mean `GET /v2/Teams`?"
+            names(&run(&doc, &renames).unwrap().0).0[0],
+            ("pets", "Pets")
         );
+    }
+
+    #[test]
+    fn a_rename_of_nothing_names_the_closest_choice() {
+        let renames = Renames {
+            operations: vec![rename("listPet", "pets", 4), rename("zzz", "z", 5)],
+            types: vec![rename("Pets", "Animal", 6)],
+        };
+        let found = errors(DOC, &renames);
+        let line = |d: &Diagnostic| d.position.map(|p| p.line);
+        let listed: Vec<_> = found.iter().map(|d| (line(d), d.hint.clone())).collect();
         assert_eq!(
-            choices("zzz", &known),
-            "the valid names are `GET /v2/Teams`, `listRoles`"
+            listed,
+            [
+                (Some(6), Some("did you mean `Pet`?".to_string())),
+                (Some(4), Some("did you mean `listPets`?".to_string())),
+                (
+                    Some(5),
+                    Some("the valid names are `listPets`, `GET /pets`, `POST /pets`".to_string())
+                ),
+            ]
         );
-        assert_eq!(choices("zzz", &[]), "the document has none");
+        assert!(found.iter().all(|d| d.file == Path::new("codegen.toml")));
+        assert!(
+            found[1]
+                .message
+                .contains("`listPet` names no operation of t.yaml")
+        );
+    }
+
+    #[test]
+    fn chosen_names_that_collide_or_are_no_identifiers_are_located_errors() {
+        // A chosen name that another operation derives.
+        let renames = Renames {
+            operations: vec![rename("listPets", "pets_post", 7)],
+            types: vec![],
+        };
+        let found = errors(DOC, &renames);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].position.map(|p| p.line), Some(7));
+        assert!(
+            found[0]
+                .message
+                .contains("is the name of the operation at /paths/~1pets/post")
+        );
+        // Two chosen names alike, and a name every client has.
+        let renames = Renames {
+            operations: vec![
+                rename("listPets", "builder", 8),
+                rename("POST /pets", "x", 9),
+            ],
+            types: vec![rename("Pet", "Owner", 10), rename("PetOwner", "Owner", 11)],
+        };
+        let found = errors(DOC, &renames);
+        let messages: Vec<(Option<usize>, &str)> = found
+            .iter()
+            .map(|d| (d.position.map(|p| p.line), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    Some(11),
+                    "the type name `Owner` is already taken by `#/components/schemas/Pet`"
+                ),
+                (
+                    Some(8),
+                    "the method name `builder` is already taken by a method every client has"
+                ),
+            ]
+        );
+        // `x-rust-name` errors are at the extension, in the document.
+        let doc = DOC.replace(
+            "operationId: listPets",
+            "operationId: listPets\n      x-rust-name: listAll",
+        );
+        let found = errors(&doc, &Renames::default());
+        assert_eq!(found[0].pointer, "/paths/~1pets/get/x-rust-name");
+        assert_eq!(found[0].position.map(|p| p.line), Some(7));
+        assert!(
+            found[0].message.contains("such as `list_all`"),
+            "{}",
+            found[0].message
+        );
+        let doc = DOC.replace("    PetOwner:\n", "    PetOwner:\n      x-rust-name: 5\n");
+        let found = errors(&doc, &Renames::default());
+        assert!(
+            found[0].message.contains("must be a string"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(found[0].pointer, "/components/schemas/PetOwner/x-rust-name");
+    }
+
+    #[test]
+    fn two_renames_of_one_operation_are_an_error_and_inline_extensions_a_warning() {
+        let renames = Renames {
+            operations: vec![rename("listPets", "a", 1), rename("GET /pets", "b", 2)],
+            types: vec![],
+        };
+        let found = errors(DOC, &renames);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "`GET /pets` renames the operation that `listPets` (line 1) already renames"
+        );
+        let doc = DOC.replace(
+            "tag: {type: object,",
+            "tag: {x-rust-name: Tag, type: object,",
+        );
+        let (_, warnings) = run(&doc, &Renames::default()).unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].severity, Severity::Warning);
+        assert_eq!(
+            warnings[0].pointer,
+            "/components/schemas/Pet/properties/tag/x-rust-name"
+        );
     }
 }
