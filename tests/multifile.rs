@@ -5,8 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::load::LoadOptions;
-use generator::{ApiSource, CrateSettings, Layout};
+use generator::{ApiSource, CrateSettings, Layout, Options};
 
 /// The good layouts: root document and the Rust types it must have.
 const LAYOUTS: &[(&str, &[&str])] = &[
@@ -42,8 +41,8 @@ fn root(path: &str) -> PathBuf {
 #[test]
 fn each_layout_loads_whole_with_readable_names_and_no_warnings() {
     for (path, expected) in LAYOUTS {
-        let normalized = generator::normalize_file(&root(path), "api")
-            .unwrap_or_else(|d| panic!("{path}:\n{d}"));
+        let normalized =
+            tests::normalize(&root(path), false).unwrap_or_else(|d| panic!("{path}:\n{d}"));
         assert!(
             normalized.warnings.is_empty(),
             "{path}: {:?}",
@@ -74,7 +73,7 @@ fn each_layout_loads_whole_with_readable_names_and_no_warnings() {
 #[test]
 fn operations_of_referenced_path_items_and_parts_are_typed() {
     let api = |path: &str| {
-        generator::normalize_file(&root(path), "api")
+        tests::normalize(&root(path), false)
             .unwrap_or_else(|d| panic!("{d}"))
             .api
     };
@@ -125,20 +124,19 @@ fn bundled_generation_is_deterministic() {
         command: "test".into(),
     };
     for (path, _) in LAYOUTS {
-        let source = [ApiSource {
-            spec: root(path),
-            module: "api".into(),
-        }];
-        let first = generator::generate_on(&source, &settings, LoadOptions::default(), 1)
-            .unwrap_or_else(|d| panic!("{d}"));
-        let second = generator::generate_on(&source, &settings, LoadOptions::default(), 4)
-            .unwrap_or_else(|d| panic!("{d}"));
+        let source = [ApiSource::new(root(path), "api")];
+        let on = |threads| Options {
+            threads,
+            ..Options::new(settings.clone())
+        };
+        let first = generator::generate(&source, &on(1)).unwrap_or_else(|e| panic!("{e}"));
+        let second = generator::generate(&source, &on(4)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(first.files, second.files, "{path}");
     }
 }
 
 fn render(file: &Path, lenient: bool) -> String {
-    match generator::normalize_file_with(file, "api", LoadOptions { lenient }) {
+    match tests::normalize(file, lenient) {
         Err(diagnostics) => diagnostics.to_string(),
         Ok(normalized) => {
             let mut out = String::new();
@@ -193,7 +191,7 @@ fn problems_in_other_files_are_located_in_those_files() {
 #[test]
 fn an_error_inside_a_referenced_file_has_that_files_line_and_column() {
     let case = root("multifile/broken/type-in-schema-file/openapi.yaml");
-    let err = generator::normalize_file(&case, "api").unwrap_err();
+    let err = tests::normalize(&case, false).unwrap_err();
     let d = &err.0[0];
     assert_eq!(
         d.file,
@@ -205,7 +203,7 @@ fn an_error_inside_a_referenced_file_has_that_files_line_and_column() {
     assert_eq!(d.source_line.as_deref(), Some("    type: 5"));
 
     let case = root("multifile/broken/undeclared-path-parameter/openapi.yaml");
-    let err = generator::normalize_file(&case, "api").unwrap_err();
+    let err = tests::normalize(&case, false).unwrap_err();
     let d = &err.0[0];
     assert_eq!(
         d.file,
@@ -217,7 +215,7 @@ fn an_error_inside_a_referenced_file_has_that_files_line_and_column() {
 #[test]
 fn remote_and_missing_references_are_named() {
     let case = root("multifile/broken/http-ref/openapi.yaml");
-    let err = generator::normalize_file(&case, "api").unwrap_err();
+    let err = tests::normalize(&case, false).unwrap_err();
     assert_eq!(err.0.len(), 2, "{err}");
     assert!(
         err.0.iter().all(|d| d.message.contains("another server")
@@ -225,12 +223,11 @@ fn remote_and_missing_references_are_named() {
             && d.position.is_some()),
         "{err}"
     );
-    let lenient = generator::normalize_file_with(&case, "api", LoadOptions { lenient: true })
-        .unwrap_or_else(|d| panic!("{d}"));
+    let lenient = tests::normalize(&case, true).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(lenient.warnings.len(), 2, "{:?}", lenient.warnings);
 
     let case = root("multifile/broken/missing-file/openapi.yaml");
-    let err = generator::normalize_file(&case, "api").unwrap_err();
+    let err = tests::normalize(&case, false).unwrap_err();
     let text = err.to_string();
     for named in [
         "`multifile/broken/missing-file/parameters/page.yaml`, which does not exist",

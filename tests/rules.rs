@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use generator::ir::{Api, Field, TypeDef, TypeKind, TypeRef};
-use generator::{ApiSource, CrateSettings, Layout, Output};
+use generator::{ApiSource, CrateSettings, Diagnostics, Layout, Options, Output};
 
 /// The fixtures this test knows the rules of; a fixture on disk that is not listed, or listed
 /// but missing, fails the test.
@@ -54,10 +54,7 @@ fn module_of(file: &str) -> String {
 fn sources(files: &[&str]) -> Vec<ApiSource> {
     files
         .iter()
-        .map(|f| ApiSource {
-            spec: rules_dir().join(f),
-            module: module_of(f),
-        })
+        .map(|f| ApiSource::new(rules_dir().join(f), module_of(f)))
         .collect()
 }
 
@@ -67,9 +64,20 @@ fn generate(files: &[&str], lenient: bool, name: &str) -> Output {
         layout: Layout::Standalone,
         command: "the rules test".into(),
     };
-    let options = generator::load::LoadOptions { lenient };
-    generator::generate_with(&sources(files), &settings, options)
-        .unwrap_or_else(|d| panic!("{name} fixtures do not generate:\n{d}"))
+    let options = Options {
+        lenient,
+        ..Options::new(settings)
+    };
+    generator::generate(&sources(files), &options)
+        .unwrap_or_else(|e| panic!("{name} fixtures do not generate:\n{e}"))
+}
+
+/// The diagnostics of a refused document; a generator bug fails the test.
+fn refusal(error: generator::Error) -> Diagnostics {
+    match error {
+        generator::Error::Diagnostics(d) => d,
+        generator::Error::Internal(bug) => panic!("{bug}"),
+    }
 }
 
 fn api<'a>(output: &'a Output, file: &str) -> &'a Api {
@@ -267,9 +275,10 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
             layout: Layout::Standalone,
             command: "the rules test".into(),
         };
-        let err = generator::generate(&sources(&[file]), &settings)
+        let err = generator::generate(&sources(&[file]), &Options::new(settings))
             .err()
             .unwrap_or_else(|| panic!("{file}: strict mode accepted a defect"));
+        let err = refusal(err);
         for d in err.0.iter().filter(|d| d.is_error()) {
             assert!(d.position.is_some(), "{file}: an error without a line: {d}");
             assert!(d.file.ends_with(file), "{file}: {d}");
@@ -391,14 +400,14 @@ fn lenient_mode_generates_every_broken_document_that_parses() {
             layout: Layout::Standalone,
             command: "the rules test".into(),
         };
-        let source = ApiSource {
-            spec: path.clone(),
-            module: "api".into(),
+        let source = ApiSource::new(path.clone(), "api");
+        let options = Options {
+            lenient: true,
+            ..Options::new(settings)
         };
-        let options = generator::load::LoadOptions { lenient: true };
-        let result = generator::generate_with(&[source], &settings, options);
+        let result = generator::generate(&[source], &options);
         if refused_by_design.contains(&name.as_str()) {
-            let err = result.err().unwrap_or_else(|| panic!("{name} generated"));
+            let err = refusal(result.err().unwrap_or_else(|| panic!("{name} generated")));
             assert!(
                 err.0.iter().all(|d| !d.file.as_os_str().is_empty()),
                 "{name}"

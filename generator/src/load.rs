@@ -45,11 +45,6 @@ pub struct LoadOptions {
     pub lenient: bool,
 }
 
-/// Reads and parses the document at `path`.
-pub fn load_file(path: &Path) -> Result<Document, Diagnostics> {
-    load_file_with(path, LoadOptions::default())
-}
-
 /// Reads and parses the document at `path` with options.
 pub fn load_file_with(path: &Path, options: LoadOptions) -> Result<Document, Diagnostics> {
     let text = std::fs::read_to_string(path).map_err(|err| {
@@ -64,6 +59,7 @@ pub fn load_file_with(path: &Path, options: LoadOptions) -> Result<Document, Dia
 
 /// Parses `text` as the document named `file` (the name is only used in diagnostics and to
 /// choose between JSON and YAML).
+#[cfg(test)]
 pub fn load_str(file: &Path, text: &str) -> Result<Document, Diagnostics> {
     load_str_with(file, text, LoadOptions::default())
 }

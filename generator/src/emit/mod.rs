@@ -10,7 +10,7 @@ mod types;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::InternalError;
 use crate::format::{finish, format_tokens, preamble, unparse};
 use crate::ir::Api;
 
@@ -57,25 +57,17 @@ pub struct EmittedFile {
     pub content: EmittedContent,
 }
 
-/// Emits and formats every file of the crate, on all available cores.
-pub fn emit_crate(
-    apis: &[Api],
-    settings: &CrateSettings,
-) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    emit_crate_on(apis, settings, crate::parallel::available())
-}
-
-/// [`emit_crate`] on up to `threads` threads. Every file is emitted and formatted by the job
+/// Emits and formats every file of the crate on up to `threads` threads. Every file is emitted and formatted by the job
 /// that makes it; `types.rs` and `operations.rs` are split into runs of items, a few per thread,
 /// so that one large file does not keep a single thread busy while the others idle, and at most
 /// 500 items long, so that memory holds one run's syntax tree per thread rather than a whole
 /// file's. Tokens never cross threads and are dropped as soon as their text is printed. The
 /// files are the same, byte for byte, whatever the number of threads.
-pub fn emit_crate_on(
+pub fn emit_crate(
     apis: &[Api],
     settings: &CrateSettings,
     threads: usize,
-) -> Result<Vec<GeneratedFile>, Diagnostics> {
+) -> Result<Vec<GeneratedFile>, InternalError> {
     let header = preamble(&settings.command);
     let files = jobs(apis);
     // A few runs per thread, so the threads share large files; and runs of at most a few
@@ -111,7 +103,7 @@ pub fn emit_crate_on(
         .collect()
 }
 
-/// The most items a run of [`emit_crate_on`] holds.
+/// The most items a run of [`emit_crate`] holds.
 const RUN_ITEMS: usize = 500;
 
 /// Splits `len` items into at most `count` runs of nearly equal length, in order (always at
@@ -123,7 +115,7 @@ fn runs(len: usize, count: usize) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
-/// A unit of work of [`emit_crate_on`].
+/// A unit of work of [`emit_crate`].
 enum Work<'a> {
     Whole {
         file: usize,
@@ -169,7 +161,7 @@ impl Work<'_> {
         }
     }
 
-    fn run(&self, settings: &CrateSettings, header: &str) -> Result<Piece, Diagnostics> {
+    fn run(&self, settings: &CrateSettings, header: &str) -> Result<Piece, InternalError> {
         let (path, tokens) = match self {
             Work::Whole { job, .. } => {
                 return format_file(job.emit(settings), header).map(Piece::File);
@@ -188,7 +180,7 @@ impl Work<'_> {
         };
         let uses_types = tokens::uses_module(&tokens, "types");
         let uses_runtime = tokens::uses_module(&tokens, "runtime");
-        let text = unparse(tokens).map_err(|message| internal_error(&path, &message))?;
+        let text = unparse(tokens).map_err(|message| unparse_error(&path, &message))?;
         Ok(Piece::Items {
             text,
             uses_types,
@@ -199,7 +191,11 @@ impl Work<'_> {
 
 /// A file from its pieces: a whole file as made, or a prologue (module docs and the imports its
 /// runs use) followed by the runs' texts.
-fn assemble(job: &FileJob, pieces: Vec<Piece>, header: &str) -> Result<GeneratedFile, Diagnostics> {
+fn assemble(
+    job: &FileJob,
+    pieces: Vec<Piece>,
+    header: &str,
+) -> Result<GeneratedFile, InternalError> {
     let mut text = String::new();
     let (mut uses_types, mut uses_runtime) = (false, false);
     for piece in pieces {
@@ -223,13 +219,13 @@ fn assemble(job: &FileJob, pieces: Vec<Piece>, header: &str) -> Result<Generated
             operations::operations_prologue(uses_types, uses_runtime),
         ),
         _ => {
-            return Err(internal_error(
-                "src",
-                "a file made of item runs is neither types.rs nor operations.rs",
-            ));
+            return Err(InternalError {
+                file: "src".into(),
+                message: "a file made of item runs is neither types.rs nor operations.rs".into(),
+            });
         }
     };
-    let mut contents = unparse(prologue).map_err(|message| internal_error(&path, &message))?;
+    let mut contents = unparse(prologue).map_err(|message| unparse_error(&path, &message))?;
     contents.push_str(&text);
     Ok(GeneratedFile {
         contents: finish(header, &contents),
@@ -245,14 +241,13 @@ fn operations_path(api: &Api) -> String {
     format!("src/{}/operations.rs", api.module)
 }
 
-fn internal_error(path: &str, message: &str) -> Diagnostics {
-    Diagnostics(vec![Diagnostic::error(
-        std::path::Path::new(path),
-        "",
-        format!(
-            "internal error: emitted code for this file does not parse ({message}); please report it with the spec"
-        ),
-    )])
+/// A file whose emitted tokens are not Rust: a bug in the emitter, never a problem of the
+/// document.
+fn unparse_error(path: &str, message: &str) -> InternalError {
+    InternalError {
+        file: path.to_string(),
+        message: format!("the emitted code of this file does not parse: {message}"),
+    }
 }
 
 /// The emit stage alone: every file of the crate as tokens or text.
@@ -264,7 +259,7 @@ pub fn emit_files(apis: &[Api], settings: &CrateSettings) -> Vec<EmittedFile> {
 pub fn format_files(
     files: Vec<EmittedFile>,
     settings: &CrateSettings,
-) -> Result<Vec<GeneratedFile>, Diagnostics> {
+) -> Result<Vec<GeneratedFile>, InternalError> {
     let header = preamble(&settings.command);
     files
         .into_iter()
@@ -273,7 +268,7 @@ pub fn format_files(
 }
 
 /// One emitted file as written: Rust formatted behind the preamble, text as it is.
-fn format_file(file: EmittedFile, header: &str) -> Result<GeneratedFile, Diagnostics> {
+fn format_file(file: EmittedFile, header: &str) -> Result<GeneratedFile, InternalError> {
     match file.content {
         EmittedContent::Text(contents) => Ok(GeneratedFile {
             path: file.path,
@@ -351,9 +346,13 @@ impl FileJob<'_> {
     }
 }
 
-fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<GeneratedFile, Diagnostics> {
+fn rust_file(
+    path: &str,
+    tokens: TokenStream,
+    header: &str,
+) -> Result<GeneratedFile, InternalError> {
     let contents =
-        format_tokens(tokens, header).map_err(|message| internal_error(path, &message))?;
+        format_tokens(tokens, header).map_err(|message| unparse_error(path, &message))?;
     Ok(GeneratedFile {
         path: path.to_string(),
         contents,
@@ -435,4 +434,33 @@ tracing = "0.1"
 {workspace}"#,
         name = settings.crate_name
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_that_are_not_rust_are_a_generator_bug() {
+        let settings = CrateSettings {
+            crate_name: "t".into(),
+            layout: Layout::Standalone,
+            command: "test".into(),
+        };
+        let invalid = "pub struct ;".parse().unwrap_or_default();
+        let file = EmittedFile {
+            path: "src/api/types.rs".into(),
+            content: EmittedContent::Rust(invalid),
+        };
+        let Err(bug) = format_files(vec![file], &settings) else {
+            unreachable!("`pub struct ;` is not Rust");
+        };
+        assert_eq!(bug.file, "src/api/types.rs");
+        let text = bug.to_string();
+        assert!(
+            text.starts_with("internal error: this is a bug in the generator, please report it"),
+            "{text}"
+        );
+        assert!(text.contains("does not parse"), "{text}");
+    }
 }

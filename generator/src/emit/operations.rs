@@ -243,7 +243,10 @@ fn send_fn(
             ParamLocation::Path => quote! {},
         }
     });
-    let accept = accept_header(op).map(|media| quote! { request.accept(#media); });
+    let accept = op
+        .accept
+        .as_ref()
+        .map(|media| quote! { request.accept(#media); });
     let body = op.body.as_ref().map(|b| {
         let content_type = &b.content_type;
         let call = match b.media {
@@ -339,19 +342,6 @@ fn send_fn(
             }
         }
     }
-}
-
-/// The `Accept` value: the media types of the documented response bodies, concrete ones for
-/// patterns (`*/*` answers are decoded as JSON, so JSON is asked for).
-fn accept_header(op: &Operation) -> Option<String> {
-    let mut types: Vec<String> = Vec::new();
-    for body in op.responses.iter().filter_map(|r| r.body.as_ref()) {
-        let media = crate::normalize::media::concrete_content_type(&body.content_type);
-        if !types.contains(&media) {
-            types.push(media);
-        }
-    }
-    (!types.is_empty()).then(|| types.join(", "))
 }
 
 fn status_text(status: StatusSpec) -> String {

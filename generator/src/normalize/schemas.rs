@@ -71,17 +71,42 @@ impl<'d> Context<'d> {
         let Some(schemas) = self.schemas() else {
             return;
         };
-        for key in schemas.keys() {
+        // Names chosen by hand (renames, `x-rust-name`) are claimed first, so that no derived
+        // name takes one.
+        let mut derived = Vec::new();
+        for (key, schema) in schemas {
+            let Some(chosen) = self.chosen_type_name(key, schema) else {
+                derived.push(key);
+                continue;
+            };
+            if self.type_names.is_taken(&chosen.name) {
+                let owner = self.type_owner(&chosen.name);
+                let message = format!(
+                    "the type name `{}` is already taken by {owner}",
+                    chosen.name
+                );
+                let d = self.chosen_error(&chosen, message);
+                self.diagnostics.push(d);
+                derived.push(key);
+                continue;
+            }
+            let name = self.type_names.claim(&chosen.name);
+            self.chosen_types.push((key.clone(), chosen));
+            self.component_types.insert(key.clone(), name);
+        }
+        for key in derived {
             let wanted = type_name(key);
+            if let Some((owner, chosen)) = self.chosen_types.iter().find(|(_, c)| c.name == wanted)
+            {
+                let message = format!(
+                    "the type name `{wanted}` chosen for `#/components/schemas/{owner}` is the name of `#/components/schemas/{key}`; choose another, or rename that one too"
+                );
+                let d = self.chosen_error(chosen, message);
+                self.diagnostics.push(d);
+            }
             let name = self.type_names.claim(&wanted);
             if name != wanted {
-                let owner = self
-                    .component_types
-                    .iter()
-                    .find(|(_, n)| **n == wanted)
-                    .map_or("a name the generated code uses".to_string(), |(k, _)| {
-                        format!("`#/components/schemas/{k}`")
-                    });
+                let owner = self.type_owner(&wanted);
                 self.warn(
                     pointer_join("/components/schemas", key),
                     format!("schema `{key}` becomes the Rust type `{name}`: `{wanted}` is already taken by {owner}"),
@@ -89,6 +114,16 @@ impl<'d> Context<'d> {
             }
             self.component_types.insert(key.clone(), name);
         }
+    }
+
+    /// Who has the type name `name`: a component schema, or the generated code.
+    fn type_owner(&self, name: &str) -> String {
+        self.component_types
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map_or("a name the generated code uses".to_string(), |(k, _)| {
+                format!("`#/components/schemas/{k}`")
+            })
     }
 
     pub(super) fn define_component_schemas(&mut self) {
@@ -135,6 +170,7 @@ impl<'d> Context<'d> {
         match schema {
             SchemaRef::Ref(reference) => self.reference_type(reference, pointer),
             SchemaRef::Inline(schema) => {
+                self.ignored_extension(schema, pointer);
                 let ty = match self.lower(schema, hint, pointer) {
                     Lowered::Use(ty) => ty,
                     Lowered::Define(kind) => {

@@ -494,7 +494,9 @@ mod tests {
     #[test]
     fn the_repository_specs_round_trip() {
         for (file, module) in REPOSITORY_SPECS {
-            let normalized = crate::normalize_file(&repository_root().join(file), module).unwrap();
+            let document = crate::stages::load_file(&repository_root().join(file), false).unwrap();
+            let normalized =
+                crate::stages::normalize(&document, module, &Default::default()).unwrap();
             let s = Surface::from_api(&normalized.api);
             let text = s.render_file("// generated\n", module);
             assert!(
