@@ -2,6 +2,7 @@
 //! comes from the IR.
 
 mod client;
+pub mod doc_markdown;
 mod operations;
 mod pagination;
 mod tokens;
@@ -363,7 +364,7 @@ fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<GeneratedF
 fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
     let modules = apis.iter().map(|api| {
         let module = tokens::ident(&api.module);
-        let doc = format!(" {}", api.title);
+        let doc = format!(" {}", doc_markdown::inline(&api.title));
         quote! {
             #[doc = #doc]
             #[rustfmt::skip]
@@ -372,7 +373,7 @@ fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
     });
     let list: Vec<String> = apis
         .iter()
-        .map(|a| format!(" - [`{}`] ({})", a.module, a.title))
+        .map(|a| format!(" - [`{}`] ({})", a.module, doc_markdown::inline(&a.title)))
         .collect();
     let reexport = match (settings.layout, apis) {
         (Layout::Standalone, [only]) => {
