@@ -56,22 +56,35 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 /// result can be followed by a blank line and more Markdown without either changing the other.
 pub fn block(text: &str) -> String {
     let text = clean(text);
-    if text.is_empty() {
+    if text.is_empty() || !may_need_rewriting(&text) {
         return text;
     }
     let mut current = text.clone();
     for _ in 0..MAX_PASSES {
-        let next = rewrite(&current).trim_end().to_string();
+        let next = rewrite(&current)
+            .trim_end_matches(['\n', ' ', '\t'])
+            .to_string();
         if next == current {
-            break;
+            // The last rewrite changed nothing: what is left is the independent check.
+            return if reads_safely(&current) {
+                current
+            } else {
+                plain(&text)
+            };
         }
         current = next;
     }
-    if is_safe(&current) {
-        current
-    } else {
-        plain(&text)
-    }
+    plain(&text)
+}
+
+/// Whether a text holds anything rustdoc could object to. Without these, it has no link,
+/// bracket, HTML, URL (an entity could spell one), code block or unclosed block, and most
+/// descriptions skip parsing altogether.
+fn may_need_rewriting(text: &str) -> bool {
+    text.contains(['[', ']', '<', '&', '\t'])
+        || ["http", "```", "~~~", "    "]
+            .iter()
+            .any(|marker| text.contains(marker))
 }
 
 /// A text as one line of rustdoc-safe Markdown that reads the same after other text on a line
@@ -114,6 +127,27 @@ pub fn code(value: &str) -> String {
 /// Drops what a doc comment cannot hold, trims trailing space (the formatter would), expands
 /// leading tabs and removes the indentation all lines share, as rustdoc would.
 fn clean(text: &str) -> String {
+    if is_tidy(text) {
+        text.trim_matches('\n').to_string()
+    } else {
+        clean_fully(text)
+    }
+}
+
+/// Whether `clean` would only trim blank lines off the ends: no indentation, no trailing space,
+/// nothing to drop. Most descriptions are.
+fn is_tidy(text: &str) -> bool {
+    !text.contains(['\r', '\t'])
+        && !text.contains(" \n")
+        && !text.contains("\n ")
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || is_text_flow_control(c))
+}
+
+fn clean_fully(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<String> = text
         .split('\n')
@@ -122,7 +156,7 @@ fn clean(text: &str) -> String {
                 .chars()
                 .filter(|c| *c == '\t' || !(c.is_control() || is_text_flow_control(*c)))
                 .collect();
-            expand_leading_tabs(kept.trim_end())
+            expand_leading_tabs(kept.trim_end_matches([' ', '\t']))
         })
         .collect();
     let indent = lines
@@ -421,12 +455,20 @@ fn fence_closed(block: &str, fence_char: char, fence_len: usize) -> bool {
     run >= fence_len && last[run * fence_char.len_utf8()..].trim().is_empty()
 }
 
-/// The check the result must pass, independent of how it was made: what rustdoc reads in it has
-/// nothing to warn about, and Markdown appended after a blank line stands on its own.
+/// The check the result must pass, independent of how it was made: the rewrite finds nothing
+/// left to do, what rustdoc reads in it has nothing to warn about, and Markdown appended after a
+/// blank line stands on its own.
+#[cfg(test)]
 fn is_safe(text: &str) -> bool {
-    if rewrite(text).trim_end() != text {
-        return false;
-    }
+    rewrite(text).trim_end_matches(['\n', ' ', '\t']) == text && reads_safely(text)
+}
+
+/// The check itself, for a text the rewrite leaves as it is. It reads the text followed by a
+/// blank line and a paragraph, which must stand on its own: not code or HTML the text left
+/// open, nor part of a list or quote.
+fn reads_safely(text: &str) -> bool {
+    const SENTINEL: &str = "sentinel";
+    let probe = format!("{text}\n\n{SENTINEL}");
     let mut broken = 0;
     let mut on_broken = |_: BrokenLink<'_>| {
         broken += 1;
@@ -434,7 +476,20 @@ fn is_safe(text: &str) -> bool {
     };
     let mut in_code = false;
     let mut link_depth = 0;
-    for event in Parser::new_with_broken_link_callback(text, options(), Some(&mut on_broken)) {
+    let mut depth = 0usize;
+    let mut last_paragraph_depth = None;
+    let mut last_text_is_sentinel = false;
+    for event in Parser::new_with_broken_link_callback(&probe, options(), Some(&mut on_broken)) {
+        match &event {
+            Event::Start(Tag::Paragraph) => last_paragraph_depth = Some(depth),
+            Event::Text(t) => last_text_is_sentinel = &**t == SENTINEL,
+            _ => {}
+        }
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if &*info == "text" => {
                 in_code = true;
@@ -456,34 +511,7 @@ fn is_safe(text: &str) -> bool {
             _ => {}
         }
     }
-    broken == 0 && stands_closed(text)
-}
-
-/// Whether a paragraph after `text` and a blank line is a paragraph of its own, not code or HTML
-/// that `text` left open, nor part of a list or quote.
-fn stands_closed(text: &str) -> bool {
-    const SENTINEL: &str = "sentinel";
-    let probe = format!("{text}\n\n{SENTINEL}");
-    let events: Vec<Event<'_>> = Parser::new_ext(&probe, options()).collect();
-    let mut depth = 0usize;
-    let mut last_paragraph_depth = None;
-    for event in &events {
-        match event {
-            Event::Start(Tag::Paragraph) => {
-                last_paragraph_depth = Some(depth);
-                depth += 1;
-            }
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    last_paragraph_depth == Some(0)
-        && matches!(
-            events.as_slice(),
-            [.., Event::Start(Tag::Paragraph), Event::Text(t), Event::End(TagEnd::Paragraph)]
-                if &**t == SENTINEL
-        )
+    broken == 0 && last_paragraph_depth == Some(0) && last_text_is_sentinel
 }
 
 /// The text as plain paragraphs: every ASCII punctuation character escaped, indentation dropped,
