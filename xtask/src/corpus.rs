@@ -1,5 +1,6 @@
 //! `cargo xtask corpus [PATHS…]`: generate every document of a corpus with `cargo xtask generate`,
-//! `cargo check` each crate (one shared target directory), print a table, and fail when a
+//! `cargo check` each crate (one shared target directory), document the crates of the selected
+//! documents with `cargo doc` and rustdoc warnings denied, print a table, and fail when a
 //! document that passed before (per `tests/corpus-expected.txt`) no longer does.
 
 use std::collections::BTreeMap;
@@ -15,6 +16,36 @@ struct Expectation {
     pass: bool,
 }
 
+/// Documents whose documentation every run builds (`--docs subset`, the default): those whose
+/// descriptions carried the most rustdoc warnings (bare URLs, HTML, brackets, code blocks).
+/// Documenting a large crate takes about a minute, so all of them only with `--docs all`.
+pub const DOCS_SUBSET: &[&str] = &[
+    "github-api.json",
+    "plaid.yaml",
+    "twilio-api-v2010.json",
+    "box.json",
+    "asana.yaml",
+    "oxide-nexus.json",
+];
+
+/// Which generated crates to document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocsSelection {
+    None,
+    Subset,
+    All,
+}
+
+impl DocsSelection {
+    fn includes(self, name: &str) -> bool {
+        match self {
+            DocsSelection::None => false,
+            DocsSelection::Subset => DOCS_SUBSET.contains(&name),
+            DocsSelection::All => true,
+        }
+    }
+}
+
 /// The outcome for one document.
 #[derive(Debug, Clone)]
 struct Row {
@@ -25,12 +56,18 @@ struct Row {
     generate_ms: u128,
     check: &'static str,
     warnings: usize,
+    /// `cargo doc` with rustdoc warnings denied: "ok", "FAILED", or "-" when not run.
+    docs: &'static str,
+    /// Rustdoc diagnostics (each one an error, warnings being denied).
+    docs_problems: usize,
     first_problem: String,
 }
 
 impl Row {
+    /// Generates, checks with no warnings and, when its documentation was built, documents
+    /// with none either.
     fn passed(&self) -> bool {
-        self.check == "ok" && self.warnings == 0
+        self.check == "ok" && self.warnings == 0 && self.docs != "FAILED"
     }
 }
 
@@ -38,6 +75,7 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     pub write_expected: bool,
     pub skip_check: bool,
+    pub docs: DocsSelection,
 }
 
 /// Runs the corpus and returns the report, or the report as an error when a regression shows.
@@ -57,10 +95,13 @@ pub fn run(root: &Path, options: &Options) -> Result<String, String> {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         let lenient = expected.get(&name).is_some_and(|e| e.lenient);
-        let row = run_one(&exe, doc, &name, lenient, &scratch, options.skip_check);
+        let mut row = run_one(&exe, doc, &name, lenient, &scratch, options.skip_check);
+        if row.check == "ok" && options.docs.includes(&name) {
+            document(&mut row, &scratch);
+        }
         eprintln!(
-            "{:<45} {:>5} ms  {}  {} warning(s)",
-            row.name, row.generate_ms, row.check, row.warnings
+            "{:<45} {:>5} ms  {}  {} warning(s)  docs {}",
+            row.name, row.generate_ms, row.check, row.warnings, row.docs
         );
         rows.push(row);
     }
@@ -135,6 +176,8 @@ fn run_one(
         generate_ms: 0,
         check: "not run",
         warnings: 0,
+        docs: "-",
+        docs_problems: 0,
         first_problem: String::new(),
     };
     let mut command = Command::new(exe);
@@ -218,14 +261,54 @@ fn run_one(
     row
 }
 
+/// `cargo doc --no-deps` of a checked crate, with rustdoc's warnings denied as a user who builds
+/// documentation strictly (or docs.rs readers) would see them.
+fn document(row: &mut Row, scratch: &Path) {
+    let stem = Path::new(&row.name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let doc = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["doc", "--no-deps", "--quiet", "--message-format", "short"])
+        .arg("--manifest-path")
+        .arg(scratch.join(stem).join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", scratch.join("check-target"))
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output();
+    match doc {
+        Ok(d) => {
+            let text = String::from_utf8_lossy(&d.stderr);
+            // Located diagnostics (`src/…:line:col: error: …`), not cargo's closing summary.
+            let problems: Vec<&str> = text
+                .lines()
+                .filter(|l| l.contains(": error") || l.contains(": warning"))
+                .collect();
+            row.docs_problems = problems.len();
+            row.docs = if d.status.success() && problems.is_empty() {
+                "ok"
+            } else {
+                "FAILED"
+            };
+            if row.docs == "FAILED" && row.first_problem.is_empty() {
+                let first = problems.first().copied().or_else(|| text.lines().next());
+                row.first_problem = first.unwrap_or_default().chars().take(160).collect();
+            }
+        }
+        Err(e) => {
+            row.docs = "FAILED";
+            row.first_problem = format!("cannot run cargo doc: {e}");
+        }
+    }
+}
+
 fn render(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| document | mode | operations | types | generate (ms) | cargo check | warnings | first error or diagnostic |\n|---|---|---:|---:|---:|---|---:|---|\n",
+        "| document | mode | operations | types | generate (ms) | cargo check | warnings | docs | first error or diagnostic |\n|---|---|---:|---:|---:|---|---:|---|---|\n",
     );
     for r in rows {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.name,
             if r.lenient { "lenient" } else { "strict" },
             r.operations,
@@ -233,13 +316,19 @@ fn render(rows: &[Row]) -> String {
             r.generate_ms,
             r.check,
             r.warnings,
+            match r.docs {
+                "FAILED" => format!("FAILED ({})", r.docs_problems),
+                other => other.to_string(),
+            },
             r.first_problem.replace('|', "\\|")
         );
     }
     let passed = rows.iter().filter(|r| r.passed()).count();
+    let documented = rows.iter().filter(|r| r.docs != "-").count();
     let _ = writeln!(
         out,
-        "\n{passed} of {} documents generate a crate that checks with no warnings.",
+        "\n{passed} of {} documents generate a crate that checks with no warnings \
+         ({documented} also documented with rustdoc warnings denied).",
         rows.len()
     );
     out
@@ -279,7 +368,8 @@ fn read_expected(path: &Path) -> Result<BTreeMap<String, Expectation>, String> {
 fn write_expected(path: &Path, rows: &[Row]) -> Result<(), String> {
     let mut text = String::from(
         "# Expected results of `cargo xtask corpus`: document, mode (strict | lenient), outcome (pass | fail).\n\
-         # `pass` means the generated crate `cargo check`s with zero errors and zero warnings. The corpus\n\
+         # `pass` means the generated crate `cargo check`s with zero errors and zero warnings and, when the\n\
+         # run documents it (`--docs`), `cargo doc` passes with rustdoc warnings denied. The corpus\n\
          # command fails when a `pass` document stops passing. Rewrite with `cargo xtask corpus --write-expected`.\n",
     );
     for r in rows {

@@ -37,7 +37,7 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--root DIR]
   cargo xtask generate --spec PATH --out DIR [--name CRATE] [--lenient]
   cargo xtask diff OLD_SPEC NEW_SPEC
-  cargo xtask corpus [PATHS...] [--write-expected] [--no-check]
+  cargo xtask corpus [PATHS...] [--write-expected] [--no-check] [--docs none|subset|all]
   cargo xtask bench";
 
 fn main() -> ExitCode {
@@ -332,11 +332,25 @@ fn corpus(args: &[String]) -> Result<(), Failure> {
         paths: Vec::new(),
         write_expected: false,
         skip_check: false,
+        docs: corpus::DocsSelection::Subset,
     };
-    for arg in args {
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--write-expected" => options.write_expected = true,
             "--no-check" => options.skip_check = true,
+            "--docs" => {
+                options.docs = match args.next().map(String::as_str) {
+                    Some("none") => corpus::DocsSelection::None,
+                    Some("subset") => corpus::DocsSelection::Subset,
+                    Some("all") => corpus::DocsSelection::All,
+                    _ => {
+                        return Err(Failure::Usage(
+                            "`--docs` takes `none`, `subset` or `all`".into(),
+                        ));
+                    }
+                };
+            }
             flag if flag.starts_with("--") => {
                 return Err(Failure::Usage(format!("unexpected argument `{flag}`")));
             }
