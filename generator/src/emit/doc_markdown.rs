@@ -104,11 +104,13 @@ pub fn inline(text: &str) -> String {
 }
 
 /// A value shown verbatim as a code span (a path, an operation id, an enum value): the fence is
-/// longer than any run of backticks inside, and line breaks become spaces.
+/// longer than any run of backticks inside, and line breaks and other control characters become
+/// spaces.
 pub fn code(value: &str) -> String {
-    let value: String = clean(value)
+    let value: String = value
         .chars()
-        .map(|c| if c == '\n' { ' ' } else { c })
+        .filter(|c| !is_text_flow_control(*c))
+        .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     if value.is_empty() {
         return "`\"\"`".to_string();

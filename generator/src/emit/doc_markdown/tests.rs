@@ -205,7 +205,8 @@ fn code_spans_hold_any_value() {
     assert_eq!(code("a`b"), "``a`b``");
     assert_eq!(code("`x`"), "`` `x` ``");
     assert_eq!(code(""), "`\"\"`");
-    assert_eq!(code("two\nlines"), "`two lines`");
+    assert_eq!(code("two\nlines\r"), "`two lines `");
+    assert_eq!(code(" spaced \u{202E}"), "` spaced `");
 }
 
 #[test]
