@@ -100,10 +100,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let setters = op.params.iter().filter(|p| !p.required).map(setter);
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let ty = request_body_type(b, Scope::Sibling);
-        let doc = match &b.description {
-            Some(d) => spec_docs(Some(d)),
-            None => docs("Sets the request body."),
-        };
+        let doc = spec_docs(b.description.as_deref(), "Sets the request body.");
         quote! {
             #doc
             pub fn body(mut self, value: #ty) -> Self {
@@ -187,10 +184,10 @@ pub fn request_body_type(b: &crate::ir::RequestBody, scope: Scope) -> TokenStrea
 fn setter(p: &Parameter) -> TokenStream {
     let name = ident(&p.rust_name);
     let ty = param_type(p, Scope::Sibling);
-    let doc = match &p.description {
-        Some(d) => spec_docs(Some(d)),
-        None => docs(&format!("Sets {}.", code(&p.name))),
-    };
+    let doc = spec_docs(
+        p.description.as_deref(),
+        &format!("Sets {}.", code(&p.name)),
+    );
     let deprecated = p.deprecated.then(|| quote! { #[deprecated] });
     if *p.ty.non_null() == TypeRef::String {
         quote! {

@@ -51,9 +51,11 @@ pub fn docs(markdown: &str) -> TokenStream {
     doc_lines(markdown.trim().lines())
 }
 
-/// `#[doc = "..."]` lines for document text standing alone (a description), or nothing.
-pub fn spec_docs(text: Option<&str>) -> TokenStream {
-    docs(&text.map(doc_markdown::block).unwrap_or_default())
+/// `#[doc = "..."]` lines for document text standing alone (a description), or for `fallback`
+/// when the document has none (or only characters a doc comment drops).
+pub fn spec_docs(text: Option<&str>, fallback: &str) -> TokenStream {
+    let made = text.map(doc_markdown::block).unwrap_or_default();
+    docs(if made.is_empty() { fallback } else { &made })
 }
 
 /// `#[doc = "..."]` for each line of rustdoc Markdown, each prefixed by a space as `///` would

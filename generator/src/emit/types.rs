@@ -175,12 +175,14 @@ fn field(f: &Field) -> TokenStream {
     }
     let serde = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
     // Spec prose is escaped; the generator's own notes may link.
-    let mut lines: Vec<String> = match &f.description {
-        Some(d) => block(d).lines().map(str::to_string).collect(),
-        None => vec![match f.ty.non_null() {
+    let described = f.description.as_deref().map(block).unwrap_or_default();
+    let mut lines: Vec<String> = if described.is_empty() {
+        vec![match f.ty.non_null() {
             TypeRef::Named(n) => format!("The {} property; see [`{n}`].", code(&f.name)),
             _ => format!("The {} property.", code(&f.name)),
-        }],
+        }]
+    } else {
+        described.lines().map(str::to_string).collect()
     };
     for (on, note) in [
         (
