@@ -391,6 +391,10 @@ fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
         //! returning a request builder, and the API's model types. Shared machinery (retries,
         //! timeouts, errors, credentials) lives in [`runtime`].
         #![warn(missing_docs)]
+        // Rustdoc works out the auto traits (`Send`, `RefUnwindSafe`…) of each model type through
+        // its fields; the nested types of large documents (Stripe's) go deeper than the default
+        // limit of 128, which fails `cargo doc` though `cargo check` passes.
+        #![recursion_limit = "256"]
         // Operations with many required parameters take them all as arguments, and outcome
         // enums hold bodies of very different sizes; both by design.
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
