@@ -39,7 +39,7 @@ const USAGE: &str = "usage:
   cargo xtask generate (--spec PATH | --config FILE) --out DIR [--name CRATE] [--lenient]
   cargo xtask specs
   cargo xtask diff OLD_SPEC NEW_SPEC
-  cargo xtask corpus [PATHS...] [--write-expected] [--no-check] [--root DIR]
+  cargo xtask corpus [PATHS...] [--write-expected] [--no-check] [--docs none|subset|all] [--root DIR]
   cargo xtask bench";
 
 /// The exit code of a generator bug (a panic or an internal error), told apart from
@@ -402,6 +402,7 @@ fn corpus(args: &[String]) -> Result<(), Failure> {
         paths: Vec::new(),
         write_expected: false,
         skip_check: false,
+        docs: corpus::DocsSelection::Subset,
     };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -413,6 +414,18 @@ fn corpus(args: &[String]) -> Result<(), Failure> {
                     .next()
                     .ok_or_else(|| Failure::Usage("`--root` needs a directory".into()))?;
                 root = PathBuf::from(dir);
+            }
+            "--docs" => {
+                options.docs = match rest.next().map(String::as_str) {
+                    Some("none") => corpus::DocsSelection::None,
+                    Some("subset") => corpus::DocsSelection::Subset,
+                    Some("all") => corpus::DocsSelection::All,
+                    _ => {
+                        return Err(Failure::Usage(
+                            "`--docs` takes `none`, `subset` or `all`".into(),
+                        ));
+                    }
+                };
             }
             flag if flag.starts_with("--") => {
                 return Err(Failure::Usage(format!("unexpected argument `{flag}`")));

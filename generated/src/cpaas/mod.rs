@@ -244,7 +244,7 @@ impl ClientBuilder {
 
     /// Sets the `BearerAuth` API key, sent verbatim in the `Authorization` header of operations that require it.
     ///
-    /// Access token sent in the Authorization header. The scheme adds no prefix, so the value must include it, e.g. `Bearer &lt;token&gt;` (with the `Bearer ` prefix and a space).
+    /// Access token sent in the Authorization header. The scheme adds no prefix, so the value must include it, e.g. `Bearer <token>` (with the `Bearer ` prefix and a space).
     ///
     /// The value is never printed by `Debug`.
     pub fn bearer_auth(mut self, value: impl Into<runtime::Secret>) -> Self {

@@ -36,7 +36,7 @@ impl V1MgmtUserGet<'_> {
         self
     }
 
-    /// Sort order as a comma-separated list of `&lt;field&gt;_A` (ascending) or `&lt;field&gt;_D` (descending) terms. Sortable fields are email (the default), role, first_name and last_name; for example `role_A,email_D` sorts by role ascending, then email descending.
+    /// Sort order as a comma-separated list of `<field>_A` (ascending) or `<field>_D` (descending) terms. Sortable fields are email (the default), role, first_name and last_name; for example `role_A,email_D` sorts by role ascending, then email descending.
     pub fn sort(mut self, value: impl Into<String>) -> Self {
         self.sort = Some(value.into());
         self

@@ -354,9 +354,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the `Bearer` token, sent as `Authorization: Bearer &lt;token&gt;` on operations that require it.
+    /// Sets the `Bearer` token, sent as `Authorization: Bearer <token>` on operations that require it.
     ///
-    /// OAuth2 resource-owner password grant; the access token is sent as `Authorization: Bearer &lt;token&gt;`.
+    /// OAuth2 resource-owner password grant; the access token is sent as `Authorization: Bearer <token>`.
     ///
     /// The value is never printed by `Debug`.
     pub fn bearer_token(mut self, token: impl Into<runtime::Secret>) -> Self {

@@ -3,17 +3,23 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::doc_markdown::{block, code, inline};
 use super::operations::param_type;
 use super::tokens::{Scope, doc_lines, docs, ident};
 use crate::ir::{Api, ApiKeyLocation, Operation, SecurityKind, TypeRef};
 
 pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
-    let mut about = api.title.clone();
-    if let Some(d) = &api.description {
+    let mut about = inline(&api.title);
+    if let Some(d) = api
+        .description
+        .as_deref()
+        .map(block)
+        .filter(|d| !d.is_empty())
+    {
         about.push_str("\n\n");
-        about.push_str(d);
+        about.push_str(&d);
     }
-    about.push_str(&format!("\n\nAPI version `{}`.", api.version));
+    about.push_str(&format!("\n\nAPI version {}.", code(&api.version)));
     let module_doc: Vec<TokenStream> = about
         .trim()
         .lines()
@@ -40,6 +46,7 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
     let setters = api.security_schemes.iter().map(|scheme| {
         let setter = ident(&scheme.setter);
         let key = &scheme.key;
+        let key_code = code(key);
         let mut text = match &scheme.kind {
             SecurityKind::ApiKey { location, name } => {
                 let place = match location {
@@ -47,17 +54,17 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
                     ApiKeyLocation::Query => "query parameter",
                     ApiKeyLocation::Cookie => "cookie",
                 };
-                format!("Sets the `{key}` API key, sent verbatim in the `{name}` {place} of operations that require it.")
+                format!("Sets the {key_code} API key, sent verbatim in the {} {place} of operations that require it.", code(name))
             }
-            SecurityKind::Bearer => format!("Sets the `{key}` token, sent as `Authorization: Bearer <token>` on operations that require it."),
-            SecurityKind::Basic => format!("Sets the `{key}` username and password, sent as HTTP basic authentication."),
+            SecurityKind::Bearer => format!("Sets the {key_code} token, sent as `Authorization: Bearer <token>` on operations that require it."),
+            SecurityKind::Basic => format!("Sets the {key_code} username and password, sent as HTTP basic authentication."),
         };
         if let Some(d) = &scheme.description {
             text.push_str("\n\n");
-            text.push_str(d);
+            text.push_str(&block(d));
         }
         text.push_str("\n\nThe value is never printed by `Debug`.");
-        let doc = docs(Some(&text));
+        let doc = docs(&text);
         match &scheme.kind {
             SecurityKind::ApiKey { location, name } => {
                 let location = ident(match location {
@@ -120,7 +127,12 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
     let default_server = api
         .servers
         .first()
-        .map(|s| format!("Defaults to the first server of the spec, `{}`.", s.url))
+        .map(|s| {
+            format!(
+                "Defaults to the first server of the spec, {}.",
+                code(&s.url)
+            )
+        })
         .unwrap_or_else(|| "The spec lists no server: set one with `base_url`.".to_string());
     let builder_text = format!("Configures a [`Client`]. {default_server}");
     let builder_doc = doc_lines([builder_text.as_str()]);
@@ -288,19 +300,17 @@ fn client_method(op: &Operation) -> TokenStream {
     let builder = ident(&op.type_name);
     let mut text = String::new();
     for part in [&op.summary, &op.description].into_iter().flatten() {
-        if !text.is_empty() {
+        let part = block(part);
+        if !part.is_empty() {
+            text.push_str(&part);
             text.push_str("\n\n");
         }
-        text.push_str(part.trim());
     }
-    if !text.is_empty() {
-        text.push_str("\n\n");
-    }
-    text.push_str(&format!("`{} {}`", op.method.as_str(), op.path.raw));
+    text.push_str(&code(&format!("{} {}", op.method.as_str(), op.path.raw)));
     if let Some(id) = &op.operation_id {
-        text.push_str(&format!(" (operationId `{id}`)"));
+        text.push_str(&format!(" (operationId {})", code(id)));
     }
-    let doc = docs(Some(&text));
+    let doc = docs(&text);
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let required: Vec<_> = op.params.iter().filter(|p| p.required).collect();
     let args = required.iter().map(|p| {

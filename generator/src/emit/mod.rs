@@ -2,6 +2,7 @@
 //! comes from the IR.
 
 mod client;
+pub mod doc_markdown;
 mod operations;
 mod pagination;
 mod tokens;
@@ -362,7 +363,7 @@ fn rust_file(
 fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
     let modules = apis.iter().map(|api| {
         let module = tokens::ident(&api.module);
-        let doc = format!(" {}", api.title);
+        let doc = format!(" {}", doc_markdown::inline(&api.title));
         quote! {
             #[doc = #doc]
             #[rustfmt::skip]
@@ -371,7 +372,7 @@ fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
     });
     let list: Vec<String> = apis
         .iter()
-        .map(|a| format!(" - [`{}`] ({})", a.module, a.title))
+        .map(|a| format!(" - [`{}`] ({})", a.module, doc_markdown::inline(&a.title)))
         .collect();
     let reexport = match (settings.layout, apis) {
         (Layout::Standalone, [only]) => {
@@ -389,6 +390,10 @@ fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
         //! returning a request builder, and the API's model types. Shared machinery (retries,
         //! timeouts, errors, credentials) lives in [`runtime`].
         #![warn(missing_docs)]
+        // Rustdoc works out the auto traits (`Send`, `RefUnwindSafe`…) of each model type through
+        // its fields; the nested types of large documents (Stripe's) go deeper than the default
+        // limit of 128, which fails `cargo doc` though `cargo check` passes.
+        #![recursion_limit = "256"]
         // Operations with many required parameters take them all as arguments, and outcome
         // enums hold bodies of very different sizes; both by design.
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]

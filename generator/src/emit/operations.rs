@@ -4,7 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, type_tokens, uses_module};
+use super::doc_markdown::{block, code, inline};
+use super::tokens::{Scope, doc_lines, docs, ident, spec_docs, type_tokens, uses_module};
 use crate::ir::{
     Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, QueryStyle, Response,
     StatusSpec, TypeRef,
@@ -99,9 +100,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let setters = op.params.iter().filter(|p| !p.required).map(setter);
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let ty = request_body_type(b, Scope::Sibling);
-        let doc = docs(Some(
-            b.description.as_deref().unwrap_or("Sets the request body."),
-        ));
+        let doc = spec_docs(b.description.as_deref(), "Sets the request body.");
         quote! {
             #doc
             pub fn body(mut self, value: #ty) -> Self {
@@ -185,10 +184,9 @@ pub fn request_body_type(b: &crate::ir::RequestBody, scope: Scope) -> TokenStrea
 fn setter(p: &Parameter) -> TokenStream {
     let name = ident(&p.rust_name);
     let ty = param_type(p, Scope::Sibling);
-    let doc = docs(
-        p.description
-            .as_deref()
-            .or(Some(&format!("Sets `{}`.", p.name))),
+    let doc = spec_docs(
+        p.description.as_deref(),
+        &format!("Sets {}.", code(&p.name)),
     );
     let deprecated = p.deprecated.then(|| quote! { #[deprecated] });
     if *p.ty.non_null() == TypeRef::String {
@@ -321,7 +319,7 @@ fn send_fn(
             error_name,
             r.variant,
             status_text(r.status),
-            escape_doc(what)
+            inline(what)
         ));
     }
     doc.push("- any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].".to_string());
@@ -377,12 +375,13 @@ fn outcome_enum(name: &str, responses: &[&Response], what: &str, method: &str) -
     let name = ident(name);
     let variants = responses.iter().map(|r| {
         let variant = ident(&r.variant);
-        let text = format!(
-            "{}: {}",
-            status_text(r.status),
-            r.description.as_deref().unwrap_or("")
-        );
-        let doc = docs(Some(text.trim_end_matches([' ', ':'])));
+        // The status leads the description's first paragraph; it is plain text, so making the
+        // whole safe leaves it as it is.
+        let status = status_text(r.status);
+        let doc = match r.description.as_deref().map(str::trim) {
+            Some(d) if !d.is_empty() => docs(&block(&format!("{status}: {d}"))),
+            _ => docs(&status),
+        };
         if r.body.is_some() {
             let ty = body_type(r);
             quote! { #doc #variant(#ty), }
