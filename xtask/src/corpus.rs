@@ -103,20 +103,46 @@ pub fn run(root: &Path, options: &Options) -> Result<String, String> {
     }
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
     let scratch = root.join("target/corpus");
-    let mut rows = Vec::new();
-    for doc in &documents {
-        let name = file_name(doc);
-        let lenient = expected.get(&name).is_some_and(|e| e.lenient);
-        let mut row = run_one(&exe, doc, &name, lenient, &scratch, options.skip_check);
-        if row.check == "ok" && options.docs.includes(&name) {
-            document(&mut row, &scratch);
+    // Checking a crate keeps one core busy (rustc's front end is single-threaded), and cargo
+    // locks a target directory while it builds: each worker has its own target directory, so
+    // the documents are checked side by side, one per core.
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for worker in 0..workers {
+            let (next, results, documents, expected) = (&next, &results, &documents, &expected);
+            let (exe, scratch) = (&exe, &scratch);
+            scope.spawn(move || {
+                let target = scratch.join(format!("check-target-{worker}"));
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(doc) = documents.get(i) else { break };
+                    let name = file_name(doc);
+                    let lenient = expected.get(&name).is_some_and(|e| e.lenient);
+                    let job = Job {
+                        exe,
+                        scratch,
+                        target: &target,
+                    };
+                    let mut row = run_one(&job, doc, &name, lenient, options.skip_check);
+                    if row.check == "ok" && options.docs.includes(&name) {
+                        document(&mut row, &job);
+                    }
+                    eprintln!(
+                        "{:<45} {:>5} ms  {}  {} warning(s)  docs {}",
+                        row.name, row.generate_ms, row.check, row.warnings, row.docs
+                    );
+                    if let Ok(mut results) = results.lock() {
+                        results.push((i, row));
+                    }
+                }
+            });
         }
-        eprintln!(
-            "{:<45} {:>5} ms  {}  {} warning(s)  docs {}",
-            row.name, row.generate_ms, row.check, row.warnings, row.docs
-        );
-        rows.push(row);
-    }
+    });
+    let mut indexed = results.into_inner().map_err(|e| e.to_string())?;
+    indexed.sort_by_key(|(i, _)| *i);
+    let rows: Vec<Row> = indexed.into_iter().map(|(_, row)| row).collect();
     let report = render(&rows, options.skip_check);
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     std::fs::write(scratch.join("report.md"), &report).map_err(|e| e.to_string())?;
@@ -225,14 +251,16 @@ fn documents(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn run_one(
-    exe: &Path,
-    doc: &Path,
-    name: &str,
-    lenient: bool,
-    scratch: &Path,
-    skip_check: bool,
-) -> Row {
+/// Where one worker generates and checks: the xtask binary, the scratch directory of the
+/// generated crates and the worker's own target directory.
+struct Job<'a> {
+    exe: &'a Path,
+    scratch: &'a Path,
+    target: &'a Path,
+}
+
+fn run_one(job: &Job<'_>, doc: &Path, name: &str, lenient: bool, skip_check: bool) -> Row {
+    let (exe, scratch) = (job.exe, job.scratch);
     let stem = doc
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
@@ -308,7 +336,7 @@ fn run_one(
             "--manifest-path",
         ])
         .arg(out_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", scratch.join("check-target"))
+        .env("CARGO_TARGET_DIR", job.target)
         .output();
     match check {
         Ok(c) => {
@@ -333,7 +361,8 @@ fn run_one(
 
 /// `cargo doc --no-deps` of a checked crate, with rustdoc's warnings denied as a user who builds
 /// documentation strictly (or docs.rs readers) would see them.
-fn document(row: &mut Row, scratch: &Path) {
+fn document(row: &mut Row, job: &Job<'_>) {
+    let scratch = job.scratch;
     let stem = Path::new(&row.name)
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
@@ -342,7 +371,7 @@ fn document(row: &mut Row, scratch: &Path) {
         .args(["doc", "--no-deps", "--quiet", "--message-format", "short"])
         .arg("--manifest-path")
         .arg(scratch.join(stem).join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", scratch.join("check-target"))
+        .env("CARGO_TARGET_DIR", job.target)
         .env("RUSTDOCFLAGS", "-D warnings")
         .output();
     match doc {
