@@ -23,6 +23,7 @@ const STRICT: &[&str] = &[
     "keyword-named-properties.yaml",
     "ref-to-any-local-pointer.yaml",
     "type-list-in-swagger2.json",
+    "yaml-flow-collections-at-key-indentation.yaml",
     "yaml-merge-keys.yaml",
 ];
 const LENIENT: &[&str] = &[
@@ -243,6 +244,20 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     // YAML merge keys.
     let extended = fields(ty(api(&output, "yaml-merge-keys.yaml"), "Extended"));
     assert!(extended.contains_key("id"));
+
+    // Every diagnostic has a line, also in a document the event parser finds under-indented.
+    let flow = rules_dir().join("yaml-flow-collections-at-key-indentation.yaml");
+    assert!(
+        output.warnings.iter().any(|w| w.file == flow),
+        "the fixture's `allOf` of string enums warns"
+    );
+    for w in &output.warnings {
+        let position = w.position.map(|p| p.line);
+        assert!(position.is_some(), "a warning without a line: {w}");
+        if w.file == flow {
+            assert_eq!(position, Some(38), "{w}");
+        }
+    }
 
     compile(&output, "rules-strict");
 }
