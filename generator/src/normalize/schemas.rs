@@ -135,7 +135,15 @@ impl<'d> Context<'d> {
         match schema {
             SchemaRef::Ref(reference) => self.reference_type(reference, pointer),
             SchemaRef::Inline(schema) => {
-                let ty = match self.lower(schema, hint, pointer) {
+                let nullable = schema.schema_data.nullable;
+                let lowered = match self.lower(schema, hint, pointer) {
+                    // Named, so that the places using it stay within clippy's `type_complexity`.
+                    Lowered::Use(ty) if too_complex(&ty, nullable) => {
+                        Lowered::Define(TypeKind::Alias(ty))
+                    }
+                    lowered => lowered,
+                };
+                let ty = match lowered {
                     Lowered::Use(ty) => ty,
                     Lowered::Define(kind) => {
                         let name = self.type_names.claim(hint);
@@ -149,11 +157,7 @@ impl<'d> Context<'d> {
                         TypeRef::Named(name)
                     }
                 };
-                if schema.schema_data.nullable {
-                    TypeRef::nullable(ty)
-                } else {
-                    ty
-                }
+                if nullable { TypeRef::nullable(ty) } else { ty }
             }
         }
     }
@@ -733,5 +737,35 @@ fn integer_format_name(format: Option<&str>) -> TypeRef {
             bits: 64,
             signed: true,
         },
+    }
+}
+
+/// Clippy's `type_complexity` threshold (its default): a type scored above it is reported.
+const TYPE_COMPLEXITY_LIMIT: u32 = 250;
+
+/// Whether the Rust type of `ty` would be too complex for clippy where a field or parameter uses
+/// it: wrapped in `Option<Box<…>>` (optional, boxed against a cycle) and, when `nullable`, one
+/// `Option` more.
+fn too_complex(ty: &TypeRef, nullable: bool) -> bool {
+    let wrappers = 2 + u32::from(nullable);
+    let outside: u32 = (1..=wrappers).map(|nest| 10 * nest).sum();
+    outside + type_complexity(ty, wrappers + 1) > TYPE_COMPLEXITY_LIMIT
+}
+
+/// The score clippy's `type_complexity` gives the Rust type `emit` writes for `ty` at depth
+/// `nest` (1 at the top): 10 × depth for each type named, its generic arguments one deeper
+/// (`BTreeMap<String, V>`, `Vec<T>`, `Option<T>`, `serde_json::Map<String, Value>`).
+fn type_complexity(ty: &TypeRef, nest: u32) -> u32 {
+    let named = 10 * nest;
+    match ty {
+        TypeRef::Named(_)
+        | TypeRef::String
+        | TypeRef::Integer { .. }
+        | TypeRef::Number { .. }
+        | TypeRef::Boolean
+        | TypeRef::Bytes
+        | TypeRef::Any => named,
+        TypeRef::Array(item) | TypeRef::Nullable(item) => named + type_complexity(item, nest + 1),
+        TypeRef::Map(value) => named + 10 * (nest + 1) + type_complexity(value, nest + 1),
     }
 }
