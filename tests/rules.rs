@@ -29,6 +29,7 @@ const STRICT: &[&str] = &[
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
+    "lenient-dangling-refs-swagger2.yaml",
     "lenient-document-fields-of-the-wrong-type.yaml",
     "lenient-duplicate-operation-ids.yaml",
     "lenient-info-incomplete.yaml",
@@ -36,6 +37,7 @@ const LENIENT: &[&str] = &[
     "lenient-items-list.json",
     "lenient-parameter-required-not-boolean.yaml",
     "lenient-path-template-and-parameters-disagree.yaml",
+    "lenient-ref-to-an-object-of-another-kind.yaml",
     "lenient-reference-cycles.yaml",
     "lenient-security-not-a-list.yaml",
 ];
@@ -298,6 +300,27 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
         }
     }
 
+    // Messages quote references as the document writes them, not in the 3.0 form it is read in.
+    let settings = CrateSettings {
+        crate_name: "strict".into(),
+        layout: Layout::Standalone,
+        command: "the rules test".into(),
+    };
+    let swagger2 = generator::generate(
+        &sources(&["lenient-dangling-refs-swagger2.yaml"]),
+        &settings,
+    )
+    .err()
+    .unwrap();
+    let d = &swagger2.0[0];
+    assert!(
+        d.message
+            .starts_with("`$ref: #/definitions/Tags` points at nothing")
+            && d.message.ends_with("in #/definitions"),
+        "{d}"
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `#/definitions/Tag`?"));
+
     let output = generate(LENIENT, true, "rules-lenient");
     for file in LENIENT {
         let module_file = rules_dir().join(file);
@@ -347,6 +370,17 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
     let create = &dangling.operations[0];
     assert!(create.params.is_empty() && create.body.is_none());
     assert_eq!(fields(ty(dangling, "Item"))["kind"].ty, TypeRef::Any);
+
+    let other_kind = api(&output, "lenient-ref-to-an-object-of-another-kind.yaml");
+    let forbidden = other_kind.operations[0]
+        .responses
+        .iter()
+        .find(|r| r.variant == "Forbidden")
+        .unwrap();
+    assert_eq!(forbidden.body.as_ref().map(|b| &b.ty), Some(&TypeRef::Any));
+
+    let swagger2 = api(&output, "lenient-dangling-refs-swagger2.yaml");
+    assert_eq!(fields(ty(swagger2, "Item"))["tag"].ty, TypeRef::Any);
 
     let items = fields(ty(
         api(&output, "lenient-items-list.json"),
