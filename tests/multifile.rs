@@ -141,7 +141,11 @@ fn maps_and_text_given_as_references_are_followed() {
         .iter()
         .map(|o| o.method_name.as_str())
         .collect();
-    assert_eq!(ids, ["list_books", "get_book"], "paths from the index file");
+    assert_eq!(
+        ids,
+        ["list_books", "get_book", "delete_book"],
+        "paths from the index file, an operation from a file of its own"
+    );
     // The response header refers to `#/components/headers/RateLimit`, a map of the root given
     // as a reference: strict mode loading at all shows it was found.
     let list = format!("{:?}", library.operations[0]);
