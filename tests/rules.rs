@@ -22,6 +22,8 @@ const STRICT: &[&str] = &[
     "defined-but-unsupported-security-scheme.yaml",
     "integer-bounds-beyond-64-bits.yaml",
     "keyword-named-properties.yaml",
+    "numeric-exclusive-bounds-in-3.0.yaml",
+    "operation-without-responses-3.1.yaml",
     "ref-to-any-local-pointer.yaml",
     "type-list-in-swagger2.json",
     "yaml-flow-collections-at-key-indentation.yaml",
@@ -231,6 +233,38 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         TypeRef::Nullable(Box::new(TypeRef::String))
     );
     assert!(matches!(setting["properties"].ty, TypeRef::Map(_)));
+
+    // A 3.1 numeric exclusive bound in a 3.0 document is read, with a located note each.
+    let bounds = rules_dir().join("numeric-exclusive-bounds-in-3.0.yaml");
+    let notes: Vec<_> = output
+        .warnings
+        .iter()
+        .filter(|w| w.file == bounds)
+        .map(|w| w.pointer.as_str())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "/components/schemas/Parameters/properties/best_of",
+            "/components/schemas/Parameters/properties/temperature"
+        ]
+    );
+    let parameters = fields(ty(
+        api(&output, "numeric-exclusive-bounds-in-3.0.yaml"),
+        "Parameters",
+    ));
+    assert_eq!(
+        parameters["best_of"].ty,
+        TypeRef::Integer {
+            bits: 32,
+            signed: true
+        }
+    );
+
+    // A 3.1 operation without `responses` is generated, with no typed response.
+    let no_responses = api(&output, "operation-without-responses-3.1.yaml");
+    assert_eq!(no_responses.operations.len(), 2);
+    assert!(no_responses.operations[0].responses.is_empty());
 
     // Refs to pointers inside other objects share one hoisted type with the place they name.
     let refs = api(&output, "ref-to-any-local-pointer.yaml");
