@@ -42,7 +42,8 @@ pub(super) struct Site<'a> {
 
 impl Bundler<'_> {
     /// Replaces every map given as a reference in `value` (a `kind` at `base` of file `file`)
-    /// with the map it names, outermost first, and returns where the copied maps came from.
+    /// with the map it names, outermost first, and every text given as a reference with the
+    /// text ([`super::texts`]); returns where the copied maps and texts came from.
     pub(super) fn expand_maps(
         &mut self,
         value: &mut Value,
