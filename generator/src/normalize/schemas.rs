@@ -135,31 +135,42 @@ impl<'d> Context<'d> {
         match schema {
             SchemaRef::Ref(reference) => self.reference_type(reference, pointer),
             SchemaRef::Inline(schema) => {
-                let nullable = schema.schema_data.nullable;
-                let lowered = match self.lower(schema, hint, pointer) {
-                    // Named, so that the places using it stay within clippy's `type_complexity`.
-                    Lowered::Use(ty) if too_complex(&ty, nullable) => {
-                        Lowered::Define(TypeKind::Alias(ty))
-                    }
-                    lowered => lowered,
-                };
-                let ty = match lowered {
+                let ty = match self.lower(schema, hint, pointer) {
                     Lowered::Use(ty) => ty,
-                    Lowered::Define(kind) => {
-                        let name = self.type_names.claim(hint);
-                        self.types.push(TypeDef {
-                            name: name.clone(),
-                            origin: format!("#{pointer}"),
-                            description: super::prose(&schema.schema_data.description),
-                            kind,
-                            envelope: None,
-                        });
-                        TypeRef::Named(name)
-                    }
+                    Lowered::Define(kind) => self.define_inline(schema, hint, pointer, kind),
                 };
-                if nullable { TypeRef::nullable(ty) } else { ty }
+                // Named, so that the places using it stay within clippy's `type_complexity`.
+                let ty = if too_complex(&ty, schema.schema_data.nullable) {
+                    self.define_inline(schema, hint, pointer, TypeKind::Alias(ty))
+                } else {
+                    ty
+                };
+                if schema.schema_data.nullable {
+                    TypeRef::nullable(ty)
+                } else {
+                    ty
+                }
             }
         }
+    }
+
+    /// Defines the type of an inline schema under a name derived from `hint`.
+    fn define_inline(
+        &mut self,
+        schema: &'d Schema,
+        hint: &str,
+        pointer: &str,
+        kind: TypeKind,
+    ) -> TypeRef {
+        let name = self.type_names.claim(hint);
+        self.types.push(TypeDef {
+            name: name.clone(),
+            origin: format!("#{pointer}"),
+            description: super::prose(&schema.schema_data.description),
+            kind,
+            envelope: None,
+        });
+        TypeRef::Named(name)
     }
 
     fn reference_type(&mut self, reference: &str, pointer: &str) -> TypeRef {
