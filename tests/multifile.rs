@@ -48,13 +48,6 @@ fn root(path: &str) -> PathBuf {
 
 /// Loads and normalizes a document as the module `api`, strict or lenient (the tests of maps
 /// and text given as references).
-fn normalize(
-    spec: &Path,
-    lenient: bool,
-) -> Result<generator::normalize::Normalized, generator::Diagnostics> {
-    generator::normalize_file_with(spec, "api", LoadOptions { lenient })
-}
-
 #[test]
 fn each_layout_loads_whole_with_readable_names_and_no_warnings() {
     for (path, expected) in LAYOUTS {
@@ -139,7 +132,7 @@ fn operations_of_referenced_path_items_and_parts_are_typed() {
 #[test]
 fn maps_and_text_given_as_references_are_followed() {
     let api = |path: &str| {
-        normalize(&root(path), false)
+        tests::normalize(&root(path), false)
             .unwrap_or_else(|d| panic!("{d}"))
             .api
     };
@@ -310,7 +303,7 @@ fn remote_and_missing_references_are_named() {
 #[test]
 fn maps_and_text_that_cannot_be_followed_are_located_at_their_ref() {
     let case = root("multifile/broken/map-and-text-refs/openapi.yaml");
-    let err = normalize(&case, false).unwrap_err();
+    let err = tests::normalize(&case, false).unwrap_err();
     let found: Vec<(String, Option<usize>)> = err
         .0
         .iter()
@@ -330,7 +323,7 @@ fn maps_and_text_that_cannot_be_followed_are_located_at_their_ref() {
         "{err}"
     );
     assert!(err.0.iter().all(|d| d.file == case), "{err}");
-    let lenient = normalize(&case, true).unwrap_or_else(|d| panic!("{d}"));
+    let lenient = tests::normalize(&case, true).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(lenient.warnings.len(), 3, "{:?}", lenient.warnings);
     assert_eq!(lenient.api.operations.len(), 1);
 }
