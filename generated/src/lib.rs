@@ -12,7 +12,6 @@
 
 #![warn(missing_docs)]
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-#[rustfmt::skip]
 pub mod runtime;
 
 /// Document360 Customer API
