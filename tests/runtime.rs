@@ -736,3 +736,51 @@ async fn refused_connections_are_retried_even_for_post() {
         "{err:?}"
     );
 }
+
+/// The application's own `reqwest::Client`, of the reqwest major the generated crate targets
+/// (this crate's `reqwest` is the same 0.13, or `http_client` would not accept it), carries the
+/// requests: its default header reaches the loopback server beside the API key.
+#[tokio::test]
+async fn a_user_built_reqwest_client_is_used_on_the_wire() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/Teams/roles"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!([]))))
+        .mount(&server)
+        .await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-app-instance",
+        reqwest::header::HeaderValue::from_static("billing-7"),
+    );
+    let http: reqwest::Client = reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let client = teams::Client::builder()
+        .base_url(server.uri())
+        .api_token("key-808")
+        .http_client(http)
+        .build()
+        .unwrap();
+    client.v2_teams_roles_get().send().await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        received[0].headers.get("x-app-instance").unwrap(),
+        "billing-7"
+    );
+    assert_eq!(received[0].headers.get("api_token").unwrap(), "key-808");
+
+    // The client the runtime builds itself sends no such header: the one above came from the
+    // user's client.
+    let own = teams::Client::builder()
+        .base_url(server.uri())
+        .api_token("key-808")
+        .build()
+        .unwrap();
+    own.v2_teams_roles_get().send().await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert!(received[1].headers.get("x-app-instance").is_none());
+}
