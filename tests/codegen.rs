@@ -115,3 +115,43 @@ fn every_generated_file_starts_with_the_preamble() {
         );
     }
 }
+
+/// `cargo test --doc` compiles the examples; this checks that every client method has one, with
+/// a call of that very method.
+#[test]
+fn every_client_method_documents_a_compiled_example() {
+    let output = generate();
+    for api in &output.apis {
+        let path = format!("src/{}/mod.rs", api.module);
+        let file = output
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("{path} was not generated"));
+        assert!(!api.operations.is_empty(), "{path}: no operations");
+        for op in &api.operations {
+            let method = op.method_name.trim_start_matches("r#");
+            let signature = format!("pub fn {method}(");
+            let at = file
+                .contents
+                .find(&signature)
+                .unwrap_or_else(|| panic!("{path}: no method {method}"));
+            // The method's doc comment is the run of `///` lines right above its signature.
+            let docs: Vec<&str> = file.contents[..at]
+                .lines()
+                .rev()
+                .skip(1)
+                .take_while(|l| l.trim_start().starts_with("///") || l.trim().starts_with("#["))
+                .collect();
+            assert!(
+                docs.iter().any(|l| l.trim() == "/// ```no_run"),
+                "{path}: {method} has no no_run example"
+            );
+            let call = format!("let response = client.{method}(");
+            assert!(
+                docs.iter().any(|l| l.contains(&call)),
+                "{path}: the example of {method} does not call it"
+            );
+        }
+    }
+}

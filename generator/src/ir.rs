@@ -188,6 +188,21 @@ pub struct Response {
     pub variant: String,
     pub description: Option<String>,
     pub body: Option<ResponseBody>,
+    /// The headers the response documents, in the document's order (`Content-Type` aside: the
+    /// body's media type says it).
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A header a response documents, read typed on demand from the response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// As the document writes it: `X-Rate-Limit-Remaining`.
+    pub name: String,
+    /// The `snake_case` field name.
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
 }
 
 impl Response {

@@ -54,6 +54,32 @@ async fn query_styles_cookies_headers_and_path_level_parameters() {
 }
 
 #[tokio::test]
+async fn documented_response_headers_are_typed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/pets")).and(query_param("sort", "name"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([]))
+            .insert_header("X-Total", "12").insert_header("X-Next-Tags", "a, b").insert_header("X-Kind", "dog"))
+        .mount(&server).await;
+    Mock::given(method("GET")).and(path("/pets")).and(query_param("sort", "-name"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])).insert_header("X-Total", "many"))
+        .mount(&server).await;
+    let typed = client(&server).list_pets().sort(ListPetsSort::Name).send().await.unwrap();
+    let headers: operations::ListPetsHeaders = typed.typed_headers().unwrap();
+    assert_eq!(headers.x_total, Some(12));
+    assert_eq!(headers.x_next_tags, Some(vec!["a".to_string(), "b".to_string()]));
+    assert_eq!(headers.x_kind, Some(Kind::Dog));
+    // The raw headers stay as received.
+    assert_eq!(typed.headers().get("X-Next-Tags").unwrap(), "a, b");
+
+    // A header that does not parse is an error naming it; the others are still readable raw.
+    let wrong = client(&server).list_pets().sort(ListPetsSort::MinusName).send().await.unwrap();
+    let err = wrong.typed_headers().unwrap_err();
+    assert_eq!(err.name, "X-Total");
+    assert!(err.to_string().contains("\"many\""), "{err}");
+    assert_eq!(wrong.headers().get("X-Total").unwrap(), "many");
+}
+
+#[tokio::test]
 async fn ranges_and_default_responses_are_typed_errors() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).and(path("/pets")).and(query_param("sort", "age"))

@@ -46,6 +46,17 @@ impl Client {
     /// `GET /v1/mgmt/user`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::cpaas::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::cpaas::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v1_mgmt_user_get().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v1_mgmt_user_get(&self) -> operations::V1MgmtUserGet<'_> {
         operations::V1MgmtUserGet {
             client: self,
@@ -67,6 +78,17 @@ impl Client {
     /// `POST /v1/mgmt/user`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::cpaas::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::cpaas::Client, body: types::ServiceAdminUserAddData) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v1_mgmt_user_post(body).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v1_mgmt_user_post(
         &self,
         body: types::ServiceAdminUserAddData,
@@ -85,6 +107,17 @@ impl Client {
     /// `GET /v1/mgmt/user/{userID}`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::cpaas::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::cpaas::Client, user_id: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v1_mgmt_user_user_id_get(user_id).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v1_mgmt_user_user_id_get(
         &self,
         user_id: impl Into<String>,
@@ -103,6 +136,17 @@ impl Client {
     /// `PUT /v1/mgmt/user/{userID}`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::cpaas::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::cpaas::Client, user_id: String, body: types::ServiceAdminUserEditData) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v1_mgmt_user_user_id_put(user_id, body).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v1_mgmt_user_user_id_put(
         &self,
         user_id: impl Into<String>,
@@ -123,6 +167,17 @@ impl Client {
     /// `DELETE /v1/mgmt/user/{userID}`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::cpaas::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::cpaas::Client, user_id: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v1_mgmt_user_user_id_delete(user_id).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v1_mgmt_user_user_id_delete(
         &self,
         user_id: impl Into<String>,

@@ -44,6 +44,17 @@ impl Client {
     /// `DELETE /membership/refresh-tokens/{tenantId}/{userId}` (operationId `Membership_DeleteRefreshTokens`)
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::membership::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::membership::Client, tenant_id: String, user_id: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.membership_delete_refresh_tokens(tenant_id, user_id).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn membership_delete_refresh_tokens(
         &self,
         tenant_id: impl Into<String>,
@@ -62,6 +73,17 @@ impl Client {
     /// `GET /membership/password-reset-tokens/{userId}` (operationId `Membership_GetPasswordResetTokenValidity`)
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::membership::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::membership::Client, user_id: String, token: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.membership_get_password_reset_token_validity(user_id, token).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn membership_get_password_reset_token_validity(
         &self,
         user_id: impl Into<String>,
@@ -80,6 +102,17 @@ impl Client {
     /// `GET /membership/roles/{tenantId}/{userId}` (operationId `Membership_GetUserRoles`)
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::membership::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::membership::Client, tenant_id: String, user_id: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.membership_get_user_roles(tenant_id, user_id).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn membership_get_user_roles(
         &self,
         tenant_id: impl Into<String>,
@@ -98,6 +131,17 @@ impl Client {
     /// `PUT /membership/roles/{tenantId}/{userId}` (operationId `Membership_PutUserRole`)
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::membership::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::membership::Client, tenant_id: String, user_id: String, body: types::MembershipPutUserRoleRequest) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.membership_put_user_role(tenant_id, user_id, body).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn membership_put_user_role(
         &self,
         tenant_id: impl Into<String>,
@@ -118,6 +162,17 @@ impl Client {
     /// `GET /membership/zendesk-token/{tenantId}/{userId}` (operationId `Membership_GetZendeskToken`)
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::membership::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::membership::Client, tenant_id: String, user_id: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.membership_get_zendesk_token(tenant_id, user_id).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn membership_get_zendesk_token(
         &self,
         tenant_id: impl Into<String>,
@@ -136,6 +191,17 @@ impl Client {
     /// `POST /membership/email-confirmations` (operationId `Membership_PostEmailConfirmation`)
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::membership::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::membership::Client, body: types::MembershipPostEmailConfirmationRequest) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.membership_post_email_confirmation(body).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn membership_post_email_confirmation(
         &self,
         body: types::MembershipPostEmailConfirmationRequest,
@@ -152,6 +218,17 @@ impl Client {
     /// `POST /membership/email-confirmation-requests/{tenantId}/{userId}` (operationId `Membership_PostEmailConfirmationRequest`)
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::membership::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::membership::Client, tenant_id: String, user_id: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.membership_post_email_confirmation_request(tenant_id, user_id).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn membership_post_email_confirmation_request(
         &self,
         tenant_id: impl Into<String>,
@@ -172,6 +249,17 @@ impl Client {
     /// `POST /membership/identified-users` (operationId `Membership_PostIdentifiedUser`)
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::membership::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::membership::Client, body: types::MembershipPostIdentifiedUserRequest) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.membership_post_identified_user(body).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub fn membership_post_identified_user(
         &self,
@@ -189,6 +277,17 @@ impl Client {
     /// `POST /membership/initialize` (operationId `Membership_PostInitialize`)
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::membership::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::membership::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.membership_post_initialize().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn membership_post_initialize(
         &self,
     ) -> operations::MembershipPostInitialize<'_> {
@@ -203,6 +302,17 @@ impl Client {
     /// `POST /membership/password-reset-confirmations` (operationId `Membership_PostPasswordResetConfirmation`)
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::membership::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::membership::Client, body: types::MembershipPostPasswordResetConfirmationRequest) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.membership_post_password_reset_confirmation(body).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn membership_post_password_reset_confirmation(
         &self,
         body: types::MembershipPostPasswordResetConfirmationRequest,
@@ -219,6 +329,17 @@ impl Client {
     /// `POST /membership/password-reset-requests` (operationId `Membership_PostPasswordResetRequest`)
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::membership::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::membership::Client, body: types::MembershipPostPasswordResetRequestRequest) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.membership_post_password_reset_request(body).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn membership_post_password_reset_request(
         &self,
         body: types::MembershipPostPasswordResetRequestRequest,
@@ -235,6 +356,17 @@ impl Client {
     /// `POST /membership/registrations` (operationId `Membership_PostRegistration`)
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::membership::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::membership::Client, body: types::MembershipPostRegistrationRequest) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.membership_post_registration(body).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn membership_post_registration(
         &self,
         body: types::MembershipPostRegistrationRequest,

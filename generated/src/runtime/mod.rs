@@ -22,6 +22,7 @@ mod config;
 mod credentials;
 mod envelope;
 mod error;
+mod headers;
 mod hook;
 mod multipart;
 mod nullable;
@@ -40,6 +41,7 @@ pub use config::{BaseUrlProblem, BuildError, ServerInfo};
 pub use credentials::{CredentialsError, Secret};
 pub use envelope::EnvelopeError;
 pub use error::{DecodeError, Error, InvalidRequest};
+pub use headers::{FromHeaders, HeaderError};
 pub use hook::HookError;
 pub use multipart::FilePart;
 pub use nullable::Nullable;
@@ -59,6 +61,8 @@ pub use credentials::{ApiKeyLocation, Credential, TokenProvider};
 #[doc(hidden)]
 pub use envelope::envelope_result;
 #[doc(hidden)]
+pub use headers::{header_list, header_value};
+#[doc(hidden)]
 pub use multipart::{
     FileParts, MultipartField, MultipartValue, ToMultipart, json_multipart, push_files, push_text,
 };
@@ -66,5 +70,7 @@ pub use multipart::{
 pub use pagination::paginate;
 #[doc(hidden)]
 pub use request::{QueryStyle, Request, path_param};
+#[doc(hidden)]
+pub use reqwest::header::HeaderMap;
 #[doc(hidden)]
 pub use response::api_error;

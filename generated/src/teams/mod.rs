@@ -54,6 +54,17 @@ impl Client {
     /// `GET /v2/Teams/email-exists`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::teams::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::teams::Client, email_id: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v2_teams_email_exists_get(email_id).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v2_teams_email_exists_get(
         &self,
         email_id: impl Into<String>,
@@ -71,6 +82,17 @@ impl Client {
     /// `GET /v2/Teams`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::teams::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::teams::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v2_teams_get().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v2_teams_get(&self) -> operations::V2TeamsGet<'_> {
         operations::V2TeamsGet {
             client: self,
@@ -85,6 +107,17 @@ impl Client {
     /// `POST /v2/Teams`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::teams::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::teams::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v2_teams_post().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v2_teams_post(&self) -> operations::V2TeamsPost<'_> {
         operations::V2TeamsPost {
             client: self,
@@ -98,6 +131,17 @@ impl Client {
     /// `GET /v2/Teams/groups`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::teams::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::teams::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v2_teams_groups_get().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v2_teams_groups_get(&self) -> operations::V2TeamsGroupsGet<'_> {
         operations::V2TeamsGroupsGet {
             client: self,
@@ -110,6 +154,17 @@ impl Client {
     /// `GET /v2/Teams/roles`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::teams::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::teams::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v2_teams_roles_get().send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v2_teams_roles_get(&self) -> operations::V2TeamsRolesGet<'_> {
         operations::V2TeamsRolesGet {
             client: self,
@@ -122,6 +177,17 @@ impl Client {
     /// `PUT /v2/Teams/{userId}/content`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::teams::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::teams::Client, user_id: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v2_teams_user_id_content_put(user_id).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v2_teams_user_id_content_put(
         &self,
         user_id: impl Into<String>,
@@ -139,6 +205,17 @@ impl Client {
     /// `GET /v2/Teams/{userId}`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::teams::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::teams::Client, user_id: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v2_teams_user_id_get(user_id).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v2_teams_user_id_get(
         &self,
         user_id: impl Into<String>,
@@ -155,6 +232,17 @@ impl Client {
     /// `DELETE /v2/Teams/{userId}`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::teams::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::teams::Client, user_id: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v2_teams_user_id_delete(user_id).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v2_teams_user_id_delete(
         &self,
         user_id: impl Into<String>,
@@ -171,6 +259,17 @@ impl Client {
     /// `PUT /v2/Teams/{userId}/groups`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::teams::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::teams::Client, user_id: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v2_teams_user_id_groups_put(user_id).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v2_teams_user_id_groups_put(
         &self,
         user_id: impl Into<String>,
@@ -188,6 +287,17 @@ impl Client {
     /// `PUT /v2/Teams/{userId}/portal`
     ///
     /// Returns a builder: set optional parameters, then `send().await`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use userapis::teams::types;
+    /// # use userapis::runtime;
+    /// # async fn example(client: userapis::teams::Client, user_id: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.v2_teams_user_id_portal_put(user_id).send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn v2_teams_user_id_portal_put(
         &self,
         user_id: impl Into<String>,

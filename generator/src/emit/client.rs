@@ -6,9 +6,11 @@ use quote::quote;
 use super::doc_markdown::{block, code, inline};
 use super::operations::param_type;
 use super::tokens::{Scope, doc_lines, docs, ident};
-use crate::ir::{Api, ApiKeyLocation, Operation, SecurityKind, TypeRef};
+use crate::ir::{Api, ApiKeyLocation, Operation, Parameter, SecurityKind, TypeRef};
 
-pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
+/// The API module's `mod.rs`. `crate_name` is the Rust name of the generated crate, which the
+/// doc examples of the client methods import from.
+pub fn api_module(api: &Api, user_agent: &str, crate_name: &str) -> TokenStream {
     let mut about = inline(&api.title);
     if let Some(d) = api
         .description
@@ -119,7 +121,11 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
             },
         }
     });
-    let methods = api.operations.iter().map(client_method);
+    let client_path = format!("{crate_name}::{}", api.module);
+    let methods = api
+        .operations
+        .iter()
+        .map(|op| client_method(op, &client_path));
     let default_server = api
         .servers
         .first()
@@ -196,7 +202,7 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
     }
 }
 
-fn client_method(op: &Operation) -> TokenStream {
+fn client_method(op: &Operation, client_path: &str) -> TokenStream {
     let name = ident(&op.method_name);
     let builder = ident(&op.type_name);
     let mut text = String::new();
@@ -211,9 +217,11 @@ fn client_method(op: &Operation) -> TokenStream {
     if let Some(id) = &op.operation_id {
         text.push_str(&format!(" (operationId {})", code(id)));
     }
+    let required: Vec<_> = op.params.iter().filter(|p| p.required).collect();
+    text.push_str("\n\nReturns a builder: set optional parameters, then `send().await`.\n\n");
+    text.push_str(&example(op, &required, client_path));
     let doc = docs(&text);
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
-    let required: Vec<_> = op.params.iter().filter(|p| p.required).collect();
     let args = required.iter().map(|p| {
         let arg = ident(&p.rust_name);
         if *p.ty.non_null() == TypeRef::String {
@@ -243,17 +251,8 @@ fn client_method(op: &Operation) -> TokenStream {
         }
     });
     let args = args.chain(body_arg);
-    let returns = doc_lines(
-        [
-            "",
-            " Returns a builder: set optional parameters, then `send().await`.",
-        ]
-        .iter()
-        .map(|s| s.trim_start()),
-    );
     quote! {
         #doc
-        #returns
         #deprecated
         pub fn #name(&self, #(#args),*) -> operations::#builder<'_> {
             operations::#builder {
@@ -264,4 +263,53 @@ fn client_method(op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// A `no_run` example of the method with its required arguments, compiled by `cargo test --doc`.
+/// The arguments are parameters of a hidden function, so the example needs no value of any
+/// model type and still shows each argument's name; the types are in the method's signature.
+fn example(op: &Operation, required: &[&Parameter], client_path: &str) -> String {
+    let mut hidden_args = vec![format!("client: {client_path}::Client")];
+    let mut call_args = Vec::new();
+    for p in required {
+        let ty = if *p.ty.non_null() == TypeRef::String {
+            quote! { String }
+        } else {
+            param_type(p, Scope::Parent)
+        };
+        hidden_args.push(format!("{}: {}", p.rust_name, type_text(&ty)));
+        call_args.push(p.rust_name.clone());
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        let ty = super::operations::request_body_type(body, Scope::Parent);
+        hidden_args.push(format!("body: {}", type_text(&ty)));
+        call_args.push("body".to_string());
+    }
+    let crate_name = client_path.split("::").next().unwrap_or(client_path);
+    [
+        "# Example".to_string(),
+        String::new(),
+        "```no_run".to_string(),
+        format!("# use {client_path}::types;"),
+        format!("# use {crate_name}::runtime;"),
+        format!(
+            "# async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{",
+            hidden_args.join(", ")
+        ),
+        format!(
+            "let response = client.{}({}).send().await?;",
+            op.method_name,
+            call_args.join(", ")
+        ),
+        "# Ok(())".to_string(),
+        "# }".to_string(),
+        "```".to_string(),
+    ]
+    .join("\n")
+}
+
+/// A type as Rust source text. The emitters' types are paths with generic arguments, where no
+/// token needs a space: `Vec<types::Tag>`, `::std::collections::BTreeMap<String, i64>`.
+fn type_text(ty: &TokenStream) -> String {
+    ty.to_string().replace(' ', "").replace(',', ", ")
 }

@@ -3,6 +3,7 @@
 
 mod client;
 pub mod doc_markdown;
+mod headers;
 mod operations;
 mod pagination;
 mod runtime;
@@ -337,7 +338,7 @@ impl FileJob<'_> {
                 let user_agent = format!("{}/0.1.0 (generated Rust client)", settings.crate_name);
                 rust(
                     format!("{}/mod.rs", dir(api)),
-                    client::api_module(api, &user_agent),
+                    client::api_module(api, &user_agent, &settings.crate_name.replace('-', "_")),
                 )
             }
             FileJob::Types(api) => rust(types_path(api), types::types_module(api)),

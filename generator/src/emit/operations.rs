@@ -120,6 +120,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         )
     });
     let stream = super::pagination::stream_impl(op, &error_name);
+    let headers_struct = super::headers::headers_struct(op);
     let error_enum = outcome_enum(
         &format!("{}Error", op.type_name),
         &err,
@@ -163,6 +164,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         #stream
         #success_enum
         #error_enum
+        #headers_struct
     }
 }
 
@@ -339,9 +341,21 @@ fn send_fn(
     }
     doc.push("- any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].".to_string());
     let doc = doc_lines(doc.iter().map(String::as_str));
+    // The dispatch decodes with no typed headers; an operation that documents some names their
+    // struct as the response's type of headers.
+    let (value, dispatch) = match super::headers::headers_name(op) {
+        Some(headers) => (
+            quote! { runtime::ResponseValue<#success, #headers> },
+            quote! {
+                let decoded: Result<runtime::ResponseValue<#success>, runtime::Error<#error_name>> = #dispatch;
+                decoded.map(runtime::ResponseValue::with_typed_headers)
+            },
+        ),
+        None => (quote! { runtime::ResponseValue<#success> }, dispatch),
+    };
     quote! {
         #doc
-        pub async fn send(self) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error_name>> {
+        pub async fn send(self) -> Result<#value, runtime::Error<#error_name>> {
             #path
             let mut request = runtime::Request::new(#op_name, runtime::Method::#method, #template, path);
             request.security(#security);

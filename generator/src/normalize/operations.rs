@@ -14,7 +14,7 @@ use super::schemas::SchemaRef;
 use crate::diagnostics::{Diagnostic, pointer_join};
 use crate::ir::{
     HttpMethod, MediaKind, Operation, ParamLocation, Parameter, PathPart, PathTemplate, QueryStyle,
-    RequestBody, Response, ResponseBody, SecurityScheme, StatusSpec, TypeRef,
+    RequestBody, Response, ResponseBody, ResponseHeader, SecurityScheme, StatusSpec, TypeRef,
 };
 
 /// Client methods that exist whatever the spec says.
@@ -70,9 +70,10 @@ impl<'d> Context<'d> {
             first_seen.push((method_name.clone(), p.pointer.clone()));
             // Builders and their outcome enums share the namespace of the model types, so a
             // builder never takes a model type's name (schemas claimed theirs first).
-            let type_base = self
-                .type_names
-                .claim_family(&type_name(&method_name), &["", "Error", "Success"]);
+            let type_base = self.type_names.claim_family(
+                &type_name(&method_name),
+                &["", "Error", "Success", "Headers"],
+            );
             out.push(self.operation(OpInput {
                 path: p.path,
                 http: p.http,
@@ -545,11 +546,58 @@ impl<'d> Context<'d> {
                     ty: self.body_type(schema, kind, &hint, &p),
                 }
             });
+            let headers = self.response_headers(response, &hint, &pointer);
             out.push(Response {
                 status,
                 variant,
                 description: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
                 body,
+                headers,
+            });
+        }
+        out
+    }
+}
+
+impl<'d> Context<'d> {
+    /// The headers a response documents. `Content-Type` is left out, as OpenAPI says; a header
+    /// of a type text cannot carry (a file, a map) is read as its text.
+    fn response_headers(
+        &mut self,
+        response: &'d openapiv3::Response,
+        hint: &str,
+        pointer: &str,
+    ) -> Vec<ResponseHeader> {
+        let base = pointer_join(pointer, "headers");
+        let components = self.doc.openapi.components.as_ref().map(|c| &c.headers);
+        let mut names = Namespace::new();
+        let mut out = Vec::new();
+        for (name, header) in &response.headers {
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let pointer = pointer_join(&base, name);
+            let Some(header) = self.resolve(header, components, ComponentKind::Headers, &pointer)
+            else {
+                continue;
+            };
+            let hint = format!("{hint}{}", type_name(name));
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    self.schema_type(schema.into(), &hint, &pointer_join(&pointer, "schema"))
+                }
+                ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            };
+            let ty = match ty.non_null() {
+                TypeRef::Bytes | TypeRef::Map(_) => TypeRef::String,
+                other => other.clone(),
+            };
+            out.push(ResponseHeader {
+                name: name.clone(),
+                rust_name: names.claim(&value_name(name)),
+                ty,
+                required: header.required,
+                description: header.description.clone().filter(|d| !d.trim().is_empty()),
             });
         }
         out
