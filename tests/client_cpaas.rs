@@ -2,8 +2,7 @@
 //! goes over the wire for each of the 5 operations (the `Authorization` API key sent verbatim),
 //! and how 200, 400, 404, 500 and undocumented responses are decoded.
 
-#[path = "support/wire.rs"]
-mod wire;
+use crate::wire;
 
 use serde_json::{Value, json};
 use userapis::cpaas::operations::{

@@ -2,8 +2,7 @@
 //! what goes over the wire for each of the 12 operations (bearer token only where the spec asks
 //! for it), and how the documented and undocumented responses are decoded.
 
-#[path = "support/wire.rs"]
-mod wire;
+use crate::wire;
 
 use serde_json::json;
 use userapis::membership::{

@@ -2,8 +2,7 @@
 //! mock server: what goes over the wire for each of the 10 operations, and how every documented
 //! (and undocumented) response is decoded.
 
-#[path = "support/wire.rs"]
-mod wire;
+use crate::wire;
 
 use serde_json::{Value, json};
 use userapis::runtime::{Error, Nullable};

@@ -39,6 +39,10 @@ use generator::stages::EmittedContent;
 use serde_json::Value;
 use support::*;
 
+#[path = "support/criterion_args.rs"]
+mod criterion_args;
+use criterion_args::positional;
+
 /// The allocator `cargo xtask` uses. Peak heap is measured by the `memory` bench, whose counting
 /// allocator would slow down threads that allocate at the same time.
 #[global_allocator]
@@ -472,37 +476,6 @@ fn print_scaling_table(rows: &[Row], per_round: &[Vec<f64>]) {
             if ratio <= 2.0 { "met" } else { "MISSED" }
         );
     }
-}
-
-/// Criterion's filter: the first argument that is neither an option nor an option's value.
-fn positional(args: &[String]) -> Option<&str> {
-    const TAKES_VALUE: &[&str] = &[
-        "--color",
-        "--save-baseline",
-        "--baseline",
-        "--baseline-lenient",
-        "--load-baseline",
-        "--sample-size",
-        "--warm-up-time",
-        "--measurement-time",
-        "--nresamples",
-        "--noise-threshold",
-        "--confidence-level",
-        "--significance-level",
-        "--profile-time",
-        "--plotting-backend",
-        "--output-format",
-        "--format",
-    ];
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        if TAKES_VALUE.contains(&arg.as_str()) {
-            rest.next();
-        } else if !arg.starts_with('-') {
-            return Some(arg);
-        }
-    }
-    None
 }
 
 fn main() {

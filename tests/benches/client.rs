@@ -44,6 +44,10 @@ use userapis::teams::types::{
     TeamAccountSummaryCustomer, TeamAccountSummaryCustomerListCustomerApiResponse as Envelope,
 };
 
+#[path = "../../generator/benches/support/criterion_args.rs"]
+mod criterion_args;
+use criterion_args::positional;
+
 const TOKEN: &str = "bench-token";
 const USER_AGENT: &str = "userapis/0.1.0 (generated Rust client)";
 const SMALL: i32 = 10;
@@ -494,35 +498,4 @@ fn main() {
         }
     }
     summary(&runtime, &paths, rounds);
-}
-
-/// Criterion's filter: the first argument that is neither an option nor an option's value.
-fn positional(args: &[String]) -> Option<&str> {
-    const TAKES_VALUE: &[&str] = &[
-        "--color",
-        "--save-baseline",
-        "--baseline",
-        "--baseline-lenient",
-        "--load-baseline",
-        "--sample-size",
-        "--warm-up-time",
-        "--measurement-time",
-        "--nresamples",
-        "--noise-threshold",
-        "--confidence-level",
-        "--significance-level",
-        "--profile-time",
-        "--plotting-backend",
-        "--output-format",
-        "--format",
-    ];
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        if TAKES_VALUE.contains(&arg.as_str()) {
-            rest.next();
-        } else if !arg.starts_with('-') {
-            return Some(arg);
-        }
-    }
-    None
 }

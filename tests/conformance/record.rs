@@ -36,18 +36,22 @@ impl Wire {
 /// A request hook (for `ClientBuilder::request_hook`) that records every request into `$wires`.
 macro_rules! record_wire {
     ($wires:expr) => {{
-        let wires: ::std::sync::Arc<::std::sync::Mutex<Vec<$crate::record::Wire>>> = $wires;
+        let wires: ::std::sync::Arc<::std::sync::Mutex<Vec<$crate::conformance::record::Wire>>> =
+            $wires;
         move |req| {
             let body = req
                 .body()
                 .and_then(|b| b.as_bytes())
                 .map(|b| String::from_utf8_lossy(b).into_owned());
-            wires.lock().expect("wire lock").push($crate::record::Wire {
-                method: req.method().as_str().to_string(),
-                path: req.url().path().to_string(),
-                query: req.url().query().map(str::to_string),
-                body,
-            });
+            wires
+                .lock()
+                .expect("wire lock")
+                .push($crate::conformance::record::Wire {
+                    method: req.method().as_str().to_string(),
+                    path: req.url().path().to_string(),
+                    query: req.url().query().map(str::to_string),
+                    body,
+                });
             Ok(())
         }
     }};
