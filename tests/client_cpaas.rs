@@ -215,74 +215,6 @@ async fn list_users_sends_only_the_filters_that_are_set() {
 }
 
 #[tokio::test]
-async fn list_users_400_is_a_bad_request_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 400, "page_size must be between 1 and 100").await;
-
-    let err = client(&server)
-        .v1_mgmt_user_get()
-        .page_size(1000)
-        .send()
-        .await
-        .expect_err("400 is an error");
-    match err {
-        Error::Api(response) => {
-            assert_eq!(response.status().as_u16(), 400);
-            match response.into_inner() {
-                V1MgmtUserGetError::BadRequest(body) => {
-                    assert_error_body(&body, 400, "page_size must be between 1 and 100");
-                }
-                other => panic!("expected BadRequest, got {other:?}"),
-            }
-        }
-        other => panic!("expected Error::Api, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn list_users_404_is_a_not_found_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 404, "account not found").await;
-
-    let err = client(&server)
-        .v1_mgmt_user_get()
-        .send()
-        .await
-        .expect_err("404 is an error");
-    match api_error(err) {
-        V1MgmtUserGetError::NotFound(body) => {
-            assert_error_body(&body, 404, "account not found");
-        }
-        other => panic!("expected NotFound, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn list_users_500_is_an_internal_server_error_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 500, "database unavailable").await;
-
-    let err = client_without_retries(&server)
-        .v1_mgmt_user_get()
-        .send()
-        .await
-        .expect_err("500 is an error");
-    match err {
-        Error::Api(response) => {
-            assert_eq!(response.status().as_u16(), 500);
-            match response.into_inner() {
-                V1MgmtUserGetError::InternalServerError(body) => {
-                    assert_error_body(&body, 500, "database unavailable");
-                }
-                other => panic!("expected InternalServerError, got {other:?}"),
-            }
-        }
-        other => panic!("expected Error::Api, got {other:?}"),
-    }
-    server.verify().await;
-}
-
-#[tokio::test]
 async fn list_users_500_is_retried_by_default_and_the_last_answer_decoded() {
     let server = MockServer::start().await;
     Mock::given(any())
@@ -402,50 +334,6 @@ async fn invite_user_sends_an_unknown_role_as_given() {
 }
 
 #[tokio::test]
-async fn invite_user_400_is_a_bad_request_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 400, "email is invalid").await;
-
-    let err = client(&server)
-        .v1_mgmt_user_post(ServiceAdminUserAddData {
-            email: "no".into(),
-            role: ServiceAdminUserAddDataRole::Dev,
-        })
-        .send()
-        .await
-        .expect_err("400 is an error");
-    match api_error(err) {
-        V1MgmtUserPostError::BadRequest(body) => {
-            assert_error_body(&body, 400, "email is invalid");
-        }
-        other => panic!("expected BadRequest, got {other:?}"),
-    }
-    let request = only_request(&server).await;
-    assert_json_body(&request, &json!({"email": "no", "role": "dev"}));
-}
-
-#[tokio::test]
-async fn invite_user_404_is_a_not_found_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 404, "client account not found").await;
-
-    let err = client(&server)
-        .v1_mgmt_user_post(ServiceAdminUserAddData {
-            email: "a@example.com".into(),
-            role: ServiceAdminUserAddDataRole::Dev,
-        })
-        .send()
-        .await
-        .expect_err("404 is an error");
-    match api_error(err) {
-        V1MgmtUserPostError::NotFound(body) => {
-            assert_error_body(&body, 404, "client account not found");
-        }
-        other => panic!("expected NotFound, got {other:?}"),
-    }
-}
-
-#[tokio::test]
 async fn invite_user_500_is_an_internal_server_error_and_not_retried() {
     let server = MockServer::start().await;
     mount_error(&server, 500, "mailer down").await;
@@ -506,71 +394,6 @@ async fn get_user_sends_get_and_decodes_200() {
     server.verify().await;
 }
 
-#[tokio::test]
-async fn get_user_400_is_a_bad_request_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 400, "userID must be numeric").await;
-
-    let err = client(&server)
-        .v1_mgmt_user_user_id_get("abc")
-        .send()
-        .await
-        .expect_err("400 is an error");
-    match api_error(err) {
-        V1MgmtUserUserIdGetError::BadRequest(body) => {
-            assert_error_body(&body, 400, "userID must be numeric");
-        }
-        other => panic!("expected BadRequest, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn get_user_404_is_a_not_found_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 404, "user not found").await;
-
-    let err = client(&server)
-        .v1_mgmt_user_user_id_get("999")
-        .send()
-        .await
-        .expect_err("404 is an error");
-    match err {
-        Error::Api(response) => {
-            assert_eq!(response.status().as_u16(), 404);
-            let raw: Value = serde_json::from_slice(response.raw_body()).expect("raw body kept");
-            assert_eq!(raw, error_json(404, "user not found"));
-            match response.into_inner() {
-                V1MgmtUserUserIdGetError::NotFound(body) => {
-                    assert_error_body(&body, 404, "user not found");
-                }
-                other => panic!("expected NotFound, got {other:?}"),
-            }
-        }
-        other => panic!("expected Error::Api, got {other:?}"),
-    }
-    let request = only_request(&server).await;
-    assert_common(&request, "GET", "/v1/mgmt/user/999");
-}
-
-#[tokio::test]
-async fn get_user_500_is_an_internal_server_error_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 500, "lookup failed").await;
-
-    let err = client_without_retries(&server)
-        .v1_mgmt_user_user_id_get("42")
-        .send()
-        .await
-        .expect_err("500 is an error");
-    match api_error(err) {
-        V1MgmtUserUserIdGetError::InternalServerError(body) => {
-            assert_error_body(&body, 500, "lookup failed");
-        }
-        other => panic!("expected InternalServerError, got {other:?}"),
-    }
-    server.verify().await;
-}
-
 // ---------------------------------------------------------------------------------------------
 // PUT /v1/mgmt/user/{userID}
 // ---------------------------------------------------------------------------------------------
@@ -613,79 +436,6 @@ async fn update_user_role_sends_json_body_and_decodes_200() {
     server.verify().await;
 }
 
-#[tokio::test]
-async fn update_user_role_400_is_a_bad_request_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 400, "unknown role").await;
-
-    let err = client(&server)
-        .v1_mgmt_user_user_id_put(
-            "42",
-            ServiceAdminUserEditData {
-                role: ServiceAdminUserEditDataRole::Unknown("owner".into()),
-            },
-        )
-        .send()
-        .await
-        .expect_err("400 is an error");
-    match api_error(err) {
-        V1MgmtUserUserIdPutError::BadRequest(body) => {
-            assert_error_body(&body, 400, "unknown role");
-        }
-        other => panic!("expected BadRequest, got {other:?}"),
-    }
-    let request = only_request(&server).await;
-    assert_common(&request, "PUT", "/v1/mgmt/user/42");
-    assert_json_body(&request, &json!({"role": "owner"}));
-}
-
-#[tokio::test]
-async fn update_user_role_404_is_a_not_found_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 404, "user not found").await;
-
-    let err = client(&server)
-        .v1_mgmt_user_user_id_put(
-            "999",
-            ServiceAdminUserEditData {
-                role: ServiceAdminUserEditDataRole::Admin,
-            },
-        )
-        .send()
-        .await
-        .expect_err("404 is an error");
-    match api_error(err) {
-        V1MgmtUserUserIdPutError::NotFound(body) => {
-            assert_error_body(&body, 404, "user not found");
-        }
-        other => panic!("expected NotFound, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn update_user_role_500_is_an_internal_server_error_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 500, "update failed").await;
-
-    let err = client_without_retries(&server)
-        .v1_mgmt_user_user_id_put(
-            "42",
-            ServiceAdminUserEditData {
-                role: ServiceAdminUserEditDataRole::Admin,
-            },
-        )
-        .send()
-        .await
-        .expect_err("500 is an error");
-    match api_error(err) {
-        V1MgmtUserUserIdPutError::InternalServerError(body) => {
-            assert_error_body(&body, 500, "update failed");
-        }
-        other => panic!("expected InternalServerError, got {other:?}"),
-    }
-    server.verify().await;
-}
-
 // ---------------------------------------------------------------------------------------------
 // DELETE /v1/mgmt/user/{userID}
 // ---------------------------------------------------------------------------------------------
@@ -724,70 +474,146 @@ async fn delete_user_sends_delete_and_decodes_200() {
     server.verify().await;
 }
 
-#[tokio::test]
-async fn delete_user_400_is_a_bad_request_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 400, "cannot delete the account owner").await;
-
-    let err = client(&server)
-        .v1_mgmt_user_user_id_delete("1")
-        .send()
-        .await
-        .expect_err("400 is an error");
-    match api_error(err) {
-        V1MgmtUserUserIdDeleteError::BadRequest(body) => {
-            assert_error_body(&body, 400, "cannot delete the account owner");
-        }
-        other => panic!("expected BadRequest, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn delete_user_404_is_a_not_found_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 404, "user not found").await;
-
-    let err = client(&server)
-        .v1_mgmt_user_user_id_delete("999")
-        .send()
-        .await
-        .expect_err("404 is an error");
-    match api_error(err) {
-        V1MgmtUserUserIdDeleteError::NotFound(body) => {
-            assert_error_body(&body, 404, "user not found");
-        }
-        other => panic!("expected NotFound, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn delete_user_500_is_an_internal_server_error_api_error() {
-    let server = MockServer::start().await;
-    mount_error(&server, 500, "delete failed").await;
-
-    let err = client_without_retries(&server)
-        .v1_mgmt_user_user_id_delete("42")
-        .send()
-        .await
-        .expect_err("500 is an error");
-    match err {
-        Error::Api(response) => {
-            assert_eq!(response.status().as_u16(), 500);
-            match response.into_inner() {
-                V1MgmtUserUserIdDeleteError::InternalServerError(body) => {
-                    assert_error_body(&body, 500, "delete failed");
-                }
-                other => panic!("expected InternalServerError, got {other:?}"),
-            }
-        }
-        other => panic!("expected Error::Api, got {other:?}"),
-    }
-    server.verify().await;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Cross-cutting behaviour
 // ---------------------------------------------------------------------------------------------
+
+/// All five operations document 400, 404 and 500 with a `CpaasError` body. Each status decodes
+/// into its variant with the body (the raw body kept), and the request went out as for a 200.
+#[tokio::test]
+async fn documented_error_statuses_decode_into_their_variants() {
+    let statuses = [
+        (400, "BadRequest"),
+        (404, "NotFound"),
+        (500, "InternalServerError"),
+    ];
+    for (status, variant) in statuses {
+        for case in ErrorCase::ALL {
+            let server = MockServer::start().await;
+            let message = format!("{case:?} answered {status}");
+            mount_error(&server, status, &message).await;
+            // Retries off: a 500 of an idempotent operation is retried by default.
+            let (got_status, got_variant, body, raw) =
+                case.send(&client_without_retries(&server)).await;
+            assert_eq!((got_status, got_variant), (status, variant), "{case:?}");
+            assert_error_body(&body, status, &message);
+            assert_eq!(raw, error_json(status, &message), "{case:?}: raw body kept");
+            let request = only_request(&server).await;
+            let (method, path, json) = case.request();
+            assert_common(&request, method, path);
+            match json {
+                Some(expected) => assert_json_body(&request, &expected),
+                None => assert_no_body(&request),
+            }
+        }
+    }
+}
+
+/// One call of each operation, for the table of documented error statuses.
+#[derive(Debug, Clone, Copy)]
+enum ErrorCase {
+    List,
+    Invite,
+    Get,
+    UpdateRole,
+    Delete,
+}
+
+impl ErrorCase {
+    const ALL: [Self; 5] = [
+        Self::List,
+        Self::Invite,
+        Self::Get,
+        Self::UpdateRole,
+        Self::Delete,
+    ];
+
+    /// Sends the call and splits the documented error it must end in.
+    async fn send(self, client: &Client) -> (u16, &'static str, CpaasError, Value) {
+        match self {
+            Self::List => documented(client.v1_mgmt_user_get().send().await),
+            Self::Invite => documented(
+                client
+                    .v1_mgmt_user_post(ServiceAdminUserAddData {
+                        email: "no".into(),
+                        role: ServiceAdminUserAddDataRole::Dev,
+                    })
+                    .send()
+                    .await,
+            ),
+            Self::Get => documented(client.v1_mgmt_user_user_id_get("42").send().await),
+            Self::UpdateRole => documented(
+                client
+                    .v1_mgmt_user_user_id_put(
+                        "42",
+                        ServiceAdminUserEditData {
+                            role: ServiceAdminUserEditDataRole::Unknown("owner".into()),
+                        },
+                    )
+                    .send()
+                    .await,
+            ),
+            Self::Delete => documented(client.v1_mgmt_user_user_id_delete("42").send().await),
+        }
+    }
+
+    /// The method, path and JSON body the call sends.
+    fn request(self) -> (&'static str, &'static str, Option<Value>) {
+        match self {
+            Self::List => ("GET", "/v1/mgmt/user", None),
+            Self::Invite => (
+                "POST",
+                "/v1/mgmt/user",
+                Some(json!({"email": "no", "role": "dev"})),
+            ),
+            Self::Get => ("GET", "/v1/mgmt/user/42", None),
+            Self::UpdateRole => ("PUT", "/v1/mgmt/user/42", Some(json!({"role": "owner"}))),
+            Self::Delete => ("DELETE", "/v1/mgmt/user/42", None),
+        }
+    }
+}
+
+/// The documented error enums of the five operations, which share their variants and body.
+trait Documented {
+    fn split(self) -> (&'static str, CpaasError);
+}
+
+macro_rules! documented_errors {
+    ($($error:ty),*) => {$(
+        impl Documented for $error {
+            fn split(self) -> (&'static str, CpaasError) {
+                match self {
+                    Self::BadRequest(body) => ("BadRequest", body),
+                    Self::NotFound(body) => ("NotFound", body),
+                    Self::InternalServerError(body) => ("InternalServerError", body),
+                }
+            }
+        }
+    )*};
+}
+
+documented_errors!(
+    V1MgmtUserGetError,
+    V1MgmtUserPostError,
+    V1MgmtUserUserIdGetError,
+    V1MgmtUserUserIdPutError,
+    V1MgmtUserUserIdDeleteError
+);
+
+/// The status, variant, body and raw JSON body of a documented error.
+fn documented<T: std::fmt::Debug, E: Documented + std::fmt::Debug>(
+    result: Result<T, Error<E>>,
+) -> (u16, &'static str, CpaasError, Value) {
+    match result {
+        Err(Error::Api(response)) => {
+            let status = response.status().as_u16();
+            let raw = serde_json::from_slice(response.raw_body()).expect("raw body kept");
+            let (variant, body) = response.into_inner().split();
+            (status, variant, body, raw)
+        }
+        other => panic!("expected a documented error, got {other:?}"),
+    }
+}
 
 #[tokio::test]
 async fn an_undocumented_status_is_unexpected_status_with_body_kept() {
