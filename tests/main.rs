@@ -7,6 +7,7 @@ mod client_membership;
 mod client_teams;
 mod codegen;
 mod conformance;
+mod fixtures;
 mod fuzz;
 mod multifile;
 mod readme;

@@ -73,6 +73,10 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
             format!("{} {}", b.media.name(), b.ty)
         });
         let _ = writeln!(out, "    {} {}: {body}", r.status, r.variant);
+        for h in &r.headers {
+            let required = if h.required { " (required)" } else { "" };
+            let _ = writeln!(out, "      header {}: {}{required}", h.name, h.ty);
+        }
     }
     let auth: Vec<String> = op
         .security
