@@ -815,23 +815,16 @@ impl Request {
 
     /// Adds a query parameter per the spec's style; `None` sends nothing.
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle, explode: bool) -> Result<(), InvalidRequest> {
-        let value = to_value(name, value)?;
-        encode_query(&mut self.query, name, &value, style, explode)
+        self.query.extend(query_pairs(name, value, style, explode)?);
+        Ok(())
     }
 
     /// Adds a header parameter; `None` sends nothing.
     pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), InvalidRequest> {
-        match to_value(name, value)? {
-            ::serde_json::Value::Null => Ok(()),
-            value => {
-                let text = simple_text(name, &value)?;
-                HeaderValue::from_str(&text).map_err(|_| {
-                    InvalidRequest(format!("header parameter `{name}` contains characters not allowed in HTTP headers"))
-                })?;
-                self.headers.push((name, text));
-                Ok(())
-            }
+        if let Some(text) = header_text(name, value)? {
+            self.headers.push((name, text));
         }
+        Ok(())
     }
 
     /// Adds a cookie parameter; `None` sends nothing.
@@ -992,6 +985,33 @@ pub fn path_param<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String
     }
     Ok(::percent_encoding::utf8_percent_encode(&text, PATH_SEGMENT).to_string())
 }
+
+/// The `(name, value)` pairs a query parameter is sent as, in order; none for a value that sends
+/// nothing. [`Request::query`] sends exactly these, and the typed mocks expect them.
+pub fn query_pairs<T: Serialize + ?Sized>(name: &str, value: &T, style: QueryStyle, explode: bool) -> Result<Vec<(String, String)>, InvalidRequest> {
+    let mut pairs = Vec::new();
+    encode_query(&mut pairs, name, &to_value(name, value)?, style, explode)?;
+    Ok(pairs)
+}
+
+/// The text a header parameter is sent as; `None` for a value that sends nothing.
+/// [`Request::header`] sends exactly this, and the typed mocks expect it.
+pub fn header_text<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Option<String>, InvalidRequest> {
+    match to_value(name, value)? {
+        ::serde_json::Value::Null => Ok(None),
+        value => {
+            let text = simple_text(name, &value)?;
+            HeaderValue::from_str(&text).map_err(|_| {
+                InvalidRequest(format!("header parameter `{name}` contains characters not allowed in HTTP headers"))
+            })?;
+            Ok(Some(text))
+        }
+    }
+}
+
+/// Typed mocks of the operations, for tests (the crate's `mock` feature).
+#[cfg(feature = "mock")]
+pub mod mock;
 
 /// A response as received, before it is decoded by status.
 #[derive(Debug, Clone)]

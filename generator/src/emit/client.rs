@@ -137,11 +137,13 @@ pub fn api_module(api: &Api, user_agent: &str) -> TokenStream {
     let builder_text = format!("Configures a [`Client`]. {default_server}");
     let builder_doc = doc_lines([builder_text.as_str()]);
     let reexport_types = (!api.types.is_empty()).then(|| quote! { pub use types::*; });
+    let mock_module = super::mock::module_declaration();
     quote! {
         #(#module_doc)*
 
         pub mod operations;
         pub mod types;
+        #mock_module
 
         #reexport_types
 

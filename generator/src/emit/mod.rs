@@ -3,6 +3,7 @@
 
 mod client;
 pub mod doc_markdown;
+mod mock;
 mod operations;
 mod pagination;
 mod tokens;
@@ -287,16 +288,24 @@ enum FileJob<'a> {
     ApiModule(&'a Api),
     Types(&'a Api),
     Operations(&'a Api),
+    MockRuntime,
+    Mock(&'a Api),
 }
 
 /// The crate's files in their output order.
 fn jobs(apis: &[Api]) -> Vec<FileJob<'_>> {
-    let mut jobs = vec![FileJob::CargoToml, FileJob::LibRs(apis), FileJob::Runtime];
+    let mut jobs = vec![
+        FileJob::CargoToml,
+        FileJob::LibRs(apis),
+        FileJob::Runtime,
+        FileJob::MockRuntime,
+    ];
     for api in apis {
         jobs.extend([
             FileJob::ApiModule(api),
             FileJob::Types(api),
             FileJob::Operations(api),
+            FileJob::Mock(api),
         ]);
     }
     jobs
@@ -306,7 +315,8 @@ impl FileJob<'_> {
     /// A rough measure of the work, for starting the largest files first.
     fn cost(&self) -> usize {
         match self {
-            FileJob::CargoToml | FileJob::LibRs(_) | FileJob::Runtime => 0,
+            FileJob::CargoToml | FileJob::LibRs(_) | FileJob::Runtime | FileJob::MockRuntime => 0,
+            FileJob::Mock(api) => 2 * api.operations.len(),
             FileJob::ApiModule(api) => api.operations.len() + api.security_schemes.len(),
             FileJob::Types(api) => 2 * api.types.len(),
             FileJob::Operations(api) => 4 * api.operations.len(),
@@ -343,6 +353,18 @@ impl FileJob<'_> {
             FileJob::Operations(api) => {
                 rust(operations_path(api), operations::operations_module(api))
             }
+            FileJob::MockRuntime => EmittedFile {
+                path: mock::MOCK_RUNTIME_PATH.into(),
+                content: EmittedContent::Text(format!(
+                    "{}\n{}",
+                    preamble(&settings.command),
+                    mock::MOCK_RUNTIME
+                )),
+            },
+            FileJob::Mock(api) => rust(
+                mock::mock_path(api),
+                mock::mock_module(api, &settings.crate_name),
+            ),
         }
     }
 }
@@ -436,8 +458,12 @@ serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 tokio = {{ version = "1", features = ["time"] }}
 tracing = "0.1"
-{workspace}"#,
-        name = settings.crate_name
+{mock_dependency}
+[features]
+{mock_feature}{workspace}"#,
+        name = settings.crate_name,
+        mock_dependency = mock::CARGO_DEPENDENCY,
+        mock_feature = mock::CARGO_FEATURE,
     )
 }
 
