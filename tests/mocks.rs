@@ -57,7 +57,10 @@ mod app {
         user: &str,
         role: &str,
     ) -> Result<bool> {
-        let roles = client.membership_get_user_roles(tenant, user).send().await?;
+        let roles = client
+            .membership_get_user_roles(tenant, user)
+            .send()
+            .await?;
         if roles.roles.iter().flatten().any(|r| r == role) {
             return Ok(false);
         }
@@ -433,10 +436,12 @@ async fn a_path_is_left_to_the_operation_that_names_it_most_precisely() {
         .mount(&server)
         .await;
     teams::mock::V2TeamsGroupsGet::new()
-        .respond_ok(teams::TeamAccountGroupSummaryCustomerListCustomerApiResponse {
-            result: Some(Vec::new()),
-            ..Default::default()
-        })
+        .respond_ok(
+            teams::TeamAccountGroupSummaryCustomerListCustomerApiResponse {
+                result: Some(Vec::new()),
+                ..Default::default()
+            },
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -484,7 +489,10 @@ async fn path_parameters_are_matched_as_the_client_encodes_them() {
 
     // A value the client refuses to send matches nothing: no such request exists.
     let refused = teams::mock::V2TeamsUserIdGet::new().with_user_id("..");
-    assert!(format!("{refused:?}").contains("refused: Some"), "{refused:?}");
+    assert!(
+        format!("{refused:?}").contains("refused: Some"),
+        "{refused:?}"
+    );
 }
 
 #[tokio::test]
@@ -501,7 +509,13 @@ async fn query_parameters_match_by_value_and_others_stay_open() {
     let client = teams_client(&server);
 
     // `skip` was not given to the mock: any value, or none, matches.
-    let page = client.v2_teams_get().skip(30).take(10).send().await.unwrap();
+    let page = client
+        .v2_teams_get()
+        .skip(30)
+        .take(10)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.success, Some(true));
     let other = client.v2_teams_get().take(11).send().await.unwrap_err();
     assert_eq!(other.status().map(|s| s.as_u16()), Some(404));
@@ -528,12 +542,18 @@ async fn bodies_match_exactly_or_by_predicate() {
         .await;
     let client = cpaas_client(&server);
 
-    assert_eq!(status(client.v1_mgmt_user_post(admin).send().await), Some(201));
+    assert_eq!(
+        status(client.v1_mgmt_user_post(admin).send().await),
+        Some(201)
+    );
     let dev = cpaas::ServiceAdminUserAddData {
         email: "d@example.com".into(),
         role: cpaas::ServiceAdminUserAddDataRole::Dev,
     };
-    assert_eq!(status(client.v1_mgmt_user_post(dev).send().await), Some(202));
+    assert_eq!(
+        status(client.v1_mgmt_user_post(dev).send().await),
+        Some(202)
+    );
     let other_admin = cpaas::ServiceAdminUserAddData {
         email: "b@example.com".into(),
         role: cpaas::ServiceAdminUserAddDataRole::Admin,
@@ -547,19 +567,22 @@ async fn bodies_match_exactly_or_by_predicate() {
 #[tokio::test]
 async fn typed_responses_can_be_adjusted_before_they_are_mounted() {
     let server = MockServer::start().await;
-    let response = teams::mock::V2TeamsRolesGet::ok_response(
-        teams::RoleMetaDataListCustomerApiResponse {
+    let response =
+        teams::mock::V2TeamsRolesGet::ok_response(teams::RoleMetaDataListCustomerApiResponse {
             success: Some(true),
             ..Default::default()
-        },
-    )
-    .insert_header("x-request-id", "req-1");
+        })
+        .insert_header("x-request-id", "req-1");
     teams::mock::V2TeamsRolesGet::new()
         .respond_with(response)
         .mount(&server)
         .await;
 
-    let roles = teams_client(&server).v2_teams_roles_get().send().await.unwrap();
+    let roles = teams_client(&server)
+        .v2_teams_roles_get()
+        .send()
+        .await
+        .unwrap();
     assert_eq!(roles.success, Some(true));
     assert_eq!(roles.headers()["x-request-id"], "req-1");
     assert_eq!(roles.headers()["content-type"], "application/json");

@@ -146,12 +146,13 @@ impl OperationMatcher {
         match ::serde_json::to_value(value) {
             Ok(expected) => {
                 let check = move |body: &[u8]| {
-                    ::serde_json::from_slice::<::serde_json::Value>(body).is_ok_and(|v| v == expected)
+                    ::serde_json::from_slice::<::serde_json::Value>(body)
+                        .is_ok_and(|v| v == expected)
                 };
                 self.body.push(("JSON body", Box::new(check)));
                 self
             }
-            Err(e) => self.refuse(InvalidRequest(format!("cannot serialize the request body: {e}"))),
+            Err(error) => self.refuse(InvalidRequest::JsonBody(error)),
         }
     }
 
@@ -160,7 +161,8 @@ impl OperationMatcher {
         mut self,
         predicate: impl Fn(&T) -> bool + Send + Sync + 'static,
     ) -> Self {
-        let check = move |body: &[u8]| ::serde_json::from_slice::<T>(body).is_ok_and(|v| predicate(&v));
+        let check =
+            move |body: &[u8]| ::serde_json::from_slice::<T>(body).is_ok_and(|v| predicate(&v));
         self.body.push(("JSON body predicate", Box::new(check)));
         self
     }
@@ -168,28 +170,24 @@ impl OperationMatcher {
     /// Only requests whose `application/x-www-form-urlencoded` body has the fields of `value`,
     /// in order.
     pub fn form_body<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
-        let expected = ::serde_urlencoded::to_string(value)
-            .map_err(|e| InvalidRequest(format!("cannot encode the form body: {e}")))
-            .and_then(|text| {
-                ::serde_urlencoded::from_str::<Vec<(String, String)>>(&text)
-                    .map_err(|e| InvalidRequest(format!("cannot encode the form body: {e}")))
-            });
-        match expected {
-            Ok(expected) => {
-                let check = move |body: &[u8]| {
-                    ::serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).is_ok_and(|v| v == expected)
-                };
+        match ::serde_urlencoded::to_string(value) {
+            Ok(text) => {
+                let expected = form_fields(text.as_bytes());
+                let check = move |body: &[u8]| expected.is_some() && form_fields(body) == expected;
                 self.body.push(("form body", Box::new(check)));
                 self
             }
-            Err(error) => self.refuse(error),
+            Err(error) => self.refuse(InvalidRequest::FormBody(error)),
         }
     }
 
     /// Only requests whose body is these bytes (text and binary bodies).
     pub fn raw_body(mut self, expected: impl Into<super::Bytes>) -> Self {
         let expected = expected.into();
-        self.body.push(("raw body", Box::new(move |body: &[u8]| body == expected.as_ref())));
+        self.body.push((
+            "raw body",
+            Box::new(move |body: &[u8]| body == expected.as_ref()),
+        ));
         self
     }
 
@@ -207,12 +205,10 @@ impl OperationMatcher {
         }
         // A path another operation's template names more precisely is that operation's.
         !self.routes.iter().enumerate().any(|(i, other)| {
-            i != self.route
-                && other.method == route.method
-                && {
-                    let theirs = route_segments(other, &[]);
-                    segments_match(&theirs, &actual) && more_specific(&theirs, &ours)
-                }
+            i != self.route && other.method == route.method && {
+                let theirs = route_segments(other, &[]);
+                segments_match(&theirs, &actual) && more_specific(&theirs, &ours)
+            }
         })
     }
 }
@@ -229,7 +225,10 @@ impl Match for OperationMatcher {
             return false;
         }
         let sent: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-        let query_ok = self.query.iter().all(|(name, pairs)| query_matches(&sent, name, pairs));
+        let query_ok = self
+            .query
+            .iter()
+            .all(|(name, pairs)| query_matches(&sent, name, pairs));
         let headers_ok = self.headers.iter().all(|(name, expected)| {
             let sent: Vec<_> = request.headers.get_all(*name).iter().collect();
             matches!(sent.as_slice(), [only] if only.as_bytes() == expected.as_bytes())
@@ -245,12 +244,18 @@ impl Match for OperationMatcher {
 /// the same values in the same order; a parameter that sends nothing is absent.
 fn query_matches(sent: &[(String, String)], name: &str, expected: &[(String, String)]) -> bool {
     let values = |pairs: &[(String, String)], key: &str| -> Vec<String> {
-        pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+        pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
     };
     if expected.is_empty() {
         return values(sent, name).is_empty();
     }
-    expected.iter().all(|(key, _)| values(sent, key) == values(expected, key))
+    expected
+        .iter()
+        .all(|(key, _)| values(sent, key) == values(expected, key))
 }
 
 /// A path segment: literal text, or a parameter not given.
@@ -297,14 +302,20 @@ fn push_text(segment: &mut Vec<Part>, text: &str) {
 }
 
 fn segments_match(template: &[Vec<Part>], actual: &[String]) -> bool {
-    template.len() == actual.len() && template.iter().zip(actual).all(|(parts, text)| parts_match(parts, text))
+    template.len() == actual.len()
+        && template
+            .iter()
+            .zip(actual)
+            .all(|(parts, text)| parts_match(parts, text))
 }
 
 /// Whether `text` is the parts in order, each open parameter taking at least one character.
 fn parts_match(parts: &[Part], text: &str) -> bool {
     match parts.split_first() {
         None => text.is_empty(),
-        Some((Part::Text(literal), rest)) => text.strip_prefix(literal.as_str()).is_some_and(|t| parts_match(rest, t)),
+        Some((Part::Text(literal), rest)) => text
+            .strip_prefix(literal.as_str())
+            .is_some_and(|t| parts_match(rest, t)),
         Some((Part::Any, rest)) => text
             .char_indices()
             .skip(1)
@@ -326,19 +337,32 @@ fn more_specific(a: &[Vec<Part>], b: &[Vec<Part>]) -> bool {
         .is_some_and(|(x, _)| x)
 }
 
+/// The fields of a form body, in order; `None` when it is no form.
+fn form_fields(body: &[u8]) -> Option<Vec<(String, String)>> {
+    ::serde_urlencoded::from_bytes(body).ok()
+}
+
 /// A path segment as text: percent-decoded, so literal text and values compare as written.
 fn decode(segment: &str) -> String {
-    ::percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned()
+    ::percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// A response with `body` as JSON of the media type `content_type`. A body that cannot be
 /// serialized (a map with non-string keys) answers 500 with the reason as text, so the test
 /// sees why.
-pub fn json_response<T: Serialize + ?Sized>(status: u16, content_type: &str, body: &T) -> ResponseTemplate {
+pub fn json_response<T: Serialize + ?Sized>(
+    status: u16,
+    content_type: &str,
+    body: &T,
+) -> ResponseTemplate {
     match ::serde_json::to_vec(body) {
         Ok(bytes) => ResponseTemplate::new(status).set_body_raw(bytes, content_type),
-        Err(e) => ResponseTemplate::new(500)
-            .set_body_raw(format!("the mock cannot serialize its response body: {e}"), "text/plain"),
+        Err(e) => ResponseTemplate::new(500).set_body_raw(
+            format!("the mock cannot serialize its response body: {e}"),
+            "text/plain",
+        ),
     }
 }
 
@@ -348,7 +372,11 @@ pub fn text_response(status: u16, content_type: &str, body: impl Into<String>) -
 }
 
 /// A response with a binary body of the media type `content_type`.
-pub fn bytes_response(status: u16, content_type: &str, body: impl Into<super::Bytes>) -> ResponseTemplate {
+pub fn bytes_response(
+    status: u16,
+    content_type: &str,
+    body: impl Into<super::Bytes>,
+) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.into().to_vec(), content_type)
 }
 

@@ -13,13 +13,15 @@
 //! are not matched: add any wiremock matcher with `and`.
 //!
 //! ```no_run
-//! # async fn example() {
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use userapis::runtime::mock::MockServer;
 //! use userapis::teams::{mock, Client};
 //!
 //! let server = MockServer::start().await;
 //! mock::V2TeamsEmailExistsGet::new().respond_status(503).expect(1).mount(&server).await;
-//! let client = Client::builder().base_url(server.uri()).build();
+//! let client = Client::builder().base_url(server.uri()).build()?;
+//! // Give `client` to the code under test; the server checks `expect` when dropped.
+//! # Ok(())
 //! # }
 //! ```
 

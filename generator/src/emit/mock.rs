@@ -2,8 +2,8 @@
 //! a matcher narrowed by the operation's own parameters and body, answered by its own response
 //! types, so users test their code against the client on a local mock server (wiremock).
 //!
-//! Everything operations share (matching, encoding, responses) is `runtime::mock`
-//! (`generator/runtime/mock.rs`); what is emitted here is only what is typed per operation.
+//! Everything operations share (matching, encoding, responses) is the runtime's `mock` module
+//! (`generator/runtime/src/mock.rs`); what is emitted here is only what is typed per operation.
 
 use heck::ToSnakeCase;
 use proc_macro2::{Literal, TokenStream};
@@ -13,21 +13,9 @@ use super::doc_markdown::{code, inline};
 use super::operations::{body_type, param_type, request_body_type, split_responses};
 use super::tokens::{Scope, doc_lines, docs, ident, uses_module};
 use crate::ir::{
-    Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, QueryStyle, Response, StatusSpec,
-    TypeRef,
+    Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, QueryStyle, Response,
+    StatusSpec, TypeRef,
 };
-
-/// The text of the shared mock machinery, written once per crate as `src/runtime/mock.rs`.
-pub const MOCK_RUNTIME: &str = include_str!("../../runtime/mock.rs");
-
-/// Where [`MOCK_RUNTIME`] goes in the crate.
-pub const MOCK_RUNTIME_PATH: &str = "src/runtime/mock.rs";
-
-/// The `[dependencies]` line of the mock server, optional, for the crate's `Cargo.toml`.
-pub const CARGO_DEPENDENCY: &str = "wiremock = { version = \"0.6\", optional = true }\n";
-
-/// The `mock` feature, for the crate's `Cargo.toml` `[features]` table.
-pub const CARGO_FEATURE: &str = "# Typed mocks of every operation, for tests: `<api>::mock` and `runtime::mock`.\nmock = [\"dep:wiremock\"]\n";
 
 /// The declaration of an API's `mock` module, for its `mod.rs`.
 pub fn module_declaration() -> TokenStream {
@@ -80,7 +68,8 @@ fn module_doc(api: &Api, crate_name: &str) -> TokenStream {
             .to_string(),
         "`respond_` methods answer with a documented status and its typed body (or any status, or"
             .to_string(),
-        "any [`ResponseTemplate`](crate::runtime::mock::ResponseTemplate)) and give the".to_string(),
+        "any [`ResponseTemplate`](crate::runtime::mock::ResponseTemplate)) and give the"
+            .to_string(),
         "[`Mock`](crate::runtime::mock::Mock) to mount on a".to_string(),
         "[`MockServer`](crate::runtime::mock::MockServer). Cookie parameters and multipart bodies"
             .to_string(),
@@ -93,13 +82,15 @@ fn module_doc(api: &Api, crate_name: &str) -> TokenStream {
             [
                 "",
                 "```no_run",
-                "# async fn example() {",
+                "# async fn example() -> Result<(), Box<dyn std::error::Error>> {",
                 &format!("use {krate}::runtime::mock::MockServer;"),
                 &format!("use {krate}::{module}::{{mock, Client}};"),
                 "",
                 "let server = MockServer::start().await;",
                 &format!("mock::{mock}::new().respond_status(503).expect(1).mount(&server).await;"),
-                "let client = Client::builder().base_url(server.uri()).build();",
+                "let client = Client::builder().base_url(server.uri()).build()?;",
+                "// Give `client` to the code under test; the server checks `expect` when dropped.",
+                "# Ok(())",
                 "# }",
                 "```",
             ]
@@ -228,7 +219,10 @@ fn param_setter(p: &Parameter, reserved: &[&str]) -> Option<TokenStream> {
     ));
     let deprecated = p.deprecated.then(|| quote! { #[deprecated] });
     let (arg, convert) = if *p.ty.non_null() == TypeRef::String {
-        (quote! { impl Into<String> }, quote! { let value: String = value.into(); })
+        (
+            quote! { impl Into<String> },
+            quote! { let value: String = value.into(); },
+        )
     } else {
         (param_type(p, Scope::Sibling), quote! {})
     };
@@ -318,7 +312,12 @@ fn responder(r: &Response) -> TokenStream {
         .map(|d| format!(" ({d})"))
         .unwrap_or_default();
     let (body_param, body_arg, make, with) = match r.body.as_ref() {
-        None => (None, None, quote! { runtime::mock::empty_response(#status) }, ""),
+        None => (
+            None,
+            None,
+            quote! { runtime::mock::empty_response(#status) },
+            "",
+        ),
         Some(body) => {
             // A pattern (`*/*`) is no media type to answer with, and the client decodes form
             // responses as JSON: the mock answers a concrete type of what the client decodes.
@@ -347,7 +346,12 @@ fn responder(r: &Response) -> TokenStream {
                     quote! { runtime::mock::bytes_response(#status, #content_type, body) },
                 ),
             };
-            (Some(quote! { body: #ty }), Some(quote! { body }), make, " with `body`")
+            (
+                Some(quote! { body: #ty }),
+                Some(quote! { body }),
+                make,
+                " with `body`",
+            )
         }
     };
     let template_doc = doc_lines([format!(
@@ -355,8 +359,7 @@ fn responder(r: &Response) -> TokenStream {
          answers, to adjust (headers, delay) and give to [`respond_with`](Self::respond_with)."
     )
     .as_str()]);
-    let respond_doc =
-        doc_lines([format!("Answers {status_text}{described}{with}.").as_str()]);
+    let respond_doc = doc_lines([format!("Answers {status_text}{described}{with}.").as_str()]);
     let status_param = status_arg.as_ref().map(|_| quote! { status, });
     quote! {
         #template_doc

@@ -6,6 +6,7 @@ pub mod doc_markdown;
 mod mock;
 mod operations;
 mod pagination;
+mod runtime;
 mod tokens;
 mod types;
 
@@ -15,9 +16,6 @@ use quote::quote;
 use crate::InternalError;
 use crate::format::{finish, format_tokens, preamble, unparse};
 use crate::ir::Api;
-
-/// The runtime module, written once per crate.
-const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 
 /// One output file, relative to the crate directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,22 +282,18 @@ fn format_file(file: EmittedFile, header: &str) -> Result<GeneratedFile, Interna
 enum FileJob<'a> {
     CargoToml,
     LibRs(&'a [Api]),
-    Runtime,
+    /// A file of the runtime module, the same in every crate.
+    Runtime(&'static runtime::RuntimeFile),
     ApiModule(&'a Api),
     Types(&'a Api),
     Operations(&'a Api),
-    MockRuntime,
     Mock(&'a Api),
 }
 
 /// The crate's files in their output order.
 fn jobs(apis: &[Api]) -> Vec<FileJob<'_>> {
-    let mut jobs = vec![
-        FileJob::CargoToml,
-        FileJob::LibRs(apis),
-        FileJob::Runtime,
-        FileJob::MockRuntime,
-    ];
+    let mut jobs = vec![FileJob::CargoToml, FileJob::LibRs(apis)];
+    jobs.extend(runtime::RUNTIME_FILES.iter().map(FileJob::Runtime));
     for api in apis {
         jobs.extend([
             FileJob::ApiModule(api),
@@ -315,7 +309,7 @@ impl FileJob<'_> {
     /// A rough measure of the work, for starting the largest files first.
     fn cost(&self) -> usize {
         match self {
-            FileJob::CargoToml | FileJob::LibRs(_) | FileJob::Runtime | FileJob::MockRuntime => 0,
+            FileJob::CargoToml | FileJob::LibRs(_) | FileJob::Runtime(_) => 0,
             FileJob::Mock(api) => 2 * api.operations.len(),
             FileJob::ApiModule(api) => api.operations.len() + api.security_schemes.len(),
             FileJob::Types(api) => 2 * api.types.len(),
@@ -335,11 +329,12 @@ impl FileJob<'_> {
                 content: EmittedContent::Text(cargo_toml(settings, &preamble(&settings.command))),
             },
             FileJob::LibRs(apis) => rust("src/lib.rs".into(), lib_rs(apis, settings)),
-            FileJob::Runtime => EmittedFile {
-                path: "src/runtime.rs".into(),
+            FileJob::Runtime(file) => EmittedFile {
+                path: file.path(),
                 content: EmittedContent::Text(format!(
-                    "{}\n{RUNTIME}",
-                    preamble(&settings.command)
+                    "{}\n{}\n",
+                    preamble(&settings.command),
+                    file.contents()
                 )),
             },
             FileJob::ApiModule(api) => {
@@ -353,14 +348,6 @@ impl FileJob<'_> {
             FileJob::Operations(api) => {
                 rust(operations_path(api), operations::operations_module(api))
             }
-            FileJob::MockRuntime => EmittedFile {
-                path: mock::MOCK_RUNTIME_PATH.into(),
-                content: EmittedContent::Text(format!(
-                    "{}\n{}",
-                    preamble(&settings.command),
-                    mock::MOCK_RUNTIME
-                )),
-            },
             FileJob::Mock(api) => rust(
                 mock::mock_path(api),
                 mock::mock_module(api, &settings.crate_name),
@@ -420,7 +407,6 @@ fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
         // enums hold bodies of very different sizes; both by design.
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-        #[rustfmt::skip]
         pub mod runtime;
         #(#modules)*
         #reexport
@@ -445,25 +431,12 @@ description = "Generated OpenAPI client"
 publish = false
 
 [dependencies]
-base64 = "0.22"
-bytes = "1"
-fastrand = "2"
-futures-util = {{ version = "0.3", default-features = false, features = ["std"] }}
-httpdate = "1"
-percent-encoding = "2"
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2", "multipart"] }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-serde_path_to_error = "0.1"
-serde_urlencoded = "0.7"
-tokio = {{ version = "1", features = ["time"] }}
-tracing = "0.1"
-{mock_dependency}
+{dependencies}
 [features]
-{mock_feature}{workspace}"#,
+{features}{workspace}"#,
         name = settings.crate_name,
-        mock_dependency = mock::CARGO_DEPENDENCY,
-        mock_feature = mock::CARGO_FEATURE,
+        dependencies = runtime::dependencies(),
+        features = runtime::features(),
     )
 }
 

@@ -144,12 +144,13 @@ impl OperationMatcher {
         match ::serde_json::to_value(value) {
             Ok(expected) => {
                 let check = move |body: &[u8]| {
-                    ::serde_json::from_slice::<::serde_json::Value>(body).is_ok_and(|v| v == expected)
+                    ::serde_json::from_slice::<::serde_json::Value>(body)
+                        .is_ok_and(|v| v == expected)
                 };
                 self.body.push(("JSON body", Box::new(check)));
                 self
             }
-            Err(e) => self.refuse(InvalidRequest(format!("cannot serialize the request body: {e}"))),
+            Err(error) => self.refuse(InvalidRequest::JsonBody(error)),
         }
     }
 
@@ -158,7 +159,8 @@ impl OperationMatcher {
         mut self,
         predicate: impl Fn(&T) -> bool + Send + Sync + 'static,
     ) -> Self {
-        let check = move |body: &[u8]| ::serde_json::from_slice::<T>(body).is_ok_and(|v| predicate(&v));
+        let check =
+            move |body: &[u8]| ::serde_json::from_slice::<T>(body).is_ok_and(|v| predicate(&v));
         self.body.push(("JSON body predicate", Box::new(check)));
         self
     }
@@ -166,28 +168,24 @@ impl OperationMatcher {
     /// Only requests whose `application/x-www-form-urlencoded` body has the fields of `value`,
     /// in order.
     pub fn form_body<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
-        let expected = ::serde_urlencoded::to_string(value)
-            .map_err(|e| InvalidRequest(format!("cannot encode the form body: {e}")))
-            .and_then(|text| {
-                ::serde_urlencoded::from_str::<Vec<(String, String)>>(&text)
-                    .map_err(|e| InvalidRequest(format!("cannot encode the form body: {e}")))
-            });
-        match expected {
-            Ok(expected) => {
-                let check = move |body: &[u8]| {
-                    ::serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).is_ok_and(|v| v == expected)
-                };
+        match ::serde_urlencoded::to_string(value) {
+            Ok(text) => {
+                let expected = form_fields(text.as_bytes());
+                let check = move |body: &[u8]| expected.is_some() && form_fields(body) == expected;
                 self.body.push(("form body", Box::new(check)));
                 self
             }
-            Err(error) => self.refuse(error),
+            Err(error) => self.refuse(InvalidRequest::FormBody(error)),
         }
     }
 
     /// Only requests whose body is these bytes (text and binary bodies).
     pub fn raw_body(mut self, expected: impl Into<super::Bytes>) -> Self {
         let expected = expected.into();
-        self.body.push(("raw body", Box::new(move |body: &[u8]| body == expected.as_ref())));
+        self.body.push((
+            "raw body",
+            Box::new(move |body: &[u8]| body == expected.as_ref()),
+        ));
         self
     }
 
@@ -205,12 +203,10 @@ impl OperationMatcher {
         }
         // A path another operation's template names more precisely is that operation's.
         !self.routes.iter().enumerate().any(|(i, other)| {
-            i != self.route
-                && other.method == route.method
-                && {
-                    let theirs = route_segments(other, &[]);
-                    segments_match(&theirs, &actual) && more_specific(&theirs, &ours)
-                }
+            i != self.route && other.method == route.method && {
+                let theirs = route_segments(other, &[]);
+                segments_match(&theirs, &actual) && more_specific(&theirs, &ours)
+            }
         })
     }
 }
@@ -227,7 +223,10 @@ impl Match for OperationMatcher {
             return false;
         }
         let sent: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-        let query_ok = self.query.iter().all(|(name, pairs)| query_matches(&sent, name, pairs));
+        let query_ok = self
+            .query
+            .iter()
+            .all(|(name, pairs)| query_matches(&sent, name, pairs));
         let headers_ok = self.headers.iter().all(|(name, expected)| {
             let sent: Vec<_> = request.headers.get_all(*name).iter().collect();
             matches!(sent.as_slice(), [only] if only.as_bytes() == expected.as_bytes())
@@ -243,12 +242,18 @@ impl Match for OperationMatcher {
 /// the same values in the same order; a parameter that sends nothing is absent.
 fn query_matches(sent: &[(String, String)], name: &str, expected: &[(String, String)]) -> bool {
     let values = |pairs: &[(String, String)], key: &str| -> Vec<String> {
-        pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+        pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
     };
     if expected.is_empty() {
         return values(sent, name).is_empty();
     }
-    expected.iter().all(|(key, _)| values(sent, key) == values(expected, key))
+    expected
+        .iter()
+        .all(|(key, _)| values(sent, key) == values(expected, key))
 }
 
 /// A path segment: literal text, or a parameter not given.
@@ -295,14 +300,20 @@ fn push_text(segment: &mut Vec<Part>, text: &str) {
 }
 
 fn segments_match(template: &[Vec<Part>], actual: &[String]) -> bool {
-    template.len() == actual.len() && template.iter().zip(actual).all(|(parts, text)| parts_match(parts, text))
+    template.len() == actual.len()
+        && template
+            .iter()
+            .zip(actual)
+            .all(|(parts, text)| parts_match(parts, text))
 }
 
 /// Whether `text` is the parts in order, each open parameter taking at least one character.
 fn parts_match(parts: &[Part], text: &str) -> bool {
     match parts.split_first() {
         None => text.is_empty(),
-        Some((Part::Text(literal), rest)) => text.strip_prefix(literal.as_str()).is_some_and(|t| parts_match(rest, t)),
+        Some((Part::Text(literal), rest)) => text
+            .strip_prefix(literal.as_str())
+            .is_some_and(|t| parts_match(rest, t)),
         Some((Part::Any, rest)) => text
             .char_indices()
             .skip(1)
@@ -324,19 +335,32 @@ fn more_specific(a: &[Vec<Part>], b: &[Vec<Part>]) -> bool {
         .is_some_and(|(x, _)| x)
 }
 
+/// The fields of a form body, in order; `None` when it is no form.
+fn form_fields(body: &[u8]) -> Option<Vec<(String, String)>> {
+    ::serde_urlencoded::from_bytes(body).ok()
+}
+
 /// A path segment as text: percent-decoded, so literal text and values compare as written.
 fn decode(segment: &str) -> String {
-    ::percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned()
+    ::percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// A response with `body` as JSON of the media type `content_type`. A body that cannot be
 /// serialized (a map with non-string keys) answers 500 with the reason as text, so the test
 /// sees why.
-pub fn json_response<T: Serialize + ?Sized>(status: u16, content_type: &str, body: &T) -> ResponseTemplate {
+pub fn json_response<T: Serialize + ?Sized>(
+    status: u16,
+    content_type: &str,
+    body: &T,
+) -> ResponseTemplate {
     match ::serde_json::to_vec(body) {
         Ok(bytes) => ResponseTemplate::new(status).set_body_raw(bytes, content_type),
-        Err(e) => ResponseTemplate::new(500)
-            .set_body_raw(format!("the mock cannot serialize its response body: {e}"), "text/plain"),
+        Err(e) => ResponseTemplate::new(500).set_body_raw(
+            format!("the mock cannot serialize its response body: {e}"),
+            "text/plain",
+        ),
     }
 }
 
@@ -346,11 +370,230 @@ pub fn text_response(status: u16, content_type: &str, body: impl Into<String>) -
 }
 
 /// A response with a binary body of the media type `content_type`.
-pub fn bytes_response(status: u16, content_type: &str, body: impl Into<super::Bytes>) -> ResponseTemplate {
+pub fn bytes_response(
+    status: u16,
+    content_type: &str,
+    body: impl Into<super::Bytes>,
+) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.into().to_vec(), content_type)
 }
 
 /// A response without a body.
 pub fn empty_response(status: u16) -> ResponseTemplate {
     ResponseTemplate::new(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+    use reqwest::{Method, Url};
+
+    /// `GET /users/{id}`, `GET /users/me`, `GET /users/{id}/posts`, `POST /users`.
+    const ROUTES: &[Route] = &[
+        Route {
+            method: "GET",
+            path: &[Piece::Text("/users/"), Piece::Param("id")],
+        },
+        Route {
+            method: "GET",
+            path: &[Piece::Text("/users/me")],
+        },
+        Route {
+            method: "GET",
+            path: &[
+                Piece::Text("/users/"),
+                Piece::Param("id"),
+                Piece::Text("/posts"),
+            ],
+        },
+        Route {
+            method: "POST",
+            path: &[Piece::Text("/users")],
+        },
+    ];
+
+    fn request(method: Method, path_and_query: &str) -> Request {
+        Request {
+            url: Url::parse(&format!("http://127.0.0.1:1{path_and_query}")).unwrap(),
+            method,
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+        }
+    }
+
+    fn get(path_and_query: &str) -> Request {
+        request(Method::GET, path_and_query)
+    }
+
+    fn post(body: &str) -> Request {
+        let mut request = request(Method::POST, "/users");
+        request.body = body.as_bytes().to_vec();
+        request
+    }
+
+    #[test]
+    fn an_open_path_parameter_takes_one_whole_segment_of_its_operation_only() {
+        let user = OperationMatcher::new(ROUTES, 0);
+        assert!(user.matches(&get("/users/7")));
+        assert!(user.matches(&get("/users/a%20b")));
+        assert!(!user.matches(&get("/users/")), "a parameter is never empty");
+        assert!(!user.matches(&get("/users/7/posts")));
+        assert!(!user.matches(&request(Method::DELETE, "/users/7")));
+        let posts = OperationMatcher::new(ROUTES, 2);
+        assert!(posts.matches(&get("/users/7/posts")));
+        assert!(!posts.matches(&get("/users/7/8/posts")));
+    }
+
+    #[test]
+    fn a_literal_path_of_another_operation_is_left_to_it_unless_the_value_is_given() {
+        assert!(!OperationMatcher::new(ROUTES, 0).matches(&get("/users/me")));
+        assert!(OperationMatcher::new(ROUTES, 1).matches(&get("/users/me")));
+        let given = OperationMatcher::new(ROUTES, 0).path_param("id", "me");
+        assert!(given.matches(&get("/users/me")));
+        assert!(!given.matches(&get("/users/7")));
+    }
+
+    #[test]
+    fn path_parameters_compare_as_the_client_encodes_them() {
+        let matcher = OperationMatcher::new(ROUTES, 0).path_param("id", "a b/c");
+        let encoded = crate::path_param("id", "a b/c").unwrap();
+        assert!(matcher.matches(&get(&format!("/users/{encoded}"))));
+        assert!(!matcher.matches(&get("/users/a%20b")));
+    }
+
+    #[test]
+    fn a_value_the_client_refuses_to_send_matches_nothing() {
+        let matcher = OperationMatcher::new(ROUTES, 0).path_param("id", "..");
+        assert!(matches!(
+            matcher.refused,
+            Some(InvalidRequest::PathSegment { .. })
+        ));
+        assert!(!matcher.matches(&get("/users/..")));
+        assert!(!matcher.matches(&get("/users/7")));
+    }
+
+    #[test]
+    fn query_parameters_match_their_pairs_in_order_and_leave_others_open() {
+        let ids = OperationMatcher::new(ROUTES, 0).query("ids", &[1, 2], QueryStyle::Form, true);
+        assert!(ids.matches(&get("/users/7?ids=1&ids=2")));
+        assert!(ids.matches(&get("/users/7?other=x&ids=1&ids=2")));
+        assert!(!ids.matches(&get("/users/7?ids=2&ids=1")));
+        assert!(!ids.matches(&get("/users/7?ids=1")));
+        assert!(!ids.matches(&get("/users/7")));
+
+        let piped = OperationMatcher::new(ROUTES, 0).query(
+            "ids",
+            &[1, 2],
+            QueryStyle::PipeDelimited,
+            false,
+        );
+        assert!(piped.matches(&get("/users/7?ids=1%7C2")));
+        assert!(!piped.matches(&get("/users/7?ids=1,2")));
+
+        // A value that sends nothing expects the parameter to be absent.
+        let absent =
+            OperationMatcher::new(ROUTES, 0).query("ids", &None::<i32>, QueryStyle::Form, true);
+        assert!(absent.matches(&get("/users/7")));
+        assert!(!absent.matches(&get("/users/7?ids=1")));
+    }
+
+    #[test]
+    fn header_parameters_match_one_value_exactly() {
+        let matcher = OperationMatcher::new(ROUTES, 0).header("x-tenant", &["a", "b"]);
+        let mut request = get("/users/7");
+        assert!(!matcher.matches(&request));
+        request
+            .headers
+            .insert("x-tenant", HeaderValue::from_static("a,b"));
+        assert!(matcher.matches(&request));
+        request
+            .headers
+            .append("x-tenant", HeaderValue::from_static("c"));
+        assert!(!matcher.matches(&request), "two values are not one");
+        let refused = OperationMatcher::new(ROUTES, 0).header("x-tenant", "a\nb");
+        assert!(matches!(
+            refused.refused,
+            Some(InvalidRequest::HeaderValue { .. })
+        ));
+    }
+
+    #[test]
+    fn bodies_match_as_json_values_forms_or_bytes() {
+        let exact = OperationMatcher::new(ROUTES, 3)
+            .json_body(&serde_json::json!({"name": "ada", "admin": true}));
+        assert!(exact.matches(&post(r#"{"admin":true,"name":"ada"}"#)));
+        assert!(!exact.matches(&post(r#"{"admin":false,"name":"ada"}"#)));
+        assert!(!exact.matches(&post("not json")));
+
+        let predicate = OperationMatcher::new(ROUTES, 3)
+            .json_body_where(|body: &serde_json::Value| body["name"] == "ada");
+        assert!(predicate.matches(&post(r#"{"name":"ada","admin":false}"#)));
+        assert!(!predicate.matches(&post(r#"{"name":"bob"}"#)));
+
+        let form = OperationMatcher::new(ROUTES, 3).form_body(&[("a", "1 2"), ("b", "x")]);
+        assert!(form.matches(&post("a=1+2&b=x")));
+        assert!(!form.matches(&post("b=x&a=1+2")));
+
+        let raw = OperationMatcher::new(ROUTES, 3).raw_body("plain text");
+        assert!(raw.matches(&post("plain text")));
+        assert!(!raw.matches(&post("plain text ")));
+    }
+
+    #[test]
+    fn extra_wiremock_matchers_narrow_the_operation() {
+        let matcher =
+            OperationMatcher::new(ROUTES, 0).and(::wiremock::matchers::query_param("debug", "1"));
+        assert!(matcher.matches(&get("/users/7?debug=1")));
+        assert!(!matcher.matches(&get("/users/7")));
+    }
+
+    #[tokio::test]
+    async fn responses_carry_status_media_type_and_body_on_a_real_server() {
+        let server = MockServer::start().await;
+        let answers = [
+            (
+                "/json",
+                json_response(
+                    201,
+                    "application/problem+json",
+                    &serde_json::json!({"a": 1}),
+                ),
+            ),
+            ("/text", text_response(200, "text/plain", "hi")),
+            ("/bytes", bytes_response(200, "image/png", vec![0_u8, 255])),
+            ("/empty", empty_response(204)),
+        ];
+        for (path, template) in answers {
+            Mock::given(::wiremock::matchers::path(path))
+                .respond_with(template)
+                .mount(&server)
+                .await;
+        }
+        let http = reqwest::Client::new();
+        for (path, status, media_type, body) in [
+            (
+                "/json",
+                201,
+                Some("application/problem+json"),
+                &br#"{"a":1}"#[..],
+            ),
+            ("/text", 200, Some("text/plain"), b"hi"),
+            ("/bytes", 200, Some("image/png"), &[0, 255]),
+            ("/empty", 204, None, b""),
+        ] {
+            let response = http
+                .get(format!("{}{path}", server.uri()))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), status, "{path}");
+            let sent_type = response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string());
+            assert_eq!(sent_type.as_deref(), media_type, "{path}");
+            assert_eq!(&response.bytes().await.unwrap()[..], body, "{path}");
+        }
+    }
 }
