@@ -587,3 +587,34 @@ async fn typed_responses_can_be_adjusted_before_they_are_mounted() {
     assert_eq!(roles.headers()["x-request-id"], "req-1");
     assert_eq!(roles.headers()["content-type"], "application/json");
 }
+
+#[tokio::test]
+async fn a_narrow_mock_mounted_before_a_catch_all_answers_its_calls() {
+    // The README's example: one email answered typed, every other one with a status.
+    let server = MockServer::start().await;
+    teams::mock::V2TeamsEmailExistsGet::new()
+        .with_email_id("ada@example.com")
+        .respond_ok(email_exists(true))
+        .expect(1)
+        .mount(&server)
+        .await;
+    teams::mock::V2TeamsEmailExistsGet::new()
+        .respond_status(418)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = teams_client(&server);
+
+    let ada = client
+        .v2_teams_email_exists_get("ada@example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ada.data.as_ref().and_then(|d| d.exists), Some(true));
+    let bob = client
+        .v2_teams_email_exists_get("bob@example.com")
+        .send()
+        .await;
+    assert_eq!(status(bob), Some(418));
+    server.verify().await;
+}
