@@ -1,7 +1,8 @@
 //! The feature document `tests/features/kitchen-sink.yaml` (every schema and operation feature
-//! together) generates a crate that passes clippy with `-D warnings`, and whose behaviour
-//! against a loopback server is what the spec says: `tests/features/kitchen_sink_test.rs`,
-//! copied into the generated crate and run there with `cargo test`.
+//! together) generates a crate that passes clippy with `-D warnings` (with and without its
+//! `mock` feature), and whose behaviour against a loopback server is what the spec says:
+//! `tests/features/kitchen_sink_test.rs`, copied into the generated crate and run there with
+//! `cargo test`.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::fs;
@@ -77,6 +78,25 @@ fn kitchen_sink_crate_is_clippy_clean_and_behaves() {
         clippy.status.success(),
         "clippy:\n{}",
         String::from_utf8_lossy(&clippy.stderr)
+    );
+    // The typed mocks of every operation feature (multipart, cookies, text and binary bodies,
+    // status ranges, `default`) are clippy-clean and documented too.
+    let mock_clippy = cargo(&[
+        "clippy",
+        "--quiet",
+        "--message-format",
+        "short",
+        "--all-targets",
+        "--features",
+        "mock",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    assert!(
+        mock_clippy.status.success(),
+        "clippy --features mock:\n{}",
+        String::from_utf8_lossy(&mock_clippy.stderr)
     );
     let test = cargo(&["test", "--quiet"]);
     let stdout = String::from_utf8_lossy(&test.stdout);
