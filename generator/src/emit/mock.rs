@@ -14,7 +14,7 @@ use super::operations::{body_type, param_type, request_body_type, split_response
 use super::tokens::{Scope, doc_lines, docs, ident, uses_module};
 use crate::ir::{
     Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, QueryStyle, Response,
-    StatusSpec, TypeRef,
+    ResponseBody, StatusSpec, TypeRef,
 };
 
 /// The declaration of an API's `mock` module, for its `mod.rs`.
@@ -319,33 +319,7 @@ fn responder(r: &Response) -> TokenStream {
             "",
         ),
         Some(body) => {
-            // A pattern (`*/*`) is no media type to answer with, and the client decodes form
-            // responses as JSON: the mock answers a concrete type of what the client decodes.
-            let concrete = !body.content_type.contains('*');
-            let content_type = match body.media {
-                MediaKind::Json | MediaKind::Text | MediaKind::Binary | MediaKind::Multipart
-                    if concrete =>
-                {
-                    body.content_type.as_str()
-                }
-                MediaKind::Json | MediaKind::FormUrlEncoded => "application/json",
-                MediaKind::Text => "text/plain",
-                MediaKind::Binary | MediaKind::Multipart => "application/octet-stream",
-            };
-            let (ty, make) = match body.media {
-                MediaKind::Json | MediaKind::FormUrlEncoded => (
-                    body_type(r),
-                    quote! { runtime::mock::json_response(#status, #content_type, &body) },
-                ),
-                MediaKind::Text => (
-                    quote! { impl Into<String> },
-                    quote! { runtime::mock::text_response(#status, #content_type, body) },
-                ),
-                MediaKind::Binary | MediaKind::Multipart => (
-                    quote! { impl Into<runtime::Bytes> },
-                    quote! { runtime::mock::bytes_response(#status, #content_type, body) },
-                ),
-            };
+            let (ty, make) = typed_body(r, body, &status);
             (
                 Some(quote! { body: #ty }),
                 Some(quote! { body }),
@@ -371,5 +345,40 @@ fn responder(r: &Response) -> TokenStream {
         pub fn #respond(self, #status_arg #body_param) -> runtime::mock::Mock {
             self.respond_with(Self::#template(#status_param #body_arg))
         }
+    }
+}
+
+/// The type a response's body is given as, and the expression making a response with it.
+fn typed_body(
+    r: &Response,
+    body: &ResponseBody,
+    status: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    // A pattern (`*/*`) is no media type to answer with, and the client decodes form
+    // responses as JSON: the mock answers a concrete type of what the client decodes.
+    let concrete = !body.content_type.contains('*');
+    let content_type = match body.media {
+        MediaKind::Json | MediaKind::Text | MediaKind::Binary | MediaKind::Multipart
+            if concrete =>
+        {
+            body.content_type.as_str()
+        }
+        MediaKind::Json | MediaKind::FormUrlEncoded => "application/json",
+        MediaKind::Text => "text/plain",
+        MediaKind::Binary | MediaKind::Multipart => "application/octet-stream",
+    };
+    match body.media {
+        MediaKind::Json | MediaKind::FormUrlEncoded => (
+            body_type(r),
+            quote! { runtime::mock::json_response(#status, #content_type, &body) },
+        ),
+        MediaKind::Text => (
+            quote! { impl Into<String> },
+            quote! { runtime::mock::text_response(#status, #content_type, body) },
+        ),
+        MediaKind::Binary | MediaKind::Multipart => (
+            quote! { impl Into<runtime::Bytes> },
+            quote! { runtime::mock::bytes_response(#status, #content_type, body) },
+        ),
     }
 }
