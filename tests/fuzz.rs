@@ -262,12 +262,13 @@ fn check_refusal(diagnostics: &Diagnostics) -> Result<(), String> {
 
 /// The files of a standalone one-API crate, in output order, the runtime module's aside (they
 /// are the runtime crate's files, the same in every crate).
-const CRATE_FILES: [&str; 5] = [
+const CRATE_FILES: [&str; 6] = [
     "Cargo.toml",
     "src/lib.rs",
     "src/api/mod.rs",
     "src/api/types.rs",
     "src/api/operations.rs",
+    "src/api/mock.rs",
 ];
 
 /// Whether a generated file belongs to the runtime module.

@@ -9,6 +9,7 @@ mod codegen;
 mod conformance;
 mod fixtures;
 mod fuzz;
+mod mocks;
 mod multifile;
 mod readme;
 mod rules;

@@ -1,5 +1,5 @@
 //! insta snapshots of what the generator makes of each spec: a short summary of the IR (read
-//! this first in review) and the generated source of the API's module.
+//! this first in review) and the generated source of the API's module (with its typed mocks).
 //!
 //! After an intended change: `cargo insta review` (or `INSTA_UPDATE=always cargo test`).
 
@@ -26,7 +26,7 @@ fn check(module: &str) {
     );
     let api = &output.apis[0];
     insta::assert_snapshot!(format!("{module}_ir"), generator::summary::summarize(api));
-    for part in ["mod", "types", "operations"] {
+    for part in ["mod", "types", "operations", "mock"] {
         let path = format!("src/{module}/{part}.rs");
         let file = output
             .files

@@ -1,7 +1,8 @@
 //! The feature document `tests/features/kitchen-sink.yaml` (every schema and operation feature
-//! together) generates a crate that passes clippy with `-D warnings`, and whose behaviour
-//! against a loopback server is what the spec says: `tests/features/kitchen_sink_test.rs`,
-//! copied into the generated crate and run there with `cargo test`.
+//! together) generates a crate that passes clippy with `-D warnings` (with and without its
+//! `mock` feature), and whose behaviour against a loopback server is what the spec says:
+//! `tests/features/kitchen_sink_test.rs`, copied into the generated crate and run there with
+//! `cargo test`.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
@@ -19,6 +20,9 @@ fn kitchen_sink_crate_is_clippy_clean_and_behaves() {
             "wiremock = \"0.6\"",
             "url = \"2\"",
         ],
+        // The typed mocks of every operation feature (multipart, cookies, text and binary
+        // bodies, status ranges, `default`) are clippy-clean and documented too.
+        clippy_features: &["mock"],
     }
     .generate_check_and_run();
 

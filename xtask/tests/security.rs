@@ -20,6 +20,7 @@ fn every_scheme_kind_keeps_its_credential_on_its_origin() {
             "tracing = \"0.1\"",
             "tracing-subscriber = { version = \"0.3\", default-features = false, features = [\"fmt\", \"std\"] }",
         ],
+        clippy_features: &[],
     }
     .generate_check_and_run();
 }

@@ -34,6 +34,9 @@ mod request;
 mod response;
 mod retry;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 pub use builder::ClientBuilder;
 pub use bytes::Bytes;
 pub use client::RequestOptions;
@@ -69,7 +72,7 @@ pub use multipart::{
 #[doc(hidden)]
 pub use pagination::paginate;
 #[doc(hidden)]
-pub use request::{QueryStyle, Request, path_param};
+pub use request::{QueryStyle, Request, header_text, path_param, query_pairs};
 #[doc(hidden)]
 pub use reqwest::header::HeaderMap;
 #[doc(hidden)]

@@ -10,6 +10,9 @@ pub mod operations;
 
 pub mod types;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 pub use types::*;
 use crate::runtime;
 

@@ -89,8 +89,8 @@ impl Request {
         style: QueryStyle,
         explode: bool,
     ) -> Result<(), InvalidRequest> {
-        let value = to_value(name, value)?;
-        encode_query(&mut self.query, name, &value, style, explode)
+        self.query.extend(query_pairs(name, value, style, explode)?);
+        Ok(())
     }
 
     /// Adds a header parameter; `None` sends nothing.
@@ -103,19 +103,10 @@ impl Request {
         name: &'static str,
         value: &T,
     ) -> Result<(), InvalidRequest> {
-        match to_value(name, value)? {
-            Value::Null => Ok(()),
-            value => {
-                let text = simple_text(name, &value)?;
-                if HeaderValue::from_str(&text).is_err() {
-                    return Err(InvalidRequest::HeaderValue {
-                        header: name.to_string(),
-                    });
-                }
-                self.headers.push((name, text));
-                Ok(())
-            }
+        if let Some(text) = header_text(name, value)? {
+            self.headers.push((name, text));
         }
+        Ok(())
     }
 
     /// Adds a cookie parameter; `None` sends nothing.
@@ -237,6 +228,49 @@ fn simple_text(name: &str, value: &Value) -> Result<String, InvalidRequest> {
 
 fn texts(name: &str, items: &[Value]) -> Result<Vec<String>, InvalidRequest> {
     items.iter().map(|item| simple_text(name, item)).collect()
+}
+
+/// The `(name, value)` pairs a query parameter is sent as, in order; none for a value that
+/// sends nothing. [`Request::query`] sends exactly these, and the typed mocks expect them.
+///
+/// # Errors
+///
+/// When the value cannot be serialized or written in this style.
+#[doc(hidden)]
+pub fn query_pairs<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: QueryStyle,
+    explode: bool,
+) -> Result<Vec<(String, String)>, InvalidRequest> {
+    let mut pairs = Vec::new();
+    encode_query(&mut pairs, name, &to_value(name, value)?, style, explode)?;
+    Ok(pairs)
+}
+
+/// The text a header parameter is sent as; `None` for a value that sends nothing.
+/// [`Request::header`] sends exactly this, and the typed mocks expect it.
+///
+/// # Errors
+///
+/// When the value is an object or has characters HTTP headers cannot carry.
+#[doc(hidden)]
+pub fn header_text<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+) -> Result<Option<String>, InvalidRequest> {
+    match to_value(name, value)? {
+        Value::Null => Ok(None),
+        value => {
+            let text = simple_text(name, &value)?;
+            if HeaderValue::from_str(&text).is_err() {
+                return Err(InvalidRequest::HeaderValue {
+                    header: name.to_string(),
+                });
+            }
+            Ok(Some(text))
+        }
+    }
 }
 
 /// Appends the pairs of one query parameter, per its style and `explode`.

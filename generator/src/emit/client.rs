@@ -153,11 +153,13 @@ pub fn api_module(api: &Api, user_agent: &str, crate_name: &str) -> TokenStream 
         }
     });
     let reexport_types = (!api.types.is_empty()).then(|| quote! { pub use types::*; });
+    let mock_module = super::mock::module_declaration();
     quote! {
         #(#module_doc)*
 
         pub mod operations;
         pub mod types;
+        #mock_module
 
         #reexport_types
 

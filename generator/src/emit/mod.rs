@@ -4,6 +4,7 @@
 mod client;
 pub mod doc_markdown;
 mod headers;
+mod mock;
 mod operations;
 mod pagination;
 mod runtime;
@@ -287,6 +288,7 @@ enum FileJob<'a> {
     ApiModule(&'a Api),
     Types(&'a Api),
     Operations(&'a Api),
+    Mock(&'a Api),
 }
 
 /// The crate's files in their output order.
@@ -298,6 +300,7 @@ fn jobs(apis: &[Api]) -> Vec<FileJob<'_>> {
             FileJob::ApiModule(api),
             FileJob::Types(api),
             FileJob::Operations(api),
+            FileJob::Mock(api),
         ]);
     }
     jobs
@@ -308,6 +311,7 @@ impl FileJob<'_> {
     fn cost(&self) -> usize {
         match self {
             FileJob::CargoToml | FileJob::LibRs(_) | FileJob::Runtime(_) => 0,
+            FileJob::Mock(api) => 2 * api.operations.len(),
             FileJob::ApiModule(api) => api.operations.len() + api.security_schemes.len(),
             FileJob::Types(api) => 2 * api.types.len(),
             FileJob::Operations(api) => 4 * api.operations.len(),
@@ -345,6 +349,10 @@ impl FileJob<'_> {
             FileJob::Operations(api) => {
                 rust(operations_path(api), operations::operations_module(api))
             }
+            FileJob::Mock(api) => rust(
+                mock::mock_path(api),
+                mock::mock_module(api, &settings.crate_name),
+            ),
         }
     }
 }
@@ -424,9 +432,12 @@ description = "Generated OpenAPI client"
 publish = false
 
 [dependencies]
-{dependencies}{workspace}"#,
+{dependencies}
+[features]
+{features}{workspace}"#,
         name = settings.crate_name,
         dependencies = runtime::dependencies(),
+        features = runtime::features(),
     )
 }
 

@@ -62,7 +62,8 @@ pub fn success_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn body_type(response: &Response) -> TokenStream {
+/// The Rust type of a response's body, as the outcome enums and `send` hold it.
+pub fn body_type(response: &Response) -> TokenStream {
     match &response.body {
         None => quote! { () },
         Some(body) => match body.media {

@@ -32,6 +32,7 @@ pub(super) const RUNTIME_FILES: &[RuntimeFile] = runtime_files![
     "error.rs" => "error.rs",
     "headers.rs" => "headers.rs",
     "hook.rs" => "hook.rs",
+    "mock.rs" => "mock.rs",
     "multipart.rs" => "multipart.rs",
     "nullable.rs" => "nullable.rs",
     "origin.rs" => "origin.rs",
@@ -69,16 +70,31 @@ impl RuntimeFile {
     }
 }
 
-/// The `[dependencies]` table of the runtime crate's manifest, as written there (the lines
-/// after its header, up to the next table), without trailing blank lines.
+/// The `[dependencies]` table of the runtime crate's manifest, as written there.
 pub(super) fn dependencies() -> String {
+    manifest_table("[dependencies]")
+}
+
+/// The `[features]` table of the runtime crate's manifest (the `mock` feature), as written
+/// there.
+pub(super) fn features() -> String {
+    manifest_table("[features]")
+}
+
+/// The lines of one table of the runtime crate's manifest, after its header and up to the next
+/// table, each ending in a newline; comments and blank lines at its end (which introduce the
+/// next table) are left out.
+fn manifest_table(header: &str) -> String {
     let mut lines = RUNTIME_MANIFEST
         .lines()
-        .skip_while(|line| line.trim() != "[dependencies]")
+        .skip_while(|line| line.trim() != header)
         .skip(1)
         .take_while(|line| !line.trim_start().starts_with('['))
         .collect::<Vec<_>>();
-    while lines.last().is_some_and(|line| line.trim().is_empty()) {
+    while lines
+        .last()
+        .is_some_and(|line| line.trim().is_empty() || line.trim_start().starts_with('#'))
+    {
         lines.pop();
     }
     lines.iter().map(|line| format!("{line}\n")).collect()
@@ -100,7 +116,10 @@ mod tests {
     fn every_module_of_the_runtime_crate_is_copied_and_nothing_else() {
         let mut declared: Vec<String> = lib_rs()
             .lines()
-            .filter_map(|line| line.strip_prefix("mod ")?.strip_suffix(';'))
+            .filter_map(|line| {
+                let line = line.strip_prefix("pub ").unwrap_or(line);
+                line.strip_prefix("mod ")?.strip_suffix(';')
+            })
             .map(|module| format!("{module}.rs"))
             .collect();
         declared.push("mod.rs".into());
@@ -164,5 +183,27 @@ mod tests {
             "{table}"
         );
         assert!(table.ends_with("\"\n") || table.ends_with("}\n"), "{table}");
+    }
+
+    #[test]
+    fn generated_crates_get_the_mock_feature_with_its_optional_dependency() {
+        assert!(
+            dependencies()
+                .lines()
+                .any(|line| line.starts_with("wiremock = ") && line.contains("optional = true")),
+            "{}",
+            dependencies()
+        );
+        let features = features();
+        assert!(
+            features
+                .lines()
+                .any(|line| line == r#"mock = ["dep:wiremock"]"#),
+            "{features}"
+        );
+        assert!(
+            !features.lines().any(|l| l.trim_start().starts_with('[')),
+            "{features}"
+        );
     }
 }

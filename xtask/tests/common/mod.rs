@@ -54,6 +54,9 @@ pub struct FeatureCrate {
     pub test: &'static str,
     /// The behaviour test's `[dev-dependencies]` lines.
     pub dev_dependencies: &'static [&'static str],
+    /// Cargo features clippy checks the crate with, each in a run of its own, besides the run
+    /// with none.
+    pub clippy_features: &'static [&'static str],
 }
 
 impl FeatureCrate {
@@ -98,21 +101,25 @@ impl FeatureCrate {
                 .output()
                 .unwrap()
         };
-        let clippy = cargo(&[
-            "clippy",
-            "--quiet",
-            "--message-format",
-            "short",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]);
-        assert!(
-            clippy.status.success(),
-            "clippy:\n{}",
-            String::from_utf8_lossy(&clippy.stderr)
-        );
+        for features in std::iter::once("").chain(self.clippy_features.iter().copied()) {
+            let mut args = vec![
+                "clippy",
+                "--quiet",
+                "--message-format",
+                "short",
+                "--all-targets",
+            ];
+            if !features.is_empty() {
+                args.extend(["--features", features]);
+            }
+            args.extend(["--", "-D", "warnings"]);
+            let clippy = cargo(&args);
+            assert!(
+                clippy.status.success(),
+                "clippy (features: {features:?}):\n{}",
+                String::from_utf8_lossy(&clippy.stderr)
+            );
+        }
         let test = cargo(&["test", "--quiet"]);
         let stdout = String::from_utf8_lossy(&test.stdout);
         assert!(
