@@ -10,6 +10,8 @@
 //!   `--features-per-tag` puts each tag's operations behind a cargo feature.
 //! - `cargo xtask specs` prints the documents `codegen.toml` lists, one per line (for the spec
 //!   validator in CI).
+//! - `cargo xtask bench-features` measures what filtering and per-tag features save in check
+//!   time on GitHub and Stripe (BENCHMARKS.md).
 //! - `cargo xtask diff OLD_SPEC NEW_SPEC` prints the API change report between two versions of a
 //!   document: what changed in the generated client, each change breaking or compatible.
 //!
@@ -23,6 +25,7 @@
 //! [`InternalError`]: generator::InternalError
 
 mod bench;
+mod bench_features;
 mod corpus;
 
 use std::path::{Path, PathBuf};
@@ -43,7 +46,8 @@ const USAGE: &str = "usage:
   cargo xtask specs
   cargo xtask diff OLD_SPEC NEW_SPEC
   cargo xtask corpus [PATHS...] [--write-expected] [--no-check] [--docs none|subset|all] [--root DIR]
-  cargo xtask bench";
+  cargo xtask bench
+  cargo xtask bench-features";
 
 /// The exit code of a generator bug (a panic or an internal error), told apart from
 /// diagnostics (1), bad usage (2) and Rust's default for a panic (101), so that tests and
@@ -67,6 +71,9 @@ fn main() -> ExitCode {
             Some("diff") => diff(&args[1..]),
             Some("specs") if args.len() == 1 => specs(&workspace_root()),
             Some("corpus") => corpus(&args[1..]),
+            Some("bench-features") if args.len() == 1 => bench_features::run(&workspace_root())
+                .map(|report| println!("{report}"))
+                .map_err(Failure::Failed),
             Some("bench") if args.len() == 1 => bench::run(&workspace_root())
                 .map(|report| println!("{report}"))
                 .map_err(Failure::Failed),
