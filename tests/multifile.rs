@@ -30,6 +30,14 @@ const LAYOUTS: &[(&str, &[&str])] = &[
         "multifile/whole-files-3.1/openapi.yaml",
         &["Label", "Note", "Tag", "Problem", "Error"],
     ),
+    (
+        "multifile/maps-by-reference-3.1/openapi.yaml",
+        &["Book", "Author", "Problem"],
+    ),
+    (
+        "multifile/maps-by-reference-2.0/swagger.yaml",
+        &["Dog", "Owner", "Failure"],
+    ),
 ];
 
 fn root(path: &str) -> PathBuf {
@@ -38,6 +46,8 @@ fn root(path: &str) -> PathBuf {
     root
 }
 
+/// Loads and normalizes a document as the module `api`, strict or lenient (the tests of maps
+/// and text given as references).
 #[test]
 fn each_layout_loads_whole_with_readable_names_and_no_warnings() {
     for (path, expected) in LAYOUTS {
@@ -113,6 +123,57 @@ fn operations_of_referenced_path_items_and_parts_are_typed() {
         "Named(\"Problem\")",
     ] {
         assert!(list.contains(fragment), "{fragment} in {list}");
+    }
+}
+
+/// Maps given as a reference (`paths`, components sections, 2.0 `definitions`, `parameters` and
+/// `responses`, a schema's `properties`), to an index file, to a map inside a file or to a map of
+/// the same file, and text given as a reference, are followed wherever they stand.
+#[test]
+fn maps_and_text_given_as_references_are_followed() {
+    let api = |path: &str| {
+        tests::normalize(&root(path), false)
+            .unwrap_or_else(|d| panic!("{d}"))
+            .api
+    };
+    let library = api("multifile/maps-by-reference-3.1/openapi.yaml");
+    let ids: Vec<&str> = library
+        .operations
+        .iter()
+        .map(|o| o.method_name.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["list_books", "get_book", "delete_book"],
+        "paths from the index file, an operation from a file of its own"
+    );
+    // The response header refers to `#/components/headers/RateLimit`, a map of the root given
+    // as a reference: strict mode loading at all shows it was found.
+    let list = format!("{:?}", library.operations[0]);
+    for fragment in ["\"limit\"", "Named(\"Book\")", "Named(\"Problem\")"] {
+        assert!(list.contains(fragment), "{fragment} in {list}");
+    }
+    let book = library.types.iter().find(|t| t.name == "Book").unwrap();
+    let rendered = format!("{book:?}");
+    // `properties` from a map in another file, merged with the properties written beside it;
+    // the `id` description is text from a third file.
+    for fragment in [
+        "\"id\"",
+        "\"title\"",
+        "Named(\"Author\")",
+        "The book's identifier, stable across editions.",
+    ] {
+        assert!(rendered.contains(fragment), "{fragment} in {rendered}");
+    }
+
+    let kennel = api("multifile/maps-by-reference-2.0/swagger.yaml");
+    let list = format!("{:?}", kennel.operations[0]);
+    for fragment in ["\"page\"", "Named(\"Dog\")", "Named(\"Failure\")"] {
+        assert!(list.contains(fragment), "{fragment} in {list}");
+    }
+    for name in ["Dog", "Owner"] {
+        let def = kennel.types.iter().find(|t| t.name == name).unwrap();
+        assert!(format!("{def:?}").contains("\"name\""), "{name}: {def:?}");
     }
 }
 
@@ -237,4 +298,32 @@ fn remote_and_missing_references_are_named() {
     ] {
         assert!(text.contains(named), "{named} in\n{text}");
     }
+}
+
+#[test]
+fn maps_and_text_that_cannot_be_followed_are_located_at_their_ref() {
+    let case = root("multifile/broken/map-and-text-refs/openapi.yaml");
+    let err = tests::normalize(&case, false).unwrap_err();
+    let found: Vec<(String, Option<usize>)> = err
+        .0
+        .iter()
+        .map(|d| (d.pointer.clone(), d.position.map(|p| p.line)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "/paths/~1things/get/responses/200/content/application~1json/schema/properties/$ref"
+                    .to_string(),
+                Some(23)
+            ),
+            ("/components/schemas/$ref".to_string(), Some(26)),
+            ("/tags/0/description/$ref".to_string(), Some(10)),
+        ],
+        "{err}"
+    );
+    assert!(err.0.iter().all(|d| d.file == case), "{err}");
+    let lenient = tests::normalize(&case, true).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(lenient.warnings.len(), 3, "{:?}", lenient.warnings);
+    assert_eq!(lenient.api.operations.len(), 1);
 }

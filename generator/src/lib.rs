@@ -7,7 +7,7 @@
 //! emits and formats the files of one crate ([`Options`]: the [`CrateSettings`], lenient mode,
 //! threads). It returns the files, the IR of each API and the warnings, or an [`Error`]: the
 //! [`Diagnostics`] of the input (every problem of every document at once, located), or an
-//! [`InternalError`], a bug in the generator. Nothing is written: [`write`] puts the files on
+//! [`InternalError`], a bug in the generator. Nothing is written: [`write`](mod@write) puts the files on
 //! disk all at once.
 //!
 //! The rest of the public API:

@@ -34,7 +34,7 @@ pub struct Document {
     /// Whether lenient mode is on: later stages degrade what they cannot honour, with a
     /// warning, instead of failing.
     pub lenient: bool,
-    /// The files of the document and where bundled parts came from (see [`crate::bundle`]).
+    /// The files of the document and where bundled parts came from (multi-file documents).
     pub sources: crate::bundle::Sources,
 }
 

@@ -62,7 +62,7 @@ pub fn format(
 
 /// Emit and format as [`generate`](crate::generate) does: each file (or run of items of a large
 /// one) made by its own job on up to `threads` threads. The files are those of [`emit`] then
-/// [`format`], byte for byte.
+/// [`format`](fn@format), byte for byte.
 pub fn emit_and_format(
     apis: &[Api],
     settings: &CrateSettings,

@@ -201,7 +201,10 @@ fn generate(root: &Path, bench_dir: &Path, subject: &Subject) -> Result<Generate
         .iter()
         .filter(|f| f.path.ends_with(".rs"))
         .collect();
-    let runtime: Vec<_> = rust.iter().filter(|f| f.path == "src/runtime.rs").collect();
+    let runtime: Vec<_> = rust
+        .iter()
+        .filter(|f| f.path.starts_with("src/runtime/"))
+        .collect();
     Ok(Generated {
         name: subject.name.clone(),
         dir,
@@ -348,7 +351,7 @@ fn report(generated: &[Generated], checks: &[Duration], rounds: usize, notes: &[
     }
     let _ = writeln!(
         out,
-        "\nlines and bytes are of the generated .rs files; * without src/runtime.rs (the same in every crate).\n\
+        "\nlines and bytes are of the generated .rs files; * without src/runtime/ (the same in every crate).\n\
          floor: a crate generated from a document with no operations (runtime and crate root only), the baseline.\n\
          check ms/op: (check - floor) / operations, the compile cost each operation adds.\n\
          gen ms: one run of load, normalize, emit and format (cargo bench -p openapi-rs-generator --bench generation measures it properly)."

@@ -6,6 +6,7 @@ pub mod doc_markdown;
 mod features;
 mod operations;
 mod pagination;
+mod runtime;
 mod tokens;
 mod types;
 
@@ -15,9 +16,6 @@ use quote::quote;
 use crate::InternalError;
 use crate::format::{finish, format_tokens, preamble, unparse};
 use crate::ir::Api;
-
-/// The runtime module, written once per crate.
-const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 
 /// One output file, relative to the crate directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -303,7 +301,8 @@ fn format_file(file: EmittedFile, header: &str) -> Result<GeneratedFile, Interna
 enum FileJob<'a> {
     CargoToml(&'a [Api]),
     LibRs(&'a [Api]),
-    Runtime,
+    /// A file of the runtime module, the same in every crate.
+    Runtime(&'static runtime::RuntimeFile),
     ApiModule(&'a Api),
     Types(&'a Api),
     Operations(&'a Api),
@@ -311,11 +310,8 @@ enum FileJob<'a> {
 
 /// The crate's files in their output order.
 fn jobs(apis: &[Api]) -> Vec<FileJob<'_>> {
-    let mut jobs = vec![
-        FileJob::CargoToml(apis),
-        FileJob::LibRs(apis),
-        FileJob::Runtime,
-    ];
+    let mut jobs = vec![FileJob::CargoToml(apis), FileJob::LibRs(apis)];
+    jobs.extend(runtime::RUNTIME_FILES.iter().map(FileJob::Runtime));
     for api in apis {
         jobs.extend([
             FileJob::ApiModule(api),
@@ -330,7 +326,7 @@ impl FileJob<'_> {
     /// A rough measure of the work, for starting the largest files first.
     fn cost(&self) -> usize {
         match self {
-            FileJob::CargoToml(_) | FileJob::LibRs(_) | FileJob::Runtime => 0,
+            FileJob::CargoToml(_) | FileJob::LibRs(_) | FileJob::Runtime(_) => 0,
             FileJob::ApiModule(api) => api.operations.len() + api.security_schemes.len(),
             FileJob::Types(api) => 2 * api.types.len(),
             FileJob::Operations(api) => 4 * api.operations.len(),
@@ -352,11 +348,12 @@ impl FileJob<'_> {
                 ),
             },
             FileJob::LibRs(apis) => rust("src/lib.rs".into(), lib_rs(apis, settings)),
-            FileJob::Runtime => EmittedFile {
-                path: "src/runtime.rs".into(),
+            FileJob::Runtime(file) => EmittedFile {
+                path: file.path(),
                 content: EmittedContent::Text(format!(
-                    "{}\n{RUNTIME}",
-                    preamble(&settings.command)
+                    "{}\n{}\n",
+                    preamble(&settings.command),
+                    file.contents()
                 )),
             },
             FileJob::ApiModule(api) => {
@@ -452,7 +449,6 @@ fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
         // enums hold bodies of very different sizes; both by design.
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-        #[rustfmt::skip]
         pub mod runtime;
         #(#modules)*
         #reexport
@@ -477,21 +473,9 @@ description = "Generated OpenAPI client"
 publish = false
 
 [dependencies]
-base64 = "0.22"
-bytes = "1"
-fastrand = "2"
-futures-util = {{ version = "0.3", default-features = false, features = ["std"] }}
-httpdate = "1"
-percent-encoding = "2"
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2", "multipart"] }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-serde_path_to_error = "0.1"
-serde_urlencoded = "0.7"
-tokio = {{ version = "1", features = ["time"] }}
-tracing = "0.1"
-{workspace}"#,
-        name = settings.crate_name
+{dependencies}{workspace}"#,
+        name = settings.crate_name,
+        dependencies = runtime::dependencies(),
     )
 }
 

@@ -283,6 +283,13 @@ fn send_fn(
     }
     arms.sort_by_key(|(status, _)| *status);
     let has_default = arms.iter().any(|(s, _)| *s == StatusSpec::Default);
+    // A match whose only arm is `_` (no documented response, or only `default`) is clippy's
+    // `match_single_binding`: the body of that arm is written alone.
+    let single = match arms.as_slice() {
+        [] => Some(quote! { response.unexpected() }),
+        [(StatusSpec::Default, value)] => Some(value.clone()),
+        _ => None,
+    };
     let arms = arms.iter().map(|(status, value)| {
         let pattern = match status {
             StatusSpec::Code(c) => {
@@ -299,6 +306,14 @@ fn send_fn(
         quote! { #pattern => #value, }
     });
     let fallback = (!has_default).then(|| quote! { _ => response.unexpected(), });
+    let dispatch = single.unwrap_or_else(|| {
+        quote! {
+            match response.status().as_u16() {
+                #(#arms)*
+                #fallback
+            }
+        }
+    });
 
     let mut doc = vec![
         "Sends the request and decodes the response by its status.".to_string(),
@@ -334,10 +349,7 @@ fn send_fn(
             #(#params)*
             #body
             let response = self.client.runtime.execute(request, &self.options).await?;
-            match response.status().as_u16() {
-                #(#arms)*
-                #fallback
-            }
+            #dispatch
         }
     }
 }

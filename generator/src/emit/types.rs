@@ -85,11 +85,7 @@ fn multipart_impl(def: &TypeDef) -> TokenStream {
                 Ok(fields)
             }
         }
-        _ => quote! {
-            let value = ::serde_json::to_value(self)
-                .map_err(|e| runtime::InvalidRequest(format!("cannot serialize the multipart body: {e}")))?;
-            runtime::ToMultipart::to_multipart(&value)
-        },
+        _ => quote! { runtime::json_multipart(self) },
     };
     quote! {
         impl runtime::ToMultipart for #name {

@@ -173,17 +173,13 @@ impl<'d> Context<'d> {
                 self.ignored_extension(schema, pointer);
                 let ty = match self.lower(schema, hint, pointer) {
                     Lowered::Use(ty) => ty,
-                    Lowered::Define(kind) => {
-                        let name = self.type_names.claim(hint);
-                        self.types.push(TypeDef {
-                            name: name.clone(),
-                            origin: format!("#{pointer}"),
-                            description: super::prose(&schema.schema_data.description),
-                            kind,
-                            envelope: None,
-                        });
-                        TypeRef::Named(name)
-                    }
+                    Lowered::Define(kind) => self.define_inline(schema, hint, pointer, kind),
+                };
+                // Named, so that the places using it stay within clippy's `type_complexity`.
+                let ty = if too_complex(&ty, schema.schema_data.nullable) {
+                    self.define_inline(schema, hint, pointer, TypeKind::Alias(ty))
+                } else {
+                    ty
                 };
                 if schema.schema_data.nullable {
                     TypeRef::nullable(ty)
@@ -192,6 +188,25 @@ impl<'d> Context<'d> {
                 }
             }
         }
+    }
+
+    /// Defines the type of an inline schema under a name derived from `hint`.
+    fn define_inline(
+        &mut self,
+        schema: &'d Schema,
+        hint: &str,
+        pointer: &str,
+        kind: TypeKind,
+    ) -> TypeRef {
+        let name = self.type_names.claim(hint);
+        self.types.push(TypeDef {
+            name: name.clone(),
+            origin: format!("#{pointer}"),
+            description: super::prose(&schema.schema_data.description),
+            kind,
+            envelope: None,
+        });
+        TypeRef::Named(name)
     }
 
     fn reference_type(&mut self, reference: &str, pointer: &str) -> TypeRef {
@@ -769,5 +784,35 @@ fn integer_format_name(format: Option<&str>) -> TypeRef {
             bits: 64,
             signed: true,
         },
+    }
+}
+
+/// Clippy's `type_complexity` threshold (its default): a type scored above it is reported.
+const TYPE_COMPLEXITY_LIMIT: u32 = 250;
+
+/// Whether the Rust type of `ty` would be too complex for clippy where a field or parameter uses
+/// it: wrapped in `Option<Box<…>>` (optional, boxed against a cycle) and, when `nullable`, one
+/// `Option` more.
+fn too_complex(ty: &TypeRef, nullable: bool) -> bool {
+    let wrappers = 2 + u32::from(nullable);
+    let outside: u32 = (1..=wrappers).map(|nest| 10 * nest).sum();
+    outside + type_complexity(ty, wrappers + 1) > TYPE_COMPLEXITY_LIMIT
+}
+
+/// The score clippy's `type_complexity` gives the Rust type `emit` writes for `ty` at depth
+/// `nest` (1 at the top): 10 × depth for each type named, its generic arguments one deeper
+/// (`BTreeMap<String, V>`, `Vec<T>`, `Option<T>`, `serde_json::Map<String, Value>`).
+fn type_complexity(ty: &TypeRef, nest: u32) -> u32 {
+    let named = 10 * nest;
+    match ty {
+        TypeRef::Named(_)
+        | TypeRef::String
+        | TypeRef::Integer { .. }
+        | TypeRef::Number { .. }
+        | TypeRef::Boolean
+        | TypeRef::Bytes
+        | TypeRef::Any => named,
+        TypeRef::Array(item) | TypeRef::Nullable(item) => named + type_complexity(item, nest + 1),
+        TypeRef::Map(value) => named + 10 * (nest + 1) + type_complexity(value, nest + 1),
     }
 }

@@ -1,6 +1,6 @@
 //! The API surface of a generated client, and the change report between two of them.
 //!
-//! A [`Surface`] ([`model`](self::model)) is what callers of the generated client see of one
+//! A [`Surface`] is what callers of the generated client see of one
 //! API: every operation (client method, HTTP method and path, parameters, request body,
 //! responses by status) and every type (struct fields, enum values, union variants, aliases),
 //! with Rust-facing types. It is built from the IR ([`Surface::from_api`], `from_ir.rs`), never
