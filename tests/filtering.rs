@@ -4,7 +4,8 @@
 //! feature, with each feature alone and with `full`.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use generator::config::Config;
 use generator::ir::Api;
@@ -315,4 +316,62 @@ fn per_tag_features_gate_operations_and_the_types_they_reach() {
         );
     }
     tests::assert_clippy_clean(&dir, &[], "shop, full (the default)");
+
+    // A crate that depends on it with `stores` alone gets the types `stores` reaches and not
+    // the others.
+    let uses =
+        |ty: &str| consumer_check(&dir, "stores", &format!("pub type Used = filtered::{ty};"));
+    let reached = uses("Store");
+    assert!(
+        reached.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reached.stderr)
+    );
+    let not_reached = uses("Toy");
+    let stderr = String::from_utf8_lossy(&not_reached.stderr);
+    assert!(
+        !not_reached.status.success(),
+        "Toy compiled with `stores` alone"
+    );
+    assert!(stderr.contains("Toy"), "{stderr}");
+}
+
+/// `cargo check` of a crate whose `lib.rs` is `code`, depending on the generated crate in
+/// `generated` with `feature` alone.
+fn consumer_check(generated: &Path, feature: &str, code: &str) -> std::process::Output {
+    let dir = generated.with_file_name("consumer");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"consumer\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
+         [dependencies]\nfiltered = {{ path = {:?}, default-features = false, features = [{feature:?}] }}\n\n\
+         [workspace]\n",
+        generated.to_str().unwrap()
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    // The workspace's versions, already downloaded.
+    std::fs::copy(
+        tests::workspace_root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        format!("//! Uses the generated crate.\n{code}\n"),
+    )
+    .unwrap();
+    Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--manifest-path",
+        ])
+        .arg(dir.join("Cargo.toml"))
+        .env(
+            "CARGO_TARGET_DIR",
+            tests::workspace_root().join("target/generated-check"),
+        )
+        .output()
+        .unwrap()
 }
