@@ -241,24 +241,48 @@ fn selectors_in_the_configuration_are_located_there() {
     assert_eq!(d.0[0].position.map(|p| p.line), Some(8), "{d}");
 }
 
-/// The `#[cfg(...)]` of the top-level item named `name` in `file`, as written.
-fn cfg_of(file: &str, name: &str) -> Option<String> {
-    let ast = syn::parse_file(file).unwrap();
-    ast.items.iter().find_map(|item| {
-        let (ident, attrs) = match item {
-            syn::Item::Struct(s) => (&s.ident, &s.attrs),
-            syn::Item::Enum(e) => (&e.ident, &e.attrs),
-            syn::Item::Type(t) => (&t.ident, &t.attrs),
-            _ => return None,
-        };
-        (ident == name).then(|| {
-            attrs
+/// Whether `file` defines a top-level type named `name`.
+fn defines(file: &str, name: &str) -> bool {
+    syn::parse_file(file)
+        .unwrap()
+        .items
+        .iter()
+        .any(|item| match item {
+            syn::Item::Struct(s) => s.ident == name,
+            syn::Item::Enum(e) => e.ident == name,
+            syn::Item::Type(t) => t.ident == name,
+            _ => false,
+        })
+}
+
+/// The `#[cfg(...)]` of the module of `types.rs` that defines the type `name`, as written: its
+/// items are compiled only when it holds.
+fn type_gate(output: &Output, name: &str) -> String {
+    let defining: Vec<&str> = output
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("src/api/types/") && defines(&f.contents, name))
+        .map(|f| f.path.as_str())
+        .collect();
+    let [path] = defining.as_slice() else {
+        panic!("{name} is defined in {defining:?}")
+    };
+    let module = path
+        .trim_start_matches("src/api/types/")
+        .trim_end_matches(".rs");
+    let parent = syn::parse_file(file(output, "src/api/types.rs")).unwrap();
+    parent
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == module => m
+                .attrs
                 .iter()
                 .find(|a| a.path().is_ident("cfg"))
-                .map(|a| a.meta.require_list().unwrap().tokens.to_string())
-                .unwrap_or_default()
+                .map(|a| a.meta.require_list().unwrap().tokens.to_string()),
+            _ => None,
         })
-    })
+        .unwrap_or_else(|| panic!("no gated `mod {module};` in types.rs"))
 }
 
 fn file<'a>(output: &'a Output, path: &str) -> &'a str {
@@ -290,14 +314,15 @@ fn per_tag_features_gate_operations_and_the_types_they_reach() {
 
     // The emitted items follow the gates: a type is compiled only when a feature that reaches
     // it is enabled; one no operation reaches only with `full`.
-    let types_rs = file(&output, "src/api/types.rs");
-    let cfg = |name| cfg_of(types_rs, name).unwrap_or_else(|| panic!("no type {name}"));
-    assert_eq!(cfg("Toy"), r#"feature = "pets""#);
+    assert_eq!(type_gate(&output, "Toy"), r#"feature = "pets""#);
     assert_eq!(
-        cfg("Address"),
+        type_gate(&output, "Address"),
         r#"any (feature = "pets" , feature = "stores")"#
     );
-    assert_eq!(cfg("Unused"), r#"feature = "full""#);
+    assert_eq!(type_gate(&output, "Unused"), r#"feature = "full""#);
+    // Operations too: a disabled feature's code is never read.
+    let operations = file(&output, "src/api/operations/feature_order_admin.rs");
+    assert!(defines(operations, "CancelOrder"), "{operations}");
     let manifest = file(&output, "Cargo.toml");
     assert!(manifest.contains("default = [\"full\"]"), "{manifest}");
     assert!(

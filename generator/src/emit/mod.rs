@@ -3,6 +3,7 @@
 
 mod client;
 pub mod doc_markdown;
+mod feature_files;
 mod features;
 mod operations;
 mod pagination;
@@ -96,11 +97,12 @@ pub fn emit_crate(
             slot.push(piece?);
         }
     }
-    files
+    let made = files
         .iter()
         .zip(pieces)
         .map(|(job, pieces)| assemble(job, pieces, &header))
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    feature_files::split(made, apis, &header)
 }
 
 /// The most items a run of [`emit_crate`] holds.
