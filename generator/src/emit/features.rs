@@ -4,6 +4,8 @@
 //!
 //! The emitters stay unaware of features: their items are parsed and the attribute is added to
 //! each top-level item, so whatever an emitter adds for an operation or a type is gated with it.
+//! Once the files are formatted, [`feature_files`](super::feature_files) moves the items of
+//! each feature set into a submodule behind one `#[cfg]`.
 
 use std::collections::BTreeSet;
 
