@@ -7,6 +7,7 @@ mod client_membership;
 mod client_teams;
 mod codegen;
 mod conformance;
+mod filtering;
 mod fixtures;
 mod fuzz;
 mod mocks;

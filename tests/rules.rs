@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::Command;
 
 use generator::ir::{Api, Field, TypeDef, TypeKind, TypeRef};
 use generator::{ApiSource, CrateSettings, Diagnostics, Layout, Options, Output};
@@ -113,27 +112,8 @@ fn fields(def: &TypeDef) -> BTreeMap<&str, &Field> {
 }
 
 fn compile(output: &Output, name: &str) {
-    let root = tests::workspace_root();
-    let dir = root.join("target/rules").join(name);
-    generator::write::write_all(&dir, &output.files).unwrap();
-    let clippy = Command::new(env!("CARGO"))
-        .args([
-            "clippy",
-            "--quiet",
-            "--message-format",
-            "short",
-            "--manifest-path",
-        ])
-        .arg(dir.join("Cargo.toml"))
-        .args(["--", "-D", "warnings"])
-        .env("CARGO_TARGET_DIR", root.join("target/generated-check"))
-        .output()
-        .unwrap();
-    assert!(
-        clippy.status.success(),
-        "{name}: clippy -D warnings failed:\n{}",
-        String::from_utf8_lossy(&clippy.stderr)
-    );
+    let dir = tests::write_crate(output, "rules", name);
+    tests::assert_clippy_clean(&dir, &[], name);
 }
 
 #[test]

@@ -13,6 +13,11 @@
 //! rename.operations = { "GET /v2/Teams" = "list_users" }
 //! # By component schema name.
 //! rename.types = { TeamAccount = "Account" }
+//! # Only these operations and the types they reach (a union): by tag, by operationId or
+//! # method name, by a glob on the path template.
+//! only = ["tag:Teams", "op:getUser", "path:/v2/Teams/*"]
+//! # Each tag's operations behind a cargo feature of the crate.
+//! features_per_tag = true
 //! ```
 //!
 //! Paths are relative to the file. Problems are diagnostics at the file's line and column;
@@ -188,10 +193,20 @@ impl Config {
                     });
                 }
             }
+            let mut only = Vec::new();
+            for selector in api.only {
+                let at = place(selector.span());
+                match crate::select::Selector::parse(selector.get_ref(), Some(at.clone())) {
+                    Ok(s) => only.push(s),
+                    Err(problem) => errors.push(at.error(problem)),
+                }
+            }
             apis.push(ApiSource {
                 spec: dir.join(&api.spec),
                 module,
                 renames,
+                only,
+                features_per_tag: api.features_per_tag,
             });
         }
         if apis.is_empty() {
@@ -265,6 +280,11 @@ struct RawApi {
     spec: String,
     #[serde(default)]
     rename: RawRenames,
+    /// Selectors (`tag:NAME`, `op:NAME`, `path:GLOB`) of the operations to generate.
+    #[serde(default)]
+    only: Vec<Spanned<String>>,
+    #[serde(default)]
+    features_per_tag: bool,
 }
 
 #[derive(Deserialize, Default)]

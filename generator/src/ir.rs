@@ -18,6 +18,33 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     pub operations: Vec<Operation>,
     pub types: Vec<TypeDef>,
+    /// Set when each tag's operations go behind a cargo feature of the crate
+    /// (`--features-per-tag`): which features enable which operation and type.
+    pub features: Option<FeatureGates>,
+}
+
+/// The cargo features of one API (`--features-per-tag`): one per tag, each enabling the
+/// operations of its tag and the types they reach.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeatureGates {
+    /// In `Cargo.toml` order.
+    pub features: Vec<Feature>,
+    /// Method name → the features any of which enables the operation.
+    pub operations: std::collections::BTreeMap<String, Vec<String>>,
+    /// Type name → the features any of which enables the type. A type no operation reaches is
+    /// absent: it is compiled with the crate's `full` feature only.
+    pub types: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// One cargo feature of an API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name in `Cargo.toml` (sanitized, unique in the crate).
+    pub name: String,
+    /// The tag it stands for; `None` for the operations without a tag.
+    pub tag: Option<String>,
+    /// How many operations it enables.
+    pub operations: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +104,8 @@ pub struct SecurityRequirement {
 pub struct Operation {
     /// The `operationId`, when the document has one.
     pub operation_id: Option<String>,
+    /// The operation's `tags`, in the document's order, without repeats; empty when it has none.
+    pub tags: Vec<String>,
     /// Snake-case method name on the client.
     pub method_name: String,
     /// Upper-camel-case prefix of the operation's own types (builder, outcome enums).

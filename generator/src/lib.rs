@@ -32,6 +32,7 @@ pub mod config;
 mod convert;
 pub mod diagnostics;
 mod emit;
+mod features;
 mod format;
 mod grammar;
 pub mod ir;
@@ -42,6 +43,7 @@ mod normalize;
 mod parallel;
 mod pinpoint;
 mod repair;
+pub mod select;
 pub mod stages;
 pub mod summary;
 pub mod surface;
@@ -54,13 +56,18 @@ use std::path::PathBuf;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use emit::{CrateSettings, GeneratedFile, Layout};
 
-/// One API of a crate: its document, the Rust module it becomes, and the names chosen for its
-/// operations and types.
+/// One API of a crate: its document, the Rust module it becomes, the names chosen for its
+/// operations and types, which operations to generate and whether to split them by tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiSource {
     pub spec: PathBuf,
     pub module: String,
     pub renames: config::Renames,
+    /// The operations to generate (a union; every operation when empty), with the types they
+    /// reach (`--only`).
+    pub only: Vec<select::Selector>,
+    /// Each tag's operations behind a cargo feature of the crate (`--features-per-tag`).
+    pub features_per_tag: bool,
 }
 
 impl ApiSource {
@@ -70,6 +77,8 @@ impl ApiSource {
             spec: spec.into(),
             module: module.into(),
             renames: config::Renames::default(),
+            only: Vec::new(),
+            features_per_tag: false,
         }
     }
 }
@@ -179,7 +188,14 @@ pub fn generate(sources: &[ApiSource], options: &Options) -> Result<Output, Erro
     };
     let normalized = parallel::map(sources, options.threads, size, |source| {
         let doc = stages::load_file(&source.spec, options.lenient)?;
-        stages::normalize(&doc, &source.module, &source.renames)
+        let mut n = stages::normalize(&doc, &source.module, &source.renames)?;
+        match select::apply(&mut n.api, &source.only, &source.spec) {
+            Ok(()) => Ok(n),
+            Err(mut errors) => {
+                errors.append(&mut n.warnings);
+                Err(Diagnostics(errors))
+            }
+        }
     });
     let mut apis = Vec::new();
     let mut diagnostics = Vec::new();
@@ -193,6 +209,12 @@ pub fn generate(sources: &[ApiSource], options: &Options) -> Result<Output, Erro
         }
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Diagnostics(Diagnostics(diagnostics)));
+    }
+    let per_tag: Vec<bool> = sources.iter().map(|s| s.features_per_tag).collect();
+    let specs: Vec<&std::path::Path> = sources.iter().map(|s| s.spec.as_path()).collect();
+    if let Err(errors) = features::assign(&mut apis, &per_tag, &specs) {
+        diagnostics.splice(0..0, errors);
         return Err(Error::Diagnostics(Diagnostics(diagnostics)));
     }
     let settings = &options.settings;

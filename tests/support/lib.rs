@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use generator::config::{Config, FILE_NAME, Renames};
 use generator::stages::{self, Normalized};
@@ -48,4 +49,41 @@ pub fn normalize(spec: &Path, lenient: bool) -> Result<Normalized, Diagnostics> 
 pub fn normalize_text(file: &Path, text: &str, lenient: bool) -> Result<Normalized, Diagnostics> {
     let doc = stages::load(file, text, lenient)?;
     stages::normalize(&doc, "api", &Renames::default())
+}
+
+/// Writes a generated crate into `target/<group>/<name>` under the workspace and returns its
+/// directory.
+pub fn write_crate(output: &Output, group: &str, name: &str) -> PathBuf {
+    let dir = workspace_root().join("target").join(group).join(name);
+    generator::write::write_all(&dir, &output.files)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", dir.display()));
+    dir
+}
+
+/// Runs `cargo clippy` with `cargo_args` (feature flags, say) and `-D warnings` on the generated
+/// crate in `dir`, in the target directory all generated crates of the tests share, and fails
+/// with the compiler's output, naming `what`, unless it passes.
+pub fn assert_clippy_clean(dir: &Path, cargo_args: &[&str], what: &str) {
+    let clippy = Command::new(env!("CARGO"))
+        .args([
+            "clippy",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--manifest-path",
+        ])
+        .arg(dir.join("Cargo.toml"))
+        .args(cargo_args)
+        .args(["--", "-D", "warnings"])
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/generated-check"),
+        )
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo clippy: {e}"));
+    assert!(
+        clippy.status.success(),
+        "{what}: clippy -D warnings failed:\n{}",
+        String::from_utf8_lossy(&clippy.stderr)
+    );
 }

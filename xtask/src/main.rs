@@ -5,9 +5,13 @@
 //!   works on another checkout.
 //! - `cargo xtask generate --spec PATH --out DIR [--name CRATE]` generates a standalone crate from
 //!   any OpenAPI document; `--config FILE` instead of `--spec` generates the crate a
-//!   configuration describes, with its renames.
+//!   configuration describes, with its renames. `--only SELECTOR` (repeatable: `tag:NAME`,
+//!   `op:NAME`, `path:GLOB`) generates those operations and the types they reach;
+//!   `--features-per-tag` puts each tag's operations behind a cargo feature.
 //! - `cargo xtask specs` prints the documents `codegen.toml` lists, one per line (for the spec
 //!   validator in CI).
+//! - `cargo xtask bench-features` measures what filtering and per-tag features save in check
+//!   time on GitHub and Stripe (BENCHMARKS.md).
 //! - `cargo xtask diff OLD_SPEC NEW_SPEC` prints the API change report between two versions of a
 //!   document: what changed in the generated client, each change breaking or compatible.
 //!
@@ -21,6 +25,7 @@
 //! [`InternalError`]: generator::InternalError
 
 mod bench;
+mod bench_features;
 mod corpus;
 
 use std::path::{Path, PathBuf};
@@ -37,10 +42,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--root DIR]
   cargo xtask generate (--spec PATH | --config FILE) --out DIR [--name CRATE] [--lenient]
+                       [--only tag:NAME|op:NAME|path:GLOB]... [--features-per-tag]
   cargo xtask specs
   cargo xtask diff OLD_SPEC NEW_SPEC
   cargo xtask corpus [PATHS...] [--write-expected] [--no-check] [--docs none|subset|all] [--root DIR]
-  cargo xtask bench";
+  cargo xtask bench
+  cargo xtask bench-features";
 
 /// The exit code of a generator bug (a panic or an internal error), told apart from
 /// diagnostics (1), bad usage (2) and Rust's default for a panic (101), so that tests and
@@ -64,6 +71,9 @@ fn main() -> ExitCode {
             Some("diff") => diff(&args[1..]),
             Some("specs") if args.len() == 1 => specs(&workspace_root()),
             Some("corpus") => corpus(&args[1..]),
+            Some("bench-features") if args.len() == 1 => bench_features::run(&workspace_root())
+                .map(|report| println!("{report}"))
+                .map_err(Failure::Failed),
             Some("bench") if args.len() == 1 => bench::run(&workspace_root())
                 .map(|report| println!("{report}"))
                 .map_err(Failure::Failed),
@@ -322,11 +332,27 @@ fn generate(args: &[String]) -> Result<(), Failure> {
     let mut out = None;
     let mut name = None;
     let mut lenient = false;
+    let mut only = Vec::new();
+    let mut features_per_tag = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let slot = match arg.as_str() {
             "--lenient" => {
                 lenient = true;
+                continue;
+            }
+            "--features-per-tag" => {
+                features_per_tag = true;
+                continue;
+            }
+            "--only" => {
+                let text = rest
+                    .next()
+                    .ok_or_else(|| Failure::Usage("`--only` needs a selector".into()))?;
+                only.push(
+                    generator::select::Selector::parse(text, None)
+                        .map_err(|e| Failure::Usage(format!("`--only`: {e}")))?,
+                );
                 continue;
             }
             "--spec" => &mut spec,
@@ -348,12 +374,25 @@ fn generate(args: &[String]) -> Result<(), Failure> {
                 .file_stem()
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_else(|| "api".into());
-            let command = format!("cargo xtask generate --spec {}", spec.display());
-            (
-                vec![ApiSource::new(spec, "api")],
-                crate_name_from(&stem),
-                command,
-            )
+            let mut command = format!("cargo xtask generate --spec {}", spec.display());
+            for selector in &only {
+                command.push_str(&format!(" --only '{}'", selector.kind));
+            }
+            if features_per_tag {
+                command.push_str(" --features-per-tag");
+            }
+            let source = ApiSource {
+                only,
+                features_per_tag,
+                ..ApiSource::new(spec, "api")
+            };
+            (vec![source], crate_name_from(&stem), command)
+        }
+        (None, Some(_)) if !only.is_empty() || features_per_tag => {
+            return Err(Failure::Usage(
+                "with `--config`, set `only` and `features_per_tag` per API in the configuration"
+                    .into(),
+            ));
         }
         (None, Some(file)) => {
             let config = Config::load(Path::new(&file))

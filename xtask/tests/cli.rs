@@ -224,3 +224,86 @@ fn generated_petstore_crate_compiles_without_warnings() {
         "the generated crate has warnings:\n{stderr}"
     );
 }
+
+/// `--only tag:issues` on the GitHub document of the corpus: the crate has exactly the client
+/// methods of the operations the document tags `issues` (counted from the JSON itself), and
+/// `cargo check` passes without a warning.
+#[test]
+fn github_only_tag_issues_has_just_the_issues_operations_and_checks_clean() {
+    let spec = repo().join("../shared/corpus/github-api.json");
+    assert!(
+        spec.exists(),
+        "the public corpus is expected beside the repository at {}",
+        spec.display()
+    );
+    let document: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&spec).unwrap()).unwrap();
+    let methods = [
+        "get", "put", "post", "delete", "patch", "head", "options", "trace",
+    ];
+    let mut issues: Vec<String> = Vec::new();
+    let mut all = 0;
+    for item in document["paths"].as_object().unwrap().values() {
+        for (method, op) in item.as_object().unwrap() {
+            if !methods.contains(&method.as_str()) {
+                continue;
+            }
+            all += 1;
+            let tags = op["tags"].as_array().cloned().unwrap_or_default();
+            if tags.iter().any(|t| t == "issues") {
+                // GitHub's operationIds are `issues/list-for-repo`: the method is their snake case.
+                let id = op["operationId"].as_str().unwrap();
+                issues.push(id.replace(['/', '-'], "_"));
+            }
+        }
+    }
+    assert!(
+        issues.len() > 30 && all > 10 * issues.len(),
+        "{all} {issues:?}"
+    );
+
+    let out_dir = repo().join("target/scratch/github-issues");
+    let out = xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--only",
+        "tag:issues",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let client = fs::read_to_string(out_dir.join("src/api/mod.rs")).unwrap();
+    let mut generated: Vec<String> = client
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub fn "))
+        .map(|l| l.split(['(', '<']).next().unwrap().to_string())
+        .filter(|name| !["builder", "base_url"].contains(&name.as_str()))
+        .collect();
+    generated.sort();
+    issues.sort();
+    assert_eq!(generated, issues);
+
+    let check = Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--manifest-path",
+        ])
+        .arg(out_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", repo().join("target/generated-check"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "the generated crate has warnings:\n{stderr}"
+    );
+}

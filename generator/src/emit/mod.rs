@@ -3,6 +3,8 @@
 
 mod client;
 pub mod doc_markdown;
+mod feature_files;
+mod features;
 mod headers;
 mod mock;
 mod operations;
@@ -97,11 +99,12 @@ pub fn emit_crate(
             slot.push(piece?);
         }
     }
-    files
+    let made = files
         .iter()
         .zip(pieces)
         .map(|(job, pieces)| assemble(job, pieces, &header))
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    feature_files::split(made, apis, &header)
 }
 
 /// The most items a run of [`emit_crate`] holds.
@@ -169,14 +172,11 @@ impl Work<'_> {
             }
             Work::TypeItems { api, range, .. } => (
                 types_path(api),
-                types::type_items(api, api.types.get(range.clone()).unwrap_or_default()),
+                type_items(api, api.types.get(range.clone()).unwrap_or_default()),
             ),
             Work::OperationItems { api, range, .. } => (
                 operations_path(api),
-                operations::operation_items(
-                    api,
-                    api.operations.get(range.clone()).unwrap_or_default(),
-                ),
+                operation_items(api, api.operations.get(range.clone()).unwrap_or_default()),
             ),
         };
         let uses_types = tokens::uses_module(&tokens, "types");
@@ -226,12 +226,34 @@ fn assemble(
             });
         }
     };
+    let prologue = match job {
+        FileJob::Types(api) | FileJob::Operations(api) if api.features.is_some() => {
+            features::allow_unused_imports(prologue)
+        }
+        _ => prologue,
+    };
     let mut contents = unparse(prologue).map_err(|message| unparse_error(&path, &message))?;
     contents.push_str(&text);
     Ok(GeneratedFile {
         contents: finish(header, &contents),
         path,
     })
+}
+
+/// The items of a run of types, behind their features when the API has per-tag features.
+fn type_items(api: &Api, defs: &[crate::ir::TypeDef]) -> TokenStream {
+    match &api.features {
+        Some(gates) => features::gated_type_items(api, defs, gates),
+        None => types::type_items(api, defs),
+    }
+}
+
+/// The items of a run of operations, behind their features when the API has per-tag features.
+fn operation_items(api: &Api, ops: &[crate::ir::Operation]) -> TokenStream {
+    match &api.features {
+        Some(gates) => features::gated_operation_items(api, ops, gates),
+        None => operations::operation_items(api, ops),
+    }
 }
 
 fn types_path(api: &Api) -> String {
@@ -281,7 +303,7 @@ fn format_file(file: EmittedFile, header: &str) -> Result<GeneratedFile, Interna
 
 /// One file of the crate, not yet emitted.
 enum FileJob<'a> {
-    CargoToml,
+    CargoToml(&'a [Api]),
     LibRs(&'a [Api]),
     /// A file of the runtime module, the same in every crate.
     Runtime(&'static runtime::RuntimeFile),
@@ -293,7 +315,7 @@ enum FileJob<'a> {
 
 /// The crate's files in their output order.
 fn jobs(apis: &[Api]) -> Vec<FileJob<'_>> {
-    let mut jobs = vec![FileJob::CargoToml, FileJob::LibRs(apis)];
+    let mut jobs = vec![FileJob::CargoToml(apis), FileJob::LibRs(apis)];
     jobs.extend(runtime::RUNTIME_FILES.iter().map(FileJob::Runtime));
     for api in apis {
         jobs.extend([
@@ -310,7 +332,7 @@ impl FileJob<'_> {
     /// A rough measure of the work, for starting the largest files first.
     fn cost(&self) -> usize {
         match self {
-            FileJob::CargoToml | FileJob::LibRs(_) | FileJob::Runtime(_) => 0,
+            FileJob::CargoToml(_) | FileJob::LibRs(_) | FileJob::Runtime(_) => 0,
             FileJob::Mock(api) => 2 * api.operations.len(),
             FileJob::ApiModule(api) => api.operations.len() + api.security_schemes.len(),
             FileJob::Types(api) => 2 * api.types.len(),
@@ -325,9 +347,12 @@ impl FileJob<'_> {
         };
         let dir = |api: &Api| format!("src/{}", api.module);
         match self {
-            FileJob::CargoToml => EmittedFile {
+            FileJob::CargoToml(apis) => EmittedFile {
                 path: "Cargo.toml".into(),
-                content: EmittedContent::Text(cargo_toml(settings, &preamble(&settings.command))),
+                content: EmittedContent::Text(
+                    cargo_toml(settings, &preamble(&settings.command))
+                        + &features::cargo_features(apis),
+                ),
             },
             FileJob::LibRs(apis) => rust("src/lib.rs".into(), lib_rs(apis, settings)),
             FileJob::Runtime(file) => EmittedFile {
@@ -340,20 +365,48 @@ impl FileJob<'_> {
             },
             FileJob::ApiModule(api) => {
                 let user_agent = format!("{}/0.1.0 (generated Rust client)", settings.crate_name);
-                rust(
-                    format!("{}/mod.rs", dir(api)),
-                    client::api_module(api, &user_agent, &settings.crate_name.replace('-', "_")),
-                )
+                let module =
+                    client::api_module(api, &user_agent, &settings.crate_name.replace('-', "_"));
+                let module = match &api.features {
+                    Some(gates) => features::gate_client_methods(module, gates, api),
+                    None => module,
+                };
+                rust(format!("{}/mod.rs", dir(api)), module)
             }
-            FileJob::Types(api) => rust(types_path(api), types::types_module(api)),
-            FileJob::Operations(api) => {
-                rust(operations_path(api), operations::operations_module(api))
-            }
+            FileJob::Types(api) => rust(types_path(api), whole_types_module(api)),
+            FileJob::Operations(api) => rust(operations_path(api), whole_operations_module(api)),
             FileJob::Mock(api) => rust(
                 mock::mock_path(api),
                 mock::mock_module(api, &settings.crate_name),
             ),
         }
+    }
+}
+
+/// `types.rs` in one piece, as the emit stage alone makes it.
+fn whole_types_module(api: &Api) -> TokenStream {
+    match &api.features {
+        Some(gates) => {
+            let items = features::gated_type_items(api, &api.types, gates);
+            let prologue = types::types_prologue(tokens::uses_module(&items, "runtime"));
+            features::gated_module(prologue, items)
+        }
+        None => types::types_module(api),
+    }
+}
+
+/// `operations.rs` in one piece, as the emit stage alone makes it.
+fn whole_operations_module(api: &Api) -> TokenStream {
+    match &api.features {
+        Some(gates) => {
+            let items = features::gated_operation_items(api, &api.operations, gates);
+            let prologue = operations::operations_prologue(
+                tokens::uses_module(&items, "types"),
+                tokens::uses_module(&items, "runtime"),
+            );
+            features::gated_module(prologue, items)
+        }
+        None => operations::operations_module(api),
     }
 }
 

@@ -97,6 +97,7 @@ pub(crate) fn normalize_api(
         security_schemes,
         operations,
         types: cx.types,
+        features: None,
     };
     let (errors, warnings): (Vec<_>, Vec<_>) =
         cx.diagnostics.into_iter().partition(Diagnostic::is_error);

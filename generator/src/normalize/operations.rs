@@ -214,8 +214,15 @@ impl<'d> Context<'d> {
                 &pointer_join(pointer, "x-pagination"),
             )
         });
+        let mut tags: Vec<String> = Vec::new();
+        for tag in &op.tags {
+            if !tags.contains(tag) {
+                tags.push(tag.clone());
+            }
+        }
         Operation {
             operation_id: op.operation_id.clone(),
+            tags,
             method_name: input.method_name,
             type_name: input.type_name,
             method: http,
