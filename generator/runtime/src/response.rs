@@ -182,6 +182,10 @@ pub fn api_error<T, E>(decoded: Result<ResponseValue<E>, Error<E>>) -> Result<T,
     }
 }
 
+/// What a call gives: the decoded response of a documented success, or the error (`E` is the
+/// operation's type of documented error responses).
+pub type CallResult<T, E> = Result<ResponseValue<T>, Error<E>>;
+
 /// A decoded response with its status, headers and raw body.
 #[derive(Debug, Clone)]
 pub struct ResponseValue<T> {
