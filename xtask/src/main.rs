@@ -22,6 +22,7 @@
 
 mod bench;
 mod corpus;
+mod peer;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
