@@ -27,6 +27,7 @@
 mod bench;
 mod bench_features;
 mod corpus;
+mod peer;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

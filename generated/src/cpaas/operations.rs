@@ -80,40 +80,54 @@ impl V1MgmtUserGet<'_> {
     /// - [`V1MgmtUserGetError::NotFound`] (404): Not Found
     /// - [`V1MgmtUserGetError::InternalServerError`] (500): Internal Server Error
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::ServiceDocsAdminUserGetAll>,
-        runtime::Error<V1MgmtUserGetError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::ServiceDocsAdminUserGetAll,
+            V1MgmtUserGetError,
+        >,
     > {
-        let path = String::from("/v1/mgmt/user");
-        let mut request = runtime::Request::new(
-            "v1_mgmt_user_get",
-            runtime::Method::GET,
-            "/v1/mgmt/user",
-            path,
-        );
-        request.security(&[&["BearerAuth"]]);
-        request.accept("application/json");
-        request.query("page_size", &self.page_size, runtime::QueryStyle::Form, true)?;
-        request.query("start_key", &self.start_key, runtime::QueryStyle::Form, true)?;
-        request.query("sort", &self.sort, runtime::QueryStyle::Form, true)?;
-        request.query("email", &self.email, runtime::QueryStyle::Form, true)?;
-        request.query("role", &self.role, runtime::QueryStyle::Form, true)?;
-        request.query("first_name", &self.first_name, runtime::QueryStyle::Form, true)?;
-        request.query("last_name", &self.last_name, runtime::QueryStyle::Form, true)?;
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => runtime::api_error(response.json_with(V1MgmtUserGetError::BadRequest)),
-            404 => runtime::api_error(response.json_with(V1MgmtUserGetError::NotFound)),
-            500 => {
-                runtime::api_error(
-                    response.json_with(V1MgmtUserGetError::InternalServerError),
-                )
-            }
-            _ => response.unexpected(),
+        let request = v1_mgmt_user_get_request(&self);
+        self.client.runtime.call(request, self.options, v1_mgmt_user_get_decode)
+    }
+}
+
+fn v1_mgmt_user_get_request(
+    op: &V1MgmtUserGet<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/v1/mgmt/user");
+    let mut request = runtime::Request::new(
+        "v1_mgmt_user_get",
+        runtime::Method::GET,
+        "/v1/mgmt/user",
+        path,
+    );
+    request.security(&[&["BearerAuth"]]);
+    request.accept("application/json");
+    request.query("page_size", &op.page_size, runtime::QueryStyle::Form, true)?;
+    request.query("start_key", &op.start_key, runtime::QueryStyle::Form, true)?;
+    request.query("sort", &op.sort, runtime::QueryStyle::Form, true)?;
+    request.query("email", &op.email, runtime::QueryStyle::Form, true)?;
+    request.query("role", &op.role, runtime::QueryStyle::Form, true)?;
+    request.query("first_name", &op.first_name, runtime::QueryStyle::Form, true)?;
+    request.query("last_name", &op.last_name, runtime::QueryStyle::Form, true)?;
+    Ok(request)
+}
+
+fn v1_mgmt_user_get_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<types::ServiceDocsAdminUserGetAll, V1MgmtUserGetError> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        400 => runtime::api_error(response.json_with(V1MgmtUserGetError::BadRequest)),
+        404 => runtime::api_error(response.json_with(V1MgmtUserGetError::NotFound)),
+        500 => {
+            runtime::api_error(
+                response.json_with(V1MgmtUserGetError::InternalServerError),
+            )
         }
+        _ => response.unexpected(),
     }
 }
 
@@ -186,37 +200,49 @@ impl V1MgmtUserPost<'_> {
     /// - [`V1MgmtUserPostError::NotFound`] (404): Not Found
     /// - [`V1MgmtUserPostError::InternalServerError`] (500): Internal Server Error
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::ServiceDocsAdminUserGetSingle>,
-        runtime::Error<V1MgmtUserPostError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::ServiceDocsAdminUserGetSingle,
+            V1MgmtUserPostError,
+        >,
     > {
-        let path = String::from("/v1/mgmt/user");
-        let mut request = runtime::Request::new(
-            "v1_mgmt_user_post",
-            runtime::Method::POST,
-            "/v1/mgmt/user",
-            path,
-        );
-        request.security(&[&["BearerAuth"]]);
-        request.accept("application/json");
-        let body = &self.body;
-        request.json_body("application/json", body)?;
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                runtime::api_error(response.json_with(V1MgmtUserPostError::BadRequest))
-            }
-            404 => runtime::api_error(response.json_with(V1MgmtUserPostError::NotFound)),
-            500 => {
-                runtime::api_error(
-                    response.json_with(V1MgmtUserPostError::InternalServerError),
-                )
-            }
-            _ => response.unexpected(),
+        let request = v1_mgmt_user_post_request(&self);
+        self.client.runtime.call(request, self.options, v1_mgmt_user_post_decode)
+    }
+}
+
+fn v1_mgmt_user_post_request(
+    op: &V1MgmtUserPost<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/v1/mgmt/user");
+    let mut request = runtime::Request::new(
+        "v1_mgmt_user_post",
+        runtime::Method::POST,
+        "/v1/mgmt/user",
+        path,
+    );
+    request.security(&[&["BearerAuth"]]);
+    request.accept("application/json");
+    let body = &op.body;
+    request.json_body("application/json", body)?;
+    Ok(request)
+}
+
+fn v1_mgmt_user_post_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<types::ServiceDocsAdminUserGetSingle, V1MgmtUserPostError> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        400 => runtime::api_error(response.json_with(V1MgmtUserPostError::BadRequest)),
+        404 => runtime::api_error(response.json_with(V1MgmtUserPostError::NotFound)),
+        500 => {
+            runtime::api_error(
+                response.json_with(V1MgmtUserPostError::InternalServerError),
+            )
         }
+        _ => response.unexpected(),
     }
 }
 
@@ -257,42 +283,53 @@ impl V1MgmtUserUserIdGet<'_> {
     /// - [`V1MgmtUserUserIdGetError::NotFound`] (404): Not Found
     /// - [`V1MgmtUserUserIdGetError::InternalServerError`] (500): Internal Server Error
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::ServiceDocsAdminUserGetSingle>,
-        runtime::Error<V1MgmtUserUserIdGetError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::ServiceDocsAdminUserGetSingle,
+            V1MgmtUserUserIdGetError,
+        >,
     > {
-        let user_id = runtime::path_param("userID", &self.user_id)?;
-        let path = ["/v1/mgmt/user/", user_id.as_str()].concat();
-        let mut request = runtime::Request::new(
-            "v1_mgmt_user_user_id_get",
-            runtime::Method::GET,
-            "/v1/mgmt/user/{userID}",
-            path,
-        );
-        request.security(&[&["BearerAuth"]]);
-        request.accept("application/json");
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                runtime::api_error(
-                    response.json_with(V1MgmtUserUserIdGetError::BadRequest),
-                )
-            }
-            404 => {
-                runtime::api_error(
-                    response.json_with(V1MgmtUserUserIdGetError::NotFound),
-                )
-            }
-            500 => {
-                runtime::api_error(
-                    response.json_with(V1MgmtUserUserIdGetError::InternalServerError),
-                )
-            }
-            _ => response.unexpected(),
+        let request = v1_mgmt_user_user_id_get_request(&self);
+        self.client.runtime.call(request, self.options, v1_mgmt_user_user_id_get_decode)
+    }
+}
+
+fn v1_mgmt_user_user_id_get_request(
+    op: &V1MgmtUserUserIdGet<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let user_id = runtime::path_param("userID", &op.user_id)?;
+    let path = ["/v1/mgmt/user/", user_id.as_str()].concat();
+    let mut request = runtime::Request::new(
+        "v1_mgmt_user_user_id_get",
+        runtime::Method::GET,
+        "/v1/mgmt/user/{userID}",
+        path,
+    );
+    request.security(&[&["BearerAuth"]]);
+    request.accept("application/json");
+    Ok(request)
+}
+
+fn v1_mgmt_user_user_id_get_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<
+    types::ServiceDocsAdminUserGetSingle,
+    V1MgmtUserUserIdGetError,
+> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        400 => {
+            runtime::api_error(response.json_with(V1MgmtUserUserIdGetError::BadRequest))
         }
+        404 => runtime::api_error(response.json_with(V1MgmtUserUserIdGetError::NotFound)),
+        500 => {
+            runtime::api_error(
+                response.json_with(V1MgmtUserUserIdGetError::InternalServerError),
+            )
+        }
+        _ => response.unexpected(),
     }
 }
 
@@ -334,44 +371,55 @@ impl V1MgmtUserUserIdPut<'_> {
     /// - [`V1MgmtUserUserIdPutError::NotFound`] (404): Not Found
     /// - [`V1MgmtUserUserIdPutError::InternalServerError`] (500): Internal Server Error
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::ServiceDocsAdminUserGetSingle>,
-        runtime::Error<V1MgmtUserUserIdPutError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::ServiceDocsAdminUserGetSingle,
+            V1MgmtUserUserIdPutError,
+        >,
     > {
-        let user_id = runtime::path_param("userID", &self.user_id)?;
-        let path = ["/v1/mgmt/user/", user_id.as_str()].concat();
-        let mut request = runtime::Request::new(
-            "v1_mgmt_user_user_id_put",
-            runtime::Method::PUT,
-            "/v1/mgmt/user/{userID}",
-            path,
-        );
-        request.security(&[&["BearerAuth"]]);
-        request.accept("application/json");
-        let body = &self.body;
-        request.json_body("application/json", body)?;
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                runtime::api_error(
-                    response.json_with(V1MgmtUserUserIdPutError::BadRequest),
-                )
-            }
-            404 => {
-                runtime::api_error(
-                    response.json_with(V1MgmtUserUserIdPutError::NotFound),
-                )
-            }
-            500 => {
-                runtime::api_error(
-                    response.json_with(V1MgmtUserUserIdPutError::InternalServerError),
-                )
-            }
-            _ => response.unexpected(),
+        let request = v1_mgmt_user_user_id_put_request(&self);
+        self.client.runtime.call(request, self.options, v1_mgmt_user_user_id_put_decode)
+    }
+}
+
+fn v1_mgmt_user_user_id_put_request(
+    op: &V1MgmtUserUserIdPut<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let user_id = runtime::path_param("userID", &op.user_id)?;
+    let path = ["/v1/mgmt/user/", user_id.as_str()].concat();
+    let mut request = runtime::Request::new(
+        "v1_mgmt_user_user_id_put",
+        runtime::Method::PUT,
+        "/v1/mgmt/user/{userID}",
+        path,
+    );
+    request.security(&[&["BearerAuth"]]);
+    request.accept("application/json");
+    let body = &op.body;
+    request.json_body("application/json", body)?;
+    Ok(request)
+}
+
+fn v1_mgmt_user_user_id_put_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<
+    types::ServiceDocsAdminUserGetSingle,
+    V1MgmtUserUserIdPutError,
+> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        400 => {
+            runtime::api_error(response.json_with(V1MgmtUserUserIdPutError::BadRequest))
         }
+        404 => runtime::api_error(response.json_with(V1MgmtUserUserIdPutError::NotFound)),
+        500 => {
+            runtime::api_error(
+                response.json_with(V1MgmtUserUserIdPutError::InternalServerError),
+            )
+        }
+        _ => response.unexpected(),
     }
 }
 
@@ -412,42 +460,59 @@ impl V1MgmtUserUserIdDelete<'_> {
     /// - [`V1MgmtUserUserIdDeleteError::NotFound`] (404): Not Found
     /// - [`V1MgmtUserUserIdDeleteError::InternalServerError`] (500): Internal Server Error
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::ServiceDocsAdminUserDelete>,
-        runtime::Error<V1MgmtUserUserIdDeleteError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::ServiceDocsAdminUserDelete,
+            V1MgmtUserUserIdDeleteError,
+        >,
     > {
-        let user_id = runtime::path_param("userID", &self.user_id)?;
-        let path = ["/v1/mgmt/user/", user_id.as_str()].concat();
-        let mut request = runtime::Request::new(
-            "v1_mgmt_user_user_id_delete",
-            runtime::Method::DELETE,
-            "/v1/mgmt/user/{userID}",
-            path,
-        );
-        request.security(&[&["BearerAuth"]]);
-        request.accept("application/json");
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                runtime::api_error(
-                    response.json_with(V1MgmtUserUserIdDeleteError::BadRequest),
-                )
-            }
-            404 => {
-                runtime::api_error(
-                    response.json_with(V1MgmtUserUserIdDeleteError::NotFound),
-                )
-            }
-            500 => {
-                runtime::api_error(
-                    response.json_with(V1MgmtUserUserIdDeleteError::InternalServerError),
-                )
-            }
-            _ => response.unexpected(),
+        let request = v1_mgmt_user_user_id_delete_request(&self);
+        self.client
+            .runtime
+            .call(request, self.options, v1_mgmt_user_user_id_delete_decode)
+    }
+}
+
+fn v1_mgmt_user_user_id_delete_request(
+    op: &V1MgmtUserUserIdDelete<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let user_id = runtime::path_param("userID", &op.user_id)?;
+    let path = ["/v1/mgmt/user/", user_id.as_str()].concat();
+    let mut request = runtime::Request::new(
+        "v1_mgmt_user_user_id_delete",
+        runtime::Method::DELETE,
+        "/v1/mgmt/user/{userID}",
+        path,
+    );
+    request.security(&[&["BearerAuth"]]);
+    request.accept("application/json");
+    Ok(request)
+}
+
+fn v1_mgmt_user_user_id_delete_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<
+    types::ServiceDocsAdminUserDelete,
+    V1MgmtUserUserIdDeleteError,
+> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        400 => {
+            runtime::api_error(
+                response.json_with(V1MgmtUserUserIdDeleteError::BadRequest),
+            )
         }
+        404 => {
+            runtime::api_error(response.json_with(V1MgmtUserUserIdDeleteError::NotFound))
+        }
+        500 => {
+            runtime::api_error(
+                response.json_with(V1MgmtUserUserIdDeleteError::InternalServerError),
+            )
+        }
+        _ => response.unexpected(),
     }
 }
 

@@ -30,33 +30,41 @@ impl MembershipDeleteRefreshTokens<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<MembershipDeleteRefreshTokensError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<(), MembershipDeleteRefreshTokensError>,
     > {
-        let tenant_id = runtime::path_param("tenantId", &self.tenant_id)?;
-        let user_id = runtime::path_param("userId", &self.user_id)?;
-        let path = [
-            "/membership/refresh-tokens/",
-            tenant_id.as_str(),
-            "/",
-            user_id.as_str(),
-        ]
-            .concat();
-        let mut request = runtime::Request::new(
-            "membership_delete_refresh_tokens",
-            runtime::Method::DELETE,
-            "/membership/refresh-tokens/{tenantId}/{userId}",
-            path,
-        );
-        request.security(&[]);
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            _ => response.unexpected(),
-        }
+        let request = membership_delete_refresh_tokens_request(&self);
+        self.client
+            .runtime
+            .call(request, self.options, membership_delete_refresh_tokens_decode)
+    }
+}
+
+fn membership_delete_refresh_tokens_request(
+    op: &MembershipDeleteRefreshTokens<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let tenant_id = runtime::path_param("tenantId", &op.tenant_id)?;
+    let user_id = runtime::path_param("userId", &op.user_id)?;
+    let path = ["/membership/refresh-tokens/", tenant_id.as_str(), "/", user_id.as_str()]
+        .concat();
+    let mut request = runtime::Request::new(
+        "membership_delete_refresh_tokens",
+        runtime::Method::DELETE,
+        "/membership/refresh-tokens/{tenantId}/{userId}",
+        path,
+    );
+    request.security(&[]);
+    Ok(request)
+}
+
+fn membership_delete_refresh_tokens_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<(), MembershipDeleteRefreshTokensError> {
+    match response.status().as_u16() {
+        200 => response.empty(),
+        _ => response.unexpected(),
     }
 }
 
@@ -88,27 +96,44 @@ impl MembershipGetPasswordResetTokenValidity<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<MembershipGetPasswordResetTokenValidityError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<(), MembershipGetPasswordResetTokenValidityError>,
     > {
-        let user_id = runtime::path_param("userId", &self.user_id)?;
-        let path = ["/membership/password-reset-tokens/", user_id.as_str()].concat();
-        let mut request = runtime::Request::new(
-            "membership_get_password_reset_token_validity",
-            runtime::Method::GET,
-            "/membership/password-reset-tokens/{userId}",
-            path,
-        );
-        request.security(&[]);
-        request.query("token", &self.token, runtime::QueryStyle::Form, true)?;
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => response.unexpected(),
-        }
+        let request = membership_get_password_reset_token_validity_request(&self);
+        self.client
+            .runtime
+            .call(
+                request,
+                self.options,
+                membership_get_password_reset_token_validity_decode,
+            )
+    }
+}
+
+fn membership_get_password_reset_token_validity_request(
+    op: &MembershipGetPasswordResetTokenValidity<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let user_id = runtime::path_param("userId", &op.user_id)?;
+    let path = ["/membership/password-reset-tokens/", user_id.as_str()].concat();
+    let mut request = runtime::Request::new(
+        "membership_get_password_reset_token_validity",
+        runtime::Method::GET,
+        "/membership/password-reset-tokens/{userId}",
+        path,
+    );
+    request.security(&[]);
+    request.query("token", &op.token, runtime::QueryStyle::Form, true)?;
+    Ok(request)
+}
+
+fn membership_get_password_reset_token_validity_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<(), MembershipGetPasswordResetTokenValidityError> {
+    match response.status().as_u16() {
+        204 => response.empty(),
+        _ => response.unexpected(),
     }
 }
 
@@ -140,29 +165,43 @@ impl MembershipGetUserRoles<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::GetUserRolesQueryResult>,
-        runtime::Error<MembershipGetUserRolesError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::GetUserRolesQueryResult,
+            MembershipGetUserRolesError,
+        >,
     > {
-        let tenant_id = runtime::path_param("tenantId", &self.tenant_id)?;
-        let user_id = runtime::path_param("userId", &self.user_id)?;
-        let path = ["/membership/roles/", tenant_id.as_str(), "/", user_id.as_str()]
-            .concat();
-        let mut request = runtime::Request::new(
-            "membership_get_user_roles",
-            runtime::Method::GET,
-            "/membership/roles/{tenantId}/{userId}",
-            path,
-        );
-        request.security(&[&["Bearer"]]);
-        request.accept("application/json");
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => response.unexpected(),
-        }
+        let request = membership_get_user_roles_request(&self);
+        self.client.runtime.call(request, self.options, membership_get_user_roles_decode)
+    }
+}
+
+fn membership_get_user_roles_request(
+    op: &MembershipGetUserRoles<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let tenant_id = runtime::path_param("tenantId", &op.tenant_id)?;
+    let user_id = runtime::path_param("userId", &op.user_id)?;
+    let path = ["/membership/roles/", tenant_id.as_str(), "/", user_id.as_str()]
+        .concat();
+    let mut request = runtime::Request::new(
+        "membership_get_user_roles",
+        runtime::Method::GET,
+        "/membership/roles/{tenantId}/{userId}",
+        path,
+    );
+    request.security(&[&["Bearer"]]);
+    request.accept("application/json");
+    Ok(request)
+}
+
+fn membership_get_user_roles_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<types::GetUserRolesQueryResult, MembershipGetUserRolesError> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        _ => response.unexpected(),
     }
 }
 
@@ -195,27 +234,39 @@ impl MembershipPutUserRole<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<runtime::ResponseValue<()>, runtime::Error<MembershipPutUserRoleError>> {
-        let tenant_id = runtime::path_param("tenantId", &self.tenant_id)?;
-        let user_id = runtime::path_param("userId", &self.user_id)?;
-        let path = ["/membership/roles/", tenant_id.as_str(), "/", user_id.as_str()]
-            .concat();
-        let mut request = runtime::Request::new(
-            "membership_put_user_role",
-            runtime::Method::PUT,
-            "/membership/roles/{tenantId}/{userId}",
-            path,
-        );
-        request.security(&[&["Bearer"]]);
-        let body = &self.body;
-        request.json_body("application/json", body)?;
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            _ => response.unexpected(),
-        }
+    ) -> impl Future<Output = runtime::CallResult<(), MembershipPutUserRoleError>> {
+        let request = membership_put_user_role_request(&self);
+        self.client.runtime.call(request, self.options, membership_put_user_role_decode)
+    }
+}
+
+fn membership_put_user_role_request(
+    op: &MembershipPutUserRole<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let tenant_id = runtime::path_param("tenantId", &op.tenant_id)?;
+    let user_id = runtime::path_param("userId", &op.user_id)?;
+    let path = ["/membership/roles/", tenant_id.as_str(), "/", user_id.as_str()]
+        .concat();
+    let mut request = runtime::Request::new(
+        "membership_put_user_role",
+        runtime::Method::PUT,
+        "/membership/roles/{tenantId}/{userId}",
+        path,
+    );
+    request.security(&[&["Bearer"]]);
+    let body = &op.body;
+    request.json_body("application/json", body)?;
+    Ok(request)
+}
+
+fn membership_put_user_role_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<(), MembershipPutUserRoleError> {
+    match response.status().as_u16() {
+        200 => response.empty(),
+        _ => response.unexpected(),
     }
 }
 
@@ -247,34 +298,48 @@ impl MembershipGetZendeskToken<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::GetZendeskTokenQueryResult>,
-        runtime::Error<MembershipGetZendeskTokenError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::GetZendeskTokenQueryResult,
+            MembershipGetZendeskTokenError,
+        >,
     > {
-        let tenant_id = runtime::path_param("tenantId", &self.tenant_id)?;
-        let user_id = runtime::path_param("userId", &self.user_id)?;
-        let path = [
-            "/membership/zendesk-token/",
-            tenant_id.as_str(),
-            "/",
-            user_id.as_str(),
-        ]
-            .concat();
-        let mut request = runtime::Request::new(
-            "membership_get_zendesk_token",
-            runtime::Method::GET,
-            "/membership/zendesk-token/{tenantId}/{userId}",
-            path,
-        );
-        request.security(&[&["Bearer"]]);
-        request.accept("application/json");
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => response.unexpected(),
-        }
+        let request = membership_get_zendesk_token_request(&self);
+        self.client
+            .runtime
+            .call(request, self.options, membership_get_zendesk_token_decode)
+    }
+}
+
+fn membership_get_zendesk_token_request(
+    op: &MembershipGetZendeskToken<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let tenant_id = runtime::path_param("tenantId", &op.tenant_id)?;
+    let user_id = runtime::path_param("userId", &op.user_id)?;
+    let path = ["/membership/zendesk-token/", tenant_id.as_str(), "/", user_id.as_str()]
+        .concat();
+    let mut request = runtime::Request::new(
+        "membership_get_zendesk_token",
+        runtime::Method::GET,
+        "/membership/zendesk-token/{tenantId}/{userId}",
+        path,
+    );
+    request.security(&[&["Bearer"]]);
+    request.accept("application/json");
+    Ok(request)
+}
+
+fn membership_get_zendesk_token_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<
+    types::GetZendeskTokenQueryResult,
+    MembershipGetZendeskTokenError,
+> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        _ => response.unexpected(),
     }
 }
 
@@ -305,27 +370,40 @@ impl MembershipPostEmailConfirmation<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<MembershipPostEmailConfirmationError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<(), MembershipPostEmailConfirmationError>,
     > {
-        let path = String::from("/membership/email-confirmations");
-        let mut request = runtime::Request::new(
-            "membership_post_email_confirmation",
-            runtime::Method::POST,
-            "/membership/email-confirmations",
-            path,
-        );
-        request.security(&[]);
-        let body = &self.body;
-        request.json_body("application/json", body)?;
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => response.unexpected(),
-        }
+        let request = membership_post_email_confirmation_request(&self);
+        self.client
+            .runtime
+            .call(request, self.options, membership_post_email_confirmation_decode)
+    }
+}
+
+fn membership_post_email_confirmation_request(
+    op: &MembershipPostEmailConfirmation<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/membership/email-confirmations");
+    let mut request = runtime::Request::new(
+        "membership_post_email_confirmation",
+        runtime::Method::POST,
+        "/membership/email-confirmations",
+        path,
+    );
+    request.security(&[]);
+    let body = &op.body;
+    request.json_body("application/json", body)?;
+    Ok(request)
+}
+
+fn membership_post_email_confirmation_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<(), MembershipPostEmailConfirmationError> {
+    match response.status().as_u16() {
+        204 => response.empty(),
+        _ => response.unexpected(),
     }
 }
 
@@ -357,33 +435,50 @@ impl MembershipPostEmailConfirmationRequest2<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<MembershipPostEmailConfirmationRequest2Error>,
+    ) -> impl Future<
+        Output = runtime::CallResult<(), MembershipPostEmailConfirmationRequest2Error>,
     > {
-        let tenant_id = runtime::path_param("tenantId", &self.tenant_id)?;
-        let user_id = runtime::path_param("userId", &self.user_id)?;
-        let path = [
-            "/membership/email-confirmation-requests/",
-            tenant_id.as_str(),
-            "/",
-            user_id.as_str(),
-        ]
-            .concat();
-        let mut request = runtime::Request::new(
-            "membership_post_email_confirmation_request",
-            runtime::Method::POST,
-            "/membership/email-confirmation-requests/{tenantId}/{userId}",
-            path,
-        );
-        request.security(&[]);
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => response.unexpected(),
-        }
+        let request = membership_post_email_confirmation_request_request(&self);
+        self.client
+            .runtime
+            .call(
+                request,
+                self.options,
+                membership_post_email_confirmation_request_decode,
+            )
+    }
+}
+
+fn membership_post_email_confirmation_request_request(
+    op: &MembershipPostEmailConfirmationRequest2<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let tenant_id = runtime::path_param("tenantId", &op.tenant_id)?;
+    let user_id = runtime::path_param("userId", &op.user_id)?;
+    let path = [
+        "/membership/email-confirmation-requests/",
+        tenant_id.as_str(),
+        "/",
+        user_id.as_str(),
+    ]
+        .concat();
+    let mut request = runtime::Request::new(
+        "membership_post_email_confirmation_request",
+        runtime::Method::POST,
+        "/membership/email-confirmation-requests/{tenantId}/{userId}",
+        path,
+    );
+    request.security(&[]);
+    Ok(request)
+}
+
+fn membership_post_email_confirmation_request_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<(), MembershipPostEmailConfirmationRequest2Error> {
+    match response.status().as_u16() {
+        204 => response.empty(),
+        _ => response.unexpected(),
     }
 }
 
@@ -414,27 +509,40 @@ impl MembershipPostIdentifiedUser<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<MembershipPostIdentifiedUserError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<(), MembershipPostIdentifiedUserError>,
     > {
-        let path = String::from("/membership/identified-users");
-        let mut request = runtime::Request::new(
-            "membership_post_identified_user",
-            runtime::Method::POST,
-            "/membership/identified-users",
-            path,
-        );
-        request.security(&[]);
-        let body = &self.body;
-        request.json_body("application/json", body)?;
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => response.unexpected(),
-        }
+        let request = membership_post_identified_user_request(&self);
+        self.client
+            .runtime
+            .call(request, self.options, membership_post_identified_user_decode)
+    }
+}
+
+fn membership_post_identified_user_request(
+    op: &MembershipPostIdentifiedUser<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/membership/identified-users");
+    let mut request = runtime::Request::new(
+        "membership_post_identified_user",
+        runtime::Method::POST,
+        "/membership/identified-users",
+        path,
+    );
+    request.security(&[]);
+    let body = &op.body;
+    request.json_body("application/json", body)?;
+    Ok(request)
+}
+
+fn membership_post_identified_user_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<(), MembershipPostIdentifiedUserError> {
+    match response.status().as_u16() {
+        204 => response.empty(),
+        _ => response.unexpected(),
     }
 }
 
@@ -464,25 +572,36 @@ impl MembershipPostInitialize<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<MembershipPostInitializeError>,
-    > {
-        let path = String::from("/membership/initialize");
-        let mut request = runtime::Request::new(
-            "membership_post_initialize",
-            runtime::Method::POST,
-            "/membership/initialize",
-            path,
-        );
-        request.security(&[]);
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.empty(),
-            _ => response.unexpected(),
-        }
+    ) -> impl Future<Output = runtime::CallResult<(), MembershipPostInitializeError>> {
+        let request = membership_post_initialize_request(&self);
+        self.client
+            .runtime
+            .call(request, self.options, membership_post_initialize_decode)
+    }
+}
+
+fn membership_post_initialize_request(
+    _: &MembershipPostInitialize<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/membership/initialize");
+    let mut request = runtime::Request::new(
+        "membership_post_initialize",
+        runtime::Method::POST,
+        "/membership/initialize",
+        path,
+    );
+    request.security(&[]);
+    Ok(request)
+}
+
+fn membership_post_initialize_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<(), MembershipPostInitializeError> {
+    match response.status().as_u16() {
+        200 => response.empty(),
+        _ => response.unexpected(),
     }
 }
 
@@ -513,27 +632,44 @@ impl MembershipPostPasswordResetConfirmation<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<MembershipPostPasswordResetConfirmationError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<(), MembershipPostPasswordResetConfirmationError>,
     > {
-        let path = String::from("/membership/password-reset-confirmations");
-        let mut request = runtime::Request::new(
-            "membership_post_password_reset_confirmation",
-            runtime::Method::POST,
-            "/membership/password-reset-confirmations",
-            path,
-        );
-        request.security(&[]);
-        let body = &self.body;
-        request.json_body("application/json", body)?;
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => response.unexpected(),
-        }
+        let request = membership_post_password_reset_confirmation_request(&self);
+        self.client
+            .runtime
+            .call(
+                request,
+                self.options,
+                membership_post_password_reset_confirmation_decode,
+            )
+    }
+}
+
+fn membership_post_password_reset_confirmation_request(
+    op: &MembershipPostPasswordResetConfirmation<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/membership/password-reset-confirmations");
+    let mut request = runtime::Request::new(
+        "membership_post_password_reset_confirmation",
+        runtime::Method::POST,
+        "/membership/password-reset-confirmations",
+        path,
+    );
+    request.security(&[]);
+    let body = &op.body;
+    request.json_body("application/json", body)?;
+    Ok(request)
+}
+
+fn membership_post_password_reset_confirmation_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<(), MembershipPostPasswordResetConfirmationError> {
+    match response.status().as_u16() {
+        204 => response.empty(),
+        _ => response.unexpected(),
     }
 }
 
@@ -564,27 +700,40 @@ impl MembershipPostPasswordResetRequest<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<MembershipPostPasswordResetRequestError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<(), MembershipPostPasswordResetRequestError>,
     > {
-        let path = String::from("/membership/password-reset-requests");
-        let mut request = runtime::Request::new(
-            "membership_post_password_reset_request",
-            runtime::Method::POST,
-            "/membership/password-reset-requests",
-            path,
-        );
-        request.security(&[]);
-        let body = &self.body;
-        request.json_body("application/json", body)?;
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => response.unexpected(),
-        }
+        let request = membership_post_password_reset_request_request(&self);
+        self.client
+            .runtime
+            .call(request, self.options, membership_post_password_reset_request_decode)
+    }
+}
+
+fn membership_post_password_reset_request_request(
+    op: &MembershipPostPasswordResetRequest<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/membership/password-reset-requests");
+    let mut request = runtime::Request::new(
+        "membership_post_password_reset_request",
+        runtime::Method::POST,
+        "/membership/password-reset-requests",
+        path,
+    );
+    request.security(&[]);
+    let body = &op.body;
+    request.json_body("application/json", body)?;
+    Ok(request)
+}
+
+fn membership_post_password_reset_request_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<(), MembershipPostPasswordResetRequestError> {
+    match response.status().as_u16() {
+        204 => response.empty(),
+        _ => response.unexpected(),
     }
 }
 
@@ -615,27 +764,38 @@ impl MembershipPostRegistration<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<MembershipPostRegistrationError>,
-    > {
-        let path = String::from("/membership/registrations");
-        let mut request = runtime::Request::new(
-            "membership_post_registration",
-            runtime::Method::POST,
-            "/membership/registrations",
-            path,
-        );
-        request.security(&[&["Bearer"]]);
-        let body = &self.body;
-        request.json_body("application/json", body)?;
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            204 => response.empty(),
-            _ => response.unexpected(),
-        }
+    ) -> impl Future<Output = runtime::CallResult<(), MembershipPostRegistrationError>> {
+        let request = membership_post_registration_request(&self);
+        self.client
+            .runtime
+            .call(request, self.options, membership_post_registration_decode)
+    }
+}
+
+fn membership_post_registration_request(
+    op: &MembershipPostRegistration<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/membership/registrations");
+    let mut request = runtime::Request::new(
+        "membership_post_registration",
+        runtime::Method::POST,
+        "/membership/registrations",
+        path,
+    );
+    request.security(&[&["Bearer"]]);
+    let body = &op.body;
+    request.json_body("application/json", body)?;
+    Ok(request)
+}
+
+fn membership_post_registration_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<(), MembershipPostRegistrationError> {
+    match response.status().as_u16() {
+        204 => response.empty(),
+        _ => response.unexpected(),
     }
 }
 

@@ -37,39 +37,47 @@ impl V2TeamsEmailExistsGet<'_> {
     ///
     /// - [`V2TeamsEmailExistsGetError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::EmailExistsResponse>,
-        runtime::Error<V2TeamsEmailExistsGetError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::EmailExistsResponse,
+            V2TeamsEmailExistsGetError,
+        >,
     > {
-        let path = String::from("/v2/Teams/email-exists");
-        let mut request = runtime::Request::new(
-            "v2_teams_email_exists_get",
-            runtime::Method::GET,
-            "/v2/Teams/email-exists",
-            path,
-        );
-        request.security(&[&["api_token"]]);
-        request.accept("application/json");
-        request.query("emailId", &self.email_id, runtime::QueryStyle::Form, true)?;
-        request
-            .query(
-                "isAnSsoUser",
-                &self.is_an_sso_user,
-                runtime::QueryStyle::Form,
-                true,
-            )?;
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                runtime::api_error(
-                    response.json_with(V2TeamsEmailExistsGetError::BadRequest),
-                )
-            }
-            _ => response.unexpected(),
+        let request = v2_teams_email_exists_get_request(&self);
+        self.client.runtime.call(request, self.options, v2_teams_email_exists_get_decode)
+    }
+}
+
+fn v2_teams_email_exists_get_request(
+    op: &V2TeamsEmailExistsGet<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/v2/Teams/email-exists");
+    let mut request = runtime::Request::new(
+        "v2_teams_email_exists_get",
+        runtime::Method::GET,
+        "/v2/Teams/email-exists",
+        path,
+    );
+    request.security(&[&["api_token"]]);
+    request.accept("application/json");
+    request.query("emailId", &op.email_id, runtime::QueryStyle::Form, true)?;
+    request.query("isAnSsoUser", &op.is_an_sso_user, runtime::QueryStyle::Form, true)?;
+    Ok(request)
+}
+
+fn v2_teams_email_exists_get_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<types::EmailExistsResponse, V2TeamsEmailExistsGetError> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        400 => {
+            runtime::api_error(
+                response.json_with(V2TeamsEmailExistsGetError::BadRequest),
+            )
         }
+        _ => response.unexpected(),
     }
 }
 
@@ -116,28 +124,45 @@ impl V2TeamsGet<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::TeamAccountSummaryCustomerListCustomerApiResponse>,
-        runtime::Error<V2TeamsGetError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::TeamAccountSummaryCustomerListCustomerApiResponse,
+            V2TeamsGetError,
+        >,
     > {
-        let path = String::from("/v2/Teams");
-        let mut request = runtime::Request::new(
-            "v2_teams_get",
-            runtime::Method::GET,
-            "/v2/Teams",
-            path,
-        );
-        request.security(&[&["api_token"]]);
-        request.accept("application/json");
-        request.query("skip", &self.skip, runtime::QueryStyle::Form, true)?;
-        request.query("take", &self.take, runtime::QueryStyle::Form, true)?;
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => response.unexpected(),
-        }
+        let request = v2_teams_get_request(&self);
+        self.client.runtime.call(request, self.options, v2_teams_get_decode)
+    }
+}
+
+fn v2_teams_get_request(
+    op: &V2TeamsGet<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/v2/Teams");
+    let mut request = runtime::Request::new(
+        "v2_teams_get",
+        runtime::Method::GET,
+        "/v2/Teams",
+        path,
+    );
+    request.security(&[&["api_token"]]);
+    request.accept("application/json");
+    request.query("skip", &op.skip, runtime::QueryStyle::Form, true)?;
+    request.query("take", &op.take, runtime::QueryStyle::Form, true)?;
+    Ok(request)
+}
+
+fn v2_teams_get_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<
+    types::TeamAccountSummaryCustomerListCustomerApiResponse,
+    V2TeamsGetError,
+> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        _ => response.unexpected(),
     }
 }
 
@@ -208,30 +233,44 @@ impl V2TeamsPost<'_> {
     ///
     /// - [`V2TeamsPostError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::AddUserDataCustomerApiResponse>,
-        runtime::Error<V2TeamsPostError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::AddUserDataCustomerApiResponse,
+            V2TeamsPostError,
+        >,
     > {
-        let path = String::from("/v2/Teams");
-        let mut request = runtime::Request::new(
-            "v2_teams_post",
-            runtime::Method::POST,
-            "/v2/Teams",
-            path,
-        );
-        request.security(&[&["api_token"]]);
-        request.accept("application/json");
-        if let Some(body) = &self.body {
-            request.json_body("application/json", body)?;
-        }
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => runtime::api_error(response.json_with(V2TeamsPostError::BadRequest)),
-            _ => response.unexpected(),
-        }
+        let request = v2_teams_post_request(&self);
+        self.client.runtime.call(request, self.options, v2_teams_post_decode)
+    }
+}
+
+fn v2_teams_post_request(
+    op: &V2TeamsPost<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/v2/Teams");
+    let mut request = runtime::Request::new(
+        "v2_teams_post",
+        runtime::Method::POST,
+        "/v2/Teams",
+        path,
+    );
+    request.security(&[&["api_token"]]);
+    request.accept("application/json");
+    if let Some(body) = &op.body {
+        request.json_body("application/json", body)?;
+    }
+    Ok(request)
+}
+
+fn v2_teams_post_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<types::AddUserDataCustomerApiResponse, V2TeamsPostError> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        400 => runtime::api_error(response.json_with(V2TeamsPostError::BadRequest)),
+        _ => response.unexpected(),
     }
 }
 
@@ -264,28 +303,43 @@ impl V2TeamsGroupsGet<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<
+    ) -> impl Future<
+        Output = runtime::CallResult<
             types::TeamAccountGroupSummaryCustomerListCustomerApiResponse,
+            V2TeamsGroupsGetError,
         >,
-        runtime::Error<V2TeamsGroupsGetError>,
     > {
-        let path = String::from("/v2/Teams/groups");
-        let mut request = runtime::Request::new(
-            "v2_teams_groups_get",
-            runtime::Method::GET,
-            "/v2/Teams/groups",
-            path,
-        );
-        request.security(&[&["api_token"]]);
-        request.accept("application/json");
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => response.unexpected(),
-        }
+        let request = v2_teams_groups_get_request(&self);
+        self.client.runtime.call(request, self.options, v2_teams_groups_get_decode)
+    }
+}
+
+fn v2_teams_groups_get_request(
+    _: &V2TeamsGroupsGet<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/v2/Teams/groups");
+    let mut request = runtime::Request::new(
+        "v2_teams_groups_get",
+        runtime::Method::GET,
+        "/v2/Teams/groups",
+        path,
+    );
+    request.security(&[&["api_token"]]);
+    request.accept("application/json");
+    Ok(request)
+}
+
+fn v2_teams_groups_get_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<
+    types::TeamAccountGroupSummaryCustomerListCustomerApiResponse,
+    V2TeamsGroupsGetError,
+> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        _ => response.unexpected(),
     }
 }
 
@@ -315,26 +369,43 @@ impl V2TeamsRolesGet<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::RoleMetaDataListCustomerApiResponse>,
-        runtime::Error<V2TeamsRolesGetError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::RoleMetaDataListCustomerApiResponse,
+            V2TeamsRolesGetError,
+        >,
     > {
-        let path = String::from("/v2/Teams/roles");
-        let mut request = runtime::Request::new(
-            "v2_teams_roles_get",
-            runtime::Method::GET,
-            "/v2/Teams/roles",
-            path,
-        );
-        request.security(&[&["api_token"]]);
-        request.accept("application/json");
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            _ => response.unexpected(),
-        }
+        let request = v2_teams_roles_get_request(&self);
+        self.client.runtime.call(request, self.options, v2_teams_roles_get_decode)
+    }
+}
+
+fn v2_teams_roles_get_request(
+    _: &V2TeamsRolesGet<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let path = String::from("/v2/Teams/roles");
+    let mut request = runtime::Request::new(
+        "v2_teams_roles_get",
+        runtime::Method::GET,
+        "/v2/Teams/roles",
+        path,
+    );
+    request.security(&[&["api_token"]]);
+    request.accept("application/json");
+    Ok(request)
+}
+
+fn v2_teams_roles_get_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<
+    types::RoleMetaDataListCustomerApiResponse,
+    V2TeamsRolesGetError,
+> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        _ => response.unexpected(),
     }
 }
 
@@ -373,35 +444,54 @@ impl V2TeamsUserIdContentPut<'_> {
     ///
     /// - [`V2TeamsUserIdContentPutError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::BooleanCustomerApiResponse>,
-        runtime::Error<V2TeamsUserIdContentPutError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::BooleanCustomerApiResponse,
+            V2TeamsUserIdContentPutError,
+        >,
     > {
-        let user_id = runtime::path_param("userId", &self.user_id)?;
-        let path = ["/v2/Teams/", user_id.as_str(), "/content"].concat();
-        let mut request = runtime::Request::new(
-            "v2_teams_user_id_content_put",
-            runtime::Method::PUT,
-            "/v2/Teams/{userId}/content",
-            path,
-        );
-        request.security(&[&["api_token"]]);
-        request.accept("application/json");
-        if let Some(body) = &self.body {
-            request.json_body("application/json", body)?;
+        let request = v2_teams_user_id_content_put_request(&self);
+        self.client
+            .runtime
+            .call(request, self.options, v2_teams_user_id_content_put_decode)
+    }
+}
+
+fn v2_teams_user_id_content_put_request(
+    op: &V2TeamsUserIdContentPut<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let user_id = runtime::path_param("userId", &op.user_id)?;
+    let path = ["/v2/Teams/", user_id.as_str(), "/content"].concat();
+    let mut request = runtime::Request::new(
+        "v2_teams_user_id_content_put",
+        runtime::Method::PUT,
+        "/v2/Teams/{userId}/content",
+        path,
+    );
+    request.security(&[&["api_token"]]);
+    request.accept("application/json");
+    if let Some(body) = &op.body {
+        request.json_body("application/json", body)?;
+    }
+    Ok(request)
+}
+
+fn v2_teams_user_id_content_put_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<
+    types::BooleanCustomerApiResponse,
+    V2TeamsUserIdContentPutError,
+> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        400 => {
+            runtime::api_error(
+                response.json_with(V2TeamsUserIdContentPutError::BadRequest),
+            )
         }
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                runtime::api_error(
-                    response.json_with(V2TeamsUserIdContentPutError::BadRequest),
-                )
-            }
-            _ => response.unexpected(),
-        }
+        _ => response.unexpected(),
     }
 }
 
@@ -436,30 +526,45 @@ impl V2TeamsUserIdGet<'_> {
     ///
     /// - [`V2TeamsUserIdGetError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::CompleteUserInfoCustomerCustomerApiResponse>,
-        runtime::Error<V2TeamsUserIdGetError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::CompleteUserInfoCustomerCustomerApiResponse,
+            V2TeamsUserIdGetError,
+        >,
     > {
-        let user_id = runtime::path_param("userId", &self.user_id)?;
-        let path = ["/v2/Teams/", user_id.as_str()].concat();
-        let mut request = runtime::Request::new(
-            "v2_teams_user_id_get",
-            runtime::Method::GET,
-            "/v2/Teams/{userId}",
-            path,
-        );
-        request.security(&[&["api_token"]]);
-        request.accept("application/json");
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                runtime::api_error(response.json_with(V2TeamsUserIdGetError::BadRequest))
-            }
-            _ => response.unexpected(),
-        }
+        let request = v2_teams_user_id_get_request(&self);
+        self.client.runtime.call(request, self.options, v2_teams_user_id_get_decode)
+    }
+}
+
+fn v2_teams_user_id_get_request(
+    op: &V2TeamsUserIdGet<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let user_id = runtime::path_param("userId", &op.user_id)?;
+    let path = ["/v2/Teams/", user_id.as_str()].concat();
+    let mut request = runtime::Request::new(
+        "v2_teams_user_id_get",
+        runtime::Method::GET,
+        "/v2/Teams/{userId}",
+        path,
+    );
+    request.security(&[&["api_token"]]);
+    request.accept("application/json");
+    Ok(request)
+}
+
+fn v2_teams_user_id_get_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<
+    types::CompleteUserInfoCustomerCustomerApiResponse,
+    V2TeamsUserIdGetError,
+> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        400 => runtime::api_error(response.json_with(V2TeamsUserIdGetError::BadRequest)),
+        _ => response.unexpected(),
     }
 }
 
@@ -494,32 +599,44 @@ impl V2TeamsUserIdDelete<'_> {
     ///
     /// - [`V2TeamsUserIdDeleteError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::CustomerApiBaseResponse>,
-        runtime::Error<V2TeamsUserIdDeleteError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::CustomerApiBaseResponse,
+            V2TeamsUserIdDeleteError,
+        >,
     > {
-        let user_id = runtime::path_param("userId", &self.user_id)?;
-        let path = ["/v2/Teams/", user_id.as_str()].concat();
-        let mut request = runtime::Request::new(
-            "v2_teams_user_id_delete",
-            runtime::Method::DELETE,
-            "/v2/Teams/{userId}",
-            path,
-        );
-        request.security(&[&["api_token"]]);
-        request.accept("application/json");
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                runtime::api_error(
-                    response.json_with(V2TeamsUserIdDeleteError::BadRequest),
-                )
-            }
-            _ => response.unexpected(),
+        let request = v2_teams_user_id_delete_request(&self);
+        self.client.runtime.call(request, self.options, v2_teams_user_id_delete_decode)
+    }
+}
+
+fn v2_teams_user_id_delete_request(
+    op: &V2TeamsUserIdDelete<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let user_id = runtime::path_param("userId", &op.user_id)?;
+    let path = ["/v2/Teams/", user_id.as_str()].concat();
+    let mut request = runtime::Request::new(
+        "v2_teams_user_id_delete",
+        runtime::Method::DELETE,
+        "/v2/Teams/{userId}",
+        path,
+    );
+    request.security(&[&["api_token"]]);
+    request.accept("application/json");
+    Ok(request)
+}
+
+fn v2_teams_user_id_delete_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<types::CustomerApiBaseResponse, V2TeamsUserIdDeleteError> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        400 => {
+            runtime::api_error(response.json_with(V2TeamsUserIdDeleteError::BadRequest))
         }
+        _ => response.unexpected(),
     }
 }
 
@@ -561,35 +678,54 @@ impl V2TeamsUserIdGroupsPut<'_> {
     ///
     /// - [`V2TeamsUserIdGroupsPutError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::BooleanCustomerApiResponse>,
-        runtime::Error<V2TeamsUserIdGroupsPutError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::BooleanCustomerApiResponse,
+            V2TeamsUserIdGroupsPutError,
+        >,
     > {
-        let user_id = runtime::path_param("userId", &self.user_id)?;
-        let path = ["/v2/Teams/", user_id.as_str(), "/groups"].concat();
-        let mut request = runtime::Request::new(
-            "v2_teams_user_id_groups_put",
-            runtime::Method::PUT,
-            "/v2/Teams/{userId}/groups",
-            path,
-        );
-        request.security(&[&["api_token"]]);
-        request.accept("application/json");
-        if let Some(body) = &self.body {
-            request.json_body("application/json", body)?;
+        let request = v2_teams_user_id_groups_put_request(&self);
+        self.client
+            .runtime
+            .call(request, self.options, v2_teams_user_id_groups_put_decode)
+    }
+}
+
+fn v2_teams_user_id_groups_put_request(
+    op: &V2TeamsUserIdGroupsPut<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let user_id = runtime::path_param("userId", &op.user_id)?;
+    let path = ["/v2/Teams/", user_id.as_str(), "/groups"].concat();
+    let mut request = runtime::Request::new(
+        "v2_teams_user_id_groups_put",
+        runtime::Method::PUT,
+        "/v2/Teams/{userId}/groups",
+        path,
+    );
+    request.security(&[&["api_token"]]);
+    request.accept("application/json");
+    if let Some(body) = &op.body {
+        request.json_body("application/json", body)?;
+    }
+    Ok(request)
+}
+
+fn v2_teams_user_id_groups_put_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<
+    types::BooleanCustomerApiResponse,
+    V2TeamsUserIdGroupsPutError,
+> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        400 => {
+            runtime::api_error(
+                response.json_with(V2TeamsUserIdGroupsPutError::BadRequest),
+            )
         }
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                runtime::api_error(
-                    response.json_with(V2TeamsUserIdGroupsPutError::BadRequest),
-                )
-            }
-            _ => response.unexpected(),
-        }
+        _ => response.unexpected(),
     }
 }
 
@@ -631,35 +767,54 @@ impl V2TeamsUserIdPortalPut<'_> {
     ///
     /// - [`V2TeamsUserIdPortalPutError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<types::BooleanCustomerApiResponse>,
-        runtime::Error<V2TeamsUserIdPortalPutError>,
+    ) -> impl Future<
+        Output = runtime::CallResult<
+            types::BooleanCustomerApiResponse,
+            V2TeamsUserIdPortalPutError,
+        >,
     > {
-        let user_id = runtime::path_param("userId", &self.user_id)?;
-        let path = ["/v2/Teams/", user_id.as_str(), "/portal"].concat();
-        let mut request = runtime::Request::new(
-            "v2_teams_user_id_portal_put",
-            runtime::Method::PUT,
-            "/v2/Teams/{userId}/portal",
-            path,
-        );
-        request.security(&[&["api_token"]]);
-        request.accept("application/json");
-        if let Some(body) = &self.body {
-            request.json_body("application/json", body)?;
+        let request = v2_teams_user_id_portal_put_request(&self);
+        self.client
+            .runtime
+            .call(request, self.options, v2_teams_user_id_portal_put_decode)
+    }
+}
+
+fn v2_teams_user_id_portal_put_request(
+    op: &V2TeamsUserIdPortalPut<'_>,
+) -> Result<runtime::Request, runtime::InvalidRequest> {
+    let user_id = runtime::path_param("userId", &op.user_id)?;
+    let path = ["/v2/Teams/", user_id.as_str(), "/portal"].concat();
+    let mut request = runtime::Request::new(
+        "v2_teams_user_id_portal_put",
+        runtime::Method::PUT,
+        "/v2/Teams/{userId}/portal",
+        path,
+    );
+    request.security(&[&["api_token"]]);
+    request.accept("application/json");
+    if let Some(body) = &op.body {
+        request.json_body("application/json", body)?;
+    }
+    Ok(request)
+}
+
+fn v2_teams_user_id_portal_put_decode(
+    response: runtime::RawResponse,
+) -> runtime::CallResult<
+    types::BooleanCustomerApiResponse,
+    V2TeamsUserIdPortalPutError,
+> {
+    match response.status().as_u16() {
+        200 => response.json(),
+        400 => {
+            runtime::api_error(
+                response.json_with(V2TeamsUserIdPortalPutError::BadRequest),
+            )
         }
-        let response = self.client.runtime.execute(request, &self.options).await?;
-        match response.status().as_u16() {
-            200 => response.json(),
-            400 => {
-                runtime::api_error(
-                    response.json_with(V2TeamsUserIdPortalPutError::BadRequest),
-                )
-            }
-            _ => response.unexpected(),
-        }
+        _ => response.unexpected(),
     }
 }
 

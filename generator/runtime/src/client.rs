@@ -1,6 +1,7 @@
 //! The client core every generated `Client` wraps: one call is attempts (with retries and
 //! backoff), and one attempt is a chain of requests (following redirects within the policy).
 
+use std::convert::Infallible;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -11,13 +12,13 @@ use tracing::{Instrument, Span};
 
 use super::config::BaseUrl;
 use super::credentials::{Credential, Secret};
-use super::error::Error;
+use super::error::{Error, InvalidRequest};
 use super::hook::RequestHook;
 use super::origin::same_origin;
 use super::redact::redact_url;
 use super::redirect::{Hop, MAX_REDIRECTS, RedirectPolicy, RedirectReason, redirect_location};
 use super::request::Request;
-use super::response::{BodyFailure, RawResponse, read_body};
+use super::response::{BodyFailure, CallResult, RawResponse, read_body};
 use super::retry::{RetryPolicy, is_retryable_status, retry_after};
 
 /// The shared core of every generated `Client`: cheap to clone, safe to share across tasks.
@@ -107,17 +108,38 @@ impl ApiClient {
         &self.inner.base.text
     }
 
+    /// Sends the request an operation built (or reports why it could not be built), then
+    /// decodes the response by status with the operation's `decode`. Every operation's `send`
+    /// is this call: the retry and redirect machinery below is not generic, so it is compiled
+    /// once rather than once per operation.
+    ///
+    /// # Errors
+    ///
+    /// What [`Self::execute`] reports, and what `decode` reports.
+    pub async fn call<T, E, H>(
+        &self,
+        request: Result<Request, InvalidRequest>,
+        options: RequestOptions,
+        decode: fn(RawResponse) -> CallResult<T, E, H>,
+    ) -> CallResult<T, E, H> {
+        let response = self
+            .execute(request?, &options)
+            .await
+            .map_err(Error::widen)?;
+        decode(response)
+    }
+
     /// Sends a request with credentials, retries and timeouts, and reads the whole response.
     ///
     /// # Errors
     ///
     /// Every [`Error`] but `Api`, `UnexpectedStatus` and `Decode`, which decoding by status
     /// gives.
-    pub async fn execute<E>(
+    pub async fn execute(
         &self,
         request: Request,
         options: &RequestOptions,
-    ) -> Result<RawResponse, Error<E>> {
+    ) -> Result<RawResponse, Error<Infallible>> {
         let span = tracing::debug_span!(
             "request",
             operation = request.operation,

@@ -1,6 +1,7 @@
 //! The errors of a call: what the server answered, what went wrong on the way, and the
 //! requests the client refuses to send.
 
+use std::convert::Infallible;
 use std::fmt;
 
 use bytes::Bytes;
@@ -143,6 +144,40 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Self::InvalidRequest(e) => Some(e),
             Self::Credentials(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+impl Error<Infallible> {
+    /// The same failure as the error of an operation whose documented errors are `E`: a
+    /// failure before decoding is never `Api`, so the transport code need not be generic.
+    pub(crate) fn widen<E>(self) -> Error<E> {
+        match self {
+            Self::Api(value) => match *value.value() {},
+            Self::UnexpectedStatus(r) => Error::UnexpectedStatus(r),
+            Self::Decode(d) => Error::Decode(d),
+            Self::Timeout { attempts } => Error::Timeout { attempts },
+            Self::Transport {
+                source,
+                url,
+                attempts,
+            } => Error::Transport {
+                source,
+                url,
+                attempts,
+            },
+            Self::Redirect {
+                status,
+                location,
+                reason,
+            } => Error::Redirect {
+                status,
+                location,
+                reason,
+            },
+            Self::BodyTooLarge { status, limit } => Error::BodyTooLarge { status, limit },
+            Self::InvalidRequest(e) => Error::InvalidRequest(e),
+            Self::Credentials(e) => Error::Credentials(e),
         }
     }
 }

@@ -49,7 +49,7 @@ pub use nullable::Nullable;
 pub use redact::REDACTED;
 pub use redirect::{MAX_REDIRECTS, RedirectPolicy, RedirectReason};
 pub use reqwest::{Method, StatusCode};
-pub use response::{DEFAULT_MAX_RESPONSE_BODY, RawResponse, ResponseValue};
+pub use response::{CallResult, DEFAULT_MAX_RESPONSE_BODY, RawResponse, ResponseValue};
 pub use retry::RetryPolicy;
 
 // For generated code only.

@@ -186,6 +186,10 @@ pub fn api_error<T, E>(decoded: Result<ResponseValue<E>, Error<E>>) -> Result<T,
     }
 }
 
+/// What a call gives: the decoded response of a documented success, or the error (`E` is the
+/// operation's type of documented error responses, `H` that of its documented headers).
+pub type CallResult<T, E, H = ()> = Result<ResponseValue<T, H>, Error<E>>;
+
 /// A decoded response with its status, headers and raw body. `H` is the type of the headers
 /// the operation documents, read with [`Self::typed_headers`]; `()` when it documents none.
 #[derive(Debug, Clone)]

@@ -111,7 +111,10 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         }
     });
 
-    let send = send_fn(api, op, &ok, &err, &success, &error_name);
+    let SendParts {
+        method: send,
+        helpers,
+    } = send_fn(api, op, &ok, &err, &success, &error_name);
     let success_enum = (ok.len() > 1).then(|| {
         outcome_enum(
             &format!("{}Success", op.type_name),
@@ -162,6 +165,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             #send
         }
 
+        #helpers
         #stream
         #success_enum
         #error_enum
@@ -213,6 +217,15 @@ fn setter(p: &Parameter) -> TokenStream {
     }
 }
 
+/// An operation's `send` and the two private functions it hands to the runtime: one builds
+/// the request, one decodes the response by status. `send` itself is not `async`: the one
+/// generic `runtime::ApiClient::call` does the awaiting, so no operation adds a future of its own
+/// for the compiler to check.
+struct SendParts {
+    method: TokenStream,
+    helpers: TokenStream,
+}
+
 fn send_fn(
     api: &Api,
     op: &Operation,
@@ -220,7 +233,7 @@ fn send_fn(
     err: &[&Response],
     success: &TokenStream,
     error_name: &proc_macro2::Ident,
-) -> TokenStream {
+) -> SendParts {
     let path = path_expr(op);
     let op_name = op.method_name.trim_start_matches("r#");
     let method = format_ident!("{}", op.method.as_str());
@@ -237,10 +250,10 @@ fn send_fn(
                     QueryStyle::PipeDelimited => "PipeDelimited",
                     QueryStyle::DeepObject => "DeepObject",
                 });
-                quote! { request.query(#wire, &self.#field, runtime::QueryStyle::#style, #explode)?; }
+                quote! { request.query(#wire, &op.#field, runtime::QueryStyle::#style, #explode)?; }
             }
-            ParamLocation::Header => quote! { request.header(#wire, &self.#field)?; },
-            ParamLocation::Cookie => quote! { request.cookie(#wire, &self.#field)?; },
+            ParamLocation::Header => quote! { request.header(#wire, &op.#field)?; },
+            ParamLocation::Cookie => quote! { request.cookie(#wire, &op.#field)?; },
             ParamLocation::Path => quote! {},
         }
     });
@@ -260,9 +273,9 @@ fn send_fn(
             MediaKind::Binary => quote! { request.raw_body(#content_type, body.clone()); },
         };
         if b.required {
-            quote! { let body = &self.body; #call }
+            quote! { let body = &op.body; #call }
         } else {
-            quote! { if let Some(body) = &self.body { #call } }
+            quote! { if let Some(body) = &op.body { #call } }
         }
     });
 
@@ -342,30 +355,54 @@ fn send_fn(
     }
     doc.push("- any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].".to_string());
     let doc = doc_lines(doc.iter().map(String::as_str));
+    let builder = ident(&op.type_name);
+    // Free functions named after the method, which is unique among operations: as methods of
+    // the builder they could clash with the setters of parameters of the same name.
+    let request_fn = format_ident!("{}_request", op_name);
+    let decode_fn = format_ident!("{}_decode", op_name);
+    // `self` is only read: the builder's fields are borrowed while the request is built.
+    let builder_ref = if op.params.is_empty() && op.body.is_none() {
+        quote! { _: &#builder<'_> }
+    } else {
+        quote! { op: &#builder<'_> }
+    };
     // The dispatch decodes with no typed headers; an operation that documents some names their
     // struct as the response's type of headers.
-    let (value, dispatch) = match super::headers::headers_name(op) {
+    let (result, dispatch) = match super::headers::headers_name(op) {
         Some(headers) => (
-            quote! { runtime::ResponseValue<#success, #headers> },
+            quote! { runtime::CallResult<#success, #error_name, #headers> },
             quote! {
-                let decoded: Result<runtime::ResponseValue<#success>, runtime::Error<#error_name>> = #dispatch;
+                let decoded: runtime::CallResult<#success, #error_name> = #dispatch;
                 decoded.map(runtime::ResponseValue::with_typed_headers)
             },
         ),
-        None => (quote! { runtime::ResponseValue<#success> }, dispatch),
+        None => (quote! { runtime::CallResult<#success, #error_name> }, dispatch),
     };
-    quote! {
+    let send_method = quote! {
         #doc
-        pub async fn send(self) -> Result<#value, runtime::Error<#error_name>> {
+        pub fn send(self) -> impl Future<Output = #result> {
+            let request = #request_fn(&self);
+            self.client.runtime.call(request, self.options, #decode_fn)
+        }
+    };
+    let helpers = quote! {
+        fn #request_fn(#builder_ref) -> Result<runtime::Request, runtime::InvalidRequest> {
             #path
             let mut request = runtime::Request::new(#op_name, runtime::Method::#method, #template, path);
             request.security(#security);
             #accept
             #(#params)*
             #body
-            let response = self.client.runtime.execute(request, &self.options).await?;
+            Ok(request)
+        }
+
+        fn #decode_fn(response: runtime::RawResponse) -> #result {
             #dispatch
         }
+    };
+    SendParts {
+        method: send_method,
+        helpers,
     }
 }
 
@@ -429,7 +466,7 @@ fn outcome_enum(name: &str, responses: &[&Response], what: &str, method: &str) -
 
 /// The statements that build `path`: one encoded segment per path parameter, then the
 /// template's pieces joined (no macro, so the formatter lays it out like the rest):
-/// `let user_id = runtime::path_param("userId", &self.user_id)?;`
+/// `let user_id = runtime::path_param("userId", &op.user_id)?;`
 /// `let path = ["/v2/Teams/", user_id.as_str()].concat();`
 fn path_expr(op: &Operation) -> TokenStream {
     let mut segments = Vec::new();
@@ -446,14 +483,15 @@ fn path_expr(op: &Operation) -> TokenStream {
                     continue;
                 };
                 let field = ident(&param.rust_name);
-                // `path` and `request` are the locals `send` builds; a parameter never shadows them.
+                // `op`, `path` and `request` are the request function's argument and locals; a
+                // parameter never shadows them.
                 let local = match param.rust_name.trim_start_matches("r#") {
-                    "path" | "request" | "response" | "body" => {
+                    "op" | "path" | "request" | "response" | "body" => {
                         format_ident!("{}_segment", param.rust_name.trim_start_matches("r#"))
                     }
                     _ => field.clone(),
                 };
-                segments.push(quote! { let #local = runtime::path_param(#name, &self.#field)?; });
+                segments.push(quote! { let #local = runtime::path_param(#name, &op.#field)?; });
                 pieces.push(quote! { #local.as_str() });
             }
         }
