@@ -118,12 +118,12 @@ impl ApiClient {
     /// # Errors
     ///
     /// What [`Self::execute`] reports, and what `decode` reports.
-    pub async fn call<T, E>(
+    pub async fn call<T, E, H>(
         &self,
         request: Result<Request, InvalidRequest>,
         options: RequestOptions,
-        decode: fn(RawResponse) -> CallResult<T, E>,
-    ) -> CallResult<T, E> {
+        decode: fn(RawResponse) -> CallResult<T, E, H>,
+    ) -> CallResult<T, E, H> {
         let response = self
             .execute(request?, &options)
             .await

@@ -3,12 +3,15 @@
 //! Responses: the raw response as received (read within a size limit), decoding by status,
 //! and the decoded value with its status, headers and body.
 
+use std::marker::PhantomData;
+
 use bytes::{Bytes, BytesMut};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use super::error::{DecodeError, Error};
+use super::headers::{FromHeaders, HeaderError};
 
 /// The default limit of a response body: generous for an API, small enough not to exhaust memory.
 pub const DEFAULT_MAX_RESPONSE_BODY: u64 = 64 * 1024 * 1024;
@@ -43,6 +46,7 @@ impl RawResponse {
             headers: self.headers,
             body: self.body,
             value,
+            typed_headers: PhantomData,
         }
     }
 
@@ -185,19 +189,21 @@ pub fn api_error<T, E>(decoded: Result<ResponseValue<E>, Error<E>>) -> Result<T,
 }
 
 /// What a call gives: the decoded response of a documented success, or the error (`E` is the
-/// operation's type of documented error responses).
-pub type CallResult<T, E> = Result<ResponseValue<T>, Error<E>>;
+/// operation's type of documented error responses, `H` that of its documented headers).
+pub type CallResult<T, E, H = ()> = Result<ResponseValue<T, H>, Error<E>>;
 
-/// A decoded response with its status, headers and raw body.
+/// A decoded response with its status, headers and raw body. `H` is the type of the headers
+/// the operation documents, read with [`Self::typed_headers`]; `()` when it documents none.
 #[derive(Debug, Clone)]
-pub struct ResponseValue<T> {
+pub struct ResponseValue<T, H = ()> {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
     value: T,
+    typed_headers: PhantomData<fn() -> H>,
 }
 
-impl<T> ResponseValue<T> {
+impl<T, H> ResponseValue<T, H> {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -224,17 +230,42 @@ impl<T> ResponseValue<T> {
     }
 
     /// Transforms the value, keeping status, headers and body.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U, H> {
         ResponseValue {
             status: self.status,
             headers: self.headers,
             body: self.body,
             value: f(self.value),
+            typed_headers: PhantomData,
+        }
+    }
+
+    /// The same response, with `K` as the type of its documented headers.
+    #[doc(hidden)]
+    pub fn with_typed_headers<K>(self) -> ResponseValue<T, K> {
+        ResponseValue {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            value: self.value,
+            typed_headers: PhantomData,
         }
     }
 }
 
-impl<T> std::ops::Deref for ResponseValue<T> {
+impl<T, H: FromHeaders> ResponseValue<T, H> {
+    /// The headers the operation documents, parsed into their types; a header the response
+    /// does not carry is `None`. [`Self::headers`] keeps every header as received.
+    ///
+    /// # Errors
+    ///
+    /// [`HeaderError`] naming the first documented header whose value does not parse.
+    pub fn typed_headers(&self) -> Result<H, HeaderError> {
+        H::from_headers(&self.headers)
+    }
+}
+
+impl<T, H> std::ops::Deref for ResponseValue<T, H> {
     type Target = T;
 
     fn deref(&self) -> &T {

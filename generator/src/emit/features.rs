@@ -86,7 +86,9 @@ pub fn gate_client_methods(tokens: TokenStream, gates: &FeatureGates, api: &Api)
         // The typed mocks name every operation and type: they compile with all features.
         if let Item::Mod(module) = item {
             if module.ident == "mock" {
-                module.attrs.push(syn::parse_quote!(#[cfg(feature = "full")]));
+                module
+                    .attrs
+                    .push(syn::parse_quote!(#[cfg(feature = "full")]));
             }
             continue;
         }

@@ -376,7 +376,10 @@ fn send_fn(
                 decoded.map(runtime::ResponseValue::with_typed_headers)
             },
         ),
-        None => (quote! { runtime::CallResult<#success, #error_name> }, dispatch),
+        None => (
+            quote! { runtime::CallResult<#success, #error_name> },
+            dispatch,
+        ),
     };
     let send_method = quote! {
         #doc
