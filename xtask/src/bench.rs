@@ -358,7 +358,7 @@ fn report(generated: &[Generated], checks: &[Duration], rounds: usize, notes: &[
     );
     let _ = writeln!(
         out,
-        "{:<12} {:>5} {:>6} {:>5} {:>8} {:>10} {:>9} {:>9} {:>11} {:>12} {:>9} {:>9} {:>11} {:>12}",
+        "{:<22} {:>5} {:>6} {:>5} {:>8} {:>10} {:>9} {:>9} {:>11} {:>12} {:>9} {:>9} {:>11} {:>12}",
         "crate",
         "ops",
         "types",
@@ -399,7 +399,7 @@ fn report(generated: &[Generated], checks: &[Duration], rounds: usize, notes: &[
         };
         let _ = writeln!(
             out,
-            "{:<12} {:>5} {:>6} {:>5} {:>8} {:>10} {:>9} {:>9} {:>11} {:>12} {:>9.0} {:>9.2} {:>11} {:>12}",
+            "{:<22} {:>5} {:>6} {:>5} {:>8} {:>10} {:>9} {:>9} {:>11} {:>12} {:>9.0} {:>9.2} {:>11} {:>12}",
             name,
             g.operations,
             g.types.map_or("-".to_string(), |t| t.to_string()),

@@ -80,6 +80,7 @@ impl V1MgmtUserGet<'_> {
     /// - [`V1MgmtUserGetError::NotFound`] (404): Not Found
     /// - [`V1MgmtUserGetError::InternalServerError`] (500): Internal Server Error
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -93,6 +94,7 @@ impl V1MgmtUserGet<'_> {
     }
 }
 
+#[inline]
 fn v1_mgmt_user_get_request(
     op: &V1MgmtUserGet<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -115,6 +117,7 @@ fn v1_mgmt_user_get_request(
     Ok(request)
 }
 
+#[inline]
 fn v1_mgmt_user_get_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<types::ServiceDocsAdminUserGetAll, V1MgmtUserGetError> {
@@ -200,6 +203,7 @@ impl V1MgmtUserPost<'_> {
     /// - [`V1MgmtUserPostError::NotFound`] (404): Not Found
     /// - [`V1MgmtUserPostError::InternalServerError`] (500): Internal Server Error
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -213,6 +217,7 @@ impl V1MgmtUserPost<'_> {
     }
 }
 
+#[inline]
 fn v1_mgmt_user_post_request(
     op: &V1MgmtUserPost<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -230,6 +235,7 @@ fn v1_mgmt_user_post_request(
     Ok(request)
 }
 
+#[inline]
 fn v1_mgmt_user_post_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<types::ServiceDocsAdminUserGetSingle, V1MgmtUserPostError> {
@@ -283,6 +289,7 @@ impl V1MgmtUserUserIdGet<'_> {
     /// - [`V1MgmtUserUserIdGetError::NotFound`] (404): Not Found
     /// - [`V1MgmtUserUserIdGetError::InternalServerError`] (500): Internal Server Error
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -296,6 +303,7 @@ impl V1MgmtUserUserIdGet<'_> {
     }
 }
 
+#[inline]
 fn v1_mgmt_user_user_id_get_request(
     op: &V1MgmtUserUserIdGet<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -312,6 +320,7 @@ fn v1_mgmt_user_user_id_get_request(
     Ok(request)
 }
 
+#[inline]
 fn v1_mgmt_user_user_id_get_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<
@@ -371,6 +380,7 @@ impl V1MgmtUserUserIdPut<'_> {
     /// - [`V1MgmtUserUserIdPutError::NotFound`] (404): Not Found
     /// - [`V1MgmtUserUserIdPutError::InternalServerError`] (500): Internal Server Error
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -384,6 +394,7 @@ impl V1MgmtUserUserIdPut<'_> {
     }
 }
 
+#[inline]
 fn v1_mgmt_user_user_id_put_request(
     op: &V1MgmtUserUserIdPut<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -402,6 +413,7 @@ fn v1_mgmt_user_user_id_put_request(
     Ok(request)
 }
 
+#[inline]
 fn v1_mgmt_user_user_id_put_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<
@@ -460,6 +472,7 @@ impl V1MgmtUserUserIdDelete<'_> {
     /// - [`V1MgmtUserUserIdDeleteError::NotFound`] (404): Not Found
     /// - [`V1MgmtUserUserIdDeleteError::InternalServerError`] (500): Internal Server Error
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -475,6 +488,7 @@ impl V1MgmtUserUserIdDelete<'_> {
     }
 }
 
+#[inline]
 fn v1_mgmt_user_user_id_delete_request(
     op: &V1MgmtUserUserIdDelete<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -491,6 +505,7 @@ fn v1_mgmt_user_user_id_delete_request(
     Ok(request)
 }
 
+#[inline]
 fn v1_mgmt_user_user_id_delete_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<

@@ -30,6 +30,7 @@ impl MembershipDeleteRefreshTokens<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -42,6 +43,7 @@ impl MembershipDeleteRefreshTokens<'_> {
     }
 }
 
+#[inline]
 fn membership_delete_refresh_tokens_request(
     op: &MembershipDeleteRefreshTokens<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -59,6 +61,7 @@ fn membership_delete_refresh_tokens_request(
     Ok(request)
 }
 
+#[inline]
 fn membership_delete_refresh_tokens_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<(), MembershipDeleteRefreshTokensError> {
@@ -96,6 +99,7 @@ impl MembershipGetPasswordResetTokenValidity<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -112,6 +116,7 @@ impl MembershipGetPasswordResetTokenValidity<'_> {
     }
 }
 
+#[inline]
 fn membership_get_password_reset_token_validity_request(
     op: &MembershipGetPasswordResetTokenValidity<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -128,6 +133,7 @@ fn membership_get_password_reset_token_validity_request(
     Ok(request)
 }
 
+#[inline]
 fn membership_get_password_reset_token_validity_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<(), MembershipGetPasswordResetTokenValidityError> {
@@ -165,6 +171,7 @@ impl MembershipGetUserRoles<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -178,6 +185,7 @@ impl MembershipGetUserRoles<'_> {
     }
 }
 
+#[inline]
 fn membership_get_user_roles_request(
     op: &MembershipGetUserRoles<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -196,6 +204,7 @@ fn membership_get_user_roles_request(
     Ok(request)
 }
 
+#[inline]
 fn membership_get_user_roles_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<types::GetUserRolesQueryResult, MembershipGetUserRolesError> {
@@ -234,6 +243,7 @@ impl MembershipPutUserRole<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<Output = runtime::CallResult<(), MembershipPutUserRoleError>> {
@@ -242,6 +252,7 @@ impl MembershipPutUserRole<'_> {
     }
 }
 
+#[inline]
 fn membership_put_user_role_request(
     op: &MembershipPutUserRole<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -261,6 +272,7 @@ fn membership_put_user_role_request(
     Ok(request)
 }
 
+#[inline]
 fn membership_put_user_role_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<(), MembershipPutUserRoleError> {
@@ -298,6 +310,7 @@ impl MembershipGetZendeskToken<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -313,6 +326,7 @@ impl MembershipGetZendeskToken<'_> {
     }
 }
 
+#[inline]
 fn membership_get_zendesk_token_request(
     op: &MembershipGetZendeskToken<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -331,6 +345,7 @@ fn membership_get_zendesk_token_request(
     Ok(request)
 }
 
+#[inline]
 fn membership_get_zendesk_token_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<
@@ -370,6 +385,7 @@ impl MembershipPostEmailConfirmation<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -382,6 +398,7 @@ impl MembershipPostEmailConfirmation<'_> {
     }
 }
 
+#[inline]
 fn membership_post_email_confirmation_request(
     op: &MembershipPostEmailConfirmation<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -398,6 +415,7 @@ fn membership_post_email_confirmation_request(
     Ok(request)
 }
 
+#[inline]
 fn membership_post_email_confirmation_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<(), MembershipPostEmailConfirmationError> {
@@ -435,6 +453,7 @@ impl MembershipPostEmailConfirmationRequest2<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -451,6 +470,7 @@ impl MembershipPostEmailConfirmationRequest2<'_> {
     }
 }
 
+#[inline]
 fn membership_post_email_confirmation_request_request(
     op: &MembershipPostEmailConfirmationRequest2<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -473,6 +493,7 @@ fn membership_post_email_confirmation_request_request(
     Ok(request)
 }
 
+#[inline]
 fn membership_post_email_confirmation_request_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<(), MembershipPostEmailConfirmationRequest2Error> {
@@ -509,6 +530,7 @@ impl MembershipPostIdentifiedUser<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -521,6 +543,7 @@ impl MembershipPostIdentifiedUser<'_> {
     }
 }
 
+#[inline]
 fn membership_post_identified_user_request(
     op: &MembershipPostIdentifiedUser<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -537,6 +560,7 @@ fn membership_post_identified_user_request(
     Ok(request)
 }
 
+#[inline]
 fn membership_post_identified_user_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<(), MembershipPostIdentifiedUserError> {
@@ -572,6 +596,7 @@ impl MembershipPostInitialize<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<Output = runtime::CallResult<(), MembershipPostInitializeError>> {
@@ -582,6 +607,7 @@ impl MembershipPostInitialize<'_> {
     }
 }
 
+#[inline]
 fn membership_post_initialize_request(
     _: &MembershipPostInitialize<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -596,6 +622,7 @@ fn membership_post_initialize_request(
     Ok(request)
 }
 
+#[inline]
 fn membership_post_initialize_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<(), MembershipPostInitializeError> {
@@ -632,6 +659,7 @@ impl MembershipPostPasswordResetConfirmation<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -648,6 +676,7 @@ impl MembershipPostPasswordResetConfirmation<'_> {
     }
 }
 
+#[inline]
 fn membership_post_password_reset_confirmation_request(
     op: &MembershipPostPasswordResetConfirmation<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -664,6 +693,7 @@ fn membership_post_password_reset_confirmation_request(
     Ok(request)
 }
 
+#[inline]
 fn membership_post_password_reset_confirmation_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<(), MembershipPostPasswordResetConfirmationError> {
@@ -700,6 +730,7 @@ impl MembershipPostPasswordResetRequest<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -712,6 +743,7 @@ impl MembershipPostPasswordResetRequest<'_> {
     }
 }
 
+#[inline]
 fn membership_post_password_reset_request_request(
     op: &MembershipPostPasswordResetRequest<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -728,6 +760,7 @@ fn membership_post_password_reset_request_request(
     Ok(request)
 }
 
+#[inline]
 fn membership_post_password_reset_request_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<(), MembershipPostPasswordResetRequestError> {
@@ -764,6 +797,7 @@ impl MembershipPostRegistration<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<Output = runtime::CallResult<(), MembershipPostRegistrationError>> {
@@ -774,6 +808,7 @@ impl MembershipPostRegistration<'_> {
     }
 }
 
+#[inline]
 fn membership_post_registration_request(
     op: &MembershipPostRegistration<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -790,6 +825,7 @@ fn membership_post_registration_request(
     Ok(request)
 }
 
+#[inline]
 fn membership_post_registration_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<(), MembershipPostRegistrationError> {

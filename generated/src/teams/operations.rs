@@ -37,6 +37,7 @@ impl V2TeamsEmailExistsGet<'_> {
     ///
     /// - [`V2TeamsEmailExistsGetError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -50,6 +51,7 @@ impl V2TeamsEmailExistsGet<'_> {
     }
 }
 
+#[inline]
 fn v2_teams_email_exists_get_request(
     op: &V2TeamsEmailExistsGet<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -67,6 +69,7 @@ fn v2_teams_email_exists_get_request(
     Ok(request)
 }
 
+#[inline]
 fn v2_teams_email_exists_get_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<types::EmailExistsResponse, V2TeamsEmailExistsGetError> {
@@ -124,6 +127,7 @@ impl V2TeamsGet<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -137,6 +141,7 @@ impl V2TeamsGet<'_> {
     }
 }
 
+#[inline]
 fn v2_teams_get_request(
     op: &V2TeamsGet<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -154,6 +159,7 @@ fn v2_teams_get_request(
     Ok(request)
 }
 
+#[inline]
 fn v2_teams_get_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<
@@ -233,6 +239,7 @@ impl V2TeamsPost<'_> {
     ///
     /// - [`V2TeamsPostError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -246,6 +253,7 @@ impl V2TeamsPost<'_> {
     }
 }
 
+#[inline]
 fn v2_teams_post_request(
     op: &V2TeamsPost<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -264,6 +272,7 @@ fn v2_teams_post_request(
     Ok(request)
 }
 
+#[inline]
 fn v2_teams_post_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<types::AddUserDataCustomerApiResponse, V2TeamsPostError> {
@@ -303,6 +312,7 @@ impl V2TeamsGroupsGet<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -316,6 +326,7 @@ impl V2TeamsGroupsGet<'_> {
     }
 }
 
+#[inline]
 fn v2_teams_groups_get_request(
     _: &V2TeamsGroupsGet<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -331,6 +342,7 @@ fn v2_teams_groups_get_request(
     Ok(request)
 }
 
+#[inline]
 fn v2_teams_groups_get_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<
@@ -369,6 +381,7 @@ impl V2TeamsRolesGet<'_> {
     /// # Errors
     ///
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -382,6 +395,7 @@ impl V2TeamsRolesGet<'_> {
     }
 }
 
+#[inline]
 fn v2_teams_roles_get_request(
     _: &V2TeamsRolesGet<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -397,6 +411,7 @@ fn v2_teams_roles_get_request(
     Ok(request)
 }
 
+#[inline]
 fn v2_teams_roles_get_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<
@@ -444,6 +459,7 @@ impl V2TeamsUserIdContentPut<'_> {
     ///
     /// - [`V2TeamsUserIdContentPutError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -459,6 +475,7 @@ impl V2TeamsUserIdContentPut<'_> {
     }
 }
 
+#[inline]
 fn v2_teams_user_id_content_put_request(
     op: &V2TeamsUserIdContentPut<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -478,6 +495,7 @@ fn v2_teams_user_id_content_put_request(
     Ok(request)
 }
 
+#[inline]
 fn v2_teams_user_id_content_put_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<
@@ -526,6 +544,7 @@ impl V2TeamsUserIdGet<'_> {
     ///
     /// - [`V2TeamsUserIdGetError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -539,6 +558,7 @@ impl V2TeamsUserIdGet<'_> {
     }
 }
 
+#[inline]
 fn v2_teams_user_id_get_request(
     op: &V2TeamsUserIdGet<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -555,6 +575,7 @@ fn v2_teams_user_id_get_request(
     Ok(request)
 }
 
+#[inline]
 fn v2_teams_user_id_get_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<
@@ -599,6 +620,7 @@ impl V2TeamsUserIdDelete<'_> {
     ///
     /// - [`V2TeamsUserIdDeleteError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -612,6 +634,7 @@ impl V2TeamsUserIdDelete<'_> {
     }
 }
 
+#[inline]
 fn v2_teams_user_id_delete_request(
     op: &V2TeamsUserIdDelete<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -628,6 +651,7 @@ fn v2_teams_user_id_delete_request(
     Ok(request)
 }
 
+#[inline]
 fn v2_teams_user_id_delete_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<types::CustomerApiBaseResponse, V2TeamsUserIdDeleteError> {
@@ -678,6 +702,7 @@ impl V2TeamsUserIdGroupsPut<'_> {
     ///
     /// - [`V2TeamsUserIdGroupsPutError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -693,6 +718,7 @@ impl V2TeamsUserIdGroupsPut<'_> {
     }
 }
 
+#[inline]
 fn v2_teams_user_id_groups_put_request(
     op: &V2TeamsUserIdGroupsPut<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -712,6 +738,7 @@ fn v2_teams_user_id_groups_put_request(
     Ok(request)
 }
 
+#[inline]
 fn v2_teams_user_id_groups_put_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<
@@ -767,6 +794,7 @@ impl V2TeamsUserIdPortalPut<'_> {
     ///
     /// - [`V2TeamsUserIdPortalPutError::BadRequest`] (400): Bad Request
     /// - any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].
+    #[inline]
     pub fn send(
         self,
     ) -> impl Future<
@@ -782,6 +810,7 @@ impl V2TeamsUserIdPortalPut<'_> {
     }
 }
 
+#[inline]
 fn v2_teams_user_id_portal_put_request(
     op: &V2TeamsUserIdPortalPut<'_>,
 ) -> Result<runtime::Request, runtime::InvalidRequest> {
@@ -801,6 +830,7 @@ fn v2_teams_user_id_portal_put_request(
     Ok(request)
 }
 
+#[inline]
 fn v2_teams_user_id_portal_put_decode(
     response: runtime::RawResponse,
 ) -> runtime::CallResult<

@@ -381,14 +381,18 @@ fn send_fn(
             dispatch,
         ),
     };
+    // `#[inline]`: like the `async fn` it replaces, `send` and its helpers are compiled to
+    // machine code only in crates that call them, not for every operation in this one.
     let send_method = quote! {
         #doc
+        #[inline]
         pub fn send(self) -> impl Future<Output = #result> {
             let request = #request_fn(&self);
             self.client.runtime.call(request, self.options, #decode_fn)
         }
     };
     let helpers = quote! {
+        #[inline]
         fn #request_fn(#builder_ref) -> Result<runtime::Request, runtime::InvalidRequest> {
             #path
             let mut request = runtime::Request::new(#op_name, runtime::Method::#method, #template, path);
@@ -399,6 +403,7 @@ fn send_fn(
             Ok(request)
         }
 
+        #[inline]
         fn #decode_fn(response: runtime::RawResponse) -> #result {
             #dispatch
         }
