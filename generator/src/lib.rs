@@ -21,6 +21,7 @@ pub mod pinpoint;
 pub mod repair;
 pub mod summary;
 pub mod surface;
+pub mod synth;
 pub mod write;
 pub mod yaml;
 

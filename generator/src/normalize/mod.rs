@@ -6,6 +6,7 @@
 
 mod cycles;
 mod envelope;
+mod facts;
 pub mod media;
 pub mod names;
 mod operations;

@@ -188,6 +188,19 @@ impl<'d> Context<'d> {
                 OaParameter::Cookie { .. } => ParamLocation::Cookie,
             };
             let hint = format!("{}{}", input.type_name, type_name(&data.name));
+            let mut facts = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    self.schema_facts(SchemaRef::from(schema))
+                }
+                ParameterSchemaOrContent::Content(content) => content
+                    .values()
+                    .next()
+                    .and_then(|m| m.schema.as_ref())
+                    .map(|s| self.schema_facts(SchemaRef::from(s)))
+                    .unwrap_or_default(),
+            };
+            let own = self.example_values(data.example.as_ref(), &data.examples);
+            facts.examples.splice(0..0, own);
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => self.schema_type(
                     SchemaRef::from(schema),
@@ -227,6 +240,7 @@ impl<'d> Context<'d> {
                 ty,
                 description: super::prose(&data.description),
                 deprecated: data.deprecated.unwrap_or(false),
+                facts,
             });
         }
         out
@@ -293,6 +307,7 @@ impl<'d> Context<'d> {
                     ty: TypeRef::String,
                     description: None,
                     deprecated: false,
+                    facts: Default::default(),
                 });
                 continue;
             }
@@ -336,7 +351,15 @@ impl<'d> Context<'d> {
         let body = self.resolve(body, components, ComponentKind::RequestBodies, &pointer)?;
         let chosen = media::pick(body.content.keys().map(String::as_str))?;
         let media_kind = media::classify(chosen);
-        let schema = body.content.get(chosen).and_then(|m| m.schema.as_ref());
+        let media = body.content.get(chosen);
+        let schema = media.and_then(|m| m.schema.as_ref());
+        let mut facts = schema
+            .map(|s| self.schema_facts(SchemaRef::from(s)))
+            .unwrap_or_default();
+        if let Some(m) = media {
+            let own = self.example_values(m.example.as_ref(), &m.examples);
+            facts.examples.splice(0..0, own);
+        }
         let schema_pointer = pointer_join(
             &pointer_join(&pointer_join(&pointer, "content"), chosen),
             "schema",
@@ -353,6 +376,7 @@ impl<'d> Context<'d> {
             content_type: media::concrete_content_type(chosen),
             ty,
             description: super::prose(&body.description),
+            facts,
         })
     }
 

@@ -16,6 +16,7 @@ pub(super) enum ComponentKind {
     Parameters,
     RequestBodies,
     Responses,
+    Examples,
 }
 
 impl ComponentKind {
@@ -25,6 +26,7 @@ impl ComponentKind {
             Self::Parameters => "#/components/parameters/",
             Self::RequestBodies => "#/components/requestBodies/",
             Self::Responses => "#/components/responses/",
+            Self::Examples => "#/components/examples/",
         }
     }
 }

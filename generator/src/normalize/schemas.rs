@@ -101,6 +101,7 @@ impl<'d> Context<'d> {
             };
             let pointer = pointer_join("/components/schemas", key);
             let origin = format!("#{pointer}");
+            let facts = self.schema_facts(SchemaRef::from(schema));
             let (kind, description) = match SchemaRef::from(schema) {
                 SchemaRef::Ref(reference) => (
                     TypeKind::Alias(self.reference_type(reference, &pointer)),
@@ -120,6 +121,7 @@ impl<'d> Context<'d> {
                 description,
                 kind,
                 envelope: None,
+                facts,
             });
         }
     }
@@ -145,6 +147,7 @@ impl<'d> Context<'d> {
                             description: super::prose(&schema.schema_data.description),
                             kind,
                             envelope: None,
+                            facts: super::facts::facts_of(schema),
                         });
                         TypeRef::Named(name)
                     }
@@ -309,6 +312,7 @@ impl<'d> Context<'d> {
                 deprecated: data.is_some_and(|d| d.deprecated),
                 boxed: false,
                 tri_state: false,
+                facts: self.schema_facts(sref),
                 name: json_name,
             });
         }
@@ -503,6 +507,7 @@ impl<'d> Context<'d> {
                 tags,
                 ty,
                 boxed: false,
+                facts: self.schema_facts(sref),
             });
         }
         let tagged = discriminator.filter(|_| out.iter().all(|v| !v.tags.is_empty()));
