@@ -4,6 +4,7 @@
 mod client;
 mod operations;
 mod pagination;
+pub mod smoke;
 mod tokens;
 mod types;
 

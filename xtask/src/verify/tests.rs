@@ -1,0 +1,1 @@
+//! Verify end to end on small documents written for it.
