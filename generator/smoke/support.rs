@@ -106,17 +106,20 @@ impl Smoke {
     /// Decides the outcome of the call, reports it, and fails the test unless it passed.
     pub fn finish<T: Debug, E: Debug>(&self, result: Result<runtime::ResponseValue<T>, runtime::Error<E>>) {
         let observed = observe(result);
-        let has_errors = observed
-            .violations
-            .iter()
-            .any(|v| v["severity"].as_str().is_none_or(|s| s.eq_ignore_ascii_case("error")));
+        // Prism reports request violations (`request.query.limit`) and, checking its own
+        // answer, response violations (`response.body.id`); warnings do not fail a call.
+        let is_error = |v: &&::serde_json::Value| v["severity"].as_str().is_none_or(|s| s.eq_ignore_ascii_case("error"));
+        let about = |v: &&::serde_json::Value, part: &str| v["location"][0].as_str() == Some(part);
+        let request_errors = observed.violations.iter().filter(is_error).any(|v| !about(&v, "response"));
+        let response_errors = observed.violations.iter().filter(is_error).any(|v| about(&v, "response"));
         let problem = observed
             .content_type
             .as_deref()
             .is_some_and(|ct| ct.starts_with("application/problem+json"));
         let status = observed.status.unwrap_or_default();
         let (outcome, detail) = match observed.kind {
-            _ if has_errors => ("request", "the server found the request invalid".to_string()),
+            _ if request_errors => ("request", "the server found the request invalid".to_string()),
+            _ if response_errors => ("response", "the mock's own answer breaks the document".to_string()),
             Kind::NotSent => ("build", observed.error.clone().unwrap_or_default()),
             Kind::NoAnswer => ("request", observed.error.clone().unwrap_or_default()),
             Kind::Success => ("passed", String::new()),
@@ -192,9 +195,17 @@ fn observe<T: Debug, E: Debug>(result: Result<runtime::ResponseValue<T>, runtime
     let answered = |status: u16, headers: &::reqwest::header::HeaderMap, body: &[u8], error: Option<String>, kind: Kind| {
         let header = |name: &str| headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let violations = header("sl-violations")
-            .map(|text| match ::serde_json::from_str::<Vec<::serde_json::Value>>(&text) {
-                Ok(list) => list,
-                Err(_) => vec![::serde_json::json!({ "message": text })],
+            .map(|text| {
+                // A long list comes as `Too many violations! [...]`.
+                let list = text.find('[').map_or("", |at| &text[at..]);
+                match ::serde_json::from_str::<Vec<::serde_json::Value>>(list) {
+                    Ok(list) => list,
+                    // Cut short: the locations in the text still say what was found wrong.
+                    Err(_) => {
+                        let part = if text.contains(r#""location":["request""#) { "request" } else { "response" };
+                        vec![::serde_json::json!({ "location": [part], "severity": "Error", "message": text })]
+                    }
+                }
             })
             .unwrap_or_default();
         Observed {

@@ -413,6 +413,10 @@ pub struct ValueFacts {
     pub max_items: Option<usize>,
     pub unique_items: bool,
     pub min_properties: Option<usize>,
+    /// `nullable: true` sits beside `allOf`/`oneOf`/`anyOf` without a `type`: the type is
+    /// nullable (servers send `null` there), but validators refuse `null` in requests, since the
+    /// referenced schemas do not allow it (OpenAPI 3.0.3, `nullable`).
+    pub null_refused: bool,
     /// The facts of an inline item schema (arrays) or value schema (maps).
     pub items: Option<Box<ValueFacts>>,
 }

@@ -149,6 +149,15 @@ pub(super) fn facts_of(schema: &Schema) -> ValueFacts {
         | SchemaKind::Not { .. } => {}
     }
     facts.examples.extend(schema.schema_data.default.clone());
+    facts.null_refused = schema.schema_data.nullable
+        && match &schema.schema_kind {
+            SchemaKind::Type(_) => false,
+            SchemaKind::Any(a) => a.typ.is_none(),
+            SchemaKind::AllOf { .. }
+            | SchemaKind::OneOf { .. }
+            | SchemaKind::AnyOf { .. }
+            | SchemaKind::Not { .. } => true,
+        };
     facts
 }
 
@@ -183,6 +192,7 @@ fn merge(facts: &mut ValueFacts, more: ValueFacts) {
     facts.max_items = facts.max_items.or(more.max_items);
     facts.unique_items |= more.unique_items;
     facts.min_properties = facts.min_properties.or(more.min_properties);
+    facts.null_refused |= more.null_refused;
     facts.items = facts.items.take().or(more.items);
 }
 

@@ -49,7 +49,8 @@ impl<'a> Types<'a> {
             return true;
         }
         match (ty, value) {
-            (TypeRef::Nullable(_), Value::Null) | (TypeRef::Any, _) => true,
+            (TypeRef::Nullable(_), Value::Null) => !facts.null_refused,
+            (TypeRef::Any, _) => true,
             (TypeRef::Nullable(inner), _) => self.fits(value, inner, facts, depth),
             (TypeRef::String, Value::String(s)) => string_fits(s, facts),
             (TypeRef::Bytes, Value::String(_)) | (TypeRef::Boolean, Value::Bool(_)) => true,

@@ -14,7 +14,7 @@ mod values;
 
 use serde_json::Value;
 
-use crate::ir::{Api, MediaKind, Operation, ParamLocation, TypeRef};
+use crate::ir::{Api, MediaKind, Operation, ParamLocation, StatusSpec, TypeRef, ValueFacts};
 
 pub use check::conforms;
 
@@ -67,6 +67,52 @@ pub fn operation_sample(api: &Api, op: &Operation) -> OperationSample {
         }
     });
     OperationSample { params, body }
+}
+
+/// A successful answer to an operation, made up like its arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseSample {
+    pub status: u16,
+    /// `None` for an answer without a body.
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// A valid successful answer to `op`: its first documented success (or `default` when it has
+/// none) with a body made up for its type, read-only fields included and write-only ones left
+/// out. `None` for answers this cannot make (multipart and form bodies).
+pub fn response_sample(api: &Api, op: &Operation) -> Option<ResponseSample> {
+    let response = op
+        .responses
+        .iter()
+        .find(|r| r.is_success())
+        .or_else(|| op.responses.iter().find(|r| r.status == StatusSpec::Default))?;
+    let status = match response.status {
+        StatusSpec::Code(code) => code,
+        StatusSpec::Range(_) | StatusSpec::Default => 200,
+    };
+    let Some(body) = &response.body else {
+        return Some(ResponseSample {
+            status,
+            content_type: None,
+            body: Vec::new(),
+        });
+    };
+    let content_type = crate::normalize::media::concrete_content_type(&body.content_type);
+    let bytes = match body.media {
+        MediaKind::Json => {
+            let value = values::Synth::new(api).response(&body.ty, &ValueFacts::default());
+            serde_json::to_vec(&value).ok()?
+        }
+        MediaKind::Text => b"smoke".to_vec(),
+        MediaKind::Binary => FILE_CONTENT.to_vec(),
+        MediaKind::FormUrlEncoded | MediaKind::Multipart => return None,
+    };
+    Some(ResponseSample {
+        status,
+        content_type: Some(content_type),
+        body: bytes,
+    })
 }
 
 #[cfg(test)]

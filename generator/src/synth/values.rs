@@ -25,6 +25,8 @@ pub(super) enum Place {
     Query,
     Header,
     Body,
+    /// A response body: read-only fields are sent, write-only ones are not.
+    Response,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +67,15 @@ impl<'a> Synth<'a> {
         self.value(ty.non_null(), facts, cx)
     }
 
+    pub(super) fn response(&self, ty: &TypeRef, facts: &ValueFacts) -> Value {
+        let cx = Cx {
+            depth: 0,
+            place: Place::Response,
+            salt: 0,
+        };
+        self.value(ty, facts, cx)
+    }
+
     pub(super) fn body(&self, ty: &TypeRef, facts: &ValueFacts) -> Value {
         let cx = Cx {
             depth: 0,
@@ -82,7 +93,7 @@ impl<'a> Synth<'a> {
             return Value::Object(Map::new());
         }
         match ty {
-            TypeRef::Nullable(_) if cx.depth >= MAX_DEPTH => Value::Null,
+            TypeRef::Nullable(_) if cx.depth >= MAX_DEPTH && !facts.null_refused => Value::Null,
             TypeRef::Nullable(inner) => self.value(inner, facts, cx),
             TypeRef::String => Value::String(self.string(facts, cx)),
             TypeRef::Integer { bits, signed } => integer(facts, *bits, *signed, cx.salt),
@@ -131,7 +142,7 @@ impl<'a> Synth<'a> {
                 Value::Object(map)
             }
             TypeRef::Any => match cx.place {
-                Place::Body => Value::Object(Map::new()),
+                Place::Body | Place::Response => Value::Object(Map::new()),
                 Place::Path | Place::Query | Place::Header => Value::String("smoke".into()),
             },
             TypeRef::Named(name) => self.named(name, facts, cx),
@@ -161,14 +172,16 @@ impl<'a> Synth<'a> {
         match &def.kind {
             TypeKind::Struct(s) => {
                 let mut object = Map::new();
+                let response = cx.place == Place::Response;
                 for field in &s.fields {
-                    let wanted = field.required
-                        || (cx.depth < OPTIONAL_DEPTH && !field.read_only);
+                    // Read-only fields belong in answers only, write-only ones in requests.
+                    let one_way = if response { field.write_only } else { field.read_only };
+                    let wanted = field.required || (cx.depth < OPTIONAL_DEPTH && !one_way);
                     if !wanted {
                         continue;
                     }
                     let field_cx = Cx {
-                        place: Place::Body,
+                        place: if response { Place::Response } else { Place::Body },
                         ..cx.nested()
                     };
                     let value = self.value(&field.ty, &field.facts, field_cx);
@@ -282,6 +295,7 @@ fn merge(outer: &ValueFacts, inner: &ValueFacts) -> ValueFacts {
     out.max_items = out.max_items.or(inner.max_items);
     out.unique_items |= inner.unique_items;
     out.min_properties = out.min_properties.or(inner.min_properties);
+    out.null_refused |= inner.null_refused;
     out.items = out.items.or_else(|| inner.items.clone());
     out
 }

@@ -120,6 +120,16 @@ pub fn free_ports(n: usize) -> Result<Vec<u16>, String> {
 
 type Log = Arc<Mutex<Vec<String>>>;
 
+/// What a Prism process does.
+#[derive(Debug, Clone)]
+enum Kind {
+    /// `prism mock`.
+    Mock(Mode),
+    /// `prism proxy` to this upstream URL: requests are validated and forwarded, and the
+    /// upstream's answers are validated.
+    Proxy(String),
+}
+
 /// One running `prism mock`. Killed (and reaped) when dropped.
 pub struct Prism {
     /// A name for messages (`teams/static`).
@@ -129,7 +139,7 @@ pub struct Prism {
     /// Where it listens.
     pub port: u16,
     bin: PathBuf,
-    mode: Mode,
+    kind: Kind,
     extra_args: Vec<String>,
     child: Child,
     /// Held open for the watchdog (`prism-watchdog.cjs`): closing it makes Prism exit.
@@ -162,15 +172,39 @@ impl Prism {
         mode: Mode,
         extra_args: &[&str],
     ) -> Result<Prism, String> {
+        Self::launch(install, name, spec, port, Kind::Mock(mode), extra_args)
+    }
+
+    /// Starts `prism proxy <spec> <upstream> -h 127.0.0.1 -p <port> --errors`: every request is
+    /// validated and forwarded to `upstream`, and every answer from there is validated against
+    /// the document (a violation becomes a 500 problem answer, with `sl-violations`).
+    pub fn start_proxy(
+        install: &Install,
+        name: &str,
+        spec: &Path,
+        port: u16,
+        upstream: &str,
+    ) -> Result<Prism, String> {
+        Self::launch(install, name, spec, port, Kind::Proxy(upstream.to_string()), &[])
+    }
+
+    fn launch(
+        install: &Install,
+        name: &str,
+        spec: &Path,
+        port: u16,
+        kind: Kind,
+        extra_args: &[&str],
+    ) -> Result<Prism, String> {
         let log = Arc::new(Mutex::new(Vec::new()));
         let extra_args: Vec<String> = extra_args.iter().map(|a| a.to_string()).collect();
-        let (child, stdin) = spawn(&install.bin, spec, port, mode, &extra_args, &log)?;
+        let (child, stdin) = spawn(&install.bin, spec, port, &kind, &extra_args, &log)?;
         Ok(Prism {
             name: name.to_string(),
             spec: spec.to_path_buf(),
             port,
             bin: install.bin.clone(),
-            mode,
+            kind,
             extra_args,
             child,
             stdin,
@@ -205,7 +239,7 @@ impl Prism {
                         &self.bin,
                         &self.spec,
                         self.port,
-                        self.mode,
+                        &self.kind,
                         &self.extra_args,
                         &self.log,
                     )?;
@@ -320,7 +354,7 @@ fn spawn(
     bin: &Path,
     spec: &Path,
     port: u16,
-    mode: Mode,
+    kind: &Kind,
     extra_args: &[String],
     log: &Log,
 ) -> Result<(Child, Option<ChildStdin>), String> {
@@ -330,16 +364,18 @@ fn spawn(
         watchdog().display()
     );
     let mut command = Command::new(bin);
+    match kind {
+        Kind::Mock(_) => command.arg("mock").arg(spec),
+        Kind::Proxy(upstream) => command.arg("proxy").arg(spec).arg(upstream),
+    };
     command
-        .arg("mock")
-        .arg(spec)
         .args(["-h", "127.0.0.1", "-p", &port.to_string(), "--errors"])
         .args(extra_args)
         .env("NODE_OPTIONS", node_options.trim_start())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    if mode == Mode::Dynamic {
+    if matches!(kind, Kind::Mock(Mode::Dynamic)) {
         command.arg("-d");
     }
     let mut child = command.spawn().map_err(|e| {

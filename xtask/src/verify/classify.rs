@@ -21,6 +21,8 @@ struct Rule {
 
 /// What a rule looks at.
 pub struct Facts<'a> {
+    /// The whole report line, retries included.
+    pub record: &'a Value,
     pub status: Option<u64>,
     /// Prism's violations, `location: message`.
     pub violations: Vec<String>,
@@ -35,6 +37,7 @@ impl<'a> Facts<'a> {
             .map(|list| list.iter().map(violation_text).collect())
             .unwrap_or_default();
         Facts {
+            record,
             status: record["status"].as_u64(),
             violations,
             detail: record["detail"].as_str().unwrap_or_default(),
@@ -42,8 +45,16 @@ impl<'a> Facts<'a> {
         }
     }
 
-    fn any_violation(&self, needle: &str) -> bool {
-        self.violations.iter().any(|v| v.contains(needle))
+    /// Prism answered with its own problem: its answer broke the document, or it failed.
+    fn prism_problem(&self, kind: &str) -> bool {
+        self.status == Some(500)
+            && self.response.contains(&format!("stoplight.io/prism/errors#{kind}"))
+    }
+
+    /// A retry (`static`, `proxy`) failed, and how.
+    fn retry(&self, mock: &str) -> Option<&'a Value> {
+        let failure = &self.record[format!("{mock}_failure")];
+        (!failure.is_null()).then_some(failure)
     }
 }
 
@@ -66,12 +77,42 @@ pub fn violation_text(v: &Value) -> String {
     }
 }
 
-const RULES: &[Rule] = &[Rule {
-    outcome: "response",
-    class: Class::Spec,
-    matches: |f| f.status == Some(500) && f.response.contains("VIOLATIONS"),
-    reason: "Prism's own answer, generated from the document, breaks the document's schema (`--errors` turns that into a 500)",
-}];
+const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.record["prism_stopped"] == true && f.status.is_none(),
+        reason: "Prism stopped while answering this call (it was started again for the others)",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Generator,
+        matches: |f| {
+            f.retry("proxy").is_some_and(|p| {
+                p["outcome"] == "response" && p["status"] != 500 && p["violations"].as_array().is_none_or(Vec::is_empty)
+            })
+        },
+        reason: "the client cannot decode an answer that Prism's validator accepts (made up from the schema, through a Prism proxy)",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Spec,
+        matches: |f| f.prism_problem("VIOLATIONS") && f.retry("proxy").is_some(),
+        reason: "no answer satisfies the document's schema: Prism's generated answer, its static answer and one made up from the schema all break it",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| f.prism_problem("UNKNOWN") && f.response.contains("Maximum call stack size exceeded"),
+        reason: "Prism's answer generator (json-schema-faker) overflows its stack on this recursive schema, and no other answer could be checked",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| f.prism_problem("VIOLATIONS"),
+        reason: "Prism's generated answer breaks the document's schema (json-schema-faker leaves out required properties where it cuts a recursion), and no other answer could be checked",
+    },
+];
 
 /// The class of a failure and the reason for it.
 pub fn classify(record: &Value) -> (Class, String) {

@@ -3,20 +3,18 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use generator::emit::smoke::{add_smoke_tests, test_name};
 use generator::{ApiSource, CrateSettings, Layout};
-use prism_harness::{Install, Mode, Prism};
+use prism_harness::Install;
 use serde_json::{Value, json};
 
 use super::classify::classify;
 use super::loopback::Loopback;
 use super::report::{OpResult, Report, Server};
+use super::serve::{Run, Served, run_with_prism};
 use super::smoke_run::{Cargo, test_output};
-
-/// How long Prism may take to listen on a document (large ones take a while to load).
-const PRISM_STARTUP: Duration = Duration::from_secs(120);
 
 /// What to verify and where.
 pub struct Options<'a> {
@@ -96,13 +94,14 @@ pub fn verify_document(root: &Path, install: &Install, options: &Options) -> Res
         fatal: None,
     };
     let crate_name = format!("verify-{}", crate::crate_name_from(&super::stem(&options.spec)));
-    let ops = match generate(root, options, &crate_dir, &crate_name) {
-        Ok(ops) => ops,
+    let apis = match generate(root, options, &crate_dir, &crate_name) {
+        Ok(apis) => apis,
         Err(e) => {
             report.fatal = Some(format!("generation failed: {e}"));
             return finish(report, options);
         }
     };
+    let ops = OpInfo::of(&apis);
     if let Some(tamper) = options.tamper {
         tamper(&crate_dir)?;
     }
@@ -123,13 +122,11 @@ pub fn verify_document(root: &Path, install: &Install, options: &Options) -> Res
         cargo.clean_own_artifacts(&crate_name);
         return finish(report, options);
     }
-    let records_file = options.out.join("smoke.jsonl");
-    let _ = std::fs::remove_file(&records_file);
-    let output = serve_and_run(install, options, &cargo, &records_file, &mut report)?;
+    let (records, output) = serve_and_run(install, options, &cargo, &apis, &mut report)?;
     cargo.clean_own_artifacts(&crate_name);
     std::fs::write(options.out.join("test-output.txt"), &output)
         .map_err(|e| format!("cannot write the test output: {e}"))?;
-    report.results = match_records(&ops, read_records(&records_file)?, &output);
+    report.results = match_records(&ops, records, &output);
     eprintln!(
         "verify: {document}: done in {:.0} s",
         started.elapsed().as_secs_f64()
@@ -166,7 +163,12 @@ fn result(op: &OpInfo, record: Value) -> OpResult {
 }
 
 /// Generates the standalone crate with its smoke tests, pinned to the checkout's lock file.
-fn generate(root: &Path, options: &Options, crate_dir: &Path, crate_name: &str) -> Result<Vec<OpInfo>, String> {
+fn generate(
+    root: &Path,
+    options: &Options,
+    crate_dir: &Path,
+    crate_name: &str,
+) -> Result<Vec<generator::ir::Api>, String> {
     let settings = CrateSettings {
         crate_name: crate_name.to_string(),
         layout: Layout::Standalone,
@@ -188,71 +190,59 @@ fn generate(root: &Path, options: &Options, crate_dir: &Path, crate_name: &str) 
     // needs no registry); cargo drops the entries this crate does not use.
     std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock"))
         .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
-    Ok(OpInfo::of(&output.apis))
+    Ok(output.apis)
 }
 
-/// Starts Prism on the document (or, when it cannot serve it, a loopback server), runs the
-/// smoke tests against it and stops it.
+/// Runs the smoke tests against Prism, or, when Prism cannot serve the document, against a
+/// loopback server; returns the report lines and the test output.
 fn serve_and_run(
     install: &Install,
     options: &Options,
     cargo: &Cargo,
-    records: &Path,
+    apis: &[generator::ir::Api],
     report: &mut Report,
-) -> Result<String, String> {
-    let env = |url: String| {
-        vec![
-            ("SMOKE_REPORT".to_string(), records.display().to_string()),
-            ("PRISM_URL".to_string(), url),
-        ]
-    };
-    match start_prism(install, options, report) {
-        Ok(prism) => {
-            let output = cargo.run(&env(prism.base_url()));
-            drop(prism);
-            output
-        }
-        Err(reason) => {
-            report.server = Server::Loopback { reason };
-            let server = Loopback::start()?;
-            let output = cargo.run(&env(server.base_url()));
-            eprintln!(
-                "verify: the loopback server received {} request(s)",
-                server.received()
-            );
-            output
-        }
-    }
-}
-
-fn start_prism(install: &Install, options: &Options, report: &mut Report) -> Result<Prism, String> {
-    let (served, adjustments) =
+) -> Result<(BTreeMap<String, Value>, String), String> {
+    let (spec, adjustments) =
         prism_harness::servable_spec(&options.spec, &options.out.join("prism-spec"))?;
     report.adjustments = adjustments;
-    let port = prism_harness::free_ports(1)?
-        .first()
-        .copied()
-        .ok_or("no free port")?;
-    let mut prism = Prism::start_with(
-        install,
-        &super::stem(&options.spec),
-        &served,
-        port,
-        Mode::Dynamic,
-        &["--seed", "verify"],
-    )?;
-    prism.wait_until_listening(Instant::now() + PRISM_STARTUP)?;
-    Ok(prism)
+    let served = [Served {
+        module: "api".into(),
+        spec,
+    }];
+    let reason = match run_with_prism(install, &served, cargo, &options.out, apis)? {
+        Run::Done { records, output } => return Ok((records, output)),
+        Run::Unserved(reason) => reason,
+    };
+    report.server = Server::Loopback { reason };
+    let server = Loopback::start(Vec::new())?;
+    let records_file = options.out.join("smoke.jsonl");
+    let _ = std::fs::remove_file(&records_file);
+    let env = vec![
+        ("SMOKE_REPORT".to_string(), records_file.display().to_string()),
+        ("PRISM_URL".to_string(), server.base_url()),
+    ];
+    let output = cargo.run(&env, &[], 2)?;
+    eprintln!(
+        "verify: the loopback server received {} request(s)",
+        server.received()
+    );
+    Ok((read_records(&records_file)?, output))
 }
 
 /// The report lines of the smoke tests, by `module::operation`.
 pub(super) fn read_records(path: &Path) -> Result<BTreeMap<String, Value>, String> {
+    Ok(read_record_lines(path)?.into_iter().collect())
+}
+
+/// The report lines of the smoke tests in the order they were written, with their
+/// `module::operation`.
+pub(super) fn read_record_lines(path: &Path) -> Result<Vec<(String, Value)>, String> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
-    let mut out = BTreeMap::new();
+    let mut out = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let record: Value = serde_json::from_str(line)
             .map_err(|e| format!("{}: a line is not JSON ({e}): {line}", path.display()))?;
@@ -261,7 +251,7 @@ pub(super) fn read_records(path: &Path) -> Result<BTreeMap<String, Value>, Strin
             record["module"].as_str().unwrap_or_default(),
             record["operation"].as_str().unwrap_or_default()
         );
-        out.insert(key, record);
+        out.push((key, record));
     }
     Ok(out)
 }

@@ -1,6 +1,7 @@
-//! A plain loopback HTTP server for documents Prism cannot serve: it reads each request whole
+//! A plain loopback HTTP server. For documents Prism cannot serve, it reads each request whole
 //! and answers `200` with an empty JSON object, so that the smoke tests still build, encode and
-//! send every request. It validates nothing.
+//! send every request; it validates nothing. Behind a Prism proxy it gives the answers made up
+//! for some operations (matched by method and path template), which Prism then validates.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -8,6 +9,54 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::Duration;
+
+/// A made-up answer to one operation.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub method: String,
+    /// The operation's path template (`/users/{id}`).
+    pub template: String,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// Whether a request line's method and path are this operation's.
+    fn matches(&self, method: &str, path: &str) -> bool {
+        let path = path.split('?').next().unwrap_or_default();
+        let wanted: Vec<&str> = self.template.split('/').collect();
+        let got: Vec<&str> = path.split('/').collect();
+        method.eq_ignore_ascii_case(&self.method)
+            && wanted.len() == got.len()
+            && wanted.iter().zip(&got).all(|(w, g)| segment_matches(w, g))
+    }
+
+    fn http(&self) -> Vec<u8> {
+        let reason = if (200..300).contains(&self.status) { "OK" } else { "Answer" };
+        let mut head = format!("HTTP/1.1 {} {reason}\r\ncontent-length: {}\r\n", self.status, self.body.len());
+        if let Some(ct) = &self.content_type {
+            head.push_str(&format!("content-type: {ct}\r\n"));
+        }
+        head.push_str("\r\n");
+        let mut out = head.into_bytes();
+        out.extend_from_slice(&self.body);
+        out
+    }
+}
+
+/// A template segment (`{id}`, `{name}.json`, `users`) against a path segment.
+fn segment_matches(template: &str, segment: &str) -> bool {
+    match (template.find('{'), template.rfind('}')) {
+        (Some(open), Some(close)) if open < close => {
+            let (prefix, suffix) = (&template[..open], &template[close + 1..]);
+            segment.len() > prefix.len() + suffix.len()
+                && segment.starts_with(prefix)
+                && segment.ends_with(suffix)
+        }
+        _ => template == segment,
+    }
+}
 
 /// A running loopback server; stopped when dropped.
 pub struct Loopback {
@@ -18,7 +67,9 @@ pub struct Loopback {
 }
 
 impl Loopback {
-    pub fn start() -> Result<Loopback, String> {
+    /// Starts the server: requests of `answers`' operations get theirs, any other `200 {}`.
+    pub fn start(answers: Vec<Answer>) -> Result<Loopback, String> {
+        let answers = Arc::new(answers);
         let listener = TcpListener::bind("127.0.0.1:0")
             .map_err(|e| format!("cannot bind a loopback port: {e}"))?;
         let port = listener
@@ -36,7 +87,8 @@ impl Loopback {
                 match listener.accept() {
                     Ok((stream, _)) => {
                         let log = Arc::clone(&log);
-                        thread::spawn(move || serve(stream, &log));
+                        let answers = Arc::clone(&answers);
+                        thread::spawn(move || serve(stream, &log, &answers));
                     }
                     Err(_) => thread::sleep(Duration::from_millis(10)),
                 }
@@ -69,7 +121,7 @@ impl Drop for Loopback {
 }
 
 /// Reads requests from one connection (keep-alive) and answers each.
-fn serve(stream: TcpStream, log: &Mutex<Vec<String>>) {
+fn serve(stream: TcpStream, log: &Mutex<Vec<String>>, answers: &[Answer]) {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let Ok(mut writer) = stream.try_clone() else {
@@ -113,8 +165,13 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<String>>) {
         log.lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(request_line.trim_end().to_string());
-        let answer = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
-        if writer.write_all(answer.as_bytes()).is_err() {
+        let mut parts = request_line.split_whitespace();
+        let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        let answer = match answers.iter().find(|a| a.matches(method, target)) {
+            Some(answer) => answer.http(),
+            None => b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}".to_vec(),
+        };
+        if writer.write_all(&answer).is_err() {
             return;
         }
     }

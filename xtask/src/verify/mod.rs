@@ -23,6 +23,7 @@ mod document;
 mod generated;
 mod loopback;
 mod report;
+mod serve;
 mod smoke_run;
 
 use std::path::{Path, PathBuf};

@@ -119,7 +119,18 @@ impl Report {
                     entry["class"] = json!(class.name());
                     entry["reason"] = json!(reason);
                 }
-                for key in ["detail", "status", "violations", "requests", "response"] {
+                for key in [
+                    "detail",
+                    "status",
+                    "violations",
+                    "requests",
+                    "response",
+                    "mock",
+                    "dynamic_failure",
+                    "static_failure",
+                    "proxy_failure",
+                    "prism_stopped",
+                ] {
                     let value = &r.record[key];
                     if !value.is_null() && value != &json!("") && value != &json!([]) {
                         entry[key] = value.clone();

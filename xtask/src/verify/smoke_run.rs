@@ -50,11 +50,22 @@ impl Cargo {
         })
     }
 
-    /// Runs every smoke test (they are `#[ignore]`d for plain `cargo test`) with `env`, and
-    /// returns what the test binary printed.
-    pub fn run(&self, env: &[(String, String)]) -> Result<String, String> {
+    /// Runs the smoke tests (they are `#[ignore]`d for plain `cargo test`) with `env`: all of
+    /// them, or only the `tests` named, on `threads` threads. Returns what the test binary
+    /// printed.
+    pub fn run(
+        &self,
+        env: &[(String, String)],
+        tests: &[String],
+        threads: usize,
+    ) -> Result<String, String> {
         let mut command = self.command(&["test", "--test", "smoke", "--quiet"]);
-        command.args(["--", "--ignored", "--test-threads", "2"]);
+        command
+            .args(["--", "--ignored", "--test-threads", &threads.to_string()])
+            .env("RUST_BACKTRACE", "0");
+        if !tests.is_empty() {
+            command.arg("--exact").args(tests);
+        }
         for (key, value) in env {
             command.env(key, value);
         }
