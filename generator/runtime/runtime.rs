@@ -851,9 +851,21 @@ impl Request {
         Ok(())
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body.
+    /// Sets an `application/x-www-form-urlencoded` body. Each property is encoded as OpenAPI's
+    /// default `encoding` says (form style, exploded): an array repeats its name, an object
+    /// spreads its fields.
     pub fn form_body<T: Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) -> Result<(), InvalidRequest> {
-        let text = ::serde_urlencoded::to_string(body)
+        let mut pairs = Vec::new();
+        match to_value("body", body)? {
+            ::serde_json::Value::Null => {}
+            ::serde_json::Value::Object(fields) => {
+                for (name, value) in &fields {
+                    encode_query(&mut pairs, name, value, QueryStyle::Form, true)?;
+                }
+            }
+            _ => return Err(InvalidRequest("cannot encode the form body: it is not an object".into())),
+        }
+        let text = ::serde_urlencoded::to_string(&pairs)
             .map_err(|e| InvalidRequest(format!("cannot encode the form body: {e}")))?;
         self.body = Body::Bytes { content_type, bytes: text.into() };
         Ok(())

@@ -15,6 +15,8 @@ use super::runtime;
 
 /// The longest excerpt of a body kept in a report line.
 const CLIP: usize = 2000;
+/// The most of an undecodable body kept whole, for checking it against the document.
+const UNDECODABLE_BODY: usize = 1 << 20;
 
 /// Serializes report lines written by tests running on several threads.
 static REPORT_LOCK: Mutex<()> = Mutex::new(());
@@ -112,10 +114,8 @@ impl Smoke {
         let about = |v: &&::serde_json::Value, part: &str| v["location"][0].as_str() == Some(part);
         let request_errors = observed.violations.iter().filter(is_error).any(|v| !about(&v, "response"));
         let response_errors = observed.violations.iter().filter(is_error).any(|v| about(&v, "response"));
-        let problem = observed
-            .content_type
-            .as_deref()
-            .is_some_and(|ct| ct.starts_with("application/problem+json"));
+        // Prism's own problem answers (not the document's) name their kind by this URL.
+        let problem = observed.body.contains("stoplight.io/prism/errors#");
         let status = observed.status.unwrap_or_default();
         let (outcome, detail) = match observed.kind {
             _ if request_errors => ("request", "the server found the request invalid".to_string()),
@@ -127,6 +127,9 @@ impl Smoke {
             Kind::UndocumentedStatus if status >= 500 => {
                 ("response", format!("the server answered {status}: {}", clip(&observed.body)))
             }
+            // A valid request answered with a documented error status (Prism's choice when an
+            // operation documents no success) that decoded into the operation's error type.
+            Kind::DocumentedError if !problem => ("passed", format!("the documented status {status} was answered and decoded")),
             Kind::DocumentedError | Kind::UndocumentedStatus => {
                 let what = if problem { "a problem" } else { "an error status" };
                 ("request", format!("the server answered {what} ({status}): {}", clip(&observed.body)))
@@ -178,6 +181,8 @@ impl Smoke {
             "violations": observed.violations,
             "requests": self.sent(),
             "response": clip(&observed.body),
+            "undecodable_body": (observed.kind == Kind::Undecodable && observed.body.len() <= UNDECODABLE_BODY)
+                .then_some(&observed.body),
         });
         let _guard = REPORT_LOCK.lock();
         let written = std::fs::OpenOptions::new()

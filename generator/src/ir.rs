@@ -417,6 +417,10 @@ pub struct ValueFacts {
     /// nullable (servers send `null` there), but validators refuse `null` in requests, since the
     /// referenced schemas do not allow it (OpenAPI 3.0.3, `nullable`).
     pub null_refused: bool,
+    /// `additionalProperties: false`: an object with only the declared properties.
+    pub closed: bool,
+    /// The allowed values of a number or boolean schema (string and integer enums are types).
+    pub enumeration: Vec<serde_json::Value>,
     /// The facts of an inline item schema (arrays) or value schema (maps).
     pub items: Option<Box<ValueFacts>>,
 }

@@ -137,6 +137,9 @@ pub fn generate_on(
     let mut files = emit::emit_crate_on(&apis, settings, threads)?;
     if settings.layout == Layout::WorkspaceMember {
         files.extend(surface_files(&apis, settings));
+        // A crate kept in a repository carries its smoke tests (`cargo xtask verify` adds them
+        // to the standalone crates it makes).
+        emit::smoke::add_smoke_tests(&mut files, &apis, settings)?;
     }
     Ok(Output {
         files,

@@ -300,8 +300,8 @@ mod tests {
     fn undefined_schemes_are_dropped_everywhere() {
         let mut doc = document(
             json!({"securitySchemes": {"Key": {}}}),
-            json!({"/a": {"get": {"security": [{"Key": []}, {"Basic": []}],
-                "callbacks": {"c": {"/cb": {"post": {"security": [{"Gone": []}]}}}}}}}),
+            json!({"/a": {"get": {"security": [{"Key": []}, {"Basic": []}], "responses": {},
+                "callbacks": {"c": {"/cb": {"post": {"security": [{"Gone": []}], "responses": {}}}}}}}}),
         );
         let repairs = repair(&mut doc);
         assert_eq!(doc["paths"]["/a"]["get"]["security"], json!([{"Key": []}]));

@@ -82,6 +82,15 @@ pub(super) fn facts_of(schema: &Schema) -> ValueFacts {
             facts.exclusive_minimum = n.exclusive_minimum;
             facts.exclusive_maximum = n.exclusive_maximum;
             facts.multiple_of = n.multiple_of;
+            facts.enumeration = n
+                .enumeration
+                .iter()
+                .flatten()
+                .filter_map(|v| serde_json::Number::from_f64(*v).map(Value::Number))
+                .collect();
+        }
+        SchemaKind::Type(Type::Boolean(b)) => {
+            facts.enumeration = b.enumeration.iter().flatten().map(|v| Value::Bool(*v)).collect();
         }
         SchemaKind::Type(Type::Integer(i)) => {
             facts.format = match &i.format {
@@ -105,6 +114,10 @@ pub(super) fn facts_of(schema: &Schema) -> ValueFacts {
         }
         SchemaKind::Type(Type::Object(o)) => {
             facts.min_properties = o.min_properties;
+            facts.closed = matches!(
+                o.additional_properties,
+                Some(openapiv3::AdditionalProperties::Any(false))
+            );
             if let Some(openapiv3::AdditionalProperties::Schema(s)) = &o.additional_properties {
                 facts.items = inline_facts_of(s.as_ref());
             }
@@ -131,6 +144,10 @@ pub(super) fn facts_of(schema: &Schema) -> ValueFacts {
             facts.max_items = a.max_items;
             facts.unique_items = a.unique_items.unwrap_or(false);
             facts.min_properties = a.min_properties;
+            facts.closed = matches!(
+                a.additional_properties,
+                Some(openapiv3::AdditionalProperties::Any(false))
+            );
             facts.items = inline_facts(a.items.as_ref()).or_else(|| {
                 match &a.additional_properties {
                     Some(openapiv3::AdditionalProperties::Schema(s)) => inline_facts_of(s.as_ref()),
@@ -143,8 +160,7 @@ pub(super) fn facts_of(schema: &Schema) -> ValueFacts {
                 }
             }
         }
-        SchemaKind::Type(Type::Boolean(_))
-        | SchemaKind::OneOf { .. }
+        SchemaKind::OneOf { .. }
         | SchemaKind::AnyOf { .. }
         | SchemaKind::Not { .. } => {}
     }
@@ -193,6 +209,9 @@ fn merge(facts: &mut ValueFacts, more: ValueFacts) {
     facts.unique_items |= more.unique_items;
     facts.min_properties = facts.min_properties.or(more.min_properties);
     facts.null_refused |= more.null_refused;
+    if facts.enumeration.is_empty() {
+        facts.enumeration = more.enumeration;
+    }
     facts.items = facts.items.take().or(more.items);
 }
 

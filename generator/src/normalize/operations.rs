@@ -459,7 +459,17 @@ impl<'d> Context<'d> {
             } else {
                 format!("{op_type}{variant}Response")
             };
-            let body = media::pick(response.content.keys().map(String::as_str)).map(|chosen| {
+            // 1xx, 204 and 304 answers have no content (RFC 9110 §15.2, §15.3.5, §15.4.5),
+            // whatever the document says: nothing is decoded.
+            let bodiless = matches!(status, StatusSpec::Code(100..=199 | 204 | 304));
+            if bodiless && !response.content.is_empty() {
+                self.warn(
+                    pointer_join(&pointer, "content"),
+                    "this status never has content in HTTP; its `content` is ignored",
+                );
+            }
+            let content = response.content.keys().map(String::as_str).filter(|_| !bodiless);
+            let body = media::pick(content).map(|chosen| {
                 let kind = media::classify(chosen);
                 let schema = response.content.get(chosen).and_then(|m| m.schema.as_ref());
                 let p = pointer_join(

@@ -48,6 +48,16 @@ impl<'a> Types<'a> {
         if depth > MAX_DEPTH {
             return true;
         }
+        let listed = |v: &Value| {
+            facts.enumeration.is_empty()
+                || facts.enumeration.iter().any(|e| match (e.as_f64(), v.as_f64()) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => e == v,
+                })
+        };
+        if matches!(ty, TypeRef::Number { .. } | TypeRef::Boolean) && !listed(value) {
+            return false;
+        }
         match (ty, value) {
             (TypeRef::Nullable(_), Value::Null) => !facts.null_refused,
             (TypeRef::Any, _) => true,
@@ -88,10 +98,13 @@ impl<'a> Types<'a> {
                 let Value::Object(map) = value else {
                     return false;
                 };
+                let closed = facts.closed || def.facts.closed;
+                let declared = |k: &String| s.fields.iter().any(|f| &f.name == k);
                 s.fields.iter().all(|f| match map.get(&f.name) {
                     None => !f.required,
                     Some(v) => self.fits(v, &f.ty, &f.facts, depth + 1),
-                }) && s.additional.as_ref().is_none_or(|extra| {
+                }) && (!closed || map.keys().all(declared))
+                    && s.additional.as_ref().is_none_or(|extra| {
                     map.iter()
                         .filter(|(k, _)| !s.fields.iter().any(|f| &f.name == *k))
                         .all(|(_, v)| self.fits(v, extra, &ValueFacts::default(), depth + 1))

@@ -25,6 +25,9 @@ pub struct OperationSample {
     pub params: Vec<Value>,
     /// The request body, when the operation has one.
     pub body: Option<BodySample>,
+    /// Unions (by type name) for which no value fits exactly one variant: a `oneOf` of them
+    /// cannot be satisfied as far as the IR can tell.
+    pub ambiguous_unions: Vec<String>,
 }
 
 /// A request body as the operation's builder takes it.
@@ -66,7 +69,11 @@ pub fn operation_sample(api: &Api, op: &Operation) -> OperationSample {
             BodySample::Json(synth.body(b.ty.non_null(), &b.facts))
         }
     });
-    OperationSample { params, body }
+    OperationSample {
+        params,
+        body,
+        ambiguous_unions: synth.ambiguous_unions(),
+    }
 }
 
 /// A successful answer to an operation, made up like its arguments.
@@ -76,6 +83,8 @@ pub struct ResponseSample {
     /// `None` for an answer without a body.
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+    /// As in [`OperationSample::ambiguous_unions`].
+    pub ambiguous_unions: Vec<String>,
 }
 
 /// A valid successful answer to `op`: its first documented success (or `default` when it has
@@ -96,12 +105,14 @@ pub fn response_sample(api: &Api, op: &Operation) -> Option<ResponseSample> {
             status,
             content_type: None,
             body: Vec::new(),
+            ambiguous_unions: Vec::new(),
         });
     };
     let content_type = crate::normalize::media::concrete_content_type(&body.content_type);
+    let synth = values::Synth::new(api);
     let bytes = match body.media {
         MediaKind::Json => {
-            let value = values::Synth::new(api).response(&body.ty, &ValueFacts::default());
+            let value = synth.response(&body.ty, &ValueFacts::default());
             serde_json::to_vec(&value).ok()?
         }
         MediaKind::Text => b"smoke".to_vec(),
@@ -112,6 +123,7 @@ pub fn response_sample(api: &Api, op: &Operation) -> Option<ResponseSample> {
         status,
         content_type: Some(content_type),
         body: bytes,
+        ambiguous_unions: synth.ambiguous_unions(),
     })
 }
 

@@ -16,6 +16,8 @@ const OPTIONAL_DEPTH: usize = 2;
 const MAX_DEPTH: usize = 12;
 /// A required cycle that never ends is cut here with an empty object.
 const HARD_DEPTH: usize = 24;
+/// Items in a made-up array, unless the schema asks for another number.
+const ARRAY_ITEMS: usize = 2;
 
 /// Where a value goes: headers only carry visible ASCII; parameters that are "any value" are
 /// best sent as text, bodies and fields as objects.
@@ -35,6 +37,9 @@ struct Cx {
     place: Place,
     /// Varies scalars of an array with unique items.
     salt: usize,
+    /// Whether the document's examples may be used (a union variant is also tried without,
+    /// when its example fits another variant too).
+    examples: bool,
 }
 
 impl Cx {
@@ -49,13 +54,24 @@ impl Cx {
 
 pub(super) struct Synth<'a> {
     types: Types<'a>,
+    /// Unions no value of which fits exactly one variant (by name), met on the way.
+    ambiguous: std::cell::RefCell<Vec<String>>,
 }
 
 impl<'a> Synth<'a> {
     pub(super) fn new(api: &'a Api) -> Self {
         Self {
             types: Types::new(api),
+            ambiguous: std::cell::RefCell::default(),
         }
+    }
+
+    /// The unions met so far that no made-up value fits alone.
+    pub(super) fn ambiguous_unions(&self) -> Vec<String> {
+        let mut names = self.ambiguous.borrow().clone();
+        names.sort();
+        names.dedup();
+        names
     }
 
     pub(super) fn parameter(&self, ty: &TypeRef, facts: &ValueFacts, place: Place) -> Value {
@@ -63,6 +79,7 @@ impl<'a> Synth<'a> {
             depth: 0,
             place,
             salt: 0,
+            examples: true,
         };
         self.value(ty.non_null(), facts, cx)
     }
@@ -72,6 +89,7 @@ impl<'a> Synth<'a> {
             depth: 0,
             place: Place::Response,
             salt: 0,
+            examples: true,
         };
         self.value(ty, facts, cx)
     }
@@ -81,6 +99,7 @@ impl<'a> Synth<'a> {
             depth: 0,
             place: Place::Body,
             salt: 0,
+            examples: true,
         };
         self.value(ty, facts, cx)
     }
@@ -96,25 +115,43 @@ impl<'a> Synth<'a> {
             TypeRef::Nullable(_) if cx.depth >= MAX_DEPTH && !facts.null_refused => Value::Null,
             TypeRef::Nullable(inner) => self.value(inner, facts, cx),
             TypeRef::String => Value::String(self.string(facts, cx)),
+            TypeRef::Number { .. } | TypeRef::Boolean if !facts.enumeration.is_empty() => facts
+                .enumeration
+                .get(cx.salt % facts.enumeration.len())
+                .cloned()
+                .unwrap_or(Value::Null),
             TypeRef::Integer { bits, signed } => integer(facts, *bits, *signed, cx.salt),
             TypeRef::Number { .. } => number(facts, cx.salt),
             TypeRef::Boolean => Value::Bool(cx.salt % 2 == 0),
             TypeRef::Bytes => Value::String(formats::base64(FILE_CONTENT)),
             TypeRef::Array(item) => {
+                // Two items where the schema allows: one item cannot tell exploded from
+                // delimited encodings apart.
                 let count = if cx.depth >= MAX_DEPTH {
                     facts.min_items.unwrap_or(0)
                 } else {
-                    facts.min_items.unwrap_or(0).max(1)
+                    facts.min_items.unwrap_or(0).max(ARRAY_ITEMS)
                 };
                 let count = facts.max_items.map_or(count, |max| count.min(max));
                 let item_facts = facts.items.as_deref().cloned().unwrap_or_default();
-                let items = (0..count)
+                let mut items: Vec<Value> = (0..count)
                     .map(|i| {
                         let mut item_cx = cx.nested();
                         item_cx.salt = i;
                         self.value(item, &item_facts, item_cx)
                     })
                     .collect();
+                // Items that came out the same are dropped where unique items are asked for,
+                // as far as the minimum allows.
+                if facts.unique_items {
+                    let mut distinct: Vec<Value> = Vec::new();
+                    for value in items.drain(..) {
+                        if !distinct.contains(&value) {
+                            distinct.push(value);
+                        }
+                    }
+                    items = distinct;
+                }
                 Value::Array(items)
             }
             TypeRef::Map(value) => {
@@ -151,14 +188,37 @@ impl<'a> Synth<'a> {
 
     /// The first example that fits the type (and, in headers, is visible ASCII).
     fn example(&self, examples: &[Value], ty: &TypeRef, facts: &ValueFacts, cx: Cx) -> Option<Value> {
+        if !cx.examples {
+            return None;
+        }
         examples
             .iter()
             .find(|example| {
                 (cx.place != Place::Header || header_safe(example))
                     && (cx.place != Place::Path || !matches!(example, Value::String(s) if s.is_empty() || s == "." || s == ".."))
                     && self.types.conforms(example, ty, facts)
+                    && self.fits_one_variant(example, ty)
             })
             .cloned()
+    }
+
+    /// For an untagged union (through aliases), whether the value fits exactly one variant;
+    /// true for any other type.
+    fn fits_one_variant(&self, value: &Value, ty: &TypeRef) -> bool {
+        let TypeRef::Named(name) = ty.non_null() else {
+            return true;
+        };
+        match self.types.get(name).map(|d| &d.kind) {
+            Some(TypeKind::Union(u)) if u.discriminator.is_none() => {
+                u.variants
+                    .iter()
+                    .filter(|v| self.types.conforms(value, &v.ty, &v.facts))
+                    .count()
+                    == 1
+            }
+            Some(TypeKind::Alias(inner)) => self.fits_one_variant(value, inner),
+            _ => true,
+        }
     }
 
     fn named(&self, name: &str, facts: &ValueFacts, cx: Cx) -> Value {
@@ -193,7 +253,7 @@ impl<'a> Synth<'a> {
                 .variants
                 .get(cx.salt % e.variants.len().max(1))
                 .map_or(Value::Null, |v| enum_value(&v.value)),
-            TypeKind::Union(u) => self.union(u, cx),
+            TypeKind::Union(u) => self.union(name, u, cx),
             TypeKind::Alias(inner) => {
                 let merged = merge(facts, &def.facts);
                 self.value(inner, &merged, cx)
@@ -202,8 +262,9 @@ impl<'a> Synth<'a> {
     }
 
     /// A tagged union: its first variant with the tag set. An untagged one: the first variant
-    /// whose value fits it and no other variant, else the first whose value fits it.
-    fn union(&self, u: &UnionDef, cx: Cx) -> Value {
+    /// whose value fits it and no other variant (made from the document's examples, else
+    /// without them), else the first whose value fits it.
+    fn union(&self, name: &str, u: &UnionDef, cx: Cx) -> Value {
         if let Some(property) = &u.discriminator {
             let Some(first) = u.variants.first() else {
                 return Value::Null;
@@ -216,18 +277,31 @@ impl<'a> Synth<'a> {
         }
         let mut fitting = None;
         for (i, variant) in u.variants.iter().enumerate() {
-            let value = self.value(&variant.ty, &variant.facts, cx.nested());
-            if !self.types.conforms(&value, &variant.ty, &variant.facts) {
-                continue;
+            let with_examples = cx.nested();
+            let without = Cx {
+                examples: false,
+                ..with_examples
+            };
+            let tries = if cx.examples {
+                vec![with_examples, without]
+            } else {
+                vec![without]
+            };
+            for attempt in tries {
+                let value = self.value(&variant.ty, &variant.facts, attempt);
+                if !self.types.conforms(&value, &variant.ty, &variant.facts) {
+                    continue;
+                }
+                let ambiguous = u.variants.iter().enumerate().any(|(j, other)| {
+                    j != i && self.types.conforms(&value, &other.ty, &other.facts)
+                });
+                if !ambiguous {
+                    return value;
+                }
+                fitting.get_or_insert(value);
             }
-            let ambiguous = u.variants.iter().enumerate().any(|(j, other)| {
-                j != i && self.types.conforms(&value, &other.ty, &other.facts)
-            });
-            if !ambiguous {
-                return value;
-            }
-            fitting.get_or_insert(value);
         }
+        self.ambiguous.borrow_mut().push(name.to_string());
         fitting.unwrap_or_else(|| {
             u.variants.first().map_or(Value::Null, |v| {
                 self.value(&v.ty, &v.facts, cx.nested())
@@ -296,6 +370,9 @@ fn merge(outer: &ValueFacts, inner: &ValueFacts) -> ValueFacts {
     out.unique_items |= inner.unique_items;
     out.min_properties = out.min_properties.or(inner.min_properties);
     out.null_refused |= inner.null_refused;
+    if out.enumeration.is_empty() {
+        out.enumeration = inner.enumeration.clone();
+    }
     out.items = out.items.or_else(|| inner.items.clone());
     out
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::report::{Class, Report, Server, first_line};
+use super::report::{Class, Report, Server, first_line, prism_reason};
 use super::{Options, default_out, verify_document};
 
 pub struct AllOptions {
@@ -145,7 +145,7 @@ fn render(reports: &[(String, Report)], seconds: u64) -> String {
                     out,
                     "- {name}: {sent}/{} operations built and sent. Prism: {}",
                     r.operations(),
-                    first_line(reason).replace('|', "\\|")
+                    prism_reason(reason).replace('|', "\\|")
                 );
             }
         }

@@ -4,9 +4,121 @@
 //! what it recognizes and why that is not the client's fault. The rules look at what the smoke
 //! test recorded: the outcome, Prism's violations, the status and the answer's body.
 
+use std::collections::BTreeSet;
+use std::path::Path;
+
 use serde_json::Value;
 
 use super::report::Class;
+
+/// What the document itself says, for rules that need more than the call.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFacts {
+    /// Names listed in a `required` that no schema of the document declares as a property
+    /// (`required: [name]` beside `properties: {Name: …}`).
+    pub undeclared_required: BTreeSet<String>,
+}
+
+impl DocumentFacts {
+    /// Reads the documents (YAML or JSON); unreadable ones add nothing.
+    pub fn scan(specs: &[&Path]) -> DocumentFacts {
+        let mut undeclared = BTreeSet::new();
+        for spec in specs {
+            let tree: Option<Value> = std::fs::read_to_string(spec)
+                .ok()
+                .and_then(|text| serde_yaml::from_str(&text).ok());
+            if let Some(tree) = tree {
+                walk(&tree, &tree, false, &mut undeclared);
+            }
+        }
+        DocumentFacts {
+            undeclared_required: undeclared,
+        }
+    }
+}
+
+/// Collects, schema by schema, required names that neither the schema nor its `allOf`,
+/// `oneOf` and `anyOf` parts declare, where no additional property could carry them. Parts of
+/// an `allOf` are judged with their siblings, at the `allOf`.
+fn walk(node: &Value, root: &Value, in_all_of: bool, out: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            let open = map
+                .get("additionalProperties")
+                .is_some_and(|a| a != &Value::Bool(false));
+            if !in_all_of && !open {
+                let required = required_names(node, root, 0);
+                if !required.is_empty() {
+                    let declared = declared_names(node, root, 0);
+                    out.extend(required.difference(&declared).cloned());
+                }
+            }
+            for (key, child) in map {
+                if key == "allOf" {
+                    for part in child.as_array().into_iter().flatten() {
+                        walk(part, root, true, out);
+                    }
+                } else {
+                    walk(child, root, false, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                walk(item, root, false, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The schema a node stands for: itself, or what its local `$ref` points at.
+fn resolve<'a>(node: &'a Value, root: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference
+            .strip_prefix('#')
+            .and_then(|pointer| root.pointer(pointer))
+            .unwrap_or(node),
+        None => node,
+    }
+}
+
+/// `required` of a schema and of its `allOf` parts.
+fn required_names(node: &Value, root: &Value, depth: usize) -> BTreeSet<String> {
+    let node = resolve(node, root);
+    let mut out: BTreeSet<String> = node
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
+    if depth < 16 {
+        for part in node.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            out.extend(required_names(part, root, depth + 1));
+        }
+    }
+    out
+}
+
+/// The properties a schema and its `allOf`, `oneOf` and `anyOf` parts declare.
+fn declared_names(node: &Value, root: &Value, depth: usize) -> BTreeSet<String> {
+    let node = resolve(node, root);
+    let mut out: BTreeSet<String> = node
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    if depth < 16 {
+        for key in ["allOf", "oneOf", "anyOf"] {
+            for part in node.get(key).and_then(Value::as_array).into_iter().flatten() {
+                out.extend(declared_names(part, root, depth + 1));
+            }
+        }
+    }
+    out
+}
 
 /// A known cause of failure that is not the generator's.
 struct Rule {
@@ -23,6 +135,7 @@ struct Rule {
 pub struct Facts<'a> {
     /// The whole report line, retries included.
     pub record: &'a Value,
+    pub document: &'a DocumentFacts,
     pub status: Option<u64>,
     /// Prism's violations, `location: message`.
     pub violations: Vec<String>,
@@ -31,18 +144,52 @@ pub struct Facts<'a> {
 }
 
 impl<'a> Facts<'a> {
-    pub fn of(record: &'a Value) -> Self {
+    pub fn of(record: &'a Value, document: &'a DocumentFacts) -> Self {
         let violations = record["violations"]
             .as_array()
             .map(|list| list.iter().map(violation_text).collect())
             .unwrap_or_default();
         Facts {
             record,
+            document,
             status: record["status"].as_u64(),
             violations,
             detail: record["detail"].as_str().unwrap_or_default(),
             response: record["response"].as_str().unwrap_or_default(),
         }
+    }
+
+    /// Every violation (of this call and its retries) is a missing required property the
+    /// document never declares.
+    fn only_undeclared_required(&self) -> bool {
+        let mut all = self.violations.clone();
+        for mock in ["static", "proxy"] {
+            if let Some(failure) = self.retry(mock) {
+                if let Some(list) = failure["violations"].as_array() {
+                    all.extend(list.iter().map(violation_text));
+                }
+            }
+        }
+        !all.is_empty()
+            && all.iter().all(|v| {
+                required_property(v).is_some_and(|name| self.document.undeclared_required.contains(name))
+            })
+    }
+
+    /// The call's value hit a union that no value fits alone, and Prism says so.
+    fn ambiguous_one_of(&self) -> bool {
+        let ambiguous = self.record["ambiguous_unions"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty());
+        let said = |v: &String| v.contains("exactly one schema in oneOf");
+        let retried = ["static", "proxy"].iter().any(|mock| {
+            self.retry(mock).is_some_and(|f| {
+                f["violations"]
+                    .as_array()
+                    .is_some_and(|l| l.iter().map(violation_text).any(|v| said(&v)))
+            })
+        });
+        ambiguous && (self.violations.iter().any(said) || retried)
     }
 
     /// Prism answered with its own problem: its answer broke the document, or it failed.
@@ -56,6 +203,12 @@ impl<'a> Facts<'a> {
         let failure = &self.record[format!("{mock}_failure")];
         (!failure.is_null()).then_some(failure)
     }
+}
+
+/// `name` of `…must have required property 'name'`.
+fn required_property(violation: &str) -> Option<&str> {
+    let rest = violation.split("must have required property '").nth(1)?;
+    rest.split('\'').next()
 }
 
 /// `request.query.limit: must be integer`.
@@ -78,6 +231,36 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.only_undeclared_required(),
+        reason: "the schema requires a property it does not declare (its `required` and `properties` disagree, e.g. `name` and `Name`), so no value the client's types can hold satisfies it",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Spec,
+        matches: |f| f.only_undeclared_required(),
+        reason: "the schema requires a property it does not declare (its `required` and `properties` disagree, e.g. `name` and `Name`), so no answer satisfies it",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.ambiguous_one_of(),
+        reason: "the `oneOf` variants overlap: no value fits exactly one of them (each variant's required properties, types, enums, formats and bounds considered)",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Spec,
+        matches: |f| f.ambiguous_one_of(),
+        reason: "the `oneOf` variants overlap: no answer fits exactly one of them (each variant's required properties, types, enums, formats and bounds considered)",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Spec,
+        matches: |f| f.prism_problem("NO_RESPONSE_RESPONSE_DEFINED"),
+        reason: "the operation documents no response (OpenAPI requires at least one), so there is nothing to answer",
+    },
     Rule {
         outcome: "request",
         class: Class::Prism,
@@ -103,6 +286,12 @@ const RULES: &[Rule] = &[
     Rule {
         outcome: "response",
         class: Class::Prism,
+        matches: |f| super::serve::answer_breaks_types(f.record),
+        reason: "Prism's answer breaks what the document says in a way its validator does not check (a value beyond its format's range, e.g. `uint8`), and no other answer could be checked",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
         matches: |f| f.prism_problem("UNKNOWN") && f.response.contains("Maximum call stack size exceeded"),
         reason: "Prism's answer generator (json-schema-faker) overflows its stack on this recursive schema, and no other answer could be checked",
     },
@@ -115,9 +304,9 @@ const RULES: &[Rule] = &[
 ];
 
 /// The class of a failure and the reason for it.
-pub fn classify(record: &Value) -> (Class, String) {
+pub fn classify(record: &Value, document: &DocumentFacts) -> (Class, String) {
     let outcome = record["outcome"].as_str().unwrap_or_default();
-    let facts = Facts::of(record);
+    let facts = Facts::of(record, document);
     if let Some(rule) = RULES
         .iter()
         .find(|r| r.outcome == outcome && (r.matches)(&facts))

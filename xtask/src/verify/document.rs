@@ -10,7 +10,7 @@ use generator::{ApiSource, CrateSettings, Layout};
 use prism_harness::Install;
 use serde_json::{Value, json};
 
-use super::classify::classify;
+use super::classify::{DocumentFacts, classify};
 use super::loopback::Loopback;
 use super::report::{OpResult, Report, Server};
 use super::serve::{Run, Served, run_with_prism};
@@ -35,6 +35,8 @@ pub(super) struct OpInfo {
     operation: String,
     method: String,
     path: String,
+    /// Unions of its arguments or its answer that no made-up value fits alone.
+    ambiguous: Vec<String>,
 }
 
 impl OpInfo {
@@ -46,12 +48,17 @@ impl OpInfo {
                 api.operations.iter().map(move |op| {
                     let method = op.method_name.trim_start_matches("r#");
                     let key = format!("{}::{method}", api.module);
+                    let mut ambiguous = generator::synth::operation_sample(api, op).ambiguous_unions;
+                    if let Some(answer) = generator::synth::response_sample(api, op) {
+                        ambiguous.extend(answer.ambiguous_unions);
+                    }
                     OpInfo {
                         operation: if qualify { key.clone() } else { method.to_string() },
                         key,
                         test: test_name(api, op),
                         method: op.method.as_str().to_string(),
                         path: op.path.raw.clone(),
+                        ambiguous,
                     }
                 })
             })
@@ -64,6 +71,7 @@ pub(super) fn match_records(
     ops: &[OpInfo],
     mut records: BTreeMap<String, Value>,
     output: &str,
+    document: &DocumentFacts,
 ) -> Vec<OpResult> {
     ops.iter()
         .map(|op| {
@@ -72,7 +80,7 @@ pub(super) fn match_records(
                     .unwrap_or_else(|| "no output (did the test binary run?)".to_string());
                 json!({"outcome": "build", "detail": format!("the smoke test reported nothing: {said}")})
             });
-            result(op, record)
+            result(op, record, document)
         })
         .collect()
 }
@@ -116,7 +124,7 @@ pub fn verify_document(root: &Path, install: &Install, options: &Options) -> Res
             .iter()
             .map(|op| {
                 let record = json!({"outcome": "build", "detail": "the smoke tests do not compile"});
-                result(op, record)
+                result(op, record, &DocumentFacts::default())
             })
             .collect();
         cargo.clean_own_artifacts(&crate_name);
@@ -126,7 +134,14 @@ pub fn verify_document(root: &Path, install: &Install, options: &Options) -> Res
     cargo.clean_own_artifacts(&crate_name);
     std::fs::write(options.out.join("test-output.txt"), &output)
         .map_err(|e| format!("cannot write the test output: {e}"))?;
-    report.results = match_records(&ops, records, &output);
+    let facts = DocumentFacts::scan(&[options.spec.as_path()]);
+    report.results = match_records(&ops, records, &output, &facts);
+    if !report.on_prism() {
+        // A loopback server checks nothing: a request that went out is all there is to say.
+        for result in report.results.iter_mut().filter(|r| r.sent()) {
+            result.class = None;
+        }
+    }
     eprintln!(
         "verify: {document}: done in {:.0} s",
         started.elapsed().as_secs_f64()
@@ -149,9 +164,12 @@ pub(super) fn write_report(report: Report, out: &Path) -> Result<Report, String>
     Ok(report)
 }
 
-fn result(op: &OpInfo, record: Value) -> OpResult {
+fn result(op: &OpInfo, mut record: Value, document: &DocumentFacts) -> OpResult {
     let outcome = record["outcome"].as_str().unwrap_or("build").to_string();
-    let class = (outcome != "passed").then(|| classify(&record));
+    if !op.ambiguous.is_empty() {
+        record["ambiguous_unions"] = json!(op.ambiguous);
+    }
+    let class = (outcome != "passed").then(|| classify(&record, document));
     OpResult {
         operation: op.operation.clone(),
         method: op.method.clone(),

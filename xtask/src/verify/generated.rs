@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::classify::DocumentFacts;
 use super::document::{OpInfo, match_records, write_report};
 use super::report::{Report, Server};
 use super::serve::{Run, Served, run_with_prism};
@@ -28,6 +29,9 @@ pub fn verify_generated(root: &Path) -> Result<Report, String> {
         });
     }
     let ops = OpInfo::of(&apis);
+    let specs: Vec<std::path::PathBuf> =
+        crate::SPECS.iter().map(|(file, _)| root.join("spec").join(file)).collect();
+    let document = DocumentFacts::scan(&specs.iter().map(|p| p.as_path()).collect::<Vec<_>>());
     let cargo = Cargo {
         manifest: root.join("generated/Cargo.toml"),
         target_dir: None,
@@ -45,7 +49,7 @@ pub fn verify_generated(root: &Path) -> Result<Report, String> {
             version: install.version.clone(),
         },
         adjustments,
-        results: match_records(&ops, records, &output),
+        results: match_records(&ops, records, &output, &document),
         fatal: None,
     };
     write_report(report, &out)

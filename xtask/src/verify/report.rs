@@ -130,6 +130,8 @@ impl Report {
                     "static_failure",
                     "proxy_failure",
                     "prism_stopped",
+                    "ambiguous_unions",
+                    "answer_breaks_types",
                 ] {
                     let value = &r.record[key];
                     if !value.is_null() && value != &json!("") && value != &json!([]) {
@@ -167,7 +169,7 @@ impl Report {
                 out,
                 "{}: Prism cannot serve this document ({}); requests went to a plain loopback server",
                 self.document,
-                first_line(reason)
+                prism_reason(reason)
             );
         }
         for r in self.counted_failures() {
@@ -201,4 +203,16 @@ impl Report {
 
 pub fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
+}
+
+/// Why Prism could not serve a document, in one line: its fatal message when it gave one
+/// (`Error opening file "/components/schemas/petdetails"`), else the first line.
+pub fn prism_reason(text: &str) -> String {
+    let fatal = text
+        .lines()
+        .find_map(|l| l.split_once("fatal").map(|(_, rest)| rest.trim().to_string()));
+    match fatal {
+        Some(message) => format!("{} ({message})", first_line(text)),
+        None => first_line(text).to_string(),
+    }
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use prism_harness::{Install, Mode, Prism};
-use generator::ir::Api;
+use generator::ir::{Api, StatusSpec};
 use serde_json::{Value, json};
 
 use super::document::{read_record_lines, read_records};
@@ -134,10 +134,17 @@ pub fn run_with_prism(
         Run::Done { records, output } => (records, output),
         unserved @ Run::Unserved(_) => return Ok(unserved),
     };
+    for (key, record) in records.iter_mut() {
+        if operations.get(key).is_some_and(|op| answer_breaks_the_types(op, record)) {
+            record["answer_breaks_types"] = json!(true);
+        }
+    }
     let flagged = |records: &BTreeMap<String, Value>| -> Vec<String> {
         records
             .iter()
-            .filter(|(_, r)| answer_flagged_by_prism(r) && r["static_failure"].is_null())
+            .filter(|(_, r)| {
+                (answer_flagged_by_prism(r) || answer_breaks_types(r)) && r["static_failure"].is_null()
+            })
             .map(|(key, _)| key.clone())
             .collect()
     };
@@ -259,13 +266,15 @@ fn run_dynamic(
 }
 
 /// What the retries need to know of an operation.
-struct OpRetry {
+struct OpRetry<'a> {
+    api: &'a Api,
+    op: &'a generator::ir::Operation,
     test: String,
     /// The module and the made-up answer, when one can be made.
     answer: Option<(String, Answer)>,
 }
 
-fn operations(apis: &[Api]) -> BTreeMap<String, OpRetry> {
+fn operations(apis: &[Api]) -> BTreeMap<String, OpRetry<'_>> {
     let mut out = BTreeMap::new();
     for api in apis {
         for op in &api.operations {
@@ -283,6 +292,8 @@ fn operations(apis: &[Api]) -> BTreeMap<String, OpRetry> {
             out.insert(
                 key,
                 OpRetry {
+                    api,
+                    op,
                     test: generator::emit::smoke::test_name(api, op),
                     answer,
                 },
@@ -340,6 +351,40 @@ fn answer_flagged_by_prism(record: &Value) -> bool {
         && record["response"]
             .as_str()
             .is_some_and(|body| body.contains("stoplight.io/prism/errors#"))
+}
+
+/// The answer did not decode, and it breaks what the document says of the answer as the
+/// generator reads it (an integer beyond its `format`'s range, `uint8` → `u8`, which Prism's
+/// generator ignores since it knows only the standard formats).
+fn answer_breaks_the_types(op: &OpRetry, record: &Value) -> bool {
+    if record["outcome"] != "response" {
+        return false;
+    }
+    let Some(body) = record["undecodable_body"]
+        .as_str()
+        .and_then(|b| serde_json::from_str::<Value>(b).ok())
+    else {
+        return false;
+    };
+    let Some(status) = record["status"].as_u64().and_then(|s| u16::try_from(s).ok()) else {
+        return false;
+    };
+    let response = op.op.responses.iter().find(|r| match r.status {
+        StatusSpec::Code(c) => c == status,
+        StatusSpec::Range(r) => u16::from(r) == status / 100,
+        StatusSpec::Default => false,
+    });
+    let response = response.or_else(|| op.op.responses.iter().find(|r| r.status == StatusSpec::Default));
+    response.and_then(|r| r.body.as_ref()).is_some_and(|b| {
+        b.media == generator::ir::MediaKind::Json
+            && !generator::synth::conforms(op.api, &body, &b.ty, &Default::default())
+    })
+}
+
+/// The undecodable answer breaks the generator's reading of the document (marked after the
+/// dynamic run, see `answer_breaks_the_types`).
+pub fn answer_breaks_types(record: &Value) -> bool {
+    record["answer_breaks_types"] == true
 }
 
 /// The part of a failed record another record keeps.
