@@ -10,6 +10,8 @@
 //! `cargo xtask verify` starts the mock, runs them and reports each outcome.
 
 #![allow(deprecated)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
+#[rustfmt::skip]
 #[path = "smoke/support.rs"]
 mod support;
 use userapis::runtime;

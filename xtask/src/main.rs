@@ -440,7 +440,10 @@ fn verify_command(args: &[String]) -> Result<(), Failure> {
     }
     let spec = spec.ok_or_else(|| Failure::Usage("`--spec` (or `--all`) is required".into()))?;
     if !spec.exists() {
-        return Err(Failure::Failed(format!("{} does not exist", spec.display())));
+        return Err(Failure::Failed(format!(
+            "{} does not exist",
+            spec.display()
+        )));
     }
     let install = prism_harness::check_install(&root).map_err(Failure::Failed)?;
     let options = verify::Options {

@@ -673,19 +673,25 @@ mod tests {
 
     #[test]
     fn path_level_body_parameters_go_to_every_operation_without_one() {
-        let c = convert(json!({"swagger": "2.0", "consumes": ["application/json"], "paths": {
+        let c = convert(
+            json!({"swagger": "2.0", "consumes": ["application/json"], "paths": {
             "/logs/{id}": {
                 "parameters": [
                     {"name": "id", "in": "path", "required": true, "type": "string"},
                     {"name": "msg", "in": "body", "required": true, "schema": {"type": "object"}}],
                 "post": {"responses": {}},
-                "put": {"parameters": [{"name": "own", "in": "body", "schema": {"type": "string"}}], "responses": {}}}}}));
+                "put": {"parameters": [{"name": "own", "in": "body", "schema": {"type": "string"}}], "responses": {}}}}}),
+        );
         let item = &c.document["paths"]["/logs/{id}"];
         let post = &item["post"]["requestBody"];
         assert_eq!(post["required"], json!(true));
-        assert_eq!(post["content"]["application/json"]["schema"]["type"], json!("object"));
         assert_eq!(
-            c.pointers.original("/paths/~1logs~1{id}/post/requestBody/content"),
+            post["content"]["application/json"]["schema"]["type"],
+            json!("object")
+        );
+        assert_eq!(
+            c.pointers
+                .original("/paths/~1logs~1{id}/post/requestBody/content"),
             "/paths/~1logs~1{id}/parameters/1/content"
         );
         // An operation's own body wins; the path parameter stays a parameter.

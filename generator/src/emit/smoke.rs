@@ -25,8 +25,7 @@ pub const SMOKE_TESTS_PATH: &str = "tests/smoke.rs";
 const SUPPORT_PATH: &str = "tests/smoke/support.rs";
 
 /// What the smoke tests need beyond the crate's own dependencies.
-const DEV_DEPENDENCIES: &str =
-    "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n";
+const DEV_DEPENDENCIES: &str = "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n";
 
 /// Adds the smoke tests to a generated crate: their two files, and the dev-dependencies they
 /// need in its `Cargo.toml`.
@@ -56,11 +55,7 @@ pub fn add_smoke_tests(
 fn with_dev_dependencies(manifest: &str) -> String {
     const STANDALONE: &str = "\n# A crate of its own";
     match manifest.find(STANDALONE) {
-        Some(at) => format!(
-            "{}{DEV_DEPENDENCIES}{}",
-            &manifest[..at],
-            &manifest[at..]
-        ),
+        Some(at) => format!("{}{DEV_DEPENDENCIES}{}", &manifest[..at], &manifest[at..]),
         None => format!("{manifest}{DEV_DEPENDENCIES}"),
     }
 }
@@ -91,7 +86,10 @@ fn smoke_file(apis: &[Api], settings: &CrateSettings) -> TokenStream {
         //!
         //! `cargo xtask verify` starts the mock, runs them and reports each outcome.
         #![allow(deprecated)]
+        // Generated files keep the generator's formatting.
+        #![cfg_attr(rustfmt, rustfmt::skip)]
 
+        #[rustfmt::skip]
         #[path = "smoke/support.rs"]
         mod support;
 
@@ -256,7 +254,8 @@ mod tests {
 
     #[test]
     fn dev_dependencies_go_before_the_standalone_workspace_table() {
-        let manifest = "[dependencies]\nserde = \"1\"\n\n# A crate of its own, even.\n[workspace]\n";
+        let manifest =
+            "[dependencies]\nserde = \"1\"\n\n# A crate of its own, even.\n[workspace]\n";
         let out = with_dev_dependencies(manifest);
         let dev = out.find("[dev-dependencies]").expect("added");
         assert!(dev < out.find("[workspace]").expect("kept"), "{out}");

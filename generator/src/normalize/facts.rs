@@ -30,12 +30,7 @@ impl<'d> Context<'d> {
         example: Option<&Value>,
         examples: &IndexMap<String, ReferenceOr<Example>>,
     ) -> Vec<Value> {
-        let components = self
-            .doc
-            .openapi
-            .components
-            .as_ref()
-            .map(|c| &c.examples);
+        let components = self.doc.openapi.components.as_ref().map(|c| &c.examples);
         let mut out: Vec<Value> = example.cloned().into_iter().collect();
         for example in examples.values() {
             let found = match example {
@@ -90,7 +85,12 @@ pub(super) fn facts_of(schema: &Schema) -> ValueFacts {
                 .collect();
         }
         SchemaKind::Type(Type::Boolean(b)) => {
-            facts.enumeration = b.enumeration.iter().flatten().map(|v| Value::Bool(*v)).collect();
+            facts.enumeration = b
+                .enumeration
+                .iter()
+                .flatten()
+                .map(|v| Value::Bool(*v))
+                .collect();
         }
         SchemaKind::Type(Type::Integer(i)) => {
             facts.format = match &i.format {
@@ -148,21 +148,18 @@ pub(super) fn facts_of(schema: &Schema) -> ValueFacts {
                 a.additional_properties,
                 Some(openapiv3::AdditionalProperties::Any(false))
             );
-            facts.items = inline_facts(a.items.as_ref()).or_else(|| {
-                match &a.additional_properties {
+            facts.items =
+                inline_facts(a.items.as_ref()).or_else(|| match &a.additional_properties {
                     Some(openapiv3::AdditionalProperties::Schema(s)) => inline_facts_of(s.as_ref()),
                     _ => None,
-                }
-            });
+                });
             for part in &a.all_of {
                 if let ReferenceOr::Item(part) = part {
                     merge(&mut facts, facts_of(part));
                 }
             }
         }
-        SchemaKind::OneOf { .. }
-        | SchemaKind::AnyOf { .. }
-        | SchemaKind::Not { .. } => {}
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {}
     }
     facts.examples.extend(schema.schema_data.default.clone());
     facts.null_refused = schema.schema_data.nullable

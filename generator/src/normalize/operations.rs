@@ -468,7 +468,11 @@ impl<'d> Context<'d> {
                     "this status never has content in HTTP; its `content` is ignored",
                 );
             }
-            let content = response.content.keys().map(String::as_str).filter(|_| !bodiless);
+            let content = response
+                .content
+                .keys()
+                .map(String::as_str)
+                .filter(|_| !bodiless);
             let body = media::pick(content).map(|chosen| {
                 let kind = media::classify(chosen);
                 let schema = response.content.get(chosen).and_then(|m| m.schema.as_ref());

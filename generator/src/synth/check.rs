@@ -50,10 +50,13 @@ impl<'a> Types<'a> {
         }
         let listed = |v: &Value| {
             facts.enumeration.is_empty()
-                || facts.enumeration.iter().any(|e| match (e.as_f64(), v.as_f64()) {
-                    (Some(a), Some(b)) => a == b,
-                    _ => e == v,
-                })
+                || facts
+                    .enumeration
+                    .iter()
+                    .any(|e| match (e.as_f64(), v.as_f64()) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => e == v,
+                    })
         };
         if matches!(ty, TypeRef::Number { .. } | TypeRef::Boolean) && !listed(value) {
             return false;
@@ -105,10 +108,10 @@ impl<'a> Types<'a> {
                     Some(v) => self.fits(v, &f.ty, &f.facts, depth + 1),
                 }) && (!closed || map.keys().all(declared))
                     && s.additional.as_ref().is_none_or(|extra| {
-                    map.iter()
-                        .filter(|(k, _)| !s.fields.iter().any(|f| &f.name == *k))
-                        .all(|(_, v)| self.fits(v, extra, &ValueFacts::default(), depth + 1))
-                })
+                        map.iter()
+                            .filter(|(k, _)| !s.fields.iter().any(|f| &f.name == *k))
+                            .all(|(_, v)| self.fits(v, extra, &ValueFacts::default(), depth + 1))
+                    })
             }
             TypeKind::Enum(e) => e.variants.iter().any(|v| enum_value(&v.value) == *value),
             TypeKind::Union(u) => match &u.discriminator {
@@ -190,7 +193,10 @@ fn string_fits(text: &str, facts: &ValueFacts) -> bool {
     facts.min_length.is_none_or(|m| len >= m)
         && facts.max_length.is_none_or(|m| len <= m)
         && formats::fits(facts.format.as_deref(), text)
-        && facts.pattern.as_deref().is_none_or(|p| pattern_matches(p, text))
+        && facts
+            .pattern
+            .as_deref()
+            .is_none_or(|p| pattern_matches(p, text))
 }
 
 thread_local! {

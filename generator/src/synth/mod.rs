@@ -91,11 +91,11 @@ pub struct ResponseSample {
 /// none) with a body made up for its type, read-only fields included and write-only ones left
 /// out. `None` for answers this cannot make (multipart and form bodies).
 pub fn response_sample(api: &Api, op: &Operation) -> Option<ResponseSample> {
-    let response = op
-        .responses
-        .iter()
-        .find(|r| r.is_success())
-        .or_else(|| op.responses.iter().find(|r| r.status == StatusSpec::Default))?;
+    let response = op.responses.iter().find(|r| r.is_success()).or_else(|| {
+        op.responses
+            .iter()
+            .find(|r| r.status == StatusSpec::Default)
+    })?;
     let status = match response.status {
         StatusSpec::Code(code) => code,
         StatusSpec::Range(_) | StatusSpec::Default => 200,

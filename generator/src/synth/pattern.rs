@@ -11,8 +11,15 @@ const MAX_STRETCH: u32 = 64;
 
 /// A string matching `pattern` within the length bounds, or `None` when the pattern cannot be
 /// read or no such string was found.
-pub(super) fn generate(pattern: &str, min_len: Option<usize>, max_len: Option<usize>) -> Option<String> {
-    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
+pub(super) fn generate(
+    pattern: &str,
+    min_len: Option<usize>,
+    max_len: Option<usize>,
+) -> Option<String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .ok()?;
     for stretch in 0..=MAX_STRETCH {
         let mut out = String::new();
         emit(&hir, stretch, &mut out)?;

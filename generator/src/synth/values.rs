@@ -187,7 +187,13 @@ impl<'a> Synth<'a> {
     }
 
     /// The first example that fits the type (and, in headers, is visible ASCII).
-    fn example(&self, examples: &[Value], ty: &TypeRef, facts: &ValueFacts, cx: Cx) -> Option<Value> {
+    fn example(
+        &self,
+        examples: &[Value],
+        ty: &TypeRef,
+        facts: &ValueFacts,
+        cx: Cx,
+    ) -> Option<Value> {
         if !cx.examples {
             return None;
         }
@@ -235,13 +241,21 @@ impl<'a> Synth<'a> {
                 let response = cx.place == Place::Response;
                 for field in &s.fields {
                     // Read-only fields belong in answers only, write-only ones in requests.
-                    let one_way = if response { field.write_only } else { field.read_only };
+                    let one_way = if response {
+                        field.write_only
+                    } else {
+                        field.read_only
+                    };
                     let wanted = field.required || (cx.depth < OPTIONAL_DEPTH && !one_way);
                     if !wanted {
                         continue;
                     }
                     let field_cx = Cx {
-                        place: if response { Place::Response } else { Place::Body },
+                        place: if response {
+                            Place::Response
+                        } else {
+                            Place::Body
+                        },
                         ..cx.nested()
                     };
                     let value = self.value(&field.ty, &field.facts, field_cx);
@@ -303,9 +317,9 @@ impl<'a> Synth<'a> {
         }
         self.ambiguous.borrow_mut().push(name.to_string());
         fitting.unwrap_or_else(|| {
-            u.variants.first().map_or(Value::Null, |v| {
-                self.value(&v.ty, &v.facts, cx.nested())
-            })
+            u.variants
+                .first()
+                .map_or(Value::Null, |v| self.value(&v.ty, &v.facts, cx.nested()))
         })
     }
 
@@ -439,8 +453,19 @@ fn integer(facts: &ValueFacts, bits: u8, signed: bool, salt: usize) -> Value {
 
 fn number(facts: &ValueFacts, salt: usize) -> Value {
     let fits = |c: f64| {
-        facts.minimum.is_none_or(|l| if facts.exclusive_minimum { c > l } else { c >= l })
-            && facts.maximum.is_none_or(|h| if facts.exclusive_maximum { c < h } else { c <= h })
+        facts.minimum.is_none_or(|l| {
+            if facts.exclusive_minimum {
+                c > l
+            } else {
+                c >= l
+            }
+        }) && facts.maximum.is_none_or(|h| {
+            if facts.exclusive_maximum {
+                c < h
+            } else {
+                c <= h
+            }
+        })
     };
     let mut candidates = vec![1.5 + salt as f64, 1.0 + salt as f64, 0.0];
     if let Some(l) = facts.minimum {

@@ -65,7 +65,11 @@ pub fn check_install(root: &Path) -> Result<Install, String> {
                 String::from_utf8_lossy(&out.stderr)
             ));
         }
-        Err(e) => return Err(format!("Node.js is not on PATH ({e}). Install Node.js 18+ and {fix}")),
+        Err(e) => {
+            return Err(format!(
+                "Node.js is not on PATH ({e}). Install Node.js 18+ and {fix}"
+            ));
+        }
     }
     let package_json = read_json(&root.join("package.json"))?;
     let pinned = package_json["devDependencies"]["@stoplight/prism-cli"]
@@ -85,7 +89,10 @@ pub fn check_install(root: &Path) -> Result<Install, String> {
         }
     }
     if !(bin.exists() && installed_manifest.exists()) {
-        return Err(format!("Prism is not installed: {} is missing; {fix}", bin.display()));
+        return Err(format!(
+            "Prism is not installed: {} is missing; {fix}",
+            bin.display()
+        ));
     }
     let version = read_json(&installed_manifest)?["version"]
         .as_str()
@@ -185,7 +192,14 @@ impl Prism {
         port: u16,
         upstream: &str,
     ) -> Result<Prism, String> {
-        Self::launch(install, name, spec, port, Kind::Proxy(upstream.to_string()), &[])
+        Self::launch(
+            install,
+            name,
+            spec,
+            port,
+            Kind::Proxy(upstream.to_string()),
+            &[],
+        )
     }
 
     fn launch(
@@ -234,7 +248,10 @@ impl Prism {
                 if port_taken && restarts < 2 {
                     restarts += 1;
                     self.port = free_ports(1)?.first().copied().unwrap_or(self.port);
-                    self.log.lock().unwrap_or_else(PoisonError::into_inner).clear();
+                    self.log
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .clear();
                     let (child, stdin) = spawn(
                         &self.bin,
                         &self.spec,
@@ -276,7 +293,10 @@ impl Prism {
 
     /// Every log line so far (stdout and stderr, stderr lines prefixed).
     pub fn log(&self) -> Vec<String> {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The complete log of every request answered so far. Prism handles and logs requests in

@@ -65,7 +65,9 @@ pub fn run_all(root: &Path, options: &AllOptions) -> Result<String, String> {
     let (passed, total) = prism_totals(&reports);
     let tally = format!("verify: {passed}/{total} operations passed");
     if generator_failures > 0 || (options.require_all_pass && any_failure) {
-        Err(format!("{summary}\n{generator_failures} failure(s) of class `generator`\n{tally}"))
+        Err(format!(
+            "{summary}\n{generator_failures} failure(s) of class `generator`\n{tally}"
+        ))
     } else {
         Ok(format!("{summary}\n{tally}"))
     }
@@ -82,7 +84,9 @@ fn prism_totals(reports: &[(String, Report)]) -> (usize, usize) {
     reports
         .iter()
         .filter(|(_, r)| r.on_prism())
-        .fold((0, 0), |(p, n), (_, r)| (p + r.passed(), n + r.operations()))
+        .fold((0, 0), |(p, n), (_, r)| {
+            (p + r.passed(), n + r.operations())
+        })
 }
 
 fn render(reports: &[(String, Report)], seconds: u64) -> String {
@@ -154,7 +158,11 @@ fn render(reports: &[(String, Report)], seconds: u64) -> String {
     if !fatal.is_empty() {
         out.push_str("\n## Documents not run\n\n");
         for (name, r) in fatal {
-            let _ = writeln!(out, "- {name}: {}", first_line(r.fatal.as_deref().unwrap_or_default()));
+            let _ = writeln!(
+                out,
+                "- {name}: {}",
+                first_line(r.fatal.as_deref().unwrap_or_default())
+            );
         }
     }
     let failures: Vec<(&String, &super::report::OpResult)> = reports
@@ -167,8 +175,15 @@ fn render(reports: &[(String, Report)], seconds: u64) -> String {
             let (class, reason) = f
                 .class
                 .as_ref()
-                .map_or(("unclassified", String::new()), |(c, r)| (c.name(), r.clone()));
-            let reason: String = reason.replace('|', "\\|").replace('\n', " ").chars().take(400).collect();
+                .map_or(("unclassified", String::new()), |(c, r)| {
+                    (c.name(), r.clone())
+                });
+            let reason: String = reason
+                .replace('|', "\\|")
+                .replace('\n', " ")
+                .chars()
+                .take(400)
+                .collect();
             let _ = writeln!(
                 out,
                 "| {name} | `{} {}` ({}) | {} | {class} | {reason} |",

@@ -95,7 +95,12 @@ fn required_names(node: &Value, root: &Value, depth: usize) -> BTreeSet<String> 
         .map(str::to_string)
         .collect();
     if depth < 16 {
-        for part in node.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        for part in node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             out.extend(required_names(part, root, depth + 1));
         }
     }
@@ -112,7 +117,12 @@ fn declared_names(node: &Value, root: &Value, depth: usize) -> BTreeSet<String> 
         .unwrap_or_default();
     if depth < 16 {
         for key in ["allOf", "oneOf", "anyOf"] {
-            for part in node.get(key).and_then(Value::as_array).into_iter().flatten() {
+            for part in node
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 out.extend(declared_names(part, root, depth + 1));
             }
         }
@@ -172,7 +182,8 @@ impl<'a> Facts<'a> {
         }
         !all.is_empty()
             && all.iter().all(|v| {
-                required_property(v).is_some_and(|name| self.document.undeclared_required.contains(name))
+                required_property(v)
+                    .is_some_and(|name| self.document.undeclared_required.contains(name))
             })
     }
 
@@ -195,7 +206,9 @@ impl<'a> Facts<'a> {
     /// Prism answered with its own problem: its answer broke the document, or it failed.
     fn prism_problem(&self, kind: &str) -> bool {
         self.status == Some(500)
-            && self.response.contains(&format!("stoplight.io/prism/errors#{kind}"))
+            && self
+                .response
+                .contains(&format!("stoplight.io/prism/errors#{kind}"))
     }
 
     /// A retry (`static`, `proxy`) failed, and how.
@@ -272,7 +285,9 @@ const RULES: &[Rule] = &[
         class: Class::Generator,
         matches: |f| {
             f.retry("proxy").is_some_and(|p| {
-                p["outcome"] == "response" && p["status"] != 500 && p["violations"].as_array().is_none_or(Vec::is_empty)
+                p["outcome"] == "response"
+                    && p["status"] != 500
+                    && p["violations"].as_array().is_none_or(Vec::is_empty)
             })
         },
         reason: "the client cannot decode an answer that Prism's validator accepts (made up from the schema, through a Prism proxy)",
@@ -292,7 +307,9 @@ const RULES: &[Rule] = &[
     Rule {
         outcome: "response",
         class: Class::Prism,
-        matches: |f| f.prism_problem("UNKNOWN") && f.response.contains("Maximum call stack size exceeded"),
+        matches: |f| {
+            f.prism_problem("UNKNOWN") && f.response.contains("Maximum call stack size exceeded")
+        },
         reason: "Prism's answer generator (json-schema-faker) overflows its stack on this recursive schema, and no other answer could be checked",
     },
     Rule {
@@ -316,7 +333,10 @@ pub fn classify(record: &Value, document: &DocumentFacts) -> (Class, String) {
     let reason = match outcome {
         "build" => format!("the client could not make the request: {}", facts.detail),
         "request" if !facts.violations.is_empty() => {
-            format!("Prism rejected the request: {}", facts.violations.join("; "))
+            format!(
+                "Prism rejected the request: {}",
+                facts.violations.join("; ")
+            )
         }
         "request" => format!("the request failed: {}", facts.detail),
         "response" => format!("the answer was not understood: {}", facts.detail),
@@ -328,7 +348,11 @@ pub fn classify(record: &Value, document: &DocumentFacts) -> (Class, String) {
 /// A rule's reason with what was observed.
 fn with_evidence(reason: &str, facts: &Facts) -> String {
     let evidence = if facts.violations.is_empty() {
-        clip(if facts.detail.is_empty() { facts.response } else { facts.detail })
+        clip(if facts.detail.is_empty() {
+            facts.response
+        } else {
+            facts.detail
+        })
     } else {
         clip(&facts.violations.join("; "))
     };

@@ -48,12 +48,17 @@ impl OpInfo {
                 api.operations.iter().map(move |op| {
                     let method = op.method_name.trim_start_matches("r#");
                     let key = format!("{}::{method}", api.module);
-                    let mut ambiguous = generator::synth::operation_sample(api, op).ambiguous_unions;
+                    let mut ambiguous =
+                        generator::synth::operation_sample(api, op).ambiguous_unions;
                     if let Some(answer) = generator::synth::response_sample(api, op) {
                         ambiguous.extend(answer.ambiguous_unions);
                     }
                     OpInfo {
-                        operation: if qualify { key.clone() } else { method.to_string() },
+                        operation: if qualify {
+                            key.clone()
+                        } else {
+                            method.to_string()
+                        },
                         key,
                         test: test_name(api, op),
                         method: op.method.as_str().to_string(),
@@ -87,7 +92,11 @@ pub(super) fn match_records(
 
 /// Verifies one document; `root` is the checkout (for Prism, the lock file and the shared
 /// target directory). Returns the report, also written to `out/report.json`.
-pub fn verify_document(root: &Path, install: &Install, options: &Options) -> Result<Report, String> {
+pub fn verify_document(
+    root: &Path,
+    install: &Install,
+    options: &Options,
+) -> Result<Report, String> {
     let started = Instant::now();
     let crate_dir = options.out.join("crate");
     let document = options.spec.display().to_string();
@@ -101,7 +110,10 @@ pub fn verify_document(root: &Path, install: &Install, options: &Options) -> Res
         results: Vec::new(),
         fatal: None,
     };
-    let crate_name = format!("verify-{}", crate::crate_name_from(&super::stem(&options.spec)));
+    let crate_name = format!(
+        "verify-{}",
+        crate::crate_name_from(&super::stem(&options.spec))
+    );
     let apis = match generate(root, options, &crate_dir, &crate_name) {
         Ok(apis) => apis,
         Err(e) => {
@@ -117,13 +129,17 @@ pub fn verify_document(root: &Path, install: &Install, options: &Options) -> Res
         manifest: crate_dir.join("Cargo.toml"),
         target_dir: Some(root.join("target/verify/cargo-target")),
     };
-    eprintln!("verify: {document}: {} operations; compiling the smoke tests", ops.len());
+    eprintln!(
+        "verify: {document}: {} operations; compiling the smoke tests",
+        ops.len()
+    );
     if let Err(errors) = cargo.build() {
         report.fatal = Some(format!("the smoke tests do not compile:\n{errors}"));
         report.results = ops
             .iter()
             .map(|op| {
-                let record = json!({"outcome": "build", "detail": "the smoke tests do not compile"});
+                let record =
+                    json!({"outcome": "build", "detail": "the smoke tests do not compile"});
                 result(op, record, &DocumentFacts::default())
             })
             .collect();
@@ -236,7 +252,10 @@ fn serve_and_run(
     let records_file = options.out.join("smoke.jsonl");
     let _ = std::fs::remove_file(&records_file);
     let env = vec![
-        ("SMOKE_REPORT".to_string(), records_file.display().to_string()),
+        (
+            "SMOKE_REPORT".to_string(),
+            records_file.display().to_string(),
+        ),
         ("PRISM_URL".to_string(), server.base_url()),
     ];
     let output = cargo.run(&env, &[], 2)?;

@@ -29,8 +29,10 @@ pub fn verify_generated(root: &Path) -> Result<Report, String> {
         });
     }
     let ops = OpInfo::of(&apis);
-    let specs: Vec<std::path::PathBuf> =
-        crate::SPECS.iter().map(|(file, _)| root.join("spec").join(file)).collect();
+    let specs: Vec<std::path::PathBuf> = crate::SPECS
+        .iter()
+        .map(|(file, _)| root.join("spec").join(file))
+        .collect();
     let document = DocumentFacts::scan(&specs.iter().map(|p| p.as_path()).collect::<Vec<_>>());
     let cargo = Cargo {
         manifest: root.join("generated/Cargo.toml"),
@@ -43,7 +45,8 @@ pub fn verify_generated(root: &Path) -> Result<Report, String> {
     std::fs::write(out.join("test-output.txt"), &output)
         .map_err(|e| format!("cannot write the test output: {e}"))?;
     let report = Report {
-        document: "generated/ (userapis: spec/teams.yaml, spec/membership.yaml, spec/cpaas.yaml)".into(),
+        document: "generated/ (userapis: spec/teams.yaml, spec/membership.yaml, spec/cpaas.yaml)"
+            .into(),
         lenient: false,
         server: Server::Prism {
             version: install.version.clone(),

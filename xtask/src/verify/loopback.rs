@@ -33,8 +33,16 @@ impl Answer {
     }
 
     fn http(&self) -> Vec<u8> {
-        let reason = if (200..300).contains(&self.status) { "OK" } else { "Answer" };
-        let mut head = format!("HTTP/1.1 {} {reason}\r\ncontent-length: {}\r\n", self.status, self.body.len());
+        let reason = if (200..300).contains(&self.status) {
+            "OK"
+        } else {
+            "Answer"
+        };
+        let mut head = format!(
+            "HTTP/1.1 {} {reason}\r\ncontent-length: {}\r\n",
+            self.status,
+            self.body.len()
+        );
         if let Some(ct) = &self.content_type {
             head.push_str(&format!("content-type: {ct}\r\n"));
         }
@@ -166,10 +174,16 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<String>>, answers: &[Answer]) {
             .unwrap_or_else(PoisonError::into_inner)
             .push(request_line.trim_end().to_string());
         let mut parts = request_line.split_whitespace();
-        let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        let (method, target) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
         let answer = match answers.iter().find(|a| a.matches(method, target)) {
             Some(answer) => answer.http(),
-            None => b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}".to_vec(),
+            None => {
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+                    .to_vec()
+            }
         };
         if writer.write_all(&answer).is_err() {
             return;

@@ -89,7 +89,13 @@ impl Report {
     pub fn counted_failures(&self) -> Vec<&OpResult> {
         self.results
             .iter()
-            .filter(|r| if self.on_prism() { !r.passed() } else { !r.sent() })
+            .filter(|r| {
+                if self.on_prism() {
+                    !r.passed()
+                } else {
+                    !r.sent()
+                }
+            })
             .collect()
     }
 
@@ -176,7 +182,9 @@ impl Report {
             let (class, reason) = r
                 .class
                 .as_ref()
-                .map_or(("unclassified", String::new()), |(c, why)| (c.name(), why.clone()));
+                .map_or(("unclassified", String::new()), |(c, why)| {
+                    (c.name(), why.clone())
+                });
             let _ = writeln!(
                 out,
                 "FAILED {} ({} {}) at {}: [{class}] {reason}",
@@ -208,9 +216,10 @@ pub fn first_line(text: &str) -> &str {
 /// Why Prism could not serve a document, in one line: its fatal message when it gave one
 /// (`Error opening file "/components/schemas/petdetails"`), else the first line.
 pub fn prism_reason(text: &str) -> String {
-    let fatal = text
-        .lines()
-        .find_map(|l| l.split_once("fatal").map(|(_, rest)| rest.trim().to_string()));
+    let fatal = text.lines().find_map(|l| {
+        l.split_once("✖  fatal")
+            .map(|(_, rest)| rest.trim().to_string())
+    });
     match fatal {
         Some(message) => format!("{} ({message})", first_line(text)),
         None => first_line(text).to_string(),

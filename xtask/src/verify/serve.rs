@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use prism_harness::{Install, Mode, Prism};
 use generator::ir::{Api, StatusSpec};
+use prism_harness::{Install, Mode, Prism};
 use serde_json::{Value, json};
 
 use super::document::{read_record_lines, read_records};
@@ -61,7 +61,12 @@ impl Mocks {
     pub fn env(&self) -> Vec<(String, String)> {
         self.prisms
             .iter()
-            .map(|(module, prism)| (format!("PRISM_URL_{}", module.to_uppercase()), prism.base_url()))
+            .map(|(module, prism)| {
+                (
+                    format!("PRISM_URL_{}", module.to_uppercase()),
+                    prism.base_url(),
+                )
+            })
             .collect()
     }
 
@@ -135,7 +140,10 @@ pub fn run_with_prism(
         unserved @ Run::Unserved(_) => return Ok(unserved),
     };
     for (key, record) in records.iter_mut() {
-        if operations.get(key).is_some_and(|op| answer_breaks_the_types(op, record)) {
+        if operations
+            .get(key)
+            .is_some_and(|op| answer_breaks_the_types(op, record))
+        {
             record["answer_breaks_types"] = json!(true);
         }
     }
@@ -143,7 +151,8 @@ pub fn run_with_prism(
         records
             .iter()
             .filter(|(_, r)| {
-                (answer_flagged_by_prism(r) || answer_breaks_types(r)) && r["static_failure"].is_null()
+                (answer_flagged_by_prism(r) || answer_breaks_types(r))
+                    && r["static_failure"].is_null()
             })
             .map(|(key, _)| key.clone())
             .collect()
@@ -157,7 +166,13 @@ pub fn run_with_prism(
         );
         let file = out.join("smoke-static.jsonl");
         let again = match Mocks::start(install, served, Mode::Static) {
-            Ok(mocks) => rerun(cargo, &mocks, &file, &test_names(&retry, &operations), &mut output)?,
+            Ok(mocks) => rerun(
+                cargo,
+                &mocks,
+                &file,
+                &test_names(&retry, &operations),
+                &mut output,
+            )?,
             Err(reason) => {
                 eprintln!("verify: the static Prism did not start: {reason}");
                 BTreeMap::new()
@@ -184,9 +199,13 @@ pub fn run_with_prism(
         }
         let file = out.join("smoke-proxy.jsonl");
         let again = match Mocks::start_proxies(install, served, &answers) {
-            Ok((mocks, _upstreams)) => {
-                rerun(cargo, &mocks, &file, &test_names(&retry, &operations), &mut output)?
-            }
+            Ok((mocks, _upstreams)) => rerun(
+                cargo,
+                &mocks,
+                &file,
+                &test_names(&retry, &operations),
+                &mut output,
+            )?,
             Err(reason) => {
                 eprintln!("verify: the Prism proxy did not start: {reason}");
                 BTreeMap::new()
@@ -278,7 +297,11 @@ fn operations(apis: &[Api]) -> BTreeMap<String, OpRetry<'_>> {
     let mut out = BTreeMap::new();
     for api in apis {
         for op in &api.operations {
-            let key = format!("{}::{}", api.module, op.method_name.trim_start_matches("r#"));
+            let key = format!(
+                "{}::{}",
+                api.module,
+                op.method_name.trim_start_matches("r#")
+            );
             let answer = generator::synth::response_sample(api, op).map(|sample| {
                 let answer = Answer {
                     method: op.method.as_str().to_string(),
@@ -366,7 +389,10 @@ fn answer_breaks_the_types(op: &OpRetry, record: &Value) -> bool {
     else {
         return false;
     };
-    let Some(status) = record["status"].as_u64().and_then(|s| u16::try_from(s).ok()) else {
+    let Some(status) = record["status"]
+        .as_u64()
+        .and_then(|s| u16::try_from(s).ok())
+    else {
         return false;
     };
     let response = op.op.responses.iter().find(|r| match r.status {
@@ -374,7 +400,12 @@ fn answer_breaks_the_types(op: &OpRetry, record: &Value) -> bool {
         StatusSpec::Range(r) => u16::from(r) == status / 100,
         StatusSpec::Default => false,
     });
-    let response = response.or_else(|| op.op.responses.iter().find(|r| r.status == StatusSpec::Default));
+    let response = response.or_else(|| {
+        op.op
+            .responses
+            .iter()
+            .find(|r| r.status == StatusSpec::Default)
+    });
     response.and_then(|r| r.body.as_ref()).is_some_and(|b| {
         b.media == generator::ir::MediaKind::Json
             && !generator::synth::conforms(op.api, &body, &b.ty, &Default::default())

@@ -15,7 +15,10 @@ pub struct Cargo {
 impl Cargo {
     fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        command.args(args).arg("--manifest-path").arg(&self.manifest);
+        command
+            .args(args)
+            .arg("--manifest-path")
+            .arg(&self.manifest);
         if let Some(target_dir) = &self.target_dir {
             // Many crates share the target directory and the disk: no incremental state and
             // no debug info, which the smoke tests do not need.
@@ -31,7 +34,15 @@ impl Cargo {
     /// Compiles the smoke tests; the compiler's errors when they do not compile.
     pub fn build(&self) -> Result<(), String> {
         let out = self
-            .command(&["test", "--test", "smoke", "--no-run", "--quiet", "--message-format", "short"])
+            .command(&[
+                "test",
+                "--test",
+                "smoke",
+                "--no-run",
+                "--quiet",
+                "--message-format",
+                "short",
+            ])
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         if out.status.success() {
@@ -88,7 +99,14 @@ impl Cargo {
         let ident = crate_name.replace('-', "_");
         let debug = target_dir.join("debug");
         for (dir, prefixes) in [
-            (debug.join("deps"), vec![format!("{ident}-"), format!("lib{ident}-"), "smoke-".to_string()]),
+            (
+                debug.join("deps"),
+                vec![
+                    format!("{ident}-"),
+                    format!("lib{ident}-"),
+                    "smoke-".to_string(),
+                ],
+            ),
             (debug.join(".fingerprint"), vec![format!("{crate_name}-")]),
             (debug.join("build"), vec![format!("{crate_name}-")]),
         ] {

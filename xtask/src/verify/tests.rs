@@ -37,7 +37,10 @@ fn break_the_query_style(crate_dir: &Path) -> Result<(), String> {
     let path = crate_dir.join("src/api/operations.rs");
     let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
     if !text.contains(FORM_EXPLODED) {
-        return Err(format!("{} does not encode `ids` as expected: {FORM_EXPLODED}", path.display()));
+        return Err(format!(
+            "{} does not encode `ids` as expected: {FORM_EXPLODED}",
+            path.display()
+        ));
     }
     std::fs::write(&path, text.replace(FORM_EXPLODED, FORM_UNEXPLODED)).map_err(|e| e.to_string())
 }
@@ -58,9 +61,17 @@ fn regressions_pass_and_a_broken_query_style_is_reported_as_a_request_failure() 
         tamper: None,
     };
     let report = verify_document(&root, &install, &options).unwrap_or_else(|e| panic!("{e}"));
-    let names: Vec<&str> = report.results.iter().map(|r| r.operation.as_str()).collect();
+    let names: Vec<&str> = report
+        .results
+        .iter()
+        .map(|r| r.operation.as_str())
+        .collect();
     assert_eq!(names, REGRESSIONS, "the fixture's operations");
-    assert!(report.on_prism(), "Prism did not serve the fixture: {:?}", report.server);
+    assert!(
+        report.on_prism(),
+        "Prism did not serve the fixture: {:?}",
+        report.server
+    );
     assert_eq!(
         report.passed(),
         REGRESSIONS.len(),
@@ -86,11 +97,23 @@ fn regressions_pass_and_a_broken_query_style_is_reported_as_a_request_failure() 
     assert_eq!(class, Class::Generator, "{reason}");
     assert!(reason.contains("request.query.ids"), "{reason}");
     let sent = list_items.record["requests"].to_string();
-    assert!(sent.contains("ids=1%2C2") || sent.contains("ids=1,2"), "{sent}");
-    assert!(report.render_text().ends_with("verify: 5/6 operations passed"));
+    assert!(
+        sent.contains("ids=1%2C2") || sent.contains("ids=1,2"),
+        "{sent}"
+    );
+    assert!(
+        report
+            .render_text()
+            .ends_with("verify: 5/6 operations passed")
+    );
 }
 
-fn record(outcome: &str, status: u64, violations: serde_json::Value, response: &str) -> serde_json::Value {
+fn record(
+    outcome: &str,
+    status: u64,
+    violations: serde_json::Value,
+    response: &str,
+) -> serde_json::Value {
     json!({"outcome": outcome, "status": status, "violations": violations, "response": response, "detail": ""})
 }
 
@@ -99,10 +122,18 @@ fn failures_are_the_generators_unless_a_rule_explains_them() {
     let none = DocumentFacts::default();
     let violation = |location: &[&str], message: &str| json!([{"location": location, "severity": "Error", "message": message}]);
 
-    let rejected = record("request", 422, violation(&["request", "query", "limit"], "must be integer"), "");
+    let rejected = record(
+        "request",
+        422,
+        violation(&["request", "query", "limit"], "must be integer"),
+        "",
+    );
     let (class, reason) = classify(&rejected, &none);
     assert_eq!(class, Class::Generator);
-    assert!(reason.contains("request.query.limit: must be integer"), "{reason}");
+    assert!(
+        reason.contains("request.query.limit: must be integer"),
+        "{reason}"
+    );
 
     let built = json!({"outcome": "build", "detail": "argument `body` does not decode"});
     assert_eq!(classify(&built, &none).0, Class::Generator);
@@ -124,7 +155,8 @@ fn failures_are_the_generators_unless_a_rule_explains_them() {
     assert_eq!(classify(&no_response, &none).0, Class::Spec);
 
     // A decode failure of an answer Prism accepted is ours.
-    let undecodable = json!({"outcome": "response", "status": 200, "detail": "the body does not decode at `id`"});
+    let undecodable =
+        json!({"outcome": "response", "status": 200, "detail": "the body does not decode at `id`"});
     assert_eq!(classify(&undecodable, &none).0, Class::Generator);
 
     let mut stopped = json!({"outcome": "request", "detail": "error sending request"});
@@ -146,12 +178,18 @@ fn a_required_property_the_document_never_declares_is_the_documents_fault() {
     .unwrap();
     let facts = DocumentFacts::scan(&[spec.as_path()]);
     // `id` is declared by a sibling `allOf` part; `name` nowhere.
-    assert_eq!(facts.undeclared_required.iter().collect::<Vec<_>>(), ["name"]);
+    assert_eq!(
+        facts.undeclared_required.iter().collect::<Vec<_>>(),
+        ["name"]
+    );
     let violation = json!([{"location": ["request", "body"], "severity": "Error",
         "message": "Request body must have required property 'name'"}]);
     let missing = record("request", 422, violation, "");
     assert_eq!(classify(&missing, &facts).0, Class::Spec);
-    assert_eq!(classify(&missing, &DocumentFacts::default()).0, Class::Generator);
+    assert_eq!(
+        classify(&missing, &DocumentFacts::default()).0,
+        Class::Generator
+    );
 }
 
 /// One raw HTTP exchange with the loopback server.
@@ -189,6 +227,9 @@ fn the_loopback_server_gives_each_operation_its_answer() {
         server.port,
         "POST /users/7 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
     );
-    assert!(other.starts_with("HTTP/1.1 200") && other.ends_with("{}"), "{other}");
+    assert!(
+        other.starts_with("HTTP/1.1 200") && other.ends_with("{}"),
+        "{other}"
+    );
     assert_eq!(server.received(), 2);
 }
