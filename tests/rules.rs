@@ -27,6 +27,7 @@ const STRICT: &[&str] = &[
     "allof-reference-with-bare-type.yaml",
     "swagger2-path-level-body.json",
     "object-type-with-items.yaml",
+    "reserved-header-parameters.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -274,6 +275,11 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         creation["settings"].ty,
         TypeRef::Map(Box::new(TypeRef::Any))
     );
+
+    // Accept, Content-Type and Authorization header parameters are ignored.
+    let build = &api(&output, "reserved-header-parameters.yaml").operations[0];
+    let headers: Vec<&str> = build.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(headers, ["X-Registry-Config"]);
 
     // A body parameter of the path item is its operations' request body.
     let log = &api(&output, "swagger2-path-level-body.json").operations[0];

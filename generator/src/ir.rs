@@ -419,7 +419,9 @@ pub struct ValueFacts {
     pub null_refused: bool,
     /// `additionalProperties: false`: an object with only the declared properties.
     pub closed: bool,
-    /// The allowed values of a number or boolean schema (string and integer enums are types).
+    /// Allowed values the type does not hold itself: a number or boolean `enum`, or an `enum`
+    /// beside `allOf`/`$ref` that narrows the referenced type (string and integer enums of
+    /// their own are types).
     pub enumeration: Vec<serde_json::Value>,
     /// The facts of an inline item schema (arrays) or value schema (maps).
     pub items: Option<Box<ValueFacts>>,

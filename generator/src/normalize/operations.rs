@@ -171,6 +171,21 @@ impl<'d> Context<'d> {
         let mut out = Vec::new();
         for (param, pointer) in resolved {
             let data = param.parameter_data_ref();
+            // OpenAPI: header parameters named Accept, Content-Type or Authorization "SHALL be
+            // ignored"; the client sets those headers itself.
+            let reserved = ["accept", "content-type", "authorization"];
+            if matches!(param, OaParameter::Header { .. })
+                && reserved.contains(&data.name.to_ascii_lowercase().as_str())
+            {
+                self.warn(
+                    pointer,
+                    format!(
+                        "header parameter `{}` is ignored: the client sets this header itself (OpenAPI ignores such parameters)",
+                        data.name
+                    ),
+                );
+                continue;
+            }
             let location = match param {
                 OaParameter::Path { .. } => ParamLocation::Path,
                 OaParameter::Query { style, .. } => {

@@ -58,7 +58,7 @@ impl<'a> Types<'a> {
                         _ => e == v,
                     })
         };
-        if matches!(ty, TypeRef::Number { .. } | TypeRef::Boolean) && !listed(value) {
+        if !value.is_null() && !listed(value) {
             return false;
         }
         match (ty, value) {

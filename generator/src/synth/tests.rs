@@ -89,6 +89,20 @@ paths:
             example: {kind: null}
       responses:
         "204": {description: ok}
+  /narrow:
+    post:
+      operationId: narrow
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [kind, ids]
+              properties:
+                kind: {type: integer, enum: [2], allOf: [{$ref: "#/components/schemas/Kind"}]}
+                ids: {type: array, minItems: 3, uniqueItems: true, items: {type: string, pattern: "^(0|[1-9][0-9]*)$"}}
+      responses:
+        "204": {description: ok}
 components:
   schemas:
     Note:
@@ -206,4 +220,19 @@ fn null_is_not_sent_where_nullable_only_annotates_a_reference() {
     // The media type's example sends `null`, which the referenced enum refuses (OpenAPI 3.0.3):
     // it is not used, and a value of the enum is made up instead.
     assert_eq!(json_body(&api, "note"), json!({"kind": 0}));
+}
+
+#[test]
+fn an_enum_beside_a_reference_narrows_it_and_unique_items_differ() {
+    let api = api(DOC);
+    let body = json_body(&api, "narrow");
+    assert_eq!(body["kind"], json!(2), "{body}");
+    let ids: Vec<&str> = body["ids"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(ids.len(), 3, "{body}");
+    assert!(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2], "{body}");
 }

@@ -111,15 +111,17 @@ impl<'a> Synth<'a> {
         if cx.depth >= HARD_DEPTH {
             return Value::Object(Map::new());
         }
+        // Values the schema lists (a number enum, or an enum narrowing a referenced type).
+        let listed = (0..facts.enumeration.len())
+            .map(|i| &facts.enumeration[(cx.salt + i) % facts.enumeration.len()])
+            .find(|v| self.types.conforms(v, ty, facts));
+        if let Some(value) = listed {
+            return value.clone();
+        }
         match ty {
             TypeRef::Nullable(_) if cx.depth >= MAX_DEPTH && !facts.null_refused => Value::Null,
             TypeRef::Nullable(inner) => self.value(inner, facts, cx),
             TypeRef::String => Value::String(self.string(facts, cx)),
-            TypeRef::Number { .. } | TypeRef::Boolean if !facts.enumeration.is_empty() => facts
-                .enumeration
-                .get(cx.salt % facts.enumeration.len())
-                .cloned()
-                .unwrap_or(Value::Null),
             TypeRef::Integer { bits, signed } => integer(facts, *bits, *signed, cx.salt),
             TypeRef::Number { .. } => number(facts, cx.salt),
             TypeRef::Boolean => Value::Bool(cx.salt % 2 == 0),
@@ -149,6 +151,17 @@ impl<'a> Synth<'a> {
                         if !distinct.contains(&value) {
                             distinct.push(value);
                         }
+                    }
+                    // More salts, while the minimum is not met.
+                    let mut salt = count;
+                    while distinct.len() < facts.min_items.unwrap_or(0) && salt < count * 8 + 8 {
+                        let mut item_cx = cx.nested();
+                        item_cx.salt = salt;
+                        let value = self.value(item, &item_facts, item_cx);
+                        if !distinct.contains(&value) {
+                            distinct.push(value);
+                        }
+                        salt += 1;
                     }
                     items = distinct;
                 }
@@ -334,7 +347,9 @@ impl<'a> Synth<'a> {
         };
         let mut candidates = Vec::new();
         if let Some(p) = &facts.pattern {
-            candidates.extend(pattern::generate(p, facts.min_length, facts.max_length));
+            let generated = pattern::generate(p, facts.min_length, facts.max_length, cx.salt)
+                .or_else(|| pattern::generate(p, facts.min_length, facts.max_length, 0));
+            candidates.extend(generated);
         }
         candidates.push(salted.clone());
         candidates.push(fit_length(&salted, facts.min_length, facts.max_length));

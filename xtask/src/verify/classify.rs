@@ -270,6 +270,18 @@ const RULES: &[Rule] = &[
     },
     Rule {
         outcome: "response",
+        class: Class::Prism,
+        matches: |f| f.record["method"] == "HEAD" && f.prism_problem("VIOLATIONS") || f.record["method"] == "HEAD" && f.status == Some(500) && f.response.is_empty() && !f.violations.is_empty(),
+        reason: "Prism checks its own answer to a HEAD request against the body schema, though an answer to HEAD has no body",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| f.response.contains("Cannot find serializer for") || f.retry("static").is_some_and(|s| s["response"].as_str().is_some_and(|r| r.contains("Cannot find serializer for"))),
+        reason: "Prism cannot produce (or read) the document's media type for this answer",
+    },
+    Rule {
+        outcome: "response",
         class: Class::Spec,
         matches: |f| f.prism_problem("NO_RESPONSE_RESPONSE_DEFINED"),
         reason: "the operation documents no response (OpenAPI requires at least one), so there is nothing to answer",
@@ -278,7 +290,7 @@ const RULES: &[Rule] = &[
         outcome: "request",
         class: Class::Prism,
         matches: |f| f.record["prism_stopped"] == true && f.status.is_none(),
-        reason: "Prism stopped while answering this call (it was started again for the others)",
+        reason: "Prism stopped, or stopped answering, on this call (out of memory or busy for minutes generating or validating; it was started again for the others)",
     },
     Rule {
         outcome: "response",
@@ -294,9 +306,9 @@ const RULES: &[Rule] = &[
     },
     Rule {
         outcome: "response",
-        class: Class::Spec,
+        class: Class::Prism,
         matches: |f| f.prism_problem("VIOLATIONS") && f.retry("proxy").is_some(),
-        reason: "no answer satisfies the document's schema: Prism's generated answer, its static answer and one made up from the schema all break it",
+        reason: "Prism cannot make a valid answer for this schema, and neither the document's examples (static Prism) nor an answer made up from the schema satisfied its validator, so decoding was not checked",
     },
     Rule {
         outcome: "response",

@@ -24,8 +24,11 @@ pub struct Options<'a> {
     pub out: PathBuf,
     /// Changes the generated crate before it is compiled: only tests use it, to prove that a
     /// broken encoding is caught.
-    pub tamper: Option<&'a dyn Fn(&Path) -> Result<(), String>>,
+    pub tamper: Option<&'a Tamper>,
 }
+
+/// A change made to a generated crate before it is compiled.
+pub type Tamper = dyn Fn(&Path) -> Result<(), String>;
 
 /// An operation as the report names it.
 pub(super) struct OpInfo {

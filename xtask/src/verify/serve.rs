@@ -219,9 +219,12 @@ pub fn run_with_prism(
 /// The most times a dynamic Prism that stopped during a run is started again.
 const RESTARTS: usize = 4;
 
-/// Every smoke test against dynamic Prisms. When Prism stops during the run (it has crashed on
-/// some documents), it is started again for the calls that got no answer, one at a time; the
-/// call it stopped on then is the first without an answer, and is not made again.
+/// Every smoke test against dynamic Prisms. When Prism stops during the run (it crashes or
+/// runs out of memory on some documents) or stops answering (a call gets no answer in time;
+/// the smoke tests then make no more calls, see `SMOKE_STUCK`), it is started again for the
+/// calls that got no answer, one at a time; the first of them that gets none again is the one
+/// Prism is stuck on, and is not made again. Calls still without an answer after the last
+/// restart are marked so.
 fn run_dynamic(
     install: &Install,
     served: &[Served],
@@ -232,11 +235,16 @@ fn run_dynamic(
     let mut records = BTreeMap::new();
     let mut output = String::new();
     let mut tests: Vec<String> = Vec::new();
+    let marker = out.join("prism-stuck");
+    let mut interrupted = false;
     for round in 0..=RESTARTS {
         let mut mocks = match Mocks::start(install, served, Mode::Dynamic) {
             Ok(mocks) => mocks,
             Err(reason) if round == 0 => return Ok(Run::Unserved(reason)),
-            Err(reason) => return Err(format!("Prism did not start again: {reason}")),
+            Err(reason) => {
+                eprintln!("verify: Prism did not start again: {reason}");
+                break;
+            }
         };
         let file = out.join(if round == 0 {
             "smoke.jsonl".to_string()
@@ -244,44 +252,59 @@ fn run_dynamic(
             format!("smoke-restart-{round}.jsonl")
         });
         let _ = std::fs::remove_file(&file);
+        let _ = std::fs::remove_file(&marker);
         let mut env = mocks.env();
         env.push(("SMOKE_REPORT".into(), file.display().to_string()));
+        env.push(("SMOKE_STUCK".into(), marker.display().to_string()));
         let threads = if round == 0 { 2 } else { 1 };
         output.push_str(&cargo.run(&env, &tests, threads)?);
-        let stopped = !mocks.all_running();
+        interrupted = !mocks.all_running() || marker.exists();
         mocks.save_logs(out, round);
         drop(mocks);
         let lines = read_record_lines(&file)?;
         let unanswered: Vec<String> = lines
             .iter()
-            .filter(|(_, r)| r["outcome"] == "request" && r["status"].is_null())
+            .filter(|(_, r)| unanswered(r))
             .map(|(key, _)| key.clone())
             .collect();
         records.extend(lines);
-        if !stopped || unanswered.is_empty() {
+        if !interrupted || unanswered.is_empty() {
+            interrupted = false;
             break;
         }
-        // One at a time, the first call without an answer is the one Prism stopped on.
+        // One at a time, the first call without an answer is the one Prism is stuck on.
         let culprit = (round > 0).then(|| unanswered[0].clone());
         if let Some(key) = &culprit {
             if let Some(record) = records.get_mut(key) {
                 record["prism_stopped"] = json!(true);
             }
         }
-        eprintln!(
-            "verify: Prism stopped during the run; starting it again for {} call(s) without an answer",
-            unanswered.len() - usize::from(culprit.is_some())
-        );
         tests = unanswered
             .iter()
             .filter(|k| Some(*k) != culprit.as_ref())
             .filter_map(|k| operations.get(k).map(|op| op.test.clone()))
             .collect();
         if tests.is_empty() {
+            interrupted = false;
             break;
         }
+        eprintln!(
+            "verify: Prism stopped answering; starting it again for {} call(s)",
+            tests.len()
+        );
     }
+    if interrupted {
+        for record in records.values_mut().filter(|r| unanswered(r)) {
+            record["prism_stopped"] = json!(true);
+        }
+    }
+    let _ = std::fs::remove_file(&marker);
     Ok(Run::Done { records, output })
+}
+
+/// A call that got no answer: Prism was down, busy or stuck.
+fn unanswered(record: &Value) -> bool {
+    record["outcome"] == "request" && record["status"].is_null()
 }
 
 /// What the retries need to know of an operation.
