@@ -4,7 +4,7 @@
 use std::path::Path;
 
 fn render(file: &Path) -> String {
-    match generator::normalize_file(file, "api") {
+    match tests::normalize(file, false) {
         Err(diagnostics) => diagnostics.to_string(),
         Ok(normalized) => {
             let mut out = String::new();

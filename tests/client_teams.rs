@@ -1497,7 +1497,7 @@ async fn dot_segments_and_empty_user_ids_are_refused_before_sending() {
         );
         if let Err(Error::InvalidRequest(reason)) = get {
             assert!(
-                reason.0.contains("userId"),
+                reason.to_string().contains("userId"),
                 "reason names the parameter: {reason}"
             );
         }

@@ -1,32 +1,15 @@
 //! The committed `generated/` crate is what `cargo xtask codegen` makes of `spec/` today, and
 //! generation is deterministic.
 
-use generator::{ApiSource, CrateSettings, Layout};
+use generator::stages;
+use generator::{CrateSettings, Layout};
 
 fn generate() -> generator::Output {
-    generate_on(generator::parallel::available())
+    generate_on(stages::available_threads())
 }
 
 fn generate_on(threads: usize) -> generator::Output {
-    let root = tests::workspace_root();
-    let sources: Vec<ApiSource> = [
-        ("teams.yaml", "teams"),
-        ("membership.yaml", "membership"),
-        ("cpaas.yaml", "cpaas"),
-    ]
-    .iter()
-    .map(|(file, module)| ApiSource {
-        spec: root.join("spec").join(file),
-        module: module.to_string(),
-    })
-    .collect();
-    let settings = CrateSettings {
-        crate_name: "userapis".into(),
-        layout: Layout::WorkspaceMember,
-        command: "cargo xtask codegen".into(),
-    };
-    generator::generate_on(&sources, &settings, Default::default(), threads)
-        .unwrap_or_else(|d| panic!("{d}"))
+    tests::generate_repository(threads)
 }
 
 #[test]
@@ -63,12 +46,8 @@ fn output_does_not_depend_on_the_number_of_threads() {
 #[test]
 fn files_printed_in_runs_are_the_files_printed_whole() {
     let root = tests::workspace_root();
-    let mut documents = vec![
-        root.join("spec/teams.yaml"),
-        root.join("spec/membership.yaml"),
-        root.join("spec/cpaas.yaml"),
-        root.join("tests/features/kitchen-sink.yaml"),
-    ];
+    let mut documents: Vec<_> = tests::config().apis.into_iter().map(|a| a.spec).collect();
+    documents.push(root.join("tests/features/kitchen-sink.yaml"));
     for extra in ["oxide-nexus.json", "typesense.yaml"] {
         let path = root.join("../shared/corpus").join(extra);
         assert!(
@@ -84,16 +63,15 @@ fn files_printed_in_runs_are_the_files_printed_whole() {
         command: "cargo xtask generate".into(),
     };
     for spec in documents {
-        let api = generator::normalize_file(&spec, "api")
+        let api = tests::normalize(&spec, false)
             .unwrap_or_else(|d| panic!("{d}"))
             .api;
         let apis = [api];
-        let whole =
-            generator::emit::format_files(generator::emit::emit_files(&apis, &settings), &settings)
-                .unwrap_or_else(|d| panic!("{d}"));
+        let whole = stages::format(stages::emit(&apis, &settings), &settings)
+            .unwrap_or_else(|e| panic!("{e}"));
         for threads in [1, 2, 3] {
-            let runs = generator::emit::emit_crate_on(&apis, &settings, threads)
-                .unwrap_or_else(|d| panic!("{d}"));
+            let runs = stages::emit_and_format(&apis, &settings, threads)
+                .unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(whole.len(), runs.len());
             for (a, b) in whole.iter().zip(&runs) {
                 assert_eq!(a.path, b.path);

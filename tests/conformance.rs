@@ -730,7 +730,8 @@ fn cpaas_api() -> Api<cpaas::Client> {
 /// One API's servers and results.
 struct SpecRun {
     name: &'static str,
-    spec: &'static str,
+    /// The spec as `codegen.toml` names it, relative to the repository.
+    spec: String,
     served_spec: PathBuf,
     adjustments: Vec<String>,
     endpoints: Vec<Endpoint>,
@@ -860,10 +861,19 @@ fn start_spec(
     root: &Path,
     out_dir: &Path,
     name: &'static str,
-    spec: &'static str,
     ports: (u16, u16),
 ) -> SpecRun {
-    let source = root.join(spec);
+    let config = tests::config();
+    let api = config.apis.iter().find(|a| a.module == name);
+    let source = api
+        .unwrap_or_else(|| panic!("codegen.toml has no API `{name}`"))
+        .spec
+        .clone();
+    let spec = source
+        .strip_prefix(root)
+        .unwrap_or(&source)
+        .display()
+        .to_string();
     let (served_spec, adjustments) = prism::servable_spec(&source, &out_dir.join("prism-specs"));
     SpecRun {
         name,
@@ -1197,30 +1207,15 @@ async fn every_operation_conforms_to_its_spec_under_prism() {
     // Six servers (three specs, static and dynamic), started together, then awaited.
     let ports = prism::free_ports(6);
     let mut runs = [
-        start_spec(
-            &install,
-            &root,
-            &out_dir,
-            "teams",
-            "spec/teams.yaml",
-            (ports[0], ports[1]),
-        ),
+        start_spec(&install, &root, &out_dir, "teams", (ports[0], ports[1])),
         start_spec(
             &install,
             &root,
             &out_dir,
             "membership",
-            "spec/membership.yaml",
             (ports[2], ports[3]),
         ),
-        start_spec(
-            &install,
-            &root,
-            &out_dir,
-            "cpaas",
-            "spec/cpaas.yaml",
-            (ports[4], ports[5]),
-        ),
+        start_spec(&install, &root, &out_dir, "cpaas", (ports[4], ports[5])),
     ];
     let deadline = Instant::now() + prism::STARTUP_TIMEOUT;
     for run in &mut runs {

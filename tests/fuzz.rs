@@ -17,12 +17,13 @@ use std::cell::Cell;
 use std::path::Path;
 
 use generator::ir::Api;
-use generator::{CrateSettings, Diagnostics, EmittedContent, GeneratedFile, Layout};
+use generator::stages::{self, EmittedContent};
+use generator::{CrateSettings, Diagnostics, GeneratedFile, InternalError, Layout};
 use proptest::prelude::*;
 use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
 
-/// The public corpus documents the mutations start from, besides `spec/`.
+/// The public corpus documents the mutations start from, besides the APIs of `codegen.toml`.
 const CORPUS_SEEDS: [&str; 5] = [
     "oai-petstore-expanded.yaml",
     "oxide-keeper.json",
@@ -33,9 +34,10 @@ const CORPUS_SEEDS: [&str; 5] = [
 
 fn seeds() -> Vec<(String, Value)> {
     let root = tests::workspace_root();
-    ["teams.yaml", "membership.yaml", "cpaas.yaml"]
-        .iter()
-        .map(|f| root.join("spec").join(f))
+    tests::config()
+        .apis
+        .into_iter()
+        .map(|api| api.spec)
         .chain(
             CORPUS_SEEDS
                 .iter()
@@ -164,7 +166,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 
 /// How a crate is emitted: the generator's `emit_crate`, or, in the tests that prove this test
 /// can fail, a deliberately broken one.
-type Emitter = fn(&[Api], &CrateSettings) -> Result<Vec<GeneratedFile>, Diagnostics>;
+type Emitter = fn(&[Api], &CrateSettings) -> Result<Vec<GeneratedFile>, InternalError>;
 
 /// The two states a case may end in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,8 +196,7 @@ fn run_case(
 ) -> Result<(Outcome, Option<Sample>), String> {
     let text = serde_json::to_string(doc).unwrap();
     let file = Path::new(name).with_extension("json");
-    let options = generator::load::LoadOptions { lenient };
-    match generator::normalize_str_with(&file, &text, "api", options) {
+    match tests::normalize_text(&file, &text, lenient) {
         Err(diagnostics) => {
             check_refusal(&diagnostics)?;
             // Lenient mode never refuses a document that declares a version it reads.
@@ -259,20 +260,32 @@ fn check_refusal(diagnostics: &Diagnostics) -> Result<(), String> {
     Ok(())
 }
 
-/// The files of a standalone one-API crate, in output order.
-const CRATE_FILES: [&str; 6] = [
+/// The files of a standalone one-API crate, in output order, the runtime module's aside (they
+/// are the runtime crate's files, the same in every crate).
+const CRATE_FILES: [&str; 5] = [
     "Cargo.toml",
     "src/lib.rs",
-    "src/runtime.rs",
     "src/api/mod.rs",
     "src/api/types.rs",
     "src/api/operations.rs",
 ];
 
+/// Whether a generated file belongs to the runtime module.
+fn is_runtime(path: &str) -> bool {
+    path.starts_with("src/runtime/")
+}
+
 /// Every file of the crate is there, behind its preamble, and every Rust file parses: the check
 /// does not take the emitter's word that it formatted what it returns.
 fn check_crate(files: &[GeneratedFile]) -> Result<(), String> {
-    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let paths: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|path| !is_runtime(path))
+        .collect();
+    if !files.iter().any(|f| f.path == "src/runtime/mod.rs") {
+        return Err("the crate has no src/runtime/mod.rs".to_string());
+    }
     if paths != CRATE_FILES {
         return Err(format!(
             "the crate's files are {paths:?}, not {CRATE_FILES:?}"
@@ -289,7 +302,7 @@ fn check_crate(files: &[GeneratedFile]) -> Result<(), String> {
         }
         // The runtime is a fixed text, compiled with `generated/`; parsing it again per case
         // would only cost time.
-        if file.path.ends_with(".rs") && file.path != "src/runtime.rs" {
+        if file.path.ends_with(".rs") && !is_runtime(&file.path) {
             syn::parse_file(&file.contents)
                 .map_err(|e| format!("{} is not Rust: {e}\n{}", file.path, file.contents))?;
         }
@@ -380,8 +393,8 @@ fn mutated_specs_end_generated_and_formatted_or_refused_with_located_diagnostics
         failure_persistence: None,
         ..ProptestConfig::default()
     };
-    let tally = fuzz(TestRunner::new(config), generator::emit::emit_crate)
-        .unwrap_or_else(|reason| panic!("{reason}"));
+    let tally =
+        fuzz(TestRunner::new(config), emit_crate).unwrap_or_else(|reason| panic!("{reason}"));
     let (generated, refused) = (tally.generated.get(), tally.refused.get());
     println!(
         "fuzz: {cases} mutated specs: {generated} generated a formatted crate, {refused} refused \
@@ -445,13 +458,18 @@ fn short_runner() -> TestRunner {
     TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
 }
 
+/// The generator's emit and format stages, on every core as generation runs them.
+fn emit_crate(apis: &[Api], settings: &CrateSettings) -> Result<Vec<GeneratedFile>, InternalError> {
+    stages::emit_and_format(apis, settings, stages::available_threads())
+}
+
 /// The emitter with one invalid item (`pub struct ;`) added to `types.rs`: formatting fails, as
 /// it would for an emitter bug that produces a token stream that is not Rust.
 fn emit_with_an_invalid_item(
     apis: &[Api],
     settings: &CrateSettings,
-) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let mut files = generator::emit::emit_files(apis, settings);
+) -> Result<Vec<GeneratedFile>, InternalError> {
+    let mut files = stages::emit(apis, settings);
     for file in &mut files {
         if let (true, EmittedContent::Rust(tokens)) =
             (file.path.ends_with("/types.rs"), &mut file.content)
@@ -459,7 +477,7 @@ fn emit_with_an_invalid_item(
             tokens.extend("pub struct ;".parse::<proc_macro2::TokenStream>().unwrap());
         }
     }
-    generator::emit::format_files(files, settings)
+    stages::format(files, settings)
 }
 
 /// An emitter that reports success for a file it could not format (the way a discarded error
@@ -467,8 +485,8 @@ fn emit_with_an_invalid_item(
 fn emit_hiding_an_invalid_item(
     apis: &[Api],
     settings: &CrateSettings,
-) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let mut files = generator::emit::emit_crate(apis, settings)?;
+) -> Result<Vec<GeneratedFile>, InternalError> {
+    let mut files = emit_crate(apis, settings)?;
     for file in &mut files {
         if file.path.ends_with("/types.rs") {
             file.contents.push_str("pub struct ;\n");
@@ -479,7 +497,7 @@ fn emit_hiding_an_invalid_item(
 
 #[test]
 fn the_fuzz_property_fails_when_the_emitter_makes_an_invalid_item() {
-    let control = fuzz(short_runner(), generator::emit::emit_crate)
+    let control = fuzz(short_runner(), emit_crate)
         .unwrap_or_else(|reason| panic!("the real emitter fails the same cases: {reason}"));
     assert!(
         control.generated.get() > 0,

@@ -5,8 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::load::LoadOptions;
-use generator::{ApiSource, CrateSettings, Layout};
+use generator::{ApiSource, CrateSettings, Layout, Options};
 
 /// The good layouts: root document and the Rust types it must have.
 const LAYOUTS: &[(&str, &[&str])] = &[
@@ -31,6 +30,14 @@ const LAYOUTS: &[(&str, &[&str])] = &[
         "multifile/whole-files-3.1/openapi.yaml",
         &["Label", "Note", "Tag", "Problem", "Error"],
     ),
+    (
+        "multifile/maps-by-reference-3.1/openapi.yaml",
+        &["Book", "Author", "Problem"],
+    ),
+    (
+        "multifile/maps-by-reference-2.0/swagger.yaml",
+        &["Dog", "Owner", "Failure"],
+    ),
 ];
 
 fn root(path: &str) -> PathBuf {
@@ -39,11 +46,13 @@ fn root(path: &str) -> PathBuf {
     root
 }
 
+/// Loads and normalizes a document as the module `api`, strict or lenient (the tests of maps
+/// and text given as references).
 #[test]
 fn each_layout_loads_whole_with_readable_names_and_no_warnings() {
     for (path, expected) in LAYOUTS {
-        let normalized = generator::normalize_file(&root(path), "api")
-            .unwrap_or_else(|d| panic!("{path}:\n{d}"));
+        let normalized =
+            tests::normalize(&root(path), false).unwrap_or_else(|d| panic!("{path}:\n{d}"));
         assert!(
             normalized.warnings.is_empty(),
             "{path}: {:?}",
@@ -74,7 +83,7 @@ fn each_layout_loads_whole_with_readable_names_and_no_warnings() {
 #[test]
 fn operations_of_referenced_path_items_and_parts_are_typed() {
     let api = |path: &str| {
-        generator::normalize_file(&root(path), "api")
+        tests::normalize(&root(path), false)
             .unwrap_or_else(|d| panic!("{d}"))
             .api
     };
@@ -117,6 +126,57 @@ fn operations_of_referenced_path_items_and_parts_are_typed() {
     }
 }
 
+/// Maps given as a reference (`paths`, components sections, 2.0 `definitions`, `parameters` and
+/// `responses`, a schema's `properties`), to an index file, to a map inside a file or to a map of
+/// the same file, and text given as a reference, are followed wherever they stand.
+#[test]
+fn maps_and_text_given_as_references_are_followed() {
+    let api = |path: &str| {
+        tests::normalize(&root(path), false)
+            .unwrap_or_else(|d| panic!("{d}"))
+            .api
+    };
+    let library = api("multifile/maps-by-reference-3.1/openapi.yaml");
+    let ids: Vec<&str> = library
+        .operations
+        .iter()
+        .map(|o| o.method_name.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["list_books", "get_book", "delete_book"],
+        "paths from the index file, an operation from a file of its own"
+    );
+    // The response header refers to `#/components/headers/RateLimit`, a map of the root given
+    // as a reference: strict mode loading at all shows it was found.
+    let list = format!("{:?}", library.operations[0]);
+    for fragment in ["\"limit\"", "Named(\"Book\")", "Named(\"Problem\")"] {
+        assert!(list.contains(fragment), "{fragment} in {list}");
+    }
+    let book = library.types.iter().find(|t| t.name == "Book").unwrap();
+    let rendered = format!("{book:?}");
+    // `properties` from a map in another file, merged with the properties written beside it;
+    // the `id` description is text from a third file.
+    for fragment in [
+        "\"id\"",
+        "\"title\"",
+        "Named(\"Author\")",
+        "The book's identifier, stable across editions.",
+    ] {
+        assert!(rendered.contains(fragment), "{fragment} in {rendered}");
+    }
+
+    let kennel = api("multifile/maps-by-reference-2.0/swagger.yaml");
+    let list = format!("{:?}", kennel.operations[0]);
+    for fragment in ["\"page\"", "Named(\"Dog\")", "Named(\"Failure\")"] {
+        assert!(list.contains(fragment), "{fragment} in {list}");
+    }
+    for name in ["Dog", "Owner"] {
+        let def = kennel.types.iter().find(|t| t.name == name).unwrap();
+        assert!(format!("{def:?}").contains("\"name\""), "{name}: {def:?}");
+    }
+}
+
 #[test]
 fn bundled_generation_is_deterministic() {
     let settings = CrateSettings {
@@ -125,20 +185,19 @@ fn bundled_generation_is_deterministic() {
         command: "test".into(),
     };
     for (path, _) in LAYOUTS {
-        let source = [ApiSource {
-            spec: root(path),
-            module: "api".into(),
-        }];
-        let first = generator::generate_on(&source, &settings, LoadOptions::default(), 1)
-            .unwrap_or_else(|d| panic!("{d}"));
-        let second = generator::generate_on(&source, &settings, LoadOptions::default(), 4)
-            .unwrap_or_else(|d| panic!("{d}"));
+        let source = [ApiSource::new(root(path), "api")];
+        let on = |threads| Options {
+            threads,
+            ..Options::new(settings.clone())
+        };
+        let first = generator::generate(&source, &on(1)).unwrap_or_else(|e| panic!("{e}"));
+        let second = generator::generate(&source, &on(4)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(first.files, second.files, "{path}");
     }
 }
 
 fn render(file: &Path, lenient: bool) -> String {
-    match generator::normalize_file_with(file, "api", LoadOptions { lenient }) {
+    match tests::normalize(file, lenient) {
         Err(diagnostics) => diagnostics.to_string(),
         Ok(normalized) => {
             let mut out = String::new();
@@ -193,7 +252,7 @@ fn problems_in_other_files_are_located_in_those_files() {
 #[test]
 fn an_error_inside_a_referenced_file_has_that_files_line_and_column() {
     let case = root("multifile/broken/type-in-schema-file/openapi.yaml");
-    let err = generator::normalize_file(&case, "api").unwrap_err();
+    let err = tests::normalize(&case, false).unwrap_err();
     let d = &err.0[0];
     assert_eq!(
         d.file,
@@ -205,7 +264,7 @@ fn an_error_inside_a_referenced_file_has_that_files_line_and_column() {
     assert_eq!(d.source_line.as_deref(), Some("    type: 5"));
 
     let case = root("multifile/broken/undeclared-path-parameter/openapi.yaml");
-    let err = generator::normalize_file(&case, "api").unwrap_err();
+    let err = tests::normalize(&case, false).unwrap_err();
     let d = &err.0[0];
     assert_eq!(
         d.file,
@@ -217,7 +276,7 @@ fn an_error_inside_a_referenced_file_has_that_files_line_and_column() {
 #[test]
 fn remote_and_missing_references_are_named() {
     let case = root("multifile/broken/http-ref/openapi.yaml");
-    let err = generator::normalize_file(&case, "api").unwrap_err();
+    let err = tests::normalize(&case, false).unwrap_err();
     assert_eq!(err.0.len(), 2, "{err}");
     assert!(
         err.0.iter().all(|d| d.message.contains("another server")
@@ -225,12 +284,11 @@ fn remote_and_missing_references_are_named() {
             && d.position.is_some()),
         "{err}"
     );
-    let lenient = generator::normalize_file_with(&case, "api", LoadOptions { lenient: true })
-        .unwrap_or_else(|d| panic!("{d}"));
+    let lenient = tests::normalize(&case, true).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(lenient.warnings.len(), 2, "{:?}", lenient.warnings);
 
     let case = root("multifile/broken/missing-file/openapi.yaml");
-    let err = generator::normalize_file(&case, "api").unwrap_err();
+    let err = tests::normalize(&case, false).unwrap_err();
     let text = err.to_string();
     for named in [
         "`multifile/broken/missing-file/parameters/page.yaml`, which does not exist",
@@ -240,4 +298,32 @@ fn remote_and_missing_references_are_named() {
     ] {
         assert!(text.contains(named), "{named} in\n{text}");
     }
+}
+
+#[test]
+fn maps_and_text_that_cannot_be_followed_are_located_at_their_ref() {
+    let case = root("multifile/broken/map-and-text-refs/openapi.yaml");
+    let err = tests::normalize(&case, false).unwrap_err();
+    let found: Vec<(String, Option<usize>)> = err
+        .0
+        .iter()
+        .map(|d| (d.pointer.clone(), d.position.map(|p| p.line)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "/paths/~1things/get/responses/200/content/application~1json/schema/properties/$ref"
+                    .to_string(),
+                Some(23)
+            ),
+            ("/components/schemas/$ref".to_string(), Some(26)),
+            ("/tags/0/description/$ref".to_string(), Some(10)),
+        ],
+        "{err}"
+    );
+    assert!(err.0.iter().all(|d| d.file == case), "{err}");
+    let lenient = tests::normalize(&case, true).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(lenient.warnings.len(), 3, "{:?}", lenient.warnings);
+    assert_eq!(lenient.api.operations.len(), 1);
 }

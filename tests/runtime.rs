@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use futures_util::TryStreamExt;
 use serde_json::json;
 use tests::assert_redacted;
-use userapis::runtime::{Error, RequestOptions};
+use userapis::runtime::{BuildError, Error, RequestOptions};
 use userapis::{cpaas, membership, teams};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -395,11 +395,18 @@ async fn header_values_with_line_breaks_are_refused_before_sending() {
         .api_token("abc-secret-444\r\nX-Evil: 1")
         .build()
         .unwrap_err();
-    // The error names the credential by its scheme, never by its value.
-    for printed in [err.to_string(), format!("{err:?}")] {
-        assert_redacted(&printed, "abc-secret-444", "the credential for `api_token`");
-        assert!(printed.contains("CR or LF"), "{printed}");
-    }
+    // The error names the credential by its scheme, never by its value: the message says why,
+    // and `Debug` shows the typed error.
+    assert_eq!(
+        err,
+        BuildError::Credential {
+            scheme: "api_token"
+        }
+    );
+    let message = err.to_string();
+    assert_redacted(&message, "abc-secret-444", "the credential for `api_token`");
+    assert!(message.contains("CR or LF"), "{message}");
+    assert_redacted(&format!("{err:?}"), "abc-secret-444", "\"api_token\"");
 }
 
 /// Errors of a call carry what the server said and what failed, never the credential sent.
@@ -551,7 +558,7 @@ async fn membership_token_provider_is_asked_per_request_and_only_where_required(
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Credentials(m) if m.contains("identity server down")),
+        matches!(&err, Error::Credentials(e) if e.to_string().contains("identity server down")),
         "{err:?}"
     );
 }
@@ -621,7 +628,7 @@ async fn request_hooks_see_every_attempt_and_can_sign_or_refuse() {
         .unwrap();
     let err = refusing.v2_teams_roles_get().send().await.unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest(e) if e.0.contains("read-only mode")),
+        matches!(&err, Error::InvalidRequest(e) if e.to_string().contains("read-only mode")),
         "{err:?}"
     );
     assert_eq!(
@@ -728,4 +735,52 @@ async fn refused_connections_are_retried_even_for_post() {
         matches!(err, Error::Transport { attempts: 3, .. }),
         "{err:?}"
     );
+}
+
+/// The application's own `reqwest::Client`, of the reqwest major the generated crate targets
+/// (this crate's `reqwest` is the same 0.13, or `http_client` would not accept it), carries the
+/// requests: its default header reaches the loopback server beside the API key.
+#[tokio::test]
+async fn a_user_built_reqwest_client_is_used_on_the_wire() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/Teams/roles"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!([]))))
+        .mount(&server)
+        .await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-app-instance",
+        reqwest::header::HeaderValue::from_static("billing-7"),
+    );
+    let http: reqwest::Client = reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let client = teams::Client::builder()
+        .base_url(server.uri())
+        .api_token("key-808")
+        .http_client(http)
+        .build()
+        .unwrap();
+    client.v2_teams_roles_get().send().await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        received[0].headers.get("x-app-instance").unwrap(),
+        "billing-7"
+    );
+    assert_eq!(received[0].headers.get("api_token").unwrap(), "key-808");
+
+    // The client the runtime builds itself sends no such header: the one above came from the
+    // user's client.
+    let own = teams::Client::builder()
+        .base_url(server.uri())
+        .api_token("key-808")
+        .build()
+        .unwrap();
+    own.v2_teams_roles_get().send().await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert!(received[1].headers.get("x-app-instance").is_none());
 }

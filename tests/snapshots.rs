@@ -3,27 +3,22 @@
 //!
 //! After an intended change: `cargo insta review` (or `INSTA_UPDATE=always cargo test`).
 
-use generator::{ApiSource, CrateSettings, Layout};
+use generator::Options;
 
-fn generate_one(file: &str, module: &str) -> generator::Output {
-    let spec = tests::workspace_root().join("spec").join(file);
-    let settings = CrateSettings {
-        crate_name: "userapis".into(),
-        layout: Layout::WorkspaceMember,
-        command: "cargo xtask codegen".into(),
-    };
-    generator::generate(
-        &[ApiSource {
-            spec,
-            module: module.into(),
-        }],
-        &settings,
-    )
-    .unwrap_or_else(|d| panic!("{d}"))
+/// The API `module` of `codegen.toml`, generated alone into the repository's crate.
+fn generate_one(module: &str) -> generator::Output {
+    let config = tests::config();
+    let source = config
+        .apis
+        .iter()
+        .find(|a| a.module == module)
+        .unwrap_or_else(|| panic!("codegen.toml has no API `{module}`"));
+    let options = Options::new(config.settings());
+    generator::generate(std::slice::from_ref(source), &options).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn check(file: &str, module: &str) {
-    let output = generate_one(file, module);
+fn check(module: &str) {
+    let output = generate_one(module);
     assert!(
         output.warnings.is_empty(),
         "unexpected warnings: {:?}",
@@ -42,17 +37,12 @@ fn check(file: &str, module: &str) {
     }
 }
 
+/// Every API `codegen.toml` lists: a new API gets its snapshots on the first run.
 #[test]
-fn teams() {
-    check("teams.yaml", "teams");
-}
-
-#[test]
-fn membership() {
-    check("membership.yaml", "membership");
-}
-
-#[test]
-fn cpaas() {
-    check("cpaas.yaml", "cpaas");
+fn every_api_of_the_config() {
+    let config = tests::config();
+    assert!(!config.apis.is_empty());
+    for api in &config.apis {
+        check(&api.module);
+    }
 }

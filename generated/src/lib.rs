@@ -11,8 +11,8 @@
 //! timeouts, errors, credentials) lives in [`runtime`].
 
 #![warn(missing_docs)]
+#![recursion_limit = "256"]
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-#[rustfmt::skip]
 pub mod runtime;
 
 /// Document360 Customer API

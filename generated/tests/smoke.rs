@@ -7,7 +7,9 @@
 //!
 //! `PRISM_URL=http://127.0.0.1:4010 cargo test --test smoke -- --ignored`
 //!
-//! `cargo xtask verify` starts the mock, runs them and reports each outcome.
+//! `cargo xtask verify` starts the mock, runs them and reports each outcome. Each call is
+//! made once, without retries, and follows no redirect: a documented 3xx is the
+//! operation's answer (a mock's `Location` leads nowhere).
 
 #![allow(deprecated)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -31,6 +33,7 @@ async fn teams_v2_teams_email_exists_get() {
             userapis::teams::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .api_token("smoke-api_token")
@@ -54,6 +57,7 @@ async fn teams_v2_teams_get() {
             userapis::teams::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .api_token("smoke-api_token")
@@ -73,6 +77,7 @@ async fn teams_v2_teams_post() {
             userapis::teams::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .api_token("smoke-api_token")
@@ -134,6 +139,7 @@ async fn teams_v2_teams_groups_get() {
             userapis::teams::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .api_token("smoke-api_token")
@@ -158,6 +164,7 @@ async fn teams_v2_teams_roles_get() {
             userapis::teams::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .api_token("smoke-api_token")
@@ -182,6 +189,7 @@ async fn teams_v2_teams_user_id_content_put() {
             userapis::teams::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .api_token("smoke-api_token")
@@ -232,6 +240,7 @@ async fn teams_v2_teams_user_id_get() {
             userapis::teams::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .api_token("smoke-api_token")
@@ -256,6 +265,7 @@ async fn teams_v2_teams_user_id_delete() {
             userapis::teams::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .api_token("smoke-api_token")
@@ -280,6 +290,7 @@ async fn teams_v2_teams_user_id_groups_put() {
             userapis::teams::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .api_token("smoke-api_token")
@@ -320,6 +331,7 @@ async fn teams_v2_teams_user_id_portal_put() {
             userapis::teams::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .api_token("smoke-api_token")
@@ -357,6 +369,7 @@ async fn membership_membership_delete_refresh_tokens() {
             userapis::membership::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .build(),
@@ -380,6 +393,7 @@ async fn membership_membership_get_password_reset_token_validity() {
             userapis::membership::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .build(),
@@ -406,6 +420,7 @@ async fn membership_membership_get_user_roles() {
             userapis::membership::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .bearer_token("smoke-token")
@@ -430,6 +445,7 @@ async fn membership_membership_put_user_role() {
             userapis::membership::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .bearer_token("smoke-token")
@@ -464,6 +480,7 @@ async fn membership_membership_get_zendesk_token() {
             userapis::membership::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .bearer_token("smoke-token")
@@ -488,6 +505,7 @@ async fn membership_membership_post_email_confirmation() {
             userapis::membership::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .build(),
@@ -518,6 +536,7 @@ async fn membership_membership_post_email_confirmation_request() {
             userapis::membership::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .build(),
@@ -544,6 +563,7 @@ async fn membership_membership_post_identified_user() {
             userapis::membership::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .build(),
@@ -581,6 +601,7 @@ async fn membership_membership_post_initialize() {
             userapis::membership::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .build(),
@@ -604,6 +625,7 @@ async fn membership_membership_post_password_reset_confirmation() {
             userapis::membership::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .build(),
@@ -640,6 +662,7 @@ async fn membership_membership_post_password_reset_request() {
             userapis::membership::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .build(),
@@ -676,6 +699,7 @@ async fn membership_membership_post_registration() {
             userapis::membership::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .bearer_token("smoke-token")
@@ -709,6 +733,7 @@ async fn cpaas_v1_mgmt_user_get() {
             userapis::cpaas::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .bearer_auth("smoke-BearerAuth")
@@ -743,6 +768,7 @@ async fn cpaas_v1_mgmt_user_post() {
             userapis::cpaas::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .bearer_auth("smoke-BearerAuth")
@@ -775,6 +801,7 @@ async fn cpaas_v1_mgmt_user_user_id_get() {
             userapis::cpaas::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .bearer_auth("smoke-BearerAuth")
@@ -799,6 +826,7 @@ async fn cpaas_v1_mgmt_user_user_id_put() {
             userapis::cpaas::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .bearer_auth("smoke-BearerAuth")
@@ -828,6 +856,7 @@ async fn cpaas_v1_mgmt_user_user_id_delete() {
             userapis::cpaas::Client::builder()
                 .base_url(smoke.base_url())
                 .max_retries(0)
+                .redirect_policy(userapis::runtime::RedirectPolicy::None)
                 .timeout(::std::time::Duration::from_secs(60))
                 .request_hook(smoke.hook())
                 .bearer_auth("smoke-BearerAuth")

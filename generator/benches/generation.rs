@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{BatchSize, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
-use generator::emit::EmittedContent;
+use generator::stages::EmittedContent;
 use serde_json::Value;
 use support::*;
 
@@ -229,7 +229,7 @@ fn timings(samples: &[[Duration; 9]]) -> Timings {
 /// printing it, and the rest (blank lines between items, the preamble). Medians of `reps` runs.
 fn format_breakdown(fx: &Fixture, reps: usize) -> [Duration; 4] {
     let apis = normalize(fx, &load(fx));
-    let header = generator::format::preamble(&fx.settings.command);
+    let header = generator::stages::preamble(&fx.settings.command);
     let mut runs: Vec<[Duration; 4]> = Vec::new();
     for _ in 0..reps.max(1) {
         let mut run = [Duration::ZERO; 4];
@@ -249,7 +249,7 @@ fn format_breakdown(fx: &Fixture, reps: usize) -> [Duration; 4] {
             let t3 = Instant::now();
             drop(printed);
             let t4 = Instant::now();
-            black_box(generator::format::format_tokens(again, &header).expect("it formats"));
+            black_box(generator::stages::format_tokens(again, &header).expect("it formats"));
             let whole = t4.elapsed();
             run[0] += t1 - start;
             run[1] += t2 - t1;

@@ -79,7 +79,7 @@ impl Smoke {
     }
 
     /// A request hook that remembers each request's method, URL and body.
-    pub fn hook(&self) -> impl Fn(&mut ::reqwest::Request) -> Result<(), String> + Send + Sync + 'static {
+    pub fn hook(&self) -> impl Fn(&mut ::reqwest::Request) -> Result<(), runtime::HookError> + Send + Sync + 'static {
         let sent = Arc::clone(&self.sent);
         move |request| {
             let mut line = format!("{} {}", request.method(), request.url());
@@ -127,11 +127,11 @@ impl Smoke {
     /// Decides the outcome of the call, reports it, and fails the test unless it passed.
     pub fn finish<T: Debug, E: Debug>(&self, result: Result<runtime::ResponseValue<T>, runtime::Error<E>>) {
         let observed = observe(result);
-        if observed.kind == Kind::TimedOut {
-            if let Some(marker) = stuck_marker() {
-                // Later calls would wait behind this one: they are not made.
-                let _ = std::fs::write(marker, self.operation);
-            }
+        // Later calls would wait behind this one: they are not made.
+        if observed.kind == Kind::TimedOut
+            && let Some(marker) = stuck_marker()
+        {
+            let _ = std::fs::write(marker, self.operation);
         }
         // Prism reports request violations (`request.query.limit`) and, checking its own
         // answer, response violations (`response.body.id`); warnings do not fail a call.
@@ -238,6 +238,7 @@ fn observe<T: Debug, E: Debug>(result: Result<runtime::ResponseValue<T>, runtime
                 }
             })
             .unwrap_or_default();
+        let violations = if violations.is_empty() { problem_violations(body) } else { violations };
         Observed {
             status: Some(status),
             content_type: header("content-type"),
@@ -277,6 +278,28 @@ fn observe<T: Debug, E: Debug>(result: Result<runtime::ResponseValue<T>, runtime
             error: Some(other.to_string()),
         },
     }
+}
+
+/// The request violations listed in Prism's own `422` problem answer (sent instead of the
+/// `sl-violations` header when it refuses a request), located under `request` as the header's
+/// are.
+fn problem_violations(body: &[u8]) -> Vec<::serde_json::Value> {
+    let Ok(problem) = ::serde_json::from_slice::<::serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    let refused = problem["type"].as_str().is_some_and(|t| t.ends_with("stoplight.io/prism/errors#UNPROCESSABLE_ENTITY"));
+    let Some(list) = problem["validation"].as_array().filter(|_| refused) else {
+        return Vec::new();
+    };
+    list.iter()
+        .map(|v| {
+            let mut v = v.clone();
+            if let Some(location) = v["location"].as_array_mut() {
+                location.insert(0, ::serde_json::Value::from("request"));
+            }
+            v
+        })
+        .collect()
 }
 
 /// The file that says the mock has stopped answering, when `SMOKE_STUCK` names one.

@@ -42,7 +42,10 @@ fn space_items(text: &str) -> String {
         let next_indent = next.len() - next.trim_start().len();
         // Imports stay together; a blank line separates them from what follows.
         let is_use = |l: &str| l.starts_with("use ") || l.starts_with("pub use ");
+        // An item with an empty body (`pub enum NoErrors {}`) closes on its own line too.
+        let empty_body = line.trim_end().ends_with(" {}") && !line.trim_start().starts_with("//");
         let closes_item = line.trim() == "}"
+            || empty_body
             || (line.trim_end().ends_with(';') && indent == 0 && !(is_use(line) && is_use(next)));
         let next_item = [
             "#",

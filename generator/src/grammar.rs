@@ -42,6 +42,8 @@ pub enum Kind {
     Callback,
     Link,
     Example,
+    /// An entry of the document's `tags`.
+    Tag,
 }
 
 impl Kind {
@@ -82,6 +84,7 @@ impl Kind {
             Kind::Callback => "callback",
             Kind::Link => "link",
             Kind::Example => "example",
+            Kind::Tag => "tag",
         }
     }
 }
@@ -234,6 +237,7 @@ pub fn children(node: &Value, kind: Kind, dialect: Dialect) -> Vec<Child> {
                 map_of(&mut out, "webhooks", Kind::PathItem);
             }
             one(&mut out, "security", Kind::Security);
+            list_of(&mut out, "tags", Kind::Tag);
         }
         Kind::Components => {
             for kind in [
@@ -307,7 +311,7 @@ pub fn children(node: &Value, kind: Kind, dialect: Dialect) -> Vec<Child> {
         }
         Kind::Encoding => map_of(&mut out, "headers", Kind::Header),
         Kind::Schema => schema_children(map, dialect, &mut out),
-        Kind::SecurityScheme | Kind::Security | Kind::Link | Kind::Example => {}
+        Kind::SecurityScheme | Kind::Security | Kind::Link | Kind::Example | Kind::Tag => {}
     }
     out
 }
@@ -424,6 +428,71 @@ pub fn walk_document_mut(
     visit: &mut dyn FnMut(&mut Value, Kind, &str),
 ) {
     walk_mut(doc, Kind::Document, dialect, "", visit);
+}
+
+/// A map of named children given as a reference (`paths: {$ref: paths.yaml}`,
+/// `components: {schemas: {$ref: schemas/_index.yaml}}`, `properties: {$ref: 'common.yaml#/ids'}`).
+///
+/// The grammar has no Reference Object where a map stands, but bundlers (Redocly among them)
+/// resolve one there and published multi-file documents rely on it. No entry of such a map can
+/// be a string (entries are objects, or booleans for 3.1 schemas), so an entry named `$ref`
+/// whose value is a string is the reference to the whole map, never an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapReference {
+    /// The key of the map in its parent.
+    pub key: String,
+    /// What each entry of the map is.
+    pub entries: Kind,
+    /// Whether `x-` names are entries too (property names are data), not extensions.
+    pub extension_names_are_entries: bool,
+    pub reference: String,
+}
+
+/// The maps of `node` (a `kind`) that are given as a reference.
+pub fn map_references(node: &Value, kind: Kind, dialect: Dialect) -> Vec<MapReference> {
+    let Some(map) = node.as_object() else {
+        return Vec::new();
+    };
+    // Cheap test first: most nodes hold no object with a `$ref` string at all.
+    if !map.values().any(|v| reference(v).is_some()) {
+        return Vec::new();
+    }
+    children(node, kind, dialect)
+        .into_iter()
+        .filter_map(|c| match c.steps.as_slice() {
+            [Step::Key(key), Step::Key(entry)] if entry == "$ref" => Some(MapReference {
+                reference: reference(map.get(key)?)?.to_string(),
+                key: key.clone(),
+                entries: c.kind,
+                extension_names_are_entries: kind == Kind::Schema,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The fields of a `kind` that hold CommonMark text. Publishers keep long text in other files
+/// and refer to it (`description: {$ref: 'texts.yml#/intro'}`), which bundlers resolve.
+pub fn text_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::PathItem | Kind::Operation | Kind::Example => &["summary", "description"],
+        Kind::Parameter
+        | Kind::RequestBody
+        | Kind::Response
+        | Kind::Header
+        | Kind::Schema
+        | Kind::SecurityScheme
+        | Kind::Link
+        | Kind::Tag => &["description"],
+        // A callback's keys are expressions; the others have no text of their own.
+        Kind::Document
+        | Kind::Components
+        | Kind::Callback
+        | Kind::MediaType
+        | Kind::Encoding
+        | Kind::Items
+        | Kind::Security => &[],
+    }
 }
 
 /// The `$ref` string of a node that is a reference.

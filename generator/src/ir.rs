@@ -1,7 +1,10 @@
 //! The intermediate representation: what the emitters see.
 //!
 //! It is version-neutral (no `openapiv3` type appears here), every name in it is final and
-//! Rust-safe (decided once, in `normalize::names`), and every `$ref` is resolved.
+//! Rust-safe (decided once, in `normalize::names`), and every `$ref` is resolved. Its one text form
+//! (types, statuses, enum values) is the `Display` impls in `ir/display.rs`.
+
+mod display;
 
 /// One API: the normalized form of one OpenAPI document.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +89,9 @@ pub struct Operation {
     pub params: Vec<Parameter>,
     pub body: Option<RequestBody>,
     pub responses: Vec<Response>,
+    /// The `Accept` header sent: the media types of the documented response bodies (concrete
+    /// ones for patterns such as `*/*`); `None` when no response has a body.
+    pub accept: Option<String>,
     /// `None` when the operation requires no authentication.
     pub security: Vec<SecurityRequirement>,
     pub pagination: Option<Pagination>,

@@ -1,40 +1,106 @@
 //! An OpenAPI → Rust client generator.
 //!
-//! The pipeline is visible in the module list: [`load`] parses a document, [`normalize`] lowers
-//! it into the [`ir`], [`emit`] turns the IR into Rust tokens, [`format`](mod@format) prints
-//! them, and [`write`](mod@write) puts files on disk all at once. [`parallel`] spreads the work
-//! over the cores. Problems travel as [`diagnostics`], never panics.
+//! # Using it
+//!
+//! One entry point: [`generate`]`(&sources, &options)` loads and normalizes every document
+//! ([`ApiSource`]: its path, its module, the [`Renames`](config::Renames) chosen for it), then
+//! emits and formats the files of one crate ([`Options`]: the [`CrateSettings`], lenient mode,
+//! threads). It returns the files, the IR of each API and the warnings, or an [`Error`]: the
+//! [`Diagnostics`] of the input (every problem of every document at once, located), or an
+//! [`InternalError`], a bug in the generator. Nothing is written: [`write`](mod@write) puts the files on
+//! disk all at once.
+//!
+//! The rest of the public API:
+//! - [`config`]: `codegen.toml`, the list of a crate's APIs and their renames.
+//! - [`ir`]: what the documents become, as the emitters see it ([`Output::apis`]).
+//! - [`diagnostics`]: problems in the input, as located values.
+//! - [`surface`] and [`summary`]: the API surface of a generated client and the change report
+//!   between two of them; a short text of the IR for snapshots.
+//! - [`stages`]: the pipeline one stage at a time, for the benchmarks and the tests that
+//!   measure or check a single stage.
+//!
+//! # Inside
+//!
+//! The pipeline, one module per concern: `load` parses a document (after `bundle` has put a
+//! multi-file document together and `convert` has brought Swagger 2.0 and OpenAPI 3.1 to the
+//! 3.0 shape), `normalize` lowers it into the [`ir`] (every name, media type and `Accept` value
+//! is decided there), `emit` turns the IR into Rust tokens, `format` prints them. `parallel`
+//! spreads the work over the cores. Problems travel as diagnostics, never panics.
 
-pub mod bundle;
-pub mod convert;
+mod bundle;
+pub mod config;
+mod convert;
 pub mod diagnostics;
-pub mod emit;
-pub mod format;
-pub mod grammar;
+mod emit;
+mod format;
+mod grammar;
 pub mod ir;
-pub mod load;
-pub mod local_refs;
-pub mod locate;
-pub mod normalize;
-pub mod parallel;
-pub mod pinpoint;
-pub mod repair;
+mod load;
+mod local_refs;
+mod locate;
+mod normalize;
+mod parallel;
+mod pinpoint;
+mod repair;
+pub mod stages;
 pub mod summary;
 pub mod surface;
 pub mod synth;
 pub mod write;
-pub mod yaml;
+mod yaml;
 
+use std::fmt;
 use std::path::PathBuf;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use emit::{CrateSettings, EmittedContent, EmittedFile, GeneratedFile, Layout};
+pub use emit::smoke::{SMOKE_TESTS_PATH, test_name as smoke_test_name};
+pub use emit::{CrateSettings, GeneratedFile, Layout};
 
-/// One API of a crate: its document and the Rust module it becomes.
-#[derive(Debug, Clone)]
+/// One API of a crate: its document, the Rust module it becomes, and the names chosen for its
+/// operations and types.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiSource {
     pub spec: PathBuf,
     pub module: String,
+    pub renames: config::Renames,
+}
+
+impl ApiSource {
+    /// The document at `spec` as the module `module`, with the names the generator derives.
+    pub fn new(spec: impl Into<PathBuf>, module: impl Into<String>) -> Self {
+        Self {
+            spec: spec.into(),
+            module: module.into(),
+            renames: config::Renames::default(),
+        }
+    }
+}
+
+/// How to generate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// What the crate is called, its layout and the command named in every file.
+    pub settings: CrateSettings,
+    /// Repair well-known defects and degrade what cannot be honoured, with a warning, instead
+    /// of failing (see the README's lenient mode).
+    pub lenient: bool,
+    /// How many threads to use; the output is the same for any number.
+    pub threads: usize,
+    /// Add `tests/smoke.rs`: one test per operation calling it once against a mock server of
+    /// the document (what `cargo xtask verify` runs). On by default for a workspace member.
+    pub smoke_tests: bool,
+}
+
+impl Options {
+    /// Strict, on every available core.
+    pub fn new(settings: CrateSettings) -> Self {
+        Self {
+            smoke_tests: settings.layout == Layout::WorkspaceMember,
+            settings,
+            lenient: false,
+            threads: parallel::available(),
+        }
+    }
 }
 
 /// The result of a successful generation.
@@ -45,80 +111,81 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Loads and normalizes one document. Every diagnostic, warnings included, carries the line and
-/// column of its JSON pointer and the source line.
-pub fn normalize_file(
-    spec: &std::path::Path,
-    module: &str,
-) -> Result<normalize::Normalized, Diagnostics> {
-    normalize_file_with(spec, module, load::LoadOptions::default())
+/// Why a generation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The input has problems: every error (and the warnings) of every document, located.
+    Diagnostics(Diagnostics),
+    /// The generator has a bug; the input may be fine.
+    Internal(InternalError),
 }
 
-/// [`normalize_file`] with load options (lenient mode).
-pub fn normalize_file_with(
-    spec: &std::path::Path,
-    module: &str,
-    options: load::LoadOptions,
-) -> Result<normalize::Normalized, Diagnostics> {
-    normalize_document(&load::load_file_with(spec, options)?, module)
-}
-
-/// [`normalize_file_with`] for a document already in memory; `file` names it in diagnostics and
-/// chooses between JSON and YAML.
-pub fn normalize_str_with(
-    file: &std::path::Path,
-    text: &str,
-    module: &str,
-    options: load::LoadOptions,
-) -> Result<normalize::Normalized, Diagnostics> {
-    normalize_document(&load::load_str_with(file, text, options)?, module)
-}
-
-/// Normalizes a loaded document and locates every diagnostic in its source.
-fn normalize_document(
-    doc: &load::Document,
-    module: &str,
-) -> Result<normalize::Normalized, Diagnostics> {
-    match normalize::normalize(doc, module) {
-        Ok(mut n) => {
-            doc.sources.attach(&mut n.warnings, &doc.pointers);
-            Ok(n)
-        }
-        Err(Diagnostics(mut found)) => {
-            doc.sources.attach(&mut found, &doc.pointers);
-            Err(Diagnostics(found))
+impl Error {
+    /// The diagnostics, when the input is what failed.
+    pub fn diagnostics(&self) -> Option<&Diagnostics> {
+        match self {
+            Error::Diagnostics(d) => Some(d),
+            Error::Internal(_) => None,
         }
     }
 }
 
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Diagnostics(d) => d.fmt(f),
+            Error::Internal(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Diagnostics> for Error {
+    fn from(d: Diagnostics) -> Self {
+        Error::Diagnostics(d)
+    }
+}
+
+impl From<InternalError> for Error {
+    fn from(e: InternalError) -> Self {
+        Error::Internal(e)
+    }
+}
+
+/// A bug in the generator, never a verdict on the input: emitted tokens that are not Rust, a
+/// broken invariant between stages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalError {
+    /// The output file being made, relative to the crate directory.
+    pub file: String,
+    pub message: String,
+}
+
+impl fmt::Display for InternalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "internal error: this is a bug in the generator, please report it with the spec: \
+             {} ({})",
+            self.message, self.file
+        )
+    }
+}
+
+impl std::error::Error for InternalError {}
+
 /// Loads and normalizes every document, then emits the crate. Diagnostics of all documents are
-/// collected before failing, so one run shows every problem.
-pub fn generate(sources: &[ApiSource], settings: &CrateSettings) -> Result<Output, Diagnostics> {
-    generate_with(sources, settings, load::LoadOptions::default())
-}
-
-/// [`generate`] with load options (lenient mode), on all available cores.
-pub fn generate_with(
-    sources: &[ApiSource],
-    settings: &CrateSettings,
-    options: load::LoadOptions,
-) -> Result<Output, Diagnostics> {
-    generate_on(sources, settings, options, parallel::available())
-}
-
-/// [`generate_with`] on up to `threads` threads: documents load and normalize in parallel, then
-/// files are emitted and formatted in parallel. The output is the same for any `threads`.
-pub fn generate_on(
-    sources: &[ApiSource],
-    settings: &CrateSettings,
-    options: load::LoadOptions,
-    threads: usize,
-) -> Result<Output, Diagnostics> {
+/// collected before failing, so one run shows every problem. Documents load and normalize in
+/// parallel, then files are emitted and formatted in parallel; the output is the same for any
+/// number of threads.
+pub fn generate(sources: &[ApiSource], options: &Options) -> Result<Output, Error> {
     let size = |source: &ApiSource| {
         std::fs::metadata(&source.spec).map_or(0, |m| usize::try_from(m.len()).unwrap_or(0))
     };
-    let normalized = parallel::map(sources, threads, size, |source| {
-        normalize_file_with(&source.spec, &source.module, options)
+    let normalized = parallel::map(sources, options.threads, size, |source| {
+        let doc = stages::load_file(&source.spec, options.lenient)?;
+        stages::normalize(&doc, &source.module, &source.renames)
     });
     let mut apis = Vec::new();
     let mut diagnostics = Vec::new();
@@ -132,13 +199,14 @@ pub fn generate_on(
         }
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Diagnostics(diagnostics));
+        return Err(Error::Diagnostics(Diagnostics(diagnostics)));
     }
-    let mut files = emit::emit_crate_on(&apis, settings, threads)?;
+    let settings = &options.settings;
+    let mut files = emit::emit_crate(&apis, settings, options.threads)?;
     if settings.layout == Layout::WorkspaceMember {
         files.extend(surface_files(&apis, settings));
-        // A crate kept in a repository carries its smoke tests (`cargo xtask verify` adds them
-        // to the standalone crates it makes).
+    }
+    if options.smoke_tests {
         emit::smoke::add_smoke_tests(&mut files, &apis, settings)?;
     }
     Ok(Output {
@@ -150,7 +218,7 @@ pub fn generate_on(
 
 /// `<module>.api.txt` beside the crate's `Cargo.toml` for each API: its surface, for review and
 /// for the change report of the next generation.
-pub fn surface_files(apis: &[ir::Api], settings: &CrateSettings) -> Vec<GeneratedFile> {
+fn surface_files(apis: &[ir::Api], settings: &CrateSettings) -> Vec<GeneratedFile> {
     let header = format::preamble(&settings.command);
     apis.iter()
         .map(|api| GeneratedFile {

@@ -34,7 +34,7 @@ pub struct Document {
     /// Whether lenient mode is on: later stages degrade what they cannot honour, with a
     /// warning, instead of failing.
     pub lenient: bool,
-    /// The files of the document and where bundled parts came from (see [`crate::bundle`]).
+    /// The files of the document and where bundled parts came from (multi-file documents).
     pub sources: crate::bundle::Sources,
 }
 
@@ -43,11 +43,6 @@ pub struct Document {
 pub struct LoadOptions {
     /// Repair well-known defects (see [`crate::repair`]) with a warning instead of failing.
     pub lenient: bool,
-}
-
-/// Reads and parses the document at `path`.
-pub fn load_file(path: &Path) -> Result<Document, Diagnostics> {
-    load_file_with(path, LoadOptions::default())
 }
 
 /// Reads and parses the document at `path` with options.
@@ -64,6 +59,7 @@ pub fn load_file_with(path: &Path, options: LoadOptions) -> Result<Document, Dia
 
 /// Parses `text` as the document named `file` (the name is only used in diagnostics and to
 /// choose between JSON and YAML).
+#[cfg(test)]
 pub fn load_str(file: &Path, text: &str) -> Result<Document, Diagnostics> {
     load_str_with(file, text, LoadOptions::default())
 }

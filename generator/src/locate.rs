@@ -17,17 +17,52 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
-    /// Maps `text`. A text the event parser rejects gives an empty map; positions are a help,
-    /// never a reason to fail.
+    /// Maps `text`. Positions are a help, never a reason to fail: a text the event parser
+    /// rejects gives the positions found before the error.
+    ///
+    /// The event parser is stricter about indentation than the parser that loads documents
+    /// (libyaml, through `serde_yaml`): a flow collection whose continuation line or closing
+    /// bracket is not indented past its key (`enum: [a, b,⏎  ]`) loads, but stops the event
+    /// parser. Such a line is indented further and the text parsed again; the columns of that
+    /// line are given back as written.
     pub fn build(text: &str) -> Self {
-        let mut builder = Builder::default();
-        let mut parser = Parser::new_from_str(text);
-        if parser.load(&mut builder, false).is_err() {
-            return Self::default();
+        let mut text = std::borrow::Cow::Borrowed(text);
+        // 1-based line → spaces put in front of it.
+        let mut shifts: HashMap<usize, usize> = HashMap::new();
+        let mut repairs = 0;
+        loop {
+            let mut builder = Builder::default();
+            let mut parser = Parser::new_from_str(&text);
+            let Err(err) = parser.load(&mut builder, false) else {
+                return Self::shifted(builder.positions, &shifts);
+            };
+            let under_indented = matches!(
+                err.info(),
+                "invalid indentation" | "invalid indentation in flow construct"
+            );
+            let line = err.marker().line();
+            let indented = (under_indented && repairs < MAX_INDENT_REPAIRS)
+                .then(|| indent_line(&text, line))
+                .flatten();
+            let Some((repaired, added)) = indented else {
+                return Self::shifted(builder.positions, &shifts);
+            };
+            text = std::borrow::Cow::Owned(repaired);
+            *shifts.entry(line).or_default() += added;
+            repairs += 1;
         }
-        Self {
-            positions: builder.positions,
+    }
+
+    /// The map of positions found in a text whose lines were indented by `shifts`.
+    fn shifted(mut positions: HashMap<String, Position>, shifts: &HashMap<usize, usize>) -> Self {
+        if !shifts.is_empty() {
+            for p in positions.values_mut() {
+                if let Some(added) = shifts.get(&p.line) {
+                    p.column = p.column.saturating_sub(*added).max(1);
+                }
+            }
         }
+        Self { positions }
     }
 
     /// The position of `pointer`, or of its nearest ancestor that exists in the text.
@@ -41,6 +76,36 @@ impl SourceMap {
             current = &current[..cut];
         }
     }
+}
+
+/// How many under-indented lines [`SourceMap::build`] indents before it settles for the
+/// positions it has: each costs a parse of the whole text.
+const MAX_INDENT_REPAIRS: usize = 64;
+
+/// `text` with its 1-based line `line` indented one column past the line before it (the key the
+/// flow collection belongs to, or a line inside the collection), and the number of spaces added.
+fn indent_line(text: &str, line: usize) -> Option<(String, usize)> {
+    let index = line.checked_sub(1)?;
+    let lines: Vec<&str> = text.split('\n').collect();
+    let current = lines.get(index)?;
+    let indentation = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let before = lines[..index]
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map_or(0, |l| indentation(l));
+    let added = (before + 1).saturating_sub(indentation(current)).max(1);
+    let mut out = String::with_capacity(text.len() + added);
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if i == index {
+            out.extend(std::iter::repeat_n(' ', added));
+        }
+        out.push_str(l);
+    }
+    Some((out, added))
 }
 
 /// Gives each diagnostic of `text`'s file a position (when it has none yet; an empty pointer,
@@ -224,6 +289,39 @@ mod tests {
         )];
         attach(&mut found, text);
         assert_eq!(found[0].source_line.as_deref(), Some("openapi: 3.0.3"));
+    }
+
+    #[test]
+    fn flow_collections_indented_as_libyaml_allows_do_not_hide_later_positions() {
+        // libyaml (which loads the document) accepts a closing bracket at its key's column and
+        // an item line at the key's column; the event parser does not.
+        let text = "openapi: 3.1.0\ncomponents:\n  schemas:\n    Code:\n      type: string\n      enum: [\n      \"a\", \"b\",\n        \"c\"\n      ]\n      example: a\n    Later:\n      allOf:\n        - $ref: '#/components/schemas/Code'\n";
+        let loaded: serde_json::Value = serde_yaml::from_str(text).unwrap();
+        assert_eq!(loaded["components"]["schemas"]["Code"]["enum"][2], "c");
+        let map = SourceMap::build(text);
+        assert_eq!(
+            map.locate("/components/schemas/Later/allOf/0")
+                .map(|p| p.line),
+            Some(13)
+        );
+        // The lines indented for the event parser keep their columns as written.
+        assert_eq!(
+            map.locate("/components/schemas/Code/enum/0")
+                .map(|p| (p.line, p.column)),
+            Some((7, 7))
+        );
+        assert_eq!(
+            map.locate("/components/schemas/Code/example")
+                .map(|p| p.line),
+            Some(10)
+        );
+    }
+
+    #[test]
+    fn a_text_the_event_parser_rejects_keeps_the_positions_before_the_problem() {
+        let text = "openapi: 3.0.3\npaths:\n  /a:\n    get: {}\nbad: \"unterminated\n";
+        let map = SourceMap::build(text);
+        assert_eq!(map.locate("/paths/~1a/get").map(|p| p.line), Some(4));
     }
 
     #[test]

@@ -77,6 +77,7 @@ fn check(value: &Value, kind: Kind) -> Option<(String, String)> {
         Kind::Callback => first_error::<ReferenceOr<Callback>>(value),
         Kind::Link => first_error::<ReferenceOr<Link>>(value),
         Kind::Example => first_error::<ReferenceOr<Example>>(value),
+        Kind::Tag => first_error::<openapiv3::Tag>(value),
         // Swagger 2.0 only; a 3.0-shaped document has none.
         Kind::Items => None,
     }

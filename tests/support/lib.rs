@@ -1,6 +1,10 @@
 //! Helpers shared by the integration tests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use generator::config::{Config, FILE_NAME, Renames};
+use generator::stages::{self, Normalized};
+use generator::{Diagnostics, Options, Output};
 
 pub mod logs;
 
@@ -15,4 +19,33 @@ pub fn workspace_root() -> PathBuf {
 pub fn assert_redacted(printed: &str, secret: &str, marker: &str) {
     assert!(!printed.contains(secret), "{secret} leaked: {printed}");
     assert!(printed.contains(marker), "no `{marker}` in: {printed}");
+}
+
+/// The repository's `codegen.toml`: the crate's APIs, their specs under the workspace root.
+pub fn config() -> Config {
+    let file = workspace_root().join(FILE_NAME);
+    Config::load(&file).unwrap_or_else(|d| panic!("{d}"))
+}
+
+/// The repository's crate as `cargo xtask codegen` generates it, on `threads` threads.
+pub fn generate_repository(threads: usize) -> Output {
+    let config = config();
+    let options = Options {
+        threads,
+        ..Options::new(config.settings())
+    };
+    generator::generate(&config.apis, &options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Loads and normalizes one document as the module `api` with the names the generator derives:
+/// the first half of the pipeline, for the tests that check a document's diagnostics or IR.
+pub fn normalize(spec: &Path, lenient: bool) -> Result<Normalized, Diagnostics> {
+    let doc = stages::load_file(spec, lenient)?;
+    stages::normalize(&doc, "api", &Renames::default())
+}
+
+/// [`normalize`] for a document in memory; `file` names it and chooses JSON or YAML.
+pub fn normalize_text(file: &Path, text: &str, lenient: bool) -> Result<Normalized, Diagnostics> {
+    let doc = stages::load(file, text, lenient)?;
+    stages::normalize(&doc, "api", &Renames::default())
 }

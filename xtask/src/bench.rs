@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: what the generated code costs its users, per operation.
 //!
-//! For our `userapis` crate (the three specs of `spec/`) and, when the shared corpus is checked
+//! For our `userapis` crate (the APIs `codegen.toml` lists) and, when the shared corpus is checked
 //! out beside the repository (`../shared/corpus`), for `stripe.yaml` and `oxide-nexus.json`:
 //!
 //! - lines and bytes of generated code per operation (all files, and without the runtime module
@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
-use generator::load::LoadOptions;
-use generator::{ApiSource, CrateSettings, Layout, write};
+use generator::config::{self, Config};
+use generator::{ApiSource, CrateSettings, Layout, Options, write};
 
 /// One crate to measure.
 struct Subject {
@@ -125,29 +125,17 @@ fn subjects(
         "openapi: 3.0.3\ninfo:\n  title: Floor\n  version: '1'\nservers:\n  - url: https://api.example.com\npaths: {}\n",
     )
     .map_err(|e| format!("cannot write {}: {e}", floor_spec.display()))?;
+    let repository = Config::load(&root.join(config::FILE_NAME)).map_err(|d| d.to_string())?;
     let mut subjects = vec![
         Subject {
             name: "floor".into(),
-            sources: vec![ApiSource {
-                spec: floor_spec,
-                module: "api".into(),
-            }],
+            sources: vec![ApiSource::new(floor_spec, "api")],
             layout: Layout::Standalone,
             lenient: false,
         },
         Subject {
-            name: "userapis".into(),
-            sources: [
-                ("teams.yaml", "teams"),
-                ("membership.yaml", "membership"),
-                ("cpaas.yaml", "cpaas"),
-            ]
-            .iter()
-            .map(|(file, module)| ApiSource {
-                spec: root.join("spec").join(file),
-                module: (*module).into(),
-            })
-            .collect(),
+            name: repository.crate_name,
+            sources: repository.apis,
             // Standalone only adds an empty `[workspace]` (and re-exports nothing for three
             // APIs), so the crate builds under target/ as it does in generated/.
             layout: Layout::Standalone,
@@ -169,10 +157,7 @@ fn subjects(
         }
         subjects.push(Subject {
             name: name.into(),
-            sources: vec![ApiSource {
-                spec,
-                module: "api".into(),
-            }],
+            sources: vec![ApiSource::new(spec, "api")],
             layout: Layout::Standalone,
             lenient: false,
         });
@@ -189,12 +174,16 @@ fn generate(root: &Path, bench_dir: &Path, subject: &Subject) -> Result<Generate
     };
     let start = Instant::now();
     let mut lenient = subject.lenient;
-    let output = match generator::generate(&subject.sources, &settings) {
+    let strict = Options::new(settings);
+    let output = match generator::generate(&subject.sources, &strict) {
         Ok(output) => output,
-        Err(strict) => {
+        Err(error) => {
             lenient = true;
-            generator::generate_with(&subject.sources, &settings, LoadOptions { lenient: true })
-                .map_err(|_| first_error(&strict))?
+            let options = Options {
+                lenient: true,
+                ..strict
+            };
+            generator::generate(&subject.sources, &options).map_err(|_| first_error(&error))?
         }
     };
     let generate = start.elapsed();
@@ -212,7 +201,10 @@ fn generate(root: &Path, bench_dir: &Path, subject: &Subject) -> Result<Generate
         .iter()
         .filter(|f| f.path.ends_with(".rs"))
         .collect();
-    let runtime: Vec<_> = rust.iter().filter(|f| f.path == "src/runtime.rs").collect();
+    let runtime: Vec<_> = rust
+        .iter()
+        .filter(|f| f.path.starts_with("src/runtime/"))
+        .collect();
     Ok(Generated {
         name: subject.name.clone(),
         dir,
@@ -228,7 +220,10 @@ fn generate(root: &Path, bench_dir: &Path, subject: &Subject) -> Result<Generate
     })
 }
 
-fn first_error(d: &generator::Diagnostics) -> String {
+fn first_error(error: &generator::Error) -> String {
+    let Some(d) = error.diagnostics() else {
+        return error.to_string();
+    };
     let errors = d.0.iter().filter(|d| d.is_error()).count();
     let first =
         d.0.iter()
@@ -356,7 +351,7 @@ fn report(generated: &[Generated], checks: &[Duration], rounds: usize, notes: &[
     }
     let _ = writeln!(
         out,
-        "\nlines and bytes are of the generated .rs files; * without src/runtime.rs (the same in every crate).\n\
+        "\nlines and bytes are of the generated .rs files; * without src/runtime/ (the same in every crate).\n\
          floor: a crate generated from a document with no operations (runtime and crate root only), the baseline.\n\
          check ms/op: (check - floor) / operations, the compile cost each operation adds.\n\
          gen ms: one run of load, normalize, emit and format (cargo bench -p openapi-rs-generator --bench generation measures it properly)."

@@ -1,5 +1,6 @@
 //! `cargo xtask corpus [PATHS…]`: generate every document of a corpus with `cargo xtask generate`,
-//! `cargo check` each crate (one shared target directory), print a table, and fail when a
+//! `cargo check` each crate (one shared target directory), document the crates of the selected
+//! documents with `cargo doc` and rustdoc warnings denied, print a table, and fail when a
 //! document that passed before (per `tests/corpus-expected.txt`) no longer does, or when a
 //! document the expectations list is not in the corpus at all.
 
@@ -16,6 +17,38 @@ struct Expectation {
     pass: bool,
 }
 
+/// Documents whose documentation every run builds (`--docs subset`, the default): those whose
+/// descriptions carried the most rustdoc warnings (bare URLs, HTML, brackets, code blocks), and
+/// Stripe, whose deeply nested types need the generated crate's raised recursion limit.
+/// Documenting a large crate takes one to three minutes, so all of them only with `--docs all`.
+pub const DOCS_SUBSET: &[&str] = &[
+    "github-api.json",
+    "plaid.yaml",
+    "twilio-api-v2010.json",
+    "box.json",
+    "asana.yaml",
+    "oxide-nexus.json",
+    "stripe.yaml",
+];
+
+/// Which generated crates to document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocsSelection {
+    None,
+    Subset,
+    All,
+}
+
+impl DocsSelection {
+    fn includes(self, name: &str) -> bool {
+        match self {
+            DocsSelection::None => false,
+            DocsSelection::Subset => DOCS_SUBSET.contains(&name),
+            DocsSelection::All => true,
+        }
+    }
+}
+
 /// The outcome for one document.
 #[derive(Debug, Clone)]
 struct Row {
@@ -26,17 +59,22 @@ struct Row {
     generate_ms: u128,
     check: &'static str,
     warnings: usize,
+    /// `cargo doc` with rustdoc warnings denied: "ok", "FAILED", or "-" when not run.
+    docs: &'static str,
+    /// Rustdoc diagnostics (each one an error, warnings being denied).
+    docs_problems: usize,
     first_problem: String,
 }
 
 impl Row {
-    /// Whether the document did all that was asked of it: generated and checked cleanly, or,
-    /// when checking is skipped, generated.
+    /// Whether the document did all that was asked of it: generated, checked with no warnings
+    /// and, when its documentation was built, documented with none either; when checking is
+    /// skipped, generated.
     fn passed(&self, skip_check: bool) -> bool {
         if skip_check {
             self.check == GENERATED
         } else {
-            self.check == "ok" && self.warnings == 0
+            self.check == "ok" && self.warnings == 0 && self.docs != "FAILED"
         }
     }
 }
@@ -50,6 +88,7 @@ pub struct Options {
     pub write_expected: bool,
     /// Generate only (`--no-check`): a `pass` document then only has to generate.
     pub skip_check: bool,
+    pub docs: DocsSelection,
 }
 
 /// Runs the corpus and returns the report, or the report as an error when a regression shows.
@@ -64,17 +103,46 @@ pub fn run(root: &Path, options: &Options) -> Result<String, String> {
     }
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
     let scratch = root.join("target/corpus");
-    let mut rows = Vec::new();
-    for doc in &documents {
-        let name = file_name(doc);
-        let lenient = expected.get(&name).is_some_and(|e| e.lenient);
-        let row = run_one(&exe, doc, &name, lenient, &scratch, options.skip_check);
-        eprintln!(
-            "{:<45} {:>5} ms  {}  {} warning(s)",
-            row.name, row.generate_ms, row.check, row.warnings
-        );
-        rows.push(row);
-    }
+    // Checking a crate keeps one core busy (rustc's front end is single-threaded), and cargo
+    // locks a target directory while it builds: each worker has its own target directory, so
+    // the documents are checked side by side, one per core.
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for worker in 0..workers {
+            let (next, results, documents, expected) = (&next, &results, &documents, &expected);
+            let (exe, scratch) = (&exe, &scratch);
+            scope.spawn(move || {
+                let target = scratch.join(format!("check-target-{worker}"));
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(doc) = documents.get(i) else { break };
+                    let name = file_name(doc);
+                    let lenient = expected.get(&name).is_some_and(|e| e.lenient);
+                    let job = Job {
+                        exe,
+                        scratch,
+                        target: &target,
+                    };
+                    let mut row = run_one(&job, doc, &name, lenient, options.skip_check);
+                    if row.check == "ok" && options.docs.includes(&name) {
+                        document(&mut row, &job);
+                    }
+                    eprintln!(
+                        "{:<45} {:>5} ms  {}  {} warning(s)  docs {}",
+                        row.name, row.generate_ms, row.check, row.warnings, row.docs
+                    );
+                    if let Ok(mut results) = results.lock() {
+                        results.push((i, row));
+                    }
+                }
+            });
+        }
+    });
+    let mut indexed = results.into_inner().map_err(|e| e.to_string())?;
+    indexed.sort_by_key(|(i, _)| *i);
+    let rows: Vec<Row> = indexed.into_iter().map(|(_, row)| row).collect();
     let report = render(&rows, options.skip_check);
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     std::fs::write(scratch.join("report.md"), &report).map_err(|e| e.to_string())?;
@@ -183,14 +251,16 @@ pub(crate) fn documents(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn run_one(
-    exe: &Path,
-    doc: &Path,
-    name: &str,
-    lenient: bool,
-    scratch: &Path,
-    skip_check: bool,
-) -> Row {
+/// Where one worker generates and checks: the xtask binary, the scratch directory of the
+/// generated crates and the worker's own target directory.
+struct Job<'a> {
+    exe: &'a Path,
+    scratch: &'a Path,
+    target: &'a Path,
+}
+
+fn run_one(job: &Job<'_>, doc: &Path, name: &str, lenient: bool, skip_check: bool) -> Row {
+    let (exe, scratch) = (job.exe, job.scratch);
     let stem = doc
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
@@ -204,6 +274,8 @@ fn run_one(
         generate_ms: 0,
         check: "not run",
         warnings: 0,
+        docs: "-",
+        docs_problems: 0,
         first_problem: String::new(),
     };
     let mut command = Command::new(exe);
@@ -264,7 +336,7 @@ fn run_one(
             "--manifest-path",
         ])
         .arg(out_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", scratch.join("check-target"))
+        .env("CARGO_TARGET_DIR", job.target)
         .output();
     match check {
         Ok(c) => {
@@ -287,14 +359,64 @@ fn run_one(
     row
 }
 
+/// `cargo doc --no-deps` of a checked crate, with rustdoc's warnings denied as a user who builds
+/// documentation strictly (or docs.rs readers) would see them.
+fn document(row: &mut Row, job: &Job<'_>) {
+    let scratch = job.scratch;
+    let stem = Path::new(&row.name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let doc = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["doc", "--no-deps", "--quiet", "--message-format", "short"])
+        .arg("--manifest-path")
+        .arg(scratch.join(stem).join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", job.target)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output();
+    match doc {
+        Ok(d) => {
+            let text = String::from_utf8_lossy(&d.stderr);
+            let problems: Vec<&str> = text.lines().filter(|l| is_diagnostic(l)).collect();
+            row.docs_problems = problems.len();
+            row.docs = if d.status.success() && problems.is_empty() {
+                "ok"
+            } else {
+                "FAILED"
+            };
+            if row.docs == "FAILED" && row.first_problem.is_empty() {
+                let first = problems.first().copied().or_else(|| text.lines().next());
+                row.first_problem = first.unwrap_or_default().chars().take(160).collect();
+            }
+        }
+        Err(e) => {
+            row.docs = "FAILED";
+            row.first_problem = format!("cannot run cargo doc: {e}");
+        }
+    }
+}
+
+/// Whether a line of `cargo doc --message-format short` is a diagnostic (`src/…:1:2: error: …`,
+/// `error[E0275]: …`, `error: couldn't generate documentation: …`) rather than cargo's closing
+/// summary (`error: could not document …`, `warning: … generated 3 warnings`).
+fn is_diagnostic(line: &str) -> bool {
+    let message = line
+        .find(": error")
+        .or_else(|| line.find(": warning"))
+        .map_or(line, |at| &line[at + 2..]);
+    (message.starts_with("error") || message.starts_with("warning"))
+        && !message.starts_with("error: could not document")
+        && !(message.starts_with("warning: `") && message.contains(" generated "))
+}
+
 fn render(rows: &[Row], skip_check: bool) -> String {
     let mut out = String::from(
-        "| document | mode | operations | types | generate (ms) | cargo check | warnings | first error or diagnostic |\n|---|---|---:|---:|---:|---|---:|---|\n",
+        "| document | mode | operations | types | generate (ms) | cargo check | warnings | docs | first error or diagnostic |\n|---|---|---:|---:|---:|---|---:|---|---|\n",
     );
     for r in rows {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.name,
             if r.lenient { "lenient" } else { "strict" },
             r.operations,
@@ -302,14 +424,22 @@ fn render(rows: &[Row], skip_check: bool) -> String {
             r.generate_ms,
             r.check,
             r.warnings,
+            match r.docs {
+                "FAILED" => format!("FAILED ({})", r.docs_problems),
+                other => other.to_string(),
+            },
             r.first_problem.replace('|', "\\|")
         );
     }
     let passed = rows.iter().filter(|r| r.passed(skip_check)).count();
+    let documented = rows.iter().filter(|r| r.docs != "-").count();
     let outcome = if skip_check {
-        "generate a crate (not checked: `--no-check`)"
+        "generate a crate (not checked: `--no-check`)".to_string()
     } else {
-        "generate a crate that checks with no warnings"
+        format!(
+            "generate a crate that checks with no warnings and, where documented ({documented} \
+             crates, rustdoc warnings denied), documents without any"
+        )
     };
     let _ = writeln!(out, "\n{passed} of {} documents {outcome}.", rows.len());
     out
@@ -362,7 +492,8 @@ fn read_expected(path: &Path, writing: bool) -> Result<BTreeMap<String, Expectat
 fn write_expected(path: &Path, rows: &[Row]) -> Result<(), String> {
     let mut text = String::from(
         "# Expected results of `cargo xtask corpus`: document, mode (strict | lenient), outcome (pass | fail).\n\
-         # `pass` means the generated crate `cargo check`s with zero errors and zero warnings. The corpus\n\
+         # `pass` means the generated crate `cargo check`s with zero errors and zero warnings and, when the\n\
+         # run documents it (`--docs`), `cargo doc` passes with rustdoc warnings denied. The corpus\n\
          # command fails when a `pass` document stops passing. Rewrite with `cargo xtask corpus --write-expected`.\n",
     );
     for r in rows {
@@ -375,4 +506,36 @@ fn write_expected(path: &Path, rows: &[Row]) -> Result<(), String> {
         );
     }
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod docs_tests {
+    use super::*;
+
+    #[test]
+    fn rustdoc_diagnostics_are_told_from_cargo_summaries() {
+        for line in [
+            "src/api/mod.rs:58:310: error: this URL is not a hyperlink",
+            "error[E0275]: overflow evaluating the requirement `X: RefUnwindSafe`",
+            "error: couldn't generate documentation: No space left on device (os error 28)",
+            "src/lib.rs:1:1: warning: unclosed HTML tag `key`",
+        ] {
+            assert!(is_diagnostic(line), "{line}");
+        }
+        for line in [
+            "error: could not document `stripe`",
+            "warning: `github-api` (lib doc) generated 717 warnings",
+            "    Documenting stripe v0.1.0",
+        ] {
+            assert!(!is_diagnostic(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn the_subset_is_documented_by_default_and_all_on_request() {
+        assert!(DocsSelection::Subset.includes("github-api.json"));
+        assert!(!DocsSelection::Subset.includes("oai-petstore.yaml"));
+        assert!(DocsSelection::All.includes("oai-petstore.yaml"));
+        assert!(!DocsSelection::None.includes("github-api.json"));
+    }
 }

@@ -1,9 +1,13 @@
 //! `cargo xtask`: the thin command line over the generator library.
 //!
-//! - `cargo xtask codegen [--check]` regenerates `generated/` from `spec/` (or, with `--check`,
-//!   fails when it is stale, writing nothing). `--root DIR` works on another checkout.
+//! - `cargo xtask codegen [--check]` regenerates the crate `codegen.toml` describes (`generated/`
+//!   from `spec/`), or, with `--check`, fails when it is stale, writing nothing. `--root DIR`
+//!   works on another checkout.
 //! - `cargo xtask generate --spec PATH --out DIR [--name CRATE]` generates a standalone crate from
-//!   any OpenAPI document.
+//!   any OpenAPI document; `--config FILE` instead of `--spec` generates the crate a
+//!   configuration describes, with its renames.
+//! - `cargo xtask specs` prints the documents `codegen.toml` lists, one per line (for the spec
+//!   validator in CI).
 //! - `cargo xtask diff OLD_SPEC NEW_SPEC` prints the API change report between two versions of a
 //!   document: what changed in the generated client, each change breaking or compatible.
 //!
@@ -11,7 +15,10 @@
 //! (`generated/<module>.api.txt`) and the new one.
 //!
 //! Exit codes: 0 success (with or without API changes), 1 diagnostics or stale output, 2 bad
-//! usage, 3 internal error (the generator panicked: a bug, never a verdict on the input).
+//! usage, 3 internal error (a bug in the generator, a panic or an [`InternalError`], never a
+//! verdict on the input).
+//!
+//! [`InternalError`]: generator::InternalError
 
 mod bench;
 mod corpus;
@@ -20,32 +27,28 @@ mod verify;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use generator::config::{self, Config};
 use generator::surface::{self, Surface};
-use generator::{ApiSource, CrateSettings, Layout, write};
+use generator::{ApiSource, CrateSettings, Layout, Options, write};
 
-/// The documents of this repository and the modules they become, in crate order.
 /// Generation allocates many small, short-lived values; see BENCHMARKS.md for the gain.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-pub(crate) const SPECS: &[(&str, &str)] = &[
-    ("teams.yaml", "teams"),
-    ("membership.yaml", "membership"),
-    ("cpaas.yaml", "cpaas"),
-];
-
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--root DIR]
-  cargo xtask generate --spec PATH --out DIR [--name CRATE] [--lenient]
+  cargo xtask generate (--spec PATH | --config FILE) --out DIR [--name CRATE] [--lenient]
+  cargo xtask specs
   cargo xtask diff OLD_SPEC NEW_SPEC
-  cargo xtask corpus [PATHS...] [--write-expected] [--no-check] [--root DIR]
+  cargo xtask corpus [PATHS...] [--write-expected] [--no-check] [--docs none|subset|all] [--root DIR]
   cargo xtask verify --spec PATH [--lenient] [--out DIR]
   cargo xtask verify --all [PATHS...] [--require-all-pass]
   cargo xtask verify --generated
   cargo xtask bench";
 
-/// The exit code of a panic: a generator bug, told apart from diagnostics (1), bad usage (2)
-/// and Rust's default for a panic (101), so that tests and scripts can say which happened.
+/// The exit code of a generator bug (a panic or an internal error), told apart from
+/// diagnostics (1), bad usage (2) and Rust's default for a panic (101), so that tests and
+/// scripts can say which happened.
 pub const EXIT_INTERNAL_ERROR: u8 = 3;
 
 /// Set to any value, makes the command panic before it starts: the only way the tests can
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
             Some("codegen") => codegen(&args[1..]),
             Some("generate") => generate(&args[1..]),
             Some("diff") => diff(&args[1..]),
+            Some("specs") if args.len() == 1 => specs(&workspace_root()),
             Some("corpus") => corpus(&args[1..]),
             Some("verify") => verify_command(&args[1..]),
             Some("bench") if args.len() == 1 => bench::run(&workspace_root())
@@ -78,20 +82,19 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(EXIT_INTERNAL_ERROR);
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Usage(message)) => {
+    let Err(failure) = result else {
+        return ExitCode::SUCCESS;
+    };
+    match &failure {
+        Failure::Usage(message) => {
             if !message.is_empty() {
                 eprintln!("error: {message}");
             }
             eprintln!("{USAGE}");
-            ExitCode::from(2)
         }
-        Err(Failure::Failed(message)) => {
-            eprintln!("{message}");
-            ExitCode::from(1)
-        }
+        Failure::Failed(message) | Failure::Internal(message) => eprintln!("{message}"),
     }
+    ExitCode::from(failure.exit_code())
 }
 
 #[allow(clippy::panic)] // The point of this function: see `INJECT_PANIC_VAR`.
@@ -102,6 +105,30 @@ fn inject_panic() {
 enum Failure {
     Usage(String),
     Failed(String),
+    /// A bug in the generator.
+    Internal(String),
+}
+
+impl Failure {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Failed(_) => 1,
+            Failure::Usage(_) => 2,
+            Failure::Internal(_) => EXIT_INTERNAL_ERROR,
+        }
+    }
+
+    /// A failed generation; `untouched` names the output left as it was.
+    fn generation(error: generator::Error, untouched: &str) -> Failure {
+        match error {
+            generator::Error::Diagnostics(d) => Failure::Failed(format!(
+                "{d}\ngeneration failed; {untouched} was left untouched"
+            )),
+            generator::Error::Internal(bug) => {
+                Failure::Internal(format!("{bug}\n{untouched} was left untouched"))
+            }
+        }
+    }
 }
 
 fn workspace_root() -> PathBuf {
@@ -125,26 +152,15 @@ fn codegen(args: &[String]) -> Result<(), Failure> {
             other => return Err(Failure::Usage(format!("unexpected argument `{other}`"))),
         }
     }
-    let sources: Vec<ApiSource> = SPECS
-        .iter()
-        .map(|(file, module)| ApiSource {
-            spec: PathBuf::from("spec").join(file),
-            module: module.to_string(),
-        })
-        .collect();
     // Relative paths keep diagnostics and the committed output free of machine-specific paths.
     std::env::set_current_dir(&root)
         .map_err(|e| Failure::Failed(format!("cannot enter {}: {e}", root.display())))?;
-    let settings = CrateSettings {
-        crate_name: "userapis".to_string(),
-        layout: Layout::WorkspaceMember,
-        command: "cargo xtask codegen".to_string(),
-    };
-    let output = generator::generate(&sources, &settings).map_err(|d| {
-        Failure::Failed(format!(
-            "{d}\ngeneration failed; generated/ was left untouched"
-        ))
-    })?;
+    let config = Config::load(Path::new(config::FILE_NAME))
+        .map_err(|d| Failure::Failed(format!("{d}\nno crate was generated")))?;
+    let dir = config.output.as_path();
+    let shown = dir.display().to_string();
+    let output = generator::generate(&config.apis, &Options::new(config.settings()))
+        .map_err(|e| Failure::generation(e, &format!("{shown}/")))?;
     for warning in &output.warnings {
         eprintln!("{warning}\n");
     }
@@ -156,40 +172,53 @@ fn codegen(args: &[String]) -> Result<(), Failure> {
             api.types.len()
         );
     }
-    let dir = Path::new("generated");
     // The committed surfaces, read before anything is written.
     let reports = api_change_reports(dir, &output.apis);
     if check {
         let changes = write::diff(dir, &output.files)
-            .map_err(|e| Failure::Failed(format!("cannot read generated/: {e}")))?;
+            .map_err(|e| Failure::Failed(format!("cannot read {shown}/: {e}")))?;
         if changes.is_empty() {
-            println!("generated/ is up to date");
+            println!("{shown}/ is up to date");
             return Ok(());
         }
         print!("{reports}");
-        let mut message = String::from("generated/ is stale:\n");
+        let mut message = format!("{shown}/ is stale:\n");
         for (label, paths) in [
             ("changed", &changes.modified),
             ("missing", &changes.added),
             ("extra", &changes.removed),
         ] {
             for p in paths {
-                message.push_str(&format!("  {label}: generated/{p}\n"));
+                message.push_str(&format!("  {label}: {shown}/{p}\n"));
             }
         }
         message.push_str("run `cargo xtask codegen` to update it");
         return Err(Failure::Failed(message));
     }
     let changes = write::write_all(dir, &output.files)
-        .map_err(|e| Failure::Failed(format!("cannot write generated/: {e}")))?;
-    report_changes("generated", &changes);
+        .map_err(|e| Failure::Failed(format!("cannot write {shown}/: {e}")))?;
+    report_changes(&shown, &changes);
     print!("{reports}");
+    Ok(())
+}
+
+/// `specs`: the document of every API of `codegen.toml`, relative to the root.
+fn specs(root: &Path) -> Result<(), Failure> {
+    let config =
+        Config::load(&root.join(config::FILE_NAME)).map_err(|d| Failure::Failed(d.to_string()))?;
+    for api in &config.apis {
+        println!(
+            "{}",
+            api.spec.strip_prefix(root).unwrap_or(&api.spec).display()
+        );
+    }
     Ok(())
 }
 
 /// For each API, the change report from its committed surface file to the new surface, or a
 /// line saying why there is none to compare with.
 fn api_change_reports(dir: &Path, apis: &[generator::ir::Api]) -> String {
+    let shown = dir.display();
     let mut out = String::new();
     for api in apis {
         let file = generator::surface_path(&api.module);
@@ -199,14 +228,14 @@ fn api_change_reports(dir: &Path, apis: &[generator::ir::Api]) -> String {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 out.push_str(&format!(
-                    "{}: no committed API surface to compare with (generated/{file} is new)\n",
+                    "{}: no committed API surface to compare with ({shown}/{file} is new)\n",
                     api.module
                 ));
                 continue;
             }
             Err(e) => {
                 out.push_str(&format!(
-                    "{}: cannot read generated/{file}: {e}\n",
+                    "{}: cannot read {shown}/{file}: {e}\n",
                     api.module
                 ));
                 continue;
@@ -218,7 +247,7 @@ fn api_change_reports(dir: &Path, apis: &[generator::ir::Api]) -> String {
                 out.push_str(&indent_report(&api.module, &report));
             }
             Err(e) => out.push_str(&format!(
-                "{}: cannot compare with generated/{file}: {e}\n",
+                "{}: cannot compare with {shown}/{file}: {e}\n",
                 api.module
             )),
         }
@@ -249,7 +278,10 @@ fn diff(args: &[String]) -> Result<(), Failure> {
     if let Some(flag) = args.iter().find(|a| a.starts_with("--")) {
         return Err(Failure::Usage(format!("unexpected argument `{flag}`")));
     }
-    let load = |spec: &String| generator::normalize_file(Path::new(spec), "api");
+    let load = |spec: &String| {
+        let doc = generator::stages::load_file(Path::new(spec), false)?;
+        generator::stages::normalize(&doc, "api", &config::Renames::default())
+    };
     let (old, new) = match (load(old), load(new)) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
@@ -291,6 +323,7 @@ fn report_changes(dir: &str, changes: &write::Changes) {
 
 fn generate(args: &[String]) -> Result<(), Failure> {
     let mut spec = None;
+    let mut config_file = None;
     let mut out = None;
     let mut name = None;
     let mut lenient = false;
@@ -302,6 +335,7 @@ fn generate(args: &[String]) -> Result<(), Failure> {
                 continue;
             }
             "--spec" => &mut spec,
+            "--config" => &mut config_file,
             "--out" => &mut out,
             "--name" => &mut name,
             other => return Err(Failure::Usage(format!("unexpected argument `{other}`"))),
@@ -311,34 +345,48 @@ fn generate(args: &[String]) -> Result<(), Failure> {
             .ok_or_else(|| Failure::Usage(format!("`{arg}` needs a value")))?;
         *slot = Some(value.clone());
     }
-    let spec = PathBuf::from(spec.ok_or_else(|| Failure::Usage("`--spec` is required".into()))?);
     let out = PathBuf::from(out.ok_or_else(|| Failure::Usage("`--out` is required".into()))?);
-    let stem = spec
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| "api".into());
-    let crate_name = name.unwrap_or_else(|| crate_name_from(&stem));
+    let (sources, default_name, command) = match (spec, config_file) {
+        (Some(spec), None) => {
+            let spec = PathBuf::from(spec);
+            let stem = spec
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_else(|| "api".into());
+            let command = format!("cargo xtask generate --spec {}", spec.display());
+            (
+                vec![ApiSource::new(spec, "api")],
+                crate_name_from(&stem),
+                command,
+            )
+        }
+        (None, Some(file)) => {
+            let config = Config::load(Path::new(&file))
+                .map_err(|d| Failure::Failed(format!("{d}\nno crate was generated")))?;
+            let command = format!("cargo xtask generate --config {file}");
+            (config.apis, config.crate_name, command)
+        }
+        _ => {
+            return Err(Failure::Usage(
+                "give either `--spec PATH` or `--config FILE`".into(),
+            ));
+        }
+    };
     let settings = CrateSettings {
-        crate_name,
+        crate_name: name.unwrap_or(default_name),
         layout: Layout::Standalone,
-        command: format!("cargo xtask generate --spec {}", spec.display()),
+        command,
     };
-    let source = ApiSource {
-        spec,
-        module: "api".to_string(),
+    let options = Options {
+        lenient,
+        ..Options::new(settings)
     };
-    let options = generator::load::LoadOptions { lenient };
-    let output = generator::generate_with(std::slice::from_ref(&source), &settings, options)
-        .map_err(|d| {
-            Failure::Failed(format!(
-                "{d}\ngeneration failed; {} was left untouched",
-                out.display()
-            ))
-        })?;
+    let output = generator::generate(&sources, &options)
+        .map_err(|e| Failure::generation(e, &out.display().to_string()))?;
     for warning in &output.warnings {
         eprintln!("{warning}\n");
     }
-    for api in &output.apis {
+    for (source, api) in sources.iter().zip(&output.apis) {
         println!(
             "{}: {} operations, {} types",
             source.spec.display(),
@@ -359,6 +407,7 @@ fn corpus(args: &[String]) -> Result<(), Failure> {
         paths: Vec::new(),
         write_expected: false,
         skip_check: false,
+        docs: corpus::DocsSelection::Subset,
     };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -370,6 +419,18 @@ fn corpus(args: &[String]) -> Result<(), Failure> {
                     .next()
                     .ok_or_else(|| Failure::Usage("`--root` needs a directory".into()))?;
                 root = PathBuf::from(dir);
+            }
+            "--docs" => {
+                options.docs = match rest.next().map(String::as_str) {
+                    Some("none") => corpus::DocsSelection::None,
+                    Some("subset") => corpus::DocsSelection::Subset,
+                    Some("all") => corpus::DocsSelection::All,
+                    _ => {
+                        return Err(Failure::Usage(
+                            "`--docs` takes `none`, `subset` or `all`".into(),
+                        ));
+                    }
+                };
             }
             flag if flag.starts_with("--") => {
                 return Err(Failure::Usage(format!("unexpected argument `{flag}`")));
@@ -489,5 +550,27 @@ pub(crate) fn crate_name_from(stem: &str) -> String {
         format!("api-{name}")
     } else {
         name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generator_bug_exits_as_an_internal_error_and_diagnostics_do_not() {
+        let bug = generator::Error::Internal(generator::InternalError {
+            file: "src/api/types.rs".into(),
+            message: "the emitted code of this file does not parse".into(),
+        });
+        let failure = Failure::generation(bug, "out/");
+        assert_eq!(failure.exit_code(), EXIT_INTERNAL_ERROR);
+        let Failure::Internal(message) = failure else {
+            unreachable!("matched by the exit code");
+        };
+        assert!(message.contains("bug in the generator"), "{message}");
+        assert!(message.ends_with("out/ was left untouched"), "{message}");
+        let input = generator::Error::Diagnostics(generator::Diagnostics(Vec::new()));
+        assert_eq!(Failure::generation(input, "out/").exit_code(), 1);
     }
 }

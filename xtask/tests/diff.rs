@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{copy_tree, repo, xtask};
+use common::{repo, scratch_checkout, xtask};
 
 use std::fs;
 
@@ -84,10 +84,8 @@ fn diff_fails_on_diagnostics_and_on_bad_usage() {
 
 #[test]
 fn codegen_reports_api_changes_against_the_committed_surface() {
-    let checkout = tempfile::tempdir().unwrap();
+    let checkout = scratch_checkout();
     let root = checkout.path();
-    copy_tree(&repo().join("spec"), &root.join("spec"));
-    copy_tree(&repo().join("generated"), &root.join("generated"));
     let root_arg = root.to_str().unwrap();
 
     let out = xtask(&["codegen", "--check", "--root", root_arg]);

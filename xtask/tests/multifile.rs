@@ -45,6 +45,16 @@ const LAYOUTS: &[(&str, &str, &[&str])] = &[
             "pub type Label",
         ],
     ),
+    (
+        "maps-by-reference-3.1",
+        "openapi.yaml",
+        &["pub struct Book", "pub struct Author", "pub struct Problem"],
+    ),
+    (
+        "maps-by-reference-2.0",
+        "swagger.yaml",
+        &["pub struct Dog", "pub struct Owner", "pub struct Failure"],
+    ),
 ];
 
 #[test]

@@ -136,141 +136,34 @@ impl Client {
 }
 
 /// Configures a [`Client`]. Defaults to the first server of the spec, `//API_HOSTNAME/`.
-#[derive(Debug, Clone, Default)]
-pub struct ClientBuilder {
-    config: runtime::ClientConfig,
+///
+/// Its settings are those of [`runtime::ClientBuilder`], the same for every API, and
+/// the credentials of this API's security schemes.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+impl runtime::GeneratedApi for Client {
+    const SERVERS: &'static [runtime::ServerInfo] = SERVERS;
+    const USER_AGENT: &'static str = "userapis/0.1.0 (generated Rust client)";
+    fn from_core(runtime: runtime::ApiClient) -> Self {
+        Self { runtime }
+    }
 }
 
+/// The credentials of this API's security schemes.
 impl ClientBuilder {
-    /// Uses this base URL instead of a server from the spec.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.config.base_url(url);
-        self
-    }
-
-    /// Uses the server at `index` in [`SERVERS`].
-    pub fn server(mut self, index: usize) -> Self {
-        self.config.server(index);
-        self
-    }
-
-    /// Fills a `{variable}` of the chosen server's URL; unset variables take their defaults.
-    pub fn server_variable(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.config.server_variable(name, value);
-        self
-    }
-
-    /// Gives up on an attempt after this long (per attempt; retries get their own).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.config.timeout(timeout);
-        self
-    }
-
-    /// Replaces the default `User-Agent`.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.config.user_agent(user_agent);
-        self
-    }
-
-    /// Sends requests through this `reqwest::Client` (proxies, TLS settings, connection pools).
-    ///
-    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: this client follows
-    /// redirects itself so that credentials never leave their origin (see
-    /// [`Self::redirect_policy`]). A `reqwest::Client` that follows them on its own may
-    /// send a credential to another origin before the call ends with `Error::Redirect`
-    /// (`RedirectReason::FollowedByHttpClient`).
-    pub fn http_client(mut self, client: ::reqwest::Client) -> Self {
-        self.config.http_client(client);
-        self
-    }
-
-    /// Chooses which redirects are followed. The default,
-    /// [`runtime::RedirectPolicy::SameOrigin`], follows those within the base URL's
-    /// origin (scheme, host and port) with credentials and stops at one that leaves it
-    /// with `Error::Redirect`. No policy sends a credential to another origin.
-    pub fn redirect_policy(mut self, policy: runtime::RedirectPolicy) -> Self {
-        self.config.redirect_policy(policy);
-        self
-    }
-
-    /// Allows credentials over plain `http://` to a host that is not loopback; without it,
-    /// [`Self::build`] refuses with `BuildError::InsecureHttp`. Loopback hosts
-    /// (`localhost`, 127.0.0.0/8, `::1`) are always allowed.
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.config.allow_insecure_http(allow);
-        self
-    }
-
-    /// The largest response body read, in bytes (default 64 MiB, error bodies included);
-    /// a larger one ends the call with `Error::BodyTooLarge` as soon as the limit is passed.
-    pub fn max_response_body(mut self, limit: u64) -> Self {
-        self.config.max_response_body(limit);
-        self
-    }
-
-    /// Retries after the first attempt (default 2; 0 turns retrying off).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.config.retry_policy().max_retries = retries;
-        self
-    }
-
-    /// Sends this header on every request.
-    pub fn default_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.config.default_header(name, value);
-        self
-    }
-
-    /// Runs `hook` on every request just before it is sent (after credentials and
-    /// headers), for signing, logging or extra headers. An `Err` stops the call, and so
-    /// does a hook that moves the request to another origin. Hooks do not run on a
-    /// redirect that has left the origin.
-    pub fn request_hook(
-        mut self,
-        hook: impl Fn(
-            &mut ::reqwest::Request,
-        ) -> Result<(), String> + Send + Sync + 'static,
-    ) -> Self {
-        self.config.request_hook(runtime::RequestHook::new(hook));
-        self
-    }
-
     /// Sets the `BearerAuth` API key, sent verbatim in the `Authorization` header of operations that require it.
     ///
-    /// Access token sent in the Authorization header. The scheme adds no prefix, so the value must include it, e.g. `Bearer &lt;token&gt;` (with the `Bearer ` prefix and a space).
+    /// Access token sent in the Authorization header. The scheme adds no prefix, so the value must include it, e.g. `Bearer <token>` (with the `Bearer ` prefix and a space).
     ///
     /// The value is never printed by `Debug`.
-    pub fn bearer_auth(mut self, value: impl Into<runtime::Secret>) -> Self {
-        self.config
-            .credential(
-                "BearerAuth",
-                runtime::Credential::ApiKey {
-                    location: runtime::ApiKeyLocation::Header,
-                    name: "Authorization",
-                    value: value.into(),
-                },
-            );
-        self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    ///
-    /// When the base URL, a server variable, a header or a credential is invalid, or
-    /// when credentials would go over plain `http://` to a host that is not loopback
-    /// (see [`Self::allow_insecure_http`]).
-    pub fn build(self) -> Result<Client, runtime::BuildError> {
-        let runtime = self
-            .config
-            .build(SERVERS, "userapis/0.1.0 (generated Rust client)")?;
-        Ok(Client { runtime })
+    pub fn bearer_auth(self, value: impl Into<runtime::Secret>) -> Self {
+        self.credential(
+            "BearerAuth",
+            runtime::Credential::ApiKey {
+                location: runtime::ApiKeyLocation::Header,
+                name: "Authorization",
+                value: value.into(),
+            },
+        )
     }
 }

@@ -36,7 +36,7 @@ impl V1MgmtUserGet<'_> {
         self
     }
 
-    /// Sort order as a comma-separated list of `&lt;field&gt;_A` (ascending) or `&lt;field&gt;_D` (descending) terms. Sortable fields are email (the default), role, first_name and last_name; for example `role_A,email_D` sorts by role ascending, then email descending.
+    /// Sort order as a comma-separated list of `<field>_A` (ascending) or `<field>_D` (descending) terms. Sortable fields are email (the default), role, first_name and last_name; for example `role_A,email_D` sorts by role ascending, then email descending.
     pub fn sort(mut self, value: impl Into<String>) -> Self {
         self.sort = Some(value.into());
         self
@@ -263,9 +263,8 @@ impl V1MgmtUserUserIdGet<'_> {
         runtime::ResponseValue<types::ServiceDocsAdminUserGetSingle>,
         runtime::Error<V1MgmtUserUserIdGetError>,
     > {
-        let path = format!(
-            "/v1/mgmt/user/{}", runtime::path_param("userID", & self.user_id) ?
-        );
+        let user_id = runtime::path_param("userID", &self.user_id)?;
+        let path = ["/v1/mgmt/user/", user_id.as_str()].concat();
         let mut request = runtime::Request::new(
             "v1_mgmt_user_user_id_get",
             runtime::Method::GET,
@@ -341,9 +340,8 @@ impl V1MgmtUserUserIdPut<'_> {
         runtime::ResponseValue<types::ServiceDocsAdminUserGetSingle>,
         runtime::Error<V1MgmtUserUserIdPutError>,
     > {
-        let path = format!(
-            "/v1/mgmt/user/{}", runtime::path_param("userID", & self.user_id) ?
-        );
+        let user_id = runtime::path_param("userID", &self.user_id)?;
+        let path = ["/v1/mgmt/user/", user_id.as_str()].concat();
         let mut request = runtime::Request::new(
             "v1_mgmt_user_user_id_put",
             runtime::Method::PUT,
@@ -420,9 +418,8 @@ impl V1MgmtUserUserIdDelete<'_> {
         runtime::ResponseValue<types::ServiceDocsAdminUserDelete>,
         runtime::Error<V1MgmtUserUserIdDeleteError>,
     > {
-        let path = format!(
-            "/v1/mgmt/user/{}", runtime::path_param("userID", & self.user_id) ?
-        );
+        let user_id = runtime::path_param("userID", &self.user_id)?;
+        let path = ["/v1/mgmt/user/", user_id.as_str()].concat();
         let mut request = runtime::Request::new(
             "v1_mgmt_user_user_id_delete",
             runtime::Method::DELETE,

@@ -36,10 +36,15 @@ impl MembershipDeleteRefreshTokens<'_> {
         runtime::ResponseValue<()>,
         runtime::Error<MembershipDeleteRefreshTokensError>,
     > {
-        let path = format!(
-            "/membership/refresh-tokens/{}/{}", runtime::path_param("tenantId", & self
-            .tenant_id) ?, runtime::path_param("userId", & self.user_id) ?
-        );
+        let tenant_id = runtime::path_param("tenantId", &self.tenant_id)?;
+        let user_id = runtime::path_param("userId", &self.user_id)?;
+        let path = [
+            "/membership/refresh-tokens/",
+            tenant_id.as_str(),
+            "/",
+            user_id.as_str(),
+        ]
+            .concat();
         let mut request = runtime::Request::new(
             "membership_delete_refresh_tokens",
             runtime::Method::DELETE,
@@ -58,6 +63,7 @@ impl MembershipDeleteRefreshTokens<'_> {
 /// Documented error responses of [`Client::membership_delete_refresh_tokens`](super::Client::membership_delete_refresh_tokens).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MembershipDeleteRefreshTokensError {}
+
 /// Request builder for [`Client::membership_get_password_reset_token_validity`](super::Client::membership_get_password_reset_token_validity).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -88,10 +94,8 @@ impl MembershipGetPasswordResetTokenValidity<'_> {
         runtime::ResponseValue<()>,
         runtime::Error<MembershipGetPasswordResetTokenValidityError>,
     > {
-        let path = format!(
-            "/membership/password-reset-tokens/{}", runtime::path_param("userId", & self
-            .user_id) ?
-        );
+        let user_id = runtime::path_param("userId", &self.user_id)?;
+        let path = ["/membership/password-reset-tokens/", user_id.as_str()].concat();
         let mut request = runtime::Request::new(
             "membership_get_password_reset_token_validity",
             runtime::Method::GET,
@@ -111,6 +115,7 @@ impl MembershipGetPasswordResetTokenValidity<'_> {
 /// Documented error responses of [`Client::membership_get_password_reset_token_validity`](super::Client::membership_get_password_reset_token_validity).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MembershipGetPasswordResetTokenValidityError {}
+
 /// Request builder for [`Client::membership_get_user_roles`](super::Client::membership_get_user_roles).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -141,10 +146,10 @@ impl MembershipGetUserRoles<'_> {
         runtime::ResponseValue<types::GetUserRolesQueryResult>,
         runtime::Error<MembershipGetUserRolesError>,
     > {
-        let path = format!(
-            "/membership/roles/{}/{}", runtime::path_param("tenantId", & self.tenant_id)
-            ?, runtime::path_param("userId", & self.user_id) ?
-        );
+        let tenant_id = runtime::path_param("tenantId", &self.tenant_id)?;
+        let user_id = runtime::path_param("userId", &self.user_id)?;
+        let path = ["/membership/roles/", tenant_id.as_str(), "/", user_id.as_str()]
+            .concat();
         let mut request = runtime::Request::new(
             "membership_get_user_roles",
             runtime::Method::GET,
@@ -164,6 +169,7 @@ impl MembershipGetUserRoles<'_> {
 /// Documented error responses of [`Client::membership_get_user_roles`](super::Client::membership_get_user_roles).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MembershipGetUserRolesError {}
+
 /// Request builder for [`Client::membership_put_user_role`](super::Client::membership_put_user_role).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -192,10 +198,10 @@ impl MembershipPutUserRole<'_> {
     pub async fn send(
         self,
     ) -> Result<runtime::ResponseValue<()>, runtime::Error<MembershipPutUserRoleError>> {
-        let path = format!(
-            "/membership/roles/{}/{}", runtime::path_param("tenantId", & self.tenant_id)
-            ?, runtime::path_param("userId", & self.user_id) ?
-        );
+        let tenant_id = runtime::path_param("tenantId", &self.tenant_id)?;
+        let user_id = runtime::path_param("userId", &self.user_id)?;
+        let path = ["/membership/roles/", tenant_id.as_str(), "/", user_id.as_str()]
+            .concat();
         let mut request = runtime::Request::new(
             "membership_put_user_role",
             runtime::Method::PUT,
@@ -216,6 +222,7 @@ impl MembershipPutUserRole<'_> {
 /// Documented error responses of [`Client::membership_put_user_role`](super::Client::membership_put_user_role).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MembershipPutUserRoleError {}
+
 /// Request builder for [`Client::membership_get_zendesk_token`](super::Client::membership_get_zendesk_token).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -246,10 +253,15 @@ impl MembershipGetZendeskToken<'_> {
         runtime::ResponseValue<types::GetZendeskTokenQueryResult>,
         runtime::Error<MembershipGetZendeskTokenError>,
     > {
-        let path = format!(
-            "/membership/zendesk-token/{}/{}", runtime::path_param("tenantId", & self
-            .tenant_id) ?, runtime::path_param("userId", & self.user_id) ?
-        );
+        let tenant_id = runtime::path_param("tenantId", &self.tenant_id)?;
+        let user_id = runtime::path_param("userId", &self.user_id)?;
+        let path = [
+            "/membership/zendesk-token/",
+            tenant_id.as_str(),
+            "/",
+            user_id.as_str(),
+        ]
+            .concat();
         let mut request = runtime::Request::new(
             "membership_get_zendesk_token",
             runtime::Method::GET,
@@ -269,6 +281,7 @@ impl MembershipGetZendeskToken<'_> {
 /// Documented error responses of [`Client::membership_get_zendesk_token`](super::Client::membership_get_zendesk_token).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MembershipGetZendeskTokenError {}
+
 /// Request builder for [`Client::membership_post_email_confirmation`](super::Client::membership_post_email_confirmation).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -319,19 +332,20 @@ impl MembershipPostEmailConfirmation<'_> {
 /// Documented error responses of [`Client::membership_post_email_confirmation`](super::Client::membership_post_email_confirmation).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MembershipPostEmailConfirmationError {}
+
 /// Request builder for [`Client::membership_post_email_confirmation_request`](super::Client::membership_post_email_confirmation_request).
 ///
 /// Set optional parameters with its methods, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
-pub struct MembershipPostEmailConfirmationRequest<'a> {
+pub struct MembershipPostEmailConfirmationRequest2<'a> {
     pub(super) client: &'a super::Client,
     pub(super) tenant_id: String,
     pub(super) user_id: String,
     pub(super) options: runtime::RequestOptions,
 }
 
-impl MembershipPostEmailConfirmationRequest<'_> {
+impl MembershipPostEmailConfirmationRequest2<'_> {
     /// Per-call settings: timeout, retries.
     pub fn options(mut self, options: runtime::RequestOptions) -> Self {
         self.options = options;
@@ -347,13 +361,17 @@ impl MembershipPostEmailConfirmationRequest<'_> {
         self,
     ) -> Result<
         runtime::ResponseValue<()>,
-        runtime::Error<MembershipPostEmailConfirmationRequestError>,
+        runtime::Error<MembershipPostEmailConfirmationRequest2Error>,
     > {
-        let path = format!(
-            "/membership/email-confirmation-requests/{}/{}",
-            runtime::path_param("tenantId", & self.tenant_id) ?,
-            runtime::path_param("userId", & self.user_id) ?
-        );
+        let tenant_id = runtime::path_param("tenantId", &self.tenant_id)?;
+        let user_id = runtime::path_param("userId", &self.user_id)?;
+        let path = [
+            "/membership/email-confirmation-requests/",
+            tenant_id.as_str(),
+            "/",
+            user_id.as_str(),
+        ]
+            .concat();
         let mut request = runtime::Request::new(
             "membership_post_email_confirmation_request",
             runtime::Method::POST,
@@ -371,7 +389,8 @@ impl MembershipPostEmailConfirmationRequest<'_> {
 
 /// Documented error responses of [`Client::membership_post_email_confirmation_request`](super::Client::membership_post_email_confirmation_request).
 #[derive(Debug, Clone, PartialEq)]
-pub enum MembershipPostEmailConfirmationRequestError {}
+pub enum MembershipPostEmailConfirmationRequest2Error {}
+
 /// Request builder for [`Client::membership_post_identified_user`](super::Client::membership_post_identified_user).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -422,6 +441,7 @@ impl MembershipPostIdentifiedUser<'_> {
 /// Documented error responses of [`Client::membership_post_identified_user`](super::Client::membership_post_identified_user).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MembershipPostIdentifiedUserError {}
+
 /// Request builder for [`Client::membership_post_initialize`](super::Client::membership_post_initialize).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -469,6 +489,7 @@ impl MembershipPostInitialize<'_> {
 /// Documented error responses of [`Client::membership_post_initialize`](super::Client::membership_post_initialize).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MembershipPostInitializeError {}
+
 /// Request builder for [`Client::membership_post_password_reset_confirmation`](super::Client::membership_post_password_reset_confirmation).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -519,6 +540,7 @@ impl MembershipPostPasswordResetConfirmation<'_> {
 /// Documented error responses of [`Client::membership_post_password_reset_confirmation`](super::Client::membership_post_password_reset_confirmation).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MembershipPostPasswordResetConfirmationError {}
+
 /// Request builder for [`Client::membership_post_password_reset_request`](super::Client::membership_post_password_reset_request).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -569,6 +591,7 @@ impl MembershipPostPasswordResetRequest<'_> {
 /// Documented error responses of [`Client::membership_post_password_reset_request`](super::Client::membership_post_password_reset_request).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MembershipPostPasswordResetRequestError {}
+
 /// Request builder for [`Client::membership_post_registration`](super::Client::membership_post_registration).
 ///
 /// Set optional parameters with its methods, then call `send`.

@@ -177,6 +177,7 @@ impl<'a> V2TeamsGet<'a> {
 /// Documented error responses of [`Client::v2_teams_get`](super::Client::v2_teams_get).
 #[derive(Debug, Clone, PartialEq)]
 pub enum V2TeamsGetError {}
+
 /// Request builder for [`Client::v2_teams_post`](super::Client::v2_teams_post).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -291,6 +292,7 @@ impl V2TeamsGroupsGet<'_> {
 /// Documented error responses of [`Client::v2_teams_groups_get`](super::Client::v2_teams_groups_get).
 #[derive(Debug, Clone, PartialEq)]
 pub enum V2TeamsGroupsGetError {}
+
 /// Request builder for [`Client::v2_teams_roles_get`](super::Client::v2_teams_roles_get).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -339,6 +341,7 @@ impl V2TeamsRolesGet<'_> {
 /// Documented error responses of [`Client::v2_teams_roles_get`](super::Client::v2_teams_roles_get).
 #[derive(Debug, Clone, PartialEq)]
 pub enum V2TeamsRolesGetError {}
+
 /// Request builder for [`Client::v2_teams_user_id_content_put`](super::Client::v2_teams_user_id_content_put).
 ///
 /// Set optional parameters with its methods, then call `send`.
@@ -376,9 +379,8 @@ impl V2TeamsUserIdContentPut<'_> {
         runtime::ResponseValue<types::BooleanCustomerApiResponse>,
         runtime::Error<V2TeamsUserIdContentPutError>,
     > {
-        let path = format!(
-            "/v2/Teams/{}/content", runtime::path_param("userId", & self.user_id) ?
-        );
+        let user_id = runtime::path_param("userId", &self.user_id)?;
+        let path = ["/v2/Teams/", user_id.as_str(), "/content"].concat();
         let mut request = runtime::Request::new(
             "v2_teams_user_id_content_put",
             runtime::Method::PUT,
@@ -440,9 +442,8 @@ impl V2TeamsUserIdGet<'_> {
         runtime::ResponseValue<types::CompleteUserInfoCustomerCustomerApiResponse>,
         runtime::Error<V2TeamsUserIdGetError>,
     > {
-        let path = format!(
-            "/v2/Teams/{}", runtime::path_param("userId", & self.user_id) ?
-        );
+        let user_id = runtime::path_param("userId", &self.user_id)?;
+        let path = ["/v2/Teams/", user_id.as_str()].concat();
         let mut request = runtime::Request::new(
             "v2_teams_user_id_get",
             runtime::Method::GET,
@@ -499,9 +500,8 @@ impl V2TeamsUserIdDelete<'_> {
         runtime::ResponseValue<types::CustomerApiBaseResponse>,
         runtime::Error<V2TeamsUserIdDeleteError>,
     > {
-        let path = format!(
-            "/v2/Teams/{}", runtime::path_param("userId", & self.user_id) ?
-        );
+        let user_id = runtime::path_param("userId", &self.user_id)?;
+        let path = ["/v2/Teams/", user_id.as_str()].concat();
         let mut request = runtime::Request::new(
             "v2_teams_user_id_delete",
             runtime::Method::DELETE,
@@ -567,9 +567,8 @@ impl V2TeamsUserIdGroupsPut<'_> {
         runtime::ResponseValue<types::BooleanCustomerApiResponse>,
         runtime::Error<V2TeamsUserIdGroupsPutError>,
     > {
-        let path = format!(
-            "/v2/Teams/{}/groups", runtime::path_param("userId", & self.user_id) ?
-        );
+        let user_id = runtime::path_param("userId", &self.user_id)?;
+        let path = ["/v2/Teams/", user_id.as_str(), "/groups"].concat();
         let mut request = runtime::Request::new(
             "v2_teams_user_id_groups_put",
             runtime::Method::PUT,
@@ -638,9 +637,8 @@ impl V2TeamsUserIdPortalPut<'_> {
         runtime::ResponseValue<types::BooleanCustomerApiResponse>,
         runtime::Error<V2TeamsUserIdPortalPutError>,
     > {
-        let path = format!(
-            "/v2/Teams/{}/portal", runtime::path_param("userId", & self.user_id) ?
-        );
+        let user_id = runtime::path_param("userId", &self.user_id)?;
+        let path = ["/v2/Teams/", user_id.as_str(), "/portal"].concat();
         let mut request = runtime::Request::new(
             "v2_teams_user_id_portal_put",
             runtime::Method::PUT,

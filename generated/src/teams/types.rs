@@ -869,15 +869,15 @@ impl AccessScopeLevel {
     /// The value on the wire.
     pub fn value(self) -> i64 {
         match self {
-            Self::None => 0i64,
-            Self::Category => 1i64,
-            Self::Version => 2i64,
-            Self::Project => 3i64,
-            Self::Language => 4i64,
-            Self::Level5 => 5i64,
-            Self::Level6 => 6i64,
-            Self::Level7 => 7i64,
-            Self::Level8 => 8i64,
+            Self::None => 0,
+            Self::Category => 1,
+            Self::Version => 2,
+            Self::Project => 3,
+            Self::Language => 4,
+            Self::Level5 => 5,
+            Self::Level6 => 6,
+            Self::Level7 => 7,
+            Self::Level8 => 8,
             Self::Unknown(value) => value,
         }
     }
@@ -886,15 +886,15 @@ impl AccessScopeLevel {
 impl From<i64> for AccessScopeLevel {
     fn from(value: i64) -> Self {
         match value {
-            0i64 => Self::None,
-            1i64 => Self::Category,
-            2i64 => Self::Version,
-            3i64 => Self::Project,
-            4i64 => Self::Language,
-            5i64 => Self::Level5,
-            6i64 => Self::Level6,
-            7i64 => Self::Level7,
-            8i64 => Self::Level8,
+            0 => Self::None,
+            1 => Self::Category,
+            2 => Self::Version,
+            3 => Self::Project,
+            4 => Self::Language,
+            5 => Self::Level5,
+            6 => Self::Level6,
+            7 => Self::Level7,
+            8 => Self::Level8,
             other => Self::Unknown(other),
         }
     }
@@ -940,8 +940,8 @@ impl RoleType {
     /// The value on the wire.
     pub fn value(self) -> i64 {
         match self {
-            Self::Portal => 0i64,
-            Self::Content => 1i64,
+            Self::Portal => 0,
+            Self::Content => 1,
             Self::Unknown(value) => value,
         }
     }
@@ -950,8 +950,8 @@ impl RoleType {
 impl From<i64> for RoleType {
     fn from(value: i64) -> Self {
         match value {
-            0i64 => Self::Portal,
-            1i64 => Self::Content,
+            0 => Self::Portal,
+            1 => Self::Content,
             other => Self::Unknown(other),
         }
     }

@@ -8,6 +8,10 @@
 //! be made), `request` (the server found the request invalid: Prism's `sl-violations` header or
 //! a problem answer) or `response` (the answer did not decode, or the mock's own answer broke
 //! the document). When `SMOKE_REPORT` names a file, one JSON line per call is appended to it.
+//!
+//! When `SMOKE_STUCK` names a file, a call that gets no answer in time creates it, and the
+//! calls after it are not made (the mock has stopped answering; `cargo xtask verify` starts
+//! it again for them).
 
 use std::fmt::Debug;
 use std::io::Write as _;
@@ -51,6 +55,7 @@ enum Kind {
     Undecodable,
     NotSent,
     NoAnswer,
+    TimedOut,
 }
 
 impl Smoke {
@@ -76,7 +81,7 @@ impl Smoke {
     }
 
     /// A request hook that remembers each request's method, URL and body.
-    pub fn hook(&self) -> impl Fn(&mut ::reqwest::Request) -> Result<(), String> + Send + Sync + 'static {
+    pub fn hook(&self) -> impl Fn(&mut ::reqwest::Request) -> Result<(), runtime::HookError> + Send + Sync + 'static {
         let sent = Arc::clone(&self.sent);
         move |request| {
             let mut line = format!("{} {}", request.method(), request.url());
@@ -91,8 +96,22 @@ impl Smoke {
         }
     }
 
-    /// The built client, or a `build` failure.
+    /// The built client, or a `build` failure. Fails at `request` without calling when the
+    /// mock has stopped answering (see `SMOKE_STUCK`).
     pub fn client<C, E: std::fmt::Display>(&self, built: Result<C, E>) -> C {
+        if stuck_marker().is_some_and(|marker| marker.exists()) {
+            let detail = "not sent: the mock server stopped answering (an earlier call got no answer in time)";
+            let observed = Observed {
+                status: None,
+                content_type: None,
+                violations: Vec::new(),
+                body: String::new(),
+                error: Some(detail.to_string()),
+                kind: Kind::NoAnswer,
+            };
+            self.report("request", detail, &observed);
+            panic!("{}::{} was not called: {detail}", self.module, self.operation);
+        }
         match built {
             Ok(client) => client,
             Err(e) => self.fail_to_build(format!("the client was not built: {e}")),
@@ -110,6 +129,12 @@ impl Smoke {
     /// Decides the outcome of the call, reports it, and fails the test unless it passed.
     pub fn finish<T: Debug, E: Debug>(&self, result: Result<runtime::ResponseValue<T>, runtime::Error<E>>) {
         let observed = observe(result);
+        // Later calls would wait behind this one: they are not made.
+        if observed.kind == Kind::TimedOut
+            && let Some(marker) = stuck_marker()
+        {
+            let _ = std::fs::write(marker, self.operation);
+        }
         // Prism reports request violations (`request.query.limit`) and, checking its own
         // answer, response violations (`response.body.id`); warnings do not fail a call.
         let is_error = |v: &&::serde_json::Value| v["severity"].as_str().is_none_or(|s| s.eq_ignore_ascii_case("error"));
@@ -123,7 +148,7 @@ impl Smoke {
             _ if request_errors => ("request", "the server found the request invalid".to_string()),
             _ if response_errors => ("response", "the mock's own answer breaks the document".to_string()),
             Kind::NotSent => ("build", observed.error.clone().unwrap_or_default()),
-            Kind::NoAnswer => ("request", observed.error.clone().unwrap_or_default()),
+            Kind::NoAnswer | Kind::TimedOut => ("request", observed.error.clone().unwrap_or_default()),
             Kind::Success => ("passed", String::new()),
             Kind::Undecodable => ("response", observed.error.clone().unwrap_or_default()),
             Kind::UndocumentedStatus if status >= 500 => {
@@ -215,6 +240,7 @@ fn observe<T: Debug, E: Debug>(result: Result<runtime::ResponseValue<T>, runtime
                 }
             })
             .unwrap_or_default();
+        let violations = if violations.is_empty() { problem_violations(body) } else { violations };
         Observed {
             status: Some(status),
             content_type: header("content-type"),
@@ -250,10 +276,37 @@ fn observe<T: Debug, E: Debug>(result: Result<runtime::ResponseValue<T>, runtime
             content_type: None,
             violations: Vec::new(),
             body: String::new(),
+            kind: if matches!(other, runtime::Error::Timeout { .. }) { Kind::TimedOut } else { Kind::NoAnswer },
             error: Some(other.to_string()),
-            kind: Kind::NoAnswer,
         },
     }
+}
+
+/// The request violations listed in Prism's own `422` problem answer (sent instead of the
+/// `sl-violations` header when it refuses a request), located under `request` as the header's
+/// are.
+fn problem_violations(body: &[u8]) -> Vec<::serde_json::Value> {
+    let Ok(problem) = ::serde_json::from_slice::<::serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    let refused = problem["type"].as_str().is_some_and(|t| t.ends_with("stoplight.io/prism/errors#UNPROCESSABLE_ENTITY"));
+    let Some(list) = problem["validation"].as_array().filter(|_| refused) else {
+        return Vec::new();
+    };
+    list.iter()
+        .map(|v| {
+            let mut v = v.clone();
+            if let Some(location) = v["location"].as_array_mut() {
+                location.insert(0, ::serde_json::Value::from("request"));
+            }
+            v
+        })
+        .collect()
+}
+
+/// The file that says the mock has stopped answering, when `SMOKE_STUCK` names one.
+fn stuck_marker() -> Option<std::path::PathBuf> {
+    std::env::var_os("SMOKE_STUCK").map(std::path::PathBuf::from)
 }
 
 fn clip(text: &str) -> String {

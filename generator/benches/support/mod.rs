@@ -7,10 +7,10 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use generator::emit::{self, CrateSettings, EmittedFile, GeneratedFile, Layout};
+use generator::config::{Config, FILE_NAME, Renames};
 use generator::ir::Api;
-use generator::load::{self, Document, LoadOptions};
-use generator::{normalize, write};
+use generator::stages::{self, Document, EmittedFile};
+use generator::{CrateSettings, GeneratedFile, Layout, write};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
@@ -28,20 +28,13 @@ pub struct Fixture {
     pub name: String,
     pub specs: Vec<Spec>,
     pub settings: CrateSettings,
-    pub options: LoadOptions,
+    /// Lenient mode (see the README).
+    pub lenient: bool,
 }
 
 pub fn repo_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_path_buf()
-}
-
-pub fn codegen_settings() -> CrateSettings {
-    CrateSettings {
-        crate_name: "userapis".into(),
-        layout: Layout::WorkspaceMember,
-        command: "cargo xtask codegen".into(),
-    }
 }
 
 pub fn standalone_settings(name: &str) -> CrateSettings {
@@ -52,39 +45,41 @@ pub fn standalone_settings(name: &str) -> CrateSettings {
     }
 }
 
-/// The repository's specs: one fixture each, and all three as `cargo xtask codegen` makes them.
+/// The repository's APIs (`codegen.toml`): one fixture each, and all of them as
+/// `cargo xtask codegen` makes them.
 pub fn repository_fixtures() -> Vec<Fixture> {
     let root = repo_root();
-    let read = |file: &str, module: &str| Spec {
-        file: PathBuf::from("spec").join(file),
-        text: std::fs::read_to_string(root.join("spec").join(file))
-            .expect("the repository's specs are readable"),
-        module: module.into(),
+    let config = Config::load(&root.join(FILE_NAME)).expect("codegen.toml is valid");
+    // Diagnostics name the specs as `cargo xtask codegen` does: relative to the root.
+    let read = |api: &generator::ApiSource| Spec {
+        file: api
+            .spec
+            .strip_prefix(&root)
+            .unwrap_or(&api.spec)
+            .to_path_buf(),
+        text: std::fs::read_to_string(&api.spec).expect("the repository's specs are readable"),
+        module: api.module.clone(),
     };
-    let all = [
-        ("teams.yaml", "teams"),
-        ("membership.yaml", "membership"),
-        ("cpaas.yaml", "cpaas"),
-    ];
-    let mut fixtures: Vec<Fixture> = all
+    let mut fixtures: Vec<Fixture> = config
+        .apis
         .iter()
-        .map(|(file, module)| Fixture {
-            name: (*module).into(),
-            specs: vec![read(file, module)],
-            settings: codegen_settings(),
-            options: LoadOptions::default(),
+        .map(|api| Fixture {
+            name: api.module.clone(),
+            specs: vec![read(api)],
+            settings: config.settings(),
+            lenient: false,
         })
         .collect();
     fixtures.push(Fixture {
-        name: "all3".into(),
-        specs: all.iter().map(|(f, m)| read(f, m)).collect(),
-        settings: codegen_settings(),
-        options: LoadOptions::default(),
+        name: format!("all{}", config.apis.len()),
+        specs: config.apis.iter().map(read).collect(),
+        settings: config.settings(),
+        lenient: false,
     });
     fixtures
 }
 
-pub fn standalone(name: &str, file: PathBuf, text: String, options: LoadOptions) -> Fixture {
+pub fn standalone(name: &str, file: PathBuf, text: String, lenient: bool) -> Fixture {
     Fixture {
         name: name.into(),
         specs: vec![Spec {
@@ -93,7 +88,7 @@ pub fn standalone(name: &str, file: PathBuf, text: String, options: LoadOptions)
             module: "api".into(),
         }],
         settings: standalone_settings(name),
-        options,
+        lenient,
     }
 }
 
@@ -119,7 +114,7 @@ pub fn corpus_fixtures() -> Vec<Fixture> {
         };
         let mut chosen = None;
         for lenient in [false, true] {
-            let fixture = standalone(name, path.clone(), text.clone(), LoadOptions { lenient });
+            let fixture = standalone(name, path.clone(), text.clone(), lenient);
             match try_generate(&fixture) {
                 Ok(_) => {
                     chosen = Some(fixture);
@@ -130,7 +125,7 @@ pub fn corpus_fixtures() -> Vec<Fixture> {
             }
         }
         if let Some(fixture) = chosen {
-            if fixture.options.lenient {
+            if fixture.lenient {
                 println!("note: {file} generates only in lenient mode, measured so");
             }
             out.push(fixture);
@@ -334,12 +329,7 @@ pub fn synthetic_spec(operations: usize) -> String {
 pub fn synthetic_fixture(operations: usize) -> Fixture {
     let name = format!("synthetic-{operations}");
     let file = PathBuf::from(format!("{name}.yaml"));
-    standalone(
-        &name,
-        file,
-        synthetic_spec(operations),
-        LoadOptions::default(),
-    )
+    standalone(&name, file, synthetic_spec(operations), false)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,7 +353,7 @@ pub fn parse(fx: &Fixture) -> Vec<Value> {
 pub fn load(fx: &Fixture) -> Vec<Document> {
     fx.specs
         .iter()
-        .map(|s| load::load_str_with(&s.file, &s.text, fx.options).expect("the document loads"))
+        .map(|s| stages::load(&s.file, &s.text, fx.lenient).expect("the document loads"))
         .collect()
 }
 
@@ -371,7 +361,7 @@ pub fn normalize(fx: &Fixture, docs: &[Document]) -> Vec<Api> {
     docs.iter()
         .zip(&fx.specs)
         .map(|(doc, s)| {
-            normalize::normalize(doc, &s.module)
+            stages::normalize(doc, &s.module, &Renames::default())
                 .expect("the document normalizes")
                 .api
         })
@@ -379,11 +369,11 @@ pub fn normalize(fx: &Fixture, docs: &[Document]) -> Vec<Api> {
 }
 
 pub fn emit(fx: &Fixture, apis: &[Api]) -> Vec<EmittedFile> {
-    emit::emit_files(apis, &fx.settings)
+    stages::emit(apis, &fx.settings)
 }
 
 pub fn format(fx: &Fixture, files: Vec<EmittedFile>) -> Vec<GeneratedFile> {
-    emit::format_files(files, &fx.settings).expect("the emitted code formats")
+    stages::format(files, &fx.settings).expect("the emitted code formats")
 }
 
 /// The write stage on one thread.
@@ -393,7 +383,7 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) {
 
 /// The threads generation uses by default, as `cargo xtask codegen` does.
 pub fn threads() -> usize {
-    generator::parallel::available()
+    stages::available_threads()
 }
 
 /// A fresh directory for `write`, under `target/` (removed when dropped).
@@ -405,22 +395,22 @@ pub fn fresh_dir() -> tempfile::TempDir {
 }
 
 /// Text to files on disk, every stage once, on up to `threads` threads.
-/// Like `generator::generate_on` and `write::write_all_on`: documents load and normalize in
+/// Like `generator::generate` and `write::write_all_on`: documents load and normalize in
 /// parallel (each dropped once normalized), then files are emitted and formatted in parallel,
 /// then written in parallel; the IR is kept until the files are made.
 pub fn pipeline(fx: &Fixture, dir: &Path, threads: usize) -> usize {
-    let apis: Vec<Api> = generator::parallel::map(
+    let apis: Vec<Api> = stages::parallel_map(
         &fx.specs,
         threads,
         |s| s.text.len(),
         |s| {
-            let doc = load::load_str_with(&s.file, &s.text, fx.options).expect("it loads");
-            normalize::normalize(&doc, &s.module)
+            let doc = stages::load(&s.file, &s.text, fx.lenient).expect("it loads");
+            stages::normalize(&doc, &s.module, &Renames::default())
                 .expect("it normalizes")
                 .api
         },
     );
-    let files = emit::emit_crate_on(&apis, &fx.settings, threads).expect("it formats");
+    let files = stages::emit_and_format(&apis, &fx.settings, threads).expect("it formats");
     write::write_all_on(dir, &files, threads).expect("the files are written");
     files.len()
 }
@@ -429,14 +419,14 @@ pub fn pipeline(fx: &Fixture, dir: &Path, threads: usize) -> usize {
 pub fn try_generate(fx: &Fixture) -> Result<Vec<GeneratedFile>, String> {
     let mut apis = Vec::new();
     for s in &fx.specs {
-        let doc = load::load_str_with(&s.file, &s.text, fx.options).map_err(|d| first(&d))?;
+        let doc = stages::load(&s.file, &s.text, fx.lenient).map_err(|d| first(&d))?;
         apis.push(
-            normalize::normalize(&doc, &s.module)
+            stages::normalize(&doc, &s.module, &Renames::default())
                 .map_err(|d| first(&d))?
                 .api,
         );
     }
-    emit::format_files(emit::emit_files(&apis, &fx.settings), &fx.settings).map_err(|d| first(&d))
+    stages::format(stages::emit(&apis, &fx.settings), &fx.settings).map_err(|e| e.to_string())
 }
 
 pub fn first(d: &generator::Diagnostics) -> String {

@@ -18,6 +18,10 @@
 //! - References inside a file are relative to it; `#/…` points into that file's own tree, and a
 //!   reference back into the root becomes a local one. Each file is read and parsed once;
 //!   cycles end because a part is named before its references are followed.
+//! - A map given as a reference (`components: {schemas: {$ref: ./schemas/_index.yaml}}`,
+//!   `paths: {$ref: …}`, a schema's `properties: {$ref: …}`) and text given as a reference
+//!   (`description: {$ref: 'texts.yml#/intro'}`) are outside the grammar but resolved by
+//!   bundlers; they are followed too ([`maps`], [`texts`]).
 //! - `http(s)://` references are an error (no network access); in lenient mode the schema
 //!   becomes any JSON value, anything else is dropped, each with a warning. So are missing
 //!   files, files that do not parse and fragments that point at nothing.
@@ -27,11 +31,13 @@
 //! A document with no reference to another file is returned as it is.
 
 mod files;
+mod maps;
 mod names;
 mod resolve;
 mod sources;
 #[cfg(test)]
 mod tests;
+mod texts;
 
 pub use sources::{SourceFile, Sources};
 
@@ -94,7 +100,7 @@ pub(crate) fn bundle_from(
     let mut candidates = Vec::new();
     foreign_refs(&document, &mut Vec::new(), &mut candidates);
     let structural = |path: &Vec<grammar::Step>| kind_at(&document, dialect, path).is_some();
-    if !candidates.iter().any(structural) {
+    if !candidates.iter().any(structural) && !has_map_or_text_reference(&document, dialect) {
         return Ok(Bundle {
             document,
             sources: Sources::single(file, text),
@@ -148,6 +154,20 @@ impl Token<'_> {
             Token::Index(i) => grammar::Step::Index(*i),
         }
     }
+}
+
+/// Whether a map of the document (`paths`, a components section, a schema's `properties`, …)
+/// or a text field is given as a reference, to this file or another.
+fn has_map_or_text_reference(document: &Value, dialect: Dialect) -> bool {
+    let mut found = false;
+    grammar::walk_document(document, dialect, &mut |node, kind, _| {
+        found = found
+            || !grammar::map_references(node, kind, dialect).is_empty()
+            || grammar::text_fields(kind)
+                .iter()
+                .any(|field| node.get(*field).and_then(maps::only_reference).is_some());
+    });
+    found
 }
 
 /// What the grammar says the node at `path` is, if it is a node the grammar reaches (not data
@@ -215,6 +235,9 @@ struct Bundler<'r> {
     queue: VecDeque<usize>,
     /// Parts being copied in place, to stop a cycle of them.
     inlining: Vec<(usize, String)>,
+    /// References (file, site) made for the entries of a map given as a reference, outside the
+    /// root's components: their parts are copied in place, as the map would have been.
+    inline_sites: HashSet<(usize, String)>,
     /// References into the root from other files: (file, site, reference, pointer), checked
     /// once the root is complete.
     root_checks: Vec<(usize, String, String, String)>,
@@ -257,6 +280,7 @@ impl<'r> Bundler<'r> {
             by_target: HashMap::new(),
             queue: VecDeque::new(),
             inlining: Vec::new(),
+            inline_sites: HashSet::new(),
             root_checks: Vec::new(),
             diagnostics: Vec::new(),
         }
@@ -264,9 +288,12 @@ impl<'r> Bundler<'r> {
 
     /// Follows every reference, from the root down, then each part placed in the components.
     fn run(&mut self) -> Origins {
-        self.adopt_root_components();
-        let mut root = std::mem::take(&mut self.files[0].value);
-        let origins = self.rewrite(&mut root, 0, "", Kind::Document);
+        // The root as written stays readable while it is rewritten: a map reference into the
+        // root itself is copied from it.
+        let mut root = self.files[0].value.clone();
+        let mut origins = self.expand_maps(&mut root, 0, "", Kind::Document);
+        self.adopt_root_components(&root);
+        self.rewrite_references(&mut root, 0, "", Kind::Document, &mut origins);
         self.files[0].value = root;
         while let Some(t) = self.queue.pop_front() {
             let target = &self.targets[t];

@@ -6,9 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 
 use super::files::{self, RefTarget};
+use super::maps::only_reference;
 use super::{Bundler, LoadedFile, Origins, Outcome, SourceFile, Target};
 use crate::diagnostics::{Diagnostic, escape_pointer_token};
 use crate::grammar::{self, Dialect, Kind};
+
+/// How far [`Bundler::alias_chain`] follows parts that are only references.
+const MAX_ALIAS_CHAIN: usize = 16;
 
 /// The pointer of the section where parts of `kind` are placed, if the dialect has one. Path
 /// items are always copied in place (3.0 has no section for them, and 3.1 readers expect them
@@ -37,7 +41,7 @@ pub(super) fn section(kind: Kind, dialect: Dialect) -> Option<&'static str> {
 }
 
 /// Every section a dialect places parts in.
-fn sections(dialect: Dialect) -> Vec<&'static str> {
+pub(super) fn sections(dialect: Dialect) -> Vec<&'static str> {
     [
         Kind::Schema,
         Kind::Parameter,
@@ -57,10 +61,10 @@ fn sections(dialect: Dialect) -> Vec<&'static str> {
 impl Bundler<'_> {
     /// Reserves the names the root's components use, and lets a root component that is only a
     /// reference to a part of another file (`User: {$ref: user.yaml}`) give that part its name.
-    pub(super) fn adopt_root_components(&mut self) {
+    pub(super) fn adopt_root_components(&mut self, root: &Value) {
         let mut aliases = Vec::new();
         for section in sections(self.dialect) {
-            let Some(Value::Object(entries)) = self.files[0].value.pointer(section) else {
+            let Some(Value::Object(entries)) = root.pointer(section) else {
                 continue;
             };
             for (name, entry) in entries {
@@ -72,27 +76,25 @@ impl Bundler<'_> {
             }
         }
         for (section, name, reference) in aliases {
-            let RefTarget::File { path, fragment } = files::parse_ref(&reference) else {
-                continue;
-            };
-            if self.is_id(&reference) || !is_pointer(&fragment) {
-                continue;
-            }
-            let resolved = files::resolve_path(&self.files[0].key, &path);
-            let Ok(file) = self.load(&resolved) else {
-                continue;
-            };
             let Some(kind) = kind_of_section(section, self.dialect) else {
                 continue;
             };
-            let key = (file, fragment.clone(), kind);
-            if file == 0 || self.by_target.contains_key(&key) {
+            let chain = self.alias_chain(&reference);
+            let Some((file, pointer)) = chain.last().cloned() else {
+                continue;
+            };
+            let taken = chain
+                .iter()
+                .any(|(f, p)| self.by_target.contains_key(&(*f, p.clone(), kind)));
+            if file == 0 || taken {
                 continue;
             }
-            self.by_target.insert(key, self.targets.len());
+            for (f, p) in chain {
+                self.by_target.insert((f, p, kind), self.targets.len());
+            }
             self.targets.push(Target {
                 file,
-                pointer: fragment,
+                pointer,
                 kind,
                 section,
                 name,
@@ -102,8 +104,48 @@ impl Bundler<'_> {
         }
     }
 
-    /// Rewrites every reference in `value` (a `kind` at `base` of file `file`) and returns where
-    /// the parts copied into it came from.
+    /// The parts a root component that is only a reference leads to, in order: a part that is
+    /// itself only a reference (an index file listing `User: {$ref: ./User.yaml}`) leads on, so
+    /// the component's name goes to the part that holds the content. The chain ends at the root,
+    /// at a part that is more than a reference, or where it cannot be followed.
+    fn alias_chain(&mut self, reference: &str) -> Vec<(usize, String)> {
+        let mut chain: Vec<(usize, String)> = Vec::new();
+        let (mut from, mut reference) = (0, reference.to_string());
+        while chain.len() < MAX_ALIAS_CHAIN {
+            if from == 0 && self.is_id(&reference) {
+                break;
+            }
+            let (file, fragment) = match files::parse_ref(&reference) {
+                RefTarget::File { path, fragment } => {
+                    let resolved = files::resolve_path(&self.files[from].key, &path);
+                    match self.load(&resolved) {
+                        Ok(file) => (file, fragment),
+                        Err(_) => break,
+                    }
+                }
+                RefTarget::Local(fragment) if from != 0 => (from, fragment),
+                _ => break,
+            };
+            let step = (file, fragment);
+            if !is_pointer(&step.1) || chain.contains(&step) {
+                break;
+            }
+            let next = self.files[step.0]
+                .value
+                .pointer(&step.1)
+                .and_then(only_reference)
+                .map(str::to_string);
+            chain.push(step);
+            match next {
+                Some(next) if file != 0 => (from, reference) = (file, next),
+                _ => break,
+            }
+        }
+        chain
+    }
+
+    /// Rewrites every reference in `value` (a `kind` at `base` of file `file`), maps given as a
+    /// reference first, and returns where the parts copied into it came from.
     pub(super) fn rewrite(
         &mut self,
         value: &mut Value,
@@ -111,6 +153,20 @@ impl Bundler<'_> {
         base: &str,
         kind: Kind,
     ) -> Origins {
+        let mut origins = self.expand_maps(value, file, base, kind);
+        self.rewrite_references(value, file, base, kind, &mut origins);
+        origins
+    }
+
+    /// [`Self::rewrite`] once the maps are expanded; adds to `origins`.
+    pub(super) fn rewrite_references(
+        &mut self,
+        value: &mut Value,
+        file: usize,
+        base: &str,
+        kind: Kind,
+        origins: &mut Origins,
+    ) {
         let mut found = Vec::new();
         grammar::walk(value, kind, self.dialect, "", &mut |node, kind, pointer| {
             if let Some(r) = grammar::reference(node) {
@@ -125,7 +181,6 @@ impl Bundler<'_> {
                 (pointer, outcome)
             })
             .collect();
-        let mut origins = Vec::new();
         let mut drops = Vec::new();
         // Deepest last in walk order, so a node is changed before the one that holds it.
         for (pointer, outcome) in outcomes.into_iter().rev() {
@@ -161,8 +216,7 @@ impl Bundler<'_> {
                 Outcome::Drop => drops.push(pointer),
             }
         }
-        apply_drops(value, file, base, drops, &mut origins);
-        origins
+        apply_drops(value, file, base, drops, origins);
     }
 
     /// A copy of the part at `pointer` of file `file`, its references rewritten, and where its
@@ -249,7 +303,8 @@ impl Bundler<'_> {
                 return self.unfollowable(file, site, kind, message, hint.as_deref());
             }
         };
-        let Some(section) = section(kind, self.dialect) else {
+        let in_place = self.inline_sites.contains(&(file, site.to_string()));
+        let Some(section) = section(kind, self.dialect).filter(|_| !in_place) else {
             return self.inline(file, site, reference, target, pointer, kind);
         };
         let key = (target, pointer.clone(), kind);
@@ -343,7 +398,11 @@ impl Bundler<'_> {
     }
 
     /// The pointer a fragment names in file `file`: a JSON pointer, or a 3.1 `$anchor`.
-    fn pointer_in(&self, file: usize, fragment: &str) -> Result<String, (String, Option<String>)> {
+    pub(super) fn pointer_in(
+        &self,
+        file: usize,
+        fragment: &str,
+    ) -> Result<String, (String, Option<String>)> {
         let value = &self.files[file].value;
         if is_pointer(fragment) {
             if value.pointer(fragment).is_some() {

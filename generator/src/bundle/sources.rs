@@ -77,6 +77,10 @@ impl Sources {
                 continue;
             }
             d.pointer = pointers.original(&d.pointer);
+            d.message = pointers.original_in_text(&d.message);
+            if let Some(hint) = &mut d.hint {
+                *hint = pointers.original_in_text(hint);
+            }
             if let Some((file, pointer)) = self.origin(&d.pointer) {
                 d.file = file.to_path_buf();
                 d.pointer = pointer;

@@ -524,3 +524,154 @@ fn the_same_input_gives_the_same_output() {
         assert_eq!(first.sources, again.sources);
     }
 }
+
+const MAPS_ROOT: &str = "openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  $ref: paths.yaml
+components:
+  schemas:
+    $ref: schemas/index.yaml
+";
+
+const MAPS_PATHS: &str = "/users:
+  get:
+    responses:
+      '200':
+        description: ok
+        content:
+          application/json:
+            schema:
+              $ref: schemas/user.yaml
+";
+
+const MAPS_INDEX: &str = "User:
+  $ref: ./user.yaml
+Pet:
+  type: object
+  properties:
+    $ref: parts/a.yaml#/m
+    name:
+      type: integer
+";
+
+const MAPS_USER: &str = "type: object
+properties:
+  $ref: '#/x-parts/userProps'
+x-parts:
+  userProps:
+    name:
+      type: string
+";
+
+#[test]
+fn maps_given_as_references_are_expanded_where_they_stand() {
+    let files = [
+        ("api.yaml", MAPS_ROOT),
+        ("paths.yaml", MAPS_PATHS),
+        ("schemas/index.yaml", MAPS_INDEX),
+        ("schemas/user.yaml", MAPS_USER),
+        // A map that is a reference to a map of another file, whose entries refer relative to
+        // that file.
+        ("schemas/parts/a.yaml", "m:\n  $ref: b.yaml#/n\n"),
+        (
+            "schemas/parts/b.yaml",
+            "n:\n  name:\n    type: string\n  age:\n    $ref: ./age.yaml\n",
+        ),
+        ("schemas/parts/age.yaml", "type: integer\nminimum: 0\n"),
+    ];
+    let b = ok(&files);
+    let doc = &b.document;
+    // The index's keys name the parts, and a reference straight to a listed file finds it.
+    let names: Vec<&String> = doc["components"]["schemas"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(names, ["User", "Pet", "age"]);
+    assert_eq!(
+        doc["paths"]["/users"]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/User"})
+    );
+    // A map of the same file is copied; the copy points back at where it is written.
+    let user = &doc["components"]["schemas"]["User"];
+    assert_eq!(user["properties"], json!({"name": {"type": "string"}}));
+    let (file, pointer) = b
+        .sources
+        .origin("/components/schemas/User/properties/name")
+        .unwrap();
+    assert_eq!(
+        (file, pointer.as_str()),
+        (Path::new("schemas/user.yaml"), "/x-parts/userProps/name")
+    );
+    // A chain of map references is followed; entries written beside `$ref` win; entries of a
+    // map outside the components are copied in place.
+    let pet = &doc["components"]["schemas"]["Pet"]["properties"];
+    assert_eq!(pet["name"], json!({"type": "integer"}));
+    assert_eq!(pet["age"], json!({"$ref": "#/components/schemas/age"}));
+    let (file, pointer) = b
+        .sources
+        .origin("/components/schemas/Pet/properties/age")
+        .unwrap();
+    assert_eq!(
+        (file, pointer.as_str()),
+        (Path::new("schemas/parts/b.yaml"), "/n/age")
+    );
+}
+
+#[test]
+fn text_given_as_a_reference_becomes_the_text() {
+    let root = "openapi: 3.0.3
+info: {title: t, version: '1'}
+tags:
+  - name: users
+    description: {$ref: 'texts.yaml#/users'}
+paths:
+  /users:
+    get:
+      summary: {$ref: '#/x-texts/list'}
+      responses:
+        '200': {description: ok}
+x-texts:
+  list: List the users.
+";
+    let b = ok(&[
+        ("api.yaml", root),
+        ("texts.yaml", "users: All about users.\n"),
+    ]);
+    assert_eq!(b.document["tags"][0]["description"], "All about users.");
+    assert_eq!(
+        b.document["paths"]["/users"]["get"]["summary"],
+        "List the users."
+    );
+    let (file, pointer) = b.sources.origin("/tags/0/description").unwrap();
+    assert_eq!(
+        (file, pointer.as_str()),
+        (Path::new("texts.yaml"), "/users")
+    );
+}
+
+#[test]
+fn a_map_copied_into_itself_is_an_error_and_lenient_mode_empties_it() {
+    let root = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    A:
+      type: object
+      properties:
+        $ref: '#/components/schemas'
+";
+    let err = bundle(&[("api.yaml", root)], false).0.unwrap_err();
+    let d = &err.0[0];
+    assert!(d.message.contains("leads back to itself"), "{err}");
+    assert_eq!(d.pointer, "/components/schemas/A/properties/$ref");
+    assert_eq!(d.position.map(|p| p.line), Some(9));
+    let b = bundle(&[("api.yaml", root)], true).0.unwrap();
+    assert_eq!(b.warnings.len(), 1, "{:?}", b.warnings);
+    assert_eq!(
+        b.document["components"]["schemas"]["A"]["properties"],
+        json!({})
+    );
+}

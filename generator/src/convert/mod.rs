@@ -50,6 +50,28 @@ impl PointerMap {
             None => pointer.to_string(),
         }
     }
+
+    /// `text` with each JSON pointer in it that is written as a reference
+    /// (`#/components/schemas/Pet`) mapped back to the original document (`#/definitions/Pet`):
+    /// messages quote references as the converted document spells them.
+    pub fn original_in_text(&self, text: &str) -> String {
+        if self.entries.is_empty() || !text.contains("#/") {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find("#/") {
+            out.push_str(&rest[..=at]);
+            let pointer = &rest[at + 1..];
+            let end = pointer
+                .find(|c: char| c.is_whitespace() || matches!(c, '`' | '\'' | '"' | ','))
+                .unwrap_or(pointer.len());
+            out.push_str(&self.original(&pointer[..end]));
+            rest = &pointer[end..];
+        }
+        out.push_str(rest);
+        out
+    }
 }
 
 /// The result of a conversion.
@@ -79,5 +101,25 @@ mod tests {
         );
         assert_eq!(map.original("/components/schemasX"), "/components/schemasX");
         assert_eq!(map.original("/info"), "/info");
+    }
+
+    #[test]
+    fn references_quoted_in_messages_map_back() {
+        let mut map = PointerMap::default();
+        map.add("/components/schemas", "/definitions");
+        assert_eq!(
+            map.original_in_text(
+                "`$ref: #/components/schemas/Pet` points at nothing: there is no `Pet` in #/components/schemas"
+            ),
+            "`$ref: #/definitions/Pet` points at nothing: there is no `Pet` in #/definitions"
+        );
+        assert_eq!(
+            map.original_in_text("did you mean `#/components/schemas/Pets`?"),
+            "did you mean `#/definitions/Pets`?"
+        );
+        assert_eq!(
+            map.original_in_text("no pointer # here"),
+            "no pointer # here"
+        );
     }
 }

@@ -2,21 +2,20 @@
 //! comes from the IR.
 
 mod client;
+pub mod doc_markdown;
 mod operations;
 mod pagination;
-pub mod smoke;
+mod runtime;
+pub(crate) mod smoke;
 mod tokens;
 mod types;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::InternalError;
 use crate::format::{finish, format_tokens, preamble, unparse};
 use crate::ir::Api;
-
-/// The runtime module, written once per crate.
-const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 
 /// One output file, relative to the crate directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,25 +57,17 @@ pub struct EmittedFile {
     pub content: EmittedContent,
 }
 
-/// Emits and formats every file of the crate, on all available cores.
-pub fn emit_crate(
-    apis: &[Api],
-    settings: &CrateSettings,
-) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    emit_crate_on(apis, settings, crate::parallel::available())
-}
-
-/// [`emit_crate`] on up to `threads` threads. Every file is emitted and formatted by the job
+/// Emits and formats every file of the crate on up to `threads` threads. Every file is emitted and formatted by the job
 /// that makes it; `types.rs` and `operations.rs` are split into runs of items, a few per thread,
 /// so that one large file does not keep a single thread busy while the others idle, and at most
 /// 500 items long, so that memory holds one run's syntax tree per thread rather than a whole
 /// file's. Tokens never cross threads and are dropped as soon as their text is printed. The
 /// files are the same, byte for byte, whatever the number of threads.
-pub fn emit_crate_on(
+pub fn emit_crate(
     apis: &[Api],
     settings: &CrateSettings,
     threads: usize,
-) -> Result<Vec<GeneratedFile>, Diagnostics> {
+) -> Result<Vec<GeneratedFile>, InternalError> {
     let header = preamble(&settings.command);
     let files = jobs(apis);
     // A few runs per thread, so the threads share large files; and runs of at most a few
@@ -112,7 +103,7 @@ pub fn emit_crate_on(
         .collect()
 }
 
-/// The most items a run of [`emit_crate_on`] holds.
+/// The most items a run of [`emit_crate`] holds.
 const RUN_ITEMS: usize = 500;
 
 /// Splits `len` items into at most `count` runs of nearly equal length, in order (always at
@@ -124,7 +115,7 @@ fn runs(len: usize, count: usize) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
-/// A unit of work of [`emit_crate_on`].
+/// A unit of work of [`emit_crate`].
 enum Work<'a> {
     Whole {
         file: usize,
@@ -170,7 +161,7 @@ impl Work<'_> {
         }
     }
 
-    fn run(&self, settings: &CrateSettings, header: &str) -> Result<Piece, Diagnostics> {
+    fn run(&self, settings: &CrateSettings, header: &str) -> Result<Piece, InternalError> {
         let (path, tokens) = match self {
             Work::Whole { job, .. } => {
                 return format_file(job.emit(settings), header).map(Piece::File);
@@ -189,7 +180,7 @@ impl Work<'_> {
         };
         let uses_types = tokens::uses_module(&tokens, "types");
         let uses_runtime = tokens::uses_module(&tokens, "runtime");
-        let text = unparse(tokens).map_err(|message| internal_error(&path, &message))?;
+        let text = unparse(tokens).map_err(|message| unparse_error(&path, &message))?;
         Ok(Piece::Items {
             text,
             uses_types,
@@ -200,7 +191,11 @@ impl Work<'_> {
 
 /// A file from its pieces: a whole file as made, or a prologue (module docs and the imports its
 /// runs use) followed by the runs' texts.
-fn assemble(job: &FileJob, pieces: Vec<Piece>, header: &str) -> Result<GeneratedFile, Diagnostics> {
+fn assemble(
+    job: &FileJob,
+    pieces: Vec<Piece>,
+    header: &str,
+) -> Result<GeneratedFile, InternalError> {
     let mut text = String::new();
     let (mut uses_types, mut uses_runtime) = (false, false);
     for piece in pieces {
@@ -224,13 +219,13 @@ fn assemble(job: &FileJob, pieces: Vec<Piece>, header: &str) -> Result<Generated
             operations::operations_prologue(uses_types, uses_runtime),
         ),
         _ => {
-            return Err(internal_error(
-                "src",
-                "a file made of item runs is neither types.rs nor operations.rs",
-            ));
+            return Err(InternalError {
+                file: "src".into(),
+                message: "a file made of item runs is neither types.rs nor operations.rs".into(),
+            });
         }
     };
-    let mut contents = unparse(prologue).map_err(|message| internal_error(&path, &message))?;
+    let mut contents = unparse(prologue).map_err(|message| unparse_error(&path, &message))?;
     contents.push_str(&text);
     Ok(GeneratedFile {
         contents: finish(header, &contents),
@@ -246,14 +241,13 @@ fn operations_path(api: &Api) -> String {
     format!("src/{}/operations.rs", api.module)
 }
 
-fn internal_error(path: &str, message: &str) -> Diagnostics {
-    Diagnostics(vec![Diagnostic::error(
-        std::path::Path::new(path),
-        "",
-        format!(
-            "internal error: emitted code for this file does not parse ({message}); please report it with the spec"
-        ),
-    )])
+/// A file whose emitted tokens are not Rust: a bug in the emitter, never a problem of the
+/// document.
+fn unparse_error(path: &str, message: &str) -> InternalError {
+    InternalError {
+        file: path.to_string(),
+        message: format!("the emitted code of this file does not parse: {message}"),
+    }
 }
 
 /// The emit stage alone: every file of the crate as tokens or text.
@@ -265,7 +259,7 @@ pub fn emit_files(apis: &[Api], settings: &CrateSettings) -> Vec<EmittedFile> {
 pub fn format_files(
     files: Vec<EmittedFile>,
     settings: &CrateSettings,
-) -> Result<Vec<GeneratedFile>, Diagnostics> {
+) -> Result<Vec<GeneratedFile>, InternalError> {
     let header = preamble(&settings.command);
     files
         .into_iter()
@@ -274,7 +268,7 @@ pub fn format_files(
 }
 
 /// One emitted file as written: Rust formatted behind the preamble, text as it is.
-fn format_file(file: EmittedFile, header: &str) -> Result<GeneratedFile, Diagnostics> {
+fn format_file(file: EmittedFile, header: &str) -> Result<GeneratedFile, InternalError> {
     match file.content {
         EmittedContent::Text(contents) => Ok(GeneratedFile {
             path: file.path,
@@ -288,7 +282,8 @@ fn format_file(file: EmittedFile, header: &str) -> Result<GeneratedFile, Diagnos
 enum FileJob<'a> {
     CargoToml,
     LibRs(&'a [Api]),
-    Runtime,
+    /// A file of the runtime module, the same in every crate.
+    Runtime(&'static runtime::RuntimeFile),
     ApiModule(&'a Api),
     Types(&'a Api),
     Operations(&'a Api),
@@ -296,7 +291,8 @@ enum FileJob<'a> {
 
 /// The crate's files in their output order.
 fn jobs(apis: &[Api]) -> Vec<FileJob<'_>> {
-    let mut jobs = vec![FileJob::CargoToml, FileJob::LibRs(apis), FileJob::Runtime];
+    let mut jobs = vec![FileJob::CargoToml, FileJob::LibRs(apis)];
+    jobs.extend(runtime::RUNTIME_FILES.iter().map(FileJob::Runtime));
     for api in apis {
         jobs.extend([
             FileJob::ApiModule(api),
@@ -311,7 +307,7 @@ impl FileJob<'_> {
     /// A rough measure of the work, for starting the largest files first.
     fn cost(&self) -> usize {
         match self {
-            FileJob::CargoToml | FileJob::LibRs(_) | FileJob::Runtime => 0,
+            FileJob::CargoToml | FileJob::LibRs(_) | FileJob::Runtime(_) => 0,
             FileJob::ApiModule(api) => api.operations.len() + api.security_schemes.len(),
             FileJob::Types(api) => 2 * api.types.len(),
             FileJob::Operations(api) => 4 * api.operations.len(),
@@ -330,11 +326,12 @@ impl FileJob<'_> {
                 content: EmittedContent::Text(cargo_toml(settings, &preamble(&settings.command))),
             },
             FileJob::LibRs(apis) => rust("src/lib.rs".into(), lib_rs(apis, settings)),
-            FileJob::Runtime => EmittedFile {
-                path: "src/runtime.rs".into(),
+            FileJob::Runtime(file) => EmittedFile {
+                path: file.path(),
                 content: EmittedContent::Text(format!(
-                    "{}\n{RUNTIME}",
-                    preamble(&settings.command)
+                    "{}\n{}\n",
+                    preamble(&settings.command),
+                    file.contents()
                 )),
             },
             FileJob::ApiModule(api) => {
@@ -352,9 +349,13 @@ impl FileJob<'_> {
     }
 }
 
-fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<GeneratedFile, Diagnostics> {
+fn rust_file(
+    path: &str,
+    tokens: TokenStream,
+    header: &str,
+) -> Result<GeneratedFile, InternalError> {
     let contents =
-        format_tokens(tokens, header).map_err(|message| internal_error(path, &message))?;
+        format_tokens(tokens, header).map_err(|message| unparse_error(path, &message))?;
     Ok(GeneratedFile {
         path: path.to_string(),
         contents,
@@ -364,7 +365,7 @@ fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<GeneratedF
 fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
     let modules = apis.iter().map(|api| {
         let module = tokens::ident(&api.module);
-        let doc = format!(" {}", api.title);
+        let doc = format!(" {}", doc_markdown::inline(&api.title));
         quote! {
             #[doc = #doc]
             #[rustfmt::skip]
@@ -373,7 +374,7 @@ fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
     });
     let list: Vec<String> = apis
         .iter()
-        .map(|a| format!(" - [`{}`] ({})", a.module, a.title))
+        .map(|a| format!(" - [`{}`] ({})", a.module, doc_markdown::inline(&a.title)))
         .collect();
     let reexport = match (settings.layout, apis) {
         (Layout::Standalone, [only]) => {
@@ -391,11 +392,14 @@ fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
         //! returning a request builder, and the API's model types. Shared machinery (retries,
         //! timeouts, errors, credentials) lives in [`runtime`].
         #![warn(missing_docs)]
+        // Rustdoc works out the auto traits (`Send`, `RefUnwindSafe`…) of each model type through
+        // its fields; the nested types of large documents (Stripe's) go deeper than the default
+        // limit of 128, which fails `cargo doc` though `cargo check` passes.
+        #![recursion_limit = "256"]
         // Operations with many required parameters take them all as arguments, and outcome
         // enums hold bodies of very different sizes; both by design.
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-        #[rustfmt::skip]
         pub mod runtime;
         #(#modules)*
         #reexport
@@ -420,20 +424,37 @@ description = "Generated OpenAPI client"
 publish = false
 
 [dependencies]
-base64 = "0.22"
-bytes = "1"
-fastrand = "2"
-futures-util = {{ version = "0.3", default-features = false, features = ["std"] }}
-httpdate = "1"
-percent-encoding = "2"
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls", "http2", "multipart"] }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-serde_path_to_error = "0.1"
-serde_urlencoded = "0.7"
-tokio = {{ version = "1", features = ["time"] }}
-tracing = "0.1"
-{workspace}"#,
-        name = settings.crate_name
+{dependencies}{workspace}"#,
+        name = settings.crate_name,
+        dependencies = runtime::dependencies(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_that_are_not_rust_are_a_generator_bug() {
+        let settings = CrateSettings {
+            crate_name: "t".into(),
+            layout: Layout::Standalone,
+            command: "test".into(),
+        };
+        let invalid = "pub struct ;".parse().unwrap_or_default();
+        let file = EmittedFile {
+            path: "src/api/types.rs".into(),
+            content: EmittedContent::Rust(invalid),
+        };
+        let Err(bug) = format_files(vec![file], &settings) else {
+            unreachable!("`pub struct ;` is not Rust");
+        };
+        assert_eq!(bug.file, "src/api/types.rs");
+        let text = bug.to_string();
+        assert!(
+            text.starts_with("internal error: this is a bug in the generator, please report it"),
+            "{text}"
+        );
+        assert!(text.contains("does not parse"), "{text}");
+    }
 }

@@ -4,7 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, type_tokens, uses_module};
+use super::doc_markdown::{block, code, inline};
+use super::tokens::{Scope, doc_lines, docs, ident, spec_docs, type_tokens, uses_module};
 use crate::ir::{
     Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, QueryStyle, Response,
     StatusSpec, TypeRef,
@@ -99,9 +100,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let setters = op.params.iter().filter(|p| !p.required).map(setter);
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let ty = request_body_type(b, Scope::Sibling);
-        let doc = docs(Some(
-            b.description.as_deref().unwrap_or("Sets the request body."),
-        ));
+        let doc = spec_docs(b.description.as_deref(), "Sets the request body.");
         quote! {
             #doc
             pub fn body(mut self, value: #ty) -> Self {
@@ -185,10 +184,9 @@ pub fn request_body_type(b: &crate::ir::RequestBody, scope: Scope) -> TokenStrea
 fn setter(p: &Parameter) -> TokenStream {
     let name = ident(&p.rust_name);
     let ty = param_type(p, Scope::Sibling);
-    let doc = docs(
-        p.description
-            .as_deref()
-            .or(Some(&format!("Sets `{}`.", p.name))),
+    let doc = spec_docs(
+        p.description.as_deref(),
+        &format!("Sets {}.", code(&p.name)),
     );
     let deprecated = p.deprecated.then(|| quote! { #[deprecated] });
     if *p.ty.non_null() == TypeRef::String {
@@ -243,7 +241,10 @@ fn send_fn(
             ParamLocation::Path => quote! {},
         }
     });
-    let accept = accept_header(op).map(|media| quote! { request.accept(#media); });
+    let accept = op
+        .accept
+        .as_ref()
+        .map(|media| quote! { request.accept(#media); });
     let body = op.body.as_ref().map(|b| {
         let content_type = &b.content_type;
         let call = match b.media {
@@ -282,6 +283,13 @@ fn send_fn(
     }
     arms.sort_by_key(|(status, _)| *status);
     let has_default = arms.iter().any(|(s, _)| *s == StatusSpec::Default);
+    // A match whose only arm is `_` (no documented response, or only `default`) is clippy's
+    // `match_single_binding`: the body of that arm is written alone.
+    let single = match arms.as_slice() {
+        [] => Some(quote! { response.unexpected() }),
+        [(StatusSpec::Default, value)] => Some(value.clone()),
+        _ => None,
+    };
     let arms = arms.iter().map(|(status, value)| {
         let pattern = match status {
             StatusSpec::Code(c) => {
@@ -298,6 +306,14 @@ fn send_fn(
         quote! { #pattern => #value, }
     });
     let fallback = (!has_default).then(|| quote! { _ => response.unexpected(), });
+    let dispatch = single.unwrap_or_else(|| {
+        quote! {
+            match response.status().as_u16() {
+                #(#arms)*
+                #fallback
+            }
+        }
+    });
 
     let mut doc = vec![
         "Sends the request and decodes the response by its status.".to_string(),
@@ -318,7 +334,7 @@ fn send_fn(
             error_name,
             r.variant,
             status_text(r.status),
-            escape_doc(what)
+            inline(what)
         ));
     }
     doc.push("- any other status, a transport failure, a timeout or an undecodable body, as [`crate::runtime::Error`].".to_string());
@@ -326,32 +342,16 @@ fn send_fn(
     quote! {
         #doc
         pub async fn send(self) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error_name>> {
-            let path = #path;
+            #path
             let mut request = runtime::Request::new(#op_name, runtime::Method::#method, #template, path);
             request.security(#security);
             #accept
             #(#params)*
             #body
             let response = self.client.runtime.execute(request, &self.options).await?;
-            match response.status().as_u16() {
-                #(#arms)*
-                #fallback
-            }
+            #dispatch
         }
     }
-}
-
-/// The `Accept` value: the media types of the documented response bodies, concrete ones for
-/// patterns (`*/*` answers are decoded as JSON, so JSON is asked for).
-fn accept_header(op: &Operation) -> Option<String> {
-    let mut types: Vec<String> = Vec::new();
-    for body in op.responses.iter().filter_map(|r| r.body.as_ref()) {
-        let media = crate::normalize::media::concrete_content_type(&body.content_type);
-        if !types.contains(&media) {
-            types.push(media);
-        }
-    }
-    (!types.is_empty()).then(|| types.join(", "))
 }
 
 fn status_text(status: StatusSpec) -> String {
@@ -387,12 +387,13 @@ fn outcome_enum(name: &str, responses: &[&Response], what: &str, method: &str) -
     let name = ident(name);
     let variants = responses.iter().map(|r| {
         let variant = ident(&r.variant);
-        let text = format!(
-            "{}: {}",
-            status_text(r.status),
-            r.description.as_deref().unwrap_or("")
-        );
-        let doc = docs(Some(text.trim_end_matches([' ', ':'])));
+        // The status leads the description's first paragraph; it is plain text, so making the
+        // whole safe leaves it as it is.
+        let status = status_text(r.status);
+        let doc = match r.description.as_deref().map(str::trim) {
+            Some(d) if !d.is_empty() => docs(&block(&format!("{status}: {d}"))),
+            _ => docs(&status),
+        };
         if r.body.is_some() {
             let ty = body_type(r);
             quote! { #doc #variant(#ty), }
@@ -411,33 +412,44 @@ fn outcome_enum(name: &str, responses: &[&Response], what: &str, method: &str) -
     }
 }
 
-/// `format!("/v2/Teams/{}", path_param("userId", &self.user_id)?)`.
+/// The statements that build `path`: one encoded segment per path parameter, then the
+/// template's pieces joined (no macro, so the formatter lays it out like the rest):
+/// `let user_id = runtime::path_param("userId", &self.user_id)?;`
+/// `let path = ["/v2/Teams/", user_id.as_str()].concat();`
 fn path_expr(op: &Operation) -> TokenStream {
-    let mut template = String::new();
-    let mut args = Vec::new();
+    let mut segments = Vec::new();
+    let mut pieces = Vec::new();
     for part in &op.path.parts {
         match part {
-            PathPart::Literal(text) => {
-                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
-            }
+            PathPart::Literal(text) => pieces.push(quote! { #text }),
             PathPart::Param(name) => {
-                template.push_str("{}");
-                let field = op
+                let param = op
                     .params
                     .iter()
-                    .find(|p| p.location == ParamLocation::Path && &p.name == name)
-                    .map(|p| ident(&p.rust_name));
-                match field {
-                    Some(field) => args.push(quote! { runtime::path_param(#name, &self.#field)? }),
-                    None => args.push(quote! { "" }),
-                }
+                    .find(|p| p.location == ParamLocation::Path && &p.name == name);
+                let Some(param) = param else {
+                    continue;
+                };
+                let field = ident(&param.rust_name);
+                // `path` and `request` are the locals `send` builds; a parameter never shadows them.
+                let local = match param.rust_name.trim_start_matches("r#") {
+                    "path" | "request" | "response" | "body" => {
+                        format_ident!("{}_segment", param.rust_name.trim_start_matches("r#"))
+                    }
+                    _ => field.clone(),
+                };
+                segments.push(quote! { let #local = runtime::path_param(#name, &self.#field)?; });
+                pieces.push(quote! { #local.as_str() });
             }
         }
     }
-    if args.is_empty() {
-        quote! { String::from(#template) }
-    } else {
-        quote! { format!(#template, #(#args),*) }
+    match pieces.as_slice() {
+        [] => quote! { let path = String::new(); },
+        [only] if segments.is_empty() => quote! { let path = String::from(#only); },
+        _ => quote! {
+            #(#segments)*
+            let path = [#(#pieces),*].concat();
+        },
     }
 }
 

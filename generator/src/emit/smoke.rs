@@ -11,8 +11,8 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::tokens::ident;
-use super::{CrateSettings, GeneratedFile, internal_error};
-use crate::diagnostics::Diagnostics;
+use super::{CrateSettings, GeneratedFile, unparse_error};
+use crate::InternalError;
 use crate::format::{format_tokens, preamble};
 use crate::ir::{Api, Operation, Parameter, SecurityKind, TypeRef};
 use crate::synth::{BodySample, operation_sample};
@@ -33,10 +33,10 @@ pub fn add_smoke_tests(
     files: &mut Vec<GeneratedFile>,
     apis: &[Api],
     settings: &CrateSettings,
-) -> Result<(), Diagnostics> {
+) -> Result<(), InternalError> {
     let header = preamble(&settings.command);
     let tests = format_tokens(smoke_file(apis, settings), &header)
-        .map_err(|message| internal_error(SMOKE_TESTS_PATH, &message))?;
+        .map_err(|message| unparse_error(SMOKE_TESTS_PATH, &message))?;
     if let Some(manifest) = files.iter_mut().find(|f| f.path == "Cargo.toml") {
         manifest.contents = with_dev_dependencies(&manifest.contents);
     }

@@ -3,6 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use super::doc_markdown;
 use crate::ir::TypeRef;
 
 /// An identifier from a name `normalize` already made safe (`r#type` included).
@@ -44,17 +45,21 @@ fn uses_module_in(tokens: TokenStream, module: &str) -> bool {
     false
 }
 
-/// `#[doc = "..."]` lines for an optional text; paragraphs are kept, trailing space trimmed.
-pub fn docs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        return TokenStream::new();
-    };
-    let escaped: Vec<String> = text.lines().map(|l| escape_doc(l.trim_end())).collect();
-    doc_lines(escaped.iter().map(String::as_str))
+/// `#[doc = "..."]` lines for Markdown an emitter composed: its own text, with whatever came
+/// from the document already made safe by [`doc_markdown`](super::doc_markdown).
+pub fn docs(markdown: &str) -> TokenStream {
+    doc_lines(markdown.trim().lines())
 }
 
-/// `#[doc = "..."]` for each line of the generator's own rustdoc text (not escaped), each
-/// prefixed by a space as `///` would be.
+/// `#[doc = "..."]` lines for document text standing alone (a description), or for `fallback`
+/// when the document has none (or only characters a doc comment drops).
+pub fn spec_docs(text: Option<&str>, fallback: &str) -> TokenStream {
+    let made = text.map(doc_markdown::block).unwrap_or_default();
+    docs(if made.is_empty() { fallback } else { &made })
+}
+
+/// `#[doc = "..."]` for each line of rustdoc Markdown, each prefixed by a space as `///` would
+/// be.
 pub fn doc_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> TokenStream {
     let lines = lines.into_iter().map(|line| {
         let line = if line.is_empty() {
@@ -65,53 +70,6 @@ pub fn doc_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> TokenStream {
         quote! { #[doc = #line] }
     });
     quote! { #(#lines)* }
-}
-
-/// Spec text is prose, not rustdoc: keep it from turning into code blocks, links or HTML.
-pub fn escape_doc(line: &str) -> String {
-    let trimmed = line.trim_start();
-    let mut out = if trimmed.starts_with("```") || trimmed.starts_with("    ") {
-        format!("\\{trimmed}")
-    } else {
-        line.to_string()
-    };
-    out = out
-        .replace('[', "\\[")
-        .replace(']', "\\]")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    // Bare URLs would trip `rustdoc::bare_urls`.
-    for scheme in ["https://", "http://"] {
-        out = wrap_urls(&out, scheme);
-    }
-    out
-}
-
-fn wrap_urls(text: &str, scheme: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(scheme) {
-        let already = rest[..start].ends_with('<')
-            || rest[..start].ends_with('`')
-            || rest[..start].ends_with('(');
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let end = tail
-            .find(|c: char| c.is_whitespace() || c == ')' || c == '"')
-            .unwrap_or(tail.len());
-        let url = tail[..end].trim_end_matches(['.', ',', ';']);
-        let after = &tail[url.len()..];
-        if already {
-            out.push_str(url);
-        } else {
-            out.push('<');
-            out.push_str(url);
-            out.push('>');
-        }
-        rest = after;
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Where a type is used from: the types module itself, or a sibling module of it.
@@ -171,13 +129,6 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn doc_text_is_escaped() {
-        assert_eq!(escape_doc("see https://x.io/a."), "see <https://x.io/a>.");
-        assert_eq!(escape_doc("a [b] <c>"), "a \\[b\\] &lt;c&gt;");
-        assert_eq!(escape_doc("```json"), "\\```json");
-    }
 
     #[test]
     fn modules_count_as_used_only_as_path_prefixes() {

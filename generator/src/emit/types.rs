@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{Scope, doc_lines, docs, escape_doc, ident, type_tokens, uses_module};
+use super::doc_markdown::{block, code};
+use super::tokens::{Scope, doc_lines, docs, ident, type_tokens, uses_module};
 use crate::ir::{
     Api, EnumDef, EnumRepr, EnumValue, Field, MediaKind, StructDef, TypeDef, TypeKind, TypeRef,
     UnionDef,
@@ -84,11 +85,7 @@ fn multipart_impl(def: &TypeDef) -> TokenStream {
                 Ok(fields)
             }
         }
-        _ => quote! {
-            let value = ::serde_json::to_value(self)
-                .map_err(|e| runtime::InvalidRequest(format!("cannot serialize the multipart body: {e}")))?;
-            runtime::ToMultipart::to_multipart(&value)
-        },
+        _ => quote! { runtime::json_multipart(self) },
     };
     quote! {
         impl runtime::ToMultipart for #name {
@@ -100,12 +97,12 @@ fn multipart_impl(def: &TypeDef) -> TokenStream {
 }
 
 fn type_def(def: &TypeDef, defaults: &DefaultAnalysis) -> TokenStream {
-    let mut doc_text = def.description.clone().unwrap_or_default();
+    let mut doc_text = def.description.as_deref().map(block).unwrap_or_default();
     if !doc_text.is_empty() {
         doc_text.push_str("\n\n");
     }
-    doc_text.push_str(&format!("Generated from `{}`.", def.origin));
-    let doc = docs(Some(&doc_text));
+    doc_text.push_str(&format!("Generated from {}.", code(&def.origin)));
+    let doc = docs(&doc_text);
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct(s) => {
@@ -174,12 +171,14 @@ fn field(f: &Field) -> TokenStream {
     }
     let serde = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
     // Spec prose is escaped; the generator's own notes may link.
-    let mut lines: Vec<String> = match &f.description {
-        Some(d) => d.lines().map(|l| escape_doc(l.trim_end())).collect(),
-        None => vec![match f.ty.non_null() {
-            TypeRef::Named(n) => format!("The `{}` property; see [`{n}`].", f.name),
-            _ => format!("The `{}` property.", f.name),
-        }],
+    let described = f.description.as_deref().map(block).unwrap_or_default();
+    let mut lines: Vec<String> = if described.is_empty() {
+        vec![match f.ty.non_null() {
+            TypeRef::Named(n) => format!("The {} property; see [`{n}`].", code(&f.name)),
+            _ => format!("The {} property.", code(&f.name)),
+        }]
+    } else {
+        described.lines().map(str::to_string).collect()
     };
     for (on, note) in [
         (
@@ -252,9 +251,9 @@ fn envelope_impl(name: &proc_macro2::Ident, e: &crate::ir::Envelope) -> TokenStr
 fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let variant_docs = e.variants.iter().map(|v| match &v.value {
-        EnumValue::String(s) => docs(Some(&format!("`{s}`"))),
-        EnumValue::Integer(i) => docs(Some(&format!("`{i}`"))),
-        EnumValue::Json(j) => docs(Some(&format!("`{j}`"))),
+        EnumValue::String(s) => docs(&code(s)),
+        EnumValue::Integer(i) => docs(&code(&i.to_string())),
+        EnumValue::Json(j) => docs(&code(j)),
     });
     match e.repr {
         EnumRepr::String => {
@@ -369,13 +368,15 @@ fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenSt
             }
         }
         EnumRepr::Integer => {
-            let values: Vec<i64> = e
+            // Unsuffixed: the `i64` of `value()` and `From<i64>` gives the literals their type.
+            let values: Vec<proc_macro2::Literal> = e
                 .variants
                 .iter()
                 .map(|v| match &v.value {
                     EnumValue::Integer(i) => *i,
                     EnumValue::String(_) | EnumValue::Json(_) => 0,
                 })
+                .map(proc_macro2::Literal::i64_unsuffixed)
                 .collect();
             quote! {
                 #doc
@@ -442,16 +443,13 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, u: &UnionDef) -> Token
         let variant = ident(&v.name);
         let ty = variant_type(v);
         let text = if v.tags.is_empty() {
-            format!(
-                "A value of the shape `{}`.",
-                crate::summary::type_text(&v.ty)
-            )
+            format!("A value of the shape {}.", code(&v.ty.to_string()))
         } else {
             format!(
                 "Selected by {}.",
                 v.tags
                     .iter()
-                    .map(|t| format!("`{t}`"))
+                    .map(|t| code(t))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
@@ -481,8 +479,9 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, u: &UnionDef) -> Token
             Some(#(#tags)|*) => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),
         }
     });
-    let note = format!(" Chosen by the `{property}` property.");
-    let unknown_doc = format!(" A `{property}` value this client does not know, kept as sent.");
+    let property_code = code(property);
+    let note = format!(" Chosen by the {property_code} property.");
+    let unknown_doc = format!(" A {property_code} value this client does not know, kept as sent.");
     quote! {
         #doc
         #[doc = ""]

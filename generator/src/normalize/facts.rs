@@ -132,7 +132,12 @@ pub(super) fn facts_of(schema: &Schema) -> ValueFacts {
         }
         SchemaKind::Any(a) => {
             // `enum` beside `allOf`/`$ref` narrows the referenced type's values.
-            facts.enumeration = a.enumeration.iter().filter(|v| !v.is_null()).cloned().collect();
+            facts.enumeration = a
+                .enumeration
+                .iter()
+                .filter(|v| !v.is_null())
+                .cloned()
+                .collect();
             facts.format = a.format.clone();
             facts.pattern = a.pattern.clone();
             facts.minimum = a.minimum;

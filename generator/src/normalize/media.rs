@@ -77,6 +77,19 @@ pub fn concrete_content_type(media_type: &str) -> String {
     }
 }
 
+/// The `Accept` value for responses of these media types: each concrete type once, in order
+/// (a pattern asks for what its answers are decoded as: `*/*` answers are JSON).
+pub fn accept<'a>(response_types: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut types: Vec<String> = Vec::new();
+    for media in response_types {
+        let media = concrete_content_type(media);
+        if !types.contains(&media) {
+            types.push(media);
+        }
+    }
+    (!types.is_empty()).then(|| types.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +132,14 @@ mod tests {
             concrete_content_type("application/*+json"),
             "application/json"
         );
+    }
+
+    #[test]
+    fn accept_lists_each_concrete_type_once() {
+        assert_eq!(
+            accept(["application/json", "*/*", "text/plain"]).as_deref(),
+            Some("application/json, text/plain")
+        );
+        assert_eq!(accept([]), None);
     }
 }

@@ -7,11 +7,12 @@
 mod cycles;
 mod envelope;
 mod facts;
-pub mod media;
-pub mod names;
+pub(crate) mod media;
+pub(crate) mod names;
 mod operations;
 mod pagination;
 mod refs;
+mod renames;
 mod requests;
 mod schemas;
 mod security;
@@ -20,6 +21,7 @@ mod unions;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::config::Renames;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{Api, Server, ServerVariable, TypeDef};
 use crate::load::Document;
@@ -51,12 +53,24 @@ fn prose(text: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Normalizes a loaded document into the API module `module`.
-pub fn normalize(doc: &Document, module: &str) -> Result<Normalized, Diagnostics> {
-    let mut cx = Context::new(doc);
+/// Normalizes a loaded document into the API module `module` with the derived names.
+#[cfg(test)]
+pub(crate) fn normalize(doc: &Document, module: &str) -> Result<Normalized, Diagnostics> {
+    normalize_api(doc, module, &Renames::default())
+}
+
+/// Normalizes a loaded document into the API module `module`, with the names `renames` and the
+/// document's `x-rust-name`s choose.
+pub(crate) fn normalize_api(
+    doc: &Document,
+    module: &str,
+    renames: &Renames,
+) -> Result<Normalized, Diagnostics> {
+    let mut cx = Context::new(doc, renames);
     let servers = cx.servers();
     let security_schemes = cx.security_schemes();
     cx.declare_component_schemas();
+    cx.unused_type_renames();
     cx.define_component_schemas();
     let operations = cx.operations(&security_schemes);
     cycles::box_recursive_fields(&mut cx.types);
@@ -97,23 +111,31 @@ pub fn normalize(doc: &Document, module: &str) -> Result<Normalized, Diagnostics
 /// State shared by the normalizing passes over one document.
 struct Context<'a> {
     doc: &'a Document,
+    /// Names chosen in the configuration, and which of them were used.
+    renames: &'a Renames,
+    used: renames::Used,
     file: PathBuf,
     diagnostics: Vec<Diagnostic>,
     /// Type namespace of the API module.
     type_names: Namespace,
     /// `components.schemas` key → final Rust type name.
     component_types: BTreeMap<String, String>,
+    /// The component schemas whose type name was chosen by hand, and by whom.
+    chosen_types: Vec<(String, renames::Chosen<'a>)>,
     types: Vec<TypeDef>,
 }
 
 impl<'a> Context<'a> {
-    fn new(doc: &'a Document) -> Self {
+    fn new(doc: &'a Document, renames: &'a Renames) -> Self {
         Self {
             doc,
+            renames,
+            used: renames::Used::new(renames),
             file: doc.file.clone(),
             diagnostics: doc.warnings.clone(),
             type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES).reserve(PRELUDE_NAMES),
             component_types: BTreeMap::new(),
+            chosen_types: Vec::new(),
             types: Vec::new(),
         }
     }

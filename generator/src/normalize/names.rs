@@ -58,6 +58,26 @@ impl Namespace {
     pub fn is_taken(&self, name: &str) -> bool {
         self.taken.contains(name)
     }
+
+    /// Claims `base` together with the names derived from it by `suffixes` (`base`,
+    /// `baseError`, …), with the first number that makes all of them free.
+    pub fn claim_family(&mut self, base: &str, suffixes: &[&str]) -> String {
+        let free = |n: &Namespace, candidate: &str| {
+            suffixes
+                .iter()
+                .all(|s| !n.is_taken(&format!("{candidate}{s}")))
+        };
+        let mut candidate = base.to_string();
+        let mut n = 2;
+        while !free(self, &candidate) {
+            candidate = format!("{base}{n}");
+            n += 1;
+        }
+        for suffix in suffixes {
+            self.taken.insert(format!("{candidate}{suffix}"));
+        }
+        candidate
+    }
 }
 
 /// An `UpperCamelCase` type or variant name for any text.
@@ -103,6 +123,31 @@ pub fn escape_keyword(name: String) -> String {
         format!("r#{name}")
     } else {
         name
+    }
+}
+
+/// Whether `name` can be a method, field or module name as written: a `snake_case` Rust
+/// identifier that is no keyword. The error says why not and what would do.
+pub fn check_value_name(name: &str) -> Result<(), String> {
+    check_as_written(name, &value_name(name), "a snake_case identifier")
+}
+
+/// Whether `name` can be a type name as written: an `UpperCamelCase` Rust identifier that is no
+/// keyword. The error says why not and what would do.
+pub fn check_type_name(name: &str) -> Result<(), String> {
+    check_as_written(name, &type_name(name), "an UpperCamelCase identifier")
+}
+
+fn check_as_written(name: &str, derived: &str, kind: &str) -> Result<(), String> {
+    let keyword = STRICT_KEYWORDS.contains(&name) || NON_RAW_KEYWORDS.contains(&name);
+    if name.is_empty() {
+        Err(format!("the name is empty; it must be {kind}"))
+    } else if keyword {
+        Err(format!("`{name}` is a Rust keyword; `{name}_` is not"))
+    } else if derived != name {
+        Err(format!("it must be {kind}, such as `{derived}`"))
+    } else {
+        Ok(())
     }
 }
 
@@ -240,6 +285,25 @@ mod tests {
         assert_eq!(enum_variant_name(""), "Empty");
         assert_eq!(type_name("x²€"), "X");
         assert_eq!(value_name("€"), "value");
+    }
+
+    #[test]
+    fn names_written_by_hand_are_checked_as_written() {
+        assert_eq!(check_value_name("list_users"), Ok(()));
+        assert_eq!(check_type_name("Account"), Ok(()));
+        let camel = check_value_name("listUsers").unwrap_err();
+        assert!(camel.contains("`list_users`"), "{camel}");
+        assert!(check_value_name("type").unwrap_err().contains("keyword"));
+        assert!(check_value_name("").unwrap_err().contains("empty"));
+        assert!(check_value_name("a-b").unwrap_err().contains("`a_b`"));
+        assert!(check_type_name("Self").unwrap_err().contains("keyword"));
+        assert!(
+            check_type_name("account")
+                .unwrap_err()
+                .contains("`Account`")
+        );
+        let digit = check_type_name("9Lives").unwrap_err();
+        assert!(digit.contains("UpperCamelCase"), "{digit}");
     }
 
     #[test]

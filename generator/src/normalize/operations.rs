@@ -9,6 +9,7 @@ use super::Context;
 use super::media;
 use super::names::{Namespace, operation_name, status_variant_name, type_name, value_name};
 use super::refs::ComponentKind;
+use super::renames::Chosen;
 use super::schemas::SchemaRef;
 use crate::diagnostics::{Diagnostic, pointer_join};
 use crate::ir::{
@@ -23,11 +24,75 @@ const RESERVED_PARAMS: &[&str] = &["client", "body", "options"];
 
 impl<'d> Context<'d> {
     pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
-        let doc = self.doc;
+        let planned = self.plan_operations();
         let mut methods = Namespace::with_reserved(RESERVED_METHODS);
-        let mut op_types = Namespace::with_reserved(super::PRELUDE_NAMES);
+        // Names chosen by hand are claimed first, so that no derived name takes one.
+        let mut chosen_by: Vec<(String, usize)> = Vec::new();
+        let mut skip = vec![false; planned.len()];
+        for (i, p) in planned.iter().enumerate() {
+            let Some(chosen) = &p.chosen else { continue };
+            if methods.is_taken(&chosen.name) {
+                let owner = chosen_by
+                    .iter()
+                    .find(|(n, _)| *n == chosen.name)
+                    .and_then(|(_, j)| planned.get(*j))
+                    .map_or("a method every client has".to_string(), |other| {
+                        format!("the operation at {}", other.pointer)
+                    });
+                let d = self.chosen_error(
+                    chosen,
+                    format!(
+                        "the method name `{}` is already taken by {owner}",
+                        chosen.name
+                    ),
+                );
+                self.diagnostics.push(d);
+                skip[i] = true;
+                continue;
+            }
+            methods.claim(&chosen.name);
+            chosen_by.push((chosen.name.clone(), i));
+        }
         let mut first_seen: Vec<(String, String)> = Vec::new();
         let mut out = Vec::new();
+        for (p, skipped) in planned.iter().zip(skip) {
+            if skipped {
+                continue;
+            }
+            let taken = Taken {
+                derived: &first_seen,
+                chosen: &chosen_by,
+                planned: &planned,
+            };
+            let Some(method_name) = self.method_name(p, &mut methods, taken) else {
+                continue;
+            };
+            first_seen.push((method_name.clone(), p.pointer.clone()));
+            // Builders and their outcome enums share the namespace of the model types, so a
+            // builder never takes a model type's name (schemas claimed theirs first).
+            let type_base = self
+                .type_names
+                .claim_family(&type_name(&method_name), &["", "Error", "Success"]);
+            out.push(self.operation(OpInput {
+                path: p.path,
+                http: p.http,
+                op: p.op,
+                path_params: p.path_params,
+                pointer: &p.pointer,
+                method_name,
+                type_name: type_base,
+                schemes,
+            }));
+        }
+        out
+    }
+
+    /// Every operation of the document in order, with the method name chosen for it by hand;
+    /// renames that name no operation are reported.
+    fn plan_operations(&mut self) -> Vec<Planned<'d>> {
+        let doc = self.doc;
+        let mut planned = Vec::new();
+        let mut known = Vec::new();
         for (path, item) in &doc.openapi.paths.paths {
             let path_pointer = pointer_join("/paths", path);
             let ReferenceOr::Item(item) = item else {
@@ -39,51 +104,76 @@ impl<'d> Context<'d> {
                 continue;
             };
             for (method, op) in item.iter() {
-                let pointer = pointer_join(&path_pointer, method);
                 let Some(http) = http_method(method) else {
                     continue;
                 };
-                let wanted = operation_name(op.operation_id.as_deref(), http, path);
-                if methods.is_taken(&wanted) && !self.doc.lenient {
-                    let earlier = first_seen
-                        .iter()
-                        .find(|(n, _)| n == &wanted)
-                        .map(|(_, p)| p.clone())
-                        .unwrap_or_default();
-                    let d = Diagnostic::error(
-                        &self.file,
-                        pointer.clone(),
-                        format!("operation name `{wanted}` is already used by the operation at {earlier}"),
-                    )
-                    .with_hint("give one of the operations a distinct `operationId`");
-                    self.diagnostics.push(d);
-                    continue;
-                }
-                let method_name = methods.claim(&wanted);
-                if method_name != wanted {
-                    self.warn(
-                        pointer.clone(),
-                        format!("operation name `{wanted}` is already used; this operation's method is `{method_name}`"),
-                    );
-                }
-                first_seen.push((method_name.clone(), pointer.clone()));
-                let type_base = op_types.claim(&type_name(&method_name));
-                op_types.claim(&format!("{type_base}Error"));
-                op_types.claim(&format!("{type_base}Success"));
-                let operation = self.operation(OpInput {
+                let pointer = pointer_join(&path_pointer, method);
+                known.extend(op.operation_id.clone());
+                known.push(format!("{} {path}", http.as_str()));
+                let chosen = self.chosen_operation_name(op, http, path, &pointer);
+                planned.push(Planned {
                     path,
                     http,
                     op,
                     path_params: &item.parameters,
-                    pointer: &pointer,
-                    method_name,
-                    type_name: type_base,
-                    schemes,
+                    pointer,
+                    chosen,
                 });
-                out.push(operation);
             }
         }
-        out
+        self.unused_operation_renames(&known);
+        planned
+    }
+
+    /// The method name of a planned operation: the one chosen by hand, or the derived one made
+    /// unique. `None` (with an error) when the derived name is taken and cannot be numbered.
+    fn method_name(
+        &mut self,
+        p: &Planned<'d>,
+        methods: &mut Namespace,
+        taken: Taken<'_, 'd>,
+    ) -> Option<String> {
+        if let Some(chosen) = &p.chosen {
+            return Some(chosen.name.clone());
+        }
+        let wanted = operation_name(p.op.operation_id.as_deref(), p.http, p.path);
+        let owner = taken.chosen.iter().find(|(n, _)| *n == wanted);
+        if let Some(owner) = owner.and_then(|(_, j)| taken.planned.get(*j)) {
+            // A name chosen by hand must not push a derived one aside: say so where it is chosen.
+            if let Some(chosen) = &owner.chosen {
+                let message = format!(
+                    "the method name `{wanted}` chosen for the operation at {} is the name of the operation at {}; choose another, or rename that one too",
+                    owner.pointer, p.pointer
+                );
+                let d = self.chosen_error(chosen, message);
+                self.diagnostics.push(d);
+            }
+            return None;
+        }
+        if methods.is_taken(&wanted) && !self.doc.lenient {
+            let earlier = taken
+                .derived
+                .iter()
+                .find(|(n, _)| n == &wanted)
+                .map(|(_, at)| at.clone())
+                .unwrap_or_default();
+            let d = Diagnostic::error(
+                &self.file,
+                p.pointer.clone(),
+                format!("operation name `{wanted}` is already used by the operation at {earlier}"),
+            )
+            .with_hint("give one of the operations a distinct `operationId`");
+            self.diagnostics.push(d);
+            return None;
+        }
+        let method_name = methods.claim(&wanted);
+        if method_name != wanted {
+            self.warn(
+                p.pointer.clone(),
+                format!("operation name `{wanted}` is already used; this operation's method is `{method_name}`"),
+            );
+        }
+        Some(method_name)
     }
 
     fn operation(&mut self, input: OpInput<'d, '_>) -> Operation {
@@ -101,6 +191,12 @@ impl<'d> Context<'d> {
             .as_ref()
             .and_then(|b| self.request_body(b, &input.type_name, pointer));
         let responses = self.responses(&op.responses, &input.type_name, pointer);
+        let accept = media::accept(
+            responses
+                .iter()
+                .filter_map(|r| r.body.as_ref())
+                .map(|b| b.content_type.as_str()),
+        );
         let (requirements, security_pointer) = match &op.security {
             Some(s) => (s.as_slice(), pointer_join(pointer, "security")),
             None => (
@@ -129,6 +225,7 @@ impl<'d> Context<'d> {
             params,
             body,
             responses,
+            accept,
             security,
             pagination,
         }
@@ -510,6 +607,26 @@ impl<'d> Context<'d> {
         }
         out
     }
+}
+
+/// One operation of the document before it is named.
+struct Planned<'d> {
+    path: &'d str,
+    http: HttpMethod,
+    op: &'d openapiv3::Operation,
+    path_params: &'d [ReferenceOr<OaParameter>],
+    pointer: String,
+    chosen: Option<Chosen<'d>>,
+}
+
+/// The method names already given, for telling who has one.
+#[derive(Clone, Copy)]
+struct Taken<'a, 'd> {
+    /// Method name → the pointer of its operation.
+    derived: &'a [(String, String)],
+    /// Method name chosen by hand → the index of its operation in `planned`.
+    chosen: &'a [(String, usize)],
+    planned: &'a [Planned<'d>],
 }
 
 /// What `operation` needs to know about one operation.

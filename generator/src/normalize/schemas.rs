@@ -71,17 +71,42 @@ impl<'d> Context<'d> {
         let Some(schemas) = self.schemas() else {
             return;
         };
-        for key in schemas.keys() {
+        // Names chosen by hand (renames, `x-rust-name`) are claimed first, so that no derived
+        // name takes one.
+        let mut derived = Vec::new();
+        for (key, schema) in schemas {
+            let Some(chosen) = self.chosen_type_name(key, schema) else {
+                derived.push(key);
+                continue;
+            };
+            if self.type_names.is_taken(&chosen.name) {
+                let owner = self.type_owner(&chosen.name);
+                let message = format!(
+                    "the type name `{}` is already taken by {owner}",
+                    chosen.name
+                );
+                let d = self.chosen_error(&chosen, message);
+                self.diagnostics.push(d);
+                derived.push(key);
+                continue;
+            }
+            let name = self.type_names.claim(&chosen.name);
+            self.chosen_types.push((key.clone(), chosen));
+            self.component_types.insert(key.clone(), name);
+        }
+        for key in derived {
             let wanted = type_name(key);
+            if let Some((owner, chosen)) = self.chosen_types.iter().find(|(_, c)| c.name == wanted)
+            {
+                let message = format!(
+                    "the type name `{wanted}` chosen for `#/components/schemas/{owner}` is the name of `#/components/schemas/{key}`; choose another, or rename that one too"
+                );
+                let d = self.chosen_error(chosen, message);
+                self.diagnostics.push(d);
+            }
             let name = self.type_names.claim(&wanted);
             if name != wanted {
-                let owner = self
-                    .component_types
-                    .iter()
-                    .find(|(_, n)| **n == wanted)
-                    .map_or("a name the generated code uses".to_string(), |(k, _)| {
-                        format!("`#/components/schemas/{k}`")
-                    });
+                let owner = self.type_owner(&wanted);
                 self.warn(
                     pointer_join("/components/schemas", key),
                     format!("schema `{key}` becomes the Rust type `{name}`: `{wanted}` is already taken by {owner}"),
@@ -89,6 +114,16 @@ impl<'d> Context<'d> {
             }
             self.component_types.insert(key.clone(), name);
         }
+    }
+
+    /// Who has the type name `name`: a component schema, or the generated code.
+    fn type_owner(&self, name: &str) -> String {
+        self.component_types
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map_or("a name the generated code uses".to_string(), |(k, _)| {
+                format!("`#/components/schemas/{k}`")
+            })
     }
 
     pub(super) fn define_component_schemas(&mut self) {
@@ -137,20 +172,16 @@ impl<'d> Context<'d> {
         match schema {
             SchemaRef::Ref(reference) => self.reference_type(reference, pointer),
             SchemaRef::Inline(schema) => {
+                self.ignored_extension(schema, pointer);
                 let ty = match self.lower(schema, hint, pointer) {
                     Lowered::Use(ty) => ty,
-                    Lowered::Define(kind) => {
-                        let name = self.type_names.claim(hint);
-                        self.types.push(TypeDef {
-                            name: name.clone(),
-                            origin: format!("#{pointer}"),
-                            description: super::prose(&schema.schema_data.description),
-                            kind,
-                            envelope: None,
-                            facts: super::facts::facts_of(schema),
-                        });
-                        TypeRef::Named(name)
-                    }
+                    Lowered::Define(kind) => self.define_inline(schema, hint, pointer, kind),
+                };
+                // Named, so that the places using it stay within clippy's `type_complexity`.
+                let ty = if too_complex(&ty, schema.schema_data.nullable) {
+                    self.define_inline(schema, hint, pointer, TypeKind::Alias(ty))
+                } else {
+                    ty
                 };
                 if schema.schema_data.nullable {
                     TypeRef::nullable(ty)
@@ -159,6 +190,26 @@ impl<'d> Context<'d> {
                 }
             }
         }
+    }
+
+    /// Defines the type of an inline schema under a name derived from `hint`.
+    fn define_inline(
+        &mut self,
+        schema: &'d Schema,
+        hint: &str,
+        pointer: &str,
+        kind: TypeKind,
+    ) -> TypeRef {
+        let name = self.type_names.claim(hint);
+        self.types.push(TypeDef {
+            name: name.clone(),
+            origin: format!("#{pointer}"),
+            description: super::prose(&schema.schema_data.description),
+            kind,
+            envelope: None,
+            facts: super::facts::facts_of(schema),
+        });
+        TypeRef::Named(name)
     }
 
     fn reference_type(&mut self, reference: &str, pointer: &str) -> TypeRef {
@@ -791,5 +842,35 @@ fn integer_format_name(format: Option<&str>) -> TypeRef {
             bits: 64,
             signed: true,
         },
+    }
+}
+
+/// Clippy's `type_complexity` threshold (its default): a type scored above it is reported.
+const TYPE_COMPLEXITY_LIMIT: u32 = 250;
+
+/// Whether the Rust type of `ty` would be too complex for clippy where a field or parameter uses
+/// it: wrapped in `Option<Box<…>>` (optional, boxed against a cycle) and, when `nullable`, one
+/// `Option` more.
+fn too_complex(ty: &TypeRef, nullable: bool) -> bool {
+    let wrappers = 2 + u32::from(nullable);
+    let outside: u32 = (1..=wrappers).map(|nest| 10 * nest).sum();
+    outside + type_complexity(ty, wrappers + 1) > TYPE_COMPLEXITY_LIMIT
+}
+
+/// The score clippy's `type_complexity` gives the Rust type `emit` writes for `ty` at depth
+/// `nest` (1 at the top): 10 × depth for each type named, its generic arguments one deeper
+/// (`BTreeMap<String, V>`, `Vec<T>`, `Option<T>`, `serde_json::Map<String, Value>`).
+fn type_complexity(ty: &TypeRef, nest: u32) -> u32 {
+    let named = 10 * nest;
+    match ty {
+        TypeRef::Named(_)
+        | TypeRef::String
+        | TypeRef::Integer { .. }
+        | TypeRef::Number { .. }
+        | TypeRef::Boolean
+        | TypeRef::Bytes
+        | TypeRef::Any => named,
+        TypeRef::Array(item) | TypeRef::Nullable(item) => named + type_complexity(item, nest + 1),
+        TypeRef::Map(value) => named + 10 * (nest + 1) + type_complexity(value, nest + 1),
     }
 }

@@ -7,7 +7,8 @@ use super::names::{Namespace, value_name};
 use crate::diagnostics::pointer_join;
 use crate::ir::{ApiKeyLocation, SecurityKind, SecurityRequirement, SecurityScheme};
 
-/// Builder methods every generated `ClientBuilder` already has.
+/// Methods every generated `ClientBuilder` already has: those of the runtime's shared builder
+/// (a test below compares this list with it) and those of the traits it implements.
 const RESERVED_SETTERS: &[&str] = &[
     "base_url",
     "server",
@@ -15,11 +16,18 @@ const RESERVED_SETTERS: &[&str] = &[
     "timeout",
     "user_agent",
     "http_client",
+    "redirect_policy",
+    "allow_insecure_http",
+    "max_response_body",
     "max_retries",
     "default_header",
     "request_hook",
+    "credential",
     "build",
     "new",
+    "default",
+    "clone",
+    "fmt",
 ];
 
 impl Context<'_> {
@@ -153,5 +161,29 @@ impl Context<'_> {
             out.push(SecurityRequirement { schemes: indices });
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod reserved_setters_tests {
+    use super::RESERVED_SETTERS;
+
+    /// A security scheme's setter is an inherent method of the runtime's `ClientBuilder`: one
+    /// named like a method the builder has would not compile.
+    #[test]
+    fn every_method_of_the_shared_builder_is_reserved() {
+        let builder = include_str!("../../runtime/src/builder.rs");
+        let methods: Vec<&str> = builder
+            .lines()
+            .filter_map(|line| line.trim_start().strip_prefix("pub fn "))
+            .filter_map(|rest| rest.split(['(', '<']).next())
+            .collect();
+        assert!(methods.contains(&"http_client"), "{methods:?}");
+        for method in methods {
+            assert!(
+                RESERVED_SETTERS.contains(&method),
+                "`{method}` is not reserved"
+            );
+        }
     }
 }

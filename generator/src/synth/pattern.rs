@@ -41,7 +41,10 @@ fn emit(hir: &Hir, stretch: u32, variant: usize, out: &mut String) -> Option<()>
         HirKind::Empty | HirKind::Look(_) => {}
         HirKind::Literal(literal) => out.push_str(std::str::from_utf8(&literal.0).ok()?),
         HirKind::Class(Class::Unicode(class)) => {
-            out.push(pick(class.ranges().iter().map(|r| (r.start(), r.end())), variant)?);
+            out.push(pick(
+                class.ranges().iter().map(|r| (r.start(), r.end())),
+                variant,
+            )?);
         }
         HirKind::Class(Class::Bytes(class)) => {
             let ranges = class

@@ -7,8 +7,9 @@ use super::{BodySample, operation_sample};
 use crate::ir::{Api, Operation};
 
 fn api(yaml: &str) -> Api {
-    let options = crate::load::LoadOptions::default();
-    crate::normalize_str_with(std::path::Path::new("synth.yaml"), yaml, "api", options)
+    let doc = crate::stages::load(std::path::Path::new("synth.yaml"), yaml, false)
+        .unwrap_or_else(|d| panic!("{d}"));
+    crate::stages::normalize(&doc, "api", &crate::config::Renames::default())
         .unwrap_or_else(|d| panic!("{d}"))
         .api
 }
@@ -234,5 +235,8 @@ fn an_enum_beside_a_reference_narrows_it_and_unique_items_differ() {
         .filter_map(Value::as_str)
         .collect();
     assert_eq!(ids.len(), 3, "{body}");
-    assert!(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2], "{body}");
+    assert!(
+        ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
+        "{body}"
+    );
 }

@@ -271,13 +271,26 @@ const RULES: &[Rule] = &[
     Rule {
         outcome: "response",
         class: Class::Prism,
-        matches: |f| f.record["method"] == "HEAD" && f.prism_problem("VIOLATIONS") || f.record["method"] == "HEAD" && f.status == Some(500) && f.response.is_empty() && !f.violations.is_empty(),
+        matches: |f| {
+            f.record["method"] == "HEAD" && f.prism_problem("VIOLATIONS")
+                || f.record["method"] == "HEAD"
+                    && f.status == Some(500)
+                    && f.response.is_empty()
+                    && !f.violations.is_empty()
+        },
         reason: "Prism checks its own answer to a HEAD request against the body schema, though an answer to HEAD has no body",
     },
     Rule {
         outcome: "response",
         class: Class::Prism,
-        matches: |f| f.response.contains("Cannot find serializer for") || f.retry("static").is_some_and(|s| s["response"].as_str().is_some_and(|r| r.contains("Cannot find serializer for"))),
+        matches: |f| {
+            f.response.contains("Cannot find serializer for")
+                || f.retry("static").is_some_and(|s| {
+                    s["response"]
+                        .as_str()
+                        .is_some_and(|r| r.contains("Cannot find serializer for"))
+                })
+        },
         reason: "Prism cannot produce (or read) the document's media type for this answer",
     },
     Rule {

@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use generator::emit::smoke::{add_smoke_tests, test_name};
-use generator::{ApiSource, CrateSettings, Layout};
+use generator::{ApiSource, CrateSettings, Layout, smoke_test_name as test_name};
 use prism_harness::Install;
 use serde_json::{Value, json};
 
@@ -211,16 +210,12 @@ fn generate(
         layout: Layout::Standalone,
         command: format!("cargo xtask verify --spec {}", options.spec.display()),
     };
-    let source = ApiSource {
-        spec: options.spec.clone(),
-        module: "api".to_string(),
-    };
-    let load = generator::load::LoadOptions {
-        lenient: options.lenient,
-    };
-    let mut output = generator::generate_with(std::slice::from_ref(&source), &settings, load)
-        .map_err(|d| d.to_string())?;
-    add_smoke_tests(&mut output.files, &output.apis, &settings).map_err(|d| d.to_string())?;
+    let source = ApiSource::new(options.spec.clone(), "api");
+    let mut generation = generator::Options::new(settings);
+    generation.lenient = options.lenient;
+    generation.smoke_tests = true;
+    let output = generator::generate(std::slice::from_ref(&source), &generation)
+        .map_err(|e| e.to_string())?;
     generator::write::write_all(crate_dir, &output.files)
         .map_err(|e| format!("cannot write {}: {e}", crate_dir.display()))?;
     // The workspace's lock file pins the crate's dependencies to versions already built (and

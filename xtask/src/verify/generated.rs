@@ -17,23 +17,24 @@ pub fn verify_generated(root: &Path) -> Result<Report, String> {
     let mut apis = Vec::new();
     let mut served = Vec::new();
     let mut adjustments = Vec::new();
-    for (file, module) in crate::SPECS {
-        let spec = root.join("spec").join(file);
-        let normalized = generator::normalize_file(&spec, module).map_err(|d| d.to_string())?;
+    let config = generator::config::Config::load(&root.join(generator::config::FILE_NAME))
+        .map_err(|d| d.to_string())?;
+    for source in &config.apis {
+        let module = &source.module;
+        let doc = generator::stages::load_file(&source.spec, false).map_err(|d| d.to_string())?;
+        let normalized = generator::stages::normalize(&doc, module, &source.renames)
+            .map_err(|d| d.to_string())?;
         apis.push(normalized.api);
-        let (spec, changes) = prism_harness::servable_spec(&spec, &out.join("prism-specs"))?;
+        let (spec, changes) = prism_harness::servable_spec(&source.spec, &out.join("prism-specs"))?;
         adjustments.extend(changes.into_iter().map(|c| format!("{module}: {c}")));
         served.push(Served {
-            module: module.to_string(),
+            module: module.clone(),
             spec,
         });
     }
     let ops = OpInfo::of(&apis);
-    let specs: Vec<std::path::PathBuf> = crate::SPECS
-        .iter()
-        .map(|(file, _)| root.join("spec").join(file))
-        .collect();
-    let document = DocumentFacts::scan(&specs.iter().map(|p| p.as_path()).collect::<Vec<_>>());
+    let specs: Vec<&Path> = config.apis.iter().map(|a| a.spec.as_path()).collect();
+    let document = DocumentFacts::scan(&specs);
     let cargo = Cargo {
         manifest: root.join("generated/Cargo.toml"),
         target_dir: None,

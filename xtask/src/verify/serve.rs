@@ -340,7 +340,7 @@ fn operations(apis: &[Api]) -> BTreeMap<String, OpRetry<'_>> {
                 OpRetry {
                     api,
                     op,
-                    test: generator::emit::smoke::test_name(api, op),
+                    test: generator::smoke_test_name(api, op),
                     answer,
                 },
             );

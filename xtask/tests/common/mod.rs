@@ -35,9 +35,10 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A scratch checkout with `spec/` and `generated/` copied from the repository.
+/// A scratch checkout with `codegen.toml`, `spec/` and `generated/` copied from the repository.
 pub fn scratch_checkout() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    fs::copy(repo().join("codegen.toml"), dir.path().join("codegen.toml")).unwrap();
     copy_tree(&repo().join("spec"), &dir.path().join("spec"));
     copy_tree(&repo().join("generated"), &dir.path().join("generated"));
     dir

@@ -1,0 +1,481 @@
+//! A request as an operation describes it, and the encoding of its parameters: path segments,
+//! query styles, headers and cookies.
+
+use bytes::Bytes;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::Method;
+use reqwest::header::HeaderValue;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::InvalidRequest;
+use super::multipart::{MultipartField, ToMultipart};
+
+/// The body of a request, kept as data so retries can resend it.
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    /// No body.
+    Empty,
+    /// A `multipart/form-data` body, encoded afresh for each attempt.
+    Multipart(Vec<MultipartField>),
+    /// Bytes with their media type.
+    Bytes {
+        /// The `Content-Type` header value.
+        content_type: &'static str,
+        /// The encoded body.
+        bytes: Bytes,
+    },
+}
+
+/// A request under construction: what an operation knows before the client adds base URL,
+/// credentials and headers.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Request {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) cookies: Vec<(String, String)>,
+    pub(crate) body: Body,
+    pub(crate) security: &'static [&'static [&'static str]],
+    pub(crate) accept: Option<&'static str>,
+}
+
+impl Request {
+    /// A request for `operation` to `path` (already encoded), documented as `path_template`.
+    pub fn new(
+        operation: &'static str,
+        method: Method,
+        path_template: &'static str,
+        path: String,
+    ) -> Self {
+        Self {
+            operation,
+            method,
+            path_template,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: Body::Empty,
+            security: &[],
+            accept: None,
+        }
+    }
+
+    /// The media types this operation can decode, sent as `Accept` so servers that negotiate
+    /// answer in one of them.
+    pub fn accept(&mut self, media_types: &'static str) {
+        self.accept = Some(media_types);
+    }
+
+    /// Security alternatives by scheme name; the first fully configured one is used.
+    pub fn security(&mut self, alternatives: &'static [&'static [&'static str]]) {
+        self.security = alternatives;
+    }
+
+    /// Adds a query parameter per the spec's style; `None` sends nothing.
+    ///
+    /// # Errors
+    ///
+    /// When the value cannot be serialized or written in this style.
+    pub fn query<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+        explode: bool,
+    ) -> Result<(), InvalidRequest> {
+        let value = to_value(name, value)?;
+        encode_query(&mut self.query, name, &value, style, explode)
+    }
+
+    /// Adds a header parameter; `None` sends nothing.
+    ///
+    /// # Errors
+    ///
+    /// When the value is an object or has characters HTTP headers cannot carry.
+    pub fn header<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), InvalidRequest> {
+        match to_value(name, value)? {
+            Value::Null => Ok(()),
+            value => {
+                let text = simple_text(name, &value)?;
+                if HeaderValue::from_str(&text).is_err() {
+                    return Err(InvalidRequest::HeaderValue {
+                        header: name.to_string(),
+                    });
+                }
+                self.headers.push((name, text));
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds a cookie parameter; `None` sends nothing.
+    ///
+    /// # Errors
+    ///
+    /// When the value cannot be serialized or is an object.
+    pub fn cookie<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), InvalidRequest> {
+        match to_value(name, value)? {
+            Value::Null => Ok(()),
+            value => {
+                let text = simple_text(name, &value)?;
+                self.cookies.push((name.to_string(), text));
+                Ok(())
+            }
+        }
+    }
+
+    /// Sets a JSON body.
+    ///
+    /// # Errors
+    ///
+    /// When the body cannot be serialized.
+    pub fn json_body<T: Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        body: &T,
+    ) -> Result<(), InvalidRequest> {
+        let bytes = serde_json::to_vec(body).map_err(InvalidRequest::JsonBody)?;
+        self.body = Body::Bytes {
+            content_type,
+            bytes: bytes.into(),
+        };
+        Ok(())
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body. Each property is encoded as OpenAPI's
+    /// default `encoding` says (form style, exploded): an array repeats its name, an object
+    /// spreads its fields.
+    ///
+    /// # Errors
+    ///
+    /// When the body is not an object or cannot be encoded as a form.
+    pub fn form_body<T: Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        body: &T,
+    ) -> Result<(), InvalidRequest> {
+        let mut pairs = Vec::new();
+        match to_value("body", body)? {
+            Value::Null => {}
+            Value::Object(fields) => {
+                for (name, value) in &fields {
+                    encode_query(&mut pairs, name, value, QueryStyle::Form, true)?;
+                }
+            }
+            _ => return Err(InvalidRequest::FormBodyNotObject),
+        }
+        let text = serde_urlencoded::to_string(&pairs).map_err(InvalidRequest::FormBody)?;
+        self.body = Body::Bytes {
+            content_type,
+            bytes: text.into(),
+        };
+        Ok(())
+    }
+
+    /// Sets a `multipart/form-data` body.
+    ///
+    /// # Errors
+    ///
+    /// When a field cannot be written.
+    pub fn multipart_body<T: ToMultipart + ?Sized>(
+        &mut self,
+        body: &T,
+    ) -> Result<(), InvalidRequest> {
+        self.body = Body::Multipart(body.to_multipart()?);
+        Ok(())
+    }
+
+    /// Sets a body of raw bytes.
+    pub fn raw_body(&mut self, content_type: &'static str, bytes: impl Into<Bytes>) {
+        self.body = Body::Bytes {
+            content_type,
+            bytes: bytes.into(),
+        };
+    }
+}
+
+/// Serialization styles of query parameters (OpenAPI `style`).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `name=a&name=b`, or `name=a,b` unexploded.
+    Form,
+    /// `name=a%20b`.
+    SpaceDelimited,
+    /// `name=a|b`.
+    PipeDelimited,
+    /// `name[key]=value`.
+    DeepObject,
+}
+
+/// A parameter value as JSON, the form every encoding starts from.
+pub(crate) fn to_value<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+) -> Result<Value, InvalidRequest> {
+    serde_json::to_value(value).map_err(|source| InvalidRequest::Serialize {
+        parameter: name.to_string(),
+        source,
+    })
+}
+
+/// The text of a scalar parameter value (strings unquoted; arrays joined with commas).
+fn simple_text(name: &str, value: &Value) -> Result<String, InvalidRequest> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Null => Ok(String::new()),
+        Value::Array(items) => Ok(texts(name, items)?.join(",")),
+        Value::Object(_) => Err(InvalidRequest::ObjectParameter {
+            parameter: name.to_string(),
+        }),
+    }
+}
+
+fn texts(name: &str, items: &[Value]) -> Result<Vec<String>, InvalidRequest> {
+    items.iter().map(|item| simple_text(name, item)).collect()
+}
+
+/// Appends the pairs of one query parameter, per its style and `explode`.
+fn encode_query(
+    out: &mut Vec<(String, String)>,
+    name: &str,
+    value: &Value,
+    style: QueryStyle,
+    explode: bool,
+) -> Result<(), InvalidRequest> {
+    match value {
+        Value::Null => {}
+        Value::Array(items) if explode => {
+            for item in items {
+                out.push((name.to_string(), simple_text(name, item)?));
+            }
+        }
+        Value::Array(items) => {
+            let separator = match style {
+                QueryStyle::SpaceDelimited => " ",
+                QueryStyle::PipeDelimited => "|",
+                QueryStyle::Form | QueryStyle::DeepObject => ",",
+            };
+            out.push((name.to_string(), texts(name, items)?.join(separator)));
+        }
+        Value::Object(fields) => {
+            let present = fields.iter().filter(|(_, field)| !field.is_null());
+            match style {
+                QueryStyle::DeepObject => {
+                    for (key, field) in present {
+                        out.push((format!("{name}[{key}]"), simple_text(name, field)?));
+                    }
+                }
+                _ if explode => {
+                    for (key, field) in present {
+                        out.push((key.clone(), simple_text(name, field)?));
+                    }
+                }
+                _ => {
+                    let mut parts = Vec::new();
+                    for (key, field) in present {
+                        parts.push(key.clone());
+                        parts.push(simple_text(name, field)?);
+                    }
+                    out.push((name.to_string(), parts.join(",")));
+                }
+            }
+        }
+        scalar => out.push((name.to_string(), simple_text(name, scalar)?)),
+    }
+    Ok(())
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved. Everything else,
+/// including `/`, `?`, `#` and `%`, is percent-encoded so a value stays inside its segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Encodes one path parameter. Empty values and the dot segments `.` and `..` are refused:
+/// URL normalization would remove them (even percent-encoded), silently sending the request
+/// to another resource.
+///
+/// # Errors
+///
+/// When the value is empty, `.`, `..` or an object, or cannot be serialized.
+#[doc(hidden)]
+pub fn path_param<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String, InvalidRequest> {
+    let text = simple_text(name, &to_value(name, value)?)?;
+    if text.is_empty() || text == "." || text == ".." {
+        return Err(InvalidRequest::PathSegment {
+            parameter: name.to_string(),
+            value: text,
+        });
+    }
+    Ok(utf8_percent_encode(&text, PATH_SEGMENT).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn query(value: Value, style: QueryStyle, explode: bool) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        encode_query(&mut out, "p", &value, style, explode).unwrap();
+        out
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn path_parameters_stay_one_segment() {
+        assert_eq!(path_param("id", "a/b?c#d%e").unwrap(), "a%2Fb%3Fc%23d%25e");
+        assert_eq!(
+            path_param("id", "ünï cødé").unwrap(),
+            "%C3%BCn%C3%AF%20c%C3%B8d%C3%A9"
+        );
+        assert_eq!(path_param("id", "A-z.0_9~").unwrap(), "A-z.0_9~");
+        assert_eq!(path_param("id", &42).unwrap(), "42");
+        assert_eq!(path_param("ids", &[1, 2]).unwrap(), "1%2C2");
+        assert_eq!(path_param("id", "...").unwrap(), "...");
+    }
+
+    #[test]
+    fn dot_segments_and_empty_path_values_are_refused_naming_the_parameter() {
+        for bad in ["", ".", ".."] {
+            let err = path_param("userId", bad).unwrap_err();
+            assert!(
+                matches!(&err, InvalidRequest::PathSegment { parameter, value }
+                    if parameter == "userId" && value == bad),
+                "{err:?}"
+            );
+            assert!(err.to_string().contains("userId"), "{err}");
+        }
+        let object = path_param("filter", &json!({"a": 1})).unwrap_err();
+        assert!(matches!(object, InvalidRequest::ObjectParameter { .. }));
+    }
+
+    #[test]
+    fn query_styles_follow_the_openapi_table() {
+        let list = || json!(["a b", 2, true]);
+        assert_eq!(
+            query(list(), QueryStyle::Form, true),
+            pairs(&[("p", "a b"), ("p", "2"), ("p", "true")])
+        );
+        assert_eq!(
+            query(list(), QueryStyle::Form, false),
+            pairs(&[("p", "a b,2,true")])
+        );
+        assert_eq!(
+            query(list(), QueryStyle::SpaceDelimited, false),
+            pairs(&[("p", "a b 2 true")])
+        );
+        assert_eq!(
+            query(list(), QueryStyle::PipeDelimited, false),
+            pairs(&[("p", "a b|2|true")])
+        );
+        // Keys in sorted order: serde_json keeps insertion order only with a feature.
+        let object = || json!({"page": 3, "role": "admin", "skip": null});
+        assert_eq!(
+            query(object(), QueryStyle::DeepObject, true),
+            pairs(&[("p[page]", "3"), ("p[role]", "admin")])
+        );
+        assert_eq!(
+            query(object(), QueryStyle::Form, true),
+            pairs(&[("page", "3"), ("role", "admin")])
+        );
+        assert_eq!(
+            query(object(), QueryStyle::Form, false),
+            pairs(&[("p", "page,3,role,admin")])
+        );
+        assert_eq!(query(Value::Null, QueryStyle::Form, true), pairs(&[]));
+        assert_eq!(
+            query(json!(1.5), QueryStyle::Form, true),
+            pairs(&[("p", "1.5")])
+        );
+    }
+
+    #[test]
+    fn optional_parameters_that_are_not_set_send_nothing() {
+        let mut request = Request::new("op", Method::GET, "/", "/".into());
+        request
+            .query("q", &None::<i32>, QueryStyle::Form, true)
+            .unwrap();
+        request.header("x-h", &None::<String>).unwrap();
+        request.cookie("c", &None::<String>).unwrap();
+        assert!(request.query.is_empty());
+        assert!(request.headers.is_empty());
+        assert!(request.cookies.is_empty());
+    }
+
+    #[test]
+    fn header_parameters_with_line_breaks_are_refused() {
+        let mut request = Request::new("op", Method::GET, "/", "/".into());
+        let err = request.header("x-trace", "a\r\nx-evil: 1").unwrap_err();
+        assert!(
+            matches!(&err, InvalidRequest::HeaderValue { header } if header == "x-trace"),
+            "{err:?}"
+        );
+        request.header("x-trace", &["a", "b"]).unwrap();
+        assert_eq!(request.headers, vec![("x-trace", "a,b".to_string())]);
+    }
+
+    #[test]
+    fn bodies_are_encoded_once_and_kept() {
+        let mut request = Request::new("op", Method::POST, "/", "/".into());
+        request
+            .form_body(
+                "application/x-www-form-urlencoded",
+                &json!({"a": "b c", "n": 1}),
+            )
+            .unwrap();
+        assert!(matches!(&request.body, Body::Bytes { bytes, .. } if bytes == "a=b+c&n=1"));
+        request
+            .json_body("application/json", &json!({"a": [1]}))
+            .unwrap();
+        assert!(matches!(&request.body, Body::Bytes { bytes, .. } if bytes == r#"{"a":[1]}"#));
+        let not_object = request.form_body("application/x-www-form-urlencoded", &json!([1]));
+        assert!(matches!(not_object, Err(InvalidRequest::FormBodyNotObject)));
+    }
+
+    #[test]
+    fn form_bodies_use_the_default_form_encoding() {
+        let mut request = Request::new("op", Method::POST, "/", "/".into());
+        // An array repeats its name, an object spreads its fields, null is left out.
+        let body = json!({"tags": ["a", "b"], "where": {"x": 1}, "gone": null});
+        request
+            .form_body("application/x-www-form-urlencoded", &body)
+            .unwrap();
+        assert!(
+            matches!(&request.body, Body::Bytes { bytes, .. } if bytes == "tags=a&tags=b&x=1"),
+            "{:?}",
+            request.body
+        );
+        let deeper = json!({"where": {"x": {"y": 1}}});
+        let refused = request.form_body("application/x-www-form-urlencoded", &deeper);
+        assert!(
+            matches!(&refused, Err(InvalidRequest::ObjectParameter { parameter }) if parameter == "where"),
+            "{refused:?}"
+        );
+    }
+}
