@@ -53,7 +53,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use emit::smoke::{SMOKE_TESTS_PATH, test_name as smoke_test_name};
+pub use emit::smoke::test_name as smoke_test_name;
 pub use emit::{CrateSettings, GeneratedFile, Layout};
 
 /// One API of a crate: its document, the Rust module it becomes, and the names chosen for its

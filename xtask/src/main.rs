@@ -42,7 +42,7 @@ const USAGE: &str = "usage:
   cargo xtask diff OLD_SPEC NEW_SPEC
   cargo xtask corpus [PATHS...] [--write-expected] [--no-check] [--docs none|subset|all] [--root DIR]
   cargo xtask verify --spec PATH [--lenient] [--out DIR]
-  cargo xtask verify --all [PATHS...] [--require-all-pass]
+  cargo xtask verify --all [PATHS...] [--require-all-pass] [--resume]
   cargo xtask verify --generated
   cargo xtask bench";
 
@@ -453,8 +453,8 @@ fn corpus(args: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `verify --spec PATH [--lenient] [--out DIR]`, `verify --all [PATHS...] [--require-all-pass]`
-/// or `verify --generated`.
+/// `verify --spec PATH [--lenient] [--out DIR]`, `verify --all [PATHS...] [--require-all-pass]
+/// [--resume]` or `verify --generated`.
 fn verify_command(args: &[String]) -> Result<(), Failure> {
     let root = workspace_root();
     let mut spec = None;
@@ -463,6 +463,7 @@ fn verify_command(args: &[String]) -> Result<(), Failure> {
     let mut all = false;
     let mut generated = false;
     let mut require_all_pass = false;
+    let mut resume = false;
     let mut paths = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -471,6 +472,7 @@ fn verify_command(args: &[String]) -> Result<(), Failure> {
             "--all" => all = true,
             "--generated" => generated = true,
             "--require-all-pass" => require_all_pass = true,
+            "--resume" => resume = true,
             "--spec" | "--out" => {
                 let value = rest
                     .next()
@@ -494,6 +496,7 @@ fn verify_command(args: &[String]) -> Result<(), Failure> {
         let options = verify::AllOptions {
             paths,
             require_all_pass,
+            resume,
         };
         let summary = verify::run_all(&root, &options).map_err(Failure::Failed)?;
         println!("{summary}");

@@ -14,6 +14,9 @@ pub struct AllOptions {
     pub paths: Vec<PathBuf>,
     /// Fail when any operation fails, whatever its class.
     pub require_all_pass: bool,
+    /// Reuse the `report.json` a document already has under `target/verify/` (from a run cut
+    /// short); delete it to verify that document again.
+    pub resume: bool,
 }
 
 /// Runs every document and returns the summary; an error (with the summary) when a failure of
@@ -22,7 +25,7 @@ pub fn run_all(root: &Path, options: &AllOptions) -> Result<String, String> {
     let full_run = options.paths.is_empty();
     let paths = if full_run {
         let shared = root.join("..").join("shared");
-        vec![shared.join("corpus"), shared.join("upstream-specs")]
+        vec![shared.join("upstream-specs"), shared.join("corpus")]
     } else {
         options.paths.clone()
     };
@@ -42,14 +45,23 @@ pub fn run_all(root: &Path, options: &AllOptions) -> Result<String, String> {
             out: default_out(root, doc),
             tamper: None,
         };
-        let report = verify_document(root, &install, &verify)?;
+        let report = match previous_report(&verify.out).filter(|_| options.resume) {
+            Some(report) => {
+                eprintln!(
+                    "{name}: reused {}",
+                    verify.out.join("report.json").display()
+                );
+                report
+            }
+            None => verify_document(root, &install, &verify)?,
+        };
         eprintln!("{name}: {}", report.tally());
         reports.push((name, report));
+        // Written after each document, so a run cut short still says what it found.
+        let partial = reports.len() < documents.len();
+        write_summary(root, &reports, started, partial.then_some(documents.len()))?;
     }
-    let summary = render(&reports, started.elapsed().as_secs());
-    let out_dir = root.join("target/verify");
-    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
-    std::fs::write(out_dir.join("summary.md"), &summary).map_err(|e| e.to_string())?;
+    let summary = write_summary(root, &reports, started, None)?;
     if full_run {
         let docs = root.join("docs/verify.md");
         std::fs::write(&docs, &summary)
@@ -71,6 +83,33 @@ pub fn run_all(root: &Path, options: &AllOptions) -> Result<String, String> {
     } else {
         Ok(format!("{summary}\n{tally}"))
     }
+}
+
+/// Renders the summary into `target/verify/summary.md`; `of` is the number of documents when
+/// the run is not finished yet.
+fn write_summary(
+    root: &Path,
+    reports: &[(String, Report)],
+    started: Instant,
+    of: Option<usize>,
+) -> Result<String, String> {
+    let mut summary = render(reports, started.elapsed().as_secs());
+    if let Some(total) = of {
+        summary.push_str(&format!(
+            "\n(unfinished: {} of {total} documents so far)\n",
+            reports.len()
+        ));
+    }
+    let out_dir = root.join("target/verify");
+    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+    std::fs::write(out_dir.join("summary.md"), &summary).map_err(|e| e.to_string())?;
+    Ok(summary)
+}
+
+/// The report an earlier run left in `out`, when there is a readable one.
+fn previous_report(out: &Path) -> Option<Report> {
+    let text = std::fs::read_to_string(out.join("report.json")).ok()?;
+    Report::from_json(&serde_json::from_str(&text).ok()?)
 }
 
 fn file_name(path: &Path) -> String {

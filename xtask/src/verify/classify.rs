@@ -17,23 +17,107 @@ pub struct DocumentFacts {
     /// Names listed in a `required` that no schema of the document declares as a property
     /// (`required: [name]` beside `properties: {Name: …}`).
     pub undeclared_required: BTreeSet<String>,
+    /// Query parameters (or cookies, headers) without `content` whose schema is an array of
+    /// objects: OpenAPI's styles define no text for an object inside an array.
+    pub object_array_parameters: BTreeSet<String>,
+    /// Properties of `multipart/form-data` bodies whose schema is an object or an array of
+    /// objects: the client sends them as `application/json` parts.
+    pub multipart_json_properties: BTreeSet<String>,
 }
 
 impl DocumentFacts {
     /// Reads the documents (YAML or JSON); unreadable ones add nothing.
     pub fn scan(specs: &[&Path]) -> DocumentFacts {
         let mut undeclared = BTreeSet::new();
+        let mut object_arrays = BTreeSet::new();
+        let mut multipart_json = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
                 .and_then(|text| serde_yaml::from_str(&text).ok());
             if let Some(tree) = tree {
                 walk(&tree, &tree, false, &mut undeclared);
+                object_array_parameters(&tree, &tree, &mut object_arrays);
+                multipart_json_properties(&tree, &tree, &mut multipart_json);
             }
         }
         DocumentFacts {
             undeclared_required: undeclared,
+            object_array_parameters: object_arrays,
+            multipart_json_properties: multipart_json,
         }
+    }
+}
+
+/// Whether a schema is an object (a `type`, or `properties` without one).
+fn is_object(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("object")
+        || schema.get("type").is_none() && schema.get("properties").is_some()
+}
+
+/// Collects the properties of `multipart/form-data` schemas that are objects, or arrays of
+/// them.
+fn multipart_json_properties(node: &Value, root: &Value, out: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            let schema = map
+                .get("multipart/form-data")
+                .and_then(|media| media.get("schema"))
+                .map(|schema| resolve(schema, root));
+            let properties = schema
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object);
+            for (name, property) in properties.into_iter().flatten() {
+                let property = resolve(property, root);
+                let items = property.get("items").map(|items| resolve(items, root));
+                if is_object(property) || items.is_some_and(is_object) {
+                    out.insert(name.clone());
+                }
+            }
+            for child in map.values() {
+                multipart_json_properties(child, root, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                multipart_json_properties(item, root, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Collects the names of non-path parameters whose schema is an array of objects.
+fn object_array_parameters(node: &Value, root: &Value, out: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            let parameter = map
+                .get("in")
+                .and_then(Value::as_str)
+                .filter(|at| *at != "path");
+            if let (Some(_), Some(name), Some(schema)) = (
+                parameter,
+                map.get("name").and_then(Value::as_str),
+                map.get("schema"),
+            ) {
+                let schema = resolve(schema, root);
+                let items = schema.get("items").map(|items| resolve(items, root));
+                if schema.get("type").and_then(Value::as_str) == Some("array")
+                    && items.is_some_and(is_object)
+                {
+                    out.insert(name.to_string());
+                }
+            }
+            for child in map.values() {
+                object_array_parameters(child, root, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                object_array_parameters(item, root, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -187,6 +271,32 @@ impl<'a> Facts<'a> {
             })
     }
 
+    /// The client refused to send an object inside an array parameter the document declares
+    /// so.
+    fn object_in_array_parameter(&self) -> bool {
+        let refused = self
+            .detail
+            .split("parameter `")
+            .nth(1)
+            .and_then(|rest| rest.split_once("` is an object, which this location cannot carry"))
+            .map(|(name, _)| name);
+        refused.is_some_and(|name| self.document.object_array_parameters.contains(name))
+    }
+
+    /// Every violation says a JSON part of a multipart body is not an object or array: Prism
+    /// validates each part as the text it is.
+    fn multipart_json_part_as_text(&self) -> bool {
+        !self.violations.is_empty()
+            && self.violations.iter().all(|v| {
+                let Some(rest) = v.strip_prefix("request.body.") else {
+                    return false;
+                };
+                let name = rest.split([':', '.']).next().unwrap_or_default();
+                (v.ends_with("must be object") || v.ends_with("must be array"))
+                    && self.document.multipart_json_properties.contains(name)
+            })
+    }
+
     /// The call's value hit a union that no value fits alone, and Prism says so.
     fn ambiguous_one_of(&self) -> bool {
         let ambiguous = self.record["ambiguous_unions"]
@@ -244,6 +354,18 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.multipart_json_part_as_text(),
+        reason: "an object property of a multipart body is sent as an `application/json` part (OpenAPI's default encoding), and Prism validates the part's text without parsing it",
+    },
+    Rule {
+        outcome: "build",
+        class: Class::Spec,
+        matches: |f| f.object_in_array_parameter(),
+        reason: "the parameter is an array of objects, and OpenAPI's parameter styles define no encoding for an object inside an array (the document would need `content` with a media type), so the client refuses to guess one",
+    },
     Rule {
         outcome: "request",
         class: Class::Spec,

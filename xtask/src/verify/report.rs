@@ -164,6 +164,54 @@ impl Report {
         })
     }
 
+    /// A report as [`Report::to_json`] wrote it, for `verify --all --resume`; `None` when the
+    /// text is not such a report.
+    pub fn from_json(value: &Value) -> Option<Report> {
+        let text = |v: &Value| v.as_str().map(str::to_string);
+        let server = &value["server"];
+        let server = match server["kind"].as_str()? {
+            "prism" => Server::Prism {
+                version: text(&server["version"])?,
+            },
+            "loopback" => Server::Loopback {
+                reason: text(&server["reason"])?,
+            },
+            _ => return None,
+        };
+        let class_named = |name: &str| {
+            [Class::Generator, Class::Spec, Class::Prism]
+                .into_iter()
+                .find(|c| c.name() == name)
+        };
+        let mut results = Vec::new();
+        for entry in value["results"].as_array()? {
+            let class = match (entry["class"].as_str(), text(&entry["reason"])) {
+                (Some(name), Some(reason)) => Some((class_named(name)?, reason)),
+                _ => None,
+            };
+            results.push(OpResult {
+                operation: text(&entry["operation"])?,
+                method: text(&entry["method"])?,
+                path: text(&entry["path"])?,
+                outcome: text(&entry["outcome"])?,
+                class,
+                record: entry.clone(),
+            });
+        }
+        Some(Report {
+            document: text(&value["document"])?,
+            lenient: value["mode"].as_str()? == "lenient",
+            server,
+            adjustments: value["adjustments"]
+                .as_array()?
+                .iter()
+                .filter_map(text)
+                .collect(),
+            results,
+            fatal: text(&value["fatal"]),
+        })
+    }
+
     /// One line per failure, then the tally (`verify: P/N operations passed`).
     pub fn render_text(&self) -> String {
         let mut out = String::new();

@@ -23,6 +23,8 @@ const REGRESSIONS: &[&str] = &[
     "check",
     "start_login",
     "upload",
+    "get_report",
+    "report_summary",
 ];
 
 /// The call the broken encoding is in, as the generated `operations.rs` writes it.
@@ -144,6 +146,43 @@ fn failures_are_the_generators_unless_a_rule_explains_them() {
 
     let built = json!({"outcome": "build", "detail": "argument `body` does not decode"});
     assert_eq!(classify(&built, &none).0, Class::Generator);
+
+    // An object inside an array parameter has no OpenAPI encoding, when the document says so.
+    let refused = json!({"outcome": "build", "detail": "the request was not sent: invalid request: parameter `filters` is an object, which this location cannot carry"});
+    assert_eq!(classify(&refused, &none).0, Class::Generator);
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("object-array-parameter.yaml");
+    std::fs::write(
+        &spec,
+        "paths:\n  /search:\n    get:\n      parameters:\n        - name: filters\n          in: query\n          \
+         schema: {type: array, items: {$ref: '#/components/schemas/Filter'}}\n\
+         components:\n  schemas:\n    Filter: {type: object, properties: {key: {type: string}}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(classify(&refused, &facts).0, Class::Spec);
+
+    // Prism reads a JSON part of a multipart body as text, when the document makes it one.
+    let as_text = record(
+        "request",
+        422,
+        violation(
+            &["request", "body", "attributes"],
+            "Request body property attributes must be object",
+        ),
+        "",
+    );
+    assert_eq!(classify(&as_text, &none).0, Class::Generator);
+    let spec = dir.join("multipart-object.yaml");
+    std::fs::write(
+        &spec,
+        "paths:\n  /files:\n    post:\n      requestBody:\n        content:\n          multipart/form-data:\n            \
+         schema:\n              properties:\n                attributes: {type: object}\n                file: {type: string, format: binary}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(classify(&as_text, &facts).0, Class::Prism);
 
     let stack = record(
         "response",
