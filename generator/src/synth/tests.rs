@@ -240,3 +240,31 @@ fn an_enum_beside_a_reference_narrows_it_and_unique_items_differ() {
         "{body}"
     );
 }
+
+#[test]
+fn a_parameter_union_of_a_number_and_a_string_gets_text_only_the_string_fits() {
+    let api = api(r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /workflows/{workflow_id}:
+    get:
+      operationId: getWorkflow
+      parameters:
+        - name: workflow_id
+          in: path
+          required: true
+          schema:
+            oneOf:
+              - {type: integer}
+              - {type: string}
+      responses:
+        "204": {description: ok}
+"##);
+    let sample = operation_sample(&api, op(&api, "get_workflow"));
+    // `1` would be read as both variants from the path's text.
+    let value = &sample.params[0];
+    assert!(value.is_string(), "{value}");
+    assert!(value.as_str().unwrap().parse::<f64>().is_err(), "{value}");
+    assert!(sample.ambiguous_unions.is_empty());
+}

@@ -320,7 +320,9 @@ impl<'a> Synth<'a> {
                     continue;
                 }
                 let ambiguous = u.variants.iter().enumerate().any(|(j, other)| {
-                    j != i && self.types.conforms(&value, &other.ty, &other.facts)
+                    j != i
+                        && (self.types.conforms(&value, &other.ty, &other.facts)
+                            || read_as_text(&value, &other.ty, cx.place))
                 });
                 if !ambiguous {
                     return value;
@@ -515,4 +517,12 @@ fn round_like(value: f64, step: f64) -> f64 {
 /// Lookup of an API's type definitions by name.
 pub(super) fn type_map(api: &Api) -> HashMap<&str, &TypeDef> {
     api.types.iter().map(|t| (t.name.as_str(), t)).collect()
+}
+
+/// A parameter is text on the wire: a number or boolean sent there also fits a string variant
+/// (a server reading `1` cannot tell the integer from the string).
+fn read_as_text(value: &Value, other: &TypeRef, place: Place) -> bool {
+    matches!(place, Place::Path | Place::Query | Place::Header)
+        && matches!(value, Value::Number(_) | Value::Bool(_))
+        && matches!(other.non_null(), TypeRef::String)
 }
