@@ -51,7 +51,7 @@ pub fn run_all(root: &Path, options: &AllOptions) -> Result<String, String> {
                     "{name}: reused {}",
                     verify.out.join("report.json").display()
                 );
-                report
+                reclassified(report, doc)
             }
             None => verify_document(root, &install, &verify)?,
         };
@@ -104,6 +104,18 @@ fn write_summary(
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     std::fs::write(out_dir.join("summary.md"), &summary).map_err(|e| e.to_string())?;
     Ok(summary)
+}
+
+/// A reused report's failures classed by the current rules (the recorded calls stay).
+fn reclassified(mut report: Report, doc: &Path) -> Report {
+    let facts = super::classify::DocumentFacts::scan(&[doc]);
+    let on_prism = report.on_prism();
+    for result in report.results.iter_mut().filter(|r| !r.passed()) {
+        if on_prism || !result.sent() {
+            result.class = Some(super::classify::classify(&result.record, &facts));
+        }
+    }
+    report
 }
 
 /// The report an earlier run left in `out`, when there is a readable one.

@@ -23,6 +23,9 @@ pub struct DocumentFacts {
     /// Properties of `multipart/form-data` bodies whose schema is an object or an array of
     /// objects: the client sends them as `application/json` parts.
     pub multipart_json_properties: BTreeSet<String>,
+    /// The document declares a `Content-Type` header parameter (which OpenAPI says is
+    /// ignored: the body's media type is the header).
+    pub content_type_parameter: bool,
 }
 
 impl DocumentFacts {
@@ -31,6 +34,7 @@ impl DocumentFacts {
         let mut undeclared = BTreeSet::new();
         let mut object_arrays = BTreeSet::new();
         let mut multipart_json = BTreeSet::new();
+        let mut content_type_parameter = false;
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -39,13 +43,29 @@ impl DocumentFacts {
                 walk(&tree, &tree, false, &mut undeclared);
                 object_array_parameters(&tree, &tree, &mut object_arrays);
                 multipart_json_properties(&tree, &tree, &mut multipart_json);
+                content_type_parameter |= declares_content_type_parameter(&tree);
             }
         }
         DocumentFacts {
             undeclared_required: undeclared,
             object_array_parameters: object_arrays,
             multipart_json_properties: multipart_json,
+            content_type_parameter,
         }
+    }
+}
+
+/// Whether some parameter is the `Content-Type` header.
+fn declares_content_type_parameter(node: &Value) -> bool {
+    match node {
+        Value::Object(map) => {
+            let header = map.get("in").and_then(Value::as_str) == Some("header");
+            let name = map.get("name").and_then(Value::as_str);
+            (header && name.is_some_and(|n| n.eq_ignore_ascii_case("content-type")))
+                || map.values().any(declares_content_type_parameter)
+        }
+        Value::Array(items) => items.iter().any(declares_content_type_parameter),
+        _ => false,
     }
 }
 
@@ -297,6 +317,17 @@ impl<'a> Facts<'a> {
             })
     }
 
+    /// Every violation is about the `Content-Type` header, which the document declares as a
+    /// parameter with values its body's media type does not have.
+    fn content_type_parameter_contradicts_body(&self) -> bool {
+        self.document.content_type_parameter
+            && !self.violations.is_empty()
+            && self.violations.iter().all(|v| {
+                v.to_ascii_lowercase()
+                    .starts_with("request.header.content-type:")
+            })
+    }
+
     /// The call's value hit a union that no value fits alone, and Prism says so.
     fn ambiguous_one_of(&self) -> bool {
         let ambiguous = self.record["ambiguous_unions"]
@@ -354,6 +385,12 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.content_type_parameter_contradicts_body(),
+        reason: "the document declares a `Content-Type` header parameter whose values are not the request body's media type; OpenAPI ignores such a parameter, so the client sends the body's media type, which Prism then checks against the parameter",
+    },
     Rule {
         outcome: "request",
         class: Class::Prism,

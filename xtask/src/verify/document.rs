@@ -234,16 +234,22 @@ fn serve_and_run(
     apis: &[generator::ir::Api],
     report: &mut Report,
 ) -> Result<(BTreeMap<String, Value>, String), String> {
-    let (spec, adjustments) =
-        prism_harness::servable_spec(&options.spec, &options.out.join("prism-spec"))?;
-    report.adjustments = adjustments;
-    let served = [Served {
-        module: "api".into(),
-        spec,
-    }];
-    let reason = match run_with_prism(install, &served, cargo, &options.out, apis)? {
-        Run::Done { records, output } => return Ok((records, output)),
-        Run::Unserved(reason) => reason,
+    // A document the copy for Prism cannot be made of (one its YAML reader refuses) still
+    // runs against the loopback server.
+    let reason = match prism_harness::servable_spec(&options.spec, &options.out.join("prism-spec"))
+    {
+        Ok((spec, adjustments)) => {
+            report.adjustments = adjustments;
+            let served = [Served {
+                module: "api".into(),
+                spec,
+            }];
+            match run_with_prism(install, &served, cargo, &options.out, apis)? {
+                Run::Done { records, output } => return Ok((records, output)),
+                Run::Unserved(reason) => reason,
+            }
+        }
+        Err(e) => format!("no copy of the document could be made for Prism: {e}"),
     };
     report.server = Server::Loopback { reason };
     let server = Loopback::start(Vec::new())?;

@@ -185,6 +185,26 @@ fn failures_are_the_generators_unless_a_rule_explains_them() {
     let facts = DocumentFacts::scan(&[spec.as_path()]);
     assert_eq!(classify(&as_text, &facts).0, Class::Prism);
 
+    // A `Content-Type` parameter that contradicts the body is the document's.
+    let content_type = record(
+        "request",
+        422,
+        violation(
+            &["request", "header", "content-type"],
+            "Request header parameter content-type must be equal to one of the allowed values",
+        ),
+        "",
+    );
+    assert_eq!(classify(&content_type, &none).0, Class::Generator);
+    let spec = dir.join("content-type-parameter.yaml");
+    std::fs::write(
+        &spec,
+        "paths:\n  /restore:\n    post:\n      parameters:\n        - {name: Content-Type, in: header, schema: {type: string, enum: [application/octet-stream]}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(classify(&content_type, &facts).0, Class::Spec);
+
     let stack = record(
         "response",
         500,
