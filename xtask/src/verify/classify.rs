@@ -26,6 +26,9 @@ pub struct DocumentFacts {
     /// The document declares a `Content-Type` header parameter (which OpenAPI says is
     /// ignored: the body's media type is the header).
     pub content_type_parameter: bool,
+    /// `Accept`, `Content-Type` and `Authorization` (lowercase) where the document declares
+    /// them as header parameters, which OpenAPI says are ignored.
+    pub reserved_header_parameters: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -35,6 +38,7 @@ impl DocumentFacts {
         let mut object_arrays = BTreeSet::new();
         let mut multipart_json = BTreeSet::new();
         let mut content_type_parameter = false;
+        let mut reserved = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -44,6 +48,7 @@ impl DocumentFacts {
                 object_array_parameters(&tree, &tree, &mut object_arrays);
                 multipart_json_properties(&tree, &tree, &mut multipart_json);
                 content_type_parameter |= declares_content_type_parameter(&tree);
+                reserved_header_parameters(&tree, &mut reserved);
             }
         }
         DocumentFacts {
@@ -51,7 +56,32 @@ impl DocumentFacts {
             object_array_parameters: object_arrays,
             multipart_json_properties: multipart_json,
             content_type_parameter,
+            reserved_header_parameters: reserved,
         }
+    }
+}
+
+/// Collects the header parameters named `Accept`, `Content-Type` or `Authorization`.
+fn reserved_header_parameters(node: &Value, out: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            let header = map.get("in").and_then(Value::as_str) == Some("header");
+            if let Some(name) = map.get("name").and_then(Value::as_str).filter(|_| header) {
+                let name = name.to_ascii_lowercase();
+                if ["accept", "content-type", "authorization"].contains(&name.as_str()) {
+                    out.insert(name);
+                }
+            }
+            for child in map.values() {
+                reserved_header_parameters(child, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                reserved_header_parameters(item, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -328,6 +358,22 @@ impl<'a> Facts<'a> {
             })
     }
 
+    /// Every violation is a missing header the document declares as a parameter OpenAPI says
+    /// to ignore (`Accept`, `Content-Type`, `Authorization`), which the client does not send
+    /// as one.
+    fn ignored_header_parameter_required(&self) -> bool {
+        !self.violations.is_empty()
+            && self.violations.iter().all(|v| {
+                v.strip_prefix("request.header: Request header must have required property '")
+                    .and_then(|rest| rest.split('\'').next())
+                    .is_some_and(|name| {
+                        self.document
+                            .reserved_header_parameters
+                            .contains(&name.to_ascii_lowercase())
+                    })
+            })
+    }
+
     /// The call's value hit a union that no value fits alone, and Prism says so.
     fn ambiguous_one_of(&self) -> bool {
         let ambiguous = self.record["ambiguous_unions"]
@@ -385,6 +431,12 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.ignored_header_parameter_required(),
+        reason: "Prism requires a header parameter named `Accept`, `Content-Type` or `Authorization`, which OpenAPI says to ignore (the client sends the body's media type and the credentials of the security schemes, not such a parameter)",
+    },
     Rule {
         outcome: "request",
         class: Class::Spec,

@@ -205,6 +205,19 @@ fn failures_are_the_generators_unless_a_rule_explains_them() {
     let facts = DocumentFacts::scan(&[spec.as_path()]);
     assert_eq!(classify(&content_type, &facts).0, Class::Spec);
 
+    // Prism requiring such a parameter, which OpenAPI ignores, is Prism's doing.
+    let required = record(
+        "request",
+        422,
+        violation(
+            &["request", "header"],
+            "Request header must have required property 'content-type'",
+        ),
+        "",
+    );
+    assert_eq!(classify(&required, &none).0, Class::Generator);
+    assert_eq!(classify(&required, &facts).0, Class::Prism);
+
     let stack = record(
         "response",
         500,
