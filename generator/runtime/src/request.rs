@@ -168,6 +168,15 @@ impl Request {
         content_type: &'static str,
         body: &T,
     ) -> Result<(), InvalidRequest> {
+        // Flat bodies keep their fields' order as serde_urlencoded writes them; only a body
+        // with arrays or objects needs the per-property encoding (whose JSON map is sorted).
+        if let Ok(text) = serde_urlencoded::to_string(body) {
+            self.body = Body::Bytes {
+                content_type,
+                bytes: text.into(),
+            };
+            return Ok(());
+        }
         let mut pairs = Vec::new();
         match to_value("body", body)? {
             Value::Null => {}
