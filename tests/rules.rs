@@ -28,6 +28,10 @@ const STRICT: &[&str] = &[
     "type-list-in-swagger2.json",
     "yaml-flow-collections-at-key-indentation.yaml",
     "yaml-merge-keys.yaml",
+    "allof-reference-with-bare-type.yaml",
+    "swagger2-path-level-body.json",
+    "object-type-with-items.yaml",
+    "reserved-header-parameters.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -299,6 +303,45 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     // YAML merge keys.
     let extended = fields(ty(api(&output, "yaml-merge-keys.yaml"), "Extended"));
     assert!(extended.contains_key("id"));
+
+    // A part that only repeats the type adds nothing to an `allOf`.
+    let authorize = fields(ty(
+        api(&output, "allof-reference-with-bare-type.yaml"),
+        "Authorize",
+    ));
+    assert_eq!(
+        authorize["response_type"].ty,
+        TypeRef::Named("ResponseType".into())
+    );
+    assert_eq!(
+        authorize["limit"].ty,
+        TypeRef::Integer {
+            bits: 64,
+            signed: true
+        }
+    );
+    assert_eq!(authorize["limit"].facts.minimum, Some(1.0));
+
+    // `items` beside `type: object` is ignored.
+    let creation = fields(ty(
+        api(&output, "object-type-with-items.yaml"),
+        "PrincipalCreation",
+    ));
+    assert_eq!(
+        creation["settings"].ty,
+        TypeRef::Map(Box::new(TypeRef::Any))
+    );
+
+    // Accept, Content-Type and Authorization header parameters are ignored.
+    let build = &api(&output, "reserved-header-parameters.yaml").operations[0];
+    let headers: Vec<&str> = build.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(headers, ["X-Registry-Config"]);
+
+    // A body parameter of the path item is its operations' request body.
+    let log = &api(&output, "swagger2-path-level-body.json").operations[0];
+    let body = log.body.as_ref().expect("the path-level body parameter");
+    assert!(body.required);
+    assert_eq!(body.ty, TypeRef::Named("LogMessage".into()));
 
     // Every diagnostic has a line, also in a document the event parser finds under-indented.
     let flow = rules_dir().join("yaml-flow-collections-at-key-indentation.yaml");

@@ -182,6 +182,8 @@ pub struct Parameter {
     pub ty: TypeRef,
     pub description: Option<String>,
     pub deprecated: bool,
+    /// What the schema and the parameter's examples say about its values.
+    pub facts: ValueFacts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,6 +210,8 @@ pub struct RequestBody {
     pub content_type: String,
     pub ty: TypeRef,
     pub description: Option<String>,
+    /// What the schema and the media type's examples say about the body.
+    pub facts: ValueFacts,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -333,6 +337,8 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Set for response envelopes described by the document's `x-envelope`.
     pub envelope: Option<Envelope>,
+    /// What the schema says about values of this type (examples, bounds, formats).
+    pub facts: ValueFacts,
 }
 
 /// A response envelope: a success flag, a list of errors and an optional payload field, all
@@ -381,6 +387,8 @@ pub struct Field {
     /// Optional and nullable in a type sent in requests: absent, `null` and a value are three
     /// different things to say (`runtime::Nullable`).
     pub tri_state: bool,
+    /// What the property's schema says about its values.
+    pub facts: ValueFacts,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -429,6 +437,51 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// A boxed variant breaks a cycle of directly contained types.
     pub boxed: bool,
+    /// What the variant's schema says about its values.
+    pub facts: ValueFacts,
+}
+
+/// What a schema says about acceptable values beyond their Rust type: examples, formats,
+/// bounds, lengths and patterns. The emitted client does not use them (it accepts what the
+/// server sends); they let values be made up that the document itself accepts (smoke tests).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValueFacts {
+    /// Values the document gives: `example`, then the examples of the parameter or media type
+    /// that holds the schema, then `default`; the first that fits is used.
+    pub examples: Vec<serde_json::Value>,
+    /// `format` (`date-time`, `uuid`, `email`…).
+    pub format: Option<String>,
+    pub pattern: Option<String>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub exclusive_maximum: bool,
+    pub multiple_of: Option<f64>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub unique_items: bool,
+    pub min_properties: Option<usize>,
+    /// `nullable: true` sits beside `allOf`/`oneOf`/`anyOf` without a `type`: the type is
+    /// nullable (servers send `null` there), but validators refuse `null` in requests, since the
+    /// referenced schemas do not allow it (OpenAPI 3.0.3, `nullable`).
+    pub null_refused: bool,
+    /// `additionalProperties: false`: an object with only the declared properties.
+    pub closed: bool,
+    /// Allowed values the type does not hold itself: a number or boolean `enum`, or an `enum`
+    /// beside `allOf`/`$ref` that narrows the referenced type (string and integer enums of
+    /// their own are types).
+    pub enumeration: Vec<serde_json::Value>,
+    /// The facts of an inline item schema (arrays) or value schema (maps).
+    pub items: Option<Box<ValueFacts>>,
+}
+
+impl ValueFacts {
+    /// Whether nothing is known beyond the type.
+    pub fn is_empty(&self) -> bool {
+        *self == ValueFacts::default()
+    }
 }
 
 /// A use of a type.

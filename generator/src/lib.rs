@@ -47,6 +47,7 @@ pub mod select;
 pub mod stages;
 pub mod summary;
 pub mod surface;
+pub mod synth;
 pub mod write;
 mod yaml;
 
@@ -54,6 +55,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use emit::smoke::test_name as smoke_test_name;
 pub use emit::{CrateSettings, GeneratedFile, Layout};
 
 /// One API of a crate: its document, the Rust module it becomes, the names chosen for its
@@ -93,12 +95,16 @@ pub struct Options {
     pub lenient: bool,
     /// How many threads to use; the output is the same for any number.
     pub threads: usize,
+    /// Add `tests/smoke.rs`: one test per operation calling it once against a mock server of
+    /// the document (what `cargo xtask verify` runs). On by default for a workspace member.
+    pub smoke_tests: bool,
 }
 
 impl Options {
     /// Strict, on every available core.
     pub fn new(settings: CrateSettings) -> Self {
         Self {
+            smoke_tests: settings.layout == Layout::WorkspaceMember,
             settings,
             lenient: false,
             threads: parallel::available(),
@@ -221,6 +227,9 @@ pub fn generate(sources: &[ApiSource], options: &Options) -> Result<Output, Erro
     let mut files = emit::emit_crate(&apis, settings, options.threads)?;
     if settings.layout == Layout::WorkspaceMember {
         files.extend(surface_files(&apis, settings));
+    }
+    if options.smoke_tests {
+        emit::smoke::add_smoke_tests(&mut files, &apis, settings)?;
     }
     Ok(Output {
         files,

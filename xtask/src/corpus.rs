@@ -226,7 +226,7 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn documents(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn documents(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -443,6 +443,16 @@ fn render(rows: &[Row], skip_check: bool) -> String {
     };
     let _ = writeln!(out, "\n{passed} of {} documents {outcome}.", rows.len());
     out
+}
+
+/// The documents `tests/corpus-expected.txt` generates in lenient mode.
+pub(crate) fn lenient_documents(root: &Path) -> Result<std::collections::BTreeSet<String>, String> {
+    let expected = read_expected(&root.join("tests/corpus-expected.txt"), false)?;
+    Ok(expected
+        .into_iter()
+        .filter(|(_, e)| e.lenient)
+        .map(|(name, _)| name)
+        .collect())
 }
 
 /// The expectations; a missing file is an error, unless the run is about to write it.

@@ -28,6 +28,7 @@ mod bench;
 mod bench_features;
 mod corpus;
 mod peer;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -47,6 +48,9 @@ const USAGE: &str = "usage:
   cargo xtask specs
   cargo xtask diff OLD_SPEC NEW_SPEC
   cargo xtask corpus [PATHS...] [--write-expected] [--no-check] [--docs none|subset|all] [--root DIR]
+  cargo xtask verify --spec PATH [--lenient] [--out DIR]
+  cargo xtask verify --all [PATHS...] [--require-all-pass] [--resume]
+  cargo xtask verify --generated
   cargo xtask bench
   cargo xtask bench-features";
 
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
             Some("bench-features") if args.len() == 1 => bench_features::run(&workspace_root())
                 .map(|report| println!("{report}"))
                 .map_err(Failure::Failed),
+            Some("verify") => verify_command(&args[1..]),
             Some("bench") if args.len() == 1 => bench::run(&workspace_root())
                 .map(|report| println!("{report}"))
                 .map_err(Failure::Failed),
@@ -488,8 +493,91 @@ fn corpus(args: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `verify --spec PATH [--lenient] [--out DIR]`, `verify --all [PATHS...] [--require-all-pass]
+/// [--resume]` or `verify --generated`.
+fn verify_command(args: &[String]) -> Result<(), Failure> {
+    let root = workspace_root();
+    let mut spec = None;
+    let mut out = None;
+    let mut lenient = false;
+    let mut all = false;
+    let mut generated = false;
+    let mut require_all_pass = false;
+    let mut resume = false;
+    let mut paths = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--lenient" => lenient = true,
+            "--all" => all = true,
+            "--generated" => generated = true,
+            "--require-all-pass" => require_all_pass = true,
+            "--resume" => resume = true,
+            "--spec" | "--out" => {
+                let value = rest
+                    .next()
+                    .ok_or_else(|| Failure::Usage(format!("`{arg}` needs a value")))?;
+                let slot = if arg == "--spec" { &mut spec } else { &mut out };
+                *slot = Some(PathBuf::from(value));
+            }
+            flag if flag.starts_with("--") => {
+                return Err(Failure::Usage(format!("unexpected argument `{flag}`")));
+            }
+            path if all => paths.push(PathBuf::from(path)),
+            other => return Err(Failure::Usage(format!("unexpected argument `{other}`"))),
+        }
+    }
+    if generated {
+        let report = verify::verify_generated(&root).map_err(Failure::Failed)?;
+        println!("{}", report.render_text());
+        return verify_verdict(&report, true);
+    }
+    if all {
+        let options = verify::AllOptions {
+            paths,
+            require_all_pass,
+            resume,
+        };
+        let summary = verify::run_all(&root, &options).map_err(Failure::Failed)?;
+        println!("{summary}");
+        return Ok(());
+    }
+    let spec = spec.ok_or_else(|| Failure::Usage("`--spec` (or `--all`) is required".into()))?;
+    if !spec.exists() {
+        return Err(Failure::Failed(format!(
+            "{} does not exist",
+            spec.display()
+        )));
+    }
+    let install = prism_harness::check_install(&root).map_err(Failure::Failed)?;
+    let options = verify::Options {
+        out: out.unwrap_or_else(|| verify::default_out(&root, &spec)),
+        spec,
+        lenient,
+        tamper: None,
+    };
+    let report = verify::verify_document(&root, &install, &options).map_err(Failure::Failed)?;
+    println!("{}", report.render_text());
+    println!("report: {}", options.out.join("report.json").display());
+    verify_verdict(&report, require_all_pass)
+}
+
+/// Fails on any failure of class `generator` (or, with `all_must_pass`, any failure at all).
+fn verify_verdict(report: &verify::Report, all_must_pass: bool) -> Result<(), Failure> {
+    let generator_failures = report.count_class(verify::Class::Generator);
+    if report.fatal.is_some() || generator_failures > 0 {
+        return Err(Failure::Failed(format!(
+            "verify: {generator_failures} failure(s) of class `generator`"
+        )));
+    }
+    if all_must_pass && !report.counted_failures().is_empty() {
+        return Err(Failure::Failed("verify: not every operation passed".into()));
+    }
+    Ok(())
+}
+
 /// A valid package name from a file stem (`oai-petstore` stays, `My API` becomes `my-api`).
-fn crate_name_from(stem: &str) -> String {
+pub(crate) fn crate_name_from(stem: &str) -> String {
     let name: String = stem
         .chars()
         .map(|c| {

@@ -93,6 +93,9 @@ pub struct MultipartField {
 pub enum MultipartValue {
     /// A text field.
     Text(String),
+    /// An object as JSON, with the media type OpenAPI gives object parts by default
+    /// (`application/json`).
+    Json(String),
     /// A file field.
     File(FilePart),
 }
@@ -161,14 +164,15 @@ pub fn push_text<T: Serialize + ?Sized>(
         other => vec![other],
     };
     for value in values {
-        let text = match value {
-            Value::String(s) => s,
+        let value = match value {
+            Value::String(s) => MultipartValue::Text(s),
             Value::Null => continue,
-            other => other.to_string(),
+            object @ Value::Object(_) => MultipartValue::Json(object.to_string()),
+            other => MultipartValue::Text(other.to_string()),
         };
         fields.push(MultipartField {
             name: name.to_string(),
-            value: MultipartValue::Text(text),
+            value,
         });
     }
     Ok(())
@@ -223,6 +227,14 @@ pub(crate) fn to_form(fields: &[MultipartField]) -> Result<Form, InvalidRequest>
     for field in fields {
         form = match &field.value {
             MultipartValue::Text(text) => form.text(field.name.clone(), text.clone()),
+            MultipartValue::Json(json) => {
+                let part = Part::text(json.clone())
+                    .mime_str("application/json")
+                    .map_err(|_| InvalidRequest::MediaType {
+                        media_type: "application/json".into(),
+                    })?;
+                form.part(field.name.clone(), part)
+            }
             MultipartValue::File(file) => form.part(field.name.clone(), file_part(file)?),
         };
     }

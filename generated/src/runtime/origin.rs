@@ -11,6 +11,16 @@ pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// The same URL once fragments are dropped: what was requested is what answered.
+pub(crate) fn same_except_fragment(a: &Url, b: &Url) -> bool {
+    let without = |url: &Url| {
+        let mut url = url.clone();
+        url.set_fragment(None);
+        url
+    };
+    without(a) == without(b)
+}
+
 /// `localhost`, 127.0.0.0/8 and `::1`: traffic that never leaves the machine.
 pub(crate) fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {

@@ -149,17 +149,38 @@ impl Request {
         Ok(())
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body.
+    /// Sets an `application/x-www-form-urlencoded` body. Each property is encoded as OpenAPI's
+    /// default `encoding` says (form style, exploded): an array repeats its name, an object
+    /// spreads its fields.
     ///
     /// # Errors
     ///
-    /// When the body cannot be encoded as a form.
+    /// When the body is not an object or cannot be encoded as a form.
     pub fn form_body<T: Serialize + ?Sized>(
         &mut self,
         content_type: &'static str,
         body: &T,
     ) -> Result<(), InvalidRequest> {
-        let text = serde_urlencoded::to_string(body).map_err(InvalidRequest::FormBody)?;
+        // Flat bodies keep their fields' order as serde_urlencoded writes them; only a body
+        // with arrays or objects needs the per-property encoding (whose JSON map is sorted).
+        if let Ok(text) = serde_urlencoded::to_string(body) {
+            self.body = Body::Bytes {
+                content_type,
+                bytes: text.into(),
+            };
+            return Ok(());
+        }
+        let mut pairs = Vec::new();
+        match to_value("body", body)? {
+            Value::Null => {}
+            Value::Object(fields) => {
+                for (name, value) in &fields {
+                    encode_query(&mut pairs, name, value, QueryStyle::Form, true)?;
+                }
+            }
+            _ => return Err(InvalidRequest::FormBodyNotObject),
+        }
+        let text = serde_urlencoded::to_string(&pairs).map_err(InvalidRequest::FormBody)?;
         self.body = Body::Bytes {
             content_type,
             bytes: text.into(),

@@ -14,7 +14,7 @@ use super::config::BaseUrl;
 use super::credentials::{Credential, Secret};
 use super::error::{Error, InvalidRequest};
 use super::hook::RequestHook;
-use super::origin::same_origin;
+use super::origin::{same_except_fragment, same_origin};
 use super::redact::redact_url;
 use super::redirect::{Hop, MAX_REDIRECTS, RedirectPolicy, RedirectReason, redirect_location};
 use super::request::Request;
@@ -288,7 +288,9 @@ impl ApiClient {
                 Err(e) => return Ok(Err((e, url))),
             };
             let status = response.status();
-            if *response.url() != url {
+            // The fragment never leaves the client (a path such as `/files/{id}#shared_link`
+            // names an operation, not a resource): only another URL is a redirect.
+            if !same_except_fragment(response.url(), &url) {
                 // Only a `reqwest::Client` given to `http_client` follows redirects itself.
                 return Err(Error::Redirect {
                     status,

@@ -239,6 +239,8 @@ pub enum InvalidRequest {
     JsonBody(serde_json::Error),
     /// A form body that could not be encoded (a nested object, for example).
     FormBody(serde_urlencoded::ser::Error),
+    /// A form body whose value is not an object, so it has no fields to encode.
+    FormBodyNotObject,
     /// A multipart body that could not be serialized.
     MultipartBody(serde_json::Error),
     /// A file part whose media type is not valid.
@@ -287,6 +289,9 @@ impl fmt::Display for InvalidRequest {
             ),
             Self::JsonBody(e) => write!(f, "cannot serialize the request body: {e}"),
             Self::FormBody(e) => write!(f, "cannot encode the form body: {e}"),
+            Self::FormBodyNotObject => {
+                write!(f, "cannot encode the form body: it is not an object")
+            }
             Self::MultipartBody(e) => write!(f, "cannot serialize the multipart body: {e}"),
             Self::MediaType { media_type } => {
                 write!(f, "`{media_type}` is not a valid media type")
@@ -312,6 +317,7 @@ impl std::error::Error for InvalidRequest {
             Self::Build(e) => Some(e),
             Self::RefusedByHook(e) => Some(e),
             Self::ObjectParameter { .. }
+            | Self::FormBodyNotObject
             | Self::PathSegment { .. }
             | Self::HeaderValue { .. }
             | Self::MediaType { .. }

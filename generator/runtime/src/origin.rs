@@ -9,6 +9,16 @@ pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// The same URL once fragments are dropped: what was requested is what answered.
+pub(crate) fn same_except_fragment(a: &Url, b: &Url) -> bool {
+    let without = |url: &Url| {
+        let mut url = url.clone();
+        url.set_fragment(None);
+        url
+    };
+    without(a) == without(b)
+}
+
 /// `localhost`, 127.0.0.0/8 and `::1`: traffic that never leaves the machine.
 pub(crate) fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {
@@ -43,6 +53,28 @@ mod tests {
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_fragment_does_not_make_another_url() {
+        let sent = url("http://127.0.0.1:1/files/1#shared_link?x=1");
+        assert!(same_except_fragment(
+            &sent,
+            &url("http://127.0.0.1:1/files/1")
+        ));
+        let with_query = url("http://127.0.0.1:1/files/1?fields=a#shared_link");
+        assert!(same_except_fragment(
+            &with_query,
+            &url("http://127.0.0.1:1/files/1?fields=a")
+        ));
+        assert!(!same_except_fragment(
+            &with_query,
+            &url("http://127.0.0.1:1/files/2?fields=a")
+        ));
+        assert!(!same_except_fragment(
+            &with_query,
+            &url("http://127.0.0.1:1/files/1")
+        ));
     }
 
     #[test]

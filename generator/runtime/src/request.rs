@@ -147,17 +147,38 @@ impl Request {
         Ok(())
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body.
+    /// Sets an `application/x-www-form-urlencoded` body. Each property is encoded as OpenAPI's
+    /// default `encoding` says (form style, exploded): an array repeats its name, an object
+    /// spreads its fields.
     ///
     /// # Errors
     ///
-    /// When the body cannot be encoded as a form.
+    /// When the body is not an object or cannot be encoded as a form.
     pub fn form_body<T: Serialize + ?Sized>(
         &mut self,
         content_type: &'static str,
         body: &T,
     ) -> Result<(), InvalidRequest> {
-        let text = serde_urlencoded::to_string(body).map_err(InvalidRequest::FormBody)?;
+        // Flat bodies keep their fields' order as serde_urlencoded writes them; only a body
+        // with arrays or objects needs the per-property encoding (whose JSON map is sorted).
+        if let Ok(text) = serde_urlencoded::to_string(body) {
+            self.body = Body::Bytes {
+                content_type,
+                bytes: text.into(),
+            };
+            return Ok(());
+        }
+        let mut pairs = Vec::new();
+        match to_value("body", body)? {
+            Value::Null => {}
+            Value::Object(fields) => {
+                for (name, value) in &fields {
+                    encode_query(&mut pairs, name, value, QueryStyle::Form, true)?;
+                }
+            }
+            _ => return Err(InvalidRequest::FormBodyNotObject),
+        }
+        let text = serde_urlencoded::to_string(&pairs).map_err(InvalidRequest::FormBody)?;
         self.body = Body::Bytes {
             content_type,
             bytes: text.into(),
@@ -476,8 +497,28 @@ mod tests {
             .json_body("application/json", &json!({"a": [1]}))
             .unwrap();
         assert!(matches!(&request.body, Body::Bytes { bytes, .. } if bytes == r#"{"a":[1]}"#));
-        let nested =
-            request.form_body("application/x-www-form-urlencoded", &json!({"a": {"b": 1}}));
-        assert!(matches!(nested, Err(InvalidRequest::FormBody(_))));
+        let not_object = request.form_body("application/x-www-form-urlencoded", &json!([1]));
+        assert!(matches!(not_object, Err(InvalidRequest::FormBodyNotObject)));
+    }
+
+    #[test]
+    fn form_bodies_use_the_default_form_encoding() {
+        let mut request = Request::new("op", Method::POST, "/", "/".into());
+        // An array repeats its name, an object spreads its fields, null is left out.
+        let body = json!({"tags": ["a", "b"], "where": {"x": 1}, "gone": null});
+        request
+            .form_body("application/x-www-form-urlencoded", &body)
+            .unwrap();
+        assert!(
+            matches!(&request.body, Body::Bytes { bytes, .. } if bytes == "tags=a&tags=b&x=1"),
+            "{:?}",
+            request.body
+        );
+        let deeper = json!({"where": {"x": {"y": 1}}});
+        let refused = request.form_body("application/x-www-form-urlencoded", &deeper);
+        assert!(
+            matches!(&refused, Err(InvalidRequest::ObjectParameter { parameter }) if parameter == "where"),
+            "{refused:?}"
+        );
     }
 }

@@ -103,12 +103,21 @@ fn body_parameter_names(doc: &Value) -> Vec<String> {
 }
 
 /// A 2.0 parameter list split by where each parameter goes in 3.0.
+#[derive(Default)]
 struct SplitParameters {
     params: Vec<Value>,
     /// The `in: body` parameter and its index.
     body: Option<(usize, Value)>,
     /// The `in: formData` parameters and their indices.
     form: Vec<(usize, Value)>,
+}
+
+/// The body or form parameters a path item gives its operations.
+struct Inherited {
+    body: Option<(usize, Value)>,
+    form: Vec<(usize, Value)>,
+    /// The path item's pointer.
+    pointer: String,
 }
 
 struct Cx<'d> {
@@ -291,17 +300,29 @@ impl Cx<'_> {
                 continue;
             };
             let mut out = Map::new();
+            // Path-level body and form parameters belong to every operation of the path that
+            // has none of its own.
+            let shared = match item.get("parameters") {
+                Some(value) => self.parameter_list(
+                    value,
+                    &format!("{item_pointer}/parameters"),
+                    &format!("{item_pointer}/parameters"),
+                ),
+                None => SplitParameters::default(),
+            };
+            let inherited = Inherited {
+                body: shared.body,
+                form: shared.form,
+                pointer: item_pointer.clone(),
+            };
+            let mut shared_params = Some(shared.params);
             for (key, value) in item {
                 if key == "parameters" {
-                    let params = self.parameter_list(
-                        value,
-                        &format!("{item_pointer}/parameters"),
-                        &format!("{item_pointer}/parameters"),
-                    );
-                    out.insert(key.clone(), Value::Array(params.params));
+                    let params = shared_params.take().unwrap_or_default();
+                    out.insert(key.clone(), Value::Array(params));
                 } else if METHODS.contains(&key.as_str()) {
                     let op_pointer = format!("{item_pointer}/{key}");
-                    out.insert(key.clone(), self.operation(value, &op_pointer));
+                    out.insert(key.clone(), self.operation(value, &op_pointer, &inherited));
                 } else {
                     out.insert(key.clone(), value.clone());
                 }
@@ -399,7 +420,7 @@ impl Cx<'_> {
         Value::Object(out)
     }
 
-    fn operation(&mut self, op: &Value, pointer: &str) -> Value {
+    fn operation(&mut self, op: &Value, pointer: &str, inherited: &Inherited) -> Value {
         let Some(source) = op.as_object() else {
             return op.clone();
         };
@@ -456,6 +477,22 @@ impl Cx<'_> {
                 _ => {
                     out.insert(key.clone(), value.clone());
                 }
+            }
+        }
+        if !out.contains_key("requestBody") {
+            if let Some((i, body)) = &inherited.body {
+                self.pointers.add(
+                    format!("{pointer}/requestBody"),
+                    format!("{}/parameters/{i}", inherited.pointer),
+                );
+                let converted = match body.get("$ref").and_then(Value::as_str) {
+                    Some(r) => json!({"$ref": r}),
+                    None => body_from_parameter(body, &consumes),
+                };
+                out.insert("requestBody".into(), converted);
+            } else if !inherited.form.is_empty() {
+                let converted = self.form_body(&inherited.form, &consumes, &inherited.pointer);
+                out.insert("requestBody".into(), converted);
             }
         }
         Value::Object(out)
@@ -632,6 +669,37 @@ mod tests {
             c.pointers.original("/paths/~1a/post/requestBody/content"),
             "/paths/~1a/post/parameters/0/content"
         );
+    }
+
+    #[test]
+    fn path_level_body_parameters_go_to_every_operation_without_one() {
+        let c = convert(
+            json!({"swagger": "2.0", "consumes": ["application/json"], "paths": {
+            "/logs/{id}": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": true, "type": "string"},
+                    {"name": "msg", "in": "body", "required": true, "schema": {"type": "object"}}],
+                "post": {"responses": {}},
+                "put": {"parameters": [{"name": "own", "in": "body", "schema": {"type": "string"}}], "responses": {}}}}}),
+        );
+        let item = &c.document["paths"]["/logs/{id}"];
+        let post = &item["post"]["requestBody"];
+        assert_eq!(post["required"], json!(true));
+        assert_eq!(
+            post["content"]["application/json"]["schema"]["type"],
+            json!("object")
+        );
+        assert_eq!(
+            c.pointers
+                .original("/paths/~1logs~1{id}/post/requestBody/content"),
+            "/paths/~1logs~1{id}/parameters/1/content"
+        );
+        // An operation's own body wins; the path parameter stays a parameter.
+        assert_eq!(
+            item["put"]["requestBody"]["content"]["application/json"]["schema"]["type"],
+            json!("string")
+        );
+        assert_eq!(item["parameters"].as_array().map(Vec::len), Some(1));
     }
 
     #[test]

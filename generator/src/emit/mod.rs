@@ -10,6 +10,7 @@ mod mock;
 mod operations;
 mod pagination;
 mod runtime;
+pub(crate) mod smoke;
 mod tokens;
 mod types;
 

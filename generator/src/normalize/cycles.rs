@@ -187,6 +187,7 @@ mod tests {
             deprecated: false,
             boxed: false,
             tri_state: false,
+            facts: Default::default(),
         }
     }
 
@@ -200,6 +201,7 @@ mod tests {
                 additional: None,
             }),
             envelope: None,
+            facts: Default::default(),
         }
     }
 

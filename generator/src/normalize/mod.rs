@@ -6,7 +6,8 @@
 
 mod cycles;
 mod envelope;
-mod media;
+mod facts;
+pub(crate) mod media;
 pub(crate) mod names;
 mod operations;
 mod pagination;

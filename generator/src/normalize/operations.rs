@@ -276,6 +276,21 @@ impl<'d> Context<'d> {
         let mut out = Vec::new();
         for (param, pointer) in resolved {
             let data = param.parameter_data_ref();
+            // OpenAPI: header parameters named Accept, Content-Type or Authorization "SHALL be
+            // ignored"; the client sets those headers itself.
+            let reserved = ["accept", "content-type", "authorization"];
+            if matches!(param, OaParameter::Header { .. })
+                && reserved.contains(&data.name.to_ascii_lowercase().as_str())
+            {
+                self.warn(
+                    pointer,
+                    format!(
+                        "header parameter `{}` is ignored: the client sets this header itself (OpenAPI ignores such parameters)",
+                        data.name
+                    ),
+                );
+                continue;
+            }
             let location = match param {
                 OaParameter::Path { .. } => ParamLocation::Path,
                 OaParameter::Query { style, .. } => {
@@ -293,6 +308,19 @@ impl<'d> Context<'d> {
                 OaParameter::Cookie { .. } => ParamLocation::Cookie,
             };
             let hint = format!("{}{}", input.type_name, type_name(&data.name));
+            let mut facts = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    self.schema_facts(SchemaRef::from(schema))
+                }
+                ParameterSchemaOrContent::Content(content) => content
+                    .values()
+                    .next()
+                    .and_then(|m| m.schema.as_ref())
+                    .map(|s| self.schema_facts(SchemaRef::from(s)))
+                    .unwrap_or_default(),
+            };
+            let own = self.example_values(data.example.as_ref(), &data.examples);
+            facts.examples.splice(0..0, own);
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => self.schema_type(
                     SchemaRef::from(schema),
@@ -332,6 +360,7 @@ impl<'d> Context<'d> {
                 ty,
                 description: super::prose(&data.description),
                 deprecated: data.deprecated.unwrap_or(false),
+                facts,
             });
         }
         out
@@ -398,6 +427,7 @@ impl<'d> Context<'d> {
                     ty: TypeRef::String,
                     description: None,
                     deprecated: false,
+                    facts: Default::default(),
                 });
                 continue;
             }
@@ -441,7 +471,15 @@ impl<'d> Context<'d> {
         let body = self.resolve(body, components, ComponentKind::RequestBodies, &pointer)?;
         let chosen = media::pick(body.content.keys().map(String::as_str))?;
         let media_kind = media::classify(chosen);
-        let schema = body.content.get(chosen).and_then(|m| m.schema.as_ref());
+        let media = body.content.get(chosen);
+        let schema = media.and_then(|m| m.schema.as_ref());
+        let mut facts = schema
+            .map(|s| self.schema_facts(SchemaRef::from(s)))
+            .unwrap_or_default();
+        if let Some(m) = media {
+            let own = self.example_values(m.example.as_ref(), &m.examples);
+            facts.examples.splice(0..0, own);
+        }
         let schema_pointer = pointer_join(
             &pointer_join(&pointer_join(&pointer, "content"), chosen),
             "schema",
@@ -458,6 +496,7 @@ impl<'d> Context<'d> {
             content_type: media::concrete_content_type(chosen),
             ty,
             description: super::prose(&body.description),
+            facts,
         })
     }
 
@@ -540,7 +579,21 @@ impl<'d> Context<'d> {
             } else {
                 format!("{op_type}{variant}Response")
             };
-            let body = media::pick(response.content.keys().map(String::as_str)).map(|chosen| {
+            // 1xx, 204 and 304 answers have no content (RFC 9110 §15.2, §15.3.5, §15.4.5),
+            // whatever the document says: nothing is decoded.
+            let bodiless = matches!(status, StatusSpec::Code(100..=199 | 204 | 304));
+            if bodiless && !response.content.is_empty() {
+                self.warn(
+                    pointer_join(&pointer, "content"),
+                    "this status never has content in HTTP; its `content` is ignored",
+                );
+            }
+            let content = response
+                .content
+                .keys()
+                .map(String::as_str)
+                .filter(|_| !bodiless);
+            let body = media::pick(content).map(|chosen| {
                 let kind = media::classify(chosen);
                 let schema = response.content.get(chosen).and_then(|m| m.schema.as_ref());
                 let p = pointer_join(

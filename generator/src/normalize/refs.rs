@@ -17,6 +17,7 @@ pub(super) enum ComponentKind {
     RequestBodies,
     Responses,
     Headers,
+    Examples,
 }
 
 impl ComponentKind {
@@ -27,6 +28,7 @@ impl ComponentKind {
             Self::RequestBodies => "#/components/requestBodies/",
             Self::Responses => "#/components/responses/",
             Self::Headers => "#/components/headers/",
+            Self::Examples => "#/components/examples/",
         }
     }
 }

@@ -136,6 +136,7 @@ impl<'d> Context<'d> {
             };
             let pointer = pointer_join("/components/schemas", key);
             let origin = format!("#{pointer}");
+            let facts = self.schema_facts(SchemaRef::from(schema));
             let (kind, description) = match SchemaRef::from(schema) {
                 SchemaRef::Ref(reference) => (
                     TypeKind::Alias(self.reference_type(reference, &pointer)),
@@ -155,6 +156,7 @@ impl<'d> Context<'d> {
                 description,
                 kind,
                 envelope: None,
+                facts,
             });
         }
     }
@@ -205,6 +207,7 @@ impl<'d> Context<'d> {
             description: super::prose(&schema.schema_data.description),
             kind,
             envelope: None,
+            facts: super::facts::facts_of(schema),
         });
         TypeRef::Named(name)
     }
@@ -360,6 +363,7 @@ impl<'d> Context<'d> {
                 deprecated: data.is_some_and(|d| d.deprecated),
                 boxed: false,
                 tri_state: false,
+                facts: self.schema_facts(sref),
                 name: json_name,
             });
         }
@@ -375,11 +379,16 @@ impl<'d> Context<'d> {
     ) -> Lowered {
         let pointer = pointer_join(pointer, "allOf");
         // `allOf: [$ref]` is how many generators write a described or nullable reference.
-        let meaningful: Vec<(usize, &ReferenceOr<Schema>)> = parts
+        let mut meaningful: Vec<(usize, &ReferenceOr<Schema>)> = parts
             .iter()
             .enumerate()
             .filter(|(_, p)| !is_annotation_only(p))
             .collect();
+        // `allOf: [$ref, {type: string, description: …}]`: a part that only repeats a type adds
+        // nothing to the shape of the others.
+        if meaningful.iter().any(|(_, p)| !is_bare_type(p)) {
+            meaningful.retain(|(_, p)| !is_bare_type(p));
+        }
         if let [(i, only)] = meaningful.as_slice() {
             let ty = self.schema_type(SchemaRef::from(*only), hint, &format!("{pointer}/{i}"));
             return Lowered::Use(if schema.schema_data.nullable {
@@ -554,6 +563,7 @@ impl<'d> Context<'d> {
                 tags,
                 ty,
                 boxed: false,
+                facts: self.schema_facts(sref),
             });
         }
         let tagged = discriminator.filter(|_| out.iter().all(|v| !v.tags.is_empty()));
@@ -615,7 +625,9 @@ impl<'d> Context<'d> {
             Some("number") => Lowered::Use(TypeRef::Number { bits: 64 }),
             Some("boolean") => Lowered::Use(TypeRef::Boolean),
             Some("array") => Lowered::Use(self.array_type(any.items.as_ref(), hint, pointer)),
-            _ if any.items.is_some() => {
+            // `items` makes an array only when no other type is said: JSON Schema ignores it
+            // beside `type: object`.
+            None if any.items.is_some() => {
                 Lowered::Use(self.array_type(any.items.as_ref(), hint, pointer))
             }
             _ if !any.properties.is_empty()
@@ -711,6 +723,52 @@ fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
                 && any.one_of.is_empty()
                 && any.any_of.is_empty()
                 && any.not.is_none()
+        }
+        _ => false,
+    }
+}
+
+/// True for a part that says only `type` (and annotations): no format, bounds, enum,
+/// properties or items.
+fn is_bare_type(part: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = part else {
+        return false;
+    };
+    if schema.schema_data.nullable {
+        return false;
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            s.format == VariantOrUnknownOrEmpty::Empty
+                && s.pattern.is_none()
+                && s.enumeration.is_empty()
+                && s.min_length.is_none()
+                && s.max_length.is_none()
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            i.format == VariantOrUnknownOrEmpty::Empty
+                && i.enumeration.is_empty()
+                && i.minimum.is_none()
+                && i.maximum.is_none()
+                && i.multiple_of.is_none()
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            n.format == VariantOrUnknownOrEmpty::Empty
+                && n.enumeration.is_empty()
+                && n.minimum.is_none()
+                && n.maximum.is_none()
+                && n.multiple_of.is_none()
+        }
+        SchemaKind::Type(Type::Boolean(b)) => b.enumeration.is_empty(),
+        SchemaKind::Type(Type::Object(o)) => {
+            o.properties.is_empty()
+                && o.required.is_empty()
+                && o.additional_properties.is_none()
+                && o.min_properties.is_none()
+                && o.max_properties.is_none()
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            a.items.is_none() && a.min_items.is_none() && a.max_items.is_none() && !a.unique_items
         }
         _ => false,
     }

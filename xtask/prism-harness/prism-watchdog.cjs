@@ -1,4 +1,4 @@
-// Preloaded into each Prism started by the conformance test (`NODE_OPTIONS=--require ...`).
+// Preloaded into each Prism started by the conformance test and `cargo xtask verify` (`NODE_OPTIONS=--require ...`).
 // The test holds this process's stdin open; when the test process goes away, even killed
 // without running its destructors, stdin ends and Prism exits instead of lingering.
 'use strict';

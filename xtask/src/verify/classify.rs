@@ -1,0 +1,604 @@
+//! Who is at fault for a failed smoke test: our generator, the document, or Prism.
+//!
+//! A failure is the generator's unless a rule below explains it otherwise; every rule names
+//! what it recognizes and why that is not the client's fault. The rules look at what the smoke
+//! test recorded: the outcome, Prism's violations, the status and the answer's body.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::report::Class;
+
+/// What the document itself says, for rules that need more than the call.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFacts {
+    /// Names listed in a `required` that no schema of the document declares as a property
+    /// (`required: [name]` beside `properties: {Name: …}`).
+    pub undeclared_required: BTreeSet<String>,
+    /// Query parameters (or cookies, headers) without `content` whose schema is an array of
+    /// objects: OpenAPI's styles define no text for an object inside an array.
+    pub object_array_parameters: BTreeSet<String>,
+    /// Properties of `multipart/form-data` bodies whose schema is an object or an array of
+    /// objects: the client sends them as `application/json` parts.
+    pub multipart_json_properties: BTreeSet<String>,
+    /// The document declares a `Content-Type` header parameter (which OpenAPI says is
+    /// ignored: the body's media type is the header).
+    pub content_type_parameter: bool,
+    /// `Accept`, `Content-Type` and `Authorization` (lowercase) where the document declares
+    /// them as header parameters, which OpenAPI says are ignored.
+    pub reserved_header_parameters: BTreeSet<String>,
+}
+
+impl DocumentFacts {
+    /// Reads the documents (YAML or JSON); unreadable ones add nothing.
+    pub fn scan(specs: &[&Path]) -> DocumentFacts {
+        let mut undeclared = BTreeSet::new();
+        let mut object_arrays = BTreeSet::new();
+        let mut multipart_json = BTreeSet::new();
+        let mut content_type_parameter = false;
+        let mut reserved = BTreeSet::new();
+        for spec in specs {
+            let tree: Option<Value> = std::fs::read_to_string(spec)
+                .ok()
+                .and_then(|text| serde_yaml::from_str(&text).ok());
+            if let Some(tree) = tree {
+                walk(&tree, &tree, false, &mut undeclared);
+                object_array_parameters(&tree, &tree, &mut object_arrays);
+                multipart_json_properties(&tree, &tree, &mut multipart_json);
+                content_type_parameter |= declares_content_type_parameter(&tree);
+                reserved_header_parameters(&tree, &mut reserved);
+            }
+        }
+        DocumentFacts {
+            undeclared_required: undeclared,
+            object_array_parameters: object_arrays,
+            multipart_json_properties: multipart_json,
+            content_type_parameter,
+            reserved_header_parameters: reserved,
+        }
+    }
+}
+
+/// Collects the header parameters named `Accept`, `Content-Type` or `Authorization`.
+fn reserved_header_parameters(node: &Value, out: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            let header = map.get("in").and_then(Value::as_str) == Some("header");
+            if let Some(name) = map.get("name").and_then(Value::as_str).filter(|_| header) {
+                let name = name.to_ascii_lowercase();
+                if ["accept", "content-type", "authorization"].contains(&name.as_str()) {
+                    out.insert(name);
+                }
+            }
+            for child in map.values() {
+                reserved_header_parameters(child, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                reserved_header_parameters(item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether some parameter is the `Content-Type` header.
+fn declares_content_type_parameter(node: &Value) -> bool {
+    match node {
+        Value::Object(map) => {
+            let header = map.get("in").and_then(Value::as_str) == Some("header");
+            let name = map.get("name").and_then(Value::as_str);
+            (header && name.is_some_and(|n| n.eq_ignore_ascii_case("content-type")))
+                || map.values().any(declares_content_type_parameter)
+        }
+        Value::Array(items) => items.iter().any(declares_content_type_parameter),
+        _ => false,
+    }
+}
+
+/// Whether a schema is an object (a `type`, or `properties` without one).
+fn is_object(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("object")
+        || schema.get("type").is_none() && schema.get("properties").is_some()
+}
+
+/// Collects the properties of `multipart/form-data` schemas that are objects, or arrays of
+/// them.
+fn multipart_json_properties(node: &Value, root: &Value, out: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            let schema = map
+                .get("multipart/form-data")
+                .and_then(|media| media.get("schema"))
+                .map(|schema| resolve(schema, root));
+            let properties = schema
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object);
+            for (name, property) in properties.into_iter().flatten() {
+                let property = resolve(property, root);
+                let items = property.get("items").map(|items| resolve(items, root));
+                if is_object(property) || items.is_some_and(is_object) {
+                    out.insert(name.clone());
+                }
+            }
+            for child in map.values() {
+                multipart_json_properties(child, root, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                multipart_json_properties(item, root, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Collects the names of non-path parameters whose schema is an array of objects.
+fn object_array_parameters(node: &Value, root: &Value, out: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            let parameter = map
+                .get("in")
+                .and_then(Value::as_str)
+                .filter(|at| *at != "path");
+            if let (Some(_), Some(name), Some(schema)) = (
+                parameter,
+                map.get("name").and_then(Value::as_str),
+                map.get("schema"),
+            ) {
+                let schema = resolve(schema, root);
+                let items = schema.get("items").map(|items| resolve(items, root));
+                if schema.get("type").and_then(Value::as_str) == Some("array")
+                    && items.is_some_and(is_object)
+                {
+                    out.insert(name.to_string());
+                }
+            }
+            for child in map.values() {
+                object_array_parameters(child, root, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                object_array_parameters(item, root, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Collects, schema by schema, required names that neither the schema nor its `allOf`,
+/// `oneOf` and `anyOf` parts declare, where no additional property could carry them. Parts of
+/// an `allOf` are judged with their siblings, at the `allOf`.
+fn walk(node: &Value, root: &Value, in_all_of: bool, out: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            let open = map
+                .get("additionalProperties")
+                .is_some_and(|a| a != &Value::Bool(false));
+            if !in_all_of && !open {
+                let required = required_names(node, root, 0);
+                if !required.is_empty() {
+                    let declared = declared_names(node, root, 0);
+                    out.extend(required.difference(&declared).cloned());
+                }
+            }
+            for (key, child) in map {
+                if key == "allOf" {
+                    for part in child.as_array().into_iter().flatten() {
+                        walk(part, root, true, out);
+                    }
+                } else {
+                    walk(child, root, false, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                walk(item, root, false, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The schema a node stands for: itself, or what its local `$ref` points at.
+fn resolve<'a>(node: &'a Value, root: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference
+            .strip_prefix('#')
+            .and_then(|pointer| root.pointer(pointer))
+            .unwrap_or(node),
+        None => node,
+    }
+}
+
+/// `required` of a schema and of its `allOf` parts.
+fn required_names(node: &Value, root: &Value, depth: usize) -> BTreeSet<String> {
+    let node = resolve(node, root);
+    let mut out: BTreeSet<String> = node
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
+    if depth < 16 {
+        for part in node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            out.extend(required_names(part, root, depth + 1));
+        }
+    }
+    out
+}
+
+/// The properties a schema and its `allOf`, `oneOf` and `anyOf` parts declare.
+fn declared_names(node: &Value, root: &Value, depth: usize) -> BTreeSet<String> {
+    let node = resolve(node, root);
+    let mut out: BTreeSet<String> = node
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    if depth < 16 {
+        for key in ["allOf", "oneOf", "anyOf"] {
+            for part in node
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                out.extend(declared_names(part, root, depth + 1));
+            }
+        }
+    }
+    out
+}
+
+/// A known cause of failure that is not the generator's.
+struct Rule {
+    /// Which outcome it applies to (`request`, `response`).
+    outcome: &'static str,
+    class: Class,
+    /// Recognizes the failure.
+    matches: fn(&Facts) -> bool,
+    /// Why it is not the client's fault.
+    reason: &'static str,
+}
+
+/// What a rule looks at.
+pub struct Facts<'a> {
+    /// The whole report line, retries included.
+    pub record: &'a Value,
+    pub document: &'a DocumentFacts,
+    pub status: Option<u64>,
+    /// Prism's violations, `location: message`.
+    pub violations: Vec<String>,
+    pub detail: &'a str,
+    pub response: &'a str,
+}
+
+impl<'a> Facts<'a> {
+    pub fn of(record: &'a Value, document: &'a DocumentFacts) -> Self {
+        let violations = record["violations"]
+            .as_array()
+            .map(|list| list.iter().map(violation_text).collect())
+            .unwrap_or_default();
+        Facts {
+            record,
+            document,
+            status: record["status"].as_u64(),
+            violations,
+            detail: record["detail"].as_str().unwrap_or_default(),
+            response: record["response"].as_str().unwrap_or_default(),
+        }
+    }
+
+    /// Every violation (of this call and its retries) is a missing required property the
+    /// document never declares.
+    fn only_undeclared_required(&self) -> bool {
+        let mut all = self.violations.clone();
+        for mock in ["static", "proxy"] {
+            if let Some(failure) = self.retry(mock) {
+                if let Some(list) = failure["violations"].as_array() {
+                    all.extend(list.iter().map(violation_text));
+                }
+            }
+        }
+        !all.is_empty()
+            && all.iter().all(|v| {
+                required_property(v)
+                    .is_some_and(|name| self.document.undeclared_required.contains(name))
+            })
+    }
+
+    /// The client refused to send an object inside an array parameter the document declares
+    /// so.
+    fn object_in_array_parameter(&self) -> bool {
+        let refused = self
+            .detail
+            .split("parameter `")
+            .nth(1)
+            .and_then(|rest| rest.split_once("` is an object, which this location cannot carry"))
+            .map(|(name, _)| name);
+        refused.is_some_and(|name| self.document.object_array_parameters.contains(name))
+    }
+
+    /// Every violation says a JSON part of a multipart body is not an object or array: Prism
+    /// validates each part as the text it is.
+    fn multipart_json_part_as_text(&self) -> bool {
+        !self.violations.is_empty()
+            && self.violations.iter().all(|v| {
+                let Some(rest) = v.strip_prefix("request.body.") else {
+                    return false;
+                };
+                let name = rest.split([':', '.']).next().unwrap_or_default();
+                (v.ends_with("must be object") || v.ends_with("must be array"))
+                    && self.document.multipart_json_properties.contains(name)
+            })
+    }
+
+    /// Every violation is about the `Content-Type` header, which the document declares as a
+    /// parameter with values its body's media type does not have.
+    fn content_type_parameter_contradicts_body(&self) -> bool {
+        self.document.content_type_parameter
+            && !self.violations.is_empty()
+            && self.violations.iter().all(|v| {
+                v.to_ascii_lowercase()
+                    .starts_with("request.header.content-type:")
+            })
+    }
+
+    /// Every violation is a missing header the document declares as a parameter OpenAPI says
+    /// to ignore (`Accept`, `Content-Type`, `Authorization`), which the client does not send
+    /// as one.
+    fn ignored_header_parameter_required(&self) -> bool {
+        !self.violations.is_empty()
+            && self.violations.iter().all(|v| {
+                v.strip_prefix("request.header: Request header must have required property '")
+                    .and_then(|rest| rest.split('\'').next())
+                    .is_some_and(|name| {
+                        self.document
+                            .reserved_header_parameters
+                            .contains(&name.to_ascii_lowercase())
+                    })
+            })
+    }
+
+    /// The call's value hit a union that no value fits alone, and Prism says so.
+    fn ambiguous_one_of(&self) -> bool {
+        let ambiguous = self.record["ambiguous_unions"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty());
+        let said = |v: &String| v.contains("exactly one schema in oneOf");
+        let retried = ["static", "proxy"].iter().any(|mock| {
+            self.retry(mock).is_some_and(|f| {
+                f["violations"]
+                    .as_array()
+                    .is_some_and(|l| l.iter().map(violation_text).any(|v| said(&v)))
+            })
+        });
+        ambiguous && (self.violations.iter().any(said) || retried)
+    }
+
+    /// Prism answered with its own problem: its answer broke the document, or it failed.
+    fn prism_problem(&self, kind: &str) -> bool {
+        self.status == Some(500)
+            && self
+                .response
+                .contains(&format!("stoplight.io/prism/errors#{kind}"))
+    }
+
+    /// A retry (`static`, `proxy`) failed, and how.
+    fn retry(&self, mock: &str) -> Option<&'a Value> {
+        let failure = &self.record[format!("{mock}_failure")];
+        (!failure.is_null()).then_some(failure)
+    }
+}
+
+/// `name` of `…must have required property 'name'`.
+fn required_property(violation: &str) -> Option<&str> {
+    let rest = violation.split("must have required property '").nth(1)?;
+    rest.split('\'').next()
+}
+
+/// `request.query.limit: must be integer`.
+pub fn violation_text(v: &Value) -> String {
+    let location = v["location"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+        .unwrap_or_default();
+    let message = v["message"].as_str().unwrap_or_default();
+    if location.is_empty() {
+        message.to_string()
+    } else {
+        format!("{location}: {message}")
+    }
+}
+
+const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.ignored_header_parameter_required(),
+        reason: "Prism requires a header parameter named `Accept`, `Content-Type` or `Authorization`, which OpenAPI says to ignore (the client sends the body's media type and the credentials of the security schemes, not such a parameter)",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.content_type_parameter_contradicts_body(),
+        reason: "the document declares a `Content-Type` header parameter whose values are not the request body's media type; OpenAPI ignores such a parameter, so the client sends the body's media type, which Prism then checks against the parameter",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.multipart_json_part_as_text(),
+        reason: "an object property of a multipart body is sent as an `application/json` part (OpenAPI's default encoding), and Prism validates the part's text without parsing it",
+    },
+    Rule {
+        outcome: "build",
+        class: Class::Spec,
+        matches: |f| f.object_in_array_parameter(),
+        reason: "the parameter is an array of objects, and OpenAPI's parameter styles define no encoding for an object inside an array (the document would need `content` with a media type), so the client refuses to guess one",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.only_undeclared_required(),
+        reason: "the schema requires a property it does not declare (its `required` and `properties` disagree, e.g. `name` and `Name`), so no value the client's types can hold satisfies it",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Spec,
+        matches: |f| f.only_undeclared_required(),
+        reason: "the schema requires a property it does not declare (its `required` and `properties` disagree, e.g. `name` and `Name`), so no answer satisfies it",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.ambiguous_one_of(),
+        reason: "the `oneOf` variants overlap: no value fits exactly one of them (each variant's required properties, types, enums, formats and bounds considered)",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Spec,
+        matches: |f| f.ambiguous_one_of(),
+        reason: "the `oneOf` variants overlap: no answer fits exactly one of them (each variant's required properties, types, enums, formats and bounds considered)",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| {
+            f.record["method"] == "HEAD" && f.prism_problem("VIOLATIONS")
+                || f.record["method"] == "HEAD"
+                    && f.status == Some(500)
+                    && f.response.is_empty()
+                    && !f.violations.is_empty()
+        },
+        reason: "Prism checks its own answer to a HEAD request against the body schema, though an answer to HEAD has no body",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| {
+            f.response.contains("Cannot find serializer for")
+                || f.retry("static").is_some_and(|s| {
+                    s["response"]
+                        .as_str()
+                        .is_some_and(|r| r.contains("Cannot find serializer for"))
+                })
+        },
+        reason: "Prism cannot produce (or read) the document's media type for this answer",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Spec,
+        matches: |f| f.prism_problem("NO_RESPONSE_RESPONSE_DEFINED"),
+        reason: "the operation documents no response (OpenAPI requires at least one), so there is nothing to answer",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.record["prism_stopped"] == true && f.status.is_none(),
+        reason: "Prism stopped, or stopped answering, on this call (out of memory or busy for minutes generating or validating; it was started again for the others)",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Generator,
+        matches: |f| {
+            f.retry("proxy").is_some_and(|p| {
+                p["outcome"] == "response"
+                    && p["status"] != 500
+                    && p["violations"].as_array().is_none_or(Vec::is_empty)
+            })
+        },
+        reason: "the client cannot decode an answer that Prism's validator accepts (made up from the schema, through a Prism proxy)",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| f.prism_problem("VIOLATIONS") && f.retry("proxy").is_some(),
+        reason: "Prism cannot make a valid answer for this schema, and neither the document's examples (static Prism) nor an answer made up from the schema satisfied its validator, so decoding was not checked",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| super::serve::answer_breaks_types(f.record),
+        reason: "Prism's answer breaks what the document says in a way its validator does not check (a value beyond its format's range, e.g. `uint8`), and no other answer could be checked",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| {
+            f.prism_problem("UNKNOWN") && f.response.contains("Maximum call stack size exceeded")
+        },
+        reason: "Prism's answer generator (json-schema-faker) overflows its stack on this recursive schema, and no other answer could be checked",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| f.prism_problem("VIOLATIONS"),
+        reason: "Prism's generated answer breaks the document's schema (json-schema-faker leaves out required properties where it cuts a recursion), and no other answer could be checked",
+    },
+];
+
+/// The class of a failure and the reason for it.
+pub fn classify(record: &Value, document: &DocumentFacts) -> (Class, String) {
+    let outcome = record["outcome"].as_str().unwrap_or_default();
+    let facts = Facts::of(record, document);
+    if let Some(rule) = RULES
+        .iter()
+        .find(|r| r.outcome == outcome && (r.matches)(&facts))
+    {
+        return (rule.class, with_evidence(rule.reason, &facts));
+    }
+    let reason = match outcome {
+        "build" => format!("the client could not make the request: {}", facts.detail),
+        "request" if !facts.violations.is_empty() => {
+            format!(
+                "Prism rejected the request: {}",
+                facts.violations.join("; ")
+            )
+        }
+        "request" => format!("the request failed: {}", facts.detail),
+        "response" => format!("the answer was not understood: {}", facts.detail),
+        other => format!("unexpected outcome `{other}`: {}", facts.detail),
+    };
+    (Class::Generator, reason)
+}
+
+/// A rule's reason with what was observed.
+fn with_evidence(reason: &str, facts: &Facts) -> String {
+    let evidence = if facts.violations.is_empty() {
+        clip(if facts.detail.is_empty() {
+            facts.response
+        } else {
+            facts.detail
+        })
+    } else {
+        clip(&facts.violations.join("; "))
+    };
+    if evidence.is_empty() {
+        reason.to_string()
+    } else {
+        format!("{reason}: {evidence}")
+    }
+}
+
+fn clip(text: &str) -> String {
+    text.chars().take(300).collect()
+}

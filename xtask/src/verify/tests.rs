@@ -1,0 +1,315 @@
+//! Verify end to end on a document written for it (`tests/verify/regressions.yaml`: one
+//! operation per failure verify found and the generator then fixed), and with an encoding
+//! broken on purpose; plus the classification rules and the loopback server on their own.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+
+use serde_json::json;
+
+use super::classify::{DocumentFacts, classify};
+use super::loopback::{Answer, Loopback};
+use super::report::Class;
+use super::{Options, verify_document};
+
+/// The operations of the regressions document, one per fixed failure.
+const REGRESSIONS: &[&str] = &[
+    "list_items",
+    "submit_form",
+    "delete_thing",
+    "touch",
+    "set_kind",
+    "check",
+    "start_login",
+    "upload",
+    "get_report",
+    "report_summary",
+    "get_workflow",
+];
+
+/// The call the broken encoding is in, as the generated `operations.rs` writes it.
+const FORM_EXPLODED: &str = r#"request.query("ids", &self.ids, runtime::QueryStyle::Form, true)?;"#;
+const FORM_UNEXPLODED: &str =
+    r#"request.query("ids", &self.ids, runtime::QueryStyle::Form, false)?;"#;
+
+fn root() -> std::path::PathBuf {
+    crate::workspace_root()
+}
+
+/// Sends `ids` as `ids=1,2` (form style, not exploded) where the document says `ids=1&ids=2`.
+fn break_the_query_style(crate_dir: &Path) -> Result<(), String> {
+    let path = crate_dir.join("src/api/operations.rs");
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    if !text.contains(FORM_EXPLODED) {
+        return Err(format!(
+            "{} does not encode `ids` as expected: {FORM_EXPLODED}",
+            path.display()
+        ));
+    }
+    std::fs::write(&path, text.replace(FORM_EXPLODED, FORM_UNEXPLODED)).map_err(|e| e.to_string())
+}
+
+#[test]
+fn regressions_pass_and_a_broken_query_style_is_reported_as_a_request_failure() {
+    let root = root();
+    let install = prism_harness::check_install(&root).unwrap_or_else(|e| panic!("{e}"));
+    let spec = root.join("tests/verify/regressions.yaml");
+    assert!(spec.exists(), "missing fixture {}", spec.display());
+    let out = root.join("target/verify-tests");
+
+    // As generated, every operation passes under Prism.
+    let options = Options {
+        spec: spec.clone(),
+        lenient: false,
+        out: out.join("regressions"),
+        tamper: None,
+    };
+    let report = verify_document(&root, &install, &options).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = report
+        .results
+        .iter()
+        .map(|r| r.operation.as_str())
+        .collect();
+    assert_eq!(names, REGRESSIONS, "the fixture's operations");
+    assert!(
+        report.on_prism(),
+        "Prism did not serve the fixture: {:?}",
+        report.server
+    );
+    assert_eq!(
+        report.passed(),
+        REGRESSIONS.len(),
+        "every regression passes:\n{}",
+        report.render_text()
+    );
+    assert!(out.join("regressions/report.json").exists());
+
+    // With `ids` sent unexploded, Prism rejects that request, and only that one.
+    let tampered = Options {
+        spec,
+        lenient: false,
+        out: out.join("regressions-broken"),
+        tamper: Some(&break_the_query_style),
+    };
+    let report = verify_document(&root, &install, &tampered).unwrap_or_else(|e| panic!("{e}"));
+    let failed: Vec<_> = report.results.iter().filter(|r| !r.passed()).collect();
+    assert_eq!(failed.len(), 1, "one failure:\n{}", report.render_text());
+    let list_items = failed[0];
+    assert_eq!(list_items.operation, "list_items");
+    assert_eq!(list_items.outcome, "request", "{}", report.render_text());
+    let (class, reason) = list_items.class.clone().expect("a failure has a class");
+    assert_eq!(class, Class::Generator, "{reason}");
+    assert!(reason.contains("request.query.ids"), "{reason}");
+    let sent = list_items.record["requests"].to_string();
+    assert!(
+        sent.contains("ids=1%2C2") || sent.contains("ids=1,2"),
+        "{sent}"
+    );
+    let last_line = format!(
+        "verify: {}/{} operations passed",
+        REGRESSIONS.len() - 1,
+        REGRESSIONS.len()
+    );
+    assert!(
+        report.render_text().ends_with(&last_line),
+        "{}",
+        report.render_text()
+    );
+}
+
+fn record(
+    outcome: &str,
+    status: u64,
+    violations: serde_json::Value,
+    response: &str,
+) -> serde_json::Value {
+    json!({"outcome": outcome, "status": status, "violations": violations, "response": response, "detail": ""})
+}
+
+#[test]
+fn failures_are_the_generators_unless_a_rule_explains_them() {
+    let none = DocumentFacts::default();
+    let violation = |location: &[&str], message: &str| json!([{"location": location, "severity": "Error", "message": message}]);
+
+    let rejected = record(
+        "request",
+        422,
+        violation(&["request", "query", "limit"], "must be integer"),
+        "",
+    );
+    let (class, reason) = classify(&rejected, &none);
+    assert_eq!(class, Class::Generator);
+    assert!(
+        reason.contains("request.query.limit: must be integer"),
+        "{reason}"
+    );
+
+    let built = json!({"outcome": "build", "detail": "argument `body` does not decode"});
+    assert_eq!(classify(&built, &none).0, Class::Generator);
+
+    // An object inside an array parameter has no OpenAPI encoding, when the document says so.
+    let refused = json!({"outcome": "build", "detail": "the request was not sent: invalid request: parameter `filters` is an object, which this location cannot carry"});
+    assert_eq!(classify(&refused, &none).0, Class::Generator);
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("object-array-parameter.yaml");
+    std::fs::write(
+        &spec,
+        "paths:\n  /search:\n    get:\n      parameters:\n        - name: filters\n          in: query\n          \
+         schema: {type: array, items: {$ref: '#/components/schemas/Filter'}}\n\
+         components:\n  schemas:\n    Filter: {type: object, properties: {key: {type: string}}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(classify(&refused, &facts).0, Class::Spec);
+
+    // Prism reads a JSON part of a multipart body as text, when the document makes it one.
+    let as_text = record(
+        "request",
+        422,
+        violation(
+            &["request", "body", "attributes"],
+            "Request body property attributes must be object",
+        ),
+        "",
+    );
+    assert_eq!(classify(&as_text, &none).0, Class::Generator);
+    let spec = dir.join("multipart-object.yaml");
+    std::fs::write(
+        &spec,
+        "paths:\n  /files:\n    post:\n      requestBody:\n        content:\n          multipart/form-data:\n            \
+         schema:\n              properties:\n                attributes: {type: object}\n                file: {type: string, format: binary}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(classify(&as_text, &facts).0, Class::Prism);
+
+    // A `Content-Type` parameter that contradicts the body is the document's.
+    let content_type = record(
+        "request",
+        422,
+        violation(
+            &["request", "header", "content-type"],
+            "Request header parameter content-type must be equal to one of the allowed values",
+        ),
+        "",
+    );
+    assert_eq!(classify(&content_type, &none).0, Class::Generator);
+    let spec = dir.join("content-type-parameter.yaml");
+    std::fs::write(
+        &spec,
+        "paths:\n  /restore:\n    post:\n      parameters:\n        - {name: Content-Type, in: header, schema: {type: string, enum: [application/octet-stream]}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(classify(&content_type, &facts).0, Class::Spec);
+
+    // Prism requiring such a parameter, which OpenAPI ignores, is Prism's doing.
+    let required = record(
+        "request",
+        422,
+        violation(
+            &["request", "header"],
+            "Request header must have required property 'content-type'",
+        ),
+        "",
+    );
+    assert_eq!(classify(&required, &none).0, Class::Generator);
+    assert_eq!(classify(&required, &facts).0, Class::Prism);
+
+    let stack = record(
+        "response",
+        500,
+        json!([]),
+        r#"{"type":"https://stoplight.io/prism/errors#UNKNOWN","title":"RangeError: Maximum call stack size exceeded"}"#,
+    );
+    assert_eq!(classify(&stack, &none).0, Class::Prism);
+
+    let no_response = record(
+        "response",
+        500,
+        json!([]),
+        r#"{"type":"https://stoplight.io/prism/errors#NO_RESPONSE_RESPONSE_DEFINED"}"#,
+    );
+    assert_eq!(classify(&no_response, &none).0, Class::Spec);
+
+    // A decode failure of an answer Prism accepted is ours.
+    let undecodable =
+        json!({"outcome": "response", "status": 200, "detail": "the body does not decode at `id`"});
+    assert_eq!(classify(&undecodable, &none).0, Class::Generator);
+
+    let mut stopped = json!({"outcome": "request", "detail": "error sending request"});
+    assert_eq!(classify(&stopped, &none).0, Class::Generator);
+    stopped["prism_stopped"] = json!(true);
+    assert_eq!(classify(&stopped, &none).0, Class::Prism);
+}
+
+#[test]
+fn a_required_property_the_document_never_declares_is_the_documents_fault() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("undeclared.yaml");
+    std::fs::write(
+        &spec,
+        "components:\n  schemas:\n    Folder:\n      required: [name]\n      properties:\n        Name: {type: string}\n    \
+         Part:\n      allOf:\n        - {required: [id]}\n        - {properties: {id: {type: string}}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    // `id` is declared by a sibling `allOf` part; `name` nowhere.
+    assert_eq!(
+        facts.undeclared_required.iter().collect::<Vec<_>>(),
+        ["name"]
+    );
+    let violation = json!([{"location": ["request", "body"], "severity": "Error",
+        "message": "Request body must have required property 'name'"}]);
+    let missing = record("request", 422, violation, "");
+    assert_eq!(classify(&missing, &facts).0, Class::Spec);
+    assert_eq!(
+        classify(&missing, &DocumentFacts::default()).0,
+        Class::Generator
+    );
+}
+
+/// One raw HTTP exchange with the loopback server.
+fn exchange(port: u16, request: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let mut buf = [0u8; 4096];
+    let n = stream.read(&mut buf).unwrap();
+    answer.push_str(&String::from_utf8_lossy(&buf[..n]));
+    answer
+}
+
+#[test]
+fn the_loopback_server_gives_each_operation_its_answer() {
+    let answer = Answer {
+        method: "GET".into(),
+        template: "/users/{id}/files/{name}.json".into(),
+        status: 201,
+        content_type: Some("application/json".into()),
+        body: br#"{"id":1}"#.to_vec(),
+    };
+    let server = Loopback::start(vec![answer]).unwrap();
+    let matched = exchange(
+        server.port,
+        "GET /users/7/files/a.json?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(matched.starts_with("HTTP/1.1 201"), "{matched}");
+    assert!(matched.ends_with(r#"{"id":1}"#), "{matched}");
+    // Another path, or a body sent in chunks: the default answer, after the whole request.
+    let other = exchange(
+        server.port,
+        "POST /users/7 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    );
+    assert!(
+        other.starts_with("HTTP/1.1 200") && other.ends_with("{}"),
+        "{other}"
+    );
+    assert_eq!(server.received(), 2);
+}
