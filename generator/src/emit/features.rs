@@ -135,7 +135,7 @@ pub fn allow_unused_imports(prologue: TokenStream) -> TokenStream {
     file.into_token_stream()
 }
 
-/// The `[features]` table of the crate, empty when no API has features.
+/// The per-tag entries of the crate's `[features]` table, empty when no API has features.
 pub fn cargo_features(apis: &[Api]) -> String {
     let features: Vec<_> = apis
         .iter()
@@ -149,7 +149,7 @@ pub fn cargo_features(apis: &[Api]) -> String {
     let mut out = String::from(
         "\n# One feature per tag: its operations and the types they use. `full` (the default)\n\
          # enables all; depend with `default-features = false, features = [...]` to compile less.\n\
-         [features]\ndefault = [\"full\"]\n",
+         default = [\"full\"]\n",
     );
     out.push_str(&format!("full = [{}]\n", all.join(", ")));
     for feature in features {

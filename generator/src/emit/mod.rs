@@ -351,8 +351,7 @@ impl FileJob<'_> {
             FileJob::CargoToml(apis) => EmittedFile {
                 path: "Cargo.toml".into(),
                 content: EmittedContent::Text(
-                    cargo_toml(settings, &preamble(&settings.command))
-                        + &features::cargo_features(apis),
+                    cargo_toml(settings, &preamble(&settings.command), apis),
                 ),
             },
             FileJob::LibRs(apis) => rust("src/lib.rs".into(), lib_rs(apis, settings)),
@@ -468,7 +467,9 @@ fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
     }
 }
 
-fn cargo_toml(settings: &CrateSettings, header: &str) -> String {
+/// The crate's manifest: the runtime's dependencies and features (the typed mocks), and one
+/// feature per tag when the APIs have them, all in one `[features]` table.
+fn cargo_toml(settings: &CrateSettings, header: &str, apis: &[Api]) -> String {
     let header = header.replacen("//", "#", 1);
     let workspace = match settings.layout {
         Layout::Standalone => {
@@ -491,7 +492,7 @@ publish = false
 {features}{workspace}"#,
         name = settings.crate_name,
         dependencies = runtime::dependencies(),
-        features = runtime::features(),
+        features = runtime::features() + &features::cargo_features(apis),
     )
 }
 
