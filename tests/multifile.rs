@@ -103,6 +103,20 @@ fn operations_of_referenced_path_items_and_parts_are_typed() {
         rendered.contains("\"limit\""),
         "the root's parameter, referenced from a path file: {rendered}"
     );
+    // Response headers from a file of shared headers, an `x-` name among them.
+    let headers: Vec<(&str, String)> = split.operations[0]
+        .responses
+        .iter()
+        .flat_map(|r| &r.headers)
+        .map(|h| (h.name.as_str(), h.ty.to_string()))
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            ("x-request-id", "String".to_string()),
+            ("ratelimit-remaining", "i64".to_string())
+        ]
+    );
 
     let nested = api("multifile/nested-2.0-json/swagger.json");
     let add_pet = nested

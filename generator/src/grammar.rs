@@ -201,9 +201,15 @@ pub fn children(node: &Value, kind: Kind, dialect: Dialect) -> Vec<Child> {
             });
         }
     };
-    let map_of = |out: &mut Vec<Child>, key: &str, kind: Kind| {
+    // A `Map[string, X]` (components sections, `content`, `headers`, `examples`, ...) has no
+    // extensions: an `x-` name there is an entry (a header called `x-request-id`). Only the
+    // Paths and Responses objects mix their entries with extensions.
+    let entries_of = |out: &mut Vec<Child>, key: &str, kind: Kind, extensions: bool| {
         if let Some(Value::Object(entries)) = map.get(key) {
-            for name in entries.keys().filter(|k| !k.starts_with("x-")) {
+            for name in entries
+                .keys()
+                .filter(|k| !(extensions && k.starts_with("x-")))
+            {
                 out.push(Child {
                     steps: vec![Step::Key(key.to_string()), Step::Key(name.clone())],
                     kind,
@@ -211,6 +217,9 @@ pub fn children(node: &Value, kind: Kind, dialect: Dialect) -> Vec<Child> {
             }
         }
     };
+    let map_of = |out: &mut Vec<Child>, key: &str, kind: Kind| entries_of(out, key, kind, false);
+    let paths_or_responses =
+        |out: &mut Vec<Child>, key: &str, kind: Kind| entries_of(out, key, kind, true);
     let list_of = |out: &mut Vec<Child>, key: &str, kind: Kind| {
         if let Some(Value::Array(items)) = map.get(key) {
             for i in 0..items.len() {
@@ -224,7 +233,7 @@ pub fn children(node: &Value, kind: Kind, dialect: Dialect) -> Vec<Child> {
     let v3 = dialect != Dialect::Swagger2;
     match kind {
         Kind::Document => {
-            map_of(&mut out, "paths", Kind::PathItem);
+            paths_or_responses(&mut out, "paths", Kind::PathItem);
             if v3 {
                 one(&mut out, "components", Kind::Components);
             } else {
@@ -270,7 +279,7 @@ pub fn children(node: &Value, kind: Kind, dialect: Dialect) -> Vec<Child> {
             if v3 {
                 one(&mut out, "requestBody", Kind::RequestBody);
             }
-            map_of(&mut out, "responses", Kind::Response);
+            paths_or_responses(&mut out, "responses", Kind::Response);
             if v3 {
                 map_of(&mut out, "callbacks", Kind::Callback);
             }

@@ -350,9 +350,11 @@ impl FileJob<'_> {
         match self {
             FileJob::CargoToml(apis) => EmittedFile {
                 path: "Cargo.toml".into(),
-                content: EmittedContent::Text(
-                    cargo_toml(settings, &preamble(&settings.command), apis),
-                ),
+                content: EmittedContent::Text(cargo_toml(
+                    settings,
+                    &preamble(&settings.command),
+                    apis,
+                )),
             },
             FileJob::LibRs(apis) => rust("src/lib.rs".into(), lib_rs(apis, settings)),
             FileJob::Runtime(file) => EmittedFile {

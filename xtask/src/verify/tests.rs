@@ -29,9 +29,9 @@ const REGRESSIONS: &[&str] = &[
 ];
 
 /// The call the broken encoding is in, as the generated `operations.rs` writes it.
-const FORM_EXPLODED: &str = r#"request.query("ids", &self.ids, runtime::QueryStyle::Form, true)?;"#;
+const FORM_EXPLODED: &str = r#"request.query("ids", &op.ids, runtime::QueryStyle::Form, true)?;"#;
 const FORM_UNEXPLODED: &str =
-    r#"request.query("ids", &self.ids, runtime::QueryStyle::Form, false)?;"#;
+    r#"request.query("ids", &op.ids, runtime::QueryStyle::Form, false)?;"#;
 
 fn root() -> std::path::PathBuf {
     crate::workspace_root()
