@@ -127,7 +127,7 @@ impl Smoke {
     }
 
     /// Decides the outcome of the call, reports it, and fails the test unless it passed.
-    pub fn finish<T: Debug, E: Debug>(&self, result: Result<runtime::ResponseValue<T>, runtime::Error<E>>) {
+    pub fn finish<T: Debug, E: Debug, H>(&self, result: Result<runtime::ResponseValue<T, H>, runtime::Error<E>>) {
         let observed = observe(result);
         // Later calls would wait behind this one: they are not made.
         if observed.kind == Kind::TimedOut
@@ -223,7 +223,7 @@ impl Smoke {
     }
 }
 
-fn observe<T: Debug, E: Debug>(result: Result<runtime::ResponseValue<T>, runtime::Error<E>>) -> Observed {
+fn observe<T: Debug, E: Debug, H>(result: Result<runtime::ResponseValue<T, H>, runtime::Error<E>>) -> Observed {
     let answered = |status: u16, headers: &::reqwest::header::HeaderMap, body: &[u8], error: Option<String>, kind: Kind| {
         let header = |name: &str| headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let violations = header("sl-violations")
