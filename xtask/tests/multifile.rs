@@ -8,7 +8,6 @@ mod common;
 use common::{repo, xtask};
 
 use std::fs;
-use std::process::Command;
 
 /// Layout, root document, and types its crate must define.
 const LAYOUTS: &[(&str, &str, &[&str])] = &[
@@ -83,24 +82,7 @@ fn multi_file_layouts_generate_crates_that_compile_without_warnings() {
                 "{layout}: `{item}` in\n{generated}"
             );
         }
-        let check = Command::new(env!("CARGO"))
-            .args([
-                "check",
-                "--quiet",
-                "--message-format",
-                "short",
-                "--manifest-path",
-            ])
-            .arg(out_dir.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", repo().join("target/generated-check"))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&check.stderr);
-        assert!(check.status.success(), "{layout}: {stderr}");
-        assert!(
-            !stderr.contains("warning"),
-            "{layout}: the generated crate has warnings:\n{stderr}"
-        );
+        common::assert_checks_clean(&out_dir, layout);
     }
 }
 

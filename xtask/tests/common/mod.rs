@@ -150,3 +150,26 @@ impl FeatureCrate {
         stderr
     }
 }
+
+/// Asserts that the crate in `dir` passes `cargo check` without a warning; `what` names it in
+/// the failure. Dependencies are built once for every generated crate of the tests.
+pub fn assert_checks_clean(dir: &Path, what: &str) {
+    let check = Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--manifest-path",
+        ])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", repo().join("target/generated-check"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "{what}: {stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "{what}: the generated crate has warnings:\n{stderr}"
+    );
+}
