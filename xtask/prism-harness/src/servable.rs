@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 /// property. The default (`style: form, explode: true`) is written out for array properties
 /// of form bodies, which changes nothing OpenAPI says.
 ///
+/// OpenAPI says a header parameter named `Accept`, `Content-Type` or `Authorization` "SHALL be
+/// ignored" (the body's media type, the answer's and the security schemes say those); Prism
+/// still requires it. Such parameters are left out of the copy's parameter lists.
+///
 /// Prism refuses to start on a `$ref` it cannot resolve. One that points nowhere (a missing
 /// component, a missing file) becomes any value, as lenient generation reads it; a `$ref` key
 /// inside an example is data, not a reference, and is renamed so that Prism leaves it alone.
@@ -32,6 +36,7 @@ pub fn servable_spec(spec: &Path, out_dir: &Path) -> Result<(PathBuf, Vec<String
     let root = doc.clone();
     references(&mut doc, &root, dir, "", Place::Document, &mut changes);
     form_array_encodings(&mut doc, &mut changes);
+    ignored_header_parameters(&mut doc, &mut changes);
     if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_mapping_mut()) {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_mapping_mut() else {
@@ -274,6 +279,50 @@ fn form_array_encodings(doc: &mut serde_yaml::Value, changes: &mut Vec<String>) 
     }
 }
 
+/// The header names OpenAPI says to ignore as parameters (lowercase).
+const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
+
+/// Leaves the parameters OpenAPI ignores out of each path item's and operation's list.
+fn ignored_header_parameters(doc: &mut serde_yaml::Value, changes: &mut Vec<String>) {
+    let root = doc.clone();
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_mapping_mut()) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let path = path.as_str().unwrap_or_default();
+        for (key, node) in item.as_mapping_mut().into_iter().flatten() {
+            let key = key.as_str().unwrap_or_default();
+            let (at, list) = if key == "parameters" {
+                (path.to_string(), Some(node))
+            } else {
+                (
+                    format!("{} {path}", key.to_uppercase()),
+                    node.get_mut("parameters"),
+                )
+            };
+            let Some(list) = list.and_then(|l| l.as_sequence_mut()) else {
+                continue;
+            };
+            list.retain(|parameter| {
+                let parameter = resolve(parameter, &root);
+                let header = parameter.get("in").and_then(|i| i.as_str()) == Some("header");
+                let name = parameter.get("name").and_then(|n| n.as_str());
+                match name.filter(|n| {
+                    header && IGNORED_HEADERS.contains(&n.to_ascii_lowercase().as_str())
+                }) {
+                    Some(name) => {
+                        changes.push(format!(
+                            "{at}: header parameter `{name}` left out (OpenAPI ignores it)"
+                        ));
+                        false
+                    }
+                    None => true,
+                }
+            });
+        }
+    }
+}
+
 /// The schema a `$ref` (local) points at, or the schema itself.
 fn resolve<'a>(
     schema: &'a serde_yaml::Value,
@@ -396,6 +445,42 @@ mod tests {
         assert_eq!(
             a["example"]["link"]["$ref_"].as_str(),
             Some("https://example.com/x")
+        );
+
+        // Header parameters OpenAPI ignores are left out, inline or referenced, on a path item
+        // or an operation; other headers stay.
+        let headers = dir.path().join("headers.yaml");
+        std::fs::write(
+            &headers,
+            "openapi: 3.0.3\npaths:\n  /a:\n    parameters:\n      - {name: Accept, in: header, required: true, schema: {type: string}}\n    \
+             get:\n      parameters:\n        - $ref: '#/components/parameters/ContentType'\n        \
+             - {name: X-Trace, in: header, required: true, schema: {type: string}}\n        \
+             - {name: accept, in: query, schema: {type: string}}\n      responses: {}\n\
+             components:\n  parameters:\n    ContentType: {name: Content-Type, in: header, required: true, schema: {type: string}}\n",
+        )
+        .expect("written");
+        let (served, changes) = servable_spec(&headers, &dir.path().join("out")).expect("adjusted");
+        assert_eq!(
+            changes,
+            [
+                "/a: header parameter `Accept` left out (OpenAPI ignores it)",
+                "GET /a: header parameter `Content-Type` left out (OpenAPI ignores it)",
+            ]
+        );
+        let copy: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&served).expect("copy")).expect("YAML");
+        let kept: Vec<&str> = copy["paths"]["/a"]["get"]["parameters"]
+            .as_sequence()
+            .expect("a list")
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert_eq!(kept, ["X-Trace", "accept"]);
+        assert!(
+            copy["paths"]["/a"]["parameters"]
+                .as_sequence()
+                .expect("a list")
+                .is_empty()
         );
 
         // A document that needs nothing is served as it is.

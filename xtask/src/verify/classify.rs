@@ -29,6 +29,10 @@ pub struct DocumentFacts {
     /// `Accept`, `Content-Type` and `Authorization` (lowercase) where the document declares
     /// them as header parameters, which OpenAPI says are ignored.
     pub reserved_header_parameters: BTreeSet<String>,
+    /// Paths of `paths` with a fragment (`/items#app`) whose method another path that differs
+    /// only by its fragment (`/items`, `/items#other`) has too: `"GET /items#app"`. A fragment
+    /// is never sent, so on the wire the two are one operation.
+    pub fragment_twins: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -39,6 +43,7 @@ impl DocumentFacts {
         let mut multipart_json = BTreeSet::new();
         let mut content_type_parameter = false;
         let mut reserved = BTreeSet::new();
+        let mut fragment_twins = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -49,6 +54,7 @@ impl DocumentFacts {
                 multipart_json_properties(&tree, &tree, &mut multipart_json);
                 content_type_parameter |= declares_content_type_parameter(&tree);
                 reserved_header_parameters(&tree, &mut reserved);
+                fragment_twin_operations(&tree, &mut fragment_twins);
             }
         }
         DocumentFacts {
@@ -57,6 +63,33 @@ impl DocumentFacts {
             multipart_json_properties: multipart_json,
             content_type_parameter,
             reserved_header_parameters: reserved,
+            fragment_twins,
+        }
+    }
+}
+
+/// Collects `METHOD /path#fragment` for each operation of `paths` whose wire path (without the
+/// fragment) and method another operation shares.
+fn fragment_twin_operations(tree: &Value, out: &mut BTreeSet<String>) {
+    let Some(paths) = tree.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let mut by_wire: std::collections::BTreeMap<(String, &str), Vec<&str>> = Default::default();
+    for (path, item) in paths {
+        let wire = path.split('#').next().unwrap_or(path);
+        for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
+            by_wire
+                .entry((wire.to_string(), method))
+                .or_default()
+                .push(path);
+        }
+    }
+    for ((_, method), twins) in by_wire.into_iter().filter(|(_, t)| t.len() > 1) {
+        for path in twins.into_iter().filter(|p| p.contains('#')) {
+            out.insert(format!("{} {path}", method.to_ascii_uppercase()));
         }
     }
 }
@@ -390,6 +423,15 @@ impl<'a> Facts<'a> {
         ambiguous && (self.violations.iter().any(said) || retried)
     }
 
+    /// The operation's path has a fragment and another operation has the same wire path.
+    fn fragment_twin(&self) -> bool {
+        let method = self.record["method"].as_str().unwrap_or_default();
+        let path = self.record["path"].as_str().unwrap_or_default();
+        self.document
+            .fragment_twins
+            .contains(&format!("{method} {path}"))
+    }
+
     /// Prism answered with its own problem: its answer broke the document, or it failed.
     fn prism_problem(&self, kind: &str) -> bool {
         self.status == Some(500)
@@ -431,6 +473,12 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "response",
+        class: Class::Spec,
+        matches: |f| f.fragment_twin(),
+        reason: "the operation's path differs from another operation's only by a fragment (`/items#app`), which HTTP never sends, so no server can tell the two apart: Prism answered the other operation, whose schema this client does not decode",
+    },
     Rule {
         outcome: "request",
         class: Class::Prism,

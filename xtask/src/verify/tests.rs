@@ -272,6 +272,40 @@ fn a_required_property_the_document_never_declares_is_the_documents_fault() {
     );
 }
 
+#[test]
+fn an_operation_told_apart_only_by_a_fragment_is_the_documents_fault() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("fragment-twins.yaml");
+    std::fs::write(
+        &spec,
+        "paths:\n  /items:\n    get: {}\n  /items#app:\n    get: {}\n    post: {}\n  /other#x:\n    get: {}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    // `POST /items#app` and `GET /other#x` have no twin on the wire.
+    assert_eq!(
+        facts.fragment_twins.iter().collect::<Vec<_>>(),
+        ["GET /items#app"]
+    );
+    let undecodable = |method: &str, path: &str| {
+        json!({"outcome": "response", "status": 200, "method": method, "path": path,
+            "detail": "the body does not decode at `entries`"})
+    };
+    assert_eq!(
+        classify(&undecodable("GET", "/items#app"), &facts).0,
+        Class::Spec
+    );
+    assert_eq!(
+        classify(&undecodable("POST", "/items#app"), &facts).0,
+        Class::Generator
+    );
+    assert_eq!(
+        classify(&undecodable("GET", "/items#app"), &DocumentFacts::default()).0,
+        Class::Generator
+    );
+}
+
 /// One raw HTTP exchange with the loopback server.
 fn exchange(port: u16, request: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
