@@ -323,6 +323,13 @@ fn per_tag_features_gate_operations_and_the_types_they_reach() {
     // Operations too: a disabled feature's code is never read.
     let operations = file(&output, "src/api/operations/feature_order_admin.rs");
     assert!(defines(operations, "CancelOrder"), "{operations}");
+    // The client's methods live with their builders, one `impl Client` per feature set, so the
+    // API module holds none of them.
+    assert_eq!(client_methods(operations), ["cancel_order"]);
+    let both = file(&output, "src/api/operations/shared_1.rs");
+    assert_eq!(client_methods(both), ["get_pet_store"]);
+    let api_module = file(&output, "src/api/mod.rs");
+    assert_eq!(client_methods(api_module), ["base_url", "builder"]);
     let manifest = file(&output, "Cargo.toml");
     assert!(manifest.contains("default = [\"full\"]"), "{manifest}");
     assert!(
@@ -359,6 +366,48 @@ fn per_tag_features_gate_operations_and_the_types_they_reach() {
         "Toy compiled with `stores` alone"
     );
     assert!(stderr.contains("Toy"), "{stderr}");
+    // The same for the client's methods.
+    let calls = |method: &str| {
+        consumer_check(
+            &dir,
+            "stores",
+            &format!("pub fn method() {{ let _ = filtered::Client::{method}; }}"),
+        )
+    };
+    let enabled = calls("list_stores");
+    assert!(
+        enabled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&enabled.stderr)
+    );
+    let disabled = calls("list_pets");
+    let stderr = String::from_utf8_lossy(&disabled.stderr);
+    assert!(
+        !disabled.status.success(),
+        "list_pets compiled with `stores` alone"
+    );
+    assert!(stderr.contains("list_pets"), "{stderr}");
+}
+
+/// The names of the methods of the `impl Client` blocks of `file`, sorted.
+fn client_methods(file: &str) -> Vec<String> {
+    let mut names: Vec<String> = syn::parse_file(file)
+        .unwrap()
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(imp) if imp.trait_.is_none() => Some(imp),
+            _ => None,
+        })
+        .filter(|imp| matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")))
+        .flat_map(|imp| &imp.items)
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 /// `cargo check` of a crate whose `lib.rs` is `code`, depending on the generated crate in

@@ -13,7 +13,8 @@
 //! feature set in turn, `src/lib.rs` is touched and `cargo check` is timed with
 //! `CARGO_INCREMENTAL=0`, so the whole crate is type-checked again. Every check must pass
 //! without a warning. `BENCH_ROUNDS` (default 1: the large checks take minutes on two cores)
-//! repeats the interleaved rounds and reports the median.
+//! repeats the interleaved rounds and reports the median. `cargo xtask bench-features github`
+//! (or `stripe`) measures one API's crates alone.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -72,8 +73,14 @@ struct Check {
     against: &'static str,
 }
 
-/// Runs the benchmark and returns its report.
-pub fn run(root: &Path) -> Result<String, String> {
+/// Runs the benchmark and returns its report; `api` (`github` or `stripe`) limits it to the
+/// crates of one API.
+pub fn run(root: &Path, api: Option<&str>) -> Result<String, String> {
+    if let Some(other) = api.filter(|a| !["github", "stripe"].contains(a)) {
+        return Err(format!(
+            "`bench-features {other}`: the APIs measured are `github` and `stripe`"
+        ));
+    }
     let rounds = std::env::var("BENCH_ROUNDS")
         .ok()
         .and_then(|r| r.parse::<usize>().ok())
@@ -114,12 +121,15 @@ pub fn run(root: &Path) -> Result<String, String> {
     ]
     .into_iter()
     .map(|(name, spec, only, per_tag)| {
+        if api.is_some_and(|api| !name.starts_with(api)) {
+            return Ok(None);
+        }
         let source = ApiSource {
             only,
             features_per_tag: per_tag,
             ..ApiSource::new(spec, "api")
         };
-        generate(root, &dir, name, source)
+        generate(root, &dir, name, source).map(Some)
     })
     .collect::<Result<Vec<_>, _>>()?;
     let checks = [
@@ -166,13 +176,21 @@ pub fn run(root: &Path) -> Result<String, String> {
             against: "Stripe, whole",
         },
     ];
+    let checks: Vec<Check> = checks
+        .into_iter()
+        .filter(|c| crates.get(c.krate).is_some_and(Option::is_some))
+        .collect();
     // The dependencies, built once with the smallest feature set (features of the generated
     // crate do not change its dependencies').
-    cargo_check(&crates[0].dir, &target, &["--no-default-features"])?;
+    if let Some(first) = crates.iter().flatten().next() {
+        cargo_check(&first.dir, &target, &["--no-default-features"])?;
+    }
     let mut times: Vec<Vec<Duration>> = checks.iter().map(|_| Vec::new()).collect();
     for _ in 0..rounds {
         for (check, samples) in checks.iter().zip(&mut times) {
-            let krate = &crates[check.krate];
+            let Some(krate) = crates.get(check.krate).and_then(Option::as_ref) else {
+                continue;
+            };
             touch(&krate.dir.join("src/lib.rs"))?;
             samples.push(cargo_check(&krate.dir, &target, check.features)?);
         }
@@ -256,14 +274,21 @@ fn median(samples: &[Duration]) -> Duration {
     sorted.get(sorted.len() / 2).copied().unwrap_or_default()
 }
 
-fn report(crates: &[Crate], checks: &[Check], times: &[Vec<Duration>], rounds: usize) -> String {
+fn report(
+    crates: &[Option<Crate>],
+    checks: &[Check],
+    times: &[Vec<Duration>],
+    rounds: usize,
+) -> String {
     let mut out = format!(
         "`cargo check` after touching the crate, dependencies built; check time and ratio are \
          medians of {rounds} interleaved round(s)\n\n\
          | crate | operations | types | check | ratio |\n|---|---:|---:|---:|---:|\n"
     );
     for (check, samples) in checks.iter().zip(times) {
-        let krate = &crates[check.krate];
+        let Some(krate) = crates.get(check.krate).and_then(Option::as_ref) else {
+            continue;
+        };
         let ratio = checks
             .iter()
             .position(|c| c.label == check.against)

@@ -52,7 +52,7 @@ const USAGE: &str = "usage:
   cargo xtask verify --all [PATHS...] [--require-all-pass] [--resume]
   cargo xtask verify --generated
   cargo xtask bench
-  cargo xtask bench-features";
+  cargo xtask bench-features [github|stripe]";
 
 /// The exit code of a generator bug (a panic or an internal error), told apart from
 /// diagnostics (1), bad usage (2) and Rust's default for a panic (101), so that tests and
@@ -76,9 +76,11 @@ fn main() -> ExitCode {
             Some("diff") => diff(&args[1..]),
             Some("specs") if args.len() == 1 => specs(&workspace_root()),
             Some("corpus") => corpus(&args[1..]),
-            Some("bench-features") if args.len() == 1 => bench_features::run(&workspace_root())
-                .map(|report| println!("{report}"))
-                .map_err(Failure::Failed),
+            Some("bench-features") if args.len() <= 2 => {
+                bench_features::run(&workspace_root(), args.get(1).map(String::as_str))
+                    .map(|report| println!("{report}"))
+                    .map_err(Failure::Failed)
+            }
             Some("verify") => verify_command(&args[1..]),
             Some("bench") if args.len() == 1 => bench::run(&workspace_root())
                 .map(|report| println!("{report}"))

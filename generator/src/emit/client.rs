@@ -121,11 +121,17 @@ pub fn api_module(api: &Api, user_agent: &str, crate_name: &str) -> TokenStream 
             },
         }
     });
-    let client_path = format!("{crate_name}::{}", api.module);
+    let client_path = client_path(api, crate_name);
+    // With per-tag features, each method lives beside its builder in the feature's submodule of
+    // `operations` (see `features::client_methods`), so a disabled feature's methods are never
+    // parsed.
     let methods = api
-        .operations
-        .iter()
-        .map(|op| client_method(op, &client_path));
+        .features
+        .is_none()
+        .then(|| api.operations.iter())
+        .into_iter()
+        .flatten()
+        .map(|op| client_method(op, &client_path, BuilderPath::Operations));
     let default_server = api
         .servers
         .first()
@@ -204,9 +210,28 @@ pub fn api_module(api: &Api, user_agent: &str, crate_name: &str) -> TokenStream 
     }
 }
 
-fn client_method(op: &Operation, client_path: &str) -> TokenStream {
+/// The path the client's doc examples import from: `crate_name::module`.
+pub fn client_path(api: &Api, crate_name: &str) -> String {
+    format!("{crate_name}::{}", api.module)
+}
+
+/// Where a client method names its operation's builder from.
+#[derive(Clone, Copy)]
+pub enum BuilderPath {
+    /// From the API module: `operations::Builder`.
+    Operations,
+    /// From inside `operations` (or one of its feature submodules): `Builder`.
+    Local,
+}
+
+/// One operation's method of `Client`, which starts its builder.
+pub fn client_method(op: &Operation, client_path: &str, path: BuilderPath) -> TokenStream {
     let name = ident(&op.method_name);
     let builder = ident(&op.type_name);
+    let builder = match path {
+        BuilderPath::Operations => quote! { operations::#builder },
+        BuilderPath::Local => quote! { #builder },
+    };
     let mut text = String::new();
     for part in [&op.summary, &op.description].into_iter().flatten() {
         let part = block(part);
@@ -256,8 +281,8 @@ fn client_method(op: &Operation, client_path: &str) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        pub fn #name(&self, #(#args),*) -> operations::#builder<'_> {
-            operations::#builder {
+        pub fn #name(&self, #(#args),*) -> #builder<'_> {
+            #builder {
                 client: self,
                 #(#inits,)*
                 #body_init

@@ -52,6 +52,25 @@ struct Group {
     items: Vec<Item>,
 }
 
+impl Group {
+    /// Adds an item; the operations' methods of `Client` join the group's one `impl Client`.
+    fn push(&mut self, item: Item) {
+        let merged = self.items.iter_mut().find_map(|i| match i {
+            Item::Impl(old) if is_client_impl(old) => Some(old),
+            _ => None,
+        });
+        match (item, merged) {
+            (Item::Impl(new), Some(old)) if is_client_impl(&new) => old.items.extend(new.items),
+            (item, _) => self.items.push(item),
+        }
+    }
+}
+
+/// `impl Client { ... }`: the inherent impl holding operations' methods.
+fn is_client_impl(imp: &syn::ItemImpl) -> bool {
+    imp.trait_.is_none() && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+}
+
 fn split_file(file: &GeneratedFile, header: &str) -> Result<Vec<GeneratedFile>, InternalError> {
     let bug = |message: String| InternalError {
         file: file.path.clone(),
@@ -87,7 +106,7 @@ fn split_file(file: &GeneratedFile, header: &str) -> Result<Vec<GeneratedFile>, 
             }
         };
         if let Some(group) = groups.get_mut(index) {
-            group.items.push(item);
+            group.push(item);
         }
     }
     if operations {

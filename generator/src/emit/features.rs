@@ -11,8 +11,9 @@ use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
-use syn::{Attribute, ImplItem, Item, Type, parse_quote};
+use syn::{Attribute, Item, Type, parse_quote};
 
+use super::client::BuilderPath;
 use crate::ir::{Api, FeatureGates, Operation, TypeDef};
 
 /// The feature that compiles the types no operation reaches.
@@ -48,11 +49,26 @@ pub fn gated_type_items(api: &Api, defs: &[TypeDef], gates: &FeatureGates) -> To
     file.into_token_stream()
 }
 
-/// The items of `ops` (a run of the API's operations), each operation's behind its features.
-pub fn gated_operation_items(api: &Api, ops: &[Operation], gates: &FeatureGates) -> TokenStream {
+/// The items of `ops` (a run of the API's operations), each operation's behind its features:
+/// its builder, outcome types and its method of `Client` (an `impl Client` of its own, which
+/// [`feature_files`](super::feature_files) merges with the other methods of its feature set).
+/// `crate_name` is the Rust name of the crate, for the methods' doc examples.
+pub fn gated_operation_items(
+    api: &Api,
+    ops: &[Operation],
+    gates: &FeatureGates,
+    crate_name: &str,
+) -> TokenStream {
+    let client_path = super::client::client_path(api, crate_name);
     let mut out = TokenStream::new();
     for op in ops {
-        let tokens = super::operations::operation_items(api, std::slice::from_ref(op));
+        let method = super::client::client_method(op, &client_path, BuilderPath::Local);
+        let mut tokens = super::operations::operation_items(api, std::slice::from_ref(op));
+        tokens.extend(quote! {
+            impl Client {
+                #method
+            }
+        });
         let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else {
             out.extend(tokens);
             continue;
@@ -70,39 +86,23 @@ pub fn gated_operation_items(api: &Api, ops: &[Operation], gates: &FeatureGates)
     out
 }
 
-/// The API module with each operation's method of `Client` behind the operation's features,
-/// and the re-export of the types behind the features that compile any of them.
-pub fn gate_client_methods(tokens: TokenStream, gates: &FeatureGates, api: &Api) -> TokenStream {
+/// The API module with the re-export of the types behind the features that compile any of
+/// them, and the mocks behind `full`. (The client's operation methods are with the operations.)
+pub fn gate_api_module(tokens: TokenStream, gates: &FeatureGates, api: &Api) -> TokenStream {
     let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else {
         return tokens;
     };
     for item in &mut file.items {
-        if let Item::Use(import) = item {
-            if matches!(&import.tree, syn::UseTree::Path(p) if p.ident == "types") {
+        match item {
+            Item::Use(import) if matches!(&import.tree, syn::UseTree::Path(p) if p.ident == "types") =>
+            {
                 insert_after_docs(&mut import.attrs, cfg_any_type(gates, api));
             }
-            continue;
-        }
-        // The typed mocks name every operation and type: they compile with all features.
-        if let Item::Mod(module) = item {
-            if module.ident == "mock" {
-                module
-                    .attrs
-                    .push(syn::parse_quote!(#[cfg(feature = "full")]));
+            // The typed mocks name every operation and type: they compile with all features.
+            Item::Mod(module) if module.ident == "mock" => {
+                module.attrs.push(parse_quote!(#[cfg(feature = #FULL)]));
             }
-            continue;
-        }
-        let Item::Impl(imp) = item else { continue };
-        if imp.trait_.is_some() || type_name(&imp.self_ty).as_deref() != Some("Client") {
-            continue;
-        }
-        for member in &mut imp.items {
-            let ImplItem::Fn(method) = member else {
-                continue;
-            };
-            if let Some(features) = gates.operations.get(&method.sig.ident.to_string()) {
-                insert_after_docs(&mut method.attrs, cfg(features));
-            }
+            _ => {}
         }
     }
     file.into_token_stream()

@@ -177,7 +177,11 @@ impl Work<'_> {
             ),
             Work::OperationItems { api, range, .. } => (
                 operations_path(api),
-                operation_items(api, api.operations.get(range.clone()).unwrap_or_default()),
+                operation_items(
+                    api,
+                    api.operations.get(range.clone()).unwrap_or_default(),
+                    &settings.crate_name,
+                ),
             ),
         };
         let uses_types = tokens::uses_module(&tokens, "types");
@@ -250,11 +254,16 @@ fn type_items(api: &Api, defs: &[crate::ir::TypeDef]) -> TokenStream {
 }
 
 /// The items of a run of operations, behind their features when the API has per-tag features.
-fn operation_items(api: &Api, ops: &[crate::ir::Operation]) -> TokenStream {
+fn operation_items(api: &Api, ops: &[crate::ir::Operation], crate_name: &str) -> TokenStream {
     match &api.features {
-        Some(gates) => features::gated_operation_items(api, ops, gates),
+        Some(gates) => features::gated_operation_items(api, ops, gates, &rust_crate(crate_name)),
         None => operations::operation_items(api, ops),
     }
+}
+
+/// The name Rust code uses for the crate: `-` becomes `_`.
+fn rust_crate(crate_name: &str) -> String {
+    crate_name.replace('-', "_")
 }
 
 fn types_path(api: &Api) -> String {
@@ -368,15 +377,18 @@ impl FileJob<'_> {
             FileJob::ApiModule(api) => {
                 let user_agent = format!("{}/0.1.0 (generated Rust client)", settings.crate_name);
                 let module =
-                    client::api_module(api, &user_agent, &settings.crate_name.replace('-', "_"));
+                    client::api_module(api, &user_agent, &rust_crate(&settings.crate_name));
                 let module = match &api.features {
-                    Some(gates) => features::gate_client_methods(module, gates, api),
+                    Some(gates) => features::gate_api_module(module, gates, api),
                     None => module,
                 };
                 rust(format!("{}/mod.rs", dir(api)), module)
             }
             FileJob::Types(api) => rust(types_path(api), whole_types_module(api)),
-            FileJob::Operations(api) => rust(operations_path(api), whole_operations_module(api)),
+            FileJob::Operations(api) => rust(
+                operations_path(api),
+                whole_operations_module(api, &rust_crate(&settings.crate_name)),
+            ),
             FileJob::Mock(api) => rust(
                 mock::mock_path(api),
                 mock::mock_module(api, &settings.crate_name),
@@ -398,10 +410,10 @@ fn whole_types_module(api: &Api) -> TokenStream {
 }
 
 /// `operations.rs` in one piece, as the emit stage alone makes it.
-fn whole_operations_module(api: &Api) -> TokenStream {
+fn whole_operations_module(api: &Api, crate_name: &str) -> TokenStream {
     match &api.features {
         Some(gates) => {
-            let items = features::gated_operation_items(api, &api.operations, gates);
+            let items = features::gated_operation_items(api, &api.operations, gates, crate_name);
             let prologue = operations::operations_prologue(
                 tokens::uses_module(&items, "types"),
                 tokens::uses_module(&items, "runtime"),
