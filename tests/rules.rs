@@ -447,6 +447,28 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
         .find(|r| r.variant == "Forbidden")
         .unwrap();
     assert_eq!(forbidden.body.as_ref().map(|b| &b.ty), Some(&TypeRef::Any));
+    // A request body read as a response, and a response read as a request body: typed.
+    let put = &other_kind.operations[1];
+    let ok = put.responses.iter().find(|r| r.variant == "Ok").unwrap();
+    let ok_type = ok.body.as_ref().map(|b| b.ty.clone());
+    let Some(TypeRef::Named(ok_name)) = ok_type else {
+        panic!("the 200 of putCache is not a named type: {ok_type:?}")
+    };
+    assert_eq!(fields(ty(other_kind, &ok_name))["data"].ty, TypeRef::String);
+    let body_type = put.body.as_ref().map(|b| b.ty.clone());
+    let Some(TypeRef::Named(body_name)) = body_type else {
+        panic!("the body of putCache is not a named type: {body_type:?}")
+    };
+    assert!(fields(ty(other_kind, &body_name)).contains_key("message"));
+    // A parameter read as a header.
+    let traced = other_kind.operations[2].responses[0].headers.clone();
+    assert_eq!(
+        traced
+            .iter()
+            .map(|h| (h.name.as_str(), &h.ty, h.required))
+            .collect::<Vec<_>>(),
+        [("X-Trace", &TypeRef::String, true)]
+    );
 
     let swagger2 = api(&output, "lenient-dangling-refs-swagger2.yaml");
     assert_eq!(fields(ty(swagger2, "Item"))["tag"].ty, TypeRef::Any);

@@ -165,19 +165,20 @@ fn wrong_kinds(doc: &mut Value, lenient: bool, resolved: &mut Resolved) {
     grammar::walk_document(doc, Dialect::OpenApi30, &mut |_, kind, pointer| {
         kinds.insert(pointer.to_string(), kind);
     });
-    let mut wrong: Vec<(String, Kind, Kind, String)> = Vec::new();
+    let mut wrong: Vec<(String, Kind, Kind, String, String)> = Vec::new();
     for (pointer, kind, reference) in grammar::references(doc, Dialect::OpenApi30) {
         let Some(tokens) = pointer_tokens(&reference) else {
             continue;
         };
-        if let Some(found) = kinds.get(&to_pointer(&tokens)) {
+        let target = to_pointer(&tokens);
+        if let Some(found) = kinds.get(&target) {
             if *found != kind {
-                wrong.push((pointer, kind, *found, reference));
+                wrong.push((pointer, kind, *found, reference, target));
             }
         }
     }
     wrong.sort_by(|a, b| b.0.cmp(&a.0));
-    for (pointer, expected, found, reference) in wrong {
+    for (pointer, expected, found, reference, target) in wrong {
         let problem = format!(
             "`$ref: {reference}` points at a {}, where a {} is expected",
             found.noun(),
@@ -190,12 +191,57 @@ fn wrong_kinds(doc: &mut Value, lenient: bool, resolved: &mut Resolved) {
             });
             continue;
         }
-        let what = degrade(doc, &pointer, expected);
+        let read_as = doc
+            .pointer(&target)
+            .and_then(|object| read_as(object, found, expected));
+        let what = match read_as {
+            Some(object) => {
+                if let Some(slot) = doc.pointer_mut(&pointer) {
+                    *slot = object;
+                }
+                "its fields are read as one"
+            }
+            None => degrade(doc, &pointer, expected),
+        };
         resolved.notes.push(Note {
             pointer: format!("{pointer}/$ref"),
             message: format!("repaired: {problem}; {what}"),
         });
     }
+}
+
+/// An object of kind `found` as one of kind `expected`, where the two share their meaningful
+/// fields: a request body and a response both carry a description and the `content` map; a
+/// parameter is a header with a name and a location. `None` for the other pairs.
+fn read_as(object: &Value, found: Kind, expected: Kind) -> Option<Value> {
+    let fields = object.as_object()?;
+    let keep: &[&str] = match (found, expected) {
+        (Kind::RequestBody, Kind::Response) | (Kind::Response, Kind::RequestBody) => {
+            &["description", "content"]
+        }
+        (Kind::Parameter, Kind::Header) => &[
+            "description",
+            "required",
+            "deprecated",
+            "schema",
+            "content",
+            "style",
+            "explode",
+            "example",
+            "examples",
+        ],
+        _ => return None,
+    };
+    let mut out: serde_json::Map<String, Value> = fields
+        .iter()
+        .filter(|(key, _)| keep.contains(&key.as_str()) || key.starts_with("x-"))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    // A response needs a description; a request body's is optional.
+    if expected == Kind::Response && !out.contains_key("description") {
+        out.insert("description".into(), Value::String(String::new()));
+    }
+    Some(Value::Object(out))
 }
 
 /// Degrades a reference that cannot be followed: a schema becomes any JSON value, anything
