@@ -28,6 +28,9 @@ pub struct OperationSample {
     /// Unions (by type name) for which no value fits exactly one variant: a `oneOf` of them
     /// cannot be satisfied as far as the IR can tell.
     pub ambiguous_unions: Vec<String>,
+    /// Strings whose schema contradicts itself: the text its `pattern` gives is refused by its
+    /// `format` (`pattern: YYYY-MM-DD` beside `format: date`), so no value satisfies both.
+    pub contradictions: Vec<String>,
 }
 
 /// A request body as the operation's builder takes it.
@@ -73,6 +76,7 @@ pub fn operation_sample(api: &Api, op: &Operation) -> OperationSample {
         params,
         body,
         ambiguous_unions: synth.ambiguous_unions(),
+        contradictions: synth.contradictions(),
     }
 }
 
@@ -85,6 +89,8 @@ pub struct ResponseSample {
     pub body: Vec<u8>,
     /// As in [`OperationSample::ambiguous_unions`].
     pub ambiguous_unions: Vec<String>,
+    /// As in [`OperationSample::contradictions`].
+    pub contradictions: Vec<String>,
 }
 
 /// A valid successful answer to `op`: its first documented success (or `default` when it has
@@ -106,6 +112,7 @@ pub fn response_sample(api: &Api, op: &Operation) -> Option<ResponseSample> {
             content_type: None,
             body: Vec::new(),
             ambiguous_unions: Vec::new(),
+            contradictions: Vec::new(),
         });
     };
     let content_type = crate::normalize::media::concrete_content_type(&body.content_type);
@@ -124,6 +131,7 @@ pub fn response_sample(api: &Api, op: &Operation) -> Option<ResponseSample> {
         content_type: Some(content_type),
         body: bytes,
         ambiguous_unions: synth.ambiguous_unions(),
+        contradictions: synth.contradictions(),
     })
 }
 

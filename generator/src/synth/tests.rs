@@ -268,3 +268,83 @@ paths:
     assert!(value.as_str().unwrap().parse::<f64>().is_err(), "{value}");
     assert!(sample.ambiguous_unions.is_empty());
 }
+
+#[test]
+fn a_tagged_union_whose_variants_overlap_is_reported_ambiguous() {
+    // A validator of `oneOf` ignores the discriminator: a value with only optional properties
+    // fits both variants whatever its tag.
+    let api = api(r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /actions:
+    put:
+      operationId: put_action
+      requestBody:
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {$ref: "#/components/schemas/Script"}
+                - {$ref: "#/components/schemas/Job"}
+              discriminator: {propertyName: type, mapping: {script: "#/components/schemas/Script", job: "#/components/schemas/Job"}}
+      responses:
+        "204": {description: ok}
+  /shapes:
+    put:
+      operationId: put_shape
+      requestBody:
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {$ref: "#/components/schemas/Script"}
+                - {$ref: "#/components/schemas/Square"}
+              discriminator: {propertyName: type}
+      responses:
+        "204": {description: ok}
+components:
+  schemas:
+    Script:
+      type: object
+      properties: {type: {type: string}, code: {type: string}}
+    Job:
+      type: object
+      properties: {type: {type: string}, job_id: {type: string}}
+    Square:
+      type: object
+      required: [side]
+      properties: {type: {type: string}, side: {type: integer}}
+"##);
+    let overlapping = operation_sample(&api, op(&api, "put_action"));
+    assert_eq!(overlapping.ambiguous_unions.len(), 1, "{overlapping:?}");
+    // `Script` fits `Square` only with a side; a `Square` value fits `Script` too, but the
+    // first variant's value fits it alone.
+    let sample = operation_sample(&api, op(&api, "put_shape"));
+    assert!(sample.ambiguous_unions.is_empty(), "{sample:?}");
+    assert_eq!(json_body(&api, "put_shape")["type"], json!("Script"));
+}
+
+#[test]
+fn a_pattern_its_format_refuses_is_a_contradiction() {
+    let api = api(r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /events:
+    get:
+      operationId: list_events
+      parameters:
+        - {name: since, in: query, schema: {type: string, format: date-time, pattern: "YYYY-MM-DDThh:mm:ssZ"}}
+        - {name: day, in: query, schema: {type: string, format: date, pattern: "^\\d{4}-\\d{2}-\\d{2}$"}}
+      responses:
+        "204": {description: ok}
+"##);
+    let sample = operation_sample(&api, op(&api, "list_events"));
+    assert_eq!(
+        sample.contradictions,
+        ["pattern `YYYY-MM-DDThh:mm:ssZ` with format `date-time`"]
+    );
+    // The consistent one is satisfied by the pattern's text, which is also a date.
+    assert_eq!(sample.params[1], json!("0000-00-00"));
+}

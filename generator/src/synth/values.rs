@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Number, Value};
 
-use super::check::Types;
+use super::check::{self, Types};
 use super::{FILE_CONTENT, formats, pattern};
 use crate::ir::{Api, EnumValue, TypeDef, TypeKind, TypeRef, UnionDef, ValueFacts};
 
@@ -56,6 +56,9 @@ pub(super) struct Synth<'a> {
     types: Types<'a>,
     /// Unions no value of which fits exactly one variant (by name), met on the way.
     ambiguous: std::cell::RefCell<Vec<String>>,
+    /// Strings whose facts contradict each other, met on the way (see
+    /// [`OperationSample::contradictions`](super::OperationSample::contradictions)).
+    contradictions: std::cell::RefCell<Vec<String>>,
 }
 
 impl<'a> Synth<'a> {
@@ -63,7 +66,16 @@ impl<'a> Synth<'a> {
         Self {
             types: Types::new(api),
             ambiguous: std::cell::RefCell::default(),
+            contradictions: std::cell::RefCell::default(),
         }
+    }
+
+    /// The contradictions met so far, each once.
+    pub(super) fn contradictions(&self) -> Vec<String> {
+        let mut found = self.contradictions.borrow().clone();
+        found.sort();
+        found.dedup();
+        found
     }
 
     /// The unions met so far that no made-up value fits alone.
@@ -288,19 +300,30 @@ impl<'a> Synth<'a> {
         }
     }
 
-    /// A tagged union: its first variant with the tag set. An untagged one: the first variant
-    /// whose value fits it and no other variant (made from the document's examples, else
-    /// without them), else the first whose value fits it.
+    /// A tagged union: the first variant whose value, with its tag set, fits no other variant
+    /// (a validator of `oneOf` ignores the discriminator), else the first. An untagged one: the
+    /// first variant whose value fits it and no other variant (made from the document's
+    /// examples, else without them), else the first whose value fits it.
     fn union(&self, name: &str, u: &UnionDef, cx: Cx) -> Value {
         if let Some(property) = &u.discriminator {
-            let Some(first) = u.variants.first() else {
-                return Value::Null;
-            };
-            let mut value = self.value(&first.ty, &first.facts, cx.nested());
-            if let (Value::Object(map), Some(tag)) = (&mut value, first.tags.first()) {
-                map.insert(property.clone(), Value::String(tag.clone()));
+            let mut first = None;
+            for (i, variant) in u.variants.iter().enumerate() {
+                let mut value = self.value(&variant.ty, &variant.facts, cx.nested());
+                if let (Value::Object(map), Some(tag)) = (&mut value, variant.tags.first()) {
+                    map.insert(property.clone(), Value::String(tag.clone()));
+                }
+                let ambiguous = u.variants.iter().enumerate().any(|(j, other)| {
+                    j != i && self.types.conforms(&value, &other.ty, &other.facts)
+                });
+                if !ambiguous {
+                    return value;
+                }
+                first.get_or_insert(value);
             }
-            return value;
+            if first.is_some() {
+                self.ambiguous.borrow_mut().push(name.to_string());
+            }
+            return first.unwrap_or(Value::Null);
         }
         let mut fitting = None;
         for (i, variant) in u.variants.iter().enumerate() {
@@ -348,18 +371,30 @@ impl<'a> Synth<'a> {
             base.to_string()
         };
         let mut candidates = Vec::new();
+        let mut from_pattern = None;
         if let Some(p) = &facts.pattern {
             let generated = pattern::generate(p, facts.min_length, facts.max_length, cx.salt)
                 .or_else(|| pattern::generate(p, facts.min_length, facts.max_length, 0));
+            from_pattern = generated.clone().map(|text| (p, text));
             candidates.extend(generated);
         }
         candidates.push(salted.clone());
         candidates.push(fit_length(&salted, facts.min_length, facts.max_length));
-        let found = candidates
+        if let Some(found) = candidates
             .iter()
             .find(|c| self.types.string_conforms(c, facts))
-            .or(candidates.last());
-        found.cloned().unwrap_or(salted)
+        {
+            return found.clone();
+        }
+        // A text the pattern matches that the format refuses: no value can satisfy both.
+        if let (Some((pattern, text)), Some(format)) = (&from_pattern, &facts.format) {
+            if check::pattern_matches(pattern, text) && !formats::fits(Some(format), text) {
+                self.contradictions
+                    .borrow_mut()
+                    .push(format!("pattern `{pattern}` with format `{format}`"));
+            }
+        }
+        candidates.last().cloned().unwrap_or(salted)
     }
 }
 

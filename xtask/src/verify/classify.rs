@@ -33,6 +33,10 @@ pub struct DocumentFacts {
     /// only by its fragment (`/items`, `/items#other`) has too: `"GET /items#app"`. A fragment
     /// is never sent, so on the wire the two are one operation.
     pub fragment_twins: BTreeSet<String>,
+    /// Discriminator properties whose value for some variant is the variant's schema name (no
+    /// `mapping` names it) while the variant's own schema allows only other values (an `enum`
+    /// of the property without that name).
+    pub implicit_tags_outside_enum: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -44,6 +48,7 @@ impl DocumentFacts {
         let mut content_type_parameter = false;
         let mut reserved = BTreeSet::new();
         let mut fragment_twins = BTreeSet::new();
+        let mut implicit_tags = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -55,6 +60,7 @@ impl DocumentFacts {
                 content_type_parameter |= declares_content_type_parameter(&tree);
                 reserved_header_parameters(&tree, &mut reserved);
                 fragment_twin_operations(&tree, &mut fragment_twins);
+                implicit_tags_outside_enum(&tree, &tree, &mut implicit_tags);
             }
         }
         DocumentFacts {
@@ -64,8 +70,78 @@ impl DocumentFacts {
             content_type_parameter,
             reserved_header_parameters: reserved,
             fragment_twins,
+            implicit_tags_outside_enum: implicit_tags,
         }
     }
+}
+
+/// Collects the discriminator properties some variant of which gets its schema name as the
+/// value (OpenAPI's default without a `mapping` entry) while its schema's `enum` for the
+/// property lacks that name.
+fn implicit_tags_outside_enum(node: &Value, root: &Value, out: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            let property = map
+                .get("discriminator")
+                .and_then(|d| d.get("propertyName"))
+                .and_then(Value::as_str);
+            if let Some(property) = property {
+                let mapped: BTreeSet<&str> = map["discriminator"]
+                    .get("mapping")
+                    .and_then(Value::as_object)
+                    .map(|m| m.values().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let variants = ["oneOf", "anyOf"]
+                    .iter()
+                    .filter_map(|k| map.get(*k).and_then(Value::as_array))
+                    .flatten();
+                for reference in variants.filter_map(|v| v.get("$ref").and_then(Value::as_str)) {
+                    let schema_name = reference.rsplit('/').next().unwrap_or(reference);
+                    if mapped.contains(reference) {
+                        continue;
+                    }
+                    let target = reference.strip_prefix('#').and_then(|p| root.pointer(p));
+                    let allowed = target.and_then(|schema| tag_enum(schema, property, root, 0));
+                    if allowed.is_some_and(|values| !values.contains(&schema_name)) {
+                        out.insert(property.to_string());
+                    }
+                }
+            }
+            for child in map.values() {
+                implicit_tags_outside_enum(child, root, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                implicit_tags_outside_enum(item, root, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The `enum` a schema (or one of its `allOf` parts) gives its property `name`.
+fn tag_enum<'a>(
+    schema: &'a Value,
+    name: &str,
+    root: &'a Value,
+    depth: usize,
+) -> Option<Vec<&'a str>> {
+    if depth > 8 {
+        return None;
+    }
+    if let Some(property) = schema.get("properties").and_then(|p| p.get(name)) {
+        let property = resolve(property, root);
+        if let Some(values) = property.get("enum").and_then(Value::as_array) {
+            return Some(values.iter().filter_map(Value::as_str).collect());
+        }
+    }
+    schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find_map(|part| tag_enum(resolve(part, root), name, root, depth + 1))
 }
 
 /// Collects `METHOD /path#fragment` for each operation of `paths` whose wire path (without the
@@ -423,6 +499,32 @@ impl<'a> Facts<'a> {
         ambiguous && (self.violations.iter().any(said) || retried)
     }
 
+    /// A violation says a discriminator property's value is not allowed, and the document
+    /// gives that property's variants values other than their implicit tags.
+    fn implicit_tag_outside_enum(&self) -> bool {
+        self.violations.iter().any(|v| {
+            v.contains("must be equal to one of the allowed values")
+                && v.split(':').next().is_some_and(|location| {
+                    let property = location.rsplit('.').next().unwrap_or(location);
+                    self.document.implicit_tags_outside_enum.contains(property)
+                })
+        })
+    }
+
+    /// Every violation is a pattern or format one, and the made-up values met a schema whose
+    /// pattern and format contradict each other.
+    fn contradictory_string_schema(&self) -> bool {
+        let contradictions = self.record["contradictions"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty());
+        contradictions
+            && !self.violations.is_empty()
+            && self
+                .violations
+                .iter()
+                .all(|v| v.contains("must match pattern") || v.contains("must match format"))
+    }
+
     /// The operation's path has a fragment and another operation has the same wire path.
     fn fragment_twin(&self) -> bool {
         let method = self.record["method"].as_str().unwrap_or_default();
@@ -473,6 +575,24 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.contradictory_string_schema(),
+        reason: "a string's schema contradicts itself: the text its `pattern` matches is not of its `format` (a pattern written as a description, `YYYY-MM-DD`), so no value satisfies both",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Spec,
+        matches: |f| f.contradictory_string_schema(),
+        reason: "a string's schema contradicts itself: the text its `pattern` matches is not of its `format`, so no answer satisfies both",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.implicit_tag_outside_enum(),
+        reason: "the union's discriminator has no `mapping` for this variant, so OpenAPI makes its schema name the property's value, which the variant's own schema does not allow (its `enum` has other values)",
+    },
     Rule {
         outcome: "response",
         class: Class::Spec,

@@ -39,6 +39,8 @@ pub(super) struct OpInfo {
     path: String,
     /// Unions of its arguments or its answer that no made-up value fits alone.
     ambiguous: Vec<String>,
+    /// Strings of its arguments or its answer whose schema contradicts itself.
+    contradictions: Vec<String>,
 }
 
 impl OpInfo {
@@ -50,10 +52,12 @@ impl OpInfo {
                 api.operations.iter().map(move |op| {
                     let method = op.method_name.trim_start_matches("r#");
                     let key = format!("{}::{method}", api.module);
-                    let mut ambiguous =
-                        generator::synth::operation_sample(api, op).ambiguous_unions;
+                    let sample = generator::synth::operation_sample(api, op);
+                    let mut ambiguous = sample.ambiguous_unions;
+                    let mut contradictions = sample.contradictions;
                     if let Some(answer) = generator::synth::response_sample(api, op) {
                         ambiguous.extend(answer.ambiguous_unions);
+                        contradictions.extend(answer.contradictions);
                     }
                     OpInfo {
                         operation: if qualify {
@@ -66,6 +70,7 @@ impl OpInfo {
                         method: op.method.as_str().to_string(),
                         path: op.path.raw.clone(),
                         ambiguous,
+                        contradictions,
                     }
                 })
             })
@@ -186,6 +191,9 @@ fn result(op: &OpInfo, mut record: Value, document: &DocumentFacts) -> OpResult 
     let outcome = record["outcome"].as_str().unwrap_or("build").to_string();
     if !op.ambiguous.is_empty() {
         record["ambiguous_unions"] = json!(op.ambiguous);
+    }
+    if !op.contradictions.is_empty() {
+        record["contradictions"] = json!(op.contradictions);
     }
     let class = (outcome != "passed").then(|| classify(&record, document));
     OpResult {

@@ -137,6 +137,7 @@ impl Report {
                     "proxy_failure",
                     "prism_stopped",
                     "ambiguous_unions",
+                    "contradictions",
                     "answer_breaks_types",
                 ] {
                     let value = &r.record[key];

@@ -306,6 +306,73 @@ fn an_operation_told_apart_only_by_a_fragment_is_the_documents_fault() {
     );
 }
 
+#[test]
+fn an_implicit_tag_the_variants_enum_refuses_is_the_documents_fault() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("implicit-tags.yaml");
+    // `Sidecar` has no mapping entry, so its tag is `Sidecar`, which its enum refuses; `Runbook`
+    // is mapped to a value the enum allows.
+    std::fs::write(
+        &spec,
+        "components:\n  schemas:\n    Runner:\n      oneOf: [{$ref: '#/components/schemas/Sidecar'}, {$ref: '#/components/schemas/Runbook'}]\n      \
+         discriminator: {propertyName: runner_type, mapping: {runbook: '#/components/schemas/Runbook'}}\n    \
+         Kind: {type: string, enum: [sidecar, runbook]}\n    \
+         Sidecar:\n      allOf:\n        - properties: {runner_type: {$ref: '#/components/schemas/Kind'}}\n    \
+         Runbook:\n      properties: {runner_type: {$ref: '#/components/schemas/Kind'}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(
+        facts.implicit_tags_outside_enum.iter().collect::<Vec<_>>(),
+        ["runner_type"]
+    );
+    let violation = |location: &[&str]| {
+        json!([{"location": location, "severity": "Error",
+            "message": "Request body property runner.runner_type must be equal to one of the allowed values: sidecar, runbook"}])
+    };
+    let refused = record(
+        "request",
+        422,
+        violation(&["request", "body", "runner", "runner_type"]),
+        "",
+    );
+    assert_eq!(classify(&refused, &facts).0, Class::Spec);
+    assert_eq!(
+        classify(&refused, &DocumentFacts::default()).0,
+        Class::Generator
+    );
+    let other = record(
+        "request",
+        422,
+        violation(&["request", "body", "runner", "kind"]),
+        "",
+    );
+    assert_eq!(classify(&other, &facts).0, Class::Generator);
+}
+
+#[test]
+fn a_pattern_its_format_refuses_is_the_documents_fault() {
+    let violation = json!([{"location": ["request", "query", "since"], "severity": "Error",
+        "message": "Request query parameter since must match pattern \"YYYY-MM-DDThh:mm:ssZ\""}]);
+    let mut refused = record("request", 400, violation, "");
+    assert_eq!(
+        classify(&refused, &DocumentFacts::default()).0,
+        Class::Generator
+    );
+    refused["contradictions"] = json!(["pattern `YYYY-MM-DDThh:mm:ssZ` with format `date-time`"]);
+    assert_eq!(classify(&refused, &DocumentFacts::default()).0, Class::Spec);
+    // Another violation beside it is not explained.
+    refused["violations"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"location": ["request", "query", "limit"], "severity": "Error", "message": "must be integer"}));
+    assert_eq!(
+        classify(&refused, &DocumentFacts::default()).0,
+        Class::Generator
+    );
+}
+
 /// One raw HTTP exchange with the loopback server.
 fn exchange(port: u16, request: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
