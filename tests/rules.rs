@@ -32,6 +32,7 @@ const STRICT: &[&str] = &[
     "swagger2-path-level-body.json",
     "object-type-with-items.yaml",
     "reserved-header-parameters.yaml",
+    "object-with-required-only-alternatives.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -160,6 +161,27 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     assert_eq!(thing["payload"].ty, TypeRef::Any);
     assert_eq!(thing["choice"].ty, TypeRef::String);
     assert_eq!(thing["list"].ty, TypeRef::Array(Box::new(TypeRef::Any)));
+
+    // Members that only require properties constrain the object beside them: a struct.
+    let alternatives = api(&output, "object-with-required-only-alternatives.yaml");
+    let body_type = |op: usize| {
+        let body = alternatives.operations[op].body.as_ref().unwrap();
+        let TypeRef::Named(name) = &body.ty else {
+            panic!("not a named body: {:?}", body.ty)
+        };
+        ty(alternatives, name)
+    };
+    let reviewers = body_type(0);
+    let TypeKind::Struct(_) = &reviewers.kind else {
+        panic!("not a struct: {reviewers:?}")
+    };
+    let reviewers = fields(reviewers);
+    assert_eq!(
+        reviewers.keys().copied().collect::<Vec<_>>(),
+        ["reviewers", "team_reviewers"]
+    );
+    assert!(!reviewers["reviewers"].required && !reviewers["team_reviewers"].required);
+    assert!(matches!(body_type(1).kind, TypeKind::Union(_)));
 
     // Builders and their outcome enums never take a model type's name.
     let names = api(&output, "builder-and-model-type-names.yaml");
@@ -312,6 +334,10 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     assert_eq!(
         authorize["response_type"].ty,
         TypeRef::Named("ResponseType".into())
+    );
+    assert_eq!(
+        authorize["scope"].ty,
+        TypeRef::nullable(TypeRef::Named("ResponseType".into()))
     );
     assert_eq!(
         authorize["limit"].ty,

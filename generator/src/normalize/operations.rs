@@ -277,19 +277,26 @@ impl<'d> Context<'d> {
         for (param, pointer) in resolved {
             let data = param.parameter_data_ref();
             // OpenAPI: header parameters named Accept, Content-Type or Authorization "SHALL be
-            // ignored"; the client sets those headers itself.
+            // ignored"; the client sets those headers itself. Headers that frame the message
+            // are the HTTP client's: a length given by hand would cut or stall the body.
             let reserved = ["accept", "content-type", "authorization"];
-            if matches!(param, OaParameter::Header { .. })
-                && reserved.contains(&data.name.to_ascii_lowercase().as_str())
-            {
-                self.warn(
-                    pointer,
-                    format!(
-                        "header parameter `{}` is ignored: the client sets this header itself (OpenAPI ignores such parameters)",
-                        data.name
-                    ),
-                );
-                continue;
+            let framing = ["content-length", "transfer-encoding", "host", "connection"];
+            let name = data.name.to_ascii_lowercase();
+            if matches!(param, OaParameter::Header { .. }) {
+                let why = if reserved.contains(&name.as_str()) {
+                    Some("the client sets this header itself (OpenAPI ignores such parameters)")
+                } else if framing.contains(&name.as_str()) {
+                    Some("the HTTP client sets this header from the message it sends")
+                } else {
+                    None
+                };
+                if let Some(why) = why {
+                    self.warn(
+                        pointer,
+                        format!("header parameter `{}` is ignored: {why}", data.name),
+                    );
+                    continue;
+                }
             }
             let location = match param {
                 OaParameter::Path { .. } => ParamLocation::Path,

@@ -385,17 +385,17 @@ impl<'d> Context<'d> {
             .filter(|(_, p)| !is_annotation_only(p))
             .collect();
         // `allOf: [$ref, {type: string, description: …}]`: a part that only repeats a type adds
-        // nothing to the shape of the others.
+        // nothing to the shape of the others; one that says `nullable` makes the whole so.
+        let mut nullable = schema.schema_data.nullable;
         if meaningful.iter().any(|(_, p)| !is_bare_type(p)) {
+            nullable |= meaningful
+                .iter()
+                .any(|(_, p)| is_bare_type(p) && is_nullable(p));
             meaningful.retain(|(_, p)| !is_bare_type(p));
         }
         if let [(i, only)] = meaningful.as_slice() {
             let ty = self.schema_type(SchemaRef::from(*only), hint, &format!("{pointer}/{i}"));
-            return Lowered::Use(if schema.schema_data.nullable {
-                TypeRef::nullable(ty)
-            } else {
-                ty
-            });
+            return Lowered::Use(if nullable { TypeRef::nullable(ty) } else { ty });
         }
         let mut merged = ObjectParts::default();
         let mut visiting = AllOfVisit::default();
@@ -590,10 +590,17 @@ impl<'d> Context<'d> {
         if !any.all_of.is_empty() {
             return self.all_of(schema, &any.all_of, hint, pointer);
         }
-        if !any.one_of.is_empty() {
+        // `oneOf`/`anyOf` members that only constrain the object beside them (`required: [a]`
+        // or `required: [b]`) choose no shape: the object is the type.
+        let object_beside = !any.properties.is_empty() || any.typ.as_deref() == Some("object");
+        let constraints_only = object_beside
+            && [&any.one_of, &any.any_of]
+                .iter()
+                .all(|members| members.iter().all(only_constrains));
+        if !any.one_of.is_empty() && !constraints_only {
             return self.union(&any.one_of, schema, hint, &pointer_join(pointer, "oneOf"));
         }
-        if !any.any_of.is_empty() {
+        if !any.any_of.is_empty() && !constraints_only {
             return self.union(&any.any_of, schema, hint, &pointer_join(pointer, "anyOf"));
         }
         if !any.enumeration.is_empty() {
@@ -728,15 +735,17 @@ fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
     }
 }
 
-/// True for a part that says only `type` (and annotations): no format, bounds, enum,
-/// properties or items.
+/// An inline part that says `nullable: true`.
+fn is_nullable(part: &ReferenceOr<Schema>) -> bool {
+    matches!(part, ReferenceOr::Item(schema) if schema.schema_data.nullable)
+}
+
+/// True for a part that says only `type` (and annotations, `nullable` among them): no format,
+/// bounds, enum, properties or items.
 fn is_bare_type(part: &ReferenceOr<Schema>) -> bool {
     let ReferenceOr::Item(schema) = part else {
         return false;
     };
-    if schema.schema_data.nullable {
-        return false;
-    }
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => {
             s.format == VariantOrUnknownOrEmpty::Empty
@@ -873,4 +882,26 @@ fn type_complexity(ty: &TypeRef, nest: u32) -> u32 {
         TypeRef::Array(item) | TypeRef::Nullable(item) => named + type_complexity(item, nest + 1),
         TypeRef::Map(value) => named + 10 * (nest + 1) + type_complexity(value, nest + 1),
     }
+}
+
+/// Whether a member of `oneOf`/`anyOf` only constrains the object beside it: an inline schema
+/// with no type, properties, items, enum or members of its own (`required`, `not`, bounds on
+/// the number of properties, docs).
+fn only_constrains(member: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = member else {
+        return false;
+    };
+    let SchemaKind::Any(any) = &schema.schema_kind else {
+        return false;
+    };
+    any.typ.is_none()
+        && any.properties.is_empty()
+        && any.additional_properties.is_none()
+        && any.items.is_none()
+        && any.enumeration.is_empty()
+        && any.format.is_none()
+        && any.pattern.is_none()
+        && any.all_of.is_empty()
+        && any.one_of.is_empty()
+        && any.any_of.is_empty()
 }

@@ -348,3 +348,27 @@ paths:
     // The consistent one is satisfied by the pattern's text, which is also a date.
     assert_eq!(sample.params[1], json!("0000-00-00"));
 }
+
+#[test]
+fn a_text_body_example_its_format_refuses_is_not_sent() {
+    let api = api(r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /write:
+    post:
+      operationId: write
+      requestBody:
+        content:
+          text/plain:
+            examples:
+              line: {value: "air,sensor=1 temperature=73.9 1630424257"}
+            schema: {type: string, format: byte}
+      responses:
+        "204": {description: ok}
+"##);
+    let Some(BodySample::Text(text)) = operation_sample(&api, op(&api, "write")).body else {
+        panic!("not a text body")
+    };
+    assert!(super::formats::fits(Some("byte"), &text), "{text}");
+}
