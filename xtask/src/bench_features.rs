@@ -13,7 +13,10 @@
 //! feature set in turn, `src/lib.rs` is touched and `cargo check` is timed with
 //! `CARGO_INCREMENTAL=0`, so the whole crate is type-checked again. Every check must pass
 //! without a warning. `BENCH_ROUNDS` (default 1: the large checks take minutes on two cores)
-//! repeats the interleaved rounds and reports the median. `cargo xtask bench-features github`
+//! repeats the interleaved rounds and reports the median. Besides wall time, the CPU time of
+//! `cargo` and the compiler (user and system, from `/proc/self/stat` on Linux) is measured:
+//! on a machine shared with other work it varies far less, so the ratios are taken from it
+//! where it is available. `cargo xtask bench-features github`
 //! (or `stripe`) measures one API's crates alone.
 
 use std::path::{Path, PathBuf};
@@ -185,7 +188,7 @@ pub fn run(root: &Path, api: Option<&str>) -> Result<String, String> {
     if let Some(first) = crates.iter().flatten().next() {
         cargo_check(&first.dir, &target, &["--no-default-features"])?;
     }
-    let mut times: Vec<Vec<Duration>> = checks.iter().map(|_| Vec::new()).collect();
+    let mut times: Vec<Vec<Sample>> = checks.iter().map(|_| Vec::new()).collect();
     for _ in 0..rounds {
         for (check, samples) in checks.iter().zip(&mut times) {
             let Some(krate) = crates.get(check.krate).and_then(Option::as_ref) else {
@@ -228,10 +231,41 @@ fn generate(
     Ok(Crate { dir: out, api })
 }
 
-/// `cargo check` of the crate in `dir` with `features`: its wall time. A failure or a warning
-/// is an error, with the compiler's output.
-fn cargo_check(dir: &Path, target: &Path, features: &[&str]) -> Result<Duration, String> {
+/// What one check took.
+#[derive(Clone, Copy)]
+struct Sample {
+    wall: Duration,
+    /// User and system CPU time of `cargo` and the compiler; `None` where it cannot be read.
+    cpu: Option<Duration>,
+}
+
+/// The CPU time (user and system) of this process's children that have been waited for:
+/// `cutime` and `cstime` of `/proc/self/stat`, in clock ticks. `None` off Linux.
+fn children_cpu_time() -> Option<Duration> {
+    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let ticks = *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|t| t.trim().parse().ok())
+            .filter(|t| *t > 0)
+            .unwrap_or(100)
+    });
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at the third, `state`.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let field = |n: usize| fields.get(n - 3).and_then(|f| f.parse::<u64>().ok());
+    let total = field(16)? + field(17)?;
+    Some(Duration::from_millis(total * 1000 / ticks))
+}
+
+/// `cargo check` of the crate in `dir` with `features`: its wall and CPU time. A failure or a
+/// warning is an error, with the compiler's output.
+fn cargo_check(dir: &Path, target: &Path, features: &[&str]) -> Result<Sample, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cpu_before = children_cpu_time();
     let start = Instant::now();
     let output = Command::new(&cargo)
         .args([
@@ -247,7 +281,10 @@ fn cargo_check(dir: &Path, target: &Path, features: &[&str]) -> Result<Duration,
         .env("CARGO_INCREMENTAL", "0")
         .output()
         .map_err(|e| format!("cannot run `{cargo} check`: {e}"))?;
-    let elapsed = start.elapsed();
+    let wall = start.elapsed();
+    let cpu = children_cpu_time()
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() || stderr.contains("warning") {
         return Err(format!(
@@ -256,7 +293,7 @@ fn cargo_check(dir: &Path, target: &Path, features: &[&str]) -> Result<Duration,
             dir.display()
         ));
     }
-    Ok(elapsed)
+    Ok(Sample { wall, cpu })
 }
 
 /// Sets the file's modification time to now, as `touch` does.
@@ -268,22 +305,32 @@ fn touch(path: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot touch {}: {e}", path.display()))
 }
 
-fn median(samples: &[Duration]) -> Duration {
-    let mut sorted = samples.to_vec();
-    sorted.sort();
-    sorted.get(sorted.len() / 2).copied().unwrap_or_default()
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or_default()
 }
 
 fn report(
     crates: &[Option<Crate>],
     checks: &[Check],
-    times: &[Vec<Duration>],
+    times: &[Vec<Sample>],
     rounds: usize,
 ) -> String {
+    // Ratios of CPU time when every check has one, else of wall time.
+    let by_cpu = times.iter().flatten().all(|s| s.cpu.is_some());
+    let measure = |s: &Sample| {
+        if by_cpu {
+            s.cpu.unwrap_or_default().as_secs_f64()
+        } else {
+            s.wall.as_secs_f64()
+        }
+    };
     let mut out = format!(
-        "`cargo check` after touching the crate, dependencies built; check time and ratio are \
-         medians of {rounds} interleaved round(s)\n\n\
-         | crate | operations | types | check | ratio |\n|---|---:|---:|---:|---:|\n"
+        "`cargo check` after touching the crate, dependencies built; times and ratios are \
+         medians of {rounds} interleaved round(s); ratios of {} time\n\n\
+         | crate | operations | types | check (wall) | check (CPU) | ratio |\n\
+         |---|---:|---:|---:|---:|---:|\n",
+        if by_cpu { "CPU" } else { "wall" }
     );
     for (check, samples) in checks.iter().zip(times) {
         let Some(krate) = crates.get(check.krate).and_then(Option::as_ref) else {
@@ -295,15 +342,14 @@ fn report(
             .and_then(|j| times.get(j))
             .map(|base| {
                 // The median of the per-round ratios: a disturbance hits both in one round.
-                let mut ratios: Vec<f64> = samples
+                let ratios = samples
                     .iter()
                     .zip(base)
-                    .map(|(s, b)| s.as_secs_f64() / b.as_secs_f64())
+                    .map(|(s, b)| measure(s) / measure(b))
                     .collect();
-                ratios.sort_by(f64::total_cmp);
                 format!(
                     "{:.3} of {}",
-                    ratios.get(ratios.len() / 2).copied().unwrap_or_default(),
+                    median(ratios),
                     if check.against.starts_with("Stripe") {
                         "Stripe whole"
                     } else {
@@ -313,10 +359,24 @@ fn report(
             })
             .unwrap_or_else(|| "1".into());
         let (operations, types) = krate.compiled(check.enabled);
+        let wall = median(samples.iter().map(|s| s.wall.as_secs_f64()).collect());
+        let cpu = if samples.iter().all(|s| s.cpu.is_some()) {
+            format!(
+                "{:.2} s",
+                median(
+                    samples
+                        .iter()
+                        .filter_map(|s| s.cpu)
+                        .map(|c| c.as_secs_f64())
+                        .collect()
+                )
+            )
+        } else {
+            "-".to_string()
+        };
         out.push_str(&format!(
-            "| {} | {operations} | {types} | {:.2} s | {ratio} |\n",
+            "| {} | {operations} | {types} | {wall:.2} s | {cpu} | {ratio} |\n",
             check.label,
-            median(samples).as_secs_f64(),
         ));
     }
     out
