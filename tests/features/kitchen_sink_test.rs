@@ -83,7 +83,8 @@ async fn documented_response_headers_are_typed() {
 async fn ranges_and_default_responses_are_typed_errors() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).and(path("/pets")).and(query_param("sort", "age"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"title": "nope", "status": 404, "trace": "x"})))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"title": "nope", "status": 404, "trace": "x"}))
+            .insert_header("Retry-After", "30"))
         .mount(&server).await;
     Mock::given(method("GET")).and(path("/pets")).and(query_param("sort", "name"))
         .respond_with(ResponseTemplate::new(500).set_body_json(json!({"title": "boom"})))
@@ -93,6 +94,9 @@ async fn ranges_and_default_responses_are_typed_errors() {
         Err(Error::Api(e)) => match e.value() {
             operations::ListPetsError::ClientError(p) => {
                 assert_eq!(p.title.as_deref(), Some("nope"));
+                // The headers error responses document are typed too.
+                let headers: operations::ListPetsErrorHeaders = e.headers_as().unwrap();
+                assert_eq!(headers.retry_after, Some(30));
                 assert_eq!(p.additional_properties["trace"], json!("x"), "additionalProperties: true keeps extras");
             }
             other => panic!("{other:?}"),

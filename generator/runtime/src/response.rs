@@ -238,6 +238,17 @@ impl<T, H> ResponseValue<T, H> {
         }
     }
 
+    /// The headers parsed into `K`, a headers type of the generated crate: for the response of
+    /// an [`Error::Api`], the operation's `…ErrorHeaders`. A header the response does not carry
+    /// is `None`; [`Self::headers`] keeps every header as received.
+    ///
+    /// # Errors
+    ///
+    /// [`HeaderError`] naming the first header of `K` whose value does not parse.
+    pub fn headers_as<K: FromHeaders>(&self) -> Result<K, HeaderError> {
+        K::from_headers(&self.headers)
+    }
+
     /// The same response, with `K` as the type of its documented headers.
     #[doc(hidden)]
     pub fn with_typed_headers<K>(self) -> ResponseValue<T, K> {

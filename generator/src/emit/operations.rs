@@ -124,7 +124,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         )
     });
     let stream = super::pagination::stream_impl(op, &error_name);
-    let headers_struct = super::headers::headers_struct(op);
+    let headers_struct = super::headers::headers_structs(op);
     let error_enum = outcome_enum(
         &format!("{}Error", op.type_name),
         &err,

@@ -72,7 +72,7 @@ impl<'d> Context<'d> {
             // builder never takes a model type's name (schemas claimed theirs first).
             let type_base = self.type_names.claim_family(
                 &type_name(&method_name),
-                &["", "Error", "Success", "Headers"],
+                &["", "Error", "Success", "Headers", "ErrorHeaders"],
             );
             out.push(self.operation(OpInput {
                 path: p.path,
