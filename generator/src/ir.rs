@@ -368,6 +368,10 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// Extra properties are kept in a map with values of this type.
     pub additional: Option<TypeRef>,
+    /// Names the schema requires without declaring them as properties, in order: only the
+    /// map of extra properties can carry them (Spotify's `required: [uris]` beside
+    /// `additionalProperties: true`).
+    pub required_extra: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

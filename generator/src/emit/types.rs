@@ -128,8 +128,17 @@ fn struct_def(
     let fields = s.fields.iter().map(field);
     let extra = s.additional.as_ref().map(|ty| {
         let map = type_tokens(&TypeRef::Map(Box::new(ty.clone())), Scope::Types);
+        let mut text = "Properties not listed in the schema, kept as sent.".to_string();
+        if !s.required_extra.is_empty() {
+            let names: Vec<String> = s.required_extra.iter().map(|n| code(n)).collect();
+            text.push_str(&format!(
+                "\n\nThe schema requires {}, which it does not list as properties: set them here.",
+                names.join(", ")
+            ));
+        }
+        let doc = docs(&text);
         quote! {
-            /// Properties not listed in the schema, kept as sent.
+            #doc
             #[serde(flatten)]
             pub additional_properties: #map,
         }

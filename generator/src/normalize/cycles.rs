@@ -199,6 +199,7 @@ mod tests {
             kind: TypeKind::Struct(StructDef {
                 fields,
                 additional: None,
+                required_extra: Vec::new(),
             }),
             envelope: None,
             facts: Default::default(),

@@ -343,6 +343,15 @@ impl<'d> Context<'d> {
         } else {
             &[]
         });
+        let required_extra: Vec<String> = match additional {
+            Some(_) => parts
+                .required
+                .iter()
+                .filter(|name| !parts.properties.contains_key(name.as_str()))
+                .cloned()
+                .collect(),
+            None => Vec::new(),
+        };
         let mut fields = Vec::new();
         for (json_name, (schema, pointer)) in parts.properties {
             let rust_name = names.claim(&value_name(&json_name));
@@ -367,7 +376,11 @@ impl<'d> Context<'d> {
                 name: json_name,
             });
         }
-        Lowered::Define(TypeKind::Struct(StructDef { fields, additional }))
+        Lowered::Define(TypeKind::Struct(StructDef {
+            fields,
+            additional,
+            required_extra,
+        }))
     }
 
     fn all_of(

@@ -106,7 +106,8 @@ impl<'a> Types<'a> {
                 s.fields.iter().all(|f| match map.get(&f.name) {
                     None => !f.required,
                     Some(v) => self.fits(v, &f.ty, &f.facts, depth + 1),
-                }) && (!closed || map.keys().all(declared))
+                }) && s.required_extra.iter().all(|name| map.contains_key(name))
+                    && (!closed || map.keys().all(declared))
                     && s.additional.as_ref().is_none_or(|extra| {
                         map.iter()
                             .filter(|(k, _)| !s.fields.iter().any(|f| &f.name == *k))

@@ -372,3 +372,32 @@ paths:
     };
     assert!(super::formats::fits(Some("byte"), &text), "{text}");
 }
+
+#[test]
+fn a_required_name_only_extra_properties_can_carry_is_filled() {
+    let api = api(r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /tracks:
+    put:
+      operationId: save_tracks
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: true
+              required: [uris]
+              properties:
+                ids: {type: array, items: {type: string}}
+      responses:
+        "204": {description: ok}
+"##);
+    let body = json_body(&api, "save_tracks");
+    assert!(body.get("uris").is_some(), "{body}");
+    let crate::ir::TypeKind::Struct(s) = &api.types[0].kind else {
+        panic!("not a struct")
+    };
+    assert_eq!(s.required_extra, ["uris"]);
+}

@@ -286,6 +286,13 @@ impl<'a> Synth<'a> {
                     let value = self.value(&field.ty, &field.facts, field_cx);
                     object.insert(field.name.clone(), value);
                 }
+                // Required names the schema does not declare go in the extra properties.
+                if let Some(extra) = &s.additional {
+                    for name in &s.required_extra {
+                        let value = self.value(extra, &ValueFacts::default(), cx.nested());
+                        object.insert(name.clone(), value);
+                    }
+                }
                 Value::Object(object)
             }
             TypeKind::Enum(e) => e

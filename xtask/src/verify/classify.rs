@@ -37,6 +37,9 @@ pub struct DocumentFacts {
     /// `mapping` names it) while the variant's own schema allows only other values (an `enum`
     /// of the property without that name).
     pub implicit_tags_outside_enum: BTreeSet<String>,
+    /// `METHOD /path name` of path parameters an operation declares that its path template
+    /// does not have: no request can carry them.
+    pub path_parameters_outside_template: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -49,6 +52,7 @@ impl DocumentFacts {
         let mut reserved = BTreeSet::new();
         let mut fragment_twins = BTreeSet::new();
         let mut implicit_tags = BTreeSet::new();
+        let mut outside_template = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -61,6 +65,7 @@ impl DocumentFacts {
                 reserved_header_parameters(&tree, &mut reserved);
                 fragment_twin_operations(&tree, &mut fragment_twins);
                 implicit_tags_outside_enum(&tree, &tree, &mut implicit_tags);
+                path_parameters_outside_template(&tree, &mut outside_template);
             }
         }
         DocumentFacts {
@@ -71,6 +76,7 @@ impl DocumentFacts {
             reserved_header_parameters: reserved,
             fragment_twins,
             implicit_tags_outside_enum: implicit_tags,
+            path_parameters_outside_template: outside_template,
         }
     }
 }
@@ -142,6 +148,38 @@ fn tag_enum<'a>(
         .into_iter()
         .flatten()
         .find_map(|part| tag_enum(resolve(part, root), name, root, depth + 1))
+}
+
+/// Collects `METHOD /path name` for each path parameter (of the path item or the operation,
+/// inline or by local reference) whose `{name}` the path template lacks.
+fn path_parameters_outside_template(tree: &Value, out: &mut BTreeSet<String>) {
+    let Some(paths) = tree.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    let names = |list: Option<&Value>| -> Vec<String> {
+        list.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| resolve(p, tree))
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
+            .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect()
+    };
+    for (path, item) in paths {
+        let shared = names(item.get("parameters"));
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            if method == "parameters" || !operation.is_object() {
+                continue;
+            }
+            let mut declared = shared.clone();
+            declared.extend(names(operation.get("parameters")));
+            for name in declared {
+                if !path.contains(&format!("{{{name}}}")) {
+                    out.insert(format!("{} {path} {name}", method.to_ascii_uppercase()));
+                }
+            }
+        }
+    }
 }
 
 /// Collects `METHOD /path#fragment` for each operation of `paths` whose wire path (without the
@@ -525,6 +563,23 @@ impl<'a> Facts<'a> {
                 .all(|v| v.contains("must match pattern") || v.contains("must match format"))
     }
 
+    /// Every violation is a missing path parameter the operation declares outside its path
+    /// template.
+    fn only_path_parameters_outside_template(&self) -> bool {
+        let method = self.record["method"].as_str().unwrap_or_default();
+        let path = self.record["path"].as_str().unwrap_or_default();
+        !self.violations.is_empty()
+            && self.violations.iter().all(|v| {
+                v.strip_prefix("request.path: Request path must have required property '")
+                    .and_then(|rest| rest.split('\'').next())
+                    .is_some_and(|name| {
+                        self.document
+                            .path_parameters_outside_template
+                            .contains(&format!("{method} {path} {name}"))
+                    })
+            })
+    }
+
     /// The operation's path has a fragment and another operation has the same wire path.
     fn fragment_twin(&self) -> bool {
         let method = self.record["method"].as_str().unwrap_or_default();
@@ -575,6 +630,12 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.only_path_parameters_outside_template(),
+        reason: "the operation declares a required path parameter its path template does not have, so no request can carry it (lenient generation leaves it out)",
+    },
     Rule {
         outcome: "request",
         class: Class::Spec,

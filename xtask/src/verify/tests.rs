@@ -373,6 +373,42 @@ fn a_pattern_its_format_refuses_is_the_documents_fault() {
     );
 }
 
+#[test]
+fn a_path_parameter_outside_the_template_is_the_documents_fault() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("outside-template.yaml");
+    std::fs::write(
+        &spec,
+        "components:\n  parameters:\n    Org: {name: org, in: path, required: true, schema: {type: string}}\n\
+         paths:\n  /issues/{id}:\n    parameters:\n      - {name: id, in: path, required: true, schema: {type: string}}\n    \
+         get:\n      parameters:\n        - $ref: '#/components/parameters/Org'\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(
+        facts
+            .path_parameters_outside_template
+            .iter()
+            .collect::<Vec<_>>(),
+        ["GET /issues/{id} org"]
+    );
+    let missing = |name: &str| {
+        let mut call = record(
+            "request",
+            422,
+            json!([{"location": ["request", "path"], "severity": "Error",
+                "message": format!("Request path must have required property '{name}'")}]),
+            "",
+        );
+        call["method"] = json!("GET");
+        call["path"] = json!("/issues/{id}");
+        call
+    };
+    assert_eq!(classify(&missing("org"), &facts).0, Class::Spec);
+    assert_eq!(classify(&missing("id"), &facts).0, Class::Generator);
+}
+
 /// One raw HTTP exchange with the loopback server.
 fn exchange(port: u16, request: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
