@@ -33,6 +33,7 @@ const STRICT: &[&str] = &[
     "object-type-with-items.yaml",
     "reserved-header-parameters.yaml",
     "object-with-required-only-alternatives.yaml",
+    "allof-property-narrowed-by-a-later-part.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -161,6 +162,18 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     assert_eq!(thing["payload"].ty, TypeRef::Any);
     assert_eq!(thing["choice"].ty, TypeRef::String);
     assert_eq!(thing["list"].ty, TypeRef::Array(Box::new(TypeRef::Any)));
+
+    // An allOf part that narrows a property to an enum decides its type.
+    let narrowed = api(&output, "allof-property-narrowed-by-a-later-part.yaml");
+    let service = fields(ty(narrowed, "ServiceReference"));
+    let TypeRef::Named(kind) = &service["type"].ty else {
+        panic!("`type` is not the enum: {:?}", service["type"].ty)
+    };
+    assert!(
+        matches!(ty(narrowed, kind).kind, TypeKind::Enum(_)),
+        "{kind}"
+    );
+    assert!(service["type"].required);
 
     // Members that only require properties constrain the object beside them: a struct.
     let alternatives = api(&output, "object-with-required-only-alternatives.yaml");

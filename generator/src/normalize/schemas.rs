@@ -805,11 +805,40 @@ fn collect_object<'d>(
 ) {
     for (name, schema) in properties {
         let p = pointer_join(&pointer_join(pointer, "properties"), name);
-        parts.properties.entry(name.clone()).or_insert((schema, p));
+        match parts.properties.get_mut(name) {
+            // `allOf` parts that both declare a property: a value must satisfy both, so a part
+            // that narrows it to an enum (`type: {enum: [service_reference]}` over a plain
+            // string) says more than one that only gives the type.
+            Some(kept)
+                if is_enum(schema)
+                    && matches!(kept.0, ReferenceOr::Item(_))
+                    && !is_enum(kept.0) =>
+            {
+                *kept = (schema, p)
+            }
+            Some(_) => {}
+            None => {
+                parts.properties.insert(name.clone(), (schema, p));
+            }
+        }
     }
     parts.required.extend(required.iter().cloned());
     if let Some(additional) = additional {
         parts.additional = Some((additional, pointer_join(pointer, "additionalProperties")));
+    }
+}
+
+/// An inline schema with an `enum` of its own.
+fn is_enum(schema: &ReferenceOr<Box<Schema>>) -> bool {
+    let ReferenceOr::Item(schema) = schema else {
+        return false;
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
+        SchemaKind::Type(Type::Integer(i)) => !i.enumeration.is_empty(),
+        SchemaKind::Type(Type::Number(n)) => !n.enumeration.is_empty(),
+        SchemaKind::Any(any) => !any.enumeration.is_empty(),
+        _ => false,
     }
 }
 
