@@ -4,11 +4,12 @@
 //! Markdown lets a paragraph's next line start anywhere: a "lazy" line without the quote's `>`
 //! or the item's indentation still continues the paragraph, and so does an over-indented one.
 //! Clippy wants each such line to repeat its containers exactly: every `>` of the enclosing
-//! quotes, and inside lists as many spaces as the enclosing items' markers take (from each
-//! marker to its item's text, summed). Rewriting the start of the line to that prefix keeps the
-//! line in the same paragraph, so the text reads as before, unless the line would then start a
-//! block of its own (`- x` indented under an item's text no longer is part of it); such a line's
-//! first character is escaped.
+//! quotes, and inside lists as many spaces as the enclosing items take before their text (from
+//! where the parser starts each item, its marker or the indentation before it, to the item's
+//! text, summed). Rewriting the start of the line to that prefix keeps the line in the same
+//! paragraph, so the text reads as before, unless the line would then start a block of its own
+//! (`- x` four columns past an item's text is text; at the item's text it starts a list); such a
+//! line's first character is escaped.
 
 use std::ops::Range;
 
@@ -19,7 +20,7 @@ use super::{Edit, options};
 /// A container whose marker a continuation line repeats.
 enum Container {
     Quote,
-    /// A list item and the width of its marker (from the marker to the item's text).
+    /// A list item and how far its text is from where the item starts.
     Item(usize),
 }
 
