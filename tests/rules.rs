@@ -34,6 +34,7 @@ const STRICT: &[&str] = &[
     "reserved-header-parameters.yaml",
     "object-with-required-only-alternatives.yaml",
     "allof-property-narrowed-by-a-later-part.yaml",
+    "markdown-that-clippy-lints-in-descriptions.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -394,6 +395,43 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         if w.file == flow {
             assert_eq!(position, Some(38), "{w}");
         }
+    }
+
+    // Markdown clippy's doc lints reject is reshaped, its text kept; `compile` below runs clippy.
+    let module = module_of("markdown-that-clippy-lints-in-descriptions.yaml");
+    let source = |file: &str| {
+        let path = format!("src/{module}/{file}");
+        output
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.contents.as_str())
+            .unwrap_or_else(|| panic!("no {path}"))
+    };
+    for (file, lines) in [
+        (
+            "mod.rs",
+            &[
+                "    ///    Either failure is a 409.\n",
+                "    /// 1. The account is stored\n    ///    and indexed,\n",
+                "    /// > Accounts are kept for a year\n    /// > after they are closed.\n",
+            ][..],
+        ),
+        (
+            "types.rs",
+            &[
+                "    /// * accents, so é becomes e.\n    ///   What is left must be",
+                "    ///   - as a UUID\n    ///     and nothing else.\n",
+                "    ///     \"--dry-run\",\n",
+                "    /// Separated   by tabs in the text too.\n",
+                "/// An account; one per owner;\n/// closed accounts are kept.\n",
+            ][..],
+        ),
+    ] {
+        for line in lines {
+            assert!(source(file).contains(line), "{file} lacks {line:?}");
+        }
+        assert!(!source(file).contains('\t'), "{file} holds a tab");
     }
 
     compile(&output, "rules-strict");

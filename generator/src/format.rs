@@ -42,11 +42,17 @@ fn space_items(text: &str) -> String {
         let next_indent = next.len() - next.trim_start().len();
         // Imports stay together; a blank line separates them from what follows.
         let is_use = |l: &str| l.starts_with("use ") || l.starts_with("pub use ");
+        // A comment line never closes an item, whatever it ends with: a blank line after a doc
+        // comment would leave it apart from its item (`clippy::empty_line_after_doc_comments`).
+        let is_comment = line.trim_start().starts_with("//");
         // An item with an empty body (`pub enum NoErrors {}`) closes on its own line too.
-        let empty_body = line.trim_end().ends_with(" {}") && !line.trim_start().starts_with("//");
-        let closes_item = line.trim() == "}"
-            || empty_body
-            || (line.trim_end().ends_with(';') && indent == 0 && !(is_use(line) && is_use(next)));
+        let empty_body = line.trim_end().ends_with(" {}");
+        let closes_item = !is_comment
+            && (line.trim() == "}"
+                || empty_body
+                || (line.trim_end().ends_with(';')
+                    && indent == 0
+                    && !(is_use(line) && is_use(next))));
         let next_item = [
             "#",
             "///",
@@ -69,4 +75,18 @@ fn space_items(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_spaced_but_a_doc_comment_stays_on_its_item() {
+        let text = "pub struct A;\n/// Ends like an item;\n/// and goes on.\npub struct B {}\n/// }\npub const C: u8 = 1;\n";
+        assert_eq!(
+            space_items(text),
+            "pub struct A;\n\n/// Ends like an item;\n/// and goes on.\npub struct B {}\n\n/// }\npub const C: u8 = 1;\n"
+        );
+    }
 }

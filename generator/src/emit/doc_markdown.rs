@@ -15,12 +15,17 @@
 //!   escaped otherwise, so placeholders such as `<key>` read as written;
 //! - every code block is fenced, marked `text` (never compiled as a doctest) and closed;
 //! - characters a doc comment cannot hold (carriage returns, other control characters, the
-//!   bidirectional overrides rustc denies) are dropped.
+//!   bidirectional overrides rustc denies) are dropped, and tabs become spaces
+//!   (`clippy::tabs_in_doc_comments`);
+//! - a line that continues a paragraph in a list item or quote gets the indentation or `>`
+//!   markers of its containers (`clippy::doc_lazy_continuation`,
+//!   `clippy::doc_overindented_list_items`; the `continuation` module).
 //!
 //! A rewrite can change how the rest parses (an escaped `<pre>` no longer opens an HTML block),
 //! so rewriting repeats until nothing changes. The result is then checked on its own; text that
 //! still fails the check is escaped character by character instead.
 
+mod continuation;
 mod html;
 
 use std::ops::Range;
@@ -85,6 +90,36 @@ fn may_need_rewriting(text: &str) -> bool {
         || ["http", "```", "~~~", "    "]
             .iter()
             .any(|marker| text.contains(marker))
+        || may_continue_a_container(text)
+}
+
+/// Whether a line may open a list item or a quote that a later line, right after a line that
+/// is not blank, may continue: clippy wants such lines indented or marked.
+fn may_continue_a_container(text: &str) -> bool {
+    let mut container = false;
+    let mut after_text = false;
+    for line in text.lines() {
+        let blank = line.trim().is_empty();
+        if container && after_text && !blank {
+            return true;
+        }
+        container |= opens_container(line);
+        after_text = !blank;
+    }
+    false
+}
+
+/// Whether a line starts like a list item or a quote.
+fn opens_container(line: &str) -> bool {
+    let line = line.trim_start_matches(' ');
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().get(digits) {
+        Some(b'.' | b')') if digits > 0 => digits + 1,
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'>') => return digits == 0,
+        _ => return false,
+    };
+    line[marker..].is_empty() || line[marker..].starts_with(' ')
 }
 
 /// A text as one line of rustdoc-safe Markdown that reads the same after other text on a line
@@ -127,7 +162,7 @@ pub fn code(value: &str) -> String {
 }
 
 /// Drops what a doc comment cannot hold, trims trailing space (the formatter would), expands
-/// leading tabs and removes the indentation all lines share, as rustdoc would.
+/// tabs and removes the indentation all lines share, as rustdoc would.
 fn clean(text: &str) -> String {
     if is_tidy(text) {
         text.trim_matches('\n').to_string()
@@ -158,7 +193,7 @@ fn clean_fully(text: &str) -> String {
                 .chars()
                 .filter(|c| *c == '\t' || !(c.is_control() || is_text_flow_control(*c)))
                 .collect();
-            expand_leading_tabs(kept.trim_end_matches([' ', '\t']))
+            expand_tabs(kept.trim_end_matches([' ', '\t']))
         })
         .collect();
     let indent = lines
@@ -180,18 +215,26 @@ fn is_text_flow_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Tabs in the indentation as the spaces Markdown counts them as (tab stops of four).
-fn expand_leading_tabs(line: &str) -> String {
-    let body = line.trim_start_matches([' ', '\t']);
-    let mut column = 0;
-    for c in line[..line.len() - body.len()].chars() {
-        column = if c == '\t' {
-            column / 4 * 4 + 4
-        } else {
-            column + 1
-        };
+/// Tabs as the spaces Markdown counts them as (tab stops of four). Clippy objects to a tab
+/// anywhere in a doc comment (`tabs_in_doc_comments`), code blocks included; in indentation and
+/// code the stops keep the columns, and elsewhere any run of spaces reads as one.
+fn expand_tabs(line: &str) -> String {
+    if !line.contains('\t') {
+        return line.to_string();
     }
-    format!("{}{body}", " ".repeat(column))
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let next = column / 4 * 4 + 4;
+            out.extend(std::iter::repeat_n(' ', next - column));
+            column = next;
+        } else {
+            out.push(c);
+            column += 1;
+        }
+    }
+    out
 }
 
 /// One replacement of a source range.
@@ -246,6 +289,7 @@ fn rewrite(src: &str) -> String {
                 with: "&lt;".to_string(),
             }),
     );
+    continuation::edits(src, &events, &mut edits);
     apply(src, edits)
 }
 

@@ -46,9 +46,10 @@ fn uses_module_in(tokens: TokenStream, module: &str) -> bool {
 }
 
 /// `#[doc = "..."]` lines for Markdown an emitter composed: its own text, with whatever came
-/// from the document already made safe by [`doc_markdown`](super::doc_markdown).
+/// from the document already made safe by [`doc_markdown`](super::doc_markdown). The first
+/// line keeps its indentation: a list item's continuation lines were indented to match it.
 pub fn docs(markdown: &str) -> TokenStream {
-    doc_lines(markdown.trim().lines())
+    doc_lines(markdown.trim_start_matches('\n').trim_end().lines())
 }
 
 /// `#[doc = "..."]` lines for document text standing alone (a description), or for `fallback`
@@ -139,5 +140,15 @@ mod tests {
         assert!(!uses(quote! { struct S { runtime: u8 } }));
         assert!(!uses(quote! { fn f(&self) { self.runtime.execute() } }));
         assert!(!uses(quote! { #[doc = "runtime::Error"] struct S; }));
+    }
+
+    #[test]
+    fn an_indented_first_line_keeps_its_indentation() {
+        let made = spec_docs(Some(" - an item\nits lazy continuation\n"), "fallback");
+        let expected = quote! {
+            #[doc = "  - an item"]
+            #[doc = "    its lazy continuation"]
+        };
+        assert_eq!(made.to_string(), expected.to_string());
     }
 }

@@ -143,7 +143,8 @@ fn characters_a_doc_comment_cannot_hold_are_dropped() {
     assert_eq!(md("a\r\nb\rc"), "a\nb\nc");
     assert_eq!(md("x\u{202E}y\u{2066}z"), "xyz");
     assert_eq!(md("bell\u{7}\u{0}"), "bell");
-    assert_eq!(md("tab\tinside"), "tab\tinside");
+    // Clippy objects to tabs anywhere in a doc comment: they become spaces to the next stop.
+    assert_eq!(md("tab\tinside"), "tab inside");
 }
 
 #[test]
@@ -175,6 +176,210 @@ fn shared_indentation_is_removed_as_rustdoc_would() {
     assert_eq!(md("    all\n    indented"), "all\nindented");
     assert_eq!(md("\tline\n\t\tdeeper"), "line\n    deeper");
     assert_eq!(md("  trailing   \n  spaces"), "trailing\nspaces");
+}
+
+/// What clippy's doc lints say about the continuation lines of a text, following their
+/// definition: after a line break inside list items or quotes, the start of the next line must
+/// hold a `>` for each enclosing quote, or else (no quote) exactly as many spaces as the
+/// enclosing items' markers are wide (`doc_lazy_continuation`, `doc_overindented_list_items`).
+/// Written apart from the rewrite so that it checks it.
+fn clippy_complaints(text: &str) -> Vec<String> {
+    enum Container {
+        Quote,
+        Item(usize),
+    }
+    let events: Vec<_> = Parser::new_ext(text, options())
+        .into_offset_iter()
+        .collect();
+    let mut containers = Vec::new();
+    let mut in_footnote = false;
+    let mut complaints = Vec::new();
+    for (index, (event, range)) in events.iter().enumerate() {
+        let next = events.get(index + 1);
+        match event {
+            Event::Start(Tag::BlockQuote(_)) => containers.push(Container::Quote),
+            Event::Start(Tag::Item) => containers.push(Container::Item(
+                next.map_or(0, |(_, r)| r.start - range.start),
+            )),
+            Event::End(TagEnd::BlockQuote | TagEnd::Item) => {
+                containers.pop();
+            }
+            Event::Start(Tag::FootnoteDefinition(_)) => in_footnote = true,
+            Event::End(TagEnd::FootnoteDefinition) => in_footnote = false,
+            Event::SoftBreak | Event::HardBreak if !containers.is_empty() && !in_footnote => {
+                let Some((next, next_range)) = next else {
+                    continue;
+                };
+                if matches!(next, Event::End(_)) {
+                    continue;
+                }
+                let gap = &text[range.end..next_range.start];
+                let quotes = containers
+                    .iter()
+                    .filter(|c| matches!(c, Container::Quote))
+                    .count();
+                let markers = gap.matches('>').count();
+                if markers < quotes {
+                    complaints.push(format!(
+                        "doc quote line without `>` marker at {}",
+                        range.end
+                    ));
+                    continue;
+                }
+                if quotes > 0 || markers > 0 {
+                    continue;
+                }
+                let spaces = gap.matches(' ').count();
+                let indent: usize = containers
+                    .iter()
+                    .map(|c| match c {
+                        Container::Item(width) => *width,
+                        Container::Quote => 0,
+                    })
+                    .sum();
+                if spaces != indent {
+                    complaints.push(format!(
+                        "continuation line at {} has {spaces} spaces, not {indent}",
+                        range.end
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    complaints
+}
+
+/// The events of a text with their source positions left out, adjacent text joined and runs of
+/// whitespace in it made one space (as HTML shows them): two texts that give the same are read
+/// the same.
+fn reading(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut joined = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) => joined.push_str(&t),
+            other => {
+                if !joined.is_empty() {
+                    out.push(format!("Text({:?})", one_spaced(&joined)));
+                    joined.clear();
+                }
+                out.push(format!("{other:?}"));
+            }
+        }
+    }
+    if !joined.is_empty() {
+        out.push(format!("Text({:?})", one_spaced(&joined)));
+    }
+    out
+}
+
+fn one_spaced(text: &str) -> String {
+    text.split([' ', '\t'])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `md`, asserting that clippy has nothing to say about the result and that it reads as the
+/// input did.
+fn md_same_reading(text: &str) -> String {
+    let made = md(text);
+    assert_eq!(clippy_complaints(&made), Vec::<String>::new(), "{made:?}");
+    assert_eq!(reading(&made), reading(text), "{text:?} -> {made:?}");
+    made
+}
+
+#[test]
+fn the_complaints_follow_clippy() {
+    assert_eq!(
+        clippy_complaints("- a\n  b\n- c\n\n1. d\n   e"),
+        Vec::<String>::new()
+    );
+    assert_eq!(clippy_complaints("- a\nb").len(), 1);
+    assert_eq!(clippy_complaints("- a\n   b").len(), 1);
+    assert_eq!(clippy_complaints("> a\nb").len(), 1);
+    assert_eq!(clippy_complaints("> a\n> b"), Vec::<String>::new());
+}
+
+#[test]
+fn lazy_continuations_of_list_items_are_indented_to_the_text() {
+    assert_eq!(
+        md_same_reading("For example:\n* A becomes B.\n* C is kept.\nAfter that, it is done."),
+        "For example:\n* A becomes B.\n* C is kept.\n  After that, it is done."
+    );
+    assert_eq!(md_same_reading("1. first\nmore"), "1. first\n   more");
+    assert_eq!(md_same_reading("10) tenth\nmore"), "10) tenth\n    more");
+    assert_eq!(md_same_reading("- a\n  - b\nc"), "- a\n  - b\n    c");
+    // An indented item's text starts further in.
+    assert_eq!(
+        md_same_reading("It can:\n - do this\n - do that\n Then it stops."),
+        "It can:\n - do this\n - do that\n   Then it stops."
+    );
+    // Every line of a paragraph in an item, not only the first after it.
+    assert_eq!(
+        md_same_reading("- item\n\n  para\nlazy\nlazier"),
+        "- item\n\n  para\n  lazy\n  lazier"
+    );
+}
+
+#[test]
+fn overindented_continuations_of_list_items_are_dedented() {
+    assert_eq!(md_same_reading("- a\n      b"), "- a\n  b");
+    assert_eq!(md_same_reading("1. a\n     b\n2. c"), "1. a\n   b\n2. c");
+    assert_eq!(
+        md_same_reading("intro\n\n- a\n  - b\n       c"),
+        "intro\n\n- a\n  - b\n    c"
+    );
+    // Indented far enough, a marker is text of the paragraph; dedented, it is escaped so that
+    // it stays text instead of starting a block.
+    assert_eq!(md_same_reading("- a\n      - b"), "- a\n  \\- b");
+    assert_eq!(md_same_reading("1. a\n       1. b"), "1. a\n   1\\. b");
+    // A list that does not start at one cannot interrupt a paragraph: nothing to escape.
+    assert_eq!(md_same_reading("1. a\n       2. b"), "1. a\n   2. b");
+    assert_eq!(md_same_reading("- a\n      # b"), "- a\n  \\# b");
+    assert_eq!(md_same_reading("- a\n      ==="), "- a\n  \\===");
+    assert_eq!(md_same_reading("- a\n      ```"), "- a\n  \\```");
+    // Inline HTML that cannot start a block is left as it is.
+    assert_eq!(md_same_reading("- a\n      <br>"), "- a\n  <br>");
+}
+
+#[test]
+fn lazy_continuations_of_quotes_get_their_markers() {
+    assert_eq!(md_same_reading("> quoted\nlazy"), "> quoted\n> lazy");
+    assert_eq!(md_same_reading("> > deep\n> lazy"), "> > deep\n> > lazy");
+    assert_eq!(md_same_reading("> - item\nlazy"), "> - item\n>   lazy");
+    assert_eq!(
+        md_same_reading("- item\n  > quoted\nlazy"),
+        "- item\n  > quoted\n  > lazy"
+    );
+    // Marked lines are left alone, whatever their indentation.
+    assert_eq!(md_same_reading("> a\n>    b"), "> a\n>    b");
+}
+
+#[test]
+fn continuations_outside_containers_and_in_code_are_left_alone() {
+    for kept in [
+        "para\n   indented continuation",
+        "- a\n  b",
+        "- a\n\n```text\ncode\n```",
+        "- item\n\n  ```text\n  x\n      y\n  ```",
+        "Note[^1].\n\n[^1]: The note\nlazy.",
+    ] {
+        assert_eq!(md_same_reading(kept), kept);
+    }
+}
+
+#[test]
+fn tabs_become_spaces_everywhere() {
+    assert_eq!(md_same_reading("a\tb\tc"), "a   b   c");
+    assert_eq!(
+        md("flags: [\n\t\"--validate=false\"\n]"),
+        "flags: \\[\n    \"--validate=false\"\n\\]"
+    );
+    // In code the tab stops keep the columns.
+    assert_eq!(md("```\nab\tc\n\td\n```"), "```text\nab  c\n    d\n```");
+    assert_eq!(md("- item\n\tcontinued"), "- item\n  continued");
 }
 
 #[test]
@@ -255,7 +460,7 @@ fn hostile_inputs_come_out_safe_and_closed() {
 fn texts_without_markers_skip_parsing_and_are_already_safe() {
     for text in [
         "Plain *text* with _emphasis_, **bold** and `code`.",
-        "# Heading\n\n- a list\n- of items\n\n> a quote\n\n1. numbered",
+        "# Heading\n\n- a list\n\n> a quote\n\n1. numbered",
         "Setext\n---\n\n| a | b |\n|---|---|\n| 1 | 2 |",
         "email a@example.com or www.example.com; 100% * 2 = 200 # not a heading",
     ] {
@@ -272,6 +477,10 @@ fn texts_without_markers_skip_parsing_and_are_already_safe() {
         "```",
         "~~~",
         "a\n\n    b",
+        "- item\nnext",
+        "10) item\nnext",
+        "- item\n\n  para\nnext",
+        "> quote\nnext",
     ] {
         assert!(may_need_rewriting(text), "{text:?}");
     }
@@ -352,6 +561,12 @@ fn random_texts_come_out_safe() {
             .collect();
         let made = block(&text);
         assert!(is_safe(&made), "{text:?} -> {made:?}");
+        assert_eq!(
+            clippy_complaints(&made),
+            Vec::<String>::new(),
+            "{text:?} -> {made:?}"
+        );
+        assert!(!made.contains('\t'), "{text:?} -> {made:?}");
         let one_line = inline(&text);
         assert!(!one_line.contains('\n'), "{text:?} -> {one_line:?}");
         assert!(
