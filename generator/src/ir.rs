@@ -212,6 +212,17 @@ pub struct RequestBody {
     pub description: Option<String>,
     /// What the schema and the media type's examples say about the body.
     pub facts: ValueFacts,
+    /// How properties of a form body are written, where the media type's `encoding` says
+    /// (others: form style, exploded).
+    pub form_encodings: Vec<FormEncoding>,
+}
+
+/// The `encoding` of one property of an `application/x-www-form-urlencoded` body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormEncoding {
+    pub property: String,
+    pub style: QueryStyle,
+    pub explode: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

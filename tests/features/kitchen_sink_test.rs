@@ -185,6 +185,29 @@ async fn octet_stream_form_and_text_bodies_with_their_auth() {
 }
 
 #[tokio::test]
+async fn form_bodies_follow_the_encoding_of_their_properties() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/accounts"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server).await;
+    let body: CreateAccountBody = serde_json::from_value(json!({
+        "email": "a@example.com",
+        "profile": {"name": "Shop", "address": {"city": "Paris"}},
+        "items": [{"price": "p_1", "quantity": 2}],
+        "expand": ["customer"],
+    })).unwrap();
+    client(&server).create_account(body).send().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let sent = percent_decode(std::str::from_utf8(&requests[0].body).unwrap());
+    assert_eq!(
+        sent,
+        "email=a@example.com&expand[0]=customer&items[0][price]=p_1&items[0][quantity]=2\
+         &profile[address][city]=Paris&profile[name]=Shop"
+    );
+}
+
+#[tokio::test]
 async fn api_keys_in_query_and_alternatives() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).and(path("/pets")).and(query_param("api_key", "qk"))

@@ -168,16 +168,20 @@ impl OperationMatcher {
     }
 
     /// Only requests whose `application/x-www-form-urlencoded` body has the fields of `value`,
-    /// in order.
-    pub fn form_body<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
-        match ::serde_urlencoded::to_string(value) {
+    /// in order, written with the operation's `encodings` as the client writes them.
+    pub fn form_body<T: Serialize + ?Sized>(
+        mut self,
+        value: &T,
+        encodings: super::FormEncodings,
+    ) -> Self {
+        match super::form_text(value, encodings) {
             Ok(text) => {
                 let expected = form_fields(text.as_bytes());
                 let check = move |body: &[u8]| expected.is_some() && form_fields(body) == expected;
                 self.body.push(("form body", Box::new(check)));
                 self
             }
-            Err(error) => self.refuse(InvalidRequest::FormBody(error)),
+            Err(error) => self.refuse(error),
         }
     }
 

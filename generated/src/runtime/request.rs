@@ -149,9 +149,7 @@ impl Request {
         Ok(())
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body. Each property is encoded as OpenAPI's
-    /// default `encoding` says (form style, exploded): an array repeats its name, an object
-    /// spreads its fields.
+    /// Sets an `application/x-www-form-urlencoded` body, written by [`form_text`].
     ///
     /// # Errors
     ///
@@ -160,27 +158,9 @@ impl Request {
         &mut self,
         content_type: &'static str,
         body: &T,
+        encodings: FormEncodings,
     ) -> Result<(), InvalidRequest> {
-        // Flat bodies keep their fields' order as serde_urlencoded writes them; only a body
-        // with arrays or objects needs the per-property encoding (whose JSON map is sorted).
-        if let Ok(text) = serde_urlencoded::to_string(body) {
-            self.body = Body::Bytes {
-                content_type,
-                bytes: text.into(),
-            };
-            return Ok(());
-        }
-        let mut pairs = Vec::new();
-        match to_value("body", body)? {
-            Value::Null => {}
-            Value::Object(fields) => {
-                for (name, value) in &fields {
-                    encode_query(&mut pairs, name, value, QueryStyle::Form, true)?;
-                }
-            }
-            _ => return Err(InvalidRequest::FormBodyNotObject),
-        }
-        let text = serde_urlencoded::to_string(&pairs).map_err(InvalidRequest::FormBody)?;
+        let text = form_text(body, encodings)?;
         self.body = Body::Bytes {
             content_type,
             bytes: text.into(),
@@ -208,6 +188,49 @@ impl Request {
             bytes: bytes.into(),
         };
     }
+}
+
+/// The `encoding` a form body's media type gives some of its properties: name, style and
+/// `explode`. The others are written in form style, exploded (OpenAPI's default).
+#[doc(hidden)]
+pub type FormEncodings = &'static [(&'static str, QueryStyle, bool)];
+
+/// The text of an `application/x-www-form-urlencoded` body. Each property is written as its
+/// `encoding` says, else in form style, exploded: an array repeats its name, an object spreads
+/// its fields. A property in `deepObject` style is written in brackets to any depth
+/// (`card[address][city]=Paris`, `items[0][price]=5`), the convention of Stripe, Rails and PHP.
+/// [`Request::form_body`] sends exactly this, and the typed mocks expect it.
+///
+/// # Errors
+///
+/// When the body is not an object or a value cannot be written in its style.
+#[doc(hidden)]
+pub fn form_text<T: Serialize + ?Sized>(
+    body: &T,
+    encodings: FormEncodings,
+) -> Result<String, InvalidRequest> {
+    // Flat bodies keep their fields' order as serde_urlencoded writes them; only a body with
+    // arrays or objects needs the per-property encoding (whose JSON map is sorted).
+    if let Ok(text) = serde_urlencoded::to_string(body) {
+        return Ok(text);
+    }
+    let mut pairs = Vec::new();
+    match to_value("body", body)? {
+        Value::Null => {}
+        Value::Object(fields) => {
+            for (name, value) in &fields {
+                let (style, explode) = encodings
+                    .iter()
+                    .find(|(property, _, _)| property == name)
+                    .map_or((QueryStyle::Form, true), |(_, style, explode)| {
+                        (*style, *explode)
+                    });
+                encode_query(&mut pairs, name, value, style, explode)?;
+            }
+        }
+        _ => return Err(InvalidRequest::FormBodyNotObject),
+    }
+    serde_urlencoded::to_string(&pairs).map_err(InvalidRequest::FormBody)
 }
 
 /// Serialization styles of query parameters (OpenAPI `style`).
@@ -306,6 +329,11 @@ fn encode_query(
 ) -> Result<(), InvalidRequest> {
     match value {
         Value::Null => {}
+        // OpenAPI defines `deepObject` for one level of object; deeper objects and arrays use
+        // brackets all the way down, as the servers that take this style read them.
+        Value::Array(_) | Value::Object(_) if style == QueryStyle::DeepObject => {
+            deep_object(out, name, value)?;
+        }
         Value::Array(items) if explode => {
             for item in items {
                 out.push((name.to_string(), simple_text(name, item)?));
@@ -322,11 +350,6 @@ fn encode_query(
         Value::Object(fields) => {
             let present = fields.iter().filter(|(_, field)| !field.is_null());
             match style {
-                QueryStyle::DeepObject => {
-                    for (key, field) in present {
-                        out.push((format!("{name}[{key}]"), simple_text(name, field)?));
-                    }
-                }
                 _ if explode => {
                     for (key, field) in present {
                         out.push((key.clone(), simple_text(name, field)?));
@@ -343,6 +366,30 @@ fn encode_query(
             }
         }
         scalar => out.push((name.to_string(), simple_text(name, scalar)?)),
+    }
+    Ok(())
+}
+
+/// Appends `prefix[key]…=value` pairs for every scalar inside `value`; arrays are indexed
+/// (`prefix[0]`), and nulls send nothing.
+fn deep_object(
+    out: &mut Vec<(String, String)>,
+    prefix: &str,
+    value: &Value,
+) -> Result<(), InvalidRequest> {
+    match value {
+        Value::Null => {}
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                deep_object(out, &format!("{prefix}[{key}]"), field)?;
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                deep_object(out, &format!("{prefix}[{i}]"), item)?;
+            }
+        }
+        scalar => out.push((prefix.to_string(), simple_text(prefix, scalar)?)),
     }
     Ok(())
 }

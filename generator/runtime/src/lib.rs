@@ -70,7 +70,9 @@ pub use multipart::{
 #[doc(hidden)]
 pub use pagination::paginate;
 #[doc(hidden)]
-pub use request::{QueryStyle, Request, header_text, path_param, query_pairs};
+pub use request::{
+    FormEncodings, QueryStyle, Request, form_text, header_text, path_param, query_pairs,
+};
 #[doc(hidden)]
 pub use reqwest::header::HeaderMap;
 #[doc(hidden)]

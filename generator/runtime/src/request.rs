@@ -147,9 +147,7 @@ impl Request {
         Ok(())
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body. Each property is encoded as OpenAPI's
-    /// default `encoding` says (form style, exploded): an array repeats its name, an object
-    /// spreads its fields.
+    /// Sets an `application/x-www-form-urlencoded` body, written by [`form_text`].
     ///
     /// # Errors
     ///
@@ -158,27 +156,9 @@ impl Request {
         &mut self,
         content_type: &'static str,
         body: &T,
+        encodings: FormEncodings,
     ) -> Result<(), InvalidRequest> {
-        // Flat bodies keep their fields' order as serde_urlencoded writes them; only a body
-        // with arrays or objects needs the per-property encoding (whose JSON map is sorted).
-        if let Ok(text) = serde_urlencoded::to_string(body) {
-            self.body = Body::Bytes {
-                content_type,
-                bytes: text.into(),
-            };
-            return Ok(());
-        }
-        let mut pairs = Vec::new();
-        match to_value("body", body)? {
-            Value::Null => {}
-            Value::Object(fields) => {
-                for (name, value) in &fields {
-                    encode_query(&mut pairs, name, value, QueryStyle::Form, true)?;
-                }
-            }
-            _ => return Err(InvalidRequest::FormBodyNotObject),
-        }
-        let text = serde_urlencoded::to_string(&pairs).map_err(InvalidRequest::FormBody)?;
+        let text = form_text(body, encodings)?;
         self.body = Body::Bytes {
             content_type,
             bytes: text.into(),
@@ -206,6 +186,49 @@ impl Request {
             bytes: bytes.into(),
         };
     }
+}
+
+/// The `encoding` a form body's media type gives some of its properties: name, style and
+/// `explode`. The others are written in form style, exploded (OpenAPI's default).
+#[doc(hidden)]
+pub type FormEncodings = &'static [(&'static str, QueryStyle, bool)];
+
+/// The text of an `application/x-www-form-urlencoded` body. Each property is written as its
+/// `encoding` says, else in form style, exploded: an array repeats its name, an object spreads
+/// its fields. A property in `deepObject` style is written in brackets to any depth
+/// (`card[address][city]=Paris`, `items[0][price]=5`), the convention of Stripe, Rails and PHP.
+/// [`Request::form_body`] sends exactly this, and the typed mocks expect it.
+///
+/// # Errors
+///
+/// When the body is not an object or a value cannot be written in its style.
+#[doc(hidden)]
+pub fn form_text<T: Serialize + ?Sized>(
+    body: &T,
+    encodings: FormEncodings,
+) -> Result<String, InvalidRequest> {
+    // Flat bodies keep their fields' order as serde_urlencoded writes them; only a body with
+    // arrays or objects needs the per-property encoding (whose JSON map is sorted).
+    if let Ok(text) = serde_urlencoded::to_string(body) {
+        return Ok(text);
+    }
+    let mut pairs = Vec::new();
+    match to_value("body", body)? {
+        Value::Null => {}
+        Value::Object(fields) => {
+            for (name, value) in &fields {
+                let (style, explode) = encodings
+                    .iter()
+                    .find(|(property, _, _)| property == name)
+                    .map_or((QueryStyle::Form, true), |(_, style, explode)| {
+                        (*style, *explode)
+                    });
+                encode_query(&mut pairs, name, value, style, explode)?;
+            }
+        }
+        _ => return Err(InvalidRequest::FormBodyNotObject),
+    }
+    serde_urlencoded::to_string(&pairs).map_err(InvalidRequest::FormBody)
 }
 
 /// Serialization styles of query parameters (OpenAPI `style`).
@@ -304,6 +327,11 @@ fn encode_query(
 ) -> Result<(), InvalidRequest> {
     match value {
         Value::Null => {}
+        // OpenAPI defines `deepObject` for one level of object; deeper objects and arrays use
+        // brackets all the way down, as the servers that take this style read them.
+        Value::Array(_) | Value::Object(_) if style == QueryStyle::DeepObject => {
+            deep_object(out, name, value)?;
+        }
         Value::Array(items) if explode => {
             for item in items {
                 out.push((name.to_string(), simple_text(name, item)?));
@@ -320,11 +348,6 @@ fn encode_query(
         Value::Object(fields) => {
             let present = fields.iter().filter(|(_, field)| !field.is_null());
             match style {
-                QueryStyle::DeepObject => {
-                    for (key, field) in present {
-                        out.push((format!("{name}[{key}]"), simple_text(name, field)?));
-                    }
-                }
                 _ if explode => {
                     for (key, field) in present {
                         out.push((key.clone(), simple_text(name, field)?));
@@ -341,6 +364,30 @@ fn encode_query(
             }
         }
         scalar => out.push((name.to_string(), simple_text(name, scalar)?)),
+    }
+    Ok(())
+}
+
+/// Appends `prefix[key]…=value` pairs for every scalar inside `value`; arrays are indexed
+/// (`prefix[0]`), and nulls send nothing.
+fn deep_object(
+    out: &mut Vec<(String, String)>,
+    prefix: &str,
+    value: &Value,
+) -> Result<(), InvalidRequest> {
+    match value {
+        Value::Null => {}
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                deep_object(out, &format!("{prefix}[{key}]"), field)?;
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                deep_object(out, &format!("{prefix}[{i}]"), item)?;
+            }
+        }
+        scalar => out.push((prefix.to_string(), simple_text(prefix, scalar)?)),
     }
     Ok(())
 }
@@ -443,6 +490,19 @@ mod tests {
             query(object(), QueryStyle::DeepObject, true),
             pairs(&[("p[page]", "3"), ("p[role]", "admin")])
         );
+        // Deeper objects and arrays in deepObject style: brackets all the way down.
+        assert_eq!(
+            query(
+                json!({"card": {"city": "Paris"}, "tags": ["a", null]}),
+                QueryStyle::DeepObject,
+                true
+            ),
+            pairs(&[("p[card][city]", "Paris"), ("p[tags][0]", "a")])
+        );
+        assert_eq!(
+            query(json!(["a", "b"]), QueryStyle::DeepObject, true),
+            pairs(&[("p[0]", "a"), ("p[1]", "b")])
+        );
         assert_eq!(
             query(object(), QueryStyle::Form, true),
             pairs(&[("page", "3"), ("role", "admin")])
@@ -490,6 +550,7 @@ mod tests {
             .form_body(
                 "application/x-www-form-urlencoded",
                 &json!({"a": "b c", "n": 1}),
+                &[],
             )
             .unwrap();
         assert!(matches!(&request.body, Body::Bytes { bytes, .. } if bytes == "a=b+c&n=1"));
@@ -497,7 +558,7 @@ mod tests {
             .json_body("application/json", &json!({"a": [1]}))
             .unwrap();
         assert!(matches!(&request.body, Body::Bytes { bytes, .. } if bytes == r#"{"a":[1]}"#));
-        let not_object = request.form_body("application/x-www-form-urlencoded", &json!([1]));
+        let not_object = request.form_body("application/x-www-form-urlencoded", &json!([1]), &[]);
         assert!(matches!(not_object, Err(InvalidRequest::FormBodyNotObject)));
     }
 
@@ -507,7 +568,7 @@ mod tests {
         // An array repeats its name, an object spreads its fields, null is left out.
         let body = json!({"tags": ["a", "b"], "where": {"x": 1}, "gone": null});
         request
-            .form_body("application/x-www-form-urlencoded", &body)
+            .form_body("application/x-www-form-urlencoded", &body, &[])
             .unwrap();
         assert!(
             matches!(&request.body, Body::Bytes { bytes, .. } if bytes == "tags=a&tags=b&x=1"),
@@ -515,10 +576,35 @@ mod tests {
             request.body
         );
         let deeper = json!({"where": {"x": {"y": 1}}});
-        let refused = request.form_body("application/x-www-form-urlencoded", &deeper);
+        let refused = request.form_body("application/x-www-form-urlencoded", &deeper, &[]);
         assert!(
             matches!(&refused, Err(InvalidRequest::ObjectParameter { parameter }) if parameter == "where"),
             "{refused:?}"
         );
+    }
+
+    #[test]
+    fn form_bodies_follow_the_encoding_of_their_properties() {
+        // Stripe's way: nested objects and arrays of objects in deepObject style.
+        let body = json!({
+            "business_profile": {"name": "Shop", "support_address": {"city": "Paris"}},
+            "items": [{"price": "p_1", "quantity": 2}],
+            "expand": ["customer"],
+            "email": "a@example.com",
+        });
+        const ENCODINGS: FormEncodings = &[
+            ("business_profile", QueryStyle::DeepObject, true),
+            ("items", QueryStyle::DeepObject, true),
+            ("expand", QueryStyle::DeepObject, true),
+        ];
+        let text = form_text(&body, ENCODINGS).unwrap();
+        assert_eq!(
+            text,
+            "business_profile%5Bname%5D=Shop&business_profile%5Bsupport_address%5D%5Bcity%5D=Paris\
+             &email=a%40example.com&expand%5B0%5D=customer\
+             &items%5B0%5D%5Bprice%5D=p_1&items%5B0%5D%5Bquantity%5D=2"
+        );
+        // Without an encoding, the same nested object is refused rather than guessed.
+        assert!(form_text(&body, &[]).is_err());
     }
 }

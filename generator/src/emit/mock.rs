@@ -11,10 +11,10 @@ use quote::{format_ident, quote};
 
 use super::doc_markdown::{code, inline};
 use super::operations::{body_type, param_type, request_body_type, split_responses};
-use super::tokens::{Scope, doc_lines, docs, ident, uses_module};
+use super::tokens::{Scope, doc_lines, docs, form_encodings, ident, query_style, uses_module};
 use crate::ir::{
-    Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, QueryStyle, Response,
-    ResponseBody, StatusSpec, TypeRef,
+    Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, Response, ResponseBody,
+    StatusSpec, TypeRef,
 };
 
 /// The declaration of an API's `mock` module, for its `mod.rs`.
@@ -188,16 +188,8 @@ fn param_setter(p: &Parameter, reserved: &[&str]) -> Option<TokenStream> {
     let call = match p.location {
         ParamLocation::Path => quote! { path_param(#wire, &value) },
         ParamLocation::Query { style, explode } => {
-            let style = format_ident!(
-                "{}",
-                match style {
-                    QueryStyle::Form => "Form",
-                    QueryStyle::SpaceDelimited => "SpaceDelimited",
-                    QueryStyle::PipeDelimited => "PipeDelimited",
-                    QueryStyle::DeepObject => "DeepObject",
-                }
-            );
-            quote! { query(#wire, &value, runtime::QueryStyle::#style, #explode) }
+            let style = query_style(style);
+            quote! { query(#wire, &value, #style, #explode) }
         }
         ParamLocation::Header => quote! { header(#wire, &value) },
         ParamLocation::Cookie => return None,
@@ -254,12 +246,15 @@ fn body_setters(op: &Operation) -> Option<TokenStream> {
                 Self(self.0.json_body_where(predicate))
             }
         },
-        MediaKind::FormUrlEncoded => quote! {
-            #exact
-            pub fn with_body(self, value: #ty) -> Self {
-                Self(self.0.form_body(&value))
+        MediaKind::FormUrlEncoded => {
+            let encodings = form_encodings(body);
+            quote! {
+                #exact
+                pub fn with_body(self, value: #ty) -> Self {
+                    Self(self.0.form_body(&value, #encodings))
+                }
             }
-        },
+        }
         MediaKind::Text => quote! {
             #exact
             pub fn with_body(self, value: impl Into<String>) -> Self {

@@ -5,10 +5,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc_markdown::{block, code, inline};
-use super::tokens::{Scope, doc_lines, docs, ident, spec_docs, type_tokens, uses_module};
+use super::tokens::{
+    Scope, doc_lines, docs, form_encodings, ident, query_style, spec_docs, type_tokens, uses_module,
+};
 use crate::ir::{
-    Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, QueryStyle, Response,
-    StatusSpec, TypeRef,
+    Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, Response, StatusSpec, TypeRef,
 };
 
 /// The `operations` module of one API.
@@ -239,24 +240,23 @@ fn send_fn(
     let method = format_ident!("{}", op.method.as_str());
     let template = &op.path.raw;
     let security = security_expr(api, op);
-    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
-        let field = ident(&p.rust_name);
-        let wire = &p.name;
-        match p.location {
-            ParamLocation::Query { style, explode } => {
-                let style = format_ident!("{}", match style {
-                    QueryStyle::Form => "Form",
-                    QueryStyle::SpaceDelimited => "SpaceDelimited",
-                    QueryStyle::PipeDelimited => "PipeDelimited",
-                    QueryStyle::DeepObject => "DeepObject",
-                });
-                quote! { request.query(#wire, &op.#field, runtime::QueryStyle::#style, #explode)?; }
+    let params = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(|p| {
+            let field = ident(&p.rust_name);
+            let wire = &p.name;
+            match p.location {
+                ParamLocation::Query { style, explode } => {
+                    let style = query_style(style);
+                    quote! { request.query(#wire, &op.#field, #style, #explode)?; }
+                }
+                ParamLocation::Header => quote! { request.header(#wire, &op.#field)?; },
+                ParamLocation::Cookie => quote! { request.cookie(#wire, &op.#field)?; },
+                ParamLocation::Path => quote! {},
             }
-            ParamLocation::Header => quote! { request.header(#wire, &op.#field)?; },
-            ParamLocation::Cookie => quote! { request.cookie(#wire, &op.#field)?; },
-            ParamLocation::Path => quote! {},
-        }
-    });
+        });
     let accept = op
         .accept
         .as_ref()
@@ -265,7 +265,10 @@ fn send_fn(
         let content_type = &b.content_type;
         let call = match b.media {
             MediaKind::Json => quote! { request.json_body(#content_type, body)?; },
-            MediaKind::FormUrlEncoded => quote! { request.form_body(#content_type, body)?; },
+            MediaKind::FormUrlEncoded => {
+                let encodings = form_encodings(b);
+                quote! { request.form_body(#content_type, body, #encodings)?; }
+            }
             MediaKind::Text => {
                 quote! { request.raw_body(#content_type, body.clone().into_bytes()); }
             }

@@ -1,10 +1,10 @@
 //! Small token helpers shared by the emitters: identifiers, doc attributes, type uses.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::doc_markdown;
-use crate::ir::TypeRef;
+use crate::ir::{QueryStyle, RequestBody, TypeRef};
 
 /// An identifier from a name `normalize` already made safe (`r#type` included).
 pub fn ident(name: &str) -> Ident {
@@ -151,4 +151,30 @@ mod tests {
         };
         assert_eq!(made.to_string(), expected.to_string());
     }
+}
+
+/// `runtime::QueryStyle::…` for a style.
+pub fn query_style(style: QueryStyle) -> TokenStream {
+    let name = format_ident!(
+        "{}",
+        match style {
+            QueryStyle::Form => "Form",
+            QueryStyle::SpaceDelimited => "SpaceDelimited",
+            QueryStyle::PipeDelimited => "PipeDelimited",
+            QueryStyle::DeepObject => "DeepObject",
+        }
+    );
+    quote! { runtime::QueryStyle::#name }
+}
+
+/// The `encoding` of a form body's properties as the runtime takes it:
+/// `&[("name", runtime::QueryStyle::DeepObject, true)]`.
+pub fn form_encodings(body: &RequestBody) -> TokenStream {
+    let entries = body.form_encodings.iter().map(|e| {
+        let property = &e.property;
+        let style = query_style(e.style);
+        let explode = e.explode;
+        quote! { (#property, #style, #explode) }
+    });
+    quote! { &[#(#entries),*] }
 }

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use indexmap::IndexMap;
+
 use openapiv3::{Parameter as OaParameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
 use super::Context;
@@ -13,8 +15,9 @@ use super::renames::Chosen;
 use super::schemas::SchemaRef;
 use crate::diagnostics::{Diagnostic, pointer_join};
 use crate::ir::{
-    HttpMethod, MediaKind, Operation, ParamLocation, Parameter, PathPart, PathTemplate, QueryStyle,
-    RequestBody, Response, ResponseBody, ResponseHeader, SecurityScheme, StatusSpec, TypeRef,
+    FormEncoding, HttpMethod, MediaKind, Operation, ParamLocation, Parameter, PathPart,
+    PathTemplate, QueryStyle, RequestBody, Response, ResponseBody, ResponseHeader, SecurityScheme,
+    StatusSpec, TypeRef,
 };
 
 /// Client methods that exist whatever the spec says.
@@ -497,6 +500,10 @@ impl<'d> Context<'d> {
             &format!("{op_type}Body"),
             &schema_pointer,
         );
+        let form_encodings = match (media_kind, media) {
+            (MediaKind::FormUrlEncoded, Some(m)) => form_encodings(&m.encoding),
+            _ => Vec::new(),
+        };
         Some(RequestBody {
             required: body.required,
             media: media_kind,
@@ -504,6 +511,7 @@ impl<'d> Context<'d> {
             ty,
             description: super::prose(&body.description),
             facts,
+            form_encodings,
         })
     }
 
@@ -735,4 +743,29 @@ fn location_name(p: &OaParameter) -> &'static str {
         OaParameter::Header { .. } => "header",
         OaParameter::Cookie { .. } => "cookie",
     }
+}
+
+/// The properties a form body's `encoding` gives a style or `explode` to; the defaults of
+/// OpenAPI (form style, exploded, as for query parameters) fill in what it leaves out.
+fn form_encodings(encoding: &IndexMap<String, openapiv3::Encoding>) -> Vec<FormEncoding> {
+    encoding
+        .iter()
+        .filter(|(_, e)| e.style.is_some() || e.explode)
+        .map(|(property, e)| {
+            let style = match e.style {
+                Some(openapiv3::QueryStyle::SpaceDelimited) => QueryStyle::SpaceDelimited,
+                Some(openapiv3::QueryStyle::PipeDelimited) => QueryStyle::PipeDelimited,
+                Some(openapiv3::QueryStyle::DeepObject) => QueryStyle::DeepObject,
+                Some(openapiv3::QueryStyle::Form) | None => QueryStyle::Form,
+            };
+            FormEncoding {
+                property: property.clone(),
+                style,
+                // As for parameters, `explode` defaults to true for form style only. The
+                // document model reads an absent `explode` as false, so a form style is taken
+                // as exploded either way (`explode: false` beside `style: form` is read as true).
+                explode: e.explode || style == QueryStyle::Form,
+            }
+        })
+        .collect()
 }
