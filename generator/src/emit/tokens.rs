@@ -127,32 +127,6 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn modules_count_as_used_only_as_path_prefixes() {
-        let uses = |tokens: TokenStream| uses_module(&tokens, "runtime");
-        assert!(uses(quote! { fn f() -> runtime::Error {} }));
-        assert!(uses(quote! { impl X { fn f() { g(runtime::h()) } } }));
-        // A field, a method receiver or a string naming `runtime` is not a use of the module.
-        assert!(!uses(quote! { struct S { runtime: u8 } }));
-        assert!(!uses(quote! { fn f(&self) { self.runtime.execute() } }));
-        assert!(!uses(quote! { #[doc = "runtime::Error"] struct S; }));
-    }
-
-    #[test]
-    fn an_indented_first_line_keeps_its_indentation() {
-        let made = spec_docs(Some(" - an item\nits lazy continuation\n"), "fallback");
-        let expected = quote! {
-            #[doc = "  - an item"]
-            #[doc = "    its lazy continuation"]
-        };
-        assert_eq!(made.to_string(), expected.to_string());
-    }
-}
-
 /// `runtime::QueryStyle::…` for a style.
 pub fn query_style(style: QueryStyle) -> TokenStream {
     let name = format_ident!(
@@ -177,4 +151,30 @@ pub fn form_encodings(body: &RequestBody) -> TokenStream {
         quote! { (#property, #style, #explode) }
     });
     quote! { &[#(#entries),*] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_count_as_used_only_as_path_prefixes() {
+        let uses = |tokens: TokenStream| uses_module(&tokens, "runtime");
+        assert!(uses(quote! { fn f() -> runtime::Error {} }));
+        assert!(uses(quote! { impl X { fn f() { g(runtime::h()) } } }));
+        // A field, a method receiver or a string naming `runtime` is not a use of the module.
+        assert!(!uses(quote! { struct S { runtime: u8 } }));
+        assert!(!uses(quote! { fn f(&self) { self.runtime.execute() } }));
+        assert!(!uses(quote! { #[doc = "runtime::Error"] struct S; }));
+    }
+
+    #[test]
+    fn an_indented_first_line_keeps_its_indentation() {
+        let made = spec_docs(Some(" - an item\nits lazy continuation\n"), "fallback");
+        let expected = quote! {
+            #[doc = "  - an item"]
+            #[doc = "    its lazy continuation"]
+        };
+        assert_eq!(made.to_string(), expected.to_string());
+    }
 }
