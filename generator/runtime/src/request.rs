@@ -585,12 +585,14 @@ mod tests {
 
     #[test]
     fn form_bodies_follow_the_encoding_of_their_properties() {
-        // Stripe's way: nested objects and arrays of objects in deepObject style.
+        // Stripe's way: nested objects and arrays of objects in deepObject style. The keys are
+        // in sorted order, which is also their order when serde_json preserves it (a feature
+        // another crate of the build may turn on).
         let body = json!({
             "business_profile": {"name": "Shop", "support_address": {"city": "Paris"}},
-            "items": [{"price": "p_1", "quantity": 2}],
-            "expand": ["customer"],
             "email": "a@example.com",
+            "expand": ["customer"],
+            "items": [{"price": "p_1", "quantity": 2}],
         });
         const ENCODINGS: FormEncodings = &[
             ("business_profile", QueryStyle::DeepObject, true),
