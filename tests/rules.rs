@@ -555,6 +555,14 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
         "ListChannelsResponse",
     ));
     assert_eq!(items["ids"].ty, TypeRef::Array(Box::new(TypeRef::String)));
+    // Nothing says `channel` is an array: its list names what the value may be.
+    let TypeRef::Named(channel) = &items["channel"].ty else {
+        panic!("`channel` is not a named type: {:?}", items["channel"].ty)
+    };
+    assert!(matches!(
+        ty(api(&output, "lenient-items-list.json"), channel).kind,
+        TypeKind::Union(_)
+    ));
 
     let info = api(&output, "lenient-info-incomplete.yaml");
     assert_eq!(info.version, "0.0.0");

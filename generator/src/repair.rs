@@ -185,6 +185,31 @@ fn items_list(schema: &mut Map<String, Value>, pointer: &str, repairs: &mut Vec<
         [one] => one.clone(),
         many => json!({ "anyOf": many }),
     };
+    // Without a type or an array keyword nothing says the value is an array (JSON Schema
+    // applies `items` only to arrays): the list names what the value itself may be, as in
+    // Slack's `objs_conversation`, whose examples are objects.
+    let array_keywords = ["minItems", "maxItems", "uniqueItems"];
+    let untyped = schema.get("type").is_none()
+        && !array_keywords.iter().any(|k| schema.contains_key(*k))
+        && !["anyOf", "oneOf", "allOf", "properties"]
+            .iter()
+            .any(|k| schema.contains_key(*k));
+    if untyped && !list.is_empty() {
+        schema.remove("items");
+        match replacement {
+            Value::Object(alternatives) if alternatives.contains_key("anyOf") => {
+                schema.extend(alternatives);
+            }
+            one => {
+                schema.insert("allOf".into(), json!([one]));
+            }
+        }
+        repairs.push(Repair {
+            pointer: format!("{pointer}/items"),
+            message: "repaired: `items` must be one schema, not a list, and nothing says this value is an array; the list's schemas are the value's alternatives".into(),
+        });
+        return;
+    }
     schema.insert("items".into(), replacement);
     repairs.push(Repair {
         pointer: format!("{pointer}/items"),
