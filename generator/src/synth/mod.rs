@@ -67,6 +67,17 @@ pub fn operation_sample(api: &Api, op: &Operation) -> OperationSample {
             Value::String(s) => s,
             other => other.to_string(),
         }),
+        // A binary body whose schema constrains its text (`format: byte`, a `pattern`) gets
+        // text that satisfies it; any other gets the file.
+        MediaKind::Binary
+            if b.facts.pattern.is_some()
+                || matches!(b.facts.format.as_deref(), Some("byte" | "base64")) =>
+        {
+            BodySample::Bytes(match synth.body(&TypeRef::String, &b.facts) {
+                Value::String(s) => s.into_bytes(),
+                other => other.to_string().into_bytes(),
+            })
+        }
         MediaKind::Binary => BodySample::Bytes(FILE_CONTENT.to_vec()),
         MediaKind::Json | MediaKind::FormUrlEncoded | MediaKind::Multipart => {
             BodySample::Json(synth.body(b.ty.non_null(), &b.facts))

@@ -401,3 +401,29 @@ paths:
     };
     assert_eq!(s.required_extra, ["uris"]);
 }
+
+#[test]
+fn a_binary_body_whose_schema_constrains_its_text_satisfies_it() {
+    let api = api(r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /attachments:
+    put:
+      operationId: attach
+      requestBody:
+        content:
+          application/octet-stream:
+            schema: {type: string, format: byte, pattern: "^[\\w\\d+\\/=]*$"}
+      responses:
+        "204": {description: ok}
+"##);
+    let Some(BodySample::Bytes(bytes)) = operation_sample(&api, op(&api, "attach")).body else {
+        panic!("not a binary body")
+    };
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(
+        super::check::pattern_matches(r"^[\w\d+\/=]*$", &text),
+        "{text}"
+    );
+}

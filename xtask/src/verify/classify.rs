@@ -29,9 +29,10 @@ pub struct DocumentFacts {
     /// `Accept`, `Content-Type` and `Authorization` (lowercase) where the document declares
     /// them as header parameters, which OpenAPI says are ignored.
     pub reserved_header_parameters: BTreeSet<String>,
-    /// Paths of `paths` with a fragment (`/items#app`) whose method another path that differs
-    /// only by its fragment (`/items`, `/items#other`) has too: `"GET /items#app"`. A fragment
-    /// is never sent, so on the wire the two are one operation.
+    /// Operations (`"GET /items#app"`) whose method another path of `paths` has that no
+    /// request can tell apart from theirs: it differs only by a fragment (`/items`,
+    /// `/items#other`: a fragment is never sent) or by the names of its templated segments
+    /// (`/{aws_mount}/config` and `/{gcp_mount}/config`, which OpenAPI forbids).
     pub fragment_twins: BTreeSet<String>,
     /// Discriminator properties whose value for some variant is the variant's schema name (no
     /// `mapping` names it) while the variant's own schema allows only other values (an `enum`
@@ -182,8 +183,8 @@ fn path_parameters_outside_template(tree: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
-/// Collects `METHOD /path#fragment` for each operation of `paths` whose wire path (without the
-/// fragment) and method another operation shares.
+/// Collects `METHOD /path` for each operation of `paths` whose wire form (without the fragment,
+/// templated segments unnamed) and method another operation shares.
 fn fragment_twin_operations(tree: &Value, out: &mut BTreeSet<String>) {
     let Some(paths) = tree.get("paths").and_then(Value::as_object) else {
         return;
@@ -193,19 +194,37 @@ fn fragment_twin_operations(tree: &Value, out: &mut BTreeSet<String>) {
     ];
     let mut by_wire: std::collections::BTreeMap<(String, &str), Vec<&str>> = Default::default();
     for (path, item) in paths {
-        let wire = path.split('#').next().unwrap_or(path);
+        let wire = unnamed_template(path.split('#').next().unwrap_or(path));
         for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
             by_wire
-                .entry((wire.to_string(), method))
+                .entry((wire.clone(), method))
                 .or_default()
                 .push(path);
         }
     }
     for ((_, method), twins) in by_wire.into_iter().filter(|(_, t)| t.len() > 1) {
-        for path in twins.into_iter().filter(|p| p.contains('#')) {
+        for path in twins {
             out.insert(format!("{} {path}", method.to_ascii_uppercase()));
         }
     }
+}
+
+/// `/{}/config` for `/{aws_mount}/config`: the path as a server matches it.
+fn unnamed_template(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_name = true;
+                out.push_str("{}");
+            }
+            '}' => in_name = false,
+            _ if in_name => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Collects the header parameters named `Accept`, `Content-Type` or `Authorization`.
@@ -580,7 +599,7 @@ impl<'a> Facts<'a> {
             })
     }
 
-    /// The operation's path has a fragment and another operation has the same wire path.
+    /// No request can tell the operation's path from another operation's.
     fn fragment_twin(&self) -> bool {
         let method = self.record["method"].as_str().unwrap_or_default();
         let path = self.record["path"].as_str().unwrap_or_default();
@@ -658,7 +677,13 @@ const RULES: &[Rule] = &[
         outcome: "response",
         class: Class::Spec,
         matches: |f| f.fragment_twin(),
-        reason: "the operation's path differs from another operation's only by a fragment (`/items#app`), which HTTP never sends, so no server can tell the two apart: Prism answered the other operation, whose schema this client does not decode",
+        reason: "the operation's path differs from another operation's only by a fragment (`/items#app`, never sent) or by the names of its templated segments (`/{a}/config`, `/{b}/config`, which OpenAPI forbids), so no server can tell the two apart: Prism answered the other operation",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.fragment_twin(),
+        reason: "the operation's path differs from another operation's only by a fragment (`/items#app`, never sent) or by the names of its templated segments (`/{a}/config`, `/{b}/config`, which OpenAPI forbids), so no server can tell the two apart: Prism checked the request against the other operation",
     },
     Rule {
         outcome: "request",

@@ -279,14 +279,20 @@ fn an_operation_told_apart_only_by_a_fragment_is_the_documents_fault() {
     let spec = dir.join("fragment-twins.yaml");
     std::fs::write(
         &spec,
-        "paths:\n  /items:\n    get: {}\n  /items#app:\n    get: {}\n    post: {}\n  /other#x:\n    get: {}\n",
+        "paths:\n  /items:\n    get: {}\n  /items#app:\n    get: {}\n    post: {}\n  /other#x:\n    get: {}\n  \
+         /{aws}/config:\n    post: {}\n  /{gcp}/config:\n    post: {}\n    get: {}\n",
     )
     .unwrap();
     let facts = DocumentFacts::scan(&[spec.as_path()]);
-    // `POST /items#app` and `GET /other#x` have no twin on the wire.
+    // `POST /items#app`, `GET /other#x` and `GET /{gcp}/config` have no twin on the wire.
     assert_eq!(
         facts.fragment_twins.iter().collect::<Vec<_>>(),
-        ["GET /items#app"]
+        [
+            "GET /items",
+            "GET /items#app",
+            "POST /{aws}/config",
+            "POST /{gcp}/config"
+        ]
     );
     let undecodable = |method: &str, path: &str| {
         json!({"outcome": "response", "status": 200, "method": method, "path": path,
@@ -304,6 +310,16 @@ fn an_operation_told_apart_only_by_a_fragment_is_the_documents_fault() {
         classify(&undecodable("GET", "/items#app"), &DocumentFacts::default()).0,
         Class::Generator
     );
+    let mut refused = record(
+        "request",
+        422,
+        json!([{"location": ["request", "body"], "severity": "Error",
+            "message": "Request body must have required property 'token'"}]),
+        "",
+    );
+    refused["method"] = json!("POST");
+    refused["path"] = json!("/{aws}/config");
+    assert_eq!(classify(&refused, &facts).0, Class::Spec);
 }
 
 #[test]
