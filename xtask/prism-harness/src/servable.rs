@@ -280,7 +280,7 @@ fn form_array_encodings(doc: &mut serde_yaml::Value, changes: &mut Vec<String>) 
 }
 
 /// The header names OpenAPI says to ignore as parameters (lowercase).
-const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
+pub const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
 
 /// Leaves the parameters OpenAPI ignores out of each path item's and operation's list.
 fn ignored_header_parameters(doc: &mut serde_yaml::Value, changes: &mut Vec<String>) {

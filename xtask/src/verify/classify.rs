@@ -33,7 +33,7 @@ pub struct DocumentFacts {
     /// request can tell apart from theirs: it differs only by a fragment (`/items`,
     /// `/items#other`: a fragment is never sent) or by the names of its templated segments
     /// (`/{aws_mount}/config` and `/{gcp_mount}/config`, which OpenAPI forbids).
-    pub fragment_twins: BTreeSet<String>,
+    pub wire_twins: BTreeSet<String>,
     /// Discriminator properties whose value for some variant is the variant's schema name (no
     /// `mapping` names it) while the variant's own schema allows only other values (an `enum`
     /// of the property without that name).
@@ -51,7 +51,7 @@ impl DocumentFacts {
         let mut multipart_json = BTreeSet::new();
         let mut content_type_parameter = false;
         let mut reserved = BTreeSet::new();
-        let mut fragment_twins = BTreeSet::new();
+        let mut wire_twins = BTreeSet::new();
         let mut implicit_tags = BTreeSet::new();
         let mut outside_template = BTreeSet::new();
         for spec in specs {
@@ -64,7 +64,7 @@ impl DocumentFacts {
                 multipart_json_properties(&tree, &tree, &mut multipart_json);
                 content_type_parameter |= declares_content_type_parameter(&tree);
                 reserved_header_parameters(&tree, &mut reserved);
-                fragment_twin_operations(&tree, &mut fragment_twins);
+                wire_twin_operations(&tree, &mut wire_twins);
                 implicit_tags_outside_enum(&tree, &tree, &mut implicit_tags);
                 path_parameters_outside_template(&tree, &mut outside_template);
             }
@@ -75,7 +75,7 @@ impl DocumentFacts {
             multipart_json_properties: multipart_json,
             content_type_parameter,
             reserved_header_parameters: reserved,
-            fragment_twins,
+            wire_twins,
             implicit_tags_outside_enum: implicit_tags,
             path_parameters_outside_template: outside_template,
         }
@@ -154,9 +154,6 @@ fn tag_enum<'a>(
 /// Collects `METHOD /path name` for each path parameter (of the path item or the operation,
 /// inline or by local reference) whose `{name}` the path template lacks.
 fn path_parameters_outside_template(tree: &Value, out: &mut BTreeSet<String>) {
-    let Some(paths) = tree.get("paths").and_then(Value::as_object) else {
-        return;
-    };
     let names = |list: Option<&Value>| -> Vec<String> {
         list.and_then(Value::as_array)
             .into_iter()
@@ -166,18 +163,12 @@ fn path_parameters_outside_template(tree: &Value, out: &mut BTreeSet<String>) {
             .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
             .collect()
     };
-    for (path, item) in paths {
-        let shared = names(item.get("parameters"));
-        for (method, operation) in item.as_object().into_iter().flatten() {
-            if method == "parameters" || !operation.is_object() {
-                continue;
-            }
-            let mut declared = shared.clone();
-            declared.extend(names(operation.get("parameters")));
-            for name in declared {
-                if !path.contains(&format!("{{{name}}}")) {
-                    out.insert(format!("{} {path} {name}", method.to_ascii_uppercase()));
-                }
+    for (path, method, item, operation) in operations(tree) {
+        let mut declared = names(item.get("parameters"));
+        declared.extend(names(operation.get("parameters")));
+        for name in declared {
+            if !path.contains(&format!("{{{name}}}")) {
+                out.insert(format!("{} {path} {name}", method.to_ascii_uppercase()));
             }
         }
     }
@@ -185,28 +176,35 @@ fn path_parameters_outside_template(tree: &Value, out: &mut BTreeSet<String>) {
 
 /// Collects `METHOD /path` for each operation of `paths` whose wire form (without the fragment,
 /// templated segments unnamed) and method another operation shares.
-fn fragment_twin_operations(tree: &Value, out: &mut BTreeSet<String>) {
-    let Some(paths) = tree.get("paths").and_then(Value::as_object) else {
-        return;
-    };
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
+fn wire_twin_operations(tree: &Value, out: &mut BTreeSet<String>) {
     let mut by_wire: std::collections::BTreeMap<(String, &str), Vec<&str>> = Default::default();
-    for (path, item) in paths {
+    for (path, method, _, _) in operations(tree) {
         let wire = unnamed_template(path.split('#').next().unwrap_or(path));
-        for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
-            by_wire
-                .entry((wire.clone(), method))
-                .or_default()
-                .push(path);
-        }
+        by_wire.entry((wire, method)).or_default().push(path);
     }
     for ((_, method), twins) in by_wire.into_iter().filter(|(_, t)| t.len() > 1) {
         for path in twins {
             out.insert(format!("{} {path}", method.to_ascii_uppercase()));
         }
     }
+}
+
+/// Every operation of `paths`: its path, method (lowercase), path item and operation object.
+fn operations(tree: &Value) -> Vec<(&str, &'static str, &Value, &Value)> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let paths = tree.get("paths").and_then(Value::as_object);
+    paths
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            METHODS.iter().filter_map(move |method| {
+                let operation = item.get(*method).filter(|o| o.is_object())?;
+                Some((path.as_str(), *method, item, operation))
+            })
+        })
+        .collect()
 }
 
 /// `/{}/config` for `/{aws_mount}/config`: the path as a server matches it.
@@ -234,7 +232,7 @@ fn reserved_header_parameters(node: &Value, out: &mut BTreeSet<String>) {
             let header = map.get("in").and_then(Value::as_str) == Some("header");
             if let Some(name) = map.get("name").and_then(Value::as_str).filter(|_| header) {
                 let name = name.to_ascii_lowercase();
-                if ["accept", "content-type", "authorization"].contains(&name.as_str()) {
+                if prism_harness::IGNORED_HEADERS.contains(&name.as_str()) {
                     out.insert(name);
                 }
             }
@@ -600,11 +598,11 @@ impl<'a> Facts<'a> {
     }
 
     /// No request can tell the operation's path from another operation's.
-    fn fragment_twin(&self) -> bool {
+    fn wire_twin(&self) -> bool {
         let method = self.record["method"].as_str().unwrap_or_default();
         let path = self.record["path"].as_str().unwrap_or_default();
         self.document
-            .fragment_twins
+            .wire_twins
             .contains(&format!("{method} {path}"))
     }
 
@@ -676,13 +674,13 @@ const RULES: &[Rule] = &[
     Rule {
         outcome: "response",
         class: Class::Spec,
-        matches: |f| f.fragment_twin(),
+        matches: |f| f.wire_twin(),
         reason: "the operation's path differs from another operation's only by a fragment (`/items#app`, never sent) or by the names of its templated segments (`/{a}/config`, `/{b}/config`, which OpenAPI forbids), so no server can tell the two apart: Prism answered the other operation",
     },
     Rule {
         outcome: "request",
         class: Class::Spec,
-        matches: |f| f.fragment_twin(),
+        matches: |f| f.wire_twin(),
         reason: "the operation's path differs from another operation's only by a fragment (`/items#app`, never sent) or by the names of its templated segments (`/{a}/config`, `/{b}/config`, which OpenAPI forbids), so no server can tell the two apart: Prism checked the request against the other operation",
     },
     Rule {

@@ -286,7 +286,7 @@ fn an_operation_told_apart_only_by_a_fragment_is_the_documents_fault() {
     let facts = DocumentFacts::scan(&[spec.as_path()]);
     // `POST /items#app`, `GET /other#x` and `GET /{gcp}/config` have no twin on the wire.
     assert_eq!(
-        facts.fragment_twins.iter().collect::<Vec<_>>(),
+        facts.wire_twins.iter().collect::<Vec<_>>(),
         [
             "GET /items",
             "GET /items#app",
