@@ -304,12 +304,7 @@ impl<'d> Context<'d> {
             let location = match param {
                 OaParameter::Path { .. } => ParamLocation::Path,
                 OaParameter::Query { style, .. } => {
-                    let style = match style {
-                        openapiv3::QueryStyle::Form => QueryStyle::Form,
-                        openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
-                        openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
-                        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
-                    };
+                    let style = query_style(style);
                     // Form style explodes by default (OpenAPI 3.0 §4.7.12.1); the others do not.
                     let explode = data.explode.unwrap_or(style == QueryStyle::Form);
                     ParamLocation::Query { style, explode }
@@ -752,12 +747,7 @@ fn form_encodings(encoding: &IndexMap<String, openapiv3::Encoding>) -> Vec<FormE
         .iter()
         .filter(|(_, e)| e.style.is_some() || e.explode)
         .map(|(property, e)| {
-            let style = match e.style {
-                Some(openapiv3::QueryStyle::SpaceDelimited) => QueryStyle::SpaceDelimited,
-                Some(openapiv3::QueryStyle::PipeDelimited) => QueryStyle::PipeDelimited,
-                Some(openapiv3::QueryStyle::DeepObject) => QueryStyle::DeepObject,
-                Some(openapiv3::QueryStyle::Form) | None => QueryStyle::Form,
-            };
+            let style = e.style.as_ref().map_or(QueryStyle::Form, query_style);
             FormEncoding {
                 property: property.clone(),
                 style,
@@ -768,4 +758,14 @@ fn form_encodings(encoding: &IndexMap<String, openapiv3::Encoding>) -> Vec<FormE
             }
         })
         .collect()
+}
+
+/// The IR's name for a query (or form property) style.
+fn query_style(style: &openapiv3::QueryStyle) -> QueryStyle {
+    match style {
+        openapiv3::QueryStyle::Form => QueryStyle::Form,
+        openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+        openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+    }
 }
