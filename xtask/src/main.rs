@@ -553,7 +553,12 @@ fn verify_command(args: &[String]) -> Result<(), Failure> {
     }
     let install = prism_harness::check_install(&root).map_err(Failure::Failed)?;
     let options = verify::Options {
-        out: out.unwrap_or_else(|| verify::default_out(&root, &spec)),
+        // Absolute: the smoke tests run in the crate's directory and write their report there.
+        out: match out {
+            Some(out) => std::path::absolute(&out)
+                .map_err(|e| Failure::Failed(format!("{}: {e}", out.display())))?,
+            None => verify::default_out(&root, &spec),
+        },
         spec,
         lenient,
         tamper: None,

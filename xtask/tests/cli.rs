@@ -273,3 +273,44 @@ fn github_only_tag_issues_has_just_the_issues_operations_and_checks_clean() {
 
     common::assert_checks_clean(&out_dir, "generated crate");
 }
+
+/// `verify --out` with a relative directory: the smoke tests run in the generated crate's
+/// directory, and their report lines must still reach the run's directory.
+#[test]
+fn verify_with_a_relative_out_directory_reports_every_call() {
+    let relative = "target/verify-cli/relative-out";
+    let _ = fs::remove_dir_all(repo().join(relative));
+    // A copy under its own name: the crate's name comes from the file's, and the verify unit
+    // tests build `regressions` in the same target directory at the same time.
+    let spec = "target/verify-cli/relative.yaml";
+    fs::create_dir_all(repo().join("target/verify-cli")).unwrap();
+    fs::copy(
+        repo().join("tests/verify/regressions.yaml"),
+        repo().join(spec),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(repo())
+        .args(["verify", "--spec", spec, "--out", relative])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(repo().join(relative).join("report.json")).unwrap(),
+    )
+    .unwrap();
+    let operations = report["operations"].as_u64().unwrap();
+    assert!(operations > 0);
+    assert_eq!(report["passed"], operations, "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "verify: {operations}/{operations} operations passed"
+        )),
+        "{stdout}"
+    );
+}

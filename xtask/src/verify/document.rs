@@ -19,7 +19,8 @@ use super::smoke_run::{Cargo, test_output};
 pub struct Options<'a> {
     pub spec: PathBuf,
     pub lenient: bool,
-    /// The run's directory: the crate goes to `crate/`, the report to `report.json`.
+    /// The run's directory, absolute (the smoke tests run in the crate's directory): the
+    /// crate goes to `crate/`, the report to `report.json`.
     pub out: PathBuf,
     /// Changes the generated crate before it is compiled: only tests use it, to prove that a
     /// broken encoding is caught.
