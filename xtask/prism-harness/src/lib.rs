@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 mod servable;
 
-pub use servable::{IGNORED_HEADERS, servable_spec};
+pub use servable::{IGNORED_HEADERS, OPERATION_KEYS, servable_spec, with_only_operations};
 
 /// Prism's heap limit, in MiB.
 const HEAP_MB: u32 = 2048;

@@ -27,10 +27,7 @@ use std::path::{Path, PathBuf};
 ///
 /// Returns the path and one line per change.
 pub fn servable_spec(spec: &Path, out_dir: &Path) -> Result<(PathBuf, Vec<String>), String> {
-    let text = std::fs::read_to_string(spec)
-        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-    let mut doc: serde_yaml::Value = serde_yaml::from_str(&text)
-        .map_err(|e| format!("{} is not YAML or JSON: {e}", spec.display()))?;
+    let mut doc = read_document(spec)?;
     let mut changes = Vec::new();
     let dir = spec.parent().unwrap_or(Path::new("."));
     let root = doc.clone();
@@ -71,8 +68,53 @@ pub fn servable_spec(spec: &Path, out_dir: &Path) -> Result<(PathBuf, Vec<String
     if changes.is_empty() {
         return Ok((spec.to_path_buf(), changes));
     }
+    Ok((write_copy(doc, spec, out_dir)?, changes))
+}
+
+/// A copy of `spec` under `out_dir` with only the operations `kept` (the path as `paths`
+/// writes it, the method in lowercase) and everything else the document has beside its paths.
+/// For serving one of several operations that no request can tell apart, without the others.
+pub fn with_only_operations(
+    spec: &Path,
+    out_dir: &Path,
+    kept: &[(String, String)],
+) -> Result<PathBuf, String> {
+    let mut doc = read_document(spec)?;
+    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_mapping_mut()) {
+        paths.retain(|path, item| {
+            let Some(item) = item.as_mapping_mut() else {
+                return false;
+            };
+            item.retain(|key, _| {
+                key.as_str().is_none_or(|key| {
+                    !OPERATION_KEYS.contains(&key)
+                        || kept
+                            .iter()
+                            .any(|(p, m)| path.as_str() == Some(p) && m == key)
+                })
+            });
+            item.keys()
+                .any(|key| key.as_str().is_some_and(|k| OPERATION_KEYS.contains(&k)))
+        });
+    }
+    write_copy(doc, spec, out_dir)
+}
+
+/// The keys of a Path Item object that hold operations.
+pub const OPERATION_KEYS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+fn read_document(spec: &Path) -> Result<serde_yaml::Value, String> {
+    let text = std::fs::read_to_string(spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    serde_yaml::from_str(&text).map_err(|e| format!("{} is not YAML or JSON: {e}", spec.display()))
+}
+
+/// Writes `doc`, read from `spec`, to `out_dir` as YAML; its path.
+fn write_copy(mut doc: serde_yaml::Value, spec: &Path, out_dir: &Path) -> Result<PathBuf, String> {
     // The copy lives elsewhere: references to other files must not move with it.
-    absolute_file_references(&mut doc, dir);
+    absolute_file_references(&mut doc, spec.parent().unwrap_or(Path::new(".")));
     std::fs::create_dir_all(out_dir)
         .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
     let stem = spec
@@ -82,7 +124,7 @@ pub fn servable_spec(spec: &Path, out_dir: &Path) -> Result<(PathBuf, Vec<String
     let out = out_dir.join(format!("{}.yaml", stem.to_string_lossy()));
     let text = serde_yaml::to_string(&doc).map_err(|e| format!("cannot print YAML: {e}"))?;
     std::fs::write(&out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-    Ok((out, changes))
+    Ok(out)
 }
 
 /// Where a node is, for telling references from data that merely has a `$ref` key.
@@ -386,6 +428,34 @@ fn yaml_key(key: &serde_yaml::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_with_only_some_operations_keeps_the_rest_of_the_document() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let spec = dir.path().join("api.yaml");
+        std::fs::write(
+            &spec,
+            "openapi: 3.0.3\npaths:\n  /{a}/config:\n    parameters: []\n    get: {}\n    post: {}\n  \
+             /{b}/config:\n    get: {}\n  /other:\n    get: {$ref: 'other.yaml#/op'}\n\
+             components:\n  schemas:\n    A: {$ref: 'shared.yaml#/A'}\n",
+        )
+        .expect("written");
+        let kept = [("/{a}/config".to_string(), "post".to_string())];
+        let copy = with_only_operations(&spec, &dir.path().join("out"), &kept).expect("a copy");
+        let copy: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&copy).expect("copy")).expect("YAML");
+        let paths = copy["paths"].as_mapping().expect("paths");
+        assert_eq!(paths.len(), 1, "{paths:?}");
+        let item = &copy["paths"]["/{a}/config"];
+        assert!(item.get("post").is_some() && item.get("get").is_none());
+        // What is not an operation stays, and references to other files still resolve.
+        assert!(item.get("parameters").is_some());
+        let shared = copy["components"]["schemas"]["A"]["$ref"]
+            .as_str()
+            .expect("a reference");
+        assert!(Path::new(shared).is_absolute(), "{shared}");
+        assert!(shared.ends_with("shared.yaml#/A"), "{shared}");
+    }
 
     #[test]
     fn unservable_media_types_and_form_arrays_are_adjusted_and_said() {

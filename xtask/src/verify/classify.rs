@@ -191,24 +191,23 @@ fn wire_twin_operations(tree: &Value, out: &mut BTreeSet<String>) {
 
 /// Every operation of `paths`: its path, method (lowercase), path item and operation object.
 fn operations(tree: &Value) -> Vec<(&str, &'static str, &Value, &Value)> {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
     let paths = tree.get("paths").and_then(Value::as_object);
     paths
         .into_iter()
         .flatten()
         .flat_map(|(path, item)| {
-            METHODS.iter().filter_map(move |method| {
-                let operation = item.get(*method).filter(|o| o.is_object())?;
-                Some((path.as_str(), *method, item, operation))
-            })
+            prism_harness::OPERATION_KEYS
+                .iter()
+                .filter_map(move |method| {
+                    let operation = item.get(*method).filter(|o| o.is_object())?;
+                    Some((path.as_str(), *method, item, operation))
+                })
         })
         .collect()
 }
 
 /// `/{}/config` for `/{aws_mount}/config`: the path as a server matches it.
-fn unnamed_template(path: &str) -> String {
+pub(super) fn unnamed_template(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut in_name = false;
     for c in path.chars() {
@@ -597,8 +596,12 @@ impl<'a> Facts<'a> {
             })
     }
 
-    /// No request can tell the operation's path from another operation's.
+    /// No request can tell the operation's path from another operation's, and the call was
+    /// not made again alone (against a document without the other).
     fn wire_twin(&self) -> bool {
+        if self.record["mock"] == "alone" {
+            return false;
+        }
         let method = self.record["method"].as_str().unwrap_or_default();
         let path = self.record["path"].as_str().unwrap_or_default();
         self.document

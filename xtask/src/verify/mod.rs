@@ -25,6 +25,7 @@ mod loopback;
 mod report;
 mod serve;
 mod smoke_run;
+mod twins;
 
 use std::path::{Path, PathBuf};
 

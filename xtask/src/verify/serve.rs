@@ -9,6 +9,11 @@
 //! loopback server giving an answer made up from the schema (as the smoke tests' arguments
 //! are): Prism validates the request and that answer, and the client decodes it. The request is
 //! validated every time; the report says which answer was decoded.
+//!
+//! A call the dynamic Prism never answered (it ran out of memory making up an answer, even after
+//! restarts) goes to the static Prism too, and takes whatever that Prism says of it. Last, a
+//! failed call whose path another operation shares on the wire is made again alone (see
+//! [`super::twins`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +26,7 @@ use serde_json::{Value, json};
 use super::document::{read_record_lines, read_records};
 use super::loopback::{Answer, Loopback};
 use super::smoke_run::Cargo;
+use super::twins;
 
 /// How long Prism may take to listen on a document (large ones take a while to load).
 pub const PRISM_STARTUP: Duration = Duration::from_secs(120);
@@ -151,17 +157,19 @@ pub fn run_with_prism(
         records
             .iter()
             .filter(|(_, r)| {
-                (answer_flagged_by_prism(r) || answer_breaks_types(r))
+                (answer_flagged_by_prism(r) || answer_breaks_types(r) || stopped_prism(r))
                     && r["static_failure"].is_null()
             })
             .map(|(key, _)| key.clone())
             .collect()
     };
-    // Second chance: the document's examples, from a static Prism.
+    // Second chance: the document's examples, from a static Prism. A call a dynamic Prism
+    // never answered goes there too: the static Prism validates its request the same way and
+    // answers without the faker that ran out of memory.
     let retry = flagged(&records);
     if !retry.is_empty() {
         eprintln!(
-            "verify: {} call(s) whose dynamic answer Prism could not make valid, again against a static Prism",
+            "verify: {} call(s) whose dynamic answer Prism could not make (valid), again against a static Prism",
             retry.len()
         );
         let file = out.join("smoke-static.jsonl");
@@ -212,6 +220,65 @@ pub fn run_with_prism(
             }
         };
         merge(&mut records, again, "proxy");
+    }
+    // Last: a failed call that Prism may have checked against another operation, alone.
+    for (i, round) in twins::rounds(apis).iter().enumerate() {
+        let failed: Vec<&twins::Twin> = round
+            .iter()
+            .filter(|t| {
+                records
+                    .get(&t.key)
+                    .is_some_and(|r| r["outcome"] != "passed")
+            })
+            .collect();
+        if failed.is_empty() {
+            continue;
+        }
+        eprintln!(
+            "verify: {} call(s) whose path another operation shares on the wire, again without it",
+            failed.len()
+        );
+        let dir = out.join(format!("prism-alone-{}", i + 1));
+        let alone: Result<Vec<Served>, String> = served
+            .iter()
+            .filter_map(|s| {
+                let kept: Vec<(String, String)> = failed
+                    .iter()
+                    .filter(|t| t.module == s.module)
+                    .map(|t| (t.path.clone(), t.method.clone()))
+                    .collect();
+                (!kept.is_empty()).then(|| {
+                    prism_harness::with_only_operations(&s.spec, &dir, &kept).map(|spec| Served {
+                        module: s.module.clone(),
+                        spec,
+                    })
+                })
+            })
+            .collect();
+        let keys: Vec<String> = failed.iter().map(|t| t.key.clone()).collect();
+        let file = out.join(format!("smoke-alone-{}.jsonl", i + 1));
+        let again = match alone.and_then(|alone| Mocks::start(install, &alone, Mode::Dynamic)) {
+            Ok(mocks) => rerun(
+                cargo,
+                &mocks,
+                &file,
+                &test_names(&keys, &operations),
+                &mut output,
+            )?,
+            Err(reason) => {
+                eprintln!("verify: Prism did not start without the twins: {reason}");
+                BTreeMap::new()
+            }
+        };
+        // Checked against its own operation, the call's line is the one that counts.
+        for (key, alone) in again {
+            if let Some(record) = records.get_mut(&key) {
+                let shared = summary(record);
+                *record = alone;
+                record["mock"] = json!("alone");
+                record["shared_failure"] = shared;
+            }
+        }
     }
     Ok(Run::Done { records, output })
 }
@@ -307,6 +374,11 @@ fn unanswered(record: &Value) -> bool {
     record["outcome"] == "request" && record["status"].is_null()
 }
 
+/// A call a dynamic Prism never answered, after its restarts (see `run_dynamic`).
+fn stopped_prism(record: &Value) -> bool {
+    record["prism_stopped"] == true && unanswered(record)
+}
+
 /// What the retries need to know of an operation.
 struct OpRetry<'a> {
     api: &'a Api,
@@ -320,11 +392,7 @@ fn operations(apis: &[Api]) -> BTreeMap<String, OpRetry<'_>> {
     let mut out = BTreeMap::new();
     for api in apis {
         for op in &api.operations {
-            let key = format!(
-                "{}::{}",
-                api.module,
-                op.method_name.trim_start_matches("r#")
-            );
+            let key = record_key(api, op);
             let answer = generator::synth::response_sample(api, op).map(|sample| {
                 let answer = Answer {
                     method: op.method.as_str().to_string(),
@@ -347,6 +415,15 @@ fn operations(apis: &[Api]) -> BTreeMap<String, OpRetry<'_>> {
         }
     }
     out
+}
+
+/// The key of an operation's report line: `module::operation`.
+pub fn record_key(api: &Api, op: &generator::ir::Operation) -> String {
+    format!(
+        "{}::{}",
+        api.module,
+        op.method_name.trim_start_matches("r#")
+    )
 }
 
 fn test_names(keys: &[String], operations: &BTreeMap<String, OpRetry>) -> Vec<String> {
@@ -372,17 +449,26 @@ fn rerun(
 }
 
 /// Takes a retry's passing lines (marked with what answered); keeps the first failure of the
-/// others, with the retry's failure beside it.
-fn merge(records: &mut BTreeMap<String, Value>, again: BTreeMap<String, Value>, mock: &str) {
+/// others, with the retry's failure beside it. A call that got no answer at all takes the
+/// retry's line whatever its outcome: that is the first thing Prism said of it.
+pub(super) fn merge(
+    records: &mut BTreeMap<String, Value>,
+    again: BTreeMap<String, Value>,
+    mock: &str,
+) {
     for (key, retried) in again {
         let Some(record) = records.get_mut(&key) else {
             continue;
         };
-        if retried["outcome"] == "passed" {
-            let mut passed = retried;
-            passed["mock"] = json!(mock);
-            passed["dynamic_failure"] = summary(record);
-            *record = passed;
+        if retried["outcome"] == "passed" || (unanswered(record) && !unanswered(&retried)) {
+            let failure = (retried["outcome"] != "passed").then(|| summary(&retried));
+            let mut taken = retried;
+            taken["mock"] = json!(mock);
+            taken["dynamic_failure"] = summary(record);
+            if let Some(failure) = failure {
+                taken[format!("{mock}_failure")] = failure;
+            }
+            *record = taken;
         } else {
             record[format!("{mock}_failure")] = summary(&retried);
         }

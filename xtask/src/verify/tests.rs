@@ -2,6 +2,7 @@
 //! operation per failure verify found and the generator then fixed), and with an encoding
 //! broken on purpose; plus the classification rules and the loopback server on their own.
 
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -11,6 +12,7 @@ use serde_json::json;
 use super::classify::{DocumentFacts, classify};
 use super::loopback::{Answer, Loopback};
 use super::report::Class;
+use super::serve::merge;
 use super::{Options, verify_document};
 
 /// The operations of the regressions document, one per fixed failure.
@@ -26,6 +28,8 @@ const REGRESSIONS: &[&str] = &[
     "get_report",
     "report_summary",
     "get_workflow",
+    "get_aws_config",
+    "get_gcp_config",
 ];
 
 /// The call the broken encoding is in, as the generated `operations.rs` writes it.
@@ -84,6 +88,16 @@ fn regressions_pass_and_a_broken_query_style_is_reported_as_a_request_failure() 
         report.render_text()
     );
     assert!(out.join("regressions/report.json").exists());
+    // The twin templates: Prism checked one call against the other operation, and it passed
+    // when made again alone.
+    let alone: Vec<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.record["mock"] == "alone")
+        .map(|r| r.operation.as_str())
+        .collect();
+    assert_eq!(alone.len(), 1, "{alone:?}");
+    assert!(alone[0].ends_with("_config"), "{alone:?}");
 
     // With `ids` sent unexploded, Prism rejects that request, and only that one.
     let tampered = Options {
@@ -246,6 +260,51 @@ fn failures_are_the_generators_unless_a_rule_explains_them() {
 }
 
 #[test]
+fn a_call_prism_never_answered_takes_its_retrys_line_whatever_the_outcome() {
+    let stopped = json!({"outcome": "request", "status": null, "prism_stopped": true,
+        "detail": "error sending request"});
+    let flagged = record(
+        "response",
+        500,
+        json!([]),
+        "stoplight.io/prism/errors#UNKNOWN",
+    );
+    let mut records = BTreeMap::from([
+        ("api::stopped".to_string(), stopped),
+        ("api::flagged".to_string(), flagged),
+    ]);
+    let rejected = record(
+        "request",
+        422,
+        json!([{"location": ["request", "query", "ids"], "severity": "Error",
+            "message": "Request query parameter ids must be array"}]),
+        "",
+    );
+    let again = BTreeMap::from([
+        ("api::stopped".to_string(), rejected.clone()),
+        ("api::flagged".to_string(), rejected),
+    ]);
+    merge(&mut records, again, "static");
+
+    // The static Prism's verdict on the request replaces "no answer", so a crash of the
+    // dynamic Prism hides no encoding of ours.
+    let taken = &records["api::stopped"];
+    assert_eq!(taken["status"], 422);
+    assert_eq!(taken["mock"], "static");
+    assert_eq!(taken["dynamic_failure"]["detail"], "error sending request");
+    assert_eq!(taken["static_failure"]["status"], 422);
+    assert_eq!(
+        classify(taken, &DocumentFacts::default()).0,
+        Class::Generator
+    );
+    // A call the dynamic Prism did answer keeps its first failure, the retry's beside it.
+    let kept = &records["api::flagged"];
+    assert_eq!(kept["status"], 500);
+    assert_eq!(kept["static_failure"]["status"], 422);
+    assert!(kept["mock"].is_null());
+}
+
+#[test]
 fn a_required_property_the_document_never_declares_is_the_documents_fault() {
     let dir = root().join("target/verify-tests");
     std::fs::create_dir_all(&dir).unwrap();
@@ -320,6 +379,9 @@ fn an_operation_told_apart_only_by_a_fragment_is_the_documents_fault() {
     refused["method"] = json!("POST");
     refused["path"] = json!("/{aws}/config");
     assert_eq!(classify(&refused, &facts).0, Class::Spec);
+    // Made again alone, against a copy without its twin, the failure is the call's own.
+    refused["mock"] = json!("alone");
+    assert_eq!(classify(&refused, &facts).0, Class::Generator);
 }
 
 #[test]
