@@ -190,6 +190,31 @@ fn render(reports: &[(String, Report)], seconds: u64) -> String {
         by_class(Class::Spec),
         by_class(Class::Prism)
     );
+    let answered_by = |mock: &str| -> usize {
+        reports
+            .iter()
+            .filter(|(_, r)| r.on_prism())
+            .flat_map(|(_, r)| r.results.iter().filter(|x| x.passed()))
+            .filter(|x| x.record["mock"].as_str().unwrap_or("dynamic") == mock)
+            .count()
+    };
+    let alone: usize = reports
+        .iter()
+        .filter(|(_, r)| r.on_prism())
+        .flat_map(|(_, r)| r.results.iter().filter(|x| x.passed()))
+        .filter(|x| x.record["alone"] == true)
+        .count();
+    let _ = writeln!(
+        out,
+        "\nThe answers the passing calls decoded: {} made up by the dynamic Prism, {} from a static \
+         Prism (the document's examples) where the dynamic one could not make a valid answer or \
+         none at all, {} made up from the schema and validated by a Prism proxy. {alone} of them \
+         were made again alone, against a copy of the document without the operations their path \
+         cannot be told apart from.",
+        answered_by("dynamic"),
+        answered_by("static"),
+        answered_by("proxy"),
+    );
     let unserved: Vec<&(String, Report)> = reports.iter().filter(|(_, r)| !r.on_prism()).collect();
     if !unserved.is_empty() {
         out.push_str("\n## Documents Prism cannot serve\n\nTheir operations are built and sent to a plain loopback server, which checks nothing: request building and encoding are exercised, nothing more.\n\n");

@@ -599,7 +599,7 @@ impl<'a> Facts<'a> {
     /// No request can tell the operation's path from another operation's, and the call was
     /// not made again alone (against a document without the other).
     fn wire_twin(&self) -> bool {
-        if self.record["mock"] == "alone" {
+        if self.record["alone"] == true {
             return false;
         }
         let method = self.record["method"].as_str().unwrap_or_default();

@@ -135,6 +135,8 @@ impl Report {
                     "dynamic_failure",
                     "static_failure",
                     "proxy_failure",
+                    "alone",
+                    "shared_failure",
                     "prism_stopped",
                     "ambiguous_unions",
                     "contradictions",

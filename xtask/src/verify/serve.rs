@@ -145,6 +145,38 @@ pub fn run_with_prism(
         Run::Done { records, output } => (records, output),
         unserved @ Run::Unserved(_) => return Ok(unserved),
     };
+    retry_calls(
+        install,
+        served,
+        cargo,
+        out,
+        &operations,
+        &mut records,
+        &mut output,
+    )?;
+    alone(
+        install,
+        served,
+        cargo,
+        out,
+        &operations,
+        &mut records,
+        &mut output,
+    )?;
+    Ok(Run::Done { records, output })
+}
+
+/// Makes the calls of `records` whose dynamic answer failed again, against a static Prism on
+/// `served`, then through a proxy with made-up answers; merges what they say. Files go to `out`.
+fn retry_calls(
+    install: &Install,
+    served: &[Served],
+    cargo: &Cargo,
+    out: &Path,
+    operations: &BTreeMap<String, OpRetry>,
+    records: &mut BTreeMap<String, Value>,
+    output: &mut String,
+) -> Result<(), String> {
     for (key, record) in records.iter_mut() {
         if operations
             .get(key)
@@ -166,7 +198,7 @@ pub fn run_with_prism(
     // Second chance: the document's examples, from a static Prism. A call a dynamic Prism
     // never answered goes there too: the static Prism validates its request the same way and
     // answers without the faker that ran out of memory.
-    let retry = flagged(&records);
+    let retry = flagged(records);
     if !retry.is_empty() {
         eprintln!(
             "verify: {} call(s) whose dynamic answer Prism could not make (valid), again against a static Prism",
@@ -178,15 +210,15 @@ pub fn run_with_prism(
                 cargo,
                 &mocks,
                 &file,
-                &test_names(&retry, &operations),
-                &mut output,
+                &test_names(&retry, operations),
+                output,
             )?,
             Err(reason) => {
                 eprintln!("verify: the static Prism did not start: {reason}");
                 BTreeMap::new()
             }
         };
-        merge(&mut records, again, "static");
+        merge(records, again, "static");
     }
     // Third chance: an answer made up from the schema, validated by a Prism proxy.
     let retry: Vec<String> = records
@@ -211,18 +243,35 @@ pub fn run_with_prism(
                 cargo,
                 &mocks,
                 &file,
-                &test_names(&retry, &operations),
-                &mut output,
+                &test_names(&retry, operations),
+                output,
             )?,
             Err(reason) => {
                 eprintln!("verify: the Prism proxy did not start: {reason}");
                 BTreeMap::new()
             }
         };
-        merge(&mut records, again, "proxy");
+        merge(records, again, "proxy");
     }
-    // Last: a failed call that Prism may have checked against another operation, alone.
-    for (i, round) in twins::rounds(apis).iter().enumerate() {
+    Ok(())
+}
+
+/// Makes each failed call whose path another operation shares on the wire again, against a
+/// Prism serving a copy of the document with only the operations of its round (see
+/// [`twins`]), with the same second chances; its line there is the one that counts.
+fn alone(
+    install: &Install,
+    served: &[Served],
+    cargo: &Cargo,
+    out: &Path,
+    operations: &BTreeMap<String, OpRetry>,
+    records: &mut BTreeMap<String, Value>,
+    output: &mut String,
+) -> Result<(), String> {
+    for (i, round) in twins::rounds(operations.values().map(|op| (op.api, op.op)))
+        .iter()
+        .enumerate()
+    {
         let failed: Vec<&twins::Twin> = round
             .iter()
             .filter(|t| {
@@ -238,7 +287,7 @@ pub fn run_with_prism(
             "verify: {} call(s) whose path another operation shares on the wire, again without it",
             failed.len()
         );
-        let dir = out.join(format!("prism-alone-{}", i + 1));
+        let dir = out.join(format!("alone-{}", i + 1));
         let alone: Result<Vec<Served>, String> = served
             .iter()
             .filter_map(|s| {
@@ -255,32 +304,39 @@ pub fn run_with_prism(
                 })
             })
             .collect();
+        let alone = match alone {
+            Ok(alone) => alone,
+            Err(reason) => {
+                eprintln!("verify: no copy of the document without the twins: {reason}");
+                continue;
+            }
+        };
         let keys: Vec<String> = failed.iter().map(|t| t.key.clone()).collect();
-        let file = out.join(format!("smoke-alone-{}.jsonl", i + 1));
-        let again = match alone.and_then(|alone| Mocks::start(install, &alone, Mode::Dynamic)) {
+        let mut again = match Mocks::start(install, &alone, Mode::Dynamic) {
             Ok(mocks) => rerun(
                 cargo,
                 &mocks,
-                &file,
-                &test_names(&keys, &operations),
-                &mut output,
+                &dir.join("smoke.jsonl"),
+                &test_names(&keys, operations),
+                output,
             )?,
             Err(reason) => {
                 eprintln!("verify: Prism did not start without the twins: {reason}");
-                BTreeMap::new()
+                continue;
             }
         };
+        retry_calls(install, &alone, cargo, &dir, operations, &mut again, output)?;
         // Checked against its own operation, the call's line is the one that counts.
         for (key, alone) in again {
             if let Some(record) = records.get_mut(&key) {
                 let shared = summary(record);
                 *record = alone;
-                record["mock"] = json!("alone");
+                record["alone"] = json!(true);
                 record["shared_failure"] = shared;
             }
         }
     }
-    Ok(Run::Done { records, output })
+    Ok(())
 }
 
 /// The most times a dynamic Prism that stopped during a run is started again.

@@ -29,30 +29,30 @@ pub struct Twin {
 
 /// The operations that have twins, in rounds: round `i` holds the `i`-th operation of every
 /// group of twins, so no round holds two operations a request cannot tell apart.
-pub fn rounds(apis: &[Api]) -> Vec<Vec<Twin>> {
+pub fn rounds<'a>(
+    operations: impl IntoIterator<Item = (&'a Api, &'a Operation)>,
+) -> Vec<Vec<Twin>> {
+    let mut groups: BTreeMap<(&str, String, &str), Vec<Twin>> = BTreeMap::new();
+    for (api, op) in operations {
+        let raw = &op.path.raw;
+        let wire = unnamed_template(raw.split('#').next().unwrap_or(raw));
+        groups
+            .entry((&api.module, wire, op.method.as_str()))
+            .or_default()
+            .push(Twin {
+                key: record_key(api, op),
+                module: api.module.clone(),
+                path: raw.clone(),
+                method: op.method.as_str().to_ascii_lowercase(),
+            });
+    }
     let mut rounds: Vec<Vec<Twin>> = Vec::new();
-    for api in apis {
-        let mut groups: BTreeMap<(String, &str), Vec<&Operation>> = BTreeMap::new();
-        for op in &api.operations {
-            let raw = &op.path.raw;
-            let wire = unnamed_template(raw.split('#').next().unwrap_or(raw));
-            groups
-                .entry((wire, op.method.as_str()))
-                .or_default()
-                .push(op);
+    for twins in groups.into_values().filter(|twins| twins.len() > 1) {
+        if rounds.len() < twins.len() {
+            rounds.resize_with(twins.len(), Vec::new);
         }
-        for twins in groups.values().filter(|twins| twins.len() > 1) {
-            if rounds.len() < twins.len() {
-                rounds.resize_with(twins.len(), Vec::new);
-            }
-            for (round, op) in rounds.iter_mut().zip(twins) {
-                round.push(Twin {
-                    key: record_key(api, op),
-                    module: api.module.clone(),
-                    path: op.path.raw.clone(),
-                    method: op.method.as_str().to_ascii_lowercase(),
-                });
-            }
+        for (round, twin) in rounds.iter_mut().zip(twins) {
+            round.push(twin);
         }
     }
     rounds
