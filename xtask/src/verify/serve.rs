@@ -145,198 +145,205 @@ pub fn run_with_prism(
         Run::Done { records, output } => (records, output),
         unserved @ Run::Unserved(_) => return Ok(unserved),
     };
-    retry_calls(
+    let calls = Calls {
         install,
-        served,
         cargo,
-        out,
-        &operations,
-        &mut records,
-        &mut output,
-    )?;
-    alone(
-        install,
-        served,
-        cargo,
-        out,
-        &operations,
-        &mut records,
-        &mut output,
-    )?;
+        operations: &operations,
+    };
+    calls.retry(served, out, &mut records, &mut output)?;
+    calls.alone(served, out, &mut records, &mut output)?;
     Ok(Run::Done { records, output })
 }
 
-/// Makes the calls of `records` whose dynamic answer failed again, against a static Prism on
-/// `served`, then through a proxy with made-up answers; merges what they say. Files go to `out`.
-fn retry_calls(
-    install: &Install,
-    served: &[Served],
-    cargo: &Cargo,
-    out: &Path,
-    operations: &BTreeMap<String, OpRetry>,
-    records: &mut BTreeMap<String, Value>,
-    output: &mut String,
-) -> Result<(), String> {
-    for (key, record) in records.iter_mut() {
-        if operations
-            .get(key)
-            .is_some_and(|op| answer_breaks_the_types(op, record))
-        {
-            record["answer_breaks_types"] = json!(true);
-        }
-    }
-    let flagged = |records: &BTreeMap<String, Value>| -> Vec<String> {
-        records
-            .iter()
-            .filter(|(_, r)| {
-                (answer_flagged_by_prism(r) || answer_breaks_types(r) || stopped_prism(r))
-                    && r["static_failure"].is_null()
-            })
-            .map(|(key, _)| key.clone())
-            .collect()
-    };
-    // Second chance: the document's examples, from a static Prism. A call a dynamic Prism
-    // never answered goes there too: the static Prism validates its request the same way and
-    // answers without the faker that ran out of memory.
-    let retry = flagged(records);
-    if !retry.is_empty() {
-        eprintln!(
-            "verify: {} call(s) whose dynamic answer Prism could not make (valid), again against a static Prism",
-            retry.len()
-        );
-        let file = out.join("smoke-static.jsonl");
-        let again = match Mocks::start(install, served, Mode::Static) {
-            Ok(mocks) => rerun(
-                cargo,
-                &mocks,
-                &file,
-                &test_names(&retry, operations),
-                output,
-            )?,
-            Err(reason) => {
-                eprintln!("verify: the static Prism did not start: {reason}");
-                BTreeMap::new()
-            }
-        };
-        merge(records, again, "static");
-    }
-    // Third chance: an answer made up from the schema, validated by a Prism proxy.
-    let retry: Vec<String> = records
-        .iter()
-        .filter(|(_, r)| !r["static_failure"].is_null())
-        .map(|(key, _)| key.clone())
-        .collect();
-    if !retry.is_empty() {
-        eprintln!(
-            "verify: {} call(s) again through a Prism proxy, with answers made up from the schema",
-            retry.len()
-        );
-        let mut answers: BTreeMap<String, Vec<Answer>> = BTreeMap::new();
-        for key in &retry {
-            if let Some((module, answer)) = operations.get(key).and_then(|op| op.answer.clone()) {
-                answers.entry(module).or_default().push(answer);
-            }
-        }
-        let file = out.join("smoke-proxy.jsonl");
-        let again = match Mocks::start_proxies(install, served, &answers) {
-            Ok((mocks, _upstreams)) => rerun(
-                cargo,
-                &mocks,
-                &file,
-                &test_names(&retry, operations),
-                output,
-            )?,
-            Err(reason) => {
-                eprintln!("verify: the Prism proxy did not start: {reason}");
-                BTreeMap::new()
-            }
-        };
-        merge(records, again, "proxy");
-    }
-    Ok(())
+/// What making calls again needs besides the documents served.
+struct Calls<'a> {
+    install: &'a Install,
+    cargo: &'a Cargo,
+    operations: &'a BTreeMap<String, OpRetry<'a>>,
 }
 
-/// Makes each failed call whose path another operation shares on the wire again, against a
-/// Prism serving a copy of the document with only the operations of its round (see
-/// [`twins`]), with the same second chances; its line there is the one that counts.
-fn alone(
-    install: &Install,
-    served: &[Served],
-    cargo: &Cargo,
-    out: &Path,
-    operations: &BTreeMap<String, OpRetry>,
-    records: &mut BTreeMap<String, Value>,
-    output: &mut String,
-) -> Result<(), String> {
-    for (i, round) in twins::rounds(operations.values().map(|op| (op.api, op.op)))
-        .iter()
-        .enumerate()
-    {
-        let failed: Vec<&twins::Twin> = round
-            .iter()
-            .filter(|t| {
-                records
-                    .get(&t.key)
-                    .is_some_and(|r| r["outcome"] != "passed")
-            })
-            .collect();
-        if failed.is_empty() {
-            continue;
+impl Calls<'_> {
+    /// Makes the calls of `records` whose dynamic answer failed again, against a static Prism on
+    /// `served`, then through a proxy with made-up answers; merges what they say. Files go to `out`.
+    fn retry(
+        &self,
+        served: &[Served],
+        out: &Path,
+        records: &mut BTreeMap<String, Value>,
+        output: &mut String,
+    ) -> Result<(), String> {
+        let Calls {
+            install,
+            cargo,
+            operations,
+        } = *self;
+        for (key, record) in records.iter_mut() {
+            if operations
+                .get(key)
+                .is_some_and(|op| answer_breaks_the_types(op, record))
+            {
+                record["answer_breaks_types"] = json!(true);
+            }
         }
-        eprintln!(
-            "verify: {} call(s) whose path another operation shares on the wire, again without it",
-            failed.len()
-        );
-        let dir = out.join(format!("alone-{}", i + 1));
-        let alone: Result<Vec<Served>, String> = served
+        let flagged = |records: &BTreeMap<String, Value>| -> Vec<String> {
+            records
+                .iter()
+                .filter(|(_, r)| {
+                    (answer_flagged_by_prism(r) || answer_breaks_types(r) || stopped_prism(r))
+                        && r["static_failure"].is_null()
+                })
+                .map(|(key, _)| key.clone())
+                .collect()
+        };
+        // Second chance: the document's examples, from a static Prism. A call a dynamic Prism
+        // never answered goes there too: the static Prism validates its request the same way and
+        // answers without the faker that ran out of memory.
+        let retry = flagged(records);
+        if !retry.is_empty() {
+            eprintln!(
+                "verify: {} call(s) whose dynamic answer Prism could not make (valid), again against a static Prism",
+                retry.len()
+            );
+            let file = out.join("smoke-static.jsonl");
+            let again = match Mocks::start(install, served, Mode::Static) {
+                Ok(mocks) => rerun(
+                    cargo,
+                    &mocks,
+                    &file,
+                    &test_names(&retry, operations),
+                    output,
+                )?,
+                Err(reason) => {
+                    eprintln!("verify: the static Prism did not start: {reason}");
+                    BTreeMap::new()
+                }
+            };
+            merge(records, again, "static");
+        }
+        // Third chance: an answer made up from the schema, validated by a Prism proxy.
+        let retry: Vec<String> = records
             .iter()
-            .filter_map(|s| {
-                let kept: Vec<(String, String)> = failed
-                    .iter()
-                    .filter(|t| t.module == s.module)
-                    .map(|t| (t.path.clone(), t.method.clone()))
-                    .collect();
-                (!kept.is_empty()).then(|| {
-                    prism_harness::with_only_operations(&s.spec, &dir, &kept).map(|spec| Served {
-                        module: s.module.clone(),
-                        spec,
+            .filter(|(_, r)| !r["static_failure"].is_null())
+            .map(|(key, _)| key.clone())
+            .collect();
+        if !retry.is_empty() {
+            eprintln!(
+                "verify: {} call(s) again through a Prism proxy, with answers made up from the schema",
+                retry.len()
+            );
+            let mut answers: BTreeMap<String, Vec<Answer>> = BTreeMap::new();
+            for key in &retry {
+                if let Some((module, answer)) = operations.get(key).and_then(|op| op.answer.clone())
+                {
+                    answers.entry(module).or_default().push(answer);
+                }
+            }
+            let file = out.join("smoke-proxy.jsonl");
+            let again = match Mocks::start_proxies(install, served, &answers) {
+                Ok((mocks, _upstreams)) => rerun(
+                    cargo,
+                    &mocks,
+                    &file,
+                    &test_names(&retry, operations),
+                    output,
+                )?,
+                Err(reason) => {
+                    eprintln!("verify: the Prism proxy did not start: {reason}");
+                    BTreeMap::new()
+                }
+            };
+            merge(records, again, "proxy");
+        }
+        Ok(())
+    }
+
+    /// Makes each failed call whose path another operation shares on the wire again, against a
+    /// Prism serving a copy of the document with only the operations of its round (see
+    /// [`twins`]), with the same second chances; its line there is the one that counts.
+    fn alone(
+        &self,
+        served: &[Served],
+        out: &Path,
+        records: &mut BTreeMap<String, Value>,
+        output: &mut String,
+    ) -> Result<(), String> {
+        let Calls {
+            install,
+            cargo,
+            operations,
+        } = *self;
+        for (i, round) in twins::rounds(operations.values().map(|op| (op.api, op.op)))
+            .iter()
+            .enumerate()
+        {
+            let failed: Vec<&twins::Twin> = round
+                .iter()
+                .filter(|t| {
+                    records
+                        .get(&t.key)
+                        .is_some_and(|r| r["outcome"] != "passed")
+                })
+                .collect();
+            if failed.is_empty() {
+                continue;
+            }
+            eprintln!(
+                "verify: {} call(s) whose path another operation shares on the wire, again without it",
+                failed.len()
+            );
+            let dir = out.join(format!("alone-{}", i + 1));
+            let alone: Result<Vec<Served>, String> = served
+                .iter()
+                .filter_map(|s| {
+                    let kept: Vec<(String, String)> = failed
+                        .iter()
+                        .filter(|t| t.module == s.module)
+                        .map(|t| (t.path.clone(), t.method.clone()))
+                        .collect();
+                    (!kept.is_empty()).then(|| {
+                        prism_harness::with_only_operations(&s.spec, &dir, &kept).map(|spec| {
+                            Served {
+                                module: s.module.clone(),
+                                spec,
+                            }
+                        })
                     })
                 })
-            })
-            .collect();
-        let alone = match alone {
-            Ok(alone) => alone,
-            Err(reason) => {
-                eprintln!("verify: no copy of the document without the twins: {reason}");
-                continue;
-            }
-        };
-        let keys: Vec<String> = failed.iter().map(|t| t.key.clone()).collect();
-        let mut again = match Mocks::start(install, &alone, Mode::Dynamic) {
-            Ok(mocks) => rerun(
-                cargo,
-                &mocks,
-                &dir.join("smoke.jsonl"),
-                &test_names(&keys, operations),
-                output,
-            )?,
-            Err(reason) => {
-                eprintln!("verify: Prism did not start without the twins: {reason}");
-                continue;
-            }
-        };
-        retry_calls(install, &alone, cargo, &dir, operations, &mut again, output)?;
-        // Checked against its own operation, the call's line is the one that counts.
-        for (key, alone) in again {
-            if let Some(record) = records.get_mut(&key) {
-                let shared = summary(record);
-                *record = alone;
-                record["alone"] = json!(true);
-                record["shared_failure"] = shared;
+                .collect();
+            let alone = match alone {
+                Ok(alone) => alone,
+                Err(reason) => {
+                    eprintln!("verify: no copy of the document without the twins: {reason}");
+                    continue;
+                }
+            };
+            let keys: Vec<String> = failed.iter().map(|t| t.key.clone()).collect();
+            let mut again = match Mocks::start(install, &alone, Mode::Dynamic) {
+                Ok(mocks) => rerun(
+                    cargo,
+                    &mocks,
+                    &dir.join("smoke.jsonl"),
+                    &test_names(&keys, operations),
+                    output,
+                )?,
+                Err(reason) => {
+                    eprintln!("verify: Prism did not start without the twins: {reason}");
+                    continue;
+                }
+            };
+            self.retry(&alone, &dir, &mut again, output)?;
+            // Checked against its own operation, the call's line is the one that counts.
+            for (key, alone) in again {
+                if let Some(record) = records.get_mut(&key) {
+                    let shared = summary(record);
+                    *record = alone;
+                    record["alone"] = json!(true);
+                    record["shared_failure"] = shared;
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The most times a dynamic Prism that stopped during a run is started again.
