@@ -281,7 +281,10 @@ fn is_json(file: &Path, text: &str) -> bool {
     }
 }
 
-pub(crate) fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
+/// The JSON tree of a document's text, read as JSON or YAML by its name (or its first
+/// character): integers beyond 64 bits load as floats, YAML's non-string keys become strings and
+/// its merge keys are applied. For tools that walk documents the way the generator reads them.
+pub fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
     let diagnostic = if is_json(file, text) {
         match serde_json::from_str(text) {
             Ok(value) => return Ok(value),

@@ -142,10 +142,12 @@ pub const OPERATION_KEYS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// Reads a document as the generator does (integers beyond 64 bits, JSON escapes YAML refuses).
 fn read_document(spec: &Path) -> Result<serde_yaml::Value, String> {
     let text = std::fs::read_to_string(spec)
         .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-    serde_yaml::from_str(&text).map_err(|e| format!("{} is not YAML or JSON: {e}", spec.display()))
+    let tree = generator::parse_tree(spec, &text).map_err(|e| e.to_string())?;
+    serde_yaml::to_value(tree).map_err(|e| format!("{}: {e}", spec.display()))
 }
 
 /// Writes `doc`, read from `spec`, to `out_dir` as YAML; its path.
@@ -499,6 +501,41 @@ mod tests {
             .expect("a reference");
         assert!(Path::new(shared).is_absolute(), "{shared}");
         assert!(shared.ends_with("shared.yaml#/A"), "{shared}");
+    }
+
+    #[test]
+    fn a_document_is_read_as_the_generator_reads_it() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        // An integer beyond 64 bits (openai's `seed.minimum`), which serde_yaml refuses.
+        let spec = dir.path().join("big.yaml");
+        std::fs::write(
+            &spec,
+            "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      parameters:\n        - {name: seed, in: query, \
+             schema: {type: integer, minimum: -9223372036854776000}}\n      responses:\n        \
+             '200': {description: ok, content: {'*/*': {schema: {type: object}}}}\n",
+        )
+        .expect("written");
+        let (served, changes) = servable_spec(&spec, &dir.path().join("out")).expect("a copy");
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        let copy: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&served).expect("copy")).expect("YAML");
+        let minimum = &copy["paths"]["/a"]["get"]["parameters"][0]["schema"]["minimum"];
+        assert_eq!(minimum.as_f64(), Some(-9_223_372_036_854_776_000.0));
+
+        // A surrogate pair escaped in JSON (twilio's examples), which YAML refuses.
+        let spec = dir.path().join("pair.json");
+        std::fs::write(
+            &spec,
+            r#"{"openapi": "3.0.3", "paths": {"/a": {"get": {"responses": {"200": {"description": "ok",
+                "content": {"*/*": {"example": "Hello! \ud83d\udc4d"}}}}}}}}"#,
+        )
+        .expect("written");
+        let (served, _) = servable_spec(&spec, &dir.path().join("out")).expect("a copy");
+        let copy: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&served).expect("copy")).expect("YAML");
+        let example = &copy["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["example"];
+        assert_eq!(example.as_str(), Some("Hello! \u{1f44d}"));
     }
 
     #[test]

@@ -57,7 +57,7 @@ impl DocumentFacts {
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
-                .and_then(|text| serde_yaml::from_str(&text).ok());
+                .and_then(|text| generator::parse_tree(spec, &text).ok());
             if let Some(tree) = tree {
                 walk(&tree, &tree, false, &mut undeclared);
                 object_array_parameters(&tree, &tree, &mut object_arrays);
