@@ -186,9 +186,17 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         ty(alternatives, name)
     };
     let reviewers = body_type(0);
-    let TypeKind::Struct(_) = &reviewers.kind else {
+    let TypeKind::Struct(s) = &reviewers.kind else {
         panic!("not a struct: {reviewers:?}")
     };
+    // The choice stays known: for the docs and for values made up for the operation.
+    assert_eq!(
+        s.required_choices,
+        [generator::ir::RequiredChoice {
+            exactly_one: false,
+            alternatives: vec![vec!["reviewers".into()], vec!["team_reviewers".into()]],
+        }]
+    );
     let reviewers = fields(reviewers);
     assert_eq!(
         reviewers.keys().copied().collect::<Vec<_>>(),

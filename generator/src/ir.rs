@@ -383,6 +383,18 @@ pub struct StructDef {
     /// map of extra properties can carry them (Spotify's `required: [uris]` beside
     /// `additionalProperties: true`).
     pub required_extra: Vec<String>,
+    /// Sets of properties a value must have, from `oneOf`/`anyOf` members that only list
+    /// `required` names beside the object (GitHub's `reviewers` or `team_reviewers`).
+    pub required_choices: Vec<RequiredChoice>,
+}
+
+/// A choice between sets of required properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequiredChoice {
+    /// `oneOf`: a value has exactly one of the sets in full; `anyOf`: at least one.
+    pub exactly_one: bool,
+    /// Each alternative's required names.
+    pub alternatives: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,8 +8,8 @@ use quote::quote;
 use super::doc_markdown::{block, code};
 use super::tokens::{Scope, doc_lines, docs, ident, type_tokens, uses_module};
 use crate::ir::{
-    Api, EnumDef, EnumRepr, EnumValue, Field, MediaKind, StructDef, TypeDef, TypeKind, TypeRef,
-    UnionDef,
+    Api, EnumDef, EnumRepr, EnumValue, Field, MediaKind, RequiredChoice, StructDef, TypeDef,
+    TypeKind, TypeRef, UnionDef,
 };
 
 /// The `types` module of one API.
@@ -101,6 +101,12 @@ fn type_def(def: &TypeDef, defaults: &DefaultAnalysis) -> TokenStream {
     if !doc_text.is_empty() {
         doc_text.push_str("\n\n");
     }
+    if let TypeKind::Struct(s) = &def.kind {
+        for choice in &s.required_choices {
+            doc_text.push_str(&required_choice_text(choice));
+            doc_text.push_str("\n\n");
+        }
+    }
     doc_text.push_str(&format!("Generated from {}.", code(&def.origin)));
     let doc = docs(&doc_text);
     let name = ident(&def.name);
@@ -117,6 +123,27 @@ fn type_def(def: &TypeDef, defaults: &DefaultAnalysis) -> TokenStream {
             quote! { #doc pub type #name = #ty; }
         }
     }
+}
+
+/// `Set exactly one of: `a`; or `b` and `c`.`
+fn required_choice_text(choice: &RequiredChoice) -> String {
+    let sets: Vec<String> = choice
+        .alternatives
+        .iter()
+        .map(|names| {
+            let names: Vec<String> = names.iter().map(|n| code(n)).collect();
+            names.join(" and ")
+        })
+        .collect();
+    format!(
+        "The schema requires {} of these to be set: {}.",
+        if choice.exactly_one {
+            "exactly one"
+        } else {
+            "at least one"
+        },
+        sets.join("; or ")
+    )
 }
 
 fn struct_def(

@@ -200,6 +200,7 @@ mod tests {
                 fields,
                 additional: None,
                 required_extra: Vec::new(),
+                required_choices: Vec::new(),
             }),
             envelope: None,
             facts: Default::default(),

@@ -17,8 +17,8 @@ use super::names::{Namespace, enum_variant_name, type_name, value_name};
 use super::refs::{ComponentKind, component_name};
 use crate::diagnostics::pointer_join;
 use crate::ir::{
-    EnumDef, EnumRepr, EnumValue, EnumVariant, Field, StructDef, TypeDef, TypeKind, TypeRef,
-    UnionDef, UnionVariant,
+    EnumDef, EnumRepr, EnumValue, EnumVariant, Field, RequiredChoice, StructDef, TypeDef, TypeKind,
+    TypeRef, UnionDef, UnionVariant,
 };
 
 /// A schema position: a reference or an inline schema.
@@ -58,6 +58,7 @@ struct ObjectParts<'d> {
     properties: IndexMap<String, (&'d ReferenceOr<Box<Schema>>, String)>,
     required: BTreeSet<String>,
     additional: Option<(&'d AdditionalProperties, String)>,
+    required_choices: Vec<RequiredChoice>,
 }
 
 impl<'d> Context<'d> {
@@ -380,6 +381,7 @@ impl<'d> Context<'d> {
             fields,
             additional,
             required_extra,
+            required_choices: parts.required_choices,
         }))
     }
 
@@ -662,6 +664,12 @@ impl<'d> Context<'d> {
                     any.additional_properties.as_ref(),
                     pointer,
                 );
+                if constraints_only {
+                    parts.required_choices = [(&any.one_of, true), (&any.any_of, false)]
+                        .into_iter()
+                        .filter_map(|(members, exactly_one)| required_choice(members, exactly_one))
+                        .collect();
+                }
                 self.object(parts, hint)
             }
             _ => Lowered::Use(TypeRef::Any),
@@ -924,6 +932,25 @@ fn type_complexity(ty: &TypeRef, nest: u32) -> u32 {
         TypeRef::Array(item) | TypeRef::Nullable(item) => named + type_complexity(item, nest + 1),
         TypeRef::Map(value) => named + 10 * (nest + 1) + type_complexity(value, nest + 1),
     }
+}
+
+/// The sets of names `members` (each of which only constrains the object beside it) require,
+/// when every one of them requires some.
+fn required_choice(members: &[ReferenceOr<Schema>], exactly_one: bool) -> Option<RequiredChoice> {
+    let alternatives: Vec<Vec<String>> = members
+        .iter()
+        .map(|member| match member {
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Any(any),
+                ..
+            }) if !any.required.is_empty() => Some(any.required.clone()),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    (!alternatives.is_empty()).then_some(RequiredChoice {
+        exactly_one,
+        alternatives,
+    })
 }
 
 /// Whether a member of `oneOf`/`anyOf` only constrains the object beside it: an inline schema

@@ -107,6 +107,18 @@ impl<'a> Types<'a> {
                     None => !f.required,
                     Some(v) => self.fits(v, &f.ty, &f.facts, depth + 1),
                 }) && s.required_extra.iter().all(|name| map.contains_key(name))
+                    && s.required_choices.iter().all(|choice| {
+                        let full = choice
+                            .alternatives
+                            .iter()
+                            .filter(|names| names.iter().all(|n| map.contains_key(n)))
+                            .count();
+                        if choice.exactly_one {
+                            full == 1
+                        } else {
+                            full >= 1
+                        }
+                    })
                     && (!closed || map.keys().all(declared))
                     && s.additional.as_ref().is_none_or(|extra| {
                         map.iter()

@@ -427,3 +427,55 @@ paths:
         "{text}"
     );
 }
+
+#[test]
+fn a_choice_of_required_properties_is_made_once() {
+    let api = api(r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /threads:
+    post:
+      operationId: create_thread
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                vector_store_ids: {type: array, items: {type: string}}
+                vector_stores: {type: array, items: {type: string}}
+                name: {type: string}
+              oneOf:
+                - required: [vector_store_ids]
+                - required: [vector_stores]
+      responses:
+        "204": {description: ok}
+"##);
+    // Optional fields are filled at this depth, but `oneOf` wants exactly one of the two.
+    let body = json_body(&api, "create_thread");
+    assert!(body.get("vector_store_ids").is_some(), "{body}");
+    assert!(body.get("vector_stores").is_none(), "{body}");
+    assert!(body.get("name").is_some(), "{body}");
+    let crate::ir::TypeKind::Struct(s) = &api.types[0].kind else {
+        panic!("not a struct")
+    };
+    assert_eq!(
+        s.required_choices,
+        [crate::ir::RequiredChoice {
+            exactly_one: true,
+            alternatives: vec![
+                vec!["vector_store_ids".into()],
+                vec!["vector_stores".into()]
+            ],
+        }]
+    );
+    let ty = crate::ir::TypeRef::Named(api.types[0].name.clone());
+    let fits = |value: Value| super::conforms(&api, &value, &ty, &Default::default());
+    assert!(fits(json!({"vector_store_ids": []})));
+    assert!(!fits(json!({"name": "n"})), "neither set");
+    assert!(
+        !fits(json!({"vector_store_ids": [], "vector_stores": []})),
+        "both sets"
+    );
+}

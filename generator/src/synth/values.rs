@@ -1,6 +1,6 @@
 //! Making up values: examples that fit first, else values built from the type and its facts.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Number, Value};
 
@@ -264,6 +264,23 @@ impl<'a> Synth<'a> {
             TypeKind::Struct(s) => {
                 let mut object = Map::new();
                 let response = cx.place == Place::Response;
+                // A choice of required sets: the first set is filled, and for `oneOf` what only
+                // the other sets name is left out.
+                let chosen: BTreeSet<&str> = s
+                    .required_choices
+                    .iter()
+                    .filter_map(|c| c.alternatives.first())
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                let left_out: BTreeSet<&str> = s
+                    .required_choices
+                    .iter()
+                    .filter(|c| c.exactly_one)
+                    .flat_map(|c| c.alternatives.iter().skip(1).flatten())
+                    .map(String::as_str)
+                    .filter(|name| !chosen.contains(name))
+                    .collect();
                 for field in &s.fields {
                     // Read-only fields belong in answers only, write-only ones in requests.
                     let one_way = if response {
@@ -271,7 +288,11 @@ impl<'a> Synth<'a> {
                     } else {
                         field.read_only
                     };
-                    let wanted = field.required || (cx.depth < OPTIONAL_DEPTH && !one_way);
+                    let wanted = field.required
+                        || chosen.contains(field.name.as_str())
+                        || (cx.depth < OPTIONAL_DEPTH
+                            && !one_way
+                            && !left_out.contains(field.name.as_str()));
                     if !wanted {
                         continue;
                     }
