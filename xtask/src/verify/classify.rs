@@ -23,6 +23,9 @@ pub struct DocumentFacts {
     /// Properties of `multipart/form-data` bodies whose schema is an object or an array of
     /// objects: the client sends them as `application/json` parts.
     pub multipart_json_properties: BTreeSet<String>,
+    /// Properties of `multipart/form-data` bodies whose schema is an array of anything but
+    /// objects: the client sends one part per item, all of one name.
+    pub multipart_array_properties: BTreeSet<String>,
     /// The document declares a `Content-Type` header parameter (which OpenAPI says is
     /// ignored: the body's media type is the header).
     pub content_type_parameter: bool,
@@ -49,6 +52,7 @@ impl DocumentFacts {
         let mut undeclared = BTreeSet::new();
         let mut object_arrays = BTreeSet::new();
         let mut multipart_json = BTreeSet::new();
+        let mut multipart_arrays = BTreeSet::new();
         let mut content_type_parameter = false;
         let mut reserved = BTreeSet::new();
         let mut wire_twins = BTreeSet::new();
@@ -61,7 +65,7 @@ impl DocumentFacts {
             if let Some(tree) = tree {
                 walk(&tree, &tree, false, &mut undeclared);
                 object_array_parameters(&tree, &tree, &mut object_arrays);
-                multipart_json_properties(&tree, &tree, &mut multipart_json);
+                multipart_properties(&tree, &tree, &mut multipart_json, &mut multipart_arrays);
                 content_type_parameter |= declares_content_type_parameter(&tree);
                 reserved_header_parameters(&tree, &mut reserved);
                 wire_twin_operations(&tree, &mut wire_twins);
@@ -73,6 +77,7 @@ impl DocumentFacts {
             undeclared_required: undeclared,
             object_array_parameters: object_arrays,
             multipart_json_properties: multipart_json,
+            multipart_array_properties: multipart_arrays,
             content_type_parameter,
             reserved_header_parameters: reserved,
             wire_twins,
@@ -269,8 +274,13 @@ fn is_object(schema: &Value) -> bool {
 }
 
 /// Collects the properties of `multipart/form-data` schemas that are objects, or arrays of
-/// them.
-fn multipart_json_properties(node: &Value, root: &Value, out: &mut BTreeSet<String>) {
+/// them (`json`), and those that are arrays of anything else (`arrays`).
+fn multipart_properties(
+    node: &Value,
+    root: &Value,
+    json: &mut BTreeSet<String>,
+    arrays: &mut BTreeSet<String>,
+) {
     match node {
         Value::Object(map) => {
             let schema = map
@@ -284,16 +294,18 @@ fn multipart_json_properties(node: &Value, root: &Value, out: &mut BTreeSet<Stri
                 let property = resolve(property, root);
                 let items = property.get("items").map(|items| resolve(items, root));
                 if is_object(property) || items.is_some_and(is_object) {
-                    out.insert(name.clone());
+                    json.insert(name.clone());
+                } else if items.is_some() {
+                    arrays.insert(name.clone());
                 }
             }
             for child in map.values() {
-                multipart_json_properties(child, root, out);
+                multipart_properties(child, root, json, arrays);
             }
         }
         Value::Array(items) => {
             for item in items {
-                multipart_json_properties(item, root, out);
+                multipart_properties(item, root, json, arrays);
             }
         }
         _ => {}
@@ -510,6 +522,20 @@ impl<'a> Facts<'a> {
             })
     }
 
+    /// Every violation says an array property of a multipart body is not an array: Prism keeps
+    /// one part of each name.
+    fn multipart_array_as_one_part(&self) -> bool {
+        !self.violations.is_empty()
+            && self.violations.iter().all(|v| {
+                let Some(rest) = v.strip_prefix("request.body.") else {
+                    return false;
+                };
+                let name = rest.split([':', '.']).next().unwrap_or_default();
+                v.ends_with("must be array")
+                    && self.document.multipart_array_properties.contains(name)
+            })
+    }
+
     /// Every violation is about the `Content-Type` header, which the document declares as a
     /// parameter with values its body's media type does not have.
     fn content_type_parameter_contradicts_body(&self) -> bool {
@@ -703,6 +729,12 @@ const RULES: &[Rule] = &[
         class: Class::Prism,
         matches: |f| f.multipart_json_part_as_text(),
         reason: "an object property of a multipart body is sent as an `application/json` part (OpenAPI's default encoding), and Prism validates the part's text without parsing it",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.multipart_array_as_one_part(),
+        reason: "an array property of a multipart body is sent as one part per item (OpenAPI's default), and Prism keeps only one part of each name, so it sees a string where the schema wants an array",
     },
     Rule {
         outcome: "build",

@@ -193,11 +193,30 @@ fn failures_are_the_generators_unless_a_rule_explains_them() {
     std::fs::write(
         &spec,
         "paths:\n  /files:\n    post:\n      requestBody:\n        content:\n          multipart/form-data:\n            \
-         schema:\n              properties:\n                attributes: {type: object}\n                file: {type: string, format: binary}\n",
+         schema:\n              properties:\n                attributes: {type: object}\n                file: {type: string, format: binary}\n                \
+         include[]: {type: array, items: {type: string}}\n",
     )
     .unwrap();
     let facts = DocumentFacts::scan(&[spec.as_path()]);
     assert_eq!(classify(&as_text, &facts).0, Class::Prism);
+    // An array of strings goes as one part per item, of which Prism keeps one.
+    let one_part = record(
+        "request",
+        422,
+        violation(
+            &["request", "body", "include[]"],
+            "Request body property include[] must be array",
+        ),
+        "",
+    );
+    assert_eq!(classify(&one_part, &none).0, Class::Generator);
+    assert_eq!(classify(&one_part, &facts).0, Class::Prism);
+    let mut attributes_array = one_part.clone();
+    attributes_array["violations"] = violation(
+        &["request", "body", "file"],
+        "Request body property file must be array",
+    );
+    assert_eq!(classify(&attributes_array, &facts).0, Class::Generator);
 
     // A `Content-Type` parameter that contradicts the body is the document's.
     let content_type = record(
