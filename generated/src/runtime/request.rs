@@ -212,7 +212,7 @@ pub fn form_text<T: Serialize + ?Sized>(
     // Flat bodies keep their fields' order as serde_urlencoded writes them; only a body with
     // arrays or objects needs the per-property encoding (whose JSON map is sorted).
     if let Ok(text) = serde_urlencoded::to_string(body) {
-        return Ok(text);
+        return Ok(spaces_as_percent_20(text));
     }
     let mut pairs = Vec::new();
     match to_value("body", body)? {
@@ -230,7 +230,20 @@ pub fn form_text<T: Serialize + ?Sized>(
         }
         _ => return Err(InvalidRequest::FormBodyNotObject),
     }
-    serde_urlencoded::to_string(&pairs).map_err(InvalidRequest::FormBody)
+    serde_urlencoded::to_string(&pairs)
+        .map(spaces_as_percent_20)
+        .map_err(InvalidRequest::FormBody)
+}
+
+/// Writes spaces as `%20`, not `+`. Form decoders read both as a space, but `+` is a reserved
+/// character to OpenAPI's `allowReserved` (RFC 3986), and strict validators (Prism) refuse it
+/// unencoded. serde_urlencoded writes a `+` of the text as `%2B`, so every `+` is a space.
+fn spaces_as_percent_20(text: String) -> String {
+    if text.contains('+') {
+        text.replace('+', "%20")
+    } else {
+        text
+    }
 }
 
 /// Serialization styles of query parameters (OpenAPI `style`).

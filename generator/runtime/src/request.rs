@@ -210,7 +210,7 @@ pub fn form_text<T: Serialize + ?Sized>(
     // Flat bodies keep their fields' order as serde_urlencoded writes them; only a body with
     // arrays or objects needs the per-property encoding (whose JSON map is sorted).
     if let Ok(text) = serde_urlencoded::to_string(body) {
-        return Ok(text);
+        return Ok(spaces_as_percent_20(text));
     }
     let mut pairs = Vec::new();
     match to_value("body", body)? {
@@ -228,7 +228,20 @@ pub fn form_text<T: Serialize + ?Sized>(
         }
         _ => return Err(InvalidRequest::FormBodyNotObject),
     }
-    serde_urlencoded::to_string(&pairs).map_err(InvalidRequest::FormBody)
+    serde_urlencoded::to_string(&pairs)
+        .map(spaces_as_percent_20)
+        .map_err(InvalidRequest::FormBody)
+}
+
+/// Writes spaces as `%20`, not `+`. Form decoders read both as a space, but `+` is a reserved
+/// character to OpenAPI's `allowReserved` (RFC 3986), and strict validators (Prism) refuse it
+/// unencoded. serde_urlencoded writes a `+` of the text as `%2B`, so every `+` is a space.
+fn spaces_as_percent_20(text: String) -> String {
+    if text.contains('+') {
+        text.replace('+', "%20")
+    } else {
+        text
+    }
 }
 
 /// Serialization styles of query parameters (OpenAPI `style`).
@@ -553,7 +566,7 @@ mod tests {
                 &[],
             )
             .unwrap();
-        assert!(matches!(&request.body, Body::Bytes { bytes, .. } if bytes == "a=b+c&n=1"));
+        assert!(matches!(&request.body, Body::Bytes { bytes, .. } if bytes == "a=b%20c&n=1"));
         request
             .json_body("application/json", &json!({"a": [1]}))
             .unwrap();
@@ -608,5 +621,22 @@ mod tests {
         );
         // Without an encoding, the same nested object is refused rather than guessed.
         assert!(form_text(&body, &[]).is_err());
+    }
+
+    #[test]
+    fn form_bodies_write_spaces_as_percent_20_and_keep_a_plus_of_the_text() {
+        // Flat, and with an array (the per-property path).
+        let flat = json!({"events": "in-progress completed", "sum": "1+1"});
+        assert_eq!(
+            form_text(&flat, &[]).unwrap(),
+            "events=in-progress%20completed&sum=1%2B1"
+        );
+        let listed = json!({"events": ["in-progress completed", "a+b"]});
+        let text = form_text(&listed, &[]).unwrap();
+        assert_eq!(text, "events=in-progress%20completed&events=a%2Bb");
+        // Any form decoder reads the text back as it was.
+        let decoded: Vec<(String, String)> = serde_urlencoded::from_str(&text).unwrap();
+        assert_eq!(decoded[0].1, "in-progress completed");
+        assert_eq!(decoded[1].1, "a+b");
     }
 }
