@@ -782,12 +782,15 @@ const RULES: &[Rule] = &[
         outcome: "response",
         class: Class::Prism,
         matches: |f| {
-            f.response.contains("Cannot find serializer for")
-                || f.retry("static").is_some_and(|s| {
-                    s["response"]
-                        .as_str()
-                        .is_some_and(|r| r.contains("Cannot find serializer for"))
-                })
+            // No serializer for the media type, or an object for a text one (Server-Sent
+            // Events: `text/event-stream` whose schema is the event object).
+            let cannot_serialize = |text: &str| {
+                text.contains("Cannot find serializer for")
+                    || text.contains("stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT")
+            };
+            cannot_serialize(f.response)
+                || f.retry("static")
+                    .is_some_and(|s| s["response"].as_str().is_some_and(cannot_serialize))
         },
         reason: "Prism cannot produce (or read) the document's media type for this answer",
     },
@@ -834,6 +837,14 @@ const RULES: &[Rule] = &[
             f.prism_problem("UNKNOWN") && f.response.contains("Maximum call stack size exceeded")
         },
         reason: "Prism's answer generator (json-schema-faker) overflows its stack on this recursive schema, and no other answer could be checked",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| {
+            f.prism_problem("UNKNOWN") && f.retry("static").is_some() && f.retry("proxy").is_some()
+        },
+        reason: "Prism's answer generator fails with an error of its own on this schema, and neither the document's examples (static Prism) nor an answer made up from the schema satisfied its validator, so decoding was not checked",
     },
     Rule {
         outcome: "response",

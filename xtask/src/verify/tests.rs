@@ -272,6 +272,27 @@ fn failures_are_the_generators_unless_a_rule_explains_them() {
         json!({"outcome": "response", "status": 200, "detail": "the body does not decode at `id`"});
     assert_eq!(classify(&undecodable, &none).0, Class::Generator);
 
+    // Prism failing to make any answer, and every other answer refused, is Prism's.
+    let mut crashed = record(
+        "response",
+        500,
+        json!([]),
+        "{\"type\":\"https://stoplight.io/prism/errors#UNKNOWN\",\"title\":\"TypeError: Cannot read properties of undefined (reading 'items')\"}",
+    );
+    assert_eq!(classify(&crashed, &none).0, Class::Generator);
+    crashed["static_failure"] = json!({"outcome": "response", "status": 500});
+    assert_eq!(classify(&crashed, &none).0, Class::Generator);
+    crashed["proxy_failure"] = json!({"outcome": "response", "status": 500});
+    assert_eq!(classify(&crashed, &none).0, Class::Prism);
+    // An object for a text media type (Server-Sent Events) is one Prism cannot write.
+    let event_stream = record(
+        "response",
+        500,
+        json!([]),
+        "{\"type\":\"https://stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT\"}",
+    );
+    assert_eq!(classify(&event_stream, &none).0, Class::Prism);
+
     let mut stopped = json!({"outcome": "request", "detail": "error sending request"});
     assert_eq!(classify(&stopped, &none).0, Class::Generator);
     stopped["prism_stopped"] = json!(true);
