@@ -32,6 +32,15 @@ impl Answer {
             && wanted.iter().zip(&got).all(|(w, g)| segment_matches(w, g))
     }
 
+    /// How many of the template's segments are literal: OpenAPI matches concrete paths
+    /// before templated ones (`/workflows/actions` before `/workflows/{id}`).
+    fn literal_segments(&self) -> usize {
+        self.template
+            .split('/')
+            .filter(|s| !s.contains('{'))
+            .count()
+    }
+
     fn http(&self) -> Vec<u8> {
         let reason = if (200..300).contains(&self.status) {
             "OK"
@@ -51,6 +60,16 @@ impl Answer {
         out.extend_from_slice(&self.body);
         out
     }
+}
+
+/// The answer of the operation a request is for: of those whose method and template match,
+/// the most concrete.
+fn answer_for<'a>(answers: &'a [Answer], method: &str, target: &str) -> Option<&'a Answer> {
+    answers
+        .iter()
+        .filter(|a| a.matches(method, target))
+        .rev()
+        .max_by_key(|a| a.literal_segments())
 }
 
 /// A template segment (`{id}`, `{name}.json`, `users`) against a path segment.
@@ -178,7 +197,7 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<String>>, answers: &[Answer]) {
             parts.next().unwrap_or_default(),
             parts.next().unwrap_or_default(),
         );
-        let answer = match answers.iter().find(|a| a.matches(method, target)) {
+        let answer = match answer_for(answers, method, target) {
             Some(answer) => answer.http(),
             None => {
                 b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
@@ -206,5 +225,40 @@ fn read_chunked(reader: &mut impl BufRead) -> bool {
         if size == 0 {
             return true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Answer, answer_for};
+
+    fn answer(template: &str, status: u16) -> Answer {
+        Answer {
+            method: "GET".into(),
+            template: template.into(),
+            status,
+            content_type: None,
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_request_gets_the_answer_of_the_most_concrete_template() {
+        // PagerDuty: `GET /incident_workflows/{id}` answers 201, and took the requests of
+        // `GET /incident_workflows/actions`, which documents no 201.
+        for answers in [
+            vec![answer("/w/{id}", 201), answer("/w/actions", 200)],
+            vec![answer("/w/actions", 200), answer("/w/{id}", 201)],
+        ] {
+            let status = |target| answer_for(&answers, "GET", target).map(|a| a.status);
+            assert_eq!(status("/w/actions?limit=1"), Some(200));
+            assert_eq!(status("/w/abc"), Some(201));
+            assert_eq!(status("/w/abc/more"), None);
+        }
+        let twins = [answer("/x/{a}", 200), answer("/x/{b}", 204)];
+        assert_eq!(
+            answer_for(&twins, "GET", "/x/1").map(|a| a.status),
+            Some(200)
+        );
     }
 }
