@@ -35,6 +35,7 @@ const STRICT: &[&str] = &[
     "object-with-required-only-alternatives.yaml",
     "allof-property-narrowed-by-a-later-part.yaml",
     "markdown-that-clippy-lints-in-descriptions.yaml",
+    "discriminator-tags-from-the-variants-enum.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -175,6 +176,43 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         "{kind}"
     );
     assert!(service["type"].required);
+
+    // A variant's enum gives its tags where its schema name could never be the value.
+    let tagged = api(&output, "discriminator-tags-from-the-variants-enum.yaml");
+    let TypeKind::Union(tool) = &ty(tagged, "Tool").kind else {
+        panic!("Tool is not a union")
+    };
+    let tags: Vec<(&str, Vec<&str>)> = tool
+        .variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.tags.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("FileSearchTool", vec!["file_search"]),
+            ("WebSearchTool", vec!["web_search", "web_search_2025"]),
+            ("NamedTool", vec!["NamedTool"]),
+            ("MappedTool", vec!["mapped"]),
+            ("DerivedTool", vec!["derived"]),
+        ]
+    );
+    assert_eq!(tool.discriminator.as_deref(), Some("type"));
+    let step = tagged.operations[0].responses[0].body.as_ref().unwrap();
+    let TypeRef::Named(step) = &step.ty else {
+        panic!("not a named response: {:?}", step.ty)
+    };
+    let TypeKind::Union(step) = &ty(tagged, step).kind else {
+        panic!("{step} is not a union")
+    };
+    assert_eq!(step.discriminator.as_deref(), Some("kind"));
+    assert_eq!(
+        step.variants
+            .iter()
+            .map(|v| v.tags.clone())
+            .collect::<Vec<_>>(),
+        [vec!["click".to_string()], vec!["scroll".to_string()]]
+    );
 
     // Members that only require properties constrain the object beside them: a struct.
     let alternatives = api(&output, "object-with-required-only-alternatives.yaml");

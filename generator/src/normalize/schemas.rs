@@ -328,8 +328,17 @@ impl<'d> Context<'d> {
     }
 
     fn object(&mut self, parts: ObjectParts<'d>, hint: &str) -> Lowered {
+        let undeclared_required = parts
+            .required
+            .iter()
+            .any(|name| !parts.properties.contains_key(name.as_str()));
         let additional = match parts.additional {
-            None | Some((AdditionalProperties::Any(false), _)) => None,
+            Some((AdditionalProperties::Any(false), _)) => None,
+            // Without `additionalProperties` any other property is allowed. The struct keeps
+            // them only when `required` names one `properties` does not declare (Box's
+            // `grant_type`): a value must carry it, so the type must be able to hold it.
+            None if undeclared_required => Some(TypeRef::Any),
+            None => None,
             Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Any),
             Some((AdditionalProperties::Schema(s), ref p)) => {
                 Some(self.schema_type(s.as_ref().into(), &format!("{hint}Value"), p))
@@ -542,6 +551,10 @@ impl<'d> Context<'d> {
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut names = Namespace::with_reserved(&["Unknown"]);
         let mut out = Vec::new();
+        // Tags taken so far; the mapping's own keys are taken before any is inferred.
+        let mut claimed: BTreeSet<String> = discriminator
+            .map(|d| d.mapping.keys().cloned().collect())
+            .unwrap_or_default();
         for (i, variant) in variants.iter().enumerate() {
             let sref = SchemaRef::from(variant);
             let ty = self.schema_type(
@@ -559,20 +572,51 @@ impl<'d> Context<'d> {
                 TypeRef::Map(_) => "Object".to_string(),
                 _ => format!("Variant{}", i + 1),
             };
-            // Tags: the mapping's keys that point at this variant, else its component name.
-            let tags = match (discriminator, sref) {
-                (Some(d), SchemaRef::Ref(reference)) => {
-                    let key = component_name(reference, ComponentKind::Schemas).unwrap_or_default();
-                    let mapped: Vec<String> = d
-                        .mapping
-                        .iter()
-                        .filter(|(_, target)| *target == reference || **target == key)
-                        .map(|(tag, _)| tag.clone())
-                        .collect();
-                    if mapped.is_empty() { vec![key] } else { mapped }
+            // Tags: the mapping's keys that point at this variant, else its component name
+            // (OpenAPI's implicit mapping). A variant whose own schema allows the
+            // discriminator property only other values (`enum: [file_search]` under the name
+            // `FileSearchTool`) could never carry its name, so those values are its tags.
+            let tags = match discriminator {
+                Some(d) => {
+                    let key = match sref {
+                        SchemaRef::Ref(reference) => {
+                            component_name(reference, ComponentKind::Schemas)
+                        }
+                        SchemaRef::Inline(_) => None,
+                    };
+                    let mapped: Vec<String> = match (sref, &key) {
+                        (SchemaRef::Ref(reference), Some(key)) => d
+                            .mapping
+                            .iter()
+                            .filter(|(_, target)| *target == reference || *target == key)
+                            .map(|(tag, _)| tag.clone())
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    if mapped.is_empty() {
+                        let allowed = self.property_enum(sref, &d.property_name, 0);
+                        let own: Vec<String> = allowed
+                            .iter()
+                            .flatten()
+                            .filter(|v| !claimed.contains(*v))
+                            .cloned()
+                            .collect();
+                        match key {
+                            Some(key)
+                                if allowed.as_ref().is_none_or(|a| a.contains(&key))
+                                    || own.is_empty() =>
+                            {
+                                vec![key]
+                            }
+                            _ => own,
+                        }
+                    } else {
+                        mapped
+                    }
                 }
-                _ => Vec::new(),
+                None => Vec::new(),
             };
+            claimed.extend(tags.iter().cloned());
             out.push(UnionVariant {
                 name: names.claim(&wanted),
                 tags,
@@ -592,6 +636,65 @@ impl<'d> Context<'d> {
             variants: out,
             discriminator: tagged.map(|d| d.property_name.clone()),
         }))
+    }
+
+    /// The string values an object schema's `enum` allows its property `name` (looking through
+    /// references and `allOf` parts), if it restricts them.
+    fn property_enum(
+        &self,
+        schema: SchemaRef<'d>,
+        name: &str,
+        depth: usize,
+    ) -> Option<Vec<String>> {
+        if depth > 8 {
+            return None;
+        }
+        let schema = self.resolve_schema(schema)?;
+        let (properties, parts): (_, &[ReferenceOr<Schema>]) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &[]),
+            SchemaKind::Any(a) => (Some(&a.properties), &a.all_of),
+            SchemaKind::AllOf { all_of } => (None, all_of),
+            _ => return None,
+        };
+        let own = properties
+            .and_then(|p| p.get(name))
+            .and_then(|property| self.resolve_schema(property.into()))
+            .and_then(|property| {
+                let values: Vec<&serde_json::Value> = match &property.schema_kind {
+                    SchemaKind::Type(Type::String(s)) => {
+                        return (!s.enumeration.is_empty())
+                            .then(|| s.enumeration.iter().flatten().cloned().collect());
+                    }
+                    SchemaKind::Any(a) => a.enumeration.iter().collect(),
+                    _ => Vec::new(),
+                };
+                (!values.is_empty()).then(|| {
+                    values
+                        .into_iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+            });
+        own.or_else(|| {
+            parts
+                .iter()
+                .find_map(|part| self.property_enum(part.into(), name, depth + 1))
+        })
+    }
+
+    /// The schema a position holds, following local component references.
+    fn resolve_schema(&self, schema: SchemaRef<'d>) -> Option<&'d Schema> {
+        let mut current = schema;
+        for _ in 0..8 {
+            match current {
+                SchemaRef::Inline(s) => return Some(s),
+                SchemaRef::Ref(reference) => {
+                    let key = component_name(reference, ComponentKind::Schemas)?;
+                    current = self.schemas()?.get(&key)?.into();
+                }
+            }
+        }
+        None
     }
 
     /// Schemas without a `type`, or mixing keywords openapiv3 cannot place.

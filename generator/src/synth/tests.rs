@@ -403,6 +403,65 @@ paths:
 }
 
 #[test]
+fn a_required_name_the_schema_does_not_declare_is_kept_when_other_properties_are_allowed() {
+    // Box's token revocation requires `grant_type` without declaring it. Without
+    // `additionalProperties` any property is allowed, so the struct keeps extra properties and
+    // made-up values carry the required one; `additionalProperties: false` forbids it.
+    let api = api(r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /revoke:
+    post:
+      operationId: revoke
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [grant_type]
+              properties:
+                token: {type: string}
+      responses:
+        "204": {description: ok}
+  /closed:
+    post:
+      operationId: closed
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [grant_type]
+              properties:
+                token: {type: string}
+      responses:
+        "204": {description: ok}
+"##);
+    let strukt = |name: &str| {
+        let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        let def = api
+            .types
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("no {name} in {names:?}"));
+        let crate::ir::TypeKind::Struct(s) = &def.kind else {
+            panic!("{name} is not a struct")
+        };
+        s.clone()
+    };
+    let open = strukt("RevokeBody");
+    assert_eq!(open.required_extra, ["grant_type"]);
+    assert_eq!(open.additional, Some(crate::ir::TypeRef::Any));
+    let body = json_body(&api, "revoke");
+    assert!(body.get("grant_type").is_some(), "{body}");
+
+    let closed = strukt("ClosedBody");
+    assert!(closed.required_extra.is_empty() && closed.additional.is_none());
+}
+
+#[test]
 fn a_binary_body_whose_schema_constrains_its_text_satisfies_it() {
     let api = api(r##"
 openapi: 3.0.3
