@@ -538,3 +538,64 @@ paths:
         "both sets"
     );
 }
+
+#[test]
+fn union_variants_told_apart_only_by_optional_properties_get_a_value_with_them() {
+    // PagerDuty's cache variables: three variants with the same top-level properties, all
+    // optional, that differ only in the `enum` of `configuration.type`. A value with no
+    // optional fields fits all three; one with them fits exactly one.
+    let api = api(r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /variables/{id}:
+    get:
+      operationId: get_variable
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  wrapper:
+                    type: object
+                    properties:
+                      variable:
+                        oneOf:
+                          - $ref: "#/components/schemas/Recent"
+                          - $ref: "#/components/schemas/Count"
+components:
+  schemas:
+    Recent:
+      type: object
+      properties:
+        name: {type: string}
+        configuration:
+          type: object
+          properties:
+            type: {type: string, enum: [recent_value]}
+            regex: {type: string}
+    Count:
+      type: object
+      properties:
+        name: {type: string}
+        configuration:
+          type: object
+          properties:
+            type: {type: string, enum: [trigger_event_count]}
+            ttl_seconds: {type: integer}
+"##);
+    let op = op(&api, "get_variable");
+    let sample = super::response_sample(&api, op).expect("an answer");
+    assert!(sample.ambiguous_unions.is_empty(), "{:?}", sample.ambiguous_unions);
+    let body: Value = serde_json::from_slice(&sample.body).unwrap();
+    assert_eq!(
+        body["wrapper"]["variable"]["configuration"]["type"],
+        json!("recent_value"),
+        "{body}"
+    );
+}

@@ -40,15 +40,43 @@ struct Cx {
     /// Whether the document's examples may be used (a union variant is also tried without,
     /// when its example fits another variant too).
     examples: bool,
+    /// Optional fields are filled above this depth.
+    optional_until: usize,
+    /// Whether a union on the way was already tried with more optional fields (see
+    /// [`Synth::union`]); one such widening per path keeps recursive schemas finite.
+    widened: bool,
 }
 
 impl Cx {
+    fn at(place: Place) -> Cx {
+        Cx {
+            depth: 0,
+            place,
+            salt: 0,
+            examples: true,
+            optional_until: OPTIONAL_DEPTH,
+            widened: false,
+        }
+    }
+
     fn nested(self) -> Cx {
         Cx {
             depth: self.depth + 1,
             salt: 0,
             ..self
         }
+    }
+
+    /// The same position, filling optional fields further down: variants that differ only
+    /// in what their optional properties allow (an `enum` inside an optional object) are told
+    /// apart by values that have those properties.
+    fn widened(self) -> Option<Cx> {
+        (!self.widened).then_some(Cx {
+            optional_until: self.depth + 1 + OPTIONAL_DEPTH,
+            widened: true,
+            examples: false,
+            ..self
+        })
     }
 }
 
@@ -87,32 +115,17 @@ impl<'a> Synth<'a> {
     }
 
     pub(super) fn parameter(&self, ty: &TypeRef, facts: &ValueFacts, place: Place) -> Value {
-        let cx = Cx {
-            depth: 0,
-            place,
-            salt: 0,
-            examples: true,
-        };
+        let cx = Cx::at(place);
         self.value(ty.non_null(), facts, cx)
     }
 
     pub(super) fn response(&self, ty: &TypeRef, facts: &ValueFacts) -> Value {
-        let cx = Cx {
-            depth: 0,
-            place: Place::Response,
-            salt: 0,
-            examples: true,
-        };
+        let cx = Cx::at(Place::Response);
         self.value(ty, facts, cx)
     }
 
     pub(super) fn body(&self, ty: &TypeRef, facts: &ValueFacts) -> Value {
-        let cx = Cx {
-            depth: 0,
-            place: Place::Body,
-            salt: 0,
-            examples: true,
-        };
+        let cx = Cx::at(Place::Body);
         self.value(ty, facts, cx)
     }
 
@@ -290,7 +303,7 @@ impl<'a> Synth<'a> {
                     };
                     let wanted = field.required
                         || chosen.contains(field.name.as_str())
-                        || (cx.depth < OPTIONAL_DEPTH
+                        || (cx.depth < cx.optional_until
                             && !one_way
                             && !left_out.contains(field.name.as_str()));
                     if !wanted {
@@ -333,10 +346,17 @@ impl<'a> Synth<'a> {
     /// first variant whose value fits it and no other variant (made from the document's
     /// examples, else without them), else the first whose value fits it.
     fn union(&self, name: &str, u: &UnionDef, cx: Cx) -> Value {
+        let attempts: Vec<Cx> = [Some(cx.nested()), cx.nested().widened()]
+            .into_iter()
+            .flatten()
+            .collect();
         if let Some(property) = &u.discriminator {
             let mut first = None;
-            for (i, variant) in u.variants.iter().enumerate() {
-                let mut value = self.value(&variant.ty, &variant.facts, cx.nested());
+            for (attempt, (i, variant)) in attempts
+                .iter()
+                .flat_map(|a| u.variants.iter().enumerate().map(move |v| (*a, v)))
+            {
+                let mut value = self.value(&variant.ty, &variant.facts, attempt);
                 if let (Value::Object(map), Some(tag)) = (&mut value, variant.tags.first()) {
                     map.insert(property.clone(), Value::String(tag.clone()));
                 }
@@ -354,32 +374,38 @@ impl<'a> Synth<'a> {
             return first.unwrap_or(Value::Null);
         }
         let mut fitting = None;
-        for (i, variant) in u.variants.iter().enumerate() {
-            let with_examples = cx.nested();
-            let without = Cx {
-                examples: false,
-                ..with_examples
-            };
-            let tries = if cx.examples {
-                vec![with_examples, without]
-            } else {
-                vec![without]
-            };
-            for attempt in tries {
-                let value = self.value(&variant.ty, &variant.facts, attempt);
-                if !self.types.conforms(&value, &variant.ty, &variant.facts) {
-                    continue;
-                }
-                let ambiguous = u.variants.iter().enumerate().any(|(j, other)| {
-                    j != i
-                        && (self.types.conforms(&value, &other.ty, &other.facts)
-                            || read_as_text(&value, &other.ty, cx.place))
-                });
-                if !ambiguous {
-                    return value;
-                }
-                fitting.get_or_insert(value);
+        // Each variant as it is made elsewhere (with the document's examples, then without);
+        // only when none fits exactly one variant, each again with more optional fields.
+        let with_examples = cx.nested();
+        let without = Cx {
+            examples: false,
+            ..with_examples
+        };
+        let plain = if cx.examples {
+            vec![with_examples, without]
+        } else {
+            vec![without]
+        };
+        let rounds = [plain, with_examples.widened().into_iter().collect()];
+        for (i, variant, attempt) in rounds.iter().flat_map(|round| {
+            u.variants
+                .iter()
+                .enumerate()
+                .flat_map(move |(i, v)| round.iter().map(move |a| (i, v, *a)))
+        }) {
+            let value = self.value(&variant.ty, &variant.facts, attempt);
+            if !self.types.conforms(&value, &variant.ty, &variant.facts) {
+                continue;
             }
+            let ambiguous = u.variants.iter().enumerate().any(|(j, other)| {
+                j != i
+                    && (self.types.conforms(&value, &other.ty, &other.facts)
+                        || read_as_text(&value, &other.ty, cx.place))
+            });
+            if !ambiguous {
+                return value;
+            }
+            fitting.get_or_insert(value);
         }
         self.ambiguous.borrow_mut().push(name.to_string());
         fitting.unwrap_or_else(|| {
