@@ -592,7 +592,11 @@ components:
 "##);
     let op = op(&api, "get_variable");
     let sample = super::response_sample(&api, op).expect("an answer");
-    assert!(sample.ambiguous_unions.is_empty(), "{:?}", sample.ambiguous_unions);
+    assert!(
+        sample.ambiguous_unions.is_empty(),
+        "{:?}",
+        sample.ambiguous_unions
+    );
     let body: Value = serde_json::from_slice(&sample.body).unwrap();
     assert_eq!(
         body["wrapper"]["variable"]["configuration"]["type"],
