@@ -496,6 +496,32 @@ impl<'a> Facts<'a> {
             })
     }
 
+    /// The last request sent a form body (`a=1&b=2`) with a pair for every property the
+    /// violations call missing.
+    fn form_body_carries_the_missing_names(&self) -> bool {
+        let Some(line) = self.record["requests"]
+            .as_array()
+            .and_then(|list| list.last())
+            .and_then(Value::as_str)
+        else {
+            return false;
+        };
+        // `METHOD URL BODY`: a form body is the third field.
+        let Some(body) = line.splitn(3, ' ').nth(2) else {
+            return false;
+        };
+        let sent: BTreeSet<&str> = body
+            .split('&')
+            .filter_map(|pair| pair.split_once('=').map(|(name, _)| name))
+            .collect();
+        let missing: Vec<&str> = self
+            .violations
+            .iter()
+            .filter_map(|v| required_property(v))
+            .collect();
+        !missing.is_empty() && missing.iter().all(|name| sent.contains(name))
+    }
+
     /// The client refused to send an object inside an array parameter the document declares
     /// so.
     fn object_in_array_parameter(&self) -> bool {
@@ -741,6 +767,12 @@ const RULES: &[Rule] = &[
         class: Class::Spec,
         matches: |f| f.object_in_array_parameter(),
         reason: "the parameter is an array of objects, and OpenAPI's parameter styles define no encoding for an object inside an array (the document would need `content` with a media type), so the client refuses to guess one",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.only_undeclared_required() && f.form_body_carries_the_missing_names(),
+        reason: "the form body carries a property the schema requires without declaring it (the client keeps it among the extra properties), but Prism reads a form body by the declared properties only and drops the rest before validating",
     },
     Rule {
         outcome: "request",

@@ -345,7 +345,8 @@ fn a_call_prism_never_answered_takes_its_retrys_line_whatever_the_outcome() {
 }
 
 #[test]
-fn a_required_property_the_document_never_declares_is_the_documents_fault() {
+fn a_required_property_the_document_never_declares_is_the_documents_fault_unless_a_form_body_carries_it()
+ {
     let dir = root().join("target/verify-tests");
     std::fs::create_dir_all(&dir).unwrap();
     let spec = dir.join("undeclared.yaml");
@@ -369,6 +370,15 @@ fn a_required_property_the_document_never_declares_is_the_documents_fault() {
         classify(&missing, &DocumentFacts::default()).0,
         Class::Generator
     );
+    // A form body that carries the name anyway: Prism reads declared properties only.
+    let mut sent = missing.clone();
+    sent["requests"] = json!(["POST http://127.0.0.1:1/folders Name=a&name=smoke"]);
+    let (class, reason) = classify(&sent, &facts);
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("declared properties only"), "{reason}");
+    // Only a pair named exactly so counts: `names=` or the name inside a value does not.
+    sent["requests"] = json!(["POST http://127.0.0.1:1/folders names=a&Name=name%3D"]);
+    assert_eq!(classify(&sent, &facts).0, Class::Spec);
 }
 
 #[test]
