@@ -37,6 +37,7 @@ pub fn run_all(root: &Path, options: &AllOptions) -> Result<String, String> {
     let install = prism_harness::check_install(root)?;
     let started = Instant::now();
     let mut reports = Vec::new();
+    let mut reused = 0;
     for doc in &documents {
         let name = file_name(doc);
         let verify = Options {
@@ -51,6 +52,7 @@ pub fn run_all(root: &Path, options: &AllOptions) -> Result<String, String> {
                     "{name}: reused {}",
                     verify.out.join("report.json").display()
                 );
+                reused += 1;
                 reclassified(report, doc)
             }
             None => verify_document(root, &install, &verify)?,
@@ -59,9 +61,19 @@ pub fn run_all(root: &Path, options: &AllOptions) -> Result<String, String> {
         reports.push((name, report));
         // Written after each document, so a run cut short still says what it found.
         let partial = reports.len() < documents.len();
-        write_summary(root, &reports, started, partial.then_some(documents.len()))?;
+        let run = Run {
+            started,
+            reused,
+            of: partial.then_some(documents.len()),
+        };
+        write_summary(root, &reports, &run)?;
     }
-    let summary = write_summary(root, &reports, started, None)?;
+    let run = Run {
+        started,
+        reused,
+        of: None,
+    };
+    let summary = write_summary(root, &reports, &run)?;
     if full_run {
         let docs = root.join("docs/verify.md");
         std::fs::write(&docs, &summary)
@@ -85,16 +97,19 @@ pub fn run_all(root: &Path, options: &AllOptions) -> Result<String, String> {
     }
 }
 
-/// Renders the summary into `target/verify/summary.md`; `of` is the number of documents when
-/// the run is not finished yet.
-fn write_summary(
-    root: &Path,
-    reports: &[(String, Report)],
+/// How far a run has come, for the summary's header.
+struct Run {
     started: Instant,
+    /// Documents whose earlier `report.json` was reused (`--resume`).
+    reused: usize,
+    /// The number of documents, while the run is not finished yet.
     of: Option<usize>,
-) -> Result<String, String> {
-    let mut summary = render(reports, started.elapsed().as_secs());
-    if let Some(total) = of {
+}
+
+/// Renders the summary into `target/verify/summary.md`.
+fn write_summary(root: &Path, reports: &[(String, Report)], run: &Run) -> Result<String, String> {
+    let mut summary = render(reports, run.started.elapsed().as_secs(), run.reused);
+    if let Some(total) = run.of {
         summary.push_str(&format!(
             "\n(unfinished: {} of {total} documents so far)\n",
             reports.len()
@@ -140,11 +155,16 @@ fn prism_totals(reports: &[(String, Report)]) -> (usize, usize) {
         })
 }
 
-fn render(reports: &[(String, Report)], seconds: u64) -> String {
+fn render(reports: &[(String, Report)], seconds: u64, reused: usize) -> String {
     let mut out = String::from("# Verify results\n\n");
+    // A resumed run's minutes cover only the documents it verified itself.
+    let reused = match reused {
+        0 => String::new(),
+        n => format!(", {n} of them reused from an earlier run's `report.json` and classed again"),
+    };
     let _ = writeln!(
         out,
-        "Produced by `cargo xtask verify --all` ({} document(s), {} min on 2 cores{}). Each document is \
+        "Produced by `cargo xtask verify --all` ({} document(s){reused}, {} min on 2 cores{}). Each document is \
          generated as a standalone crate with one smoke test per operation (`tests/smoke.rs`), \
          served by the pinned Prism (`prism mock -d --errors --seed verify`), and every operation is \
          called once with made-up arguments. An operation passes when Prism finds nothing wrong with \
