@@ -5,7 +5,7 @@
 use kitchen_sink::runtime::{Error, FilePart};
 use kitchen_sink::*;
 use serde_json::json;
-use wiremock::matchers::{body_string, header, method, path, query_param};
+use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
@@ -250,6 +250,21 @@ async fn discriminated_untagged_and_recursive_types_decode() {
     ] {
         assert_eq!(serde_json::from_value::<GetValueResponse>(value).unwrap(), expected);
     }
+}
+
+#[tokio::test]
+async fn a_discriminated_variant_is_sent_with_its_tag_though_its_schema_does_not_declare_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/shapes")).and(body_json(json!({"length": 3, "kind": "Line"})))
+        .respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
+    // `Line` has no mapping entry: OpenAPI's implicit tag is its schema name.
+    client(&server).draw_shape(Drawing::Line(Line { length: 3 })).send().await.unwrap();
+    let dot = Drawing::Dot(Dot { x: Some(1) });
+    assert_eq!(serde_json::to_value(&dot).unwrap(), json!({"x": 1, "kind": "dot"}));
+    assert_eq!(serde_json::from_value::<Drawing>(json!({"x": 1, "kind": "dot"})).unwrap(), dot);
+    // A value the variant's own fields carry is left as it is.
+    let circle = Shape::Circle(Circle { shape: "round".into(), radius: 1.0 });
+    assert_eq!(serde_json::to_value(&circle).unwrap(), json!({"shape": "round", "radius": 1.0}));
 }
 
 #[test]

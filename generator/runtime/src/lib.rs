@@ -31,6 +31,7 @@ mod redirect;
 mod request;
 mod response;
 mod retry;
+mod tagged;
 
 #[cfg(feature = "mock")]
 pub mod mock;
@@ -77,3 +78,5 @@ pub use request::{
 pub use reqwest::header::HeaderMap;
 #[doc(hidden)]
 pub use response::api_error;
+#[doc(hidden)]
+pub use tagged::serialize_tagged;

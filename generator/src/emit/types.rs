@@ -515,19 +515,39 @@ fn union_def(name: &proc_macro2::Ident, doc: TokenStream, u: &UnionDef) -> Token
             Some(#(#tags)|*) => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),
         }
     });
+    // OpenAPI puts the tag in the payload: a variant whose fields leave it out gets its first.
+    let writes = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        match v.tags.first() {
+            Some(tag) => quote! {
+                Self::#variant(v) => runtime::serialize_tagged(v, #property, #tag, serializer),
+            },
+            None => quote! { Self::#variant(v) => ::serde::Serialize::serialize(v, serializer), },
+        }
+    });
     let property_code = code(property);
-    let note = format!(" Chosen by the {property_code} property.");
+    let note = format!(
+        " Chosen by the {property_code} property, which a variant is written with (its first tag) when its fields leave it out."
+    );
     let unknown_doc = format!(" A {property_code} value this client does not know, kept as sent.");
     quote! {
         #doc
         #[doc = ""]
         #[doc = #note]
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#variants)*
             #[doc = #unknown_doc]
             Unknown(::serde_json::Value),
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#writes)*
+                    Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
+                }
+            }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
