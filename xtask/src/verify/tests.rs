@@ -345,8 +345,7 @@ fn a_call_prism_never_answered_takes_its_retrys_line_whatever_the_outcome() {
 }
 
 #[test]
-fn a_required_property_the_document_never_declares_is_the_documents_fault_unless_a_form_body_carries_it()
- {
+fn an_undeclared_required_name_is_the_documents_fault_unless_a_form_body_carries_it() {
     let dir = root().join("target/verify-tests");
     std::fs::create_dir_all(&dir).unwrap();
     let spec = dir.join("undeclared.yaml");
