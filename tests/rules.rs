@@ -36,6 +36,8 @@ const STRICT: &[&str] = &[
     "allof-property-narrowed-by-a-later-part.yaml",
     "markdown-that-clippy-lints-in-descriptions.yaml",
     "discriminator-tags-from-the-variants-enum.yaml",
+    "refs-into-schema-definitions.yaml",
+    "operation-names-that-meet-only-in-rust.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -50,6 +52,7 @@ const LENIENT: &[&str] = &[
     "lenient-ref-to-an-object-of-another-kind.yaml",
     "lenient-reference-cycles.yaml",
     "lenient-security-not-a-list.yaml",
+    "lenient-response-without-description.yaml",
 ];
 
 fn rules_dir() -> PathBuf {
@@ -443,6 +446,55 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         }
     }
 
+    // Operation names that meet only once made Rust names are numbered, with a warning each.
+    let meet = api(&output, "operation-names-that-meet-only-in-rust.yaml");
+    let names: Vec<&str> = meet
+        .operations
+        .iter()
+        .map(|o| o.method_name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["get_comment", "get_comment2", "a_b_get", "a_b_get2"]
+    );
+    for name in ["get_comment", "a_b_get"] {
+        let said = format!(
+            "operation name `{name}` is already used; this operation's method is `{name}2`"
+        );
+        assert!(
+            output.warnings.iter().any(|w| w.message == said),
+            "no warning {said:?}"
+        );
+    }
+
+    // A definition in `$defs` is one type wherever it is referenced from, a cycle included;
+    // an unreferenced one is no type.
+    let defs = api(&output, "refs-into-schema-definitions.yaml");
+    let entry = fields(ty(defs, "FolderEntry"));
+    assert!(entry["name"].required);
+    let TypeRef::Named(children) = &entry["children"].ty else {
+        panic!("`children` is not named: {:?}", entry["children"].ty)
+    };
+    let TypeKind::Alias(TypeRef::Array(item)) = &ty(defs, children).kind else {
+        panic!("{children} is not an array alias")
+    };
+    assert_eq!(**item, TypeRef::Named("FolderEntry".into()));
+    let root = fields(ty(defs, "Folder"));
+    assert_eq!(root["root"].ty, TypeRef::Named("FolderEntry".into()));
+    let list = &defs.operations[0].responses[0].body.as_ref().map(|b| &b.ty);
+    assert_eq!(
+        *list,
+        Some(&TypeRef::Array(Box::new(TypeRef::Named(
+            "FolderEntry".into()
+        ))))
+    );
+    assert!(defs.types.iter().all(|t| !t.name.contains("Unused")));
+    let details = fields(ty(defs, "CompanyDetails"));
+    assert_eq!(
+        details["parent"].ty,
+        TypeRef::Named("CompanyReference".into())
+    );
+
     // Markdown clippy's doc lints reject is reshaped, its text kept; `compile` below runs clippy.
     let module = module_of("markdown-that-clippy-lints-in-descriptions.yaml");
     let source = |file: &str| {
@@ -498,6 +550,23 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
         for d in err.0.iter().filter(|d| d.is_error()) {
             assert!(d.position.is_some(), "{file}: an error without a line: {d}");
             assert!(d.file.ends_with(file), "{file}: {d}");
+        }
+        // Every object that does not read is named, not only the first.
+        if *file == "lenient-response-without-description.yaml" {
+            let at: Vec<&str> = err
+                .0
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.pointer.as_str())
+                .collect();
+            assert_eq!(
+                at,
+                [
+                    "/paths/~1indices/get/responses/200",
+                    "/components/responses/Missing"
+                ],
+                "{err}"
+            );
         }
         // Messages quote references as the document writes them, not in the 3.0 form it is
         // read in.
@@ -592,6 +661,20 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
             .collect::<Vec<_>>(),
         [("X-Trace", &TypeRef::String, true)]
     );
+
+    // A response without a description keeps its body.
+    let described = api(&output, "lenient-response-without-description.yaml");
+    let bodies: Vec<bool> = described.operations[0]
+        .responses
+        .iter()
+        .map(|r| {
+            matches!(
+                r.body.as_ref().map(|b| &b.ty),
+                Some(TypeRef::Array(_) | TypeRef::Named(_))
+            )
+        })
+        .collect();
+    assert_eq!(bodies, [true, true]);
 
     let swagger2 = api(&output, "lenient-dangling-refs-swagger2.yaml");
     assert_eq!(fields(ty(swagger2, "Item"))["tag"].ty, TypeRef::Any);

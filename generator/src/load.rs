@@ -147,7 +147,12 @@ pub fn load_str_with(
             match degraded {
                 Some(openapi) => openapi,
                 None => {
-                    let all = d.0.into_iter().chain(warnings).collect();
+                    let every = match options.lenient {
+                        true => Vec::new(),
+                        false => every_invalid_place(file, &raw),
+                    };
+                    let errors = if every.is_empty() { d.0 } else { every };
+                    let all = errors.into_iter().chain(warnings).collect();
                     return Err(locate_all(all, &sources, &pointers));
                 }
             }
@@ -179,6 +184,14 @@ fn locate_all(
 /// How many objects lenient mode may degrade before it gives up on a document.
 const MAX_DEGRADATIONS: usize = 10_000;
 
+/// One place where the tree did not read as OpenAPI, and what degrading it did.
+struct Degraded {
+    /// Where the value that failed is, and serde's message there.
+    failure: (String, String),
+    /// The warning lenient mode gives, at the object it degraded.
+    warning: Diagnostic,
+}
+
 /// Lenient mode: while the tree does not read as OpenAPI, the smallest failing object of the
 /// grammar is degraded where it stands (a schema becomes any value; a parameter, media type,
 /// operation, … is left out), each with a warning. `None` if the document still fails.
@@ -187,11 +200,40 @@ fn degrade_until_valid(
     raw: &mut serde_json::Value,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<openapiv3::OpenAPI> {
+    let (degraded, openapi) = degrade(file, raw);
+    warnings.extend(degraded.into_iter().map(|d| d.warning));
+    openapi
+}
+
+/// Strict mode: every place the tree does not read as OpenAPI, not only the first. They are
+/// found as lenient mode finds them, degrading each on a copy to look past it. Empty when the
+/// first failure cannot be degraded.
+fn every_invalid_place(file: &Path, raw: &serde_json::Value) -> Vec<Diagnostic> {
+    let mut copy = raw.clone();
+    degrade(file, &mut copy)
+        .0
+        .into_iter()
+        .map(|d| Diagnostic::error(file, d.failure.0, invalid_message(&d.failure.1)))
+        .collect()
+}
+
+fn invalid_message(serde_message: &str) -> String {
+    format!("the document is not valid OpenAPI: {serde_message}")
+}
+
+/// Degrades `raw` until it reads as OpenAPI (see [`degrade_until_valid`]); what was done, and
+/// the document if it now reads.
+fn degrade(
+    file: &Path,
+    raw: &mut serde_json::Value,
+) -> (Vec<Degraded>, Option<openapiv3::OpenAPI>) {
     use crate::grammar::Kind;
+    let mut done = Vec::new();
     for _ in 0..MAX_DEGRADATIONS {
         let Some(failure) = crate::pinpoint::failure(raw) else {
-            return serde_json::from_value(raw.clone()).ok();
+            return (done, serde_json::from_value(raw.clone()).ok());
         };
+        let failed = (failure.pointer.clone(), failure.message.clone());
         // A scalar where a string belongs (`default: 80` of a server variable) is read as
         // its text: the smallest repair there is.
         // A schema that does not read is any value, which says more than a coerced keyword.
@@ -200,72 +242,90 @@ fn degrade_until_valid(
                 if slot.is_number() || slot.is_boolean() {
                     let text = slot.to_string();
                     *slot = serde_json::Value::String(text.clone());
-                    warnings.push(Diagnostic::warning(
-                        file,
-                        failure.pointer.clone(),
-                        format!("repaired: {text} should be a string; read as \"{text}\""),
-                    ));
+                    done.push(Degraded {
+                        failure: failed,
+                        warning: Diagnostic::warning(
+                            file,
+                            failure.pointer.clone(),
+                            format!("repaired: {text} should be a string; read as \"{text}\""),
+                        ),
+                    });
                     continue;
                 }
             }
         }
-        let (target, action) = match failure.kind {
-            Kind::Schema => {
-                let slot = raw.pointer_mut(&failure.object)?;
-                *slot = serde_json::json!({});
-                (
-                    failure.object.clone(),
-                    "the schema is any JSON value".to_string(),
-                )
-            }
-            Kind::Response => {
-                let slot = raw.pointer_mut(&failure.object)?;
-                *slot = serde_json::json!({"description": ""});
-                (
-                    failure.object.clone(),
-                    "the response is read without content".to_string(),
-                )
-            }
-            // The document's required fields are replaced by empty ones.
-            Kind::Document if failure.pointer == "/paths" || failure.pointer == "/info" => {
-                let empty = match failure.pointer.as_str() {
-                    "/paths" => serde_json::json!({}),
-                    _ => serde_json::json!({"title": "", "version": "0.0.0"}),
-                };
-                *raw.pointer_mut(&failure.pointer)? = empty;
-                (failure.pointer.clone(), "an empty one is used".to_string())
-            }
-            // Outside any object that can be left out: drop the failing value itself.
-            Kind::Document | Kind::Components => {
-                if failure.pointer.is_empty() {
-                    return None;
-                }
-                crate::local_refs::remove(raw, &failure.pointer)?;
-                (failure.pointer.clone(), "it was removed".to_string())
-            }
-            kind => {
-                crate::local_refs::remove(raw, &failure.object)?;
-                (
-                    failure.object.clone(),
-                    format!("the {} is left out", kind.noun()),
-                )
-            }
+        let Some((target, action)) = degrade_failure(raw, &failure) else {
+            return (done, None);
         };
-        warnings.push(Diagnostic::warning(
-            file,
-            target,
-            format!(
-                "repaired: not valid OpenAPI ({} at {}); {action}",
-                failure.message,
-                if failure.pointer.is_empty() {
-                    "/"
-                } else {
-                    &failure.pointer
-                }
+        done.push(Degraded {
+            failure: failed,
+            warning: Diagnostic::warning(
+                file,
+                target,
+                format!(
+                    "repaired: not valid OpenAPI ({} at {}); {action}",
+                    failure.message,
+                    if failure.pointer.is_empty() {
+                        "/"
+                    } else {
+                        &failure.pointer
+                    }
+                ),
             ),
-        ));
+        });
     }
-    None
+    (done, None)
+}
+
+/// Degrades the smallest object around one failure; where, and what was done. `None` when
+/// nothing can be left out.
+fn degrade_failure(
+    raw: &mut serde_json::Value,
+    failure: &crate::pinpoint::Failure,
+) -> Option<(String, String)> {
+    use crate::grammar::Kind;
+    Some(match failure.kind {
+        Kind::Schema => {
+            let slot = raw.pointer_mut(&failure.object)?;
+            *slot = serde_json::json!({});
+            (
+                failure.object.clone(),
+                "the schema is any JSON value".to_string(),
+            )
+        }
+        Kind::Response => {
+            let slot = raw.pointer_mut(&failure.object)?;
+            *slot = serde_json::json!({"description": ""});
+            (
+                failure.object.clone(),
+                "the response is read without content".to_string(),
+            )
+        }
+        // The document's required fields are replaced by empty ones.
+        Kind::Document if failure.pointer == "/paths" || failure.pointer == "/info" => {
+            let empty = match failure.pointer.as_str() {
+                "/paths" => serde_json::json!({}),
+                _ => serde_json::json!({"title": "", "version": "0.0.0"}),
+            };
+            *raw.pointer_mut(&failure.pointer)? = empty;
+            (failure.pointer.clone(), "an empty one is used".to_string())
+        }
+        // Outside any object that can be left out: drop the failing value itself.
+        Kind::Document | Kind::Components => {
+            if failure.pointer.is_empty() {
+                return None;
+            }
+            crate::local_refs::remove(raw, &failure.pointer)?;
+            (failure.pointer.clone(), "it was removed".to_string())
+        }
+        kind => {
+            crate::local_refs::remove(raw, &failure.object)?;
+            (
+                failure.object.clone(),
+                format!("the {} is left out", kind.noun()),
+            )
+        }
+    })
 }
 
 /// JSON by extension; YAML by extension (flow-style YAML may start with `{` too); otherwise
@@ -284,7 +344,11 @@ fn is_json(file: &Path, text: &str) -> bool {
 /// The JSON tree of a document's text, read as JSON or YAML by its name (or its first
 /// character): integers beyond 64 bits load as floats, YAML's non-string keys become strings and
 /// its merge keys are applied. For tools that walk documents the way the generator reads them.
+///
+/// A byte-order mark before the text is skipped: YAML allows one at the start of a stream and
+/// JSON parsers may ignore one (RFC 8259, section 8.1), and Windows tools write them.
 pub fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let diagnostic = if is_json(file, text) {
         match serde_json::from_str(text) {
             Ok(value) => return Ok(value),
@@ -364,7 +428,7 @@ fn to_openapi(file: &Path, raw: &serde_json::Value) -> Result<openapiv3::OpenAPI
         Diagnostics(vec![Diagnostic::error(
             file,
             pointer,
-            format!("the document does not match the OpenAPI 3.0 schema: {message}"),
+            invalid_message(&message),
         )])
     })
 }
@@ -427,6 +491,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(v31.version, SpecVersion::V3_1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_document_is_skipped() {
+        let json = "\u{feff}{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}";
+        for name in ["x.json", "x.txt"] {
+            let doc = load_str(Path::new(name), json);
+            assert!(
+                doc.is_ok(),
+                "{name}: {}",
+                doc.err().map(|e| e.to_string()).unwrap_or_default()
+            );
+        }
+        let yaml = "\u{feff}openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        assert!(load_str(Path::new("x.yaml"), yaml).is_ok());
+        // Lines are still counted from the first line of the file.
+        let err = load_str(Path::new("x.yaml"), "\u{feff}openapi: 3.0.3\ninfo: [\n").unwrap_err();
+        assert!(err.0[0].position.is_some_and(|p| p.line >= 2), "{err}");
     }
 
     #[test]

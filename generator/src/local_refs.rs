@@ -12,7 +12,7 @@
 //! warning: a schema becomes any JSON value, anything else is left out. In strict mode such
 //! references are left for normalize, which reports them with a suggestion.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
@@ -39,6 +39,7 @@ pub fn resolve(doc: &mut Value, lenient: bool) -> Resolved {
     inline_path_items(doc, lenient, &mut resolved);
     wrong_kinds(doc, lenient, &mut resolved);
     hoist(doc, &mut resolved);
+    drop_definitions(doc);
     if lenient {
         degrade_dangling(doc, &mut resolved);
     }
@@ -262,14 +263,41 @@ fn degrade(doc: &mut Value, pointer: &str, kind: Kind) -> &'static str {
 }
 
 /// Moves every non-component target of a reference into its components section.
+///
+/// A moved node may itself refer to a place the grammar does not walk (a 3.1 schema's `$defs`
+/// are kept for this step only), so moving repeats until no reference is left to move. A place
+/// moves once per kind of object it is read as, and every later reference to it as that kind
+/// follows the first move; a reference of another kind keeps pointing where it did (in strict
+/// mode `wrong_kinds` has reported it). Each round moves at least one new (place, kind) pair, and
+/// only places of the document as written are targets, so the rounds end; `MAX_HOPS` bounds
+/// them all the same.
 fn hoist(doc: &mut Value, resolved: &mut Resolved) {
     let mut kinds: HashMap<String, Kind> = HashMap::new();
     grammar::walk_document(doc, Dialect::OpenApi30, &mut |_, kind, pointer| {
         kinds.insert(pointer.to_string(), kind);
     });
-    // Each target once, deepest first: a target inside another moves before its container,
-    // which then carries a reference to it.
-    let mut targets: BTreeMap<String, (Kind, Vec<String>)> = BTreeMap::new();
+    let mut taken: HashSet<(String, String)> = HashSet::new();
+    let mut renamed: HashMap<(String, Kind), String> = HashMap::new();
+    for _ in 0..MAX_HOPS {
+        if hoist_round(doc, &kinds, &mut taken, &mut renamed, resolved) == 0 {
+            return;
+        }
+        grammar::rewrite_references(doc, Dialect::OpenApi30, &mut |reference, kind| {
+            let tokens = pointer_tokens(reference)?;
+            renamed.get(&(to_pointer(&tokens), kind)).cloned()
+        });
+    }
+}
+
+/// One round of [`hoist`]: moves the targets not moved before and returns how many it moved.
+fn hoist_round(
+    doc: &mut Value,
+    kinds: &HashMap<String, Kind>,
+    taken: &mut HashSet<(String, String)>,
+    renamed: &mut HashMap<(String, Kind), String>,
+    resolved: &mut Resolved,
+) -> usize {
+    let mut targets: HashMap<(String, Kind), Vec<String>> = HashMap::new();
     for (_, kind, reference) in grammar::references(doc, Dialect::OpenApi30) {
         let Some(tokens) = pointer_tokens(&reference) else {
             continue;
@@ -278,26 +306,29 @@ fn hoist(doc: &mut Value, resolved: &mut Resolved) {
         if !hoistable || is_component(&tokens, kind) {
             continue;
         }
-        let pointer = to_pointer(&tokens);
-        if doc.pointer(&pointer).is_some() {
-            targets.entry(pointer).or_insert((kind, tokens));
+        let key = (to_pointer(&tokens), kind);
+        if !renamed.contains_key(&key) && doc.pointer(&key.0).is_some() {
+            targets.entry(key).or_insert(tokens);
         }
     }
-    let mut order: Vec<(String, Kind, Vec<String>)> = targets
-        .into_iter()
-        .map(|(pointer, (kind, tokens))| (pointer, kind, tokens))
-        .collect();
-    order.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then_with(|| a.0.cmp(&b.0)));
-    let mut taken: HashSet<(String, String)> = HashSet::new();
-    let mut renamed: HashMap<String, String> = HashMap::new();
-    for (pointer, kind, tokens) in order {
+    // Deepest first: a target inside another moves before its container, which then carries a
+    // reference to it. Ties in pointer order, so names do not depend on hashing.
+    let mut order: Vec<((String, Kind), Vec<String>)> = targets.into_iter().collect();
+    order.sort_by(|a, b| {
+        b.1.len()
+            .cmp(&a.1.len())
+            .then_with(|| a.0.0.cmp(&b.0.0))
+            .then_with(|| a.0.1.noun().cmp(b.0.1.noun()))
+    });
+    let mut moved = 0;
+    for ((pointer, kind), tokens) in order {
         let Some(section) = kind.components_section() else {
             continue;
         };
         let Some(value) = doc.pointer(&pointer).cloned() else {
             continue;
         };
-        let name = unique_name(doc, section, &hoisted_name(&tokens), &mut taken);
+        let name = unique_name(doc, section, &hoisted_name(&tokens), taken);
         let new_pointer = format!("/components/{section}/{}", escape_pointer_token(&name));
         let new_reference = format!("#{new_pointer}");
         insert_component(doc, section, &name, value);
@@ -309,14 +340,19 @@ fn hoist(doc: &mut Value, resolved: &mut Resolved) {
             }
         }
         resolved.moved.push((new_pointer, pointer.clone()));
-        renamed.insert(pointer, new_reference);
+        renamed.insert((pointer, kind), new_reference);
+        moved += 1;
     }
-    if renamed.is_empty() {
-        return;
-    }
-    grammar::rewrite_references(doc, Dialect::OpenApi30, &mut |reference, _| {
-        let tokens = pointer_tokens(reference)?;
-        renamed.get(&to_pointer(&tokens)).cloned()
+    moved
+}
+
+/// Removes the `$defs` of every schema: what was referenced in them has been moved to the
+/// components, and the rest is not part of any type.
+fn drop_definitions(doc: &mut Value) {
+    grammar::walk_document_mut(doc, Dialect::OpenApi30, &mut |node, kind, _| {
+        if let (Kind::Schema, Value::Object(map)) = (kind, node) {
+            map.remove("$defs");
+        }
     });
 }
 
@@ -336,7 +372,13 @@ fn hoisted_name(tokens: &[String]) -> String {
         .filter(|t| {
             !matches!(
                 *t,
-                "content" | "schema" | "properties" | "parameters" | "responses"
+                "content"
+                    | "schema"
+                    | "properties"
+                    | "parameters"
+                    | "responses"
+                    | "$defs"
+                    | "definitions"
             )
         })
         .filter(|t| !t.contains('/') || t.starts_with('/'))

@@ -15,6 +15,8 @@
 //! 5. A parameter whose `required` is not a boolean (`required: optional`): read as the
 //!    boolean it spells, else `false`.
 //! 6. An operation without `responses` (required in 2.0 and 3.0): an empty map.
+//! 7. A response without `description` (required in every version; OpenSearch's documents
+//!    leave it out): an empty one, so the response keeps its content and headers.
 //!
 //! Whatever still does not read as OpenAPI after these repairs is degraded locally by
 //! [`crate::load`] (the smallest enclosing object is replaced or left out).
@@ -60,6 +62,19 @@ pub fn repair(doc: &mut Value) -> Vec<Repair> {
             Kind::Parameter => {
                 if let Value::Object(parameter) = node {
                     non_boolean_required(parameter, pointer, &mut repairs);
+                }
+            }
+            Kind::Response => {
+                if let Value::Object(response) = node {
+                    if !response.contains_key("description") && !response.contains_key("$ref") {
+                        response.insert("description".into(), json!(""));
+                        repairs.push(Repair {
+                            pointer: pointer.to_string(),
+                            message:
+                                "repaired: a response needs a `description`; an empty one is used"
+                                    .into(),
+                        });
+                    }
                 }
             }
             Kind::Operation => {

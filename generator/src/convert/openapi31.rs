@@ -7,7 +7,8 @@
 //! - `$ref` with sibling keywords → `allOf: [{$ref}]` + the siblings
 //! - `$ref` by `$id` or `$anchor` → the component reference, or the schema inlined
 //! - `prefixItems` → `items` (the tuple's item types as `anyOf`)
-//! - `contentEncoding`/`contentMediaType` of binary data → `format: binary`
+//! - `contentEncoding` → `format: byte`; a `contentMediaType` of octets without an encoding →
+//!   `format: binary`
 //! - an operation without `responses` (optional in 3.1) → `responses: {}`
 //! - `webhooks`, `jsonSchemaDialect`, `mutualTLS` schemes: dropped with a note (a client does
 //!   not serve webhooks; mutual TLS is set on the `reqwest::Client`)
@@ -274,8 +275,9 @@ fn convert_schema(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<N
             message: "`$ref` has no value (an unquoted `#` starts a YAML comment); the schema is treated as any JSON value".into(),
         });
     }
-    for key in DROPPED {
-        map.remove(key);
+    // `$defs` stay until the references into them are resolved (`local_refs`).
+    for key in DROPPED.iter().filter(|key| **key != "$defs") {
+        map.remove(*key);
     }
     drop_false_children(map, pointer, notes);
     lower_type_list(map);
@@ -320,20 +322,37 @@ fn convert_schema(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<N
             message: "tuples (`prefixItems`) have no OpenAPI 3.0 form; the array's items may be any of the listed types".into(),
         });
     }
-    let binary_media = map
-        .get("contentMediaType")
+    // 3.1 writes 3.0's `format: byte` as `contentEncoding: base64` (the value is text) and
+    // `format: binary` as a `contentMediaType` without an encoding (the value is raw octets).
+    let media = map.remove("contentMediaType");
+    if map.remove("contentEncoding").is_some() {
+        map.entry("format").or_insert_with(|| json!("byte"));
+    } else if media
+        .as_ref()
         .and_then(Value::as_str)
-        .is_some_and(|m| m == "application/octet-stream");
-    if map.remove("contentEncoding").is_some() || binary_media {
+        .is_some_and(is_binary_media)
+    {
         map.insert("format".into(), json!("binary"));
     }
-    map.remove("contentMediaType");
     // A `$ref` with siblings: 3.0 ignores siblings of `$ref`, 3.1 applies them.
     if map.contains_key("$ref") && map.len() > 1 {
         if let Some(reference) = map.remove("$ref") {
             map.insert("allOf".into(), json!([{"$ref": reference}]));
         }
     }
+}
+
+/// Whether a string of this media type holds octets rather than text.
+fn is_binary_media(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim();
+    let essence = essence.to_ascii_lowercase();
+    let textual = essence.starts_with("text/")
+        || essence.ends_with("/json")
+        || essence.ends_with("+json")
+        || essence.ends_with("/xml")
+        || essence.ends_with("+xml")
+        || essence == "application/x-www-form-urlencoded";
+    !textual
 }
 
 #[cfg(test)]
@@ -343,6 +362,24 @@ mod tests {
     fn schema(s: Value) -> Value {
         let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {"schemas": {"S": s}}});
         from_openapi31(&doc).document["components"]["schemas"]["S"].clone()
+    }
+
+    #[test]
+    fn encoded_content_is_text_and_unencoded_octets_are_binary() {
+        let encoded = json!({"type": "string", "contentEncoding": "base64"});
+        assert_eq!(schema(encoded), json!({"type": "string", "format": "byte"}));
+        let image = json!({"type": "string", "contentMediaType": "image/png"});
+        assert_eq!(schema(image), json!({"type": "string", "format": "binary"}));
+        let encoded_image =
+            json!({"type": "string", "contentMediaType": "image/png", "contentEncoding": "base64"});
+        assert_eq!(
+            schema(encoded_image),
+            json!({"type": "string", "format": "byte"})
+        );
+        let html = json!({"type": "string", "contentMediaType": "text/html; charset=utf-8"});
+        assert_eq!(schema(html), json!({"type": "string"}));
+        let json_text = json!({"type": "string", "contentMediaType": "application/vnd.api+json"});
+        assert_eq!(schema(json_text), json!({"type": "string"}));
     }
 
     #[test]

@@ -154,17 +154,23 @@ impl<'d> Context<'d> {
             }
             return None;
         }
-        if methods.is_taken(&wanted) && !self.doc.lenient {
-            let earlier = taken
-                .derived
-                .iter()
-                .find(|(n, _)| n == &wanted)
-                .map(|(_, at)| at.clone())
-                .unwrap_or_default();
+        // Only an operationId written twice is the document's defect (they must be unique);
+        // names that meet only once made Rust names (`getComment` and `GetComment`, or two
+        // paths without ids) are numbered like any other clash.
+        let earlier = taken
+            .derived
+            .iter()
+            .find(|(n, _)| n == &wanted)
+            .map(|(_, at)| at.as_str());
+        let same_id = earlier
+            .and_then(|at| taken.planned.iter().find(|q| q.pointer == at))
+            .and_then(|q| q.op.operation_id.as_deref())
+            .filter(|id| p.op.operation_id.as_deref() == Some(*id));
+        if let (Some(id), Some(at), false) = (same_id, earlier, self.doc.lenient) {
             let d = Diagnostic::error(
                 &self.file,
-                p.pointer.clone(),
-                format!("operation name `{wanted}` is already used by the operation at {earlier}"),
+                format!("{}/operationId", p.pointer),
+                format!("operationId `{id}` is also the operationId of the operation at {at}; operationIds must be unique"),
             )
             .with_hint("give one of the operations a distinct `operationId`");
             self.diagnostics.push(d);
