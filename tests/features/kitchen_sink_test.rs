@@ -89,7 +89,15 @@ async fn ranges_and_default_responses_are_typed_errors() {
     Mock::given(method("GET")).and(path("/pets")).and(query_param("sort", "name"))
         .respond_with(ResponseTemplate::new(500).set_body_json(json!({"title": "boom"})))
         .mount(&server).await;
+    Mock::given(method("GET")).and(path("/pets")).and(query_param("sort", "-name"))
+        .respond_with(ResponseTemplate::new(400).set_body_string("bad sort"))
+        .mount(&server).await;
     let c = Client::builder().base_url(server.uri()).max_retries(0).build().unwrap();
+    // 400 has its own answer though it begins the 4XX class.
+    match c.list_pets().sort(ListPetsSort::MinusName).send().await {
+        Err(Error::Api(e)) => assert!(matches!(e.value(), operations::ListPetsError::BadRequest(t) if t == "bad sort"), "{e:?}"),
+        other => panic!("{other:?}"),
+    }
     match c.list_pets().sort(ListPetsSort::Age).send().await {
         Err(Error::Api(e)) => match e.value() {
             operations::ListPetsError::ClientError(p) => {
@@ -156,6 +164,34 @@ async fn multipart_upload_with_a_file_and_basic_auth() {
     assert!(body.contains("name=\"photo\"; filename=\"p.png\"") && body.contains("Content-Type: image/png"), "{body}");
     assert!(body.contains("name=\"caption\"\r\n\r\nhi"), "{body}");
     assert_eq!(body.matches("name=\"tags\"").count(), 2, "{body}");
+}
+
+#[tokio::test]
+async fn multipart_bodies_that_are_named_maps_send_each_entry_as_a_field() {
+    let server = MockServer::start().await;
+    Mock::given(path("/forms/x")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let c = client(&server);
+    let mut labels = Labels::new();
+    labels.insert("color".into(), json!("red"));
+    c.put_labels("x", labels).send().await.unwrap();
+    let attributes = Attributes::from([("size".to_string(), "L".to_string())]);
+    c.post_attributes("x", attributes).send().await.unwrap();
+    let settings = Settings::from([("mode".to_string(), "dark".to_string())]);
+    c.patch_settings("x", settings).send().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let sent: Vec<(String, String)> = requests
+        .iter()
+        .map(|r| (r.method.to_string(), String::from_utf8_lossy(&r.body).into_owned()))
+        .collect();
+    for ((method, body), (want_method, field)) in sent.iter().zip([
+        ("PUT", "name=\"color\"\r\n\r\nred"),
+        ("POST", "name=\"size\"\r\n\r\nL"),
+        ("PATCH", "name=\"mode\"\r\n\r\ndark"),
+    ]) {
+        assert_eq!(method, want_method);
+        assert!(body.contains(field), "{method}: {body}");
+    }
+    assert_eq!(sent.len(), 3);
 }
 
 #[tokio::test]

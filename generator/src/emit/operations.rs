@@ -309,20 +309,23 @@ fn send_fn(
         [(StatusSpec::Default, value)] => Some(value.clone()),
         _ => None,
     };
-    let arms = arms.iter().map(|(status, value)| {
+    let codes: Vec<u16> = arms
+        .iter()
+        .filter_map(|(status, _)| match status {
+            StatusSpec::Code(c) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    let arms = arms.iter().filter_map(|(status, value)| {
         let pattern = match status {
             StatusSpec::Code(c) => {
                 let c = proc_macro2::Literal::u16_unsuffixed(*c);
                 quote! { #c }
             }
-            StatusSpec::Range(r) => {
-                let low = proc_macro2::Literal::u16_unsuffixed(u16::from(*r) * 100);
-                let high = proc_macro2::Literal::u16_unsuffixed(u16::from(*r) * 100 + 99);
-                quote! { #low..=#high }
-            }
+            StatusSpec::Range(r) => range_pattern(u16::from(*r) * 100, &codes)?,
             StatusSpec::Default => quote! { _ },
         };
-        quote! { #pattern => #value, }
+        Some(quote! { #pattern => #value, })
     });
     let fallback = (!has_default).then(|| quote! { _ => response.unexpected(), });
     let dispatch = single.unwrap_or_else(|| {
@@ -527,4 +530,31 @@ fn security_expr(api: &Api, op: &Operation) -> TokenStream {
         quote! { &[#(#keys),*] }
     });
     quote! { &[#(#alternatives),*] }
+}
+
+/// The pattern of a status class (`5XX`) without the codes that have arms of their own
+/// (`500..=599` less `500` is `501..=599`): arms that overlap are clippy's
+/// `match_overlapping_arm`. `None` when every code of the class has its own arm.
+fn range_pattern(low: u16, codes: &[u16]) -> Option<TokenStream> {
+    let mut parts: Vec<(u16, u16)> = Vec::new();
+    for code in low..=low + 99 {
+        if codes.contains(&code) {
+            continue;
+        }
+        match parts.last_mut() {
+            Some((_, end)) if *end + 1 == code => *end = code,
+            _ => parts.push((code, code)),
+        }
+    }
+    let parts = parts.into_iter().map(|(start, end)| {
+        let start_literal = proc_macro2::Literal::u16_unsuffixed(start);
+        let end_literal = proc_macro2::Literal::u16_unsuffixed(end);
+        if start == end {
+            quote! { #start_literal }
+        } else {
+            quote! { #start_literal..=#end_literal }
+        }
+    });
+    let parts: Vec<TokenStream> = parts.collect();
+    (!parts.is_empty()).then(|| quote! { #(#parts)|* })
 }

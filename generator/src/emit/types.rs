@@ -31,16 +31,7 @@ pub fn types_prologue(uses_runtime: bool) -> TokenStream {
 /// The items of `defs`, a run of `api.types`, in order.
 pub fn type_items(api: &Api, defs: &[TypeDef]) -> TokenStream {
     let defaults = DefaultAnalysis::new(&api.types);
-    let multipart: BTreeSet<&str> = api
-        .operations
-        .iter()
-        .filter_map(|op| op.body.as_ref())
-        .filter(|b| b.media == MediaKind::Multipart)
-        .filter_map(|b| match b.ty.non_null() {
-            TypeRef::Named(n) => Some(n.as_str()),
-            _ => None,
-        })
-        .collect();
+    let multipart = multipart_impls(api);
     defs.iter()
         .map(|def| {
             let item = type_def(def, &defaults);
@@ -50,6 +41,50 @@ pub fn type_items(api: &Api, defs: &[TypeDef]) -> TokenStream {
             quote! { #item #parts }
         })
         .collect()
+}
+
+/// The types that implement `runtime::ToMultipart` because an operation sends them as a
+/// multipart body. An alias passes the impl on to the type it names; an alias of a JSON value or
+/// object gets none, since the runtime implements the trait for those (a second impl would be
+/// E0119), and of two aliases of one type only the first gets it, for the same reason.
+fn multipart_impls(api: &Api) -> BTreeSet<&str> {
+    let defs: BTreeMap<&str, &TypeDef> = api.types.iter().map(|d| (d.name.as_str(), d)).collect();
+    let mut owners = BTreeSet::new();
+    let mut aliased: Vec<&TypeRef> = Vec::new();
+    let bodies = api
+        .operations
+        .iter()
+        .filter_map(|op| op.body.as_ref())
+        .filter(|b| b.media == MediaKind::Multipart);
+    for body in bodies {
+        let TypeRef::Named(first) = body.ty.non_null() else {
+            continue;
+        };
+        let mut name: &String = first;
+        // Alias chains are short; the bound only guards against a cycle.
+        for _ in 0..defs.len() {
+            let Some(def) = defs.get(name.as_str()) else {
+                break;
+            };
+            let TypeKind::Alias(target) = &def.kind else {
+                owners.insert(def.name.as_str());
+                break;
+            };
+            match target {
+                TypeRef::Named(next) => name = next,
+                TypeRef::Any => break,
+                TypeRef::Map(value) if **value == TypeRef::Any => break,
+                other => {
+                    if !aliased.contains(&other) {
+                        aliased.push(other);
+                        owners.insert(def.name.as_str());
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    owners
 }
 
 /// How a multipart body type becomes form fields: files as file parts, the rest as text.
