@@ -53,6 +53,7 @@ const LENIENT: &[&str] = &[
     "lenient-reference-cycles.yaml",
     "lenient-security-not-a-list.yaml",
     "lenient-response-without-description.yaml",
+    "lenient-keys-given-twice.yaml",
 ];
 
 fn rules_dir() -> PathBuf {
@@ -551,6 +552,15 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
             assert!(d.position.is_some(), "{file}: an error without a line: {d}");
             assert!(d.file.ends_with(file), "{file}: {d}");
         }
+        if *file == "lenient-keys-given-twice.yaml" {
+            let d = &err.0[0];
+            assert_eq!(
+                (d.pointer.as_str(), d.position.map(|p| p.line)),
+                ("/paths/~1a", Some(12)),
+                "{d}"
+            );
+            assert_eq!(d.message, "`/a` is given twice in one mapping");
+        }
         // Every object that does not read is named, not only the first.
         if *file == "lenient-response-without-description.yaml" {
             let at: Vec<&str> = err
@@ -661,6 +671,15 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
             .collect::<Vec<_>>(),
         [("X-Trace", &TypeRef::String, true)]
     );
+
+    // Of a key given twice, the last entry is read.
+    let twice = api(&output, "lenient-keys-given-twice.yaml");
+    let names: Vec<&str> = twice
+        .operations
+        .iter()
+        .map(|o| o.method_name.as_str())
+        .collect();
+    assert_eq!(names, ["second"]);
 
     // A response without a description keeps its body.
     let described = api(&output, "lenient-response-without-description.yaml");

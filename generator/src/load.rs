@@ -75,7 +75,14 @@ pub fn load_str_with(
         crate::locate::attach(&mut all, text);
         Diagnostics(all)
     };
-    let parsed = parse_tree(file, text).map_err(located)?;
+    let (parsed, repeated) = parse_tree_reporting(file, text).map_err(located)?;
+    let repeated: Vec<Diagnostic> = repeated
+        .into_iter()
+        .map(|pointer| repeated_key(file, pointer, options.lenient))
+        .collect();
+    if !options.lenient && !repeated.is_empty() {
+        return Err(located(Diagnostics(repeated)));
+    }
     let version = detect_version(file, &parsed).map_err(located)?;
     let bundled = crate::bundle::bundle(file, text, parsed, version, options)?;
     let (parsed, sources) = (bundled.document, bundled.sources);
@@ -92,7 +99,8 @@ pub fn load_str_with(
         crate::convert::lower_json_schema_forms(&mut raw, &mut notes);
     }
     crate::convert::wide_integers(&mut raw, &mut notes);
-    let mut warnings = bundled.warnings;
+    let mut warnings = repeated;
+    warnings.extend(bundled.warnings);
     warnings.extend(
         notes
             .into_iter()
@@ -179,6 +187,29 @@ fn locate_all(
 ) -> Diagnostics {
     sources.attach(&mut all, pointers);
     Diagnostics(all)
+}
+
+/// A key a mapping gives twice, at `pointer`: an error, or in lenient mode a warning (the last
+/// value is read, as JSON parsers do). YAML requires unique keys and JSON asks for them; a
+/// repeated path or operation would otherwise vanish in silence.
+pub(crate) fn repeated_key(file: &Path, pointer: String, lenient: bool) -> Diagnostic {
+    let key = pointer
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .replace("~1", "/")
+        .replace("~0", "~");
+    let message = format!("`{key}` is given twice in one mapping");
+    if lenient {
+        Diagnostic::warning(
+            file,
+            pointer,
+            format!("repaired: {message}; the last one is read"),
+        )
+    } else {
+        Diagnostic::error(file, pointer, message)
+            .with_hint("keys must be unique; merge the two entries into one")
+    }
 }
 
 /// How many objects lenient mode may degrade before it gives up on a document.
@@ -348,9 +379,18 @@ fn is_json(file: &Path, text: &str) -> bool {
 /// A byte-order mark before the text is skipped: YAML allows one at the start of a stream and
 /// JSON parsers may ignore one (RFC 8259, section 8.1), and Windows tools write them.
 pub fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnostics> {
+    parse_tree_reporting(file, text).map(|(value, _)| value)
+}
+
+/// [`parse_tree`], with the JSON pointers of the keys a mapping gives twice (the last value is
+/// the one read).
+pub(crate) fn parse_tree_reporting(
+    file: &Path,
+    text: &str,
+) -> Result<(serde_json::Value, Vec<String>), Diagnostics> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let diagnostic = if is_json(file, text) {
-        match serde_json::from_str(text) {
+        match crate::yaml::parse_json_reporting(text) {
             Ok(value) => return Ok(value),
             Err(err) => {
                 Diagnostic::error(file, "", format!("invalid JSON: {err}")).at(Some(Position {
@@ -360,7 +400,7 @@ pub fn parse_tree(file: &Path, text: &str) -> Result<serde_json::Value, Diagnost
             }
         }
     } else {
-        match crate::yaml::parse(text) {
+        match crate::yaml::parse_reporting(text) {
             Ok(value) => return Ok(value),
             Err(err) => {
                 let position = err.location().map(|l| Position {

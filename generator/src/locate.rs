@@ -224,7 +224,8 @@ impl MarkedEventReceiver for Builder {
                             *root = at;
                         }
                     }
-                    self.positions.entry(child).or_insert(at);
+                    // Of a key given twice, the last entry is the one read: locate that one.
+                    self.positions.insert(child, at);
                     *key = Some(text);
                 } else {
                     self.value_pointer(mark);

@@ -5,33 +5,95 @@
 //! floats here, as they do from JSON. Mapping keys that are not strings (`200:`, `true:`) become
 //! strings, and YAML merge keys (`<<: *base`) are applied.
 
+use std::cell::RefCell;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 /// Parses YAML text into a JSON tree.
+#[cfg(test)]
 pub fn parse(text: &str) -> Result<Value, serde_yaml::Error> {
-    let Tree(mut value) = serde_yaml::from_str(text)?;
-    apply_merge_keys(&mut value);
-    Ok(value)
+    parse_reporting(text).map(|(value, _)| value)
 }
 
-struct Tree(Value);
+/// Parses YAML text into a JSON tree, with the JSON pointers of the keys a mapping gives twice
+/// (YAML requires unique keys; the last value is the one kept).
+pub fn parse_reporting(text: &str) -> Result<(Value, Vec<String>), serde_yaml::Error> {
+    let repeated = RefCell::new(Vec::new());
+    let mut value = Tree::seed(&repeated).deserialize(serde_yaml::Deserializer::from_str(text))?;
+    apply_merge_keys(&mut value);
+    Ok((value, repeated.into_inner()))
+}
+
+/// Parses JSON text into a JSON tree, with the JSON pointers of the names an object gives twice
+/// (RFC 8259 says they should be unique; the last value is the one kept, as parsers do).
+pub fn parse_json_reporting(text: &str) -> Result<(Value, Vec<String>), serde_json::Error> {
+    let repeated = RefCell::new(Vec::new());
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = Tree::seed(&repeated).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok((value, repeated.into_inner()))
+}
+
+/// Reads any value into a JSON tree; `repeated` collects the pointers of repeated keys.
+struct Tree<'a> {
+    repeated: &'a RefCell<Vec<String>>,
+    /// Where the value is: `None` at the root.
+    at: Option<&'a Crumb<'a>>,
+}
+
+/// One step from the root to a value, kept only to name a repeated key.
+struct Crumb<'a> {
+    token: &'a str,
+    parent: Option<&'a Crumb<'a>>,
+}
+
+impl<'a> Tree<'a> {
+    fn seed(repeated: &'a RefCell<Vec<String>>) -> Self {
+        Tree { repeated, at: None }
+    }
+
+    fn pointer(&self, key: &str) -> String {
+        let mut tokens = vec![key];
+        let mut at = self.at;
+        while let Some(crumb) = at {
+            tokens.push(crumb.token);
+            at = crumb.parent;
+        }
+        tokens
+            .iter()
+            .rev()
+            .map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1")))
+            .collect()
+    }
+}
 
 fn float(f: f64) -> Value {
     Number::from_f64(f).map_or(Value::Null, Value::Number)
 }
 
-impl<'de> Deserialize<'de> for Tree {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TreeVisitor).map(Tree)
+impl<'de> DeserializeSeed<'de> for Tree<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
-struct TreeVisitor;
+/// A mapping key: any scalar, read as its text.
+struct Key;
 
-impl<'de> Visitor<'de> for TreeVisitor {
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        let ignored = RefCell::new(Vec::new());
+        Tree::seed(&ignored).deserialize(deserializer)
+    }
+}
+
+impl<'de> Visitor<'de> for Tree<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -68,19 +130,30 @@ impl<'de> Visitor<'de> for TreeVisitor {
         Ok(Value::Null)
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(TreeVisitor)
+        d.deserialize_any(self)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(Tree(item)) = seq.next_element()? {
-            items.push(item);
+        loop {
+            let index = items.len().to_string();
+            let crumb = Crumb {
+                token: &index,
+                parent: self.at,
+            };
+            let seed = Tree {
+                repeated: self.repeated,
+                at: Some(&crumb),
+            };
+            match seq.next_element_seed(seed)? {
+                Some(item) => items.push(item),
+                None => break,
+            }
         }
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
-        while let Some(Tree(key)) = access.next_key()? {
-            let Tree(value) = access.next_value()?;
+        while let Some(key) = access.next_key_seed(Key)? {
             let key = match key {
                 Value::String(s) => s,
                 Value::Null => "null".to_string(),
@@ -89,6 +162,18 @@ impl<'de> Visitor<'de> for TreeVisitor {
                 }
                 other => other.to_string(),
             };
+            let crumb = Crumb {
+                token: &key,
+                parent: self.at,
+            };
+            let value = access.next_value_seed(Tree {
+                repeated: self.repeated,
+                at: Some(&crumb),
+            })?;
+            // The merge key `<<` may be repeated: each adds what the mapping lacks.
+            if map.contains_key(&key) && key != "<<" {
+                self.repeated.borrow_mut().push(self.pointer(&key));
+            }
             map.insert(key, value);
         }
         Ok(Value::Object(map))
@@ -140,6 +225,26 @@ mod tests {
         assert_eq!(v["m"], json!({"y": 3, "x": 1}));
         assert_eq!(v["200"], json!("ok"));
         assert_eq!(v["true"], json!("t"));
+    }
+
+    #[test]
+    fn keys_given_twice_are_named_by_their_pointer_and_the_last_is_read() {
+        let text = "paths:\n  /a: {get: 1}\n  /a: {post: 2}\nlist:\n  - {x: 1, x: 2}\nm: {<<: {a: 1}, b: 2}\n";
+        let (value, repeated) = parse_reporting(text).unwrap();
+        assert_eq!(repeated, ["/paths/~1a", "/list/0/x"]);
+        assert_eq!(value["paths"]["/a"], json!({"post": 2}));
+        assert_eq!(value["list"][0]["x"], json!(2));
+        let (value, repeated) = parse_json_reporting(r#"{"a": {"b~c": 1, "b~c": 2}, "n": 1e300}"#)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(repeated, ["/a/b~0c"]);
+        assert_eq!(value["a"]["b~c"], json!(2));
+    }
+
+    #[test]
+    fn json_errors_and_trailing_text_are_refused() {
+        assert!(parse_json_reporting("{\"a\": 1} x").is_err());
+        let err = parse_json_reporting("{\"a\": \n [}").unwrap_err();
+        assert_eq!(err.line(), 2);
     }
 
     #[test]

@@ -432,7 +432,7 @@ impl Bundler<'_> {
                 format!("cannot be read: {err}")
             }
         })?;
-        let value = crate::load::parse_tree(path, &text).map_err(|d| {
+        let (value, repeated) = crate::load::parse_tree_reporting(path, &text).map_err(|d| {
             let first = d.0.first();
             let place = first
                 .and_then(|d| d.position)
@@ -441,6 +441,10 @@ impl Bundler<'_> {
             let message = first.map(|d| d.message.clone()).unwrap_or_default();
             format!("cannot be parsed ({place}): {message}")
         })?;
+        for pointer in repeated {
+            let d = crate::load::repeated_key(path, pointer, self.lenient);
+            self.diagnostics.push(d);
+        }
         self.files.push(LoadedFile {
             key: path.to_path_buf(),
             source: SourceFile {
