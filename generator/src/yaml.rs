@@ -45,8 +45,13 @@ struct Tree<'a> {
 
 /// One step from the root to a value, kept only to name a repeated key.
 struct Crumb<'a> {
-    token: &'a str,
+    step: Step<'a>,
     parent: Option<&'a Crumb<'a>>,
+}
+
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
 }
 
 impl<'a> Tree<'a> {
@@ -55,17 +60,16 @@ impl<'a> Tree<'a> {
     }
 
     fn pointer(&self, key: &str) -> String {
-        let mut tokens = vec![key];
+        let mut tokens = vec![key.replace('~', "~0").replace('/', "~1")];
         let mut at = self.at;
         while let Some(crumb) = at {
-            tokens.push(crumb.token);
+            tokens.push(match crumb.step {
+                Step::Key(key) => key.replace('~', "~0").replace('/', "~1"),
+                Step::Index(i) => i.to_string(),
+            });
             at = crumb.parent;
         }
-        tokens
-            .iter()
-            .rev()
-            .map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1")))
-            .collect()
+        tokens.iter().rev().map(|t| format!("/{t}")).collect()
     }
 }
 
@@ -135,9 +139,8 @@ impl<'de> Visitor<'de> for Tree<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
-            let index = items.len().to_string();
             let crumb = Crumb {
-                token: &index,
+                step: Step::Index(items.len()),
                 parent: self.at,
             };
             let seed = Tree {
@@ -163,7 +166,7 @@ impl<'de> Visitor<'de> for Tree<'_> {
                 other => other.to_string(),
             };
             let crumb = Crumb {
-                token: &key,
+                step: Step::Key(&key),
                 parent: self.at,
             };
             let value = access.next_value_seed(Tree {
