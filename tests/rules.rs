@@ -458,9 +458,12 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         names,
         ["get_comment", "get_comment2", "a_b_get", "a_b_get2"]
     );
-    for name in ["get_comment", "a_b_get"] {
+    for (name, at) in [
+        ("get_comment", "/paths/~1comments~1{name}/get"),
+        ("a_b_get", "/paths/~1a-b/get"),
+    ] {
         let said = format!(
-            "operation name `{name}` is already used; this operation's method is `{name}2`"
+            "operation name `{name}` is already used by the operation at {at}; this operation's method is `{name}2`"
         );
         assert!(
             output.warnings.iter().any(|w| w.message == said),

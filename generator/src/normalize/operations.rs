@@ -180,7 +180,10 @@ impl<'d> Context<'d> {
         if method_name != wanted {
             self.warn(
                 p.pointer.clone(),
-                format!("operation name `{wanted}` is already used; this operation's method is `{method_name}`"),
+                match earlier {
+                    Some(at) => format!("operation name `{wanted}` is already used by the operation at {at}; this operation's method is `{method_name}`"),
+                    None => format!("operation name `{wanted}` is already used; this operation's method is `{method_name}`"),
+                },
             );
         }
         Some(method_name)
