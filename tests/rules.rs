@@ -38,6 +38,7 @@ const STRICT: &[&str] = &[
     "discriminator-tags-from-the-variants-enum.yaml",
     "refs-into-schema-definitions.yaml",
     "operation-names-that-meet-only-in-rust.yaml",
+    "rust-keywords-as-names.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -470,6 +471,28 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             "no warning {said:?}"
         );
     }
+
+    // Reserved names: the types built on them stay camel case (clippy runs below).
+    let reserved = api(&output, "rust-keywords-as-names.yaml");
+    let mut names: Vec<&str> = reserved.types.iter().map(|t| t.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "SelfValue",
+            "SelfValue2NotFoundResponse",
+            "SelfValueInner",
+            "SelfValueKind"
+        ]
+    );
+    let TypeKind::Enum(kind) = &ty(reserved, "SelfValueKind").kind else {
+        panic!("SelfValueKind is not an enum")
+    };
+    let variants: Vec<&str> = kind.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(
+        variants,
+        ["SelfValue", "SelfValue2", "Super", "Crate", "Value"]
+    );
 
     // A definition in `$defs` is one type wherever it is referenced from, a cycle included;
     // an unreferenced one is no type.

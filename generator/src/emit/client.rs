@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::doc_markdown::{block, code, inline};
 use super::operations::param_type;
-use super::tokens::{Scope, doc_lines, docs, ident};
+use super::tokens::{Scope, doc_lines, docs, ident, snake_ident};
 use crate::ir::{Api, ApiKeyLocation, Operation, Parameter, SecurityKind, TypeRef};
 
 /// The API module's `mod.rs`. `crate_name` is the Rust name of the generated crate, which the
@@ -86,7 +86,7 @@ pub fn api_module(api: &Api, user_agent: &str, crate_name: &str) -> TokenStream 
                 }
             }
             SecurityKind::Bearer => {
-                let provider_setter = ident(&format!("{}_provider", scheme.setter));
+                let provider_setter = snake_ident(&scheme.setter, "provider");
                 let provider_doc = format!(
                     " Like [`Self::{}`], but asks `provider` for the token before each request that needs it, so tokens can be refreshed.",
                     scheme.setter

@@ -6,7 +6,8 @@ use quote::{format_ident, quote};
 
 use super::doc_markdown::{block, code, inline};
 use super::tokens::{
-    Scope, doc_lines, docs, form_encodings, ident, query_style, spec_docs, type_tokens, uses_module,
+    Scope, doc_lines, docs, form_encodings, ident, query_style, snake_ident, spec_docs,
+    type_tokens, uses_module,
 };
 use crate::ir::{
     Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, Response, StatusSpec, TypeRef,
@@ -364,8 +365,8 @@ fn send_fn(
     let builder = ident(&op.type_name);
     // Free functions named after the method, which is unique among operations: as methods of
     // the builder they could clash with the setters of parameters of the same name.
-    let request_fn = format_ident!("{}_request", op_name);
-    let decode_fn = format_ident!("{}_decode", op_name);
+    let request_fn = snake_ident(op_name, "request");
+    let decode_fn = snake_ident(op_name, "decode");
     // `self` is only read: the builder's fields are borrowed while the request is built.
     let builder_ref = if op.params.is_empty() && op.body.is_none() {
         quote! { _: &#builder<'_> }

@@ -14,6 +14,14 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// A snake-case name built on another (`list_pets` → `list_pets_request`). A raw prefix and the
+/// underscore that escapes a keyword (`self_`) are dropped first: `self_request`, where
+/// `self__request` is not snake case (rustc's `non_snake_case`).
+pub fn snake_ident(base: &str, suffix: &str) -> Ident {
+    let stem = base.trim_start_matches("r#").trim_end_matches('_');
+    Ident::new(&format!("{stem}_{suffix}"), Span::call_site())
+}
+
 /// Whether `tokens` use `module::…` paths (an identifier followed by `::`), so that a file
 /// imports a module only when it uses it.
 pub fn uses_module(tokens: &TokenStream, module: &str) -> bool {

@@ -89,8 +89,10 @@ pub fn type_name(raw: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'V');
     }
+    // `Self` cannot be a name, and `Self_` stops being camel case once a suffix or a number is
+    // added to it (`Self_Error`, `Self_2`: rustc's `non_camel_case_types`).
     if NON_RAW_KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
+        name.push_str("Value");
     }
     name
 }
@@ -279,7 +281,7 @@ mod tests {
             type_name("service.DocsAdminUserGetAll"),
             "ServiceDocsAdminUserGetAll"
         );
-        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("Self"), "SelfValue");
         assert_eq!(type_name("3d"), "V3d");
         assert_eq!(enum_variant_name("-1"), "Minus1");
         assert_eq!(enum_variant_name(""), "Empty");
