@@ -55,6 +55,7 @@ const LENIENT: &[&str] = &[
     "lenient-security-not-a-list.yaml",
     "lenient-response-without-description.yaml",
     "lenient-keys-given-twice.yaml",
+    "lenient-discriminator-mapping-to-nothing.yaml",
 ];
 
 fn rules_dir() -> PathBuf {
@@ -578,6 +579,14 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
             assert!(d.position.is_some(), "{file}: an error without a line: {d}");
             assert!(d.file.ends_with(file), "{file}: {d}");
         }
+        if *file == "lenient-discriminator-mapping-to-nothing.yaml" {
+            let at: Vec<&str> = err.0.iter().map(|d| d.pointer.as_str()).collect();
+            assert_eq!(
+                at,
+                ["/components/schemas/Pet/discriminator/mapping/bird"],
+                "{err}"
+            );
+        }
         if *file == "lenient-keys-given-twice.yaml" {
             let d = &err.0[0];
             assert_eq!(
@@ -697,6 +706,19 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
             .collect::<Vec<_>>(),
         [("X-Trace", &TypeRef::String, true)]
     );
+
+    // The mapping's other entries still tag the union.
+    let mapped = api(&output, "lenient-discriminator-mapping-to-nothing.yaml");
+    let TypeKind::Union(pet) = &ty(mapped, "Pet").kind else {
+        panic!("Pet is not a union")
+    };
+    let tags: Vec<Vec<&str>> = pet
+        .variants
+        .iter()
+        .map(|v| v.tags.iter().map(String::as_str).collect())
+        .collect();
+    assert_eq!(tags, [vec!["cat"], vec!["dog"]]);
+    assert_eq!(pet.discriminator.as_deref(), Some("petType"));
 
     // Of a key given twice, the last entry is read.
     let twice = api(&output, "lenient-keys-given-twice.yaml");

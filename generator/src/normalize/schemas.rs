@@ -537,6 +537,40 @@ impl<'d> Context<'d> {
         }
     }
 
+    /// A discriminator mapping is a list of references: one that names no schema is the
+    /// document's defect, as a dangling `$ref` is. Values that are neither a local reference nor
+    /// a bare schema name (another file's) are not checked here.
+    fn dangling_mappings(&mut self, discriminator: &'d openapiv3::Discriminator, pointer: &str) {
+        // `pointer` is the union's list; the discriminator stands beside it.
+        let schema = ["/oneOf", "/anyOf"]
+            .iter()
+            .find_map(|list| pointer.strip_suffix(list))
+            .unwrap_or(pointer);
+        for (tag, target) in &discriminator.mapping {
+            let key = if target.starts_with('#') {
+                component_name(target, ComponentKind::Schemas)
+            } else if target.contains(['/', '.', '#']) {
+                None
+            } else {
+                Some(target.clone())
+            };
+            let Some(key) = key else {
+                continue;
+            };
+            if self.schemas().is_some_and(|s| s.contains_key(&key)) {
+                continue;
+            }
+            self.problem(
+                format!(
+                    "{schema}/discriminator/mapping/{}",
+                    crate::diagnostics::escape_pointer_token(tag)
+                ),
+                format!("the discriminator maps `{tag}` to `{target}`, which is no schema of #/components/schemas"),
+                "a value with that tag is read as `Unknown`",
+            );
+        }
+    }
+
     fn union(
         &mut self,
         variants: &'d [ReferenceOr<Schema>],
@@ -549,6 +583,9 @@ impl<'d> Context<'d> {
             return Lowered::Use(ty);
         }
         let discriminator = schema.schema_data.discriminator.as_ref();
+        if let Some(d) = discriminator {
+            self.dangling_mappings(d, pointer);
+        }
         let mut names = Namespace::with_reserved(&["Unknown"]);
         let mut out = Vec::new();
         // Tags taken so far; the mapping's own keys are taken before any is inferred.
