@@ -39,6 +39,7 @@ const STRICT: &[&str] = &[
     "refs-into-schema-definitions.yaml",
     "operation-names-that-meet-only-in-rust.yaml",
     "rust-keywords-as-names.yaml",
+    "path-parameter-styles.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -472,6 +473,28 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             "no warning {said:?}"
         );
     }
+
+    // Path styles other than `simple` are warned about, at their `style`.
+    let styles = rules_dir().join("path-parameter-styles.yaml");
+    let said: Vec<(&str, Option<usize>)> = output
+        .warnings
+        .iter()
+        .filter(|w| w.file == styles)
+        .map(|w| (w.pointer.as_str(), w.position.map(|p| p.line)))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "/paths/~1items~1{ids}~1{coord}~1{plain}/get/parameters/0/style",
+                Some(11)
+            ),
+            (
+                "/paths/~1items~1{ids}~1{coord}~1{plain}/get/parameters/1/style",
+                Some(12)
+            ),
+        ]
+    );
 
     // Reserved names: the types built on them stay camel case (clippy runs below).
     let reserved = api(&output, "rust-keywords-as-names.yaml");

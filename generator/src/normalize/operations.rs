@@ -311,7 +311,24 @@ impl<'d> Context<'d> {
                 }
             }
             let location = match param {
-                OaParameter::Path { .. } => ParamLocation::Path,
+                OaParameter::Path { style, .. } => {
+                    // Only `simple` is written; a label or matrix value would lack its `.` or
+                    // `;name=` and its own separators, so the document is told so.
+                    let missing = match style {
+                        openapiv3::PathStyle::Simple => None,
+                        openapiv3::PathStyle::Label => Some(("label", ".".to_string())),
+                        openapiv3::PathStyle::Matrix => {
+                            Some(("matrix", format!(";{}=", data.name)))
+                        }
+                    };
+                    if let Some((style, prefix)) = missing {
+                        self.warn(
+                            pointer_join(&pointer, "style"),
+                            format!("path parameter `{}` has style `{style}`, which is not supported; its value is sent in `simple` style, without the `{prefix}` before it", data.name),
+                        );
+                    }
+                    ParamLocation::Path
+                }
                 OaParameter::Query { style, .. } => {
                     let style = query_style(style);
                     // Form style explodes by default (OpenAPI 3.0 §4.7.12.1); the others do not.
