@@ -88,11 +88,7 @@ fn operations_of_referenced_path_items_and_parts_are_typed() {
             .api
     };
     let split = api("multifile/split-3.0/openapi.yaml");
-    let ids: Vec<&str> = split
-        .operations
-        .iter()
-        .map(|o| o.method_name.as_str())
-        .collect();
+    let ids = tests::method_names(&split);
     assert_eq!(
         ids,
         ["list_users", "create_user", "get_user", "get_order"],
@@ -151,11 +147,7 @@ fn maps_and_text_given_as_references_are_followed() {
             .api
     };
     let library = api("multifile/maps-by-reference-3.1/openapi.yaml");
-    let ids: Vec<&str> = library
-        .operations
-        .iter()
-        .map(|o| o.method_name.as_str())
-        .collect();
+    let ids = tests::method_names(&library);
     assert_eq!(
         ids,
         ["list_books", "get_book", "delete_book"],

@@ -452,11 +452,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
 
     // Operation names that meet only once made Rust names are numbered, with a warning each.
     let meet = api(&output, "operation-names-that-meet-only-in-rust.yaml");
-    let names: Vec<&str> = meet
-        .operations
-        .iter()
-        .map(|o| o.method_name.as_str())
-        .collect();
+    let names = tests::method_names(meet);
     assert_eq!(
         names,
         ["get_comment", "get_comment2", "a_b_get", "a_b_get2"]
@@ -745,11 +741,7 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
 
     // Of a key given twice, the last entry is read.
     let twice = api(&output, "lenient-keys-given-twice.yaml");
-    let names: Vec<&str> = twice
-        .operations
-        .iter()
-        .map(|o| o.method_name.as_str())
-        .collect();
+    let names = tests::method_names(twice);
     assert_eq!(names, ["second"]);
 
     // A response without a description keeps its body.
@@ -801,11 +793,7 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
     assert_eq!(params, ["limit"]);
 
     let duplicates = api(&output, "lenient-duplicate-operation-ids.yaml");
-    let names: Vec<&str> = duplicates
-        .operations
-        .iter()
-        .map(|o| o.method_name.as_str())
-        .collect();
+    let names = tests::method_names(duplicates);
     assert_eq!(names.len(), 2);
     assert_ne!(names[0], names[1]);
 

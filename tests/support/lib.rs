@@ -53,6 +53,14 @@ pub fn normalize_text(file: &Path, text: &str, lenient: bool) -> Result<Normaliz
 
 /// Writes a generated crate into `target/<group>/<name>` under the workspace and returns its
 /// directory.
+/// The client method names of an API's operations, in order.
+pub fn method_names(api: &generator::ir::Api) -> Vec<&str> {
+    api.operations
+        .iter()
+        .map(|o| o.method_name.as_str())
+        .collect()
+}
+
 pub fn write_crate(output: &Output, group: &str, name: &str) -> PathBuf {
     let dir = workspace_root().join("target").join(group).join(name);
     generator::write::write_all(&dir, &output.files)
