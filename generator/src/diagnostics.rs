@@ -131,6 +131,11 @@ pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Undoes [`escape_pointer_token`]: `~1` is `/`, then `~0` is `~` (RFC 6901, section 4).
+pub fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Joins a pointer and one more token.
 pub fn pointer_join(base: &str, token: &str) -> String {
     format!("{base}/{}", escape_pointer_token(token))

@@ -193,12 +193,8 @@ fn locate_all(
 /// value is read, as JSON parsers do). YAML requires unique keys and JSON asks for them; a
 /// repeated path or operation would otherwise vanish in silence.
 pub(crate) fn repeated_key(file: &Path, pointer: String, lenient: bool) -> Diagnostic {
-    let key = pointer
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .replace("~1", "/")
-        .replace("~0", "~");
+    let key =
+        crate::diagnostics::unescape_pointer_token(pointer.rsplit('/').next().unwrap_or_default());
     let message = format!("`{key}` is given twice in one mapping");
     if lenient {
         Diagnostic::warning(
@@ -217,8 +213,8 @@ const MAX_DEGRADATIONS: usize = 10_000;
 
 /// One place where the tree did not read as OpenAPI, and what degrading it did.
 struct Degraded {
-    /// Where the value that failed is, and serde's message there.
-    failure: (String, String),
+    /// What failed to read, where.
+    failure: crate::pinpoint::Failure,
     /// The warning lenient mode gives, at the object it degraded.
     warning: Diagnostic,
 }
@@ -244,7 +240,7 @@ fn every_invalid_place(file: &Path, raw: &serde_json::Value) -> Vec<Diagnostic> 
     degrade(file, &mut copy)
         .0
         .into_iter()
-        .map(|d| Diagnostic::error(file, d.failure.0, invalid_message(&d.failure.1)))
+        .map(|d| Diagnostic::error(file, d.failure.pointer, invalid_message(&d.failure.message)))
         .collect()
 }
 
@@ -264,7 +260,6 @@ fn degrade(
         let Some(failure) = crate::pinpoint::failure(raw) else {
             return (done, serde_json::from_value(raw.clone()).ok());
         };
-        let failed = (failure.pointer.clone(), failure.message.clone());
         // A scalar where a string belongs (`default: 80` of a server variable) is read as
         // its text: the smallest repair there is.
         // A schema that does not read is any value, which says more than a coerced keyword.
@@ -274,12 +269,12 @@ fn degrade(
                     let text = slot.to_string();
                     *slot = serde_json::Value::String(text.clone());
                     done.push(Degraded {
-                        failure: failed,
                         warning: Diagnostic::warning(
                             file,
                             failure.pointer.clone(),
                             format!("repaired: {text} should be a string; read as \"{text}\""),
                         ),
+                        failure,
                     });
                     continue;
                 }
@@ -289,7 +284,6 @@ fn degrade(
             return (done, None);
         };
         done.push(Degraded {
-            failure: failed,
             warning: Diagnostic::warning(
                 file,
                 target,
@@ -303,6 +297,7 @@ fn degrade(
                     }
                 ),
             ),
+            failure,
         });
     }
     (done, None)

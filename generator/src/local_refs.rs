@@ -56,7 +56,7 @@ pub fn pointer_tokens(reference: &str) -> Option<Vec<String>> {
     Some(
         fragment
             .split('/')
-            .map(|t| percent_decode(t).replace("~1", "/").replace("~0", "~"))
+            .map(|t| crate::diagnostics::unescape_pointer_token(&percent_decode(t)))
             .collect(),
     )
 }
@@ -468,7 +468,7 @@ fn degrade_dangling(doc: &mut Value, resolved: &mut Resolved) {
 /// Removes the node at `pointer` from its parent object or list.
 pub(crate) fn remove(doc: &mut Value, pointer: &str) -> Option<Value> {
     let (parent, last) = pointer.rsplit_once('/')?;
-    let key = last.replace("~1", "/").replace("~0", "~");
+    let key = crate::diagnostics::unescape_pointer_token(last);
     match doc.pointer_mut(parent)? {
         Value::Object(map) => map.shift_remove(&key),
         Value::Array(items) => {

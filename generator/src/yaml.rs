@@ -11,6 +11,8 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
+use crate::diagnostics::escape_pointer_token;
+
 /// Parses YAML text into a JSON tree.
 #[cfg(test)]
 pub fn parse(text: &str) -> Result<Value, serde_yaml::Error> {
@@ -60,11 +62,11 @@ impl<'a> Tree<'a> {
     }
 
     fn pointer(&self, key: &str) -> String {
-        let mut tokens = vec![key.replace('~', "~0").replace('/', "~1")];
+        let mut tokens = vec![escape_pointer_token(key)];
         let mut at = self.at;
         while let Some(crumb) = at {
             tokens.push(match crumb.step {
-                Step::Key(key) => key.replace('~', "~0").replace('/', "~1"),
+                Step::Key(key) => escape_pointer_token(key),
                 Step::Index(i) => i.to_string(),
             });
             at = crumb.parent;

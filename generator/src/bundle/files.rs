@@ -120,7 +120,7 @@ pub(super) fn pointer_tokens(pointer: &str) -> Vec<String> {
     pointer
         .split('/')
         .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .map(crate::diagnostics::unescape_pointer_token)
         .collect()
 }
 

@@ -569,7 +569,9 @@ fn apply_drops(
             by_parent
                 .entry(pointer[..cut].to_string())
                 .or_default()
-                .push(pointer[cut + 1..].replace("~1", "/").replace("~0", "~"));
+                .push(crate::diagnostics::unescape_pointer_token(
+                    &pointer[cut + 1..],
+                ));
         }
     }
     for (parent, tokens) in by_parent {

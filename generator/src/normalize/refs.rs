@@ -40,7 +40,7 @@ pub(super) fn component_name(reference: &str, kind: ComponentKind) -> Option<Str
     if raw.contains('/') {
         return None;
     }
-    let unescaped = raw.replace("~1", "/").replace("~0", "~");
+    let unescaped = crate::diagnostics::unescape_pointer_token(raw);
     Some(percent_decode(&unescaped))
 }
 
