@@ -43,11 +43,19 @@ impl Context<'_> {
     ) -> Result<Pagination, String> {
         let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
         let need = |key: &str| text(key).ok_or_else(|| format!("`x-pagination` needs `{key}`"));
+        // The stream sets these parameters page after page, so they are optional query
+        // parameters of the operation.
         let query_param = |name: &str| {
-            params
+            let param = params
                 .iter()
                 .find(|p| p.name == name && matches!(p.location, ParamLocation::Query { .. }))
-                .ok_or_else(|| format!("`x-pagination` names `{name}`, which is not a query parameter of the operation"))
+                .ok_or_else(|| format!("`x-pagination` names `{name}`, which is not a query parameter of the operation"))?;
+            if param.required {
+                return Err(format!(
+                    "`x-pagination` names `{name}`, which is required; the parameters it names must be optional"
+                ));
+            }
+            Ok(param)
         };
         let successes: Vec<&Response> = responses.iter().filter(|r| r.is_success()).collect();
         let body = match successes.as_slice() {
@@ -65,11 +73,13 @@ impl Context<'_> {
             Some("offset") => {
                 let offset = query_param(&need("offset")?)?;
                 let limit = query_param(&need("limit")?)?;
-                if !matches!(offset.ty.non_null(), TypeRef::Integer { .. }) {
-                    return Err(format!(
-                        "offset parameter `{}` must be an integer",
-                        offset.name
-                    ));
+                for (what, param) in [("offset", offset), ("limit", limit)] {
+                    if !matches!(param.ty.non_null(), TypeRef::Integer { .. }) {
+                        return Err(format!(
+                            "{what} parameter `{}` must be an integer",
+                            param.name
+                        ));
+                    }
                 }
                 PaginationKind::Offset {
                     offset_param: offset.rust_name.clone(),
