@@ -40,6 +40,8 @@ const STRICT: &[&str] = &[
     "operation-names-that-meet-only-in-rust.yaml",
     "rust-keywords-as-names.yaml",
     "path-parameter-styles.yaml",
+    "operation-and-path-servers.yaml",
+    "operation-and-path-servers-3.1.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -57,6 +59,7 @@ const LENIENT: &[&str] = &[
     "lenient-response-without-description.yaml",
     "lenient-keys-given-twice.yaml",
     "lenient-discriminator-mapping-to-nothing.yaml",
+    "lenient-server-variables-undefined.yaml",
 ];
 
 fn rules_dir() -> PathBuf {
@@ -542,6 +545,60 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         TypeRef::Named("CompanyReference".into())
     );
 
+    // An operation's servers win over its path item's, which win over the document's; listing
+    // the document's again changes nothing. Each operation goes to the first it lists.
+    for file in [
+        "operation-and-path-servers.yaml",
+        "operation-and-path-servers-3.1.yaml",
+    ] {
+        let served = api(&output, file);
+        let first_servers: Vec<(&str, Option<&str>)> = served
+            .operations
+            .iter()
+            .map(|op| {
+                let server = op.servers.first().map(|s| s.url.as_str());
+                (op.method_name.as_str(), server)
+            })
+            .collect();
+        assert_eq!(
+            first_servers,
+            [
+                ("list_files", Some("https://{region}.files.example.com")),
+                ("upload_file", Some("https://upload.example.com/v1")),
+                ("get_file", Some("https://{region}.files.example.com")),
+                ("get_status", None),
+                ("export", Some("/exports-service")),
+            ],
+            "{file}"
+        );
+        let listed: Vec<&str> = served
+            .operation_servers()
+            .iter()
+            .map(|s| s.url.as_str())
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                "https://{region}.files.example.com",
+                "https://upload.example.com/v1",
+                "/exports-service"
+            ]
+        );
+        let region = &served.operations[0].servers[0].variables[0];
+        assert_eq!(
+            (region.default.as_str(), &region.allowed[..]),
+            ("eu", &["eu".to_string(), "us".to_string()][..])
+        );
+        let module = module_of(file);
+        let operations = output
+            .files
+            .iter()
+            .find(|f| f.path == format!("src/{module}/operations.rs"))
+            .map(|f| f.contents.as_str())
+            .unwrap_or_default();
+        assert_eq!(operations.matches("request.server(").count(), 4, "{file}");
+    }
+
     // Markdown clippy's doc lints reject is reshaped, its text kept; `compile` below runs clippy.
     let module = module_of("markdown-that-clippy-lints-in-descriptions.yaml");
     let source = |file: &str| {
@@ -603,6 +660,17 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
             assert_eq!(
                 at,
                 ["/components/schemas/Pet/discriminator/mapping/bird"],
+                "{err}"
+            );
+        }
+        if *file == "lenient-server-variables-undefined.yaml" {
+            let at: Vec<&str> = err.0.iter().map(|d| d.pointer.as_str()).collect();
+            assert_eq!(
+                at,
+                [
+                    "/servers/0/variables/tenant/default",
+                    "/paths/~1reports/get/servers/0/url"
+                ],
                 "{err}"
             );
         }
@@ -743,6 +811,15 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
     let twice = api(&output, "lenient-keys-given-twice.yaml");
     let names = tests::method_names(twice);
     assert_eq!(names, ["second"]);
+
+    // An operation server with an undefined variable leaves the operation on the document's
+    // servers; a default outside its enum is allowed.
+    let variables = api(&output, "lenient-server-variables-undefined.yaml");
+    assert!(variables.operations[0].servers.is_empty());
+    assert_eq!(
+        variables.servers[0].variables[0].allowed,
+        ["north", "south", "acme"]
+    );
 
     // A response without a description keeps its body.
     let described = api(&output, "lenient-response-without-description.yaml");

@@ -23,6 +23,26 @@ pub struct Api {
     pub features: Option<FeatureGates>,
 }
 
+impl Api {
+    /// The servers operations are sent to instead of the document's: the first each such
+    /// operation lists, once per URL, in the order of the operations.
+    pub fn operation_servers(&self) -> Vec<&Server> {
+        let mut servers: Vec<&Server> = Vec::new();
+        for server in self.operations.iter().filter_map(|op| op.servers.first()) {
+            if !servers.iter().any(|s| s.url == server.url) {
+                servers.push(server);
+            }
+        }
+        servers
+    }
+
+    /// Where `op`'s server is in [`Self::operation_servers`]; `None` when it has none.
+    pub fn operation_server_index(&self, op: &Operation) -> Option<usize> {
+        let url = &op.servers.first()?.url;
+        self.operation_servers().iter().position(|s| &s.url == url)
+    }
+}
+
 /// The cargo features of one API (`--features-per-tag`): one per tag, each enabling the
 /// operations of its tag and the types they reach.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -124,6 +144,9 @@ pub struct Operation {
     /// `None` when the operation requires no authentication.
     pub security: Vec<SecurityRequirement>,
     pub pagination: Option<Pagination>,
+    /// The servers the operation (or its path item) lists instead of the document's; empty
+    /// when it lists none or the same ones. Requests go to the first.
+    pub servers: Vec<Server>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -43,6 +43,9 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         op.path.raw,
         op.method_name
     );
+    if let Some(server) = op.servers.first() {
+        let _ = writeln!(out, "    server {}", server.url);
+    }
     for p in &op.params {
         let location = match p.location {
             ParamLocation::Query { style, explode } => {

@@ -274,3 +274,66 @@ async fn a_query_key_echoed_in_a_cross_origin_location_is_redacted_from_the_erro
     }
     assert!(requests(&other).await.is_empty());
 }
+
+/// The upload operation's own server, `http://127.0.0.1:{port}/files`, on `server`'s port.
+fn upload_client(server: &MockServer) -> ClientBuilder {
+    let port = server.address().port().to_string();
+    Client::builder().server_variable("port", port).bearer_token(SECRET).max_retries(0)
+}
+
+#[tokio::test]
+async fn an_operation_with_its_own_server_is_sent_there_with_its_credential() {
+    let files = MockServer::start().await;
+    answer_ok(&files).await;
+    let client = upload_client(&files).build().unwrap();
+
+    assert_eq!(outcome(client.upload().send().await), Outcome::Success(200));
+
+    let sent = requests(&files).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].url.path(), "/files/upload");
+    assert!(header_is(&sent[0], "authorization", &format!("Bearer {SECRET}")));
+    // The other operations stay on the spec's server.
+    assert_eq!(client.base_url(), "https://schemes.example.com");
+}
+
+#[tokio::test]
+async fn redirects_of_an_operation_with_its_own_server_are_judged_by_that_server_origin() {
+    let (files, api) = (MockServer::start().await, MockServer::start().await);
+    redirect(&files, "/files/upload", 307, "/files/moved").await;
+    redirect(&files, "/files/moved", 307, &format!("{}/upload", api.uri())).await;
+    answer_ok(&api).await;
+    let client = upload_client(&files).base_url(api.uri()).operation_base_url("http://127.0.0.1:{port}/files", format!("{}/files", files.uri()));
+
+    let result = outcome(client.build().unwrap().upload().send().await);
+
+    let location = format!("{}/upload", api.uri());
+    assert_eq!(result, Outcome::Redirect { status: 307, location, reason: RedirectReason::CrossOrigin });
+    let sent = requests(&files).await;
+    assert_eq!(sent.len(), 2, "the same-origin hop is followed");
+    assert!(sent.iter().all(|r| header_is(r, "authorization", &format!("Bearer {SECRET}"))), "{sent:?}");
+    assert!(requests(&api).await.is_empty(), "the client's own base URL is another origin here");
+}
+
+#[tokio::test]
+async fn a_base_url_also_receives_the_operations_with_their_own_server() {
+    let (files, mock) = (MockServer::start().await, MockServer::start().await);
+    answer_ok(&files).await;
+    answer_ok(&mock).await;
+    let client = upload_client(&files).base_url(mock.uri()).build().unwrap();
+
+    assert_eq!(outcome(client.upload().send().await), Outcome::Success(200));
+
+    assert!(requests(&files).await.is_empty());
+    let sent = requests(&mock).await;
+    assert_eq!(sent[0].url.path(), "/upload");
+    assert!(header_is(&sent[0], "authorization", &format!("Bearer {SECRET}")));
+}
+
+#[test]
+fn an_operation_server_the_spec_does_not_list_is_refused_naming_those_it_lists() {
+    let err = Client::builder().operation_base_url("https://files.example.com", "https://h").build().unwrap_err();
+
+    let text = err.to_string();
+    assert!(text.contains("`https://files.example.com`") && text.contains("http://127.0.0.1:{port}/files"), "{text}");
+}

@@ -9,6 +9,7 @@ use reqwest::header::{
 use reqwest::{RequestBuilder, Url};
 
 use super::client::{ApiClient, RequestOptions};
+use super::config::BaseUrl;
 use super::credentials::{ApiKeyLocation, Credential, Secret};
 use super::error::{Error, InvalidRequest};
 use super::multipart::to_form;
@@ -27,7 +28,7 @@ struct Carried<'a> {
 }
 
 impl ApiClient {
-    /// Builds one request of an attempt. A hop that has left the base URL's origin gets no
+    /// Builds one request of an attempt. A hop that has left its base URL's origin gets no
     /// credential, default header, header or cookie parameter, and no request hook runs on it.
     pub(crate) fn assemble<E>(
         &self,
@@ -37,16 +38,16 @@ impl ApiClient {
         hop: &Hop,
     ) -> Result<reqwest::Request, Error<E>> {
         let inner = &self.inner;
+        let base = inner.base_for(request);
         let (mut url, mut query) = match &hop.url {
             // A redirect's URL replaces the operation's path and query.
             Some(url) => (url.clone(), Vec::new()),
             None => {
-                let url =
-                    Url::parse(&format!("{}{}", inner.base.text, request.path)).map_err(|e| {
-                        InvalidRequest::Url {
-                            reason: e.to_string(),
-                        }
-                    })?;
+                let url = Url::parse(&format!("{}{}", base.text, request.path)).map_err(|e| {
+                    InvalidRequest::Url {
+                        reason: e.to_string(),
+                    }
+                })?;
                 (url, request.query.clone())
             }
         };
@@ -93,7 +94,7 @@ impl ApiClient {
             .build()
             .map_err(|e| InvalidRequest::Build(e.without_url()))?;
         if hop.with_credentials {
-            self.run_hooks(&mut built)?;
+            self.run_hooks(&mut built, base)?;
         }
         Ok(built)
     }
@@ -164,7 +165,7 @@ impl ApiClient {
         }
         if carried.bearer.is_none() && carried.basic.is_none() {
             carried.basic = inner
-                .base
+                .base_for(request)
                 .userinfo
                 .as_ref()
                 .map(|(user, password)| (user, password));
@@ -173,16 +174,19 @@ impl ApiClient {
     }
 
     /// Runs the request hooks; one that refuses, or moves the request to another origin than
-    /// the one credentials are bound to, stops the call.
-    fn run_hooks(&self, built: &mut reqwest::Request) -> Result<(), InvalidRequest> {
-        let inner = &self.inner;
-        for hook in &inner.hooks {
+    /// the one credentials are bound to (that of `base`), stops the call.
+    fn run_hooks(
+        &self,
+        built: &mut reqwest::Request,
+        base: &BaseUrl,
+    ) -> Result<(), InvalidRequest> {
+        for hook in &self.inner.hooks {
             hook.run(built).map_err(InvalidRequest::RefusedByHook)?;
         }
-        if !same_origin(built.url(), &inner.base.url) {
+        if !same_origin(built.url(), &base.url) {
             return Err(InvalidRequest::MovedByHook {
                 url: self.redact(built.url()),
-                base_url: inner.base.display.clone(),
+                base_url: base.display.clone(),
             });
         }
         Ok(())

@@ -20,6 +20,9 @@ use super::redirect::RedirectPolicy;
 pub trait GeneratedApi: Sized {
     /// The servers the spec lists, in its order.
     const SERVERS: &'static [ServerInfo];
+    /// The servers operations (or their paths) list instead of the spec's, one per operation
+    /// that does: the first it lists.
+    const OPERATION_SERVERS: &'static [ServerInfo] = &[];
     /// The `User-Agent` sent unless the builder sets another.
     const USER_AGENT: &'static str;
     /// The API's client around a built core.
@@ -61,7 +64,9 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 }
 
 impl<C: GeneratedApi> ClientBuilder<C> {
-    /// Uses this base URL instead of a server from the spec.
+    /// Uses this base URL instead of a server from the spec, also for the operations that list
+    /// a server of their own (so that a mock server or a proxy receives every request), unless
+    /// [`Self::operation_base_url`] sets theirs.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.config.base_url = Some(url.into());
         self
@@ -73,7 +78,17 @@ impl<C: GeneratedApi> ClientBuilder<C> {
         self
     }
 
-    /// Fills a `{variable}` of the chosen server's URL; unset variables take their defaults.
+    /// Sends the operations that list `server` (a URL of the API module's `OPERATION_SERVERS`,
+    /// as written there) to `url` instead. Credentials go there too: it is where those
+    /// operations are served.
+    pub fn operation_base_url(mut self, server: impl Into<String>, url: impl Into<String>) -> Self {
+        let set = (server.into(), url.into());
+        self.config.operation_base_urls.push(set);
+        self
+    }
+
+    /// Fills a `{variable}` of the chosen server's URL, and of operations' own servers that
+    /// have a variable of that name; unset variables take their defaults.
     pub fn server_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         let variable = (name.into(), value.into());
         self.config.server_variables.push(variable);
@@ -169,7 +184,9 @@ impl<C: GeneratedApi> ClientBuilder<C> {
     /// credentials would go over plain `http://` to a host that is not loopback (see
     /// [`Self::allow_insecure_http`]).
     pub fn build(self) -> Result<C, BuildError> {
-        let core = self.config.build(C::SERVERS, C::USER_AGENT)?;
+        let core = self
+            .config
+            .build(C::SERVERS, C::OPERATION_SERVERS, C::USER_AGENT)?;
         Ok(C::from_core(core))
     }
 }

@@ -49,7 +49,15 @@ pub enum BuildError {
         /// How many servers the spec lists.
         count: usize,
     },
-    /// `server_variable` named a variable the chosen server does not have.
+    /// `operation_base_url` named a server no operation lists.
+    NoSuchOperationServer {
+        /// The server asked for.
+        server: String,
+        /// The servers operations list (the API module's `OPERATION_SERVERS`).
+        listed: Vec<&'static str>,
+    },
+    /// `server_variable` named a variable neither the chosen server nor an operation's own
+    /// server has.
     NoSuchServerVariable {
         /// The chosen server's URL template.
         server: &'static str,
@@ -123,6 +131,14 @@ impl fmt::Display for BuildError {
             Self::NoSuchServer { index, count } => {
                 write!(f, "server {index} does not exist; the spec lists {count}")
             }
+            Self::NoSuchOperationServer { server, listed } => {
+                write!(f, "no operation lists the server `{server}`")?;
+                if listed.is_empty() {
+                    f.write_str("; no operation lists a server of its own")
+                } else {
+                    write!(f, "; operations list {}", listed.join(", "))
+                }
+            }
             Self::NoSuchServerVariable { server, variable } => {
                 write!(f, "server `{server}` has no variable `{variable}`")
             }
@@ -174,6 +190,8 @@ pub(crate) struct ClientConfig {
     pub(crate) base_url: Option<String>,
     pub(crate) server: usize,
     pub(crate) server_variables: Vec<(String, String)>,
+    /// `(server as an operation lists it, base URL used instead)`.
+    pub(crate) operation_base_urls: Vec<(String, String)>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) user_agent: Option<String>,
     pub(crate) http: Option<reqwest::Client>,
@@ -195,6 +213,14 @@ impl fmt::Debug for ClientConfig {
             .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("server", &self.server)
             .field("server_variables", &self.server_variables)
+            .field(
+                "operation_base_urls",
+                &self
+                    .operation_base_urls
+                    .iter()
+                    .map(|(server, url)| (server, redact_userinfo(url)))
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("default_headers", &header_names)
@@ -213,23 +239,34 @@ impl ClientConfig {
         self.credentials.push((scheme, credential));
     }
 
-    /// Resolves the base URL and validates every setting.
+    /// Resolves the base URLs and validates every setting.
     pub(crate) fn build(
         self,
         servers: &[ServerInfo],
+        operation_servers: &[ServerInfo],
         default_user_agent: &str,
     ) -> Result<ApiClient, BuildError> {
-        let base_url = match self.base_url {
-            Some(url) => url,
-            None => server_url(servers, self.server, &self.server_variables)?,
+        let base = match &self.base_url {
+            Some(url) => BaseUrl::parse(url)?,
+            None => {
+                let url = server_url(
+                    servers,
+                    self.server,
+                    &self.server_variables,
+                    operation_servers,
+                )?;
+                BaseUrl::parse(&url)?
+            }
         };
-        let base = BaseUrl::parse(&base_url)?;
+        let operation_bases = self.operation_bases(&base, operation_servers)?;
         let has_credentials = !self.credentials.is_empty() || base.userinfo.is_some();
-        let cleartext = base.url.scheme() == "http" && !is_loopback(&base.url);
-        if has_credentials && cleartext && !self.allow_insecure_http {
-            return Err(BuildError::InsecureHttp {
-                base_url: base.display.clone(),
-            });
+        for base in std::iter::once(&base).chain(&operation_bases) {
+            let cleartext = base.url.scheme() == "http" && !is_loopback(&base.url);
+            if has_credentials && cleartext && !self.allow_insecure_http {
+                return Err(BuildError::InsecureHttp {
+                    base_url: base.display.clone(),
+                });
+            }
         }
         let default_headers = header_map(&self.default_headers)?;
         for (scheme, credential) in &self.credentials {
@@ -263,6 +300,7 @@ impl ClientConfig {
             .collect();
         Ok(ApiClient::new(Inner {
             base,
+            operation_bases,
             http,
             timeout: self.timeout,
             retry: self.retry,
@@ -275,6 +313,53 @@ impl ClientConfig {
             secret_query_names,
         }))
     }
+
+    /// Where the operations that list their own server are sent, in the order of
+    /// `operation_servers`: a base URL set for that server; else the client's base URL when one
+    /// was set (so that a mock server or proxy receives every request); else the server with
+    /// its variables filled. A relative server is resolved against the client's base URL.
+    fn operation_bases(
+        &self,
+        base: &BaseUrl,
+        operation_servers: &[ServerInfo],
+    ) -> Result<Vec<BaseUrl>, BuildError> {
+        if let Some((unknown, _)) = self
+            .operation_base_urls
+            .iter()
+            .find(|(server, _)| !operation_servers.iter().any(|s| s.url == server))
+        {
+            return Err(BuildError::NoSuchOperationServer {
+                server: unknown.clone(),
+                listed: operation_servers.iter().map(|s| s.url).collect(),
+            });
+        }
+        operation_servers
+            .iter()
+            .map(|server| {
+                let set = self
+                    .operation_base_urls
+                    .iter()
+                    .rev()
+                    .find(|(s, _)| s == server.url);
+                if let Some((_, url)) = set {
+                    return BaseUrl::parse(url);
+                }
+                let url = fill_variables(server, &self.server_variables)?;
+                if self.base_url.is_some() || is_relative(&url) {
+                    // An absolute server is replaced by the client's base URL as a whole.
+                    let relative = if is_relative(&url) { url.as_str() } else { "" };
+                    return base.join(relative);
+                }
+                BaseUrl::parse(&url)
+            })
+            .collect()
+    }
+}
+
+/// A server URL without a scheme or authority, such as `/upload` or an empty one: it names a
+/// place relative to the document, which is the API's base URL here.
+fn is_relative(url: &str) -> bool {
+    !url.starts_with("//") && !url.contains("://")
 }
 
 /// The default headers, checked.
@@ -291,11 +376,13 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, BuildError> {
     Ok(map)
 }
 
-/// The URL of the chosen server with its variables filled: those set, else their defaults.
+/// The URL of the chosen server with its variables filled: those set, else their defaults. A
+/// variable set must belong to the chosen server or to a server of an operation.
 fn server_url(
     servers: &[ServerInfo],
     index: usize,
     variables: &[(String, String)],
+    operation_servers: &[ServerInfo],
 ) -> Result<String, BuildError> {
     let Some(server) = servers.get(index) else {
         return Err(if servers.is_empty() {
@@ -307,15 +394,26 @@ fn server_url(
             }
         });
     };
-    if let Some((unknown, _)) = variables
-        .iter()
-        .find(|(name, _)| !server.variables.iter().any(|(n, _, _)| n == name))
-    {
+    let known = |name: &str| {
+        std::iter::once(server)
+            .chain(operation_servers)
+            .any(|s| s.variables.iter().any(|(n, _, _)| *n == name))
+    };
+    if let Some((unknown, _)) = variables.iter().find(|(name, _)| !known(name)) {
         return Err(BuildError::NoSuchServerVariable {
             server: server.url,
             variable: unknown.clone(),
         });
     }
+    fill_variables(server, variables)
+}
+
+/// A server's URL with its variables filled: the last value set for each, else its default.
+/// Values set for variables the server does not have are not its concern.
+fn fill_variables(
+    server: &ServerInfo,
+    variables: &[(String, String)],
+) -> Result<String, BuildError> {
     let mut url = server.url.to_string();
     for (name, default, allowed) in server.variables {
         let value = variables
@@ -350,6 +448,30 @@ pub(crate) struct BaseUrl {
 }
 
 impl BaseUrl {
+    /// A relative server URL resolved against this base URL, as a URL in a document is
+    /// against the document's: `/upload` replaces the path, `upload` and `` are within it.
+    /// The user info stays: the result is on the same origin.
+    pub(crate) fn join(&self, relative: &str) -> Result<Self, BuildError> {
+        let directory =
+            Url::parse(&format!("{}/", self.text)).map_err(|e| BuildError::BaseUrl {
+                url: self.display.clone(),
+                problem: BaseUrlProblem::Unparsable(e.to_string()),
+            })?;
+        let joined = directory.join(relative).map_err(|e| BuildError::BaseUrl {
+            url: relative.to_string(),
+            problem: BaseUrlProblem::Unparsable(e.to_string()),
+        })?;
+        let mut base = Self::parse(joined.as_str())?;
+        if self.userinfo.is_some() {
+            // Shown with the redaction marker where the user info is, as this base URL is.
+            let mut shown = joined;
+            let _ = shown.set_username("user");
+            base.display = redact_userinfo(shown.as_str());
+            base.userinfo.clone_from(&self.userinfo);
+        }
+        Ok(base)
+    }
+
     /// Accepts absolute http(s) URLs and scheme-relative ones (`//host/`, given https), and
     /// drops a trailing slash so paths can be appended.
     pub(crate) fn parse(url: &str) -> Result<Self, BuildError> {

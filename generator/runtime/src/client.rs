@@ -31,6 +31,9 @@ pub struct ApiClient {
 /// Everything a built client knows; checked once, when it was built.
 pub(crate) struct Inner {
     pub(crate) base: BaseUrl,
+    /// Where operations that list their own server go, indexed as the API module's
+    /// `OPERATION_SERVERS`.
+    pub(crate) operation_bases: Vec<BaseUrl>,
     pub(crate) http: reqwest::Client,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
@@ -51,6 +54,14 @@ impl fmt::Debug for ApiClient {
         let header_names: Vec<_> = inner.default_headers.keys().collect();
         f.debug_struct("ApiClient")
             .field("base_url", &inner.base.display)
+            .field(
+                "operation_base_urls",
+                &inner
+                    .operation_bases
+                    .iter()
+                    .map(|base| &base.display)
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .field("default_headers", &header_names)
@@ -95,6 +106,16 @@ enum AttemptFailure {
 /// the URL that failed.
 type Sent = Result<(reqwest::Response, Url), (reqwest::Error, Url)>;
 
+impl Inner {
+    /// The base URL of a request: its operation's own server, or the client's.
+    pub(crate) fn base_for(&self, request: &Request) -> &BaseUrl {
+        request
+            .server
+            .and_then(|index| self.operation_bases.get(index))
+            .unwrap_or(&self.base)
+    }
+}
+
 impl ApiClient {
     pub(crate) fn new(inner: Inner) -> Self {
         Self {
@@ -102,8 +123,8 @@ impl ApiClient {
         }
     }
 
-    /// The base URL every path is appended to, without user info (which is sent as basic
-    /// authentication).
+    /// The base URL paths are appended to, without user info (which is sent as basic
+    /// authentication); operations that list a server of their own go to theirs.
     pub fn base_url(&self) -> &str {
         &self.inner.base.text
     }
@@ -270,7 +291,7 @@ impl ApiClient {
     }
 
     /// Sends one attempt, following redirects as the policy says. Credentials go only to the
-    /// base URL's origin; a chain that leaves it carries none from then on.
+    /// origin of the request's base URL; a chain that leaves it carries none from then on.
     async fn send<E>(
         &self,
         request: &Request,
@@ -302,7 +323,8 @@ impl ApiClient {
                 Some(next) if inner.redirect != RedirectPolicy::None => next,
                 _ => return Ok(Ok((response, url))),
             };
-            let same_origin_hop = hop.with_credentials && same_origin(&next, &inner.base.url);
+            let same_origin_hop =
+                hop.with_credentials && same_origin(&next, &inner.base_for(request).url);
             let refuse = |reason| Error::Redirect {
                 status,
                 location: self.redact(&next),

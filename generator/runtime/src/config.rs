@@ -47,7 +47,15 @@ pub enum BuildError {
         /// How many servers the spec lists.
         count: usize,
     },
-    /// `server_variable` named a variable the chosen server does not have.
+    /// `operation_base_url` named a server no operation lists.
+    NoSuchOperationServer {
+        /// The server asked for.
+        server: String,
+        /// The servers operations list (the API module's `OPERATION_SERVERS`).
+        listed: Vec<&'static str>,
+    },
+    /// `server_variable` named a variable neither the chosen server nor an operation's own
+    /// server has.
     NoSuchServerVariable {
         /// The chosen server's URL template.
         server: &'static str,
@@ -121,6 +129,14 @@ impl fmt::Display for BuildError {
             Self::NoSuchServer { index, count } => {
                 write!(f, "server {index} does not exist; the spec lists {count}")
             }
+            Self::NoSuchOperationServer { server, listed } => {
+                write!(f, "no operation lists the server `{server}`")?;
+                if listed.is_empty() {
+                    f.write_str("; no operation lists a server of its own")
+                } else {
+                    write!(f, "; operations list {}", listed.join(", "))
+                }
+            }
             Self::NoSuchServerVariable { server, variable } => {
                 write!(f, "server `{server}` has no variable `{variable}`")
             }
@@ -172,6 +188,8 @@ pub(crate) struct ClientConfig {
     pub(crate) base_url: Option<String>,
     pub(crate) server: usize,
     pub(crate) server_variables: Vec<(String, String)>,
+    /// `(server as an operation lists it, base URL used instead)`.
+    pub(crate) operation_base_urls: Vec<(String, String)>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) user_agent: Option<String>,
     pub(crate) http: Option<reqwest::Client>,
@@ -193,6 +211,14 @@ impl fmt::Debug for ClientConfig {
             .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("server", &self.server)
             .field("server_variables", &self.server_variables)
+            .field(
+                "operation_base_urls",
+                &self
+                    .operation_base_urls
+                    .iter()
+                    .map(|(server, url)| (server, redact_userinfo(url)))
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("default_headers", &header_names)
@@ -211,23 +237,34 @@ impl ClientConfig {
         self.credentials.push((scheme, credential));
     }
 
-    /// Resolves the base URL and validates every setting.
+    /// Resolves the base URLs and validates every setting.
     pub(crate) fn build(
         self,
         servers: &[ServerInfo],
+        operation_servers: &[ServerInfo],
         default_user_agent: &str,
     ) -> Result<ApiClient, BuildError> {
-        let base_url = match self.base_url {
-            Some(url) => url,
-            None => server_url(servers, self.server, &self.server_variables)?,
+        let base = match &self.base_url {
+            Some(url) => BaseUrl::parse(url)?,
+            None => {
+                let url = server_url(
+                    servers,
+                    self.server,
+                    &self.server_variables,
+                    operation_servers,
+                )?;
+                BaseUrl::parse(&url)?
+            }
         };
-        let base = BaseUrl::parse(&base_url)?;
+        let operation_bases = self.operation_bases(&base, operation_servers)?;
         let has_credentials = !self.credentials.is_empty() || base.userinfo.is_some();
-        let cleartext = base.url.scheme() == "http" && !is_loopback(&base.url);
-        if has_credentials && cleartext && !self.allow_insecure_http {
-            return Err(BuildError::InsecureHttp {
-                base_url: base.display.clone(),
-            });
+        for base in std::iter::once(&base).chain(&operation_bases) {
+            let cleartext = base.url.scheme() == "http" && !is_loopback(&base.url);
+            if has_credentials && cleartext && !self.allow_insecure_http {
+                return Err(BuildError::InsecureHttp {
+                    base_url: base.display.clone(),
+                });
+            }
         }
         let default_headers = header_map(&self.default_headers)?;
         for (scheme, credential) in &self.credentials {
@@ -261,6 +298,7 @@ impl ClientConfig {
             .collect();
         Ok(ApiClient::new(Inner {
             base,
+            operation_bases,
             http,
             timeout: self.timeout,
             retry: self.retry,
@@ -273,6 +311,53 @@ impl ClientConfig {
             secret_query_names,
         }))
     }
+
+    /// Where the operations that list their own server are sent, in the order of
+    /// `operation_servers`: a base URL set for that server; else the client's base URL when one
+    /// was set (so that a mock server or proxy receives every request); else the server with
+    /// its variables filled. A relative server is resolved against the client's base URL.
+    fn operation_bases(
+        &self,
+        base: &BaseUrl,
+        operation_servers: &[ServerInfo],
+    ) -> Result<Vec<BaseUrl>, BuildError> {
+        if let Some((unknown, _)) = self
+            .operation_base_urls
+            .iter()
+            .find(|(server, _)| !operation_servers.iter().any(|s| s.url == server))
+        {
+            return Err(BuildError::NoSuchOperationServer {
+                server: unknown.clone(),
+                listed: operation_servers.iter().map(|s| s.url).collect(),
+            });
+        }
+        operation_servers
+            .iter()
+            .map(|server| {
+                let set = self
+                    .operation_base_urls
+                    .iter()
+                    .rev()
+                    .find(|(s, _)| s == server.url);
+                if let Some((_, url)) = set {
+                    return BaseUrl::parse(url);
+                }
+                let url = fill_variables(server, &self.server_variables)?;
+                if self.base_url.is_some() || is_relative(&url) {
+                    // An absolute server is replaced by the client's base URL as a whole.
+                    let relative = if is_relative(&url) { url.as_str() } else { "" };
+                    return base.join(relative);
+                }
+                BaseUrl::parse(&url)
+            })
+            .collect()
+    }
+}
+
+/// A server URL without a scheme or authority, such as `/upload` or an empty one: it names a
+/// place relative to the document, which is the API's base URL here.
+fn is_relative(url: &str) -> bool {
+    !url.starts_with("//") && !url.contains("://")
 }
 
 /// The default headers, checked.
@@ -289,11 +374,13 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, BuildError> {
     Ok(map)
 }
 
-/// The URL of the chosen server with its variables filled: those set, else their defaults.
+/// The URL of the chosen server with its variables filled: those set, else their defaults. A
+/// variable set must belong to the chosen server or to a server of an operation.
 fn server_url(
     servers: &[ServerInfo],
     index: usize,
     variables: &[(String, String)],
+    operation_servers: &[ServerInfo],
 ) -> Result<String, BuildError> {
     let Some(server) = servers.get(index) else {
         return Err(if servers.is_empty() {
@@ -305,15 +392,26 @@ fn server_url(
             }
         });
     };
-    if let Some((unknown, _)) = variables
-        .iter()
-        .find(|(name, _)| !server.variables.iter().any(|(n, _, _)| n == name))
-    {
+    let known = |name: &str| {
+        std::iter::once(server)
+            .chain(operation_servers)
+            .any(|s| s.variables.iter().any(|(n, _, _)| *n == name))
+    };
+    if let Some((unknown, _)) = variables.iter().find(|(name, _)| !known(name)) {
         return Err(BuildError::NoSuchServerVariable {
             server: server.url,
             variable: unknown.clone(),
         });
     }
+    fill_variables(server, variables)
+}
+
+/// A server's URL with its variables filled: the last value set for each, else its default.
+/// Values set for variables the server does not have are not its concern.
+fn fill_variables(
+    server: &ServerInfo,
+    variables: &[(String, String)],
+) -> Result<String, BuildError> {
     let mut url = server.url.to_string();
     for (name, default, allowed) in server.variables {
         let value = variables
@@ -348,6 +446,30 @@ pub(crate) struct BaseUrl {
 }
 
 impl BaseUrl {
+    /// A relative server URL resolved against this base URL, as a URL in a document is
+    /// against the document's: `/upload` replaces the path, `upload` and `` are within it.
+    /// The user info stays: the result is on the same origin.
+    pub(crate) fn join(&self, relative: &str) -> Result<Self, BuildError> {
+        let directory =
+            Url::parse(&format!("{}/", self.text)).map_err(|e| BuildError::BaseUrl {
+                url: self.display.clone(),
+                problem: BaseUrlProblem::Unparsable(e.to_string()),
+            })?;
+        let joined = directory.join(relative).map_err(|e| BuildError::BaseUrl {
+            url: relative.to_string(),
+            problem: BaseUrlProblem::Unparsable(e.to_string()),
+        })?;
+        let mut base = Self::parse(joined.as_str())?;
+        if self.userinfo.is_some() {
+            // Shown with the redaction marker where the user info is, as this base URL is.
+            let mut shown = joined;
+            let _ = shown.set_username("user");
+            base.display = redact_userinfo(shown.as_str());
+            base.userinfo.clone_from(&self.userinfo);
+        }
+        Ok(base)
+    }
+
     /// Accepts absolute http(s) URLs and scheme-relative ones (`//host/`, given https), and
     /// drops a trailing slash so paths can be appended.
     pub(crate) fn parse(url: &str) -> Result<Self, BuildError> {
@@ -423,41 +545,152 @@ mod tests {
     #[test]
     fn server_variables_take_their_defaults_unless_set() {
         assert_eq!(
-            server_url(SERVERS, 0, &[]).unwrap(),
+            server_url(SERVERS, 0, &[], &[]).unwrap(),
             "https://api.example.com"
         );
         assert_eq!(
-            server_url(SERVERS, 1, &[]).unwrap(),
+            server_url(SERVERS, 1, &[], &[]).unwrap(),
             "https://acme.example.com/v1"
         );
         let set = vars(&[("tenant", "x"), ("version", "v2"), ("tenant", "y")]);
         assert_eq!(
-            server_url(SERVERS, 1, &set).unwrap(),
+            server_url(SERVERS, 1, &set, &[]).unwrap(),
             "https://y.example.com/v2"
         );
     }
 
     #[test]
     fn unknown_servers_variables_and_values_are_refused() {
-        assert_eq!(server_url(&[], 0, &[]), Err(BuildError::NoServer));
+        assert_eq!(server_url(&[], 0, &[], &[]), Err(BuildError::NoServer));
         assert_eq!(
-            server_url(SERVERS, 5, &[]),
+            server_url(SERVERS, 5, &[], &[]),
             Err(BuildError::NoSuchServer { index: 5, count: 2 })
         );
         assert_eq!(
-            server_url(SERVERS, 0, &vars(&[("tenant", "x")])),
+            server_url(SERVERS, 0, &vars(&[("tenant", "x")]), &[]),
             Err(BuildError::NoSuchServerVariable {
                 server: "https://api.example.com",
                 variable: "tenant".into()
             })
         );
         assert_eq!(
-            server_url(SERVERS, 1, &vars(&[("version", "v3")])),
+            server_url(SERVERS, 1, &vars(&[("version", "v3")]), &[]),
             Err(BuildError::ServerVariableValue {
                 variable: "version",
                 value: "v3".into(),
                 allowed: &["v1", "v2"]
             })
+        );
+    }
+
+    const OPERATION_SERVERS: &[ServerInfo] = &[
+        ServerInfo {
+            url: "https://{region}.files.example.com/",
+            description: "",
+            variables: &[("region", "eu", &["eu", "us"])],
+        },
+        ServerInfo {
+            url: "/upload",
+            description: "",
+            variables: &[],
+        },
+    ];
+
+    fn bases(config: &ClientConfig) -> Result<Vec<String>, BuildError> {
+        let client = config.clone().build(SERVERS, OPERATION_SERVERS, "ua")?;
+        let bases = &client.inner.operation_bases;
+        Ok(std::iter::once(&client.inner.base)
+            .chain(bases)
+            .map(|b| b.display.clone())
+            .collect())
+    }
+
+    #[test]
+    fn operations_with_their_own_server_go_there_unless_a_base_url_is_set() {
+        let mut config = ClientConfig::default();
+        assert_eq!(
+            bases(&config).unwrap(),
+            [
+                "https://api.example.com",
+                "https://eu.files.example.com/",
+                "https://api.example.com/upload",
+            ]
+        );
+        // A variable of an operation's server may be set although the chosen one lacks it.
+        config.server_variables = vars(&[("region", "us")]);
+        assert_eq!(bases(&config).unwrap()[1], "https://us.files.example.com/");
+        config.base_url = Some("http://127.0.0.1:9/mock/".into());
+        assert_eq!(
+            bases(&config).unwrap(),
+            [
+                "http://127.0.0.1:9/mock/",
+                "http://127.0.0.1:9/mock/",
+                "http://127.0.0.1:9/upload",
+            ]
+        );
+        config.operation_base_urls = vec![(
+            "https://{region}.files.example.com/".into(),
+            "http://127.0.0.1:10/files".into(),
+        )];
+        assert_eq!(bases(&config).unwrap()[1], "http://127.0.0.1:10/files");
+    }
+
+    #[test]
+    fn operation_servers_are_checked_like_the_base_url() {
+        let mut config = ClientConfig {
+            operation_base_urls: vec![("https://nowhere.example.com".into(), "https://h".into())],
+            ..ClientConfig::default()
+        };
+        let refused = bases(&config).unwrap_err();
+        assert_eq!(
+            refused,
+            BuildError::NoSuchOperationServer {
+                server: "https://nowhere.example.com".into(),
+                listed: vec!["https://{region}.files.example.com/", "/upload"],
+            }
+        );
+        assert!(refused.to_string().contains("/upload"), "{refused}");
+        config.operation_base_urls = vec![(
+            "https://{region}.files.example.com/".into(),
+            "http://files.example.com".into(),
+        )];
+        assert_eq!(
+            bases(&config).unwrap().len(),
+            3,
+            "no credential, no refusal"
+        );
+        config.credential("bearer", Credential::Bearer("t".into()));
+        assert_eq!(
+            bases(&config),
+            Err(BuildError::InsecureHttp {
+                base_url: "http://files.example.com".into()
+            })
+        );
+        config.server_variables = vars(&[("region", "mars")]);
+        config.operation_base_urls.clear();
+        assert!(matches!(
+            bases(&config),
+            Err(BuildError::ServerVariableValue {
+                variable: "region",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_relative_server_keeps_the_user_info_of_its_base_url_redacted() {
+        let base = BaseUrl::parse("https://user:pw@api.example.com/v1").unwrap();
+        let joined = base.join("/upload").unwrap();
+        assert_eq!(joined.text, "https://api.example.com/upload");
+        assert_eq!(
+            joined.display,
+            format!("https://{REDACTED}@api.example.com/upload")
+        );
+        assert_eq!(joined.userinfo.unwrap().1.unwrap().expose(), "pw");
+        assert_eq!(base.join("").unwrap().text, "https://api.example.com/v1");
+        assert_eq!(
+            base.join("files").unwrap().text,
+            "https://api.example.com/v1/files"
         );
     }
 

@@ -42,6 +42,8 @@ pub struct Request {
     pub(crate) body: Body,
     pub(crate) security: &'static [&'static [&'static str]],
     pub(crate) accept: Option<&'static str>,
+    /// The index of the operation's own server in the API module's `OPERATION_SERVERS`.
+    pub(crate) server: Option<usize>,
 }
 
 impl Request {
@@ -63,7 +65,14 @@ impl Request {
             body: Body::Empty,
             security: &[],
             accept: None,
+            server: None,
         }
+    }
+
+    /// Sends this request to the operation's own server, at `index` in the API module's
+    /// `OPERATION_SERVERS`, instead of the client's base URL.
+    pub fn server(&mut self, index: usize) {
+        self.server = Some(index);
     }
 
     /// The media types this operation can decode, sent as `Accept` so servers that negotiate

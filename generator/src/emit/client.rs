@@ -6,7 +6,7 @@ use quote::quote;
 use super::doc_markdown::{block, code, inline};
 use super::operations::param_type;
 use super::tokens::{Scope, doc_lines, docs, ident, snake_ident};
-use crate::ir::{Api, ApiKeyLocation, Operation, Parameter, SecurityKind, TypeRef};
+use crate::ir::{Api, ApiKeyLocation, Operation, Parameter, SecurityKind, Server, TypeRef};
 
 /// The API module's `mod.rs`. `crate_name` is the Rust name of the generated crate, which the
 /// doc examples of the client methods import from.
@@ -34,17 +34,27 @@ pub fn api_module(api: &Api, user_agent: &str, crate_name: &str) -> TokenStream 
             quote! { #![doc = #line] }
         })
         .collect();
-    let servers = api.servers.iter().map(|s| {
-        let url = &s.url;
-        let description = s.description.clone().unwrap_or_default();
-        let vars = s.variables.iter().map(|v| {
-            let name = &v.name;
-            let default = &v.default;
-            let allowed = &v.allowed;
-            quote! { (#name, #default, &[#(#allowed),*]) }
-        });
-        quote! { runtime::ServerInfo { url: #url, description: #description, variables: &[#(#vars),*] } }
-    });
+    let servers = api.servers.iter().map(server_info);
+    let operation_servers = api.operation_servers();
+    let (operation_servers_const, operation_servers_item) = if operation_servers.is_empty() {
+        (None, None)
+    } else {
+        let infos = operation_servers.iter().copied().map(server_info);
+        let const_doc = doc_lines([
+            "The servers operations (or their paths) list instead of the spec's: the first each",
+            "lists. Those operations are sent there unless [`ClientBuilder::base_url`] or",
+            "[`ClientBuilder::operation_base_url`] says otherwise.",
+        ]);
+        (
+            Some(quote! {
+                #const_doc
+                pub const OPERATION_SERVERS: &[runtime::ServerInfo] = &[#(#infos),*];
+            }),
+            Some(quote! {
+                const OPERATION_SERVERS: &'static [runtime::ServerInfo] = OPERATION_SERVERS;
+            }),
+        )
+    };
     let setters = api.security_schemes.iter().map(|scheme| {
         let setter = ident(&scheme.setter);
         let key = &scheme.key;
@@ -174,6 +184,8 @@ pub fn api_module(api: &Api, user_agent: &str, crate_name: &str) -> TokenStream 
         /// The servers the spec lists, in its order; pick one with [`ClientBuilder::server`].
         pub const SERVERS: &[runtime::ServerInfo] = &[#(#servers),*];
 
+        #operation_servers_const
+
         /// A client of this API. Cheap to clone; clones share connections and settings.
         #[derive(Debug, Clone)]
         pub struct Client {
@@ -199,6 +211,7 @@ pub fn api_module(api: &Api, user_agent: &str, crate_name: &str) -> TokenStream 
 
         impl runtime::GeneratedApi for Client {
             const SERVERS: &'static [runtime::ServerInfo] = SERVERS;
+            #operation_servers_item
             const USER_AGENT: &'static str = #user_agent;
 
             fn from_core(runtime: runtime::ApiClient) -> Self {
@@ -208,6 +221,19 @@ pub fn api_module(api: &Api, user_agent: &str, crate_name: &str) -> TokenStream 
 
         #credential_setters
     }
+}
+
+/// A server as the runtime lists it.
+fn server_info(s: &Server) -> TokenStream {
+    let url = &s.url;
+    let description = s.description.clone().unwrap_or_default();
+    let vars = s.variables.iter().map(|v| {
+        let name = &v.name;
+        let default = &v.default;
+        let allowed = &v.allowed;
+        quote! { (#name, #default, &[#(#allowed),*]) }
+    });
+    quote! { runtime::ServerInfo { url: #url, description: #description, variables: &[#(#vars),*] } }
 }
 
 /// The path the client's doc examples import from: `crate_name::module`.
@@ -243,6 +269,13 @@ pub fn client_method(op: &Operation, client_path: &str, path: BuilderPath) -> To
     text.push_str(&code(&format!("{} {}", op.method.as_str(), op.path.raw)));
     if let Some(id) = &op.operation_id {
         text.push_str(&format!(" (operationId {})", code(id)));
+    }
+    if let Some(server) = op.servers.first() {
+        text.push_str(&format!(
+            "\n\nSent to {}, the operation's own server, unless the client's builder sets \
+             `base_url` or `operation_base_url`.",
+            code(&server.url)
+        ));
     }
     let required: Vec<_> = op.params.iter().filter(|p| p.required).collect();
     text.push_str("\n\nReturns a builder: set optional parameters, then `send().await`.\n\n");

@@ -262,6 +262,10 @@ fn send_fn(
         .accept
         .as_ref()
         .map(|media| quote! { request.accept(#media); });
+    let server = api
+        .operation_server_index(op)
+        .map(proc_macro2::Literal::usize_unsuffixed)
+        .map(|index| quote! { request.server(#index); });
     let body = op.body.as_ref().map(|b| {
         let content_type = &b.content_type;
         let call = match b.media {
@@ -404,6 +408,7 @@ fn send_fn(
             #path
             let mut request = runtime::Request::new(#op_name, runtime::Method::#method, #template, path);
             request.security(#security);
+            #server
             #accept
             #(#params)*
             #body

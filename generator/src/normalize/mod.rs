@@ -16,6 +16,7 @@ mod renames;
 mod requests;
 mod schemas;
 mod security;
+mod servers;
 mod unions;
 
 use std::collections::BTreeMap;
@@ -23,7 +24,7 @@ use std::path::PathBuf;
 
 use crate::config::Renames;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::ir::{Api, Server, ServerVariable, TypeDef};
+use crate::ir::{Api, TypeDef};
 use crate::load::Document;
 use names::Namespace;
 
@@ -35,7 +36,7 @@ pub struct Normalized {
 }
 
 /// Names the generated module code uses for itself, which schema names must avoid.
-const RESERVED_TYPE_NAMES: &[&str] = &["Client", "ClientBuilder", "SERVERS"];
+const RESERVED_TYPE_NAMES: &[&str] = &["Client", "ClientBuilder", "SERVERS", "OPERATION_SERVERS"];
 
 /// Prelude names the generated code writes unqualified (`Option<String>` rather than
 /// `::std::option::Option<::std::string::String>`, for its readers): no generated type may take
@@ -72,7 +73,7 @@ pub(crate) fn normalize_api(
     cx.declare_component_schemas();
     cx.unused_type_renames();
     cx.define_component_schemas();
-    let operations = cx.operations(&security_schemes);
+    let operations = cx.operations(&security_schemes, &servers);
     cycles::box_recursive_fields(&mut cx.types);
     for (origin, cycle) in cycles::alias_cycles(&cx.types) {
         let lenient = cx.problem(
@@ -166,28 +167,5 @@ impl<'a> Context<'a> {
     fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         let d = Diagnostic::warning(&self.file, pointer, message);
         self.diagnostics.push(d);
-    }
-
-    fn servers(&mut self) -> Vec<Server> {
-        self.doc
-            .openapi
-            .servers
-            .iter()
-            .map(|s| Server {
-                url: s.url.clone(),
-                description: prose(&s.description),
-                variables: s
-                    .variables
-                    .iter()
-                    .flatten()
-                    .map(|(name, v)| ServerVariable {
-                        name: name.clone(),
-                        default: v.default.clone(),
-                        allowed: v.enumeration.clone(),
-                        description: prose(&v.description),
-                    })
-                    .collect(),
-            })
-            .collect()
     }
 }

@@ -17,7 +17,7 @@ use crate::diagnostics::{Diagnostic, pointer_join};
 use crate::ir::{
     FormEncoding, HttpMethod, MediaKind, Operation, ParamLocation, Parameter, PathPart,
     PathTemplate, QueryStyle, RequestBody, Response, ResponseBody, ResponseHeader, SecurityScheme,
-    StatusSpec, TypeRef,
+    Server, StatusSpec, TypeRef,
 };
 
 /// Client methods that exist whatever the spec says.
@@ -26,7 +26,11 @@ const RESERVED_METHODS: &[&str] = &["builder", "base_url", "new", "clone", "fmt"
 const RESERVED_PARAMS: &[&str] = &["client", "body", "options"];
 
 impl<'d> Context<'d> {
-    pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
+    pub(super) fn operations(
+        &mut self,
+        schemes: &[SecurityScheme],
+        api_servers: &[Server],
+    ) -> Vec<Operation> {
         let planned = self.plan_operations();
         let mut methods = Namespace::with_reserved(RESERVED_METHODS);
         // Names chosen by hand are claimed first, so that no derived name takes one.
@@ -82,10 +86,12 @@ impl<'d> Context<'d> {
                 http: p.http,
                 op: p.op,
                 path_params: p.path_params,
+                path_servers: p.path_servers,
                 pointer: &p.pointer,
                 method_name,
                 type_name: type_base,
                 schemes,
+                api_servers,
             }));
         }
         out
@@ -120,6 +126,7 @@ impl<'d> Context<'d> {
                     http,
                     op,
                     path_params: &item.parameters,
+                    path_servers: &item.servers,
                     pointer,
                     chosen,
                 });
@@ -226,6 +233,13 @@ impl<'d> Context<'d> {
                 &pointer_join(pointer, "x-pagination"),
             )
         });
+        let servers = self.operation_servers(
+            &op.servers,
+            input.path_servers,
+            pointer,
+            path,
+            input.api_servers,
+        );
         let mut tags: Vec<String> = Vec::new();
         for tag in &op.tags {
             if !tags.contains(tag) {
@@ -248,6 +262,7 @@ impl<'d> Context<'d> {
             accept,
             security,
             pagination,
+            servers,
         }
     }
 
@@ -706,6 +721,7 @@ struct Planned<'d> {
     http: HttpMethod,
     op: &'d openapiv3::Operation,
     path_params: &'d [ReferenceOr<OaParameter>],
+    path_servers: &'d [openapiv3::Server],
     pointer: String,
     chosen: Option<Chosen<'d>>,
 }
@@ -726,10 +742,12 @@ struct OpInput<'d, 's> {
     http: HttpMethod,
     op: &'d openapiv3::Operation,
     path_params: &'d [ReferenceOr<OaParameter>],
+    path_servers: &'d [openapiv3::Server],
     pointer: &'s str,
     method_name: String,
     type_name: String,
     schemes: &'s [SecurityScheme],
+    api_servers: &'s [Server],
 }
 
 fn is_status_key(key: &str) -> bool {

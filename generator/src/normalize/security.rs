@@ -13,6 +13,7 @@ const RESERVED_SETTERS: &[&str] = &[
     "base_url",
     "server",
     "server_variable",
+    "operation_base_url",
     "timeout",
     "user_agent",
     "http_client",
