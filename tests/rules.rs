@@ -42,6 +42,8 @@ const STRICT: &[&str] = &[
     "path-parameter-styles.yaml",
     "operation-and-path-servers.yaml",
     "operation-and-path-servers-3.1.yaml",
+    "allof-polymorphism-through-a-discriminated-base.yaml",
+    "allof-polymorphism-swagger2.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -598,6 +600,43 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             .unwrap_or_default();
         assert_eq!(operations.matches("request.server(").count(), 4, "{file}");
     }
+
+    // A discriminated base that schemas extend is the union of them and of its own properties,
+    // which the subtypes include.
+    let union_tags = |file: &str, name: &str| -> Vec<(String, Vec<String>)> {
+        let TypeKind::Union(u) = &ty(api(&output, file), name).kind else {
+            panic!("{file}: {name} is not a union")
+        };
+        u.variants
+            .iter()
+            .map(|v| (v.ty.to_string(), v.tags.clone()))
+            .collect()
+    };
+    let polymorphic = "allof-polymorphism-through-a-discriminated-base.yaml";
+    let strings = |tags: &[&str]| tags.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        union_tags(polymorphic, "Pet"),
+        [
+            ("Cat".to_string(), strings(&["kitty"])),
+            ("Lion".to_string(), strings(&["Lion"])),
+            ("Dog".to_string(), strings(&["Dog"])),
+            ("PetBase".to_string(), strings(&["Pet"])),
+        ]
+    );
+    let lion = fields(ty(api(&output, polymorphic), "Lion"));
+    assert_eq!(
+        lion.keys().copied().collect::<Vec<_>>(),
+        ["friend", "lives", "name", "petType", "pride"]
+    );
+    assert_eq!(lion["friend"].ty.to_string(), "Pet");
+    assert_eq!(
+        union_tags("allof-polymorphism-swagger2.yaml", "Shape"),
+        [
+            ("Circle".to_string(), strings(&["Circle"])),
+            ("Square".to_string(), strings(&["square"])),
+            ("ShapeBase".to_string(), strings(&["Shape"])),
+        ]
+    );
 
     // Markdown clippy's doc lints reject is reshaped, its text kept; `compile` below runs clippy.
     let module = module_of("markdown-that-clippy-lints-in-descriptions.yaml");

@@ -42,6 +42,7 @@ mod locate;
 mod normalize;
 mod parallel;
 mod pinpoint;
+mod polymorphism;
 mod repair;
 pub mod select;
 pub mod stages;

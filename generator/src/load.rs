@@ -145,6 +145,10 @@ pub fn load_str_with(
             warnings.push(Diagnostic::warning(file, repair.pointer, repair.message));
         }
     }
+    for (new, old) in crate::polymorphism::unfold_polymorphic_bases(&mut raw) {
+        let original = pointers.original(&old);
+        pointers.add(new, original);
+    }
     let openapi = match to_openapi(file, &raw) {
         Ok(openapi) => openapi,
         Err(d) => {

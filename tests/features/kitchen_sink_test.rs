@@ -325,3 +325,33 @@ async fn types_named_like_the_prelude_are_renamed_and_decode() {
     assert_eq!(found.value, Some(String2 { text: Some("hi".into()) }));
     assert_eq!(found.items, Some(vec![Vec2::A, Vec2::Unknown("c".into())]));
 }
+
+#[tokio::test]
+async fn a_discriminated_base_extended_through_all_of_decodes_every_subtype_whole() {
+    let server = MockServer::start().await;
+    let animals = json!([
+        {"animalType": "Parrot", "name": "Polly", "wingspan": 0.5, "words": ["hello"]},
+        {"animalType": "Bird", "name": "Tweety", "wingspan": 0.2},
+        {"animalType": "Animal", "name": "Generic"},
+        {"animalType": "Fish", "name": "Nemo", "fins": 3}
+    ]);
+    Mock::given(method("GET")).and(path("/animals")).respond_with(ResponseTemplate::new(200).set_body_json(animals))
+        .mount(&server).await;
+    Mock::given(method("POST")).and(path("/animals"))
+        .and(body_json(json!({"animalType": "Bird", "name": "Zazu", "wingspan": 1.0})))
+        .respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let c = client(&server);
+
+    let listed = c.list_animals().send().await.unwrap().into_inner();
+
+    let Animal::Parrot(polly) = &listed[0] else { panic!("{:?}", listed[0]) };
+    assert_eq!((polly.name.as_str(), polly.wingspan, polly.words.as_deref()), ("Polly", Some(0.5), Some(&["hello".to_string()][..])));
+    assert!(matches!(&listed[1], Animal::Bird(b) if b.wingspan == Some(0.2)));
+    assert!(matches!(&listed[2], Animal::AnimalBase(a) if a.name == "Generic"));
+    // A kind this client does not know is kept whole.
+    assert_eq!(listed[3], Animal::Unknown(json!({"animalType": "Fish", "name": "Nemo", "fins": 3})));
+
+    // A subtype sent where the base is expected carries its tag and its own properties.
+    let zazu = Bird { animal_type: "Bird".into(), name: "Zazu".into(), wingspan: Some(1.0) };
+    c.add_animal(Animal::Bird(zazu)).send().await.unwrap();
+}
