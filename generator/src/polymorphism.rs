@@ -202,12 +202,13 @@ fn azure_tag(schema: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Points `schema`'s `allOf` parts that name `base` at `own`.
+/// Points `schema`'s `allOf` parts that name `base` at `own`; a part's other keys (3.1 allows
+/// a `description` beside `$ref`) stay.
 fn retarget_all_of(schema: &mut Value, base: &str, own: &str) {
     let parts = schema.get_mut("allOf").and_then(Value::as_array_mut);
     for part in parts.into_iter().flatten() {
         if component_ref(part).as_deref() == Some(base) {
-            *part = schema_ref(own);
+            part["$ref"] = schema_ref(own)["$ref"].clone();
         }
     }
 }
@@ -228,6 +229,7 @@ mod tests {
             },
             "Cat": {"allOf": [{"$ref": "#/components/schemas/Pet"}, {"properties": {"lives": {"type": "integer"}}}]},
             "Lion": {"allOf": [{"$ref": "#/components/schemas/Cat"}], "x-ms-discriminator-value": "lion"},
+            "Tiger": {"allOf": [{"$ref": "#/components/schemas/Pet", "description": "Striped."}]},
             "Owner": {"properties": {"pet": {"$ref": "#/components/schemas/Pet"}}},
             "Plain": {"discriminator": {"propertyName": "kind"}, "properties": {"kind": {"type": "string"}}}
         }}})
@@ -252,6 +254,7 @@ mod tests {
                 "oneOf": [
                     {"$ref": "#/components/schemas/Cat"},
                     {"$ref": "#/components/schemas/Lion"},
+                    {"$ref": "#/components/schemas/Tiger"},
                     {"$ref": "#/components/schemas/PetBase"}
                 ],
                 "discriminator": {"propertyName": "petType", "mapping": {
