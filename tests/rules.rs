@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use generator::ir::{Api, Field, TypeDef, TypeKind, TypeRef};
+use generator::ir::{Api, Field, ParamLocation, PathStyle, TypeDef, TypeKind, TypeRef};
 use generator::{ApiSource, CrateSettings, Diagnostics, Layout, Options, Output};
 
 /// The fixtures this test knows the rules of; a fixture on disk that is not listed, or listed
@@ -475,27 +475,32 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         );
     }
 
-    // Path styles other than `simple` are warned about, at their `style`.
-    let styles = rules_dir().join("path-parameter-styles.yaml");
-    let said: Vec<(&str, Option<usize>)> = output
-        .warnings
+    // Every path style is kept, with its explode; none is warned about.
+    let styles = api(&output, "path-parameter-styles.yaml");
+    let locations: Vec<(&str, ParamLocation)> = styles
+        .operations
         .iter()
-        .filter(|w| w.file == styles)
-        .map(|w| (w.pointer.as_str(), w.position.map(|p| p.line)))
+        .flat_map(|op| op.params.iter())
+        .map(|p| (p.name.as_str(), p.location))
         .collect();
+    let path = |style, explode| ParamLocation::Path { style, explode };
     assert_eq!(
-        said,
+        locations,
         [
-            (
-                "/paths/~1items~1{ids}~1{coord}~1{plain}/get/parameters/0/style",
-                Some(11)
-            ),
-            (
-                "/paths/~1items~1{ids}~1{coord}~1{plain}/get/parameters/1/style",
-                Some(12)
-            ),
+            ("ids", path(PathStyle::Label, false)),
+            ("coord", path(PathStyle::Matrix, false)),
+            ("plain", path(PathStyle::Simple, false)),
+            ("at", path(PathStyle::Matrix, true)),
         ]
     );
+    let file = rules_dir().join("path-parameter-styles.yaml");
+    let said: Vec<&str> = output
+        .warnings
+        .iter()
+        .filter(|w| w.file == file)
+        .map(|w| w.message.as_str())
+        .collect();
+    assert!(said.is_empty(), "{said:?}");
 
     // Reserved names: the types built on them stay camel case (clippy runs below).
     let reserved = api(&output, "rust-keywords-as-names.yaml");

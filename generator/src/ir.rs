@@ -211,10 +211,31 @@ pub struct Parameter {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
-    Path,
+    Path { style: PathStyle, explode: bool },
     Query { style: QueryStyle, explode: bool },
     Header,
     Cookie,
+}
+
+impl ParamLocation {
+    /// A path parameter in the default style: `simple`, not exploded.
+    pub const PATH: ParamLocation = ParamLocation::Path {
+        style: PathStyle::Simple,
+        explode: false,
+    };
+
+    pub fn is_path(self) -> bool {
+        matches!(self, ParamLocation::Path { .. })
+    }
+}
+
+/// How a path parameter's value is written (OpenAPI `style`, after RFC 6570): `simple` `1,2`,
+/// `label` `.1,2` and `matrix` `;id=1,2`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathStyle {
+    Simple,
+    Label,
+    Matrix,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -355,3 +355,19 @@ async fn a_discriminated_base_extended_through_all_of_decodes_every_subtype_whol
     let zazu = Bird { animal_type: "Bird".into(), name: "Zazu".into(), wingspan: Some(1.0) };
     c.add_animal(Animal::Bird(zazu)).send().await.unwrap();
 }
+
+#[tokio::test]
+async fn path_parameters_are_written_in_their_style() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let at = GetCellAt { x: 3, y: 4 };
+    client(&server)
+        .get_cell(vec!["a".into(), "b.c".into()], vec![1, 2], at, "x;y")
+        .send()
+        .await
+        .unwrap();
+    let received = &server.received_requests().await.unwrap()[0];
+    // Label exploded, matrix, matrix exploded (an object: its fields), simple; each value's own
+    // separators encoded (a `.` is unreserved and stays, as in RFC 6570).
+    assert_eq!(received.url.path(), "/grid/.a.b.c/;columns=1,2/;x=3;y=4/x%3By");
+}

@@ -18,7 +18,7 @@ use std::fmt;
 use ::serde::Serialize;
 use ::serde::de::DeserializeOwned;
 
-use super::{InvalidRequest, QueryStyle};
+use super::{InvalidRequest, PathStyle, QueryStyle};
 
 pub use ::wiremock;
 pub use ::wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
@@ -98,9 +98,20 @@ impl OperationMatcher {
         self
     }
 
-    /// Only requests whose path parameter `name` is `value`.
-    pub fn path_param<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
-        match super::path_param(name, value) {
+    /// Only requests whose path parameter `name` is `value`, in the default style.
+    pub fn path_param<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Self {
+        self.styled_path_param(name, value, PathStyle::Simple, false)
+    }
+
+    /// Only requests whose path parameter `name` is `value`, written in `style`.
+    pub fn styled_path_param<T: Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+        style: PathStyle,
+        explode: bool,
+    ) -> Self {
+        match super::styled_path_param(name, value, style, explode) {
             Ok(encoded) => {
                 self.path_params.retain(|(n, _)| *n != name);
                 self.path_params.push((name, decode(&encoded)));

@@ -74,7 +74,8 @@ pub use multipart::{
 pub use pagination::paginate;
 #[doc(hidden)]
 pub use request::{
-    FormEncodings, QueryStyle, Request, form_text, header_text, path_param, query_pairs,
+    FormEncodings, PathStyle, QueryStyle, Request, form_text, header_text, path_param, query_pairs,
+    styled_path_param,
 };
 #[doc(hidden)]
 pub use reqwest::header::HeaderMap;

@@ -424,21 +424,91 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Encodes one path parameter. Empty values and the dot segments `.` and `..` are refused:
-/// URL normalization would remove them (even percent-encoded), silently sending the request
-/// to another resource.
+/// Serialization styles of path parameters (OpenAPI `style`, after RFC 6570's expansions).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathStyle {
+    /// `a,b`; an object `k,v` or, exploded, `k=v`.
+    Simple,
+    /// `.a,b`, or `.a.b` exploded.
+    Label,
+    /// `;id=a,b`, or `;id=a;id=b` exploded (an exploded object: `;k=v`).
+    Matrix,
+}
+
+/// Encodes one path parameter in `simple` style, not exploded: the default.
 ///
 /// # Errors
 ///
-/// When the value is empty, `.`, `..` or an object, or cannot be serialized.
+/// As [`styled_path_param`].
 #[doc(hidden)]
 pub fn path_param<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String, InvalidRequest> {
-    let text = simple_text(name, &to_value(name, value)?)?;
-    if text.is_empty() || text == "." || text == ".." {
+    styled_path_param(name, value, PathStyle::Simple, false)
+}
+
+/// Encodes one path parameter in `style`. Every value is percent-encoded, so it stays inside
+/// its segment; the style's own `.`, `;`, `=` and `,` are not. An encoding that is empty, `.`
+/// or `..` is refused: URL normalization would remove it (even percent-encoded), silently
+/// sending the request to another resource.
+///
+/// # Errors
+///
+/// When the encoding is empty, `.` or `..`, when an object holds an object, or when the value
+/// cannot be serialized.
+#[doc(hidden)]
+pub fn styled_path_param<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: PathStyle,
+    explode: bool,
+) -> Result<String, InvalidRequest> {
+    let encode = |text: &str| utf8_percent_encode(text, PATH_SEGMENT).to_string();
+    let text = |value: &Value| simple_text(name, value).map(|text| encode(&text));
+    // The value's items: an object's fields with their keys (nulls send nothing), an array's
+    // items, or the one scalar.
+    let items: Vec<(Option<String>, String)> = match to_value(name, value)? {
+        Value::Object(fields) => fields
+            .iter()
+            .filter(|(_, field)| !field.is_null())
+            .map(|(key, field)| Ok((Some(encode(key)), text(field)?)))
+            .collect::<Result<_, InvalidRequest>>()?,
+        Value::Array(items) => items
+            .iter()
+            .map(|item| Ok((None, text(item)?)))
+            .collect::<Result<_, InvalidRequest>>()?,
+        scalar => vec![(None, text(&scalar)?)],
+    };
+    // Unexploded, an object's keys and values alternate; exploded, each field is `key=value`.
+    let joined = |separator: &str| {
+        let parts: Vec<String> = items
+            .iter()
+            .flat_map(|(key, text)| match key {
+                Some(key) if explode => vec![format!("{key}={text}")],
+                Some(key) => vec![key.clone(), text.clone()],
+                None => vec![text.clone()],
+            })
+            .collect();
+        parts.join(separator)
+    };
+    let matrix = |name: &str, text: &str| match text {
+        "" => format!(";{name}"),
+        text => format!(";{name}={text}"),
+    };
+    let encoded = match (style, explode) {
+        (PathStyle::Simple, _) => joined(","),
+        (PathStyle::Label, false) => format!(".{}", joined(",")),
+        (PathStyle::Label, true) => format!(".{}", joined(".")),
+        (PathStyle::Matrix, false) => matrix(&encode(name), &joined(",")),
+        (PathStyle::Matrix, true) => items
+            .iter()
+            .map(|(key, text)| matrix(key.as_deref().unwrap_or(&encode(name)), text))
+            .collect(),
+    };
+    if encoded.is_empty() || encoded == "." || encoded == ".." {
         return Err(InvalidRequest::PathSegment {
             parameter: name.to_string(),
-            value: text,
+            value: encoded,
         });
     }
-    Ok(utf8_percent_encode(&text, PATH_SEGMENT).to_string())
+    Ok(encoded)
 }

@@ -16,7 +16,7 @@ use std::fmt;
 use ::serde::Serialize;
 use ::serde::de::DeserializeOwned;
 
-use super::{InvalidRequest, QueryStyle};
+use super::{InvalidRequest, PathStyle, QueryStyle};
 
 pub use ::wiremock;
 pub use ::wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
@@ -96,9 +96,20 @@ impl OperationMatcher {
         self
     }
 
-    /// Only requests whose path parameter `name` is `value`.
-    pub fn path_param<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
-        match super::path_param(name, value) {
+    /// Only requests whose path parameter `name` is `value`, in the default style.
+    pub fn path_param<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Self {
+        self.styled_path_param(name, value, PathStyle::Simple, false)
+    }
+
+    /// Only requests whose path parameter `name` is `value`, written in `style`.
+    pub fn styled_path_param<T: Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+        style: PathStyle,
+        explode: bool,
+    ) -> Self {
+        match super::styled_path_param(name, value, style, explode) {
             Ok(encoded) => {
                 self.path_params.retain(|(n, _)| *n != name);
                 self.path_params.push((name, decode(&encoded)));
@@ -464,6 +475,19 @@ mod tests {
         let encoded = crate::path_param("id", "a b/c").unwrap();
         assert!(matcher.matches(&get(&format!("/users/{encoded}"))));
         assert!(!matcher.matches(&get("/users/a%20b")));
+    }
+
+    #[test]
+    fn styled_path_parameters_compare_in_their_style() {
+        let matcher = OperationMatcher::new(ROUTES, 0).styled_path_param(
+            "id",
+            &[1, 2],
+            PathStyle::Matrix,
+            true,
+        );
+        assert!(matcher.matches(&get("/users/;id=1;id=2")));
+        assert!(!matcher.matches(&get("/users/1,2")));
+        assert!(!matcher.matches(&get("/users/;id=1,2")));
     }
 
     #[test]

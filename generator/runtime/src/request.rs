@@ -422,23 +422,93 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Encodes one path parameter. Empty values and the dot segments `.` and `..` are refused:
-/// URL normalization would remove them (even percent-encoded), silently sending the request
-/// to another resource.
+/// Serialization styles of path parameters (OpenAPI `style`, after RFC 6570's expansions).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathStyle {
+    /// `a,b`; an object `k,v` or, exploded, `k=v`.
+    Simple,
+    /// `.a,b`, or `.a.b` exploded.
+    Label,
+    /// `;id=a,b`, or `;id=a;id=b` exploded (an exploded object: `;k=v`).
+    Matrix,
+}
+
+/// Encodes one path parameter in `simple` style, not exploded: the default.
 ///
 /// # Errors
 ///
-/// When the value is empty, `.`, `..` or an object, or cannot be serialized.
+/// As [`styled_path_param`].
 #[doc(hidden)]
 pub fn path_param<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String, InvalidRequest> {
-    let text = simple_text(name, &to_value(name, value)?)?;
-    if text.is_empty() || text == "." || text == ".." {
+    styled_path_param(name, value, PathStyle::Simple, false)
+}
+
+/// Encodes one path parameter in `style`. Every value is percent-encoded, so it stays inside
+/// its segment; the style's own `.`, `;`, `=` and `,` are not. An encoding that is empty, `.`
+/// or `..` is refused: URL normalization would remove it (even percent-encoded), silently
+/// sending the request to another resource.
+///
+/// # Errors
+///
+/// When the encoding is empty, `.` or `..`, when an object holds an object, or when the value
+/// cannot be serialized.
+#[doc(hidden)]
+pub fn styled_path_param<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: PathStyle,
+    explode: bool,
+) -> Result<String, InvalidRequest> {
+    let encode = |text: &str| utf8_percent_encode(text, PATH_SEGMENT).to_string();
+    let text = |value: &Value| simple_text(name, value).map(|text| encode(&text));
+    // The value's items: an object's fields with their keys (nulls send nothing), an array's
+    // items, or the one scalar.
+    let items: Vec<(Option<String>, String)> = match to_value(name, value)? {
+        Value::Object(fields) => fields
+            .iter()
+            .filter(|(_, field)| !field.is_null())
+            .map(|(key, field)| Ok((Some(encode(key)), text(field)?)))
+            .collect::<Result<_, InvalidRequest>>()?,
+        Value::Array(items) => items
+            .iter()
+            .map(|item| Ok((None, text(item)?)))
+            .collect::<Result<_, InvalidRequest>>()?,
+        scalar => vec![(None, text(&scalar)?)],
+    };
+    // Unexploded, an object's keys and values alternate; exploded, each field is `key=value`.
+    let joined = |separator: &str| {
+        let parts: Vec<String> = items
+            .iter()
+            .flat_map(|(key, text)| match key {
+                Some(key) if explode => vec![format!("{key}={text}")],
+                Some(key) => vec![key.clone(), text.clone()],
+                None => vec![text.clone()],
+            })
+            .collect();
+        parts.join(separator)
+    };
+    let matrix = |name: &str, text: &str| match text {
+        "" => format!(";{name}"),
+        text => format!(";{name}={text}"),
+    };
+    let encoded = match (style, explode) {
+        (PathStyle::Simple, _) => joined(","),
+        (PathStyle::Label, false) => format!(".{}", joined(",")),
+        (PathStyle::Label, true) => format!(".{}", joined(".")),
+        (PathStyle::Matrix, false) => matrix(&encode(name), &joined(",")),
+        (PathStyle::Matrix, true) => items
+            .iter()
+            .map(|(key, text)| matrix(key.as_deref().unwrap_or(&encode(name)), text))
+            .collect(),
+    };
+    if encoded.is_empty() || encoded == "." || encoded == ".." {
         return Err(InvalidRequest::PathSegment {
             parameter: name.to_string(),
-            value: text,
+            value: encoded,
         });
     }
-    Ok(utf8_percent_encode(&text, PATH_SEGMENT).to_string())
+    Ok(encoded)
 }
 
 #[cfg(test)]
@@ -468,7 +538,8 @@ mod tests {
         );
         assert_eq!(path_param("id", "A-z.0_9~").unwrap(), "A-z.0_9~");
         assert_eq!(path_param("id", &42).unwrap(), "42");
-        assert_eq!(path_param("ids", &[1, 2]).unwrap(), "1%2C2");
+        // An item's own comma is encoded; the comma between items is the style's.
+        assert_eq!(path_param("ids", &["1", "2,3"]).unwrap(), "1,2%2C3");
         assert_eq!(path_param("id", "...").unwrap(), "...");
     }
 
@@ -483,8 +554,83 @@ mod tests {
             );
             assert!(err.to_string().contains("userId"), "{err}");
         }
-        let object = path_param("filter", &json!({"a": 1})).unwrap_err();
-        assert!(matches!(object, InvalidRequest::ObjectParameter { .. }));
+        let nested = path_param("filter", &json!({"a": {"b": 1}})).unwrap_err();
+        assert!(matches!(nested, InvalidRequest::ObjectParameter { .. }));
+        for (style, explode) in [(PathStyle::Label, false), (PathStyle::Label, true)] {
+            for bad in ["", "."] {
+                let err = styled_path_param("id", bad, style, explode).unwrap_err();
+                assert!(matches!(err, InvalidRequest::PathSegment { .. }), "{err:?}");
+            }
+        }
+    }
+
+    /// The examples of OpenAPI's style table (3.1.1, after RFC 6570), for `color` as a
+    /// string, an array and an object (whose keys come in order of their names).
+    #[test]
+    fn path_styles_write_the_openapi_examples() {
+        let string = json!("blue");
+        let array = json!(["blue", "black", "brown"]);
+        let object = json!({"B": 150, "G": 200, "R": 100});
+        let cases = [
+            (
+                PathStyle::Simple,
+                false,
+                ["blue", "blue,black,brown", "B,150,G,200,R,100"],
+            ),
+            (
+                PathStyle::Simple,
+                true,
+                ["blue", "blue,black,brown", "B=150,G=200,R=100"],
+            ),
+            (
+                PathStyle::Label,
+                false,
+                [".blue", ".blue,black,brown", ".B,150,G,200,R,100"],
+            ),
+            (
+                PathStyle::Label,
+                true,
+                [".blue", ".blue.black.brown", ".B=150.G=200.R=100"],
+            ),
+            (
+                PathStyle::Matrix,
+                false,
+                [
+                    ";color=blue",
+                    ";color=blue,black,brown",
+                    ";color=B,150,G,200,R,100",
+                ],
+            ),
+            (
+                PathStyle::Matrix,
+                true,
+                [
+                    ";color=blue",
+                    ";color=blue;color=black;color=brown",
+                    ";B=150;G=200;R=100",
+                ],
+            ),
+        ];
+        for (style, explode, expected) in cases {
+            let written: Vec<String> = [&string, &array, &object]
+                .iter()
+                .map(|value| styled_path_param("color", value, style, explode).unwrap())
+                .collect();
+            assert_eq!(written, expected, "{style:?}, explode {explode}");
+        }
+        // Values stay inside their segment in every style; an empty matrix value is the name.
+        assert_eq!(
+            styled_path_param("c", &["a/b", "c;d"], PathStyle::Matrix, true).unwrap(),
+            ";c=a%2Fb;c=c%3Bd"
+        );
+        assert_eq!(
+            styled_path_param("c", "", PathStyle::Matrix, false).unwrap(),
+            ";c"
+        );
+        assert_eq!(
+            styled_path_param("c", "a.b", PathStyle::Label, false).unwrap(),
+            ".a.b"
+        );
     }
 
     #[test]

@@ -11,7 +11,9 @@ use quote::{format_ident, quote};
 
 use super::doc_markdown::{code, inline};
 use super::operations::{body_type, param_type, request_body_type, split_responses};
-use super::tokens::{Scope, doc_lines, docs, form_encodings, ident, query_style, uses_module};
+use super::tokens::{
+    Scope, doc_lines, docs, form_encodings, ident, path_param_function, query_style, uses_module,
+};
 use crate::ir::{
     Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, Response, ResponseBody,
     StatusSpec, TypeRef,
@@ -186,7 +188,10 @@ fn operation_mock(op: &Operation, index: usize) -> TokenStream {
 fn param_setter(p: &Parameter, reserved: &[&str]) -> Option<TokenStream> {
     let wire = &p.name;
     let call = match p.location {
-        ParamLocation::Path => quote! { path_param(#wire, &value) },
+        ParamLocation::Path { .. } => {
+            let (function, style) = path_param_function(p.location);
+            quote! { #function(#wire, &value #style) }
+        }
         ParamLocation::Query { style, explode } => {
             let style = query_style(style);
             quote! { query(#wire, &value, #style, #explode) }
@@ -201,7 +206,7 @@ fn param_setter(p: &Parameter, reserved: &[&str]) -> Option<TokenStream> {
         format_ident!("with_{}", base)
     };
     let place = match p.location {
-        ParamLocation::Path => "path",
+        ParamLocation::Path { .. } => "path",
         ParamLocation::Query { .. } => "query",
         _ => "header",
     };

@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 
 use super::doc_markdown::{block, code, inline};
 use super::tokens::{
-    Scope, doc_lines, docs, form_encodings, ident, query_style, snake_ident, spec_docs,
-    type_tokens, uses_module,
+    Scope, doc_lines, docs, form_encodings, ident, path_param_function, query_style, snake_ident,
+    spec_docs, type_tokens, uses_module,
 };
 use crate::ir::{
     Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, Response, StatusSpec, TypeRef,
@@ -241,23 +241,19 @@ fn send_fn(
     let method = format_ident!("{}", op.method.as_str());
     let template = &op.path.raw;
     let security = security_expr(api, op);
-    let params = op
-        .params
-        .iter()
-        .filter(|p| p.location != ParamLocation::Path)
-        .map(|p| {
-            let field = ident(&p.rust_name);
-            let wire = &p.name;
-            match p.location {
-                ParamLocation::Query { style, explode } => {
-                    let style = query_style(style);
-                    quote! { request.query(#wire, &op.#field, #style, #explode)?; }
-                }
-                ParamLocation::Header => quote! { request.header(#wire, &op.#field)?; },
-                ParamLocation::Cookie => quote! { request.cookie(#wire, &op.#field)?; },
-                ParamLocation::Path => quote! {},
+    let params = op.params.iter().filter(|p| !p.location.is_path()).map(|p| {
+        let field = ident(&p.rust_name);
+        let wire = &p.name;
+        match p.location {
+            ParamLocation::Query { style, explode } => {
+                let style = query_style(style);
+                quote! { request.query(#wire, &op.#field, #style, #explode)?; }
             }
-        });
+            ParamLocation::Header => quote! { request.header(#wire, &op.#field)?; },
+            ParamLocation::Cookie => quote! { request.cookie(#wire, &op.#field)?; },
+            ParamLocation::Path { .. } => quote! {},
+        }
+    });
     let accept = op
         .accept
         .as_ref()
@@ -498,7 +494,7 @@ fn path_expr(op: &Operation) -> TokenStream {
                 let param = op
                     .params
                     .iter()
-                    .find(|p| p.location == ParamLocation::Path && &p.name == name);
+                    .find(|p| p.location.is_path() && &p.name == name);
                 let Some(param) = param else {
                     continue;
                 };
@@ -511,7 +507,9 @@ fn path_expr(op: &Operation) -> TokenStream {
                     }
                     _ => field.clone(),
                 };
-                segments.push(quote! { let #local = runtime::path_param(#name, &op.#field)?; });
+                let (function, style) = path_param_function(param.location);
+                segments
+                    .push(quote! { let #local = runtime::#function(#name, &op.#field #style)?; });
                 pieces.push(quote! { #local.as_str() });
             }
         }

@@ -4,7 +4,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::doc_markdown;
-use crate::ir::{QueryStyle, RequestBody, TypeRef};
+use crate::ir::{ParamLocation, PathStyle, QueryStyle, RequestBody, TypeRef};
 
 /// An identifier from a name `normalize` already made safe (`r#type` included).
 pub fn ident(name: &str) -> Ident {
@@ -136,6 +136,33 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
 }
 
 /// `runtime::QueryStyle::…` for a style.
+/// The runtime function that encodes a path parameter at `location`, and the arguments it takes
+/// after the value: the short `path_param` for the default style, so most operations read as
+/// before styles were known.
+pub fn path_param_function(location: ParamLocation) -> (Ident, TokenStream) {
+    match location {
+        ParamLocation::Path {
+            style: PathStyle::Simple,
+            explode: false,
+        } => (format_ident!("path_param"), quote! {}),
+        ParamLocation::Path { style, explode } => {
+            let style = format_ident!(
+                "{}",
+                match style {
+                    PathStyle::Simple => "Simple",
+                    PathStyle::Label => "Label",
+                    PathStyle::Matrix => "Matrix",
+                }
+            );
+            (
+                format_ident!("styled_path_param"),
+                quote! { , runtime::PathStyle::#style, #explode },
+            )
+        }
+        _ => (format_ident!("path_param"), quote! {}),
+    }
+}
+
 pub fn query_style(style: QueryStyle) -> TokenStream {
     let name = format_ident!(
         "{}",

@@ -57,7 +57,7 @@ impl ParamLocation {
     /// `path`, `query`, `header` or `cookie`.
     pub fn name(self) -> &'static str {
         match self {
-            ParamLocation::Path => "path",
+            ParamLocation::Path { .. } => "path",
             ParamLocation::Query { .. } => "query",
             ParamLocation::Header => "header",
             ParamLocation::Cookie => "cookie",

@@ -15,7 +15,7 @@ use super::renames::Chosen;
 use super::schemas::SchemaRef;
 use crate::diagnostics::{Diagnostic, pointer_join};
 use crate::ir::{
-    FormEncoding, HttpMethod, MediaKind, Operation, ParamLocation, Parameter, PathPart,
+    FormEncoding, HttpMethod, MediaKind, Operation, ParamLocation, Parameter, PathPart, PathStyle,
     PathTemplate, QueryStyle, RequestBody, Response, ResponseBody, ResponseHeader, SecurityScheme,
     Server, StatusSpec, TypeRef,
 };
@@ -326,24 +326,15 @@ impl<'d> Context<'d> {
                 }
             }
             let location = match param {
-                OaParameter::Path { style, .. } => {
-                    // Only `simple` is written; a label or matrix value would lack its `.` or
-                    // `;name=` and its own separators, so the document is told so.
-                    let missing = match style {
-                        openapiv3::PathStyle::Simple => None,
-                        openapiv3::PathStyle::Label => Some(("label", ".".to_string())),
-                        openapiv3::PathStyle::Matrix => {
-                            Some(("matrix", format!(";{}=", data.name)))
-                        }
-                    };
-                    if let Some((style, prefix)) = missing {
-                        self.warn(
-                            pointer_join(&pointer, "style"),
-                            format!("path parameter `{}` has style `{style}`, which is not supported; its value is sent in `simple` style, without the `{prefix}` before it", data.name),
-                        );
-                    }
-                    ParamLocation::Path
-                }
+                OaParameter::Path { style, .. } => ParamLocation::Path {
+                    style: match style {
+                        openapiv3::PathStyle::Simple => PathStyle::Simple,
+                        openapiv3::PathStyle::Label => PathStyle::Label,
+                        openapiv3::PathStyle::Matrix => PathStyle::Matrix,
+                    },
+                    // No path style explodes by default (OpenAPI 3.0 §4.7.12.1).
+                    explode: data.explode.unwrap_or(false),
+                },
                 OaParameter::Query { style, .. } => {
                     let style = query_style(style);
                     // Form style explodes by default (OpenAPI 3.0 §4.7.12.1); the others do not.
@@ -388,8 +379,8 @@ impl<'d> Context<'d> {
                     None => TypeRef::Any,
                 },
             };
-            let required = data.required || location == ParamLocation::Path;
-            if location == ParamLocation::Path && !data.required {
+            let required = data.required || location.is_path();
+            if location.is_path() && !data.required {
                 self.warn(
                     pointer_join(&pointer, "required"),
                     format!(
@@ -436,7 +427,7 @@ impl<'d> Context<'d> {
         }
         let declared: BTreeSet<String> = params
             .iter()
-            .filter(|p| p.location == ParamLocation::Path)
+            .filter(|p| p.location.is_path())
             .map(|p| p.name.clone())
             .collect();
         let used: BTreeSet<String> = parts
@@ -468,7 +459,7 @@ impl<'d> Context<'d> {
                 params.push(Parameter {
                     rust_name: names.claim(&value_name(missing)),
                     name: missing.clone(),
-                    location: ParamLocation::Path,
+                    location: ParamLocation::PATH,
                     required: true,
                     ty: TypeRef::String,
                     description: None,
@@ -492,7 +483,7 @@ impl<'d> Context<'d> {
                 "the parameter is left out",
             );
             if lenient {
-                params.retain(|p| !(p.location == ParamLocation::Path && &p.name == unused));
+                params.retain(|p| !(p.location.is_path() && &p.name == unused));
             }
         }
         PathTemplate {

@@ -56,7 +56,7 @@ pub fn operation_sample(api: &Api, op: &Operation) -> OperationSample {
         .map(|p| {
             let place = match p.location {
                 ParamLocation::Header | ParamLocation::Cookie => values::Place::Header,
-                ParamLocation::Path => values::Place::Path,
+                ParamLocation::Path { .. } => values::Place::Path,
                 ParamLocation::Query { .. } => values::Place::Query,
             };
             synth.parameter(&p.ty, &p.facts, place)
