@@ -380,6 +380,8 @@ pub struct FieldStep {
     pub rust_name: String,
     /// Whether the field is an `Option` in Rust.
     pub optional: bool,
+    /// Whether the field is `#[deprecated]`: code that reads it must allow that.
+    pub deprecated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

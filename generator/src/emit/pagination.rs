@@ -76,10 +76,23 @@ pub fn stream_impl(op: &Operation, error_name: &proc_macro2::Ident) -> Option<To
             }
         }
     };
+    let cursor_steps = match &pagination.kind {
+        PaginationKind::Cursor { next_cursor, .. } => next_cursor.steps.as_slice(),
+        PaginationKind::Offset { .. } => &[],
+    };
+    // Reading a deprecated field of the page is the generator's doing, not the user's.
+    let allow = pagination
+        .items
+        .steps
+        .iter()
+        .chain(cursor_steps)
+        .any(|step| step.deprecated)
+        .then(|| quote! { #[allow(deprecated)] });
     Some(quote! {
         impl<'a> #builder<'a> {
             /// Streams every item of every page, fetching the next page only when the stream
             /// needs it. The first request uses the parameters set on this builder.
+            #allow
             pub fn into_stream(
                 self,
             ) -> ::futures_util::stream::BoxStream<'a, Result<#item, runtime::Error<#error_name>>> {

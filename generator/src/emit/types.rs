@@ -90,8 +90,10 @@ fn multipart_impls(api: &Api) -> BTreeSet<&str> {
 /// How a multipart body type becomes form fields: files as file parts, the rest as text.
 fn multipart_impl(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
+    let mut allow = None;
     let body = match &def.kind {
         TypeKind::Struct(s) => {
+            allow = reads_deprecated(s, s.fields.iter().map(|f| &f.rust_name));
             let pushes = s.fields.iter().map(|f| {
                 let field = ident(&f.rust_name);
                 let wire = &f.name;
@@ -124,11 +126,26 @@ fn multipart_impl(def: &TypeDef) -> TokenStream {
     };
     quote! {
         impl runtime::ToMultipart for #name {
+            #allow
             fn to_multipart(&self) -> Result<Vec<runtime::MultipartField>, runtime::InvalidRequest> {
                 #body
             }
         }
     }
+}
+
+/// `#[allow(deprecated)]` when one of the fields `read` (Rust names) of `s` is deprecated: the
+/// generated code reads it on the user's behalf, which is no use of theirs to warn about.
+fn reads_deprecated<'a>(
+    s: &StructDef,
+    mut read: impl Iterator<Item = &'a String>,
+) -> Option<TokenStream> {
+    read.any(|name| {
+        s.fields
+            .iter()
+            .any(|f| &f.rust_name == name && f.deprecated)
+    })
+    .then(|| quote! { #[allow(deprecated)] })
 }
 
 fn type_def(def: &TypeDef, defaults: &DefaultAnalysis) -> TokenStream {
@@ -148,7 +165,7 @@ fn type_def(def: &TypeDef, defaults: &DefaultAnalysis) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(s) => {
             let item = struct_def(&name, doc, s, defaults.has_default(&def.name));
-            let helper = def.envelope.as_ref().map(|e| envelope_impl(&name, e));
+            let helper = def.envelope.as_ref().map(|e| envelope_impl(&name, e, s));
             quote! { #item #helper }
         }
         TypeKind::Enum(e) => enum_def(&name, doc, e),
@@ -278,7 +295,13 @@ fn field(f: &Field) -> TokenStream {
 }
 
 /// `into_result()` for an envelope: the payload, or the errors it lists.
-fn envelope_impl(name: &proc_macro2::Ident, e: &crate::ir::Envelope) -> TokenStream {
+fn envelope_impl(name: &proc_macro2::Ident, e: &crate::ir::Envelope, s: &StructDef) -> TokenStream {
+    let reads = [
+        Some(&e.success.0),
+        Some(&e.errors.0),
+        e.payload.as_ref().map(|p| &p.0),
+    ];
+    let allow = reads_deprecated(s, reads.into_iter().flatten());
     let as_option = |(field, optional): &(String, bool)| {
         let field = ident(field);
         if *optional {
@@ -310,6 +333,7 @@ fn envelope_impl(name: &proc_macro2::Ident, e: &crate::ir::Envelope) -> TokenStr
             /// # Errors
             ///
             /// [`crate::runtime::EnvelopeError`] with the listed errors.
+            #allow
             pub fn into_result(self) -> Result<#payload_type, runtime::EnvelopeError<#error_type>> {
                 runtime::envelope_result(#success_value, #errors_value, #payload_value)
             }

@@ -141,6 +141,7 @@ impl Context<'_> {
                 json_name: field.name.clone(),
                 rust_name: field.rust_name.clone(),
                 optional: !field.required || field.ty.is_nullable(),
+                deprecated: field.deprecated,
             });
             current = field.ty.clone();
         }
