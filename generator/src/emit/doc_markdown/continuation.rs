@@ -33,8 +33,11 @@ pub(super) fn edits(src: &str, events: &[(Event<'_>, Range<usize>)], edits: &mut
         match event {
             Event::Start(Tag::BlockQuote(_)) => containers.push(Container::Quote),
             Event::Start(Tag::Item) => {
-                let text_start = events.get(index + 1).map_or(range.start, |(_, r)| r.start);
-                containers.push(Container::Item(text_start.saturating_sub(range.start)));
+                let width = item_text_offset(&src[range.start..]).unwrap_or_else(|| {
+                    let text_start = events.get(index + 1).map_or(range.start, |(_, r)| r.start);
+                    text_start.saturating_sub(range.start)
+                });
+                containers.push(Container::Item(width));
             }
             Event::End(TagEnd::BlockQuote | TagEnd::Item) => {
                 containers.pop();
@@ -53,6 +56,35 @@ pub(super) fn edits(src: &str, events: &[(Event<'_>, Range<usize>)], edits: &mut
             }
             _ => {}
         }
+    }
+}
+
+/// How far an item's text is from where the item starts: past its indentation, its marker
+/// (`-`, `*`, `+`, or up to nine digits and `.` or `)`) and the spaces after it (CommonMark: one
+/// to four; with more, or none, the text starts one column after the marker). Read from the
+/// source, because the parser's first event inside the item starts later when the text opens
+/// with an escape (`\[`). `None` for what is not a marker written with spaces.
+fn item_text_offset(item: &str) -> Option<usize> {
+    let bytes = item.as_bytes();
+    let indent = bytes.iter().take_while(|&&b| b == b' ').count();
+    let rest = &bytes[indent..];
+    let marker = match rest.first()? {
+        b'-' | b'*' | b'+' => 1,
+        _ => {
+            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            if !(1..=9).contains(&digits) || !matches!(rest.get(digits)?, b'.' | b')') {
+                return None;
+            }
+            digits + 1
+        }
+    };
+    let after = &rest[marker..];
+    let spaces = after.iter().take_while(|&&b| b == b' ').count();
+    match after.get(spaces) {
+        Some(b'\t') => None,
+        None | Some(b'\n' | b'\r') => Some(indent + marker + 1),
+        Some(_) if (1..=4).contains(&spaces) => Some(indent + marker + spaces),
+        Some(_) => Some(indent + marker + 1),
     }
 }
 

@@ -198,9 +198,14 @@ fn clippy_complaints(text: &str) -> Vec<String> {
         let next = events.get(index + 1);
         match event {
             Event::Start(Tag::BlockQuote(_)) => containers.push(Container::Quote),
-            Event::Start(Tag::Item) => containers.push(Container::Item(
-                next.map_or(0, |(_, r)| r.start - range.start),
-            )),
+            // The item's text starts at its first event, or at the backslash of an escape
+            // that event's text starts after (clippy counts `- \[a` as two wide).
+            Event::Start(Tag::Item) => {
+                containers.push(Container::Item(next.map_or(0, |(_, r)| {
+                    let escaped = text[..r.start].ends_with('\\');
+                    r.start - range.start - usize::from(escaped)
+                })))
+            }
             Event::End(TagEnd::BlockQuote | TagEnd::Item) => {
                 containers.pop();
             }
@@ -321,6 +326,13 @@ fn lazy_continuations_of_list_items_are_indented_to_the_text() {
         md_same_reading("- item\n\n  para\nlazy\nlazier"),
         "- item\n\n  para\n  lazy\n  lazier"
     );
+    // The text starts after the marker and its spaces, though an escape (`\[`, made for
+    // brackets, or written) makes the parser's first text start one byte later.
+    assert_eq!(
+        md_same_reading("- [billing only] all items\nnew items"),
+        "- \\[billing only\\] all items\n  new items"
+    );
+    assert_eq!(md_same_reading("1. \\*a\nb"), "1. \\*a\n   b");
 }
 
 #[test]
