@@ -45,6 +45,8 @@ const STRICT: &[&str] = &[
     "allof-polymorphism-through-a-discriminated-base.yaml",
     "allof-polymorphism-swagger2.yaml",
     "deprecated-fields-the-client-reads.yaml",
+    "callbacks-by-reference-and-with-extensions.yaml",
+    "callbacks-by-reference-and-with-extensions-3.1.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -474,6 +476,22 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             output.warnings.iter().any(|w| w.message == said),
             "no warning {said:?}"
         );
+    }
+
+    // Callbacks by reference and with extensions keep their operation, without a word.
+    for file in [
+        "callbacks-by-reference-and-with-extensions.yaml",
+        "callbacks-by-reference-and-with-extensions-3.1.yaml",
+    ] {
+        assert_eq!(tests::method_names(api(&output, file)), ["subscribe"], "{file}");
+        let path = rules_dir().join(file);
+        let said: Vec<&str> = output
+            .warnings
+            .iter()
+            .filter(|w| w.file == path)
+            .map(|w| w.message.as_str())
+            .collect();
+        assert!(said.is_empty(), "{file}: {said:?}");
     }
 
     // Every path style is kept, with its explode; none is warned about.

@@ -28,6 +28,7 @@
 //! spreads the work over the cores. Problems travel as diagnostics, never panics.
 
 mod bundle;
+mod callbacks;
 pub mod config;
 mod convert;
 pub mod diagnostics;

@@ -145,7 +145,10 @@ pub fn load_str_with(
             warnings.push(Diagnostic::warning(file, repair.pointer, repair.message));
         }
     }
-    for (new, old) in crate::polymorphism::unfold_polymorphic_bases(&mut raw) {
+    let moved = crate::polymorphism::unfold_polymorphic_bases(&mut raw)
+        .into_iter()
+        .chain(crate::callbacks::fit_for_model(&mut raw));
+    for (new, old) in moved {
         let original = pointers.original(&old);
         pointers.add(new, original);
     }
