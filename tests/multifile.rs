@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use generator::ir::TypeKind;
 use generator::{ApiSource, CrateSettings, Layout, Options};
 
 /// The good layouts: root document and the Rust types it must have.
@@ -37,6 +38,10 @@ const LAYOUTS: &[(&str, &[&str])] = &[
     (
         "multifile/maps-by-reference-2.0/swagger.yaml",
         &["Dog", "Owner", "Failure"],
+    ),
+    (
+        "multifile/discriminator-mappings-3.0/openapi.yaml",
+        &["Circle", "Shape", "ShapesCircle", "Square", "Triangle"],
     ),
 ];
 
@@ -134,6 +139,36 @@ fn operations_of_referenced_path_items_and_parts_are_typed() {
     ] {
         assert!(list.contains(fragment), "{fragment} in {list}");
     }
+}
+
+/// A discriminator mapping in another file names schemas of that file (by reference relative to
+/// it, or by name), whatever the root's components are called.
+#[test]
+fn discriminator_mappings_in_other_files_select_the_schemas_they_name() {
+    let path = "multifile/discriminator-mappings-3.0/openapi.yaml";
+    let api = tests::normalize(&root(path), false)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .api;
+    let shape = api.types.iter().find(|t| t.name == "Shape").unwrap();
+    let TypeKind::Union(union) = &shape.kind else {
+        panic!("Shape is no union: {shape:?}")
+    };
+    let tags: Vec<(String, String)> = union
+        .variants
+        .iter()
+        .map(|v| (v.ty.to_string(), v.tags.join(",")))
+        .collect();
+    let expected = [
+        ("ShapesCircle", "CIRCLE"),
+        ("Square", "SQUARE"),
+        ("Triangle", "TRIANGLE"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(t, g)| (t.to_string(), g.to_string()))
+        .collect();
+    assert_eq!(tags, expected);
+    assert_eq!(union.discriminator.as_deref(), Some("kind"));
 }
 
 /// Maps given as a reference (`paths`, components sections, 2.0 `definitions`, `parameters` and

@@ -483,7 +483,11 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         "callbacks-by-reference-and-with-extensions.yaml",
         "callbacks-by-reference-and-with-extensions-3.1.yaml",
     ] {
-        assert_eq!(tests::method_names(api(&output, file)), ["subscribe"], "{file}");
+        assert_eq!(
+            tests::method_names(api(&output, file)),
+            ["subscribe"],
+            "{file}"
+        );
         let path = rules_dir().join(file);
         let said: Vec<&str> = output
             .warnings

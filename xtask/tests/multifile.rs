@@ -54,6 +54,16 @@ const LAYOUTS: &[(&str, &str, &[&str])] = &[
         "swagger.yaml",
         &["pub struct Dog", "pub struct Owner", "pub struct Failure"],
     ),
+    (
+        "discriminator-mappings-3.0",
+        "openapi.yaml",
+        &[
+            "pub enum Shape",
+            "pub struct ShapesCircle",
+            "pub struct Triangle",
+            "pub struct Circle",
+        ],
+    ),
 ];
 
 #[test]

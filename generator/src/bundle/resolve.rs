@@ -168,11 +168,16 @@ impl Bundler<'_> {
         origins: &mut Origins,
     ) {
         let mut found = Vec::new();
+        let mut mappings = Vec::new();
         grammar::walk(value, kind, self.dialect, "", &mut |node, kind, pointer| {
             if let Some(r) = grammar::reference(node) {
                 found.push((pointer.to_string(), kind, r.to_string()));
             }
+            if kind == Kind::Schema {
+                mappings.extend(discriminator_mapping(node, pointer));
+            }
         });
+        self.rewrite_mappings(value, file, base, mappings);
         let outcomes: Vec<(String, Outcome)> = found
             .into_iter()
             .map(|(pointer, kind, reference)| {
@@ -217,6 +222,44 @@ impl Bundler<'_> {
             }
         }
         apply_drops(value, file, base, drops, origins);
+    }
+
+    /// Rewrites the values of discriminator mappings, `(pointer, value)` in `value` (at `base` of
+    /// file `file`): each is a reference to a schema, relative to the file it is written in like
+    /// any `$ref`, or a schema's name, which in another file names a schema of that file.
+    fn rewrite_mappings(
+        &mut self,
+        value: &mut Value,
+        file: usize,
+        base: &str,
+        mappings: Vec<(String, String)>,
+    ) {
+        for (pointer, target) in mappings {
+            let own_schema = format!("/components/schemas/{}", escape_pointer_token(&target));
+            let reference = if target.contains(['#', '/', '.']) {
+                target
+            } else if file != 0 && self.files[file].value.pointer(&own_schema).is_some() {
+                format!("#{own_schema}")
+            } else {
+                continue;
+            };
+            if file == 0 && reference.starts_with('#') {
+                continue;
+            }
+            let site = format!("{base}{pointer}");
+            let before = self.diagnostics.len();
+            let outcome = self.resolve(file, &site, &reference, Kind::Schema);
+            // A mapping that leads nowhere is reported where the discriminator is read, once.
+            let unfollowed = format!("{site}/$ref");
+            let mut index = 0;
+            self.diagnostics.retain(|d| {
+                index += 1;
+                index <= before || d.pointer != unfollowed
+            });
+            if let (Outcome::Rewrite(local), Some(node)) = (outcome, value.pointer_mut(&pointer)) {
+                *node = Value::String(local);
+            }
+        }
     }
 
     /// A copy of the part at `pointer` of file `file`, its references rewritten, and where its
@@ -628,4 +671,21 @@ pub(super) fn collect_ids(node: &Value) -> std::collections::HashSet<String> {
     let mut out = std::collections::HashSet::new();
     visit(node, "", &mut out);
     out
+}
+
+/// The entries of a schema's discriminator mapping, as `(pointer of the value, value)`.
+fn discriminator_mapping(schema: &Value, pointer: &str) -> Vec<(String, String)> {
+    let Some(Value::Object(mapping)) = schema.pointer("/discriminator/mapping") else {
+        return Vec::new();
+    };
+    mapping
+        .iter()
+        .filter_map(|(tag, target)| {
+            let at = format!(
+                "{pointer}/discriminator/mapping/{}",
+                escape_pointer_token(tag)
+            );
+            Some((at, target.as_str()?.to_string()))
+        })
+        .collect()
 }
