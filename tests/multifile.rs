@@ -194,6 +194,14 @@ fn maps_and_text_given_as_references_are_followed() {
     for fragment in ["\"limit\"", "Named(\"Book\")", "Named(\"Problem\")"] {
         assert!(list.contains(fragment), "{fragment} in {list}");
     }
+    // A Markdown file is its text, heading and all.
+    let deleting =
+        std::fs::read_to_string(root("multifile/maps-by-reference-3.1/texts/delete-book.md"))
+            .unwrap();
+    assert_eq!(
+        library.operations[2].description.as_deref(),
+        Some(deleting.trim_end())
+    );
     let book = library.types.iter().find(|t| t.name == "Book").unwrap();
     let rendered = format!("{book:?}");
     // `properties` from a map in another file, merged with the properties written beside it;

@@ -1,11 +1,14 @@
 //! Text given as a reference: `description: {$ref: 'description.yml#/introduction'}`. Text
 //! fields ([`grammar::text_fields`]) are strings in the grammar, but publishers keep long text in
-//! other files and bundlers resolve such a reference; the field becomes the text it names.
+//! other files and bundlers resolve such a reference; the field becomes the text it names. A
+//! whole file that is not JSON or YAML (`$ref: ./tags/Intro.md`, as Redocly reads it) is that
+//! text as written: read as YAML, a Markdown heading would be a comment.
 
 use serde_json::Value;
 
+use super::files::{self, RefTarget};
 use super::maps::{MAX_HOPS, Site, json_type, only_reference};
-use super::{Bundler, Origins};
+use super::{Bundler, LoadedFile, Origins, SourceFile};
 use crate::grammar::{self, Kind};
 
 impl Bundler<'_> {
@@ -56,6 +59,19 @@ impl Bundler<'_> {
     ) -> Result<(String, usize, String), (String, Option<String>)> {
         let (mut file, mut next) = (site.file, reference.to_string());
         for _ in 0..MAX_HOPS {
+            if let Some(path) = prose_file(&next).filter(|_| !self.is_id(&next)) {
+                let resolved = files::resolve_path(&self.files[file].key, &path);
+                return match self.load_prose(&resolved) {
+                    Ok((target, text)) => Ok((text, target, String::new())),
+                    Err(problem) => Err((
+                        format!(
+                            "`$ref: {reference}` (text) points at `{}`, which {problem}",
+                            resolved.display()
+                        ),
+                        None,
+                    )),
+                };
+            }
             let (target, pointer) = self.locate_value(file, &next, "text")?;
             match self.files[target].value.pointer(&pointer) {
                 Some(Value::String(text)) => return Ok((text.clone(), target, pointer)),
@@ -74,4 +90,57 @@ impl Bundler<'_> {
         let message = format!("`$ref: {reference}` is a chain of more than {MAX_HOPS} references");
         Err((message, None))
     }
+}
+
+impl Bundler<'_> {
+    /// The text of the file at `path`, as written (without trailing blank lines), and its index;
+    /// read the first time it is asked for.
+    fn load_prose(&mut self, path: &std::path::Path) -> Result<(usize, String), String> {
+        let index = match self.by_path.get(path) {
+            Some(found) => found.clone()?,
+            None => {
+                let read = self.reader.read(path).map_err(|err| {
+                    if err.kind() == std::io::ErrorKind::NotFound {
+                        "does not exist".to_string()
+                    } else {
+                        format!("cannot be read: {err}")
+                    }
+                });
+                let loaded = read.map(|text| {
+                    let value = Value::String(text.trim_end().to_string());
+                    self.files.push(LoadedFile {
+                        key: path.to_path_buf(),
+                        source: SourceFile {
+                            path: path.to_path_buf(),
+                            text,
+                        },
+                        value,
+                    });
+                    self.files.len() - 1
+                });
+                self.by_path.insert(path.to_path_buf(), loaded.clone());
+                loaded?
+            }
+        };
+        match &self.files[index].value {
+            Value::String(text) => Ok((index, text.clone())),
+            other => Err(format!(
+                "holds {}, where text is expected",
+                json_type(other)
+            )),
+        }
+    }
+}
+
+/// The path of a reference to a whole file that is neither JSON nor YAML (`./intro.md`).
+fn prose_file(reference: &str) -> Option<String> {
+    let RefTarget::File { path, fragment } = files::parse_ref(reference) else {
+        return None;
+    };
+    let extension = std::path::Path::new(&path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let parsed = matches!(extension.as_deref(), Some("yaml" | "yml" | "json"));
+    (fragment.is_empty() && !parsed).then_some(path)
 }
