@@ -319,7 +319,7 @@ fn convert_schema(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<N
         });
         notes.push(Note {
             pointer: format!("{pointer}/prefixItems"),
-            message: "tuples (`prefixItems`) have no OpenAPI 3.0 form; the array's items may be any of the listed types".into(),
+            message: "tuples (`prefixItems`) are not generated as Rust tuples; the array's items may be any of the listed types".into(),
         });
     }
     // 3.1 writes 3.0's `format: byte` as `contentEncoding: base64` (the value is text) and

@@ -148,7 +148,11 @@ impl Context<'_> {
                             format!("security requirement names the undefined scheme `{name}`"),
                         )
                         .with_hint(format!(
-                            "defined in components.securitySchemes: {}",
+                            "defined in {}: {}",
+                            match self.doc.version {
+                                crate::load::SpecVersion::V2 => "securityDefinitions",
+                                _ => "components.securitySchemes",
+                            },
                             if known.is_empty() {
                                 "none".to_string()
                             } else {
