@@ -47,6 +47,7 @@ const STRICT: &[&str] = &[
     "deprecated-fields-the-client-reads.yaml",
     "callbacks-by-reference-and-with-extensions.yaml",
     "callbacks-by-reference-and-with-extensions-3.1.yaml",
+    "allof-beside-properties-and-unions.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -477,6 +478,51 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             "no warning {said:?}"
         );
     }
+
+    // Beside `allOf`, the schema's own properties and required list count; constraint-only
+    // unions are required choices; a union of shapes leaves the rest typed, with a warning.
+    let merged = api(&output, "allof-beside-properties-and-unions.yaml");
+    let fields_of = |name: &str| -> Vec<(String, bool)> {
+        let TypeKind::Struct(s) = &ty(merged, name).kind else {
+            panic!("{name} is not a struct")
+        };
+        s.fields
+            .iter()
+            .map(|f| (f.name.clone(), f.required))
+            .collect()
+    };
+    let owned = |fields: &[(&str, bool)]| -> Vec<(String, bool)> {
+        fields.iter().map(|(n, r)| (n.to_string(), *r)).collect()
+    };
+    assert_eq!(fields_of("Thing"), owned(&[("name", true), ("id", true)]));
+    assert_eq!(
+        fields_of("Restriction"),
+        owned(&[("kind", false), ("areas", false)])
+    );
+    let TypeKind::Struct(restriction) = &ty(merged, "Restriction").kind else {
+        unreachable!()
+    };
+    assert_eq!(restriction.required_choices.len(), 1, "{restriction:?}");
+    assert_eq!(restriction.additional, None);
+    assert_eq!(fields_of("CreateSource"), owned(&[("name", true)]));
+    let TypeKind::Struct(create) = &ty(merged, "CreateSource").kind else {
+        unreachable!()
+    };
+    assert_eq!(create.additional, Some(TypeRef::Any));
+    let file = rules_dir().join("allof-beside-properties-and-unions.yaml");
+    let said: Vec<(&str, &str)> = output
+        .warnings
+        .iter()
+        .filter(|w| w.file == file)
+        .map(|w| (w.pointer.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [(
+            "/components/schemas/CreateSource/allOf/0",
+            "`allOf` part is a union of shapes, which a struct cannot hold; the other parts are typed and its properties are kept in `additional_properties`"
+        )]
+    );
 
     // Callbacks by reference and with extensions keep their operation, without a word.
     for file in [

@@ -59,7 +59,13 @@ struct ObjectParts<'d> {
     required: BTreeSet<String>,
     additional: Option<(&'d AdditionalProperties, String)>,
     required_choices: Vec<RequiredChoice>,
+    /// `allOf` parts that are unions of shapes (`oneOf` of objects), which no struct field can
+    /// hold; their properties are kept as additional properties.
+    unmerged_unions: Vec<String>,
 }
+
+/// `additionalProperties: true`, for objects that must keep properties they cannot type.
+static ANY_ADDITIONAL: AdditionalProperties = AdditionalProperties::Any(true);
 
 impl<'d> Context<'d> {
     fn schemas(&self) -> Option<&'d IndexMap<String, ReferenceOr<Schema>>> {
@@ -292,7 +298,7 @@ impl<'d> Context<'d> {
                 );
                 self.object(parts, hint)
             }
-            SchemaKind::AllOf { all_of } => self.all_of(schema, all_of, hint, pointer),
+            SchemaKind::AllOf { all_of } => self.all_of(schema, all_of, None, hint, pointer),
             SchemaKind::OneOf { one_of } => {
                 self.union(one_of, schema, hint, &pointer_join(pointer, "oneOf"))
             }
@@ -394,13 +400,24 @@ impl<'d> Context<'d> {
         }))
     }
 
+    /// `own` is the schema's keywords beside `allOf` (`properties`, `required`, …), which are one
+    /// more part of the whole.
     fn all_of(
         &mut self,
         schema: &'d Schema,
         parts: &'d [ReferenceOr<Schema>],
+        own: Option<&'d openapiv3::AnySchema>,
         hint: &str,
         pointer: &str,
     ) -> Lowered {
+        let own = own.filter(|a| {
+            !a.properties.is_empty()
+                || !a.required.is_empty()
+                || a.additional_properties.is_some()
+                || !a.one_of.is_empty()
+                || !a.any_of.is_empty()
+        });
+        let own_pointer = pointer.to_string();
         let pointer = pointer_join(pointer, "allOf");
         // `allOf: [$ref]` is how many generators write a described or nullable reference.
         let mut meaningful: Vec<(usize, &ReferenceOr<Schema>)> = parts
@@ -417,21 +434,61 @@ impl<'d> Context<'d> {
                 .any(|(_, p)| is_bare_type(p) && is_nullable(p));
             meaningful.retain(|(_, p)| !is_bare_type(p));
         }
-        if let [(i, only)] = meaningful.as_slice() {
+        if let ([(i, only)], None) = (meaningful.as_slice(), own) {
             let ty = self.schema_type(SchemaRef::from(*only), hint, &format!("{pointer}/{i}"));
             return Lowered::Use(if nullable { TypeRef::nullable(ty) } else { ty });
         }
         let mut merged = ObjectParts::default();
+        if let Some(own) = own {
+            collect_object(
+                &mut merged,
+                &own.properties,
+                &own.required,
+                own.additional_properties.as_ref(),
+                &own_pointer,
+            );
+            if !own.one_of.is_empty() {
+                merge_union(
+                    &mut merged,
+                    &own.one_of,
+                    true,
+                    &pointer_join(&own_pointer, "oneOf"),
+                );
+            }
+            if !own.any_of.is_empty() {
+                merge_union(
+                    &mut merged,
+                    &own.any_of,
+                    false,
+                    &pointer_join(&own_pointer, "anyOf"),
+                );
+            }
+        }
         let mut visiting = AllOfVisit::default();
         for (i, part) in meaningful {
             let part_pointer = format!("{pointer}/{i}");
-            if !self.merge_part(&mut merged, part.into(), &part_pointer, &mut visiting) {
+            let unions_before = merged.unmerged_unions.len();
+            let merged_ok = self.merge_part(&mut merged, part.into(), &part_pointer, &mut visiting);
+            // A union reached through a reference is said at the part that reaches it.
+            if merged.unmerged_unions.len() > unions_before {
+                merged.unmerged_unions.truncate(unions_before);
+                merged.unmerged_unions.push(part_pointer.clone());
+            }
+            if !merged_ok {
                 self.warn(
                     part_pointer,
                     "`allOf` part is not an object schema and cannot be merged; using `serde_json::Value`",
                 );
                 return Lowered::Use(TypeRef::Any);
             }
+        }
+        // The other parts stay typed; whatever a union part adds is kept, untyped.
+        for at in std::mem::take(&mut merged.unmerged_unions) {
+            self.warn(
+                at,
+                "`allOf` part is a union of shapes, which a struct cannot hold; the other parts are typed and its properties are kept in `additional_properties`",
+            );
+            merged.additional = Some((&ANY_ADDITIONAL, pointer.clone()));
         }
         self.object(merged, hint)
     }
@@ -513,6 +570,12 @@ impl<'d> Context<'d> {
                     a.additional_properties.as_ref(),
                     &pointer,
                 );
+                if !a.one_of.is_empty() {
+                    merge_union(merged, &a.one_of, true, &pointer_join(&pointer, "oneOf"));
+                }
+                if !a.any_of.is_empty() {
+                    merge_union(merged, &a.any_of, false, &pointer_join(&pointer, "anyOf"));
+                }
                 for (i, nested) in a.all_of.iter().enumerate() {
                     if !self.merge_part(
                         merged,
@@ -533,6 +596,14 @@ impl<'d> Context<'d> {
                     visiting,
                 )
             }),
+            SchemaKind::OneOf { one_of } => {
+                merge_union(merged, one_of, true, &pointer_join(&pointer, "oneOf"));
+                true
+            }
+            SchemaKind::AnyOf { any_of } => {
+                merge_union(merged, any_of, false, &pointer_join(&pointer, "anyOf"));
+                true
+            }
             _ => false,
         }
     }
@@ -743,7 +814,7 @@ impl<'d> Context<'d> {
         pointer: &str,
     ) -> Lowered {
         if !any.all_of.is_empty() {
-            return self.all_of(schema, &any.all_of, hint, pointer);
+            return self.all_of(schema, &any.all_of, Some(any), hint, pointer);
         }
         // `oneOf`/`anyOf` members that only constrain the object beside them (`required: [a]`
         // or `required: [b]`) choose no shape: the object is the type.
@@ -884,6 +955,7 @@ fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
         }) => {
             any.typ.is_none()
                 && any.properties.is_empty()
+                && any.required.is_empty()
                 && any.additional_properties.is_none()
                 && any.items.is_none()
                 && any.enumeration.is_empty()
@@ -1093,6 +1165,24 @@ fn required_choice(members: &[ReferenceOr<Schema>], exactly_one: bool) -> Option
     })
 }
 
+/// What a `oneOf` (`exactly_one`) or `anyOf` inside an `allOf` part adds to the merged object:
+/// members that only constrain it (`required: [a]`) are a choice of required properties; members
+/// with shapes of their own are a union the struct cannot hold, recorded at `pointer`.
+fn merge_union(
+    merged: &mut ObjectParts<'_>,
+    members: &[ReferenceOr<Schema>],
+    exactly_one: bool,
+    pointer: &str,
+) {
+    if members.iter().all(only_constrains) {
+        merged
+            .required_choices
+            .extend(required_choice(members, exactly_one));
+    } else {
+        merged.unmerged_unions.push(pointer.to_string());
+    }
+}
+
 /// Whether a member of `oneOf`/`anyOf` only constrains the object beside it: an inline schema
 /// with no type, properties, items, enum or members of its own (`required`, `not`, bounds on
 /// the number of properties, docs).
@@ -1100,8 +1190,11 @@ fn only_constrains(member: &ReferenceOr<Schema>) -> bool {
     let ReferenceOr::Item(schema) = member else {
         return false;
     };
-    let SchemaKind::Any(any) = &schema.schema_kind else {
-        return false;
+    let any = match &schema.schema_kind {
+        SchemaKind::Any(any) => any,
+        // `not: {required: [a]}`: a constraint on the object beside it.
+        SchemaKind::Not { .. } => return true,
+        _ => return false,
     };
     any.typ.is_none()
         && any.properties.is_empty()
