@@ -460,6 +460,10 @@ pub struct Field {
     /// Optional and nullable in a type sent in requests: absent, `null` and a value are three
     /// different things to say (`runtime::Nullable`).
     pub tri_state: bool,
+    /// A union that is part of the object (`allOf: [{oneOf: …}, …]`, `oneOf` beside
+    /// `properties`): `#[serde(flatten)]`, its variant's properties beside the others. Its
+    /// `name` is no JSON property.
+    pub flatten: bool,
     /// What the property's schema says about its values.
     pub facts: ValueFacts,
 }

@@ -371,3 +371,28 @@ async fn path_parameters_are_written_in_their_style() {
     // separators encoded (a `.` is unreserved and stays, as in RFC 6570).
     assert_eq!(received.url.path(), "/grid/.a.b.c/;columns=1,2/;x=3;y=4/x%3By");
 }
+
+#[tokio::test]
+async fn unions_that_are_part_of_an_object_are_flattened_into_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/media"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"label": "logo", "url": "https://x.test/l.png"})))
+        .mount(&server).await;
+    Mock::given(method("POST")).and(path("/media"))
+        .and(body_json(json!({"name": "docs", "type": "git", "repo": "r"})))
+        .respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let c = client(&server);
+
+    // The properties beside the union are typed, and so is the variant the rest fits.
+    let media = c.get_media().send().await.unwrap().into_inner();
+    assert_eq!(media.label, "logo");
+    let MediaVariant::MediaVariantVariant2(link) = &media.variant else { panic!("{media:?}") };
+    assert_eq!(link.url, "https://x.test/l.png");
+
+    // Sent, the variant's properties stand beside the object's own.
+    let git = SourceKindVariant1 { r#type: "git".into(), repo: "r".into() };
+    c.add_source(NewSource { name: "docs".into(), source_kind: SourceKind::SourceKindVariant1(git) })
+        .send()
+        .await
+        .unwrap();
+}

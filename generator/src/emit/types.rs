@@ -92,6 +92,10 @@ fn multipart_impl(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let mut allow = None;
     let body = match &def.kind {
+        // A flattened union's fields are known only once the value is: it is sent as JSON.
+        TypeKind::Struct(s) if s.fields.iter().any(|f| f.flatten) => {
+            quote! { runtime::json_multipart(self) }
+        }
         TypeKind::Struct(s) => {
             allow = reads_deprecated(s, s.fields.iter().map(|f| &f.rust_name));
             let pushes = s.fields.iter().map(|f| {
@@ -237,6 +241,18 @@ fn field(f: &Field) -> TokenStream {
     let mut ty = type_tokens(f.ty.non_null(), Scope::Types);
     if f.boxed {
         ty = quote! { Box<#ty> };
+    }
+    if f.flatten {
+        let doc = docs(&format!(
+            "Which of {} this value also is: its properties stand beside the ones above.",
+            code(&f.ty.non_null().to_string())
+        ));
+        let name = ident(&f.rust_name);
+        return quote! {
+            #doc
+            #[serde(flatten)]
+            pub #name: #ty,
+        };
     }
     let optional = !f.required || f.ty.is_nullable();
     if f.tri_state {

@@ -187,6 +187,7 @@ mod tests {
             deprecated: false,
             boxed: false,
             tri_state: false,
+            flatten: false,
             facts: Default::default(),
         }
     }

@@ -31,7 +31,7 @@ impl Context<'_> {
             let TypeKind::Struct(s) = &def.kind else {
                 continue;
             };
-            let field = |json: &str| s.fields.iter().find(|f| f.name == json);
+            let field = |json: &str| s.fields.iter().find(|f| !f.flatten && f.name == json);
             let (Some(success_field), Some(errors_field)) = (field(&success), field(&errors))
             else {
                 continue;

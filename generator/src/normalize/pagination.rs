@@ -135,7 +135,7 @@ impl Context<'_> {
             let field = s
                 .fields
                 .iter()
-                .find(|f| f.name == token)
+                .find(|f| !f.flatten && f.name == token)
                 .ok_or_else(|| format!("`{pointer}`: `{name}` has no property `{token}`"))?;
             steps.push(FieldStep {
                 json_name: field.name.clone(),

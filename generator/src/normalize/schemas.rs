@@ -59,13 +59,26 @@ struct ObjectParts<'d> {
     required: BTreeSet<String>,
     additional: Option<(&'d AdditionalProperties, String)>,
     required_choices: Vec<RequiredChoice>,
-    /// `allOf` parts that are unions of shapes (`oneOf` of objects), which no struct field can
-    /// hold; their properties are kept as additional properties.
-    unmerged_unions: Vec<String>,
+    /// Unions of shapes among the parts (`allOf: [{oneOf: …}, …]`, `oneOf` beside
+    /// `properties`): each becomes a flattened field, its variant's properties beside the
+    /// others.
+    unions: Vec<PartUnion<'d>>,
 }
 
-/// `additionalProperties: true`, for objects that must keep properties they cannot type.
-static ANY_ADDITIONAL: AdditionalProperties = AdditionalProperties::Any(true);
+/// A union of shapes that is part of an object, in the form it was found.
+enum PartUnion<'d> {
+    /// A component schema that is a union: its own type.
+    Component(&'d str, String),
+    /// An inline schema that is a union (an `allOf` part `{oneOf: […]}`).
+    Inline(&'d Schema, String),
+    /// `oneOf` or `anyOf` members beside properties, with the schema they stand in (which
+    /// holds the discriminator).
+    Members {
+        members: &'d [ReferenceOr<Schema>],
+        parent: &'d Schema,
+        pointer: String,
+    },
+}
 
 impl<'d> Context<'d> {
     fn schemas(&self) -> Option<&'d IndexMap<String, ReferenceOr<Schema>>> {
@@ -333,7 +346,12 @@ impl<'d> Context<'d> {
         TypeRef::Array(Box::new(item))
     }
 
-    fn object(&mut self, parts: ObjectParts<'d>, hint: &str) -> Lowered {
+    fn object(&mut self, mut parts: ObjectParts<'d>, hint: &str) -> Lowered {
+        let unions = std::mem::take(&mut parts.unions);
+        let flattened: Vec<(String, TypeRef)> = unions
+            .into_iter()
+            .map(|union| self.part_union(union, hint))
+            .collect();
         let undeclared_required = parts
             .required
             .iter()
@@ -350,7 +368,7 @@ impl<'d> Context<'d> {
                 Some(self.schema_type(s.as_ref().into(), &format!("{hint}Value"), p))
             }
         };
-        if parts.properties.is_empty() {
+        if parts.properties.is_empty() && flattened.is_empty() {
             // A property-less object is a map; keeping every key loses nothing the server sends.
             return Lowered::Use(TypeRef::Map(Box::new(additional.unwrap_or(TypeRef::Any))));
         }
@@ -388,8 +406,27 @@ impl<'d> Context<'d> {
                 deprecated: data.is_some_and(|d| d.deprecated),
                 boxed: false,
                 tri_state: false,
+                flatten: false,
                 facts: self.schema_facts(sref),
                 name: json_name,
+            });
+        }
+        for (wanted, ty) in flattened {
+            let rust_name = names.claim(&wanted);
+            fields.push(Field {
+                name: rust_name.clone(),
+                rust_name,
+                // Absent or null, a flattened union has no properties to add: it is required.
+                ty: ty.non_null().clone(),
+                required: true,
+                description: None,
+                read_only: false,
+                write_only: false,
+                deprecated: false,
+                boxed: false,
+                tri_state: false,
+                flatten: true,
+                facts: crate::ir::ValueFacts::default(),
             });
         }
         Lowered::Define(TypeKind::Struct(StructDef {
@@ -398,6 +435,39 @@ impl<'d> Context<'d> {
             required_extra,
             required_choices: parts.required_choices,
         }))
+    }
+
+    /// The type of a union that is part of an object, and the name its flattened field wants:
+    /// the component's name, else `variant`.
+    fn part_union(&mut self, union: PartUnion<'d>, hint: &str) -> (String, TypeRef) {
+        let variant_hint = format!("{hint}Variant");
+        match union {
+            PartUnion::Component(key, pointer) => {
+                let ty = self.reference_type(&format!("#/components/schemas/{key}"), &pointer);
+                let wanted = match ty.non_null() {
+                    TypeRef::Named(name) => value_name(name),
+                    _ => "variant".to_string(),
+                };
+                (wanted, ty)
+            }
+            PartUnion::Inline(schema, pointer) => (
+                "variant".to_string(),
+                self.schema_type(SchemaRef::Inline(schema), &variant_hint, &pointer),
+            ),
+            PartUnion::Members {
+                members,
+                parent,
+                pointer,
+            } => {
+                let ty = match self.union(members, parent, &variant_hint, &pointer) {
+                    Lowered::Use(ty) => ty,
+                    Lowered::Define(kind) => {
+                        self.define_inline(parent, &variant_hint, &pointer, kind)
+                    }
+                };
+                ("variant".to_string(), ty)
+            }
+        }
     }
 
     /// `own` is the schema's keywords beside `allOf` (`properties`, `required`, …), which are one
@@ -447,48 +517,25 @@ impl<'d> Context<'d> {
                 own.additional_properties.as_ref(),
                 &own_pointer,
             );
-            if !own.one_of.is_empty() {
-                merge_union(
-                    &mut merged,
-                    &own.one_of,
-                    true,
-                    &pointer_join(&own_pointer, "oneOf"),
-                );
-            }
-            if !own.any_of.is_empty() {
-                merge_union(
-                    &mut merged,
-                    &own.any_of,
-                    false,
-                    &pointer_join(&own_pointer, "anyOf"),
-                );
+            for (members, exactly_one, key) in
+                [(&own.one_of, true, "oneOf"), (&own.any_of, false, "anyOf")]
+            {
+                if !members.is_empty() {
+                    let at = pointer_join(&own_pointer, key);
+                    merge_union(&mut merged, members, schema, exactly_one, at);
+                }
             }
         }
         let mut visiting = AllOfVisit::default();
         for (i, part) in meaningful {
             let part_pointer = format!("{pointer}/{i}");
-            let unions_before = merged.unmerged_unions.len();
-            let merged_ok = self.merge_part(&mut merged, part.into(), &part_pointer, &mut visiting);
-            // A union reached through a reference is said at the part that reaches it.
-            if merged.unmerged_unions.len() > unions_before {
-                merged.unmerged_unions.truncate(unions_before);
-                merged.unmerged_unions.push(part_pointer.clone());
-            }
-            if !merged_ok {
+            if !self.merge_part(&mut merged, part.into(), &part_pointer, &mut visiting) {
                 self.warn(
                     part_pointer,
                     "`allOf` part is not an object schema and cannot be merged; using `serde_json::Value`",
                 );
                 return Lowered::Use(TypeRef::Any);
             }
-        }
-        // The other parts stay typed; whatever a union part adds is kept, untyped.
-        for at in std::mem::take(&mut merged.unmerged_unions) {
-            self.warn(
-                at,
-                "`allOf` part is a union of shapes, which a struct cannot hold; the other parts are typed and its properties are kept in `additional_properties`",
-            );
-            merged.additional = Some((&ANY_ADDITIONAL, pointer.clone()));
         }
         self.object(merged, hint)
     }
@@ -570,11 +617,13 @@ impl<'d> Context<'d> {
                     a.additional_properties.as_ref(),
                     &pointer,
                 );
-                if !a.one_of.is_empty() {
-                    merge_union(merged, &a.one_of, true, &pointer_join(&pointer, "oneOf"));
-                }
-                if !a.any_of.is_empty() {
-                    merge_union(merged, &a.any_of, false, &pointer_join(&pointer, "anyOf"));
+                for (members, exactly_one, key) in
+                    [(&a.one_of, true, "oneOf"), (&a.any_of, false, "anyOf")]
+                {
+                    if !members.is_empty() {
+                        let at = pointer_join(&pointer, key);
+                        merge_union(merged, members, schema, exactly_one, at);
+                    }
                 }
                 for (i, nested) in a.all_of.iter().enumerate() {
                     if !self.merge_part(
@@ -596,12 +645,28 @@ impl<'d> Context<'d> {
                     visiting,
                 )
             }),
-            SchemaKind::OneOf { one_of } => {
-                merge_union(merged, one_of, true, &pointer_join(&pointer, "oneOf"));
-                true
-            }
-            SchemaKind::AnyOf { any_of } => {
-                merge_union(merged, any_of, false, &pointer_join(&pointer, "anyOf"));
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                let exactly_one = matches!(schema.schema_kind, SchemaKind::OneOf { .. });
+                if members.iter().all(only_constrains) {
+                    merged
+                        .required_choices
+                        .extend(required_choice(members, exactly_one));
+                } else {
+                    // A component is its own type; an inline union gets one.
+                    let component = pointer
+                        .strip_prefix("/components/schemas/")
+                        .filter(|key| !key.contains('/'))
+                        .and_then(|key| {
+                            let key = crate::diagnostics::unescape_pointer_token(key);
+                            self.schemas()?
+                                .get_key_value(key.as_str())
+                                .map(|(k, _)| k.as_str())
+                        });
+                    merged.unions.push(match component {
+                        Some(key) => PartUnion::Component(key, pointer),
+                        None => PartUnion::Inline(schema, pointer),
+                    });
+                }
                 true
             }
             _ => false,
@@ -823,6 +888,27 @@ impl<'d> Context<'d> {
             && [&any.one_of, &any.any_of]
                 .iter()
                 .all(|members| members.iter().all(only_constrains));
+        // Properties beside a union of shapes belong to every variant: an object of them with
+        // the union flattened into it.
+        if !any.properties.is_empty() && !constraints_only {
+            let mut parts = ObjectParts::default();
+            collect_object(
+                &mut parts,
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+                pointer,
+            );
+            for (members, exactly_one, key) in
+                [(&any.one_of, true, "oneOf"), (&any.any_of, false, "anyOf")]
+            {
+                if !members.is_empty() {
+                    let at = pointer_join(pointer, key);
+                    merge_union(&mut parts, members, schema, exactly_one, at);
+                }
+            }
+            return self.object(parts, hint);
+        }
         if !any.one_of.is_empty() && !constraints_only {
             return self.union(&any.one_of, schema, hint, &pointer_join(pointer, "oneOf"));
         }
@@ -1165,21 +1251,26 @@ fn required_choice(members: &[ReferenceOr<Schema>], exactly_one: bool) -> Option
     })
 }
 
-/// What a `oneOf` (`exactly_one`) or `anyOf` inside an `allOf` part adds to the merged object:
-/// members that only constrain it (`required: [a]`) are a choice of required properties; members
-/// with shapes of their own are a union the struct cannot hold, recorded at `pointer`.
-fn merge_union(
-    merged: &mut ObjectParts<'_>,
-    members: &[ReferenceOr<Schema>],
+/// What `oneOf` (`exactly_one`) or `anyOf` members beside properties (of `parent`, at
+/// `pointer`) add to the object: members that only constrain it (`required: [a]`) are a choice
+/// of required properties; members with shapes of their own are a union, flattened into it.
+fn merge_union<'d>(
+    merged: &mut ObjectParts<'d>,
+    members: &'d [ReferenceOr<Schema>],
+    parent: &'d Schema,
     exactly_one: bool,
-    pointer: &str,
+    pointer: String,
 ) {
     if members.iter().all(only_constrains) {
         merged
             .required_choices
             .extend(required_choice(members, exactly_one));
     } else {
-        merged.unmerged_unions.push(pointer.to_string());
+        merged.unions.push(PartUnion::Members {
+            members,
+            parent,
+            pointer,
+        });
     }
 }
 

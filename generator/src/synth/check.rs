@@ -102,11 +102,19 @@ impl<'a> Types<'a> {
                     return false;
                 };
                 let closed = facts.closed || def.facts.closed;
-                let declared = |k: &String| s.fields.iter().any(|f| &f.name == k);
-                s.fields.iter().all(|f| match map.get(&f.name) {
-                    None => !f.required,
-                    Some(v) => self.fits(v, &f.ty, &f.facts, depth + 1),
-                }) && s.required_extra.iter().all(|name| map.contains_key(name))
+                // A flattened union is checked against the whole object, and may declare any
+                // of its properties.
+                let flattened = s.fields.iter().any(|f| f.flatten);
+                let declared =
+                    |k: &String| flattened || s.fields.iter().any(|f| !f.flatten && &f.name == k);
+                s.fields
+                    .iter()
+                    .all(|f| match (f.flatten, map.get(&f.name)) {
+                        (true, _) => self.fits(value, &f.ty, &f.facts, depth + 1),
+                        (false, None) => !f.required,
+                        (false, Some(v)) => self.fits(v, &f.ty, &f.facts, depth + 1),
+                    })
+                    && s.required_extra.iter().all(|name| map.contains_key(name))
                     && s.required_choices.iter().all(|choice| {
                         let full = choice
                             .alternatives
@@ -122,7 +130,7 @@ impl<'a> Types<'a> {
                     && (!closed || map.keys().all(declared))
                     && s.additional.as_ref().is_none_or(|extra| {
                         map.iter()
-                            .filter(|(k, _)| !s.fields.iter().any(|f| &f.name == *k))
+                            .filter(|(k, _)| !declared(k))
                             .all(|(_, v)| self.fits(v, extra, &ValueFacts::default(), depth + 1))
                     })
             }

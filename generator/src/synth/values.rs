@@ -318,7 +318,14 @@ impl<'a> Synth<'a> {
                         ..cx.nested()
                     };
                     let value = self.value(&field.ty, &field.facts, field_cx);
-                    object.insert(field.name.clone(), value);
+                    match (field.flatten, value) {
+                        // A flattened union's properties stand beside the others.
+                        (true, Value::Object(variant)) => object.extend(variant),
+                        (true, _) => {}
+                        (false, value) => {
+                            object.insert(field.name.clone(), value);
+                        }
+                    }
                 }
                 // Required names the schema does not declare go in the extra properties. Where
                 // nothing describes them, a string: every body and parameter encoding carries
