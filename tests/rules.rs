@@ -48,6 +48,7 @@ const STRICT: &[&str] = &[
     "callbacks-by-reference-and-with-extensions.yaml",
     "callbacks-by-reference-and-with-extensions-3.1.yaml",
     "allof-beside-properties-and-unions.yaml",
+    "operation-schemes-swagger2.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -548,6 +549,24 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         .map(|w| w.message.as_str())
         .collect();
     assert!(said.is_empty(), "{said:?}");
+
+    // A 2.0 operation's own schemes are its servers.
+    let schemes = api(&output, "operation-schemes-swagger2.yaml");
+    let servers: Vec<(&str, Vec<&str>)> = schemes
+        .operations
+        .iter()
+        .map(|op| {
+            let urls = op.servers.iter().map(|s| s.url.as_str()).collect();
+            (op.method_name.as_str(), urls)
+        })
+        .collect();
+    assert_eq!(
+        servers,
+        [
+            ("get_status", vec![]),
+            ("login", vec!["https://api.example.com/v1"])
+        ]
+    );
 
     // Callbacks by reference and with extensions keep their operation, without a word.
     for file in [

@@ -135,18 +135,31 @@ impl Cx<'_> {
     }
 
     fn servers(&mut self) -> Option<Value> {
+        let schemes = scheme_list(self.doc.get("schemes"));
+        self.server_urls(&schemes)
+    }
+
+    /// An operation's own `schemes` (2.0 lets an operation narrow the document's, say to
+    /// `https` only) as its `servers`; none where they are the document's, or where there is no
+    /// `host` to put them before.
+    fn operation_servers(&self, schemes: &Value) -> Option<Value> {
+        let own = scheme_list(Some(schemes));
+        let document = scheme_list(self.doc.get("schemes"));
+        let same = |a: &[&str], b: &[&str]| a.iter().all(|s| b.contains(s)) && a.len() == b.len();
+        let host = self.doc.get("host").and_then(Value::as_str);
+        if own.is_empty() || host.is_none() || same(&own, &document) {
+            return None;
+        }
+        self.server_urls(&own)
+    }
+
+    fn server_urls(&self, schemes: &[&str]) -> Option<Value> {
         let host = self.doc.get("host").and_then(Value::as_str);
         let base = self
             .doc
             .get("basePath")
             .and_then(Value::as_str)
             .unwrap_or("");
-        let schemes: Vec<&str> = self
-            .doc
-            .get("schemes")
-            .and_then(Value::as_array)
-            .map(|s| s.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
         let urls: Vec<String> = match host {
             // Without `schemes`, 2.0 means "the scheme the document was fetched with": https.
             Some(host) if schemes.is_empty() => vec![format!("https://{host}{base}")],
@@ -429,7 +442,14 @@ impl Cx<'_> {
         let produces = self.media_types(Some(op), "produces");
         for (key, value) in source {
             match key.as_str() {
-                "consumes" | "produces" | "schemes" => {}
+                "schemes" => {
+                    if let Some(servers) = self.operation_servers(value) {
+                        self.pointers
+                            .add(format!("{pointer}/servers"), format!("{pointer}/schemes"));
+                        out.insert("servers".into(), servers);
+                    }
+                }
+                "consumes" | "produces" => {}
                 "parameters" => {
                     let SplitParameters { params, body, form } = self.parameter_list(
                         value,
@@ -597,12 +617,51 @@ fn convert_schemas(document: &mut Value) {
     });
 }
 
+/// The schemes a `schemes` list names.
+fn scheme_list(schemes: Option<&Value>) -> Vec<&str> {
+    schemes
+        .and_then(Value::as_array)
+        .map(|s| s.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn convert(doc: Value) -> Converted {
         from_swagger2(&doc)
+    }
+
+    #[test]
+    fn an_operations_own_schemes_become_its_servers() {
+        let op = |schemes: Value| json!({"schemes": schemes, "responses": {}});
+        let c = convert(json!({
+            "swagger": "2.0", "host": "api.example.com", "basePath": "/v1", "schemes": ["http", "https"],
+            "paths": {"/a": {
+                "get": op(json!(["https"])),
+                "put": op(json!(["https", "http"])),
+                "post": op(json!(["wss"]))
+            }}
+        }));
+        let path = &c.document["paths"]["/a"];
+        assert_eq!(
+            path["get"]["servers"],
+            json!([{"url": "https://api.example.com/v1"}])
+        );
+        // The document's schemes in another order are the document's servers.
+        assert_eq!(path["put"].get("servers"), None);
+        assert_eq!(
+            path["post"]["servers"],
+            json!([{"url": "wss://api.example.com/v1"}])
+        );
+        assert_eq!(path["get"].get("schemes"), None);
+        // Without a host there is nothing to put a scheme before.
+        let relative = convert(json!({
+            "swagger": "2.0", "basePath": "/v1",
+            "paths": {"/a": {"get": op(json!(["https"]))}}
+        }));
+        assert_eq!(relative.document["paths"]["/a"]["get"].get("servers"), None);
     }
 
     #[test]
