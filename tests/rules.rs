@@ -136,6 +136,20 @@ fn fields(def: &TypeDef) -> BTreeMap<&str, &Field> {
     }
 }
 
+/// The warnings about the fixture `file`.
+fn warnings_of<'a>(output: &'a Output, file: &str) -> Vec<&'a generator::Diagnostic> {
+    let path = rules_dir().join(file);
+    output.warnings.iter().filter(|w| w.file == path).collect()
+}
+
+/// The messages of the warnings about the fixture `file`.
+fn messages_of<'a>(output: &'a Output, file: &str) -> Vec<&'a str> {
+    warnings_of(output, file)
+        .into_iter()
+        .map(|w| w.message.as_str())
+        .collect()
+}
+
 fn compile(output: &Output, name: &str) {
     let dir = tests::write_crate(output, "rules", name);
     tests::assert_clippy_clean(&dir, &[], name);
@@ -348,11 +362,8 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     assert!(matches!(setting["properties"].ty, TypeRef::Map(_)));
 
     // A 3.1 numeric exclusive bound in a 3.0 document is read, with a located note each.
-    let bounds = rules_dir().join("numeric-exclusive-bounds-in-3.0.yaml");
-    let notes: Vec<_> = output
-        .warnings
-        .iter()
-        .filter(|w| w.file == bounds)
+    let notes: Vec<_> = warnings_of(&output, "numeric-exclusive-bounds-in-3.0.yaml")
+        .into_iter()
         .map(|w| w.pointer.as_str())
         .collect();
     assert_eq!(
@@ -541,13 +552,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         ty(merged, "LabelledVariant").kind,
         TypeKind::Union(_)
     ));
-    let file = rules_dir().join("allof-beside-properties-and-unions.yaml");
-    let said: Vec<&str> = output
-        .warnings
-        .iter()
-        .filter(|w| w.file == file)
-        .map(|w| w.message.as_str())
-        .collect();
+    let said = messages_of(&output, "allof-beside-properties-and-unions.yaml");
     assert!(said.is_empty(), "{said:?}");
 
     // A 2.0 operation's own schemes are its servers.
@@ -578,13 +583,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             ["subscribe"],
             "{file}"
         );
-        let path = rules_dir().join(file);
-        let said: Vec<&str> = output
-            .warnings
-            .iter()
-            .filter(|w| w.file == path)
-            .map(|w| w.message.as_str())
-            .collect();
+        let said = messages_of(&output, file);
         assert!(said.is_empty(), "{file}: {said:?}");
     }
 
@@ -606,13 +605,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             ("at", path(PathStyle::Matrix, true)),
         ]
     );
-    let file = rules_dir().join("path-parameter-styles.yaml");
-    let said: Vec<&str> = output
-        .warnings
-        .iter()
-        .filter(|w| w.file == file)
-        .map(|w| w.message.as_str())
-        .collect();
+    let said = messages_of(&output, "path-parameter-styles.yaml");
     assert!(said.is_empty(), "{said:?}");
 
     // Reserved names: the types built on them stay camel case (clippy runs below).
@@ -873,12 +866,7 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
 
     let output = generate(LENIENT, true, "rules-lenient");
     for file in LENIENT {
-        let module_file = rules_dir().join(file);
-        let warnings: Vec<_> = output
-            .warnings
-            .iter()
-            .filter(|w| w.file == module_file)
-            .collect();
+        let warnings = warnings_of(&output, file);
         assert!(
             !warnings.is_empty(),
             "{file}: no warning says what was repaired"

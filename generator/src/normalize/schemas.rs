@@ -510,21 +510,7 @@ impl<'d> Context<'d> {
         }
         let mut merged = ObjectParts::default();
         if let Some(own) = own {
-            collect_object(
-                &mut merged,
-                &own.properties,
-                &own.required,
-                own.additional_properties.as_ref(),
-                &own_pointer,
-            );
-            for (members, exactly_one, key) in
-                [(&own.one_of, true, "oneOf"), (&own.any_of, false, "anyOf")]
-            {
-                if !members.is_empty() {
-                    let at = pointer_join(&own_pointer, key);
-                    merge_union(&mut merged, members, schema, exactly_one, at);
-                }
-            }
+            collect_any_object(&mut merged, own, schema, &own_pointer);
         }
         let mut visiting = AllOfVisit::default();
         for (i, part) in meaningful {
@@ -610,21 +596,7 @@ impl<'d> Context<'d> {
             SchemaKind::Any(a)
                 if a.typ.as_deref().is_none_or(|t| t == "object") && a.items.is_none() =>
             {
-                collect_object(
-                    merged,
-                    &a.properties,
-                    &a.required,
-                    a.additional_properties.as_ref(),
-                    &pointer,
-                );
-                for (members, exactly_one, key) in
-                    [(&a.one_of, true, "oneOf"), (&a.any_of, false, "anyOf")]
-                {
-                    if !members.is_empty() {
-                        let at = pointer_join(&pointer, key);
-                        merge_union(merged, members, schema, exactly_one, at);
-                    }
-                }
+                collect_any_object(merged, a, schema, &pointer);
                 for (i, nested) in a.all_of.iter().enumerate() {
                     if !self.merge_part(
                         merged,
@@ -892,21 +864,7 @@ impl<'d> Context<'d> {
         // the union flattened into it.
         if !any.properties.is_empty() && !constraints_only {
             let mut parts = ObjectParts::default();
-            collect_object(
-                &mut parts,
-                &any.properties,
-                &any.required,
-                any.additional_properties.as_ref(),
-                pointer,
-            );
-            for (members, exactly_one, key) in
-                [(&any.one_of, true, "oneOf"), (&any.any_of, false, "anyOf")]
-            {
-                if !members.is_empty() {
-                    let at = pointer_join(pointer, key);
-                    merge_union(&mut parts, members, schema, exactly_one, at);
-                }
-            }
+            collect_any_object(&mut parts, any, schema, pointer);
             return self.object(parts, hint);
         }
         if !any.one_of.is_empty() && !constraints_only {
@@ -1249,6 +1207,30 @@ fn required_choice(members: &[ReferenceOr<Schema>], exactly_one: bool) -> Option
         exactly_one,
         alternatives,
     })
+}
+
+/// Adds the object keywords of a schema without a single kind (`properties`, `required`,
+/// `additionalProperties`, and `oneOf`/`anyOf` beside them) of `parent` at `pointer`.
+fn collect_any_object<'d>(
+    merged: &mut ObjectParts<'d>,
+    any: &'d openapiv3::AnySchema,
+    parent: &'d Schema,
+    pointer: &str,
+) {
+    collect_object(
+        merged,
+        &any.properties,
+        &any.required,
+        any.additional_properties.as_ref(),
+        pointer,
+    );
+    for (members, exactly_one, key) in [(&any.one_of, true, "oneOf"), (&any.any_of, false, "anyOf")]
+    {
+        if !members.is_empty() {
+            let at = pointer_join(pointer, key);
+            merge_union(merged, members, parent, exactly_one, at);
+        }
+    }
 }
 
 /// What `oneOf` (`exactly_one`) or `anyOf` members beside properties (of `parent`, at
