@@ -396,3 +396,17 @@ async fn unions_that_are_part_of_an_object_are_flattened_into_it() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_base_whose_union_includes_its_subtypes_decodes_each_subtype_whole() {
+    let server = MockServer::start().await;
+    let keys = json!([{"kid": "k1", "crv": "P-256"}, {"kid": "k2", "n": "abc"}]);
+    Mock::given(method("GET")).and(path("/keys")).respond_with(ResponseTemplate::new(200).set_body_json(keys))
+        .mount(&server).await;
+    let keys: Vec<SigningKey> = client(&server).list_keys().send().await.unwrap().into_inner();
+    // The base is the union of its subtypes, each holding the base's properties and its own.
+    let SigningKeyVariant::EcKey(ec) = &keys[0] else { panic!("{:?}", keys[0]) };
+    assert_eq!((ec.kid.as_deref(), ec.crv.as_str()), (Some("k1"), "P-256"));
+    let SigningKeyVariant::RsaKey(rsa) = &keys[1] else { panic!("{:?}", keys[1]) };
+    assert_eq!((rsa.kid.as_deref(), rsa.n.as_str()), (Some("k2"), "abc"));
+}

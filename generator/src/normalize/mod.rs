@@ -7,6 +7,7 @@
 mod cycles;
 mod envelope;
 mod facts;
+mod flatten;
 pub(crate) mod media;
 pub(crate) mod names;
 mod operations;
@@ -74,6 +75,13 @@ pub(crate) fn normalize_api(
     cx.unused_type_renames();
     cx.define_component_schemas();
     let operations = cx.operations(&security_schemes, &servers);
+    flatten::drop_self_flattening(&mut cx.types);
+    for origin in flatten::settle_flattened_unions(&mut cx.types) {
+        cx.warn(
+            origin.trim_start_matches('#'),
+            "a union beside properties its variants repeat is not flattened; its properties are kept in `additional_properties`",
+        );
+    }
     cycles::box_recursive_fields(&mut cx.types);
     for (origin, cycle) in cycles::alias_cycles(&cx.types) {
         let lenient = cx.problem(
