@@ -12,21 +12,68 @@ use crate::ir::{TypeDef, TypeKind, TypeRef};
 /// the subtypes that include it, written without a discriminator). The struct is already one of
 /// the union's variants, so the union adds nothing it can hold; and serde's flattening would
 /// nest a serializer inside itself without end (rustc's recursion limit).
-pub fn drop_self_flattening(types: &mut [TypeDef]) {
+/// The union made for a dropped field goes too when nothing else names it.
+pub fn drop_self_flattening(types: &mut Vec<TypeDef>) {
+    let mut orphans = Vec::new();
     for i in 0..types.len() {
         let TypeKind::Struct(s) = &types[i].kind else {
             continue;
         };
         let name = &types[i].name;
-        let cyclic: Vec<String> = s
+        let cyclic: Vec<(String, TypeRef)> = s
             .fields
             .iter()
             .filter(|f| f.flatten && flattens_into(types, &f.ty, name, &mut Vec::new()))
-            .map(|f| f.rust_name.clone())
+            .map(|f| (f.rust_name.clone(), f.ty.clone()))
             .collect();
         if let TypeKind::Struct(s) = &mut types[i].kind {
-            s.fields.retain(|f| !cyclic.contains(&f.rust_name));
+            s.fields
+                .retain(|f| !cyclic.iter().any(|(n, _)| n == &f.rust_name));
         }
+        orphans.extend(cyclic.into_iter().filter_map(|(_, ty)| match ty {
+            TypeRef::Named(name) => Some(name),
+            _ => None,
+        }));
+    }
+    // Only a union made for the field (inline, not a component) can be an orphan.
+    let unused: Vec<String> = types
+        .iter()
+        .filter(|t| orphans.contains(&t.name) && !is_component(&t.origin))
+        .filter(|t| types_mentioning(types, &t.name) == 0)
+        .map(|t| t.name.clone())
+        .collect();
+    types.retain(|t| !unused.contains(&t.name));
+}
+
+fn is_component(origin: &str) -> bool {
+    origin
+        .strip_prefix("#/components/schemas/")
+        .is_some_and(|key| !key.contains('/'))
+}
+
+/// How many types name `name` in a field, variant, alias or additional properties.
+fn types_mentioning(types: &[TypeDef], name: &str) -> usize {
+    types
+        .iter()
+        .filter(|t| match &t.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter().any(|f| mentions(&f.ty, name))
+                    || s.additional.as_ref().is_some_and(|a| mentions(a, name))
+            }
+            TypeKind::Union(u) => u.variants.iter().any(|v| mentions(&v.ty, name)),
+            TypeKind::Alias(ty) => mentions(ty, name),
+            TypeKind::Enum(_) => false,
+        })
+        .count()
+}
+
+fn mentions(ty: &TypeRef, name: &str) -> bool {
+    match ty {
+        TypeRef::Named(n) => n == name,
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            mentions(inner, name)
+        }
+        _ => false,
     }
 }
 
