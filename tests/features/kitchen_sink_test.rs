@@ -380,7 +380,8 @@ async fn unions_that_are_part_of_an_object_are_flattened_into_it() {
         .mount(&server).await;
     Mock::given(method("POST")).and(path("/media"))
         .and(body_json(json!({"name": "docs", "type": "git", "repo": "r"})))
-        .respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "docs", "type": "bucket", "bucket": "b"})))
+        .mount(&server).await;
     let c = client(&server);
 
     // The properties beside the union are typed, and so is the variant the rest fits.
@@ -389,12 +390,18 @@ async fn unions_that_are_part_of_an_object_are_flattened_into_it() {
     let MediaVariant::MediaVariantVariant2(link) = &media.variant else { panic!("{media:?}") };
     assert_eq!(link.url, "https://x.test/l.png");
 
-    // Sent, the variant's properties stand beside the object's own.
-    let git = SourceKindVariant1 { r#type: "git".into(), repo: "r".into() };
-    c.add_source(NewSource { name: "docs".into(), source_kind: SourceKind::SourceKindVariant1(git) })
+    // Sent, the variant's properties (its tag among them) stand beside the object's own; read,
+    // the tag picks the variant.
+    let git = GitSource { r#type: "git".into(), repo: "r".into() };
+    let stored = c
+        .add_source(NewSource { name: "docs".into(), source_kind: SourceKind::GitSource(git) })
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
+    assert_eq!(stored.name, "docs");
+    let SourceKind::BucketSource(bucket) = &stored.source_kind else { panic!("{stored:?}") };
+    assert_eq!(bucket.bucket, "b");
 }
 
 #[tokio::test]
