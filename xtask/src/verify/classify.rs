@@ -44,6 +44,9 @@ pub struct DocumentFacts {
     /// `METHOD /path name` of path parameters an operation declares that its path template
     /// does not have: no request can carry them.
     pub path_parameters_outside_template: BTreeSet<String>,
+    /// Operations (`"GET /legacy/users"`) with `servers` of their own, on the operation or its
+    /// path item: the client sends them under that server's path, which Prism does not route.
+    pub own_servers: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -58,6 +61,7 @@ impl DocumentFacts {
         let mut wire_twins = BTreeSet::new();
         let mut implicit_tags = BTreeSet::new();
         let mut outside_template = BTreeSet::new();
+        let mut own_servers = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -71,6 +75,7 @@ impl DocumentFacts {
                 wire_twin_operations(&tree, &mut wire_twins);
                 implicit_tags_outside_enum(&tree, &tree, &mut implicit_tags);
                 path_parameters_outside_template(&tree, &mut outside_template);
+                operations_with_own_servers(&tree, &mut own_servers);
             }
         }
         DocumentFacts {
@@ -83,6 +88,7 @@ impl DocumentFacts {
             wire_twins,
             implicit_tags_outside_enum: implicit_tags,
             path_parameters_outside_template: outside_template,
+            own_servers,
         }
     }
 }
@@ -189,6 +195,16 @@ fn wire_twin_operations(tree: &Value, out: &mut BTreeSet<String>) {
     }
     for ((_, method), twins) in by_wire.into_iter().filter(|(_, t)| t.len() > 1) {
         for path in twins {
+            out.insert(format!("{} {path}", method.to_ascii_uppercase()));
+        }
+    }
+}
+
+/// Collects the operations with `servers` of their own (on the operation or its path item).
+fn operations_with_own_servers(tree: &Value, out: &mut BTreeSet<String>) {
+    let listed = |node: &Value| node["servers"].as_array().is_some_and(|s| !s.is_empty());
+    for (path, method, item, operation) in operations(tree) {
+        if listed(operation) || listed(item) {
             out.insert(format!("{} {path}", method.to_ascii_uppercase()));
         }
     }
@@ -661,6 +677,18 @@ impl<'a> Facts<'a> {
             .contains(&format!("{method} {path}"))
     }
 
+    /// Prism found no route for the request of an operation with a server of its own.
+    fn unrouted_own_server(&self) -> bool {
+        let method = self.record["method"].as_str().unwrap_or_default();
+        let path = self.record["path"].as_str().unwrap_or_default();
+        self.status == Some(404)
+            && self.response.contains("NO_PATH_MATCHED_ERROR")
+            && self
+                .document
+                .own_servers
+                .contains(&format!("{method} {path}"))
+    }
+
     /// Prism answered with its own problem: its answer broke the document, or it failed.
     fn prism_problem(&self, kind: &str) -> bool {
         self.status == Some(500)
@@ -702,6 +730,12 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| f.unrouted_own_server(),
+        reason: "the operation has a server of its own (`servers` on the operation or its path item, such as `/private`), so the client sends it under that server's path; Prism routes by `paths` alone and found no route",
+    },
     Rule {
         outcome: "request",
         class: Class::Spec,

@@ -434,6 +434,41 @@ fn an_operation_told_apart_only_by_a_fragment_is_the_documents_fault() {
 }
 
 #[test]
+fn an_operation_sent_to_its_own_server_that_prism_does_not_route_is_prisms() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("own-servers.yaml");
+    std::fs::write(
+        &spec,
+        "servers: [{url: ''}]\npaths:\n  /legacy/users:\n    servers: [{url: /private}]\n    get: {}\n  \
+         /files:\n    post: {servers: [{url: /upload}]}\n    get: {}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(
+        facts.own_servers.iter().collect::<Vec<_>>(),
+        ["GET /legacy/users", "POST /files"]
+    );
+    let unrouted = |method: &str, path: &str| {
+        json!({"outcome": "response", "status": 404, "method": method, "path": path,
+            "detail": "the body does not decode at `.`: missing field `code`",
+            "response": "{\"type\":\"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR\"}"})
+    };
+    let (class, reason) = classify(&unrouted("GET", "/legacy/users"), &facts);
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("server of its own"), "{reason}");
+    // An operation on the document's servers that Prism does not route is not excused.
+    assert_eq!(
+        classify(&unrouted("GET", "/files"), &facts).0,
+        Class::Generator
+    );
+    // Nor is another 404 of an operation with its own server.
+    let mut other = unrouted("POST", "/files");
+    other["response"] = json!("{\"code\": \"not_found\"}");
+    assert_eq!(classify(&other, &facts).0, Class::Generator);
+}
+
+#[test]
 fn an_implicit_tag_the_variants_enum_refuses_is_the_documents_fault() {
     let dir = root().join("target/verify-tests");
     std::fs::create_dir_all(&dir).unwrap();
