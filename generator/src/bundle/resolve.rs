@@ -467,14 +467,32 @@ impl Bundler<'_> {
         loaded
     }
 
-    fn read(&mut self, path: &std::path::Path) -> Result<usize, String> {
-        let text = self.reader.read(path).map_err(|err| {
+    /// The text of the file at `path`, or why it cannot be had.
+    pub(super) fn read_text(&self, path: &std::path::Path) -> Result<String, String> {
+        self.reader.read(path).map_err(|err| {
             if err.kind() == std::io::ErrorKind::NotFound {
                 "does not exist".to_string()
             } else {
                 format!("cannot be read: {err}")
             }
-        })?;
+        })
+    }
+
+    /// Adds a file read as `text` whose tree is `value`; returns its index.
+    pub(super) fn add_file(&mut self, path: &std::path::Path, text: String, value: Value) -> usize {
+        self.files.push(LoadedFile {
+            key: path.to_path_buf(),
+            source: SourceFile {
+                path: path.to_path_buf(),
+                text,
+            },
+            value,
+        });
+        self.files.len() - 1
+    }
+
+    fn read(&mut self, path: &std::path::Path) -> Result<usize, String> {
+        let text = self.read_text(path)?;
         let (value, repeated) = crate::load::parse_tree_reporting(path, &text).map_err(|d| {
             let first = d.0.first();
             let place = first
@@ -488,15 +506,7 @@ impl Bundler<'_> {
             let d = crate::load::repeated_key(path, pointer, self.lenient);
             self.diagnostics.push(d);
         }
-        self.files.push(LoadedFile {
-            key: path.to_path_buf(),
-            source: SourceFile {
-                path: path.to_path_buf(),
-                text,
-            },
-            value,
-        });
-        Ok(self.files.len() - 1)
+        Ok(self.add_file(path, text, value))
     }
 
     /// Whether a reference names a 3.1 `$id` (or an anchor under one) of the root, not a file.

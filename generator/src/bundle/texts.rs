@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::files::{self, RefTarget};
 use super::maps::{MAX_HOPS, Site, json_type, only_reference};
-use super::{Bundler, LoadedFile, Origins, SourceFile};
+use super::{Bundler, Origins};
 use crate::grammar::{self, Kind};
 
 impl Bundler<'_> {
@@ -99,24 +99,9 @@ impl Bundler<'_> {
         let index = match self.by_path.get(path) {
             Some(found) => found.clone()?,
             None => {
-                let read = self.reader.read(path).map_err(|err| {
-                    if err.kind() == std::io::ErrorKind::NotFound {
-                        "does not exist".to_string()
-                    } else {
-                        format!("cannot be read: {err}")
-                    }
-                });
-                let loaded = read.map(|text| {
+                let loaded = self.read_text(path).map(|text| {
                     let value = Value::String(text.trim_end().to_string());
-                    self.files.push(LoadedFile {
-                        key: path.to_path_buf(),
-                        source: SourceFile {
-                            path: path.to_path_buf(),
-                            text,
-                        },
-                        value,
-                    });
-                    self.files.len() - 1
+                    self.add_file(path, text, value)
                 });
                 self.by_path.insert(path.to_path_buf(), loaded.clone());
                 loaded?
