@@ -10,6 +10,7 @@ mod facts;
 mod flatten;
 pub(crate) mod media;
 pub(crate) mod names;
+mod objects;
 mod operations;
 mod pagination;
 mod refs;

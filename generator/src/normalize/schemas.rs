@@ -14,11 +14,13 @@ use openapiv3::{
 
 use super::Context;
 use super::names::{Namespace, enum_variant_name, type_name, value_name};
+use super::objects::{
+    ObjectParts, collect_any_object, collect_object, only_constrains, required_choice,
+};
 use super::refs::{ComponentKind, component_name};
 use crate::diagnostics::pointer_join;
 use crate::ir::{
-    EnumDef, EnumRepr, EnumValue, EnumVariant, Field, RequiredChoice, StructDef, TypeDef, TypeKind,
-    TypeRef, UnionDef, UnionVariant,
+    EnumDef, EnumRepr, EnumValue, EnumVariant, Field, StructDef, TypeDef, TypeKind, TypeRef,
 };
 
 /// A schema position: a reference or an inline schema.
@@ -47,41 +49,13 @@ impl<'d> From<&'d ReferenceOr<Box<Schema>>> for SchemaRef<'d> {
 }
 
 /// What a schema lowers to: a structural type, or a definition that needs a name.
-enum Lowered {
+pub(super) enum Lowered {
     Use(TypeRef),
     Define(TypeKind),
 }
 
-/// The object-shaped parts of a schema, gathered across `allOf`.
-#[derive(Default)]
-struct ObjectParts<'d> {
-    properties: IndexMap<String, (&'d ReferenceOr<Box<Schema>>, String)>,
-    required: BTreeSet<String>,
-    additional: Option<(&'d AdditionalProperties, String)>,
-    required_choices: Vec<RequiredChoice>,
-    /// Unions of shapes among the parts (`allOf: [{oneOf: …}, …]`, `oneOf` beside
-    /// `properties`): each becomes a flattened field, its variant's properties beside the
-    /// others.
-    unions: Vec<PartUnion<'d>>,
-}
-
-/// A union of shapes that is part of an object, in the form it was found.
-enum PartUnion<'d> {
-    /// A component schema that is a union: its own type.
-    Component(&'d str, String),
-    /// An inline schema that is a union (an `allOf` part `{oneOf: […]}`).
-    Inline(&'d Schema, String),
-    /// `oneOf` or `anyOf` members beside properties, with the schema they stand in (which
-    /// holds the discriminator).
-    Members {
-        members: &'d [ReferenceOr<Schema>],
-        parent: &'d Schema,
-        pointer: String,
-    },
-}
-
 impl<'d> Context<'d> {
-    fn schemas(&self) -> Option<&'d IndexMap<String, ReferenceOr<Schema>>> {
+    pub(super) fn schemas(&self) -> Option<&'d IndexMap<String, ReferenceOr<Schema>>> {
         self.doc.openapi.components.as_ref().map(|c| &c.schemas)
     }
 
@@ -213,7 +187,7 @@ impl<'d> Context<'d> {
     }
 
     /// Defines the type of an inline schema under a name derived from `hint`.
-    fn define_inline(
+    pub(super) fn define_inline(
         &mut self,
         schema: &'d Schema,
         hint: &str,
@@ -232,7 +206,7 @@ impl<'d> Context<'d> {
         TypeRef::Named(name)
     }
 
-    fn reference_type(&mut self, reference: &str, pointer: &str) -> TypeRef {
+    pub(super) fn reference_type(&mut self, reference: &str, pointer: &str) -> TypeRef {
         let name = component_name(reference, ComponentKind::Schemas);
         let found = name
             .as_ref()
@@ -346,7 +320,7 @@ impl<'d> Context<'d> {
         TypeRef::Array(Box::new(item))
     }
 
-    fn object(&mut self, mut parts: ObjectParts<'d>, hint: &str) -> Lowered {
+    pub(super) fn object(&mut self, mut parts: ObjectParts<'d>, hint: &str) -> Lowered {
         let unions = std::mem::take(&mut parts.unions);
         let flattened: Vec<(String, TypeRef)> = unions
             .into_iter()
@@ -437,398 +411,8 @@ impl<'d> Context<'d> {
         }))
     }
 
-    /// The type of a union that is part of an object, and the name its flattened field wants:
-    /// the component's name, else `variant`.
-    fn part_union(&mut self, union: PartUnion<'d>, hint: &str) -> (String, TypeRef) {
-        let variant_hint = format!("{hint}Variant");
-        match union {
-            PartUnion::Component(key, pointer) => {
-                let ty = self.reference_type(&format!("#/components/schemas/{key}"), &pointer);
-                let wanted = match ty.non_null() {
-                    TypeRef::Named(name) => value_name(name),
-                    _ => "variant".to_string(),
-                };
-                (wanted, ty)
-            }
-            PartUnion::Inline(schema, pointer) => (
-                "variant".to_string(),
-                self.schema_type(SchemaRef::Inline(schema), &variant_hint, &pointer),
-            ),
-            PartUnion::Members {
-                members,
-                parent,
-                pointer,
-            } => {
-                let ty = match self.union(members, parent, &variant_hint, &pointer) {
-                    Lowered::Use(ty) => ty,
-                    Lowered::Define(kind) => {
-                        self.define_inline(parent, &variant_hint, &pointer, kind)
-                    }
-                };
-                ("variant".to_string(), ty)
-            }
-        }
-    }
-
-    /// `own` is the schema's keywords beside `allOf` (`properties`, `required`, …), which are one
-    /// more part of the whole.
-    fn all_of(
-        &mut self,
-        schema: &'d Schema,
-        parts: &'d [ReferenceOr<Schema>],
-        own: Option<&'d openapiv3::AnySchema>,
-        hint: &str,
-        pointer: &str,
-    ) -> Lowered {
-        let own = own.filter(|a| {
-            !a.properties.is_empty()
-                || !a.required.is_empty()
-                || a.additional_properties.is_some()
-                || !a.one_of.is_empty()
-                || !a.any_of.is_empty()
-        });
-        let own_pointer = pointer.to_string();
-        let pointer = pointer_join(pointer, "allOf");
-        // `allOf: [$ref]` is how many generators write a described or nullable reference.
-        let mut meaningful: Vec<(usize, &ReferenceOr<Schema>)> = parts
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !is_annotation_only(p))
-            .collect();
-        // `allOf: [$ref, {type: string, description: …}]`: a part that only repeats a type adds
-        // nothing to the shape of the others; one that says `nullable` makes the whole so.
-        let mut nullable = schema.schema_data.nullable;
-        if meaningful.iter().any(|(_, p)| !is_bare_type(p)) {
-            nullable |= meaningful
-                .iter()
-                .any(|(_, p)| is_bare_type(p) && is_nullable(p));
-            meaningful.retain(|(_, p)| !is_bare_type(p));
-        }
-        if let ([(i, only)], None) = (meaningful.as_slice(), own) {
-            let ty = self.schema_type(SchemaRef::from(*only), hint, &format!("{pointer}/{i}"));
-            return Lowered::Use(if nullable { TypeRef::nullable(ty) } else { ty });
-        }
-        let mut merged = ObjectParts::default();
-        if let Some(own) = own {
-            collect_any_object(&mut merged, own, schema, &own_pointer);
-        }
-        let mut visiting = AllOfVisit::default();
-        for (i, part) in meaningful {
-            let part_pointer = format!("{pointer}/{i}");
-            if !self.merge_part(&mut merged, part.into(), &part_pointer, &mut visiting) {
-                self.warn(
-                    part_pointer,
-                    "`allOf` part is not an object schema and cannot be merged; using `serde_json::Value`",
-                );
-                return Lowered::Use(TypeRef::Any);
-            }
-        }
-        self.object(merged, hint)
-    }
-
-    /// Adds one `allOf` part's properties; returns false for parts that are not objects.
-    fn merge_part(
-        &mut self,
-        merged: &mut ObjectParts<'d>,
-        part: SchemaRef<'d>,
-        pointer: &str,
-        visiting: &mut AllOfVisit,
-    ) -> bool {
-        let schema = match part {
-            SchemaRef::Ref(reference) => {
-                let Some(key) = component_name(reference, ComponentKind::Schemas) else {
-                    self.reference_type(reference, pointer);
-                    return true;
-                };
-                // A schema reached along several paths (shared ancestors) is merged once;
-                // only a schema that includes itself is a problem.
-                if visiting.done.contains(&key) {
-                    return true;
-                }
-                if !visiting.stack.insert(key.clone()) {
-                    self.problem(
-                        format!("{pointer}/$ref"),
-                        format!("`allOf` refers to `{reference}`, which includes itself"),
-                        "the reference is not merged again",
-                    );
-                    return true;
-                }
-                let merged_ok = match self.schemas().and_then(|s| s.get(&key)) {
-                    Some(ReferenceOr::Item(s)) => {
-                        let at = pointer_join("/components/schemas", &key);
-                        self.merge_schema(merged, s, &at, visiting)
-                    }
-                    Some(other) => self.merge_part(merged, other.into(), pointer, visiting),
-                    None => {
-                        self.reference_type(reference, pointer);
-                        true
-                    }
-                };
-                visiting.stack.remove(&key);
-                visiting.done.insert(key);
-                return merged_ok;
-            }
-            SchemaRef::Inline(s) => s,
-        };
-        self.merge_schema(merged, schema, pointer, visiting)
-    }
-
-    /// Adds the properties of one object schema of an `allOf`; false if it is not an object.
-    fn merge_schema(
-        &mut self,
-        merged: &mut ObjectParts<'d>,
-        schema: &'d Schema,
-        pointer: &str,
-        visiting: &mut AllOfVisit,
-    ) -> bool {
-        let pointer = pointer.to_string();
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => {
-                collect_object(
-                    merged,
-                    &o.properties,
-                    &o.required,
-                    o.additional_properties.as_ref(),
-                    &pointer,
-                );
-                true
-            }
-            SchemaKind::Any(a)
-                if a.typ.as_deref().is_none_or(|t| t == "object") && a.items.is_none() =>
-            {
-                collect_any_object(merged, a, schema, &pointer);
-                for (i, nested) in a.all_of.iter().enumerate() {
-                    if !self.merge_part(
-                        merged,
-                        nested.into(),
-                        &format!("{pointer}/allOf/{i}"),
-                        visiting,
-                    ) {
-                        return false;
-                    }
-                }
-                true
-            }
-            SchemaKind::AllOf { all_of } => all_of.iter().enumerate().all(|(i, nested)| {
-                self.merge_part(
-                    merged,
-                    nested.into(),
-                    &format!("{pointer}/allOf/{i}"),
-                    visiting,
-                )
-            }),
-            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
-                let exactly_one = matches!(schema.schema_kind, SchemaKind::OneOf { .. });
-                if members.iter().all(only_constrains) {
-                    merged
-                        .required_choices
-                        .extend(required_choice(members, exactly_one));
-                } else {
-                    // A component is its own type; an inline union gets one.
-                    let component = pointer
-                        .strip_prefix("/components/schemas/")
-                        .filter(|key| !key.contains('/'))
-                        .and_then(|key| {
-                            let key = crate::diagnostics::unescape_pointer_token(key);
-                            self.schemas()?
-                                .get_key_value(key.as_str())
-                                .map(|(k, _)| k.as_str())
-                        });
-                    merged.unions.push(match component {
-                        Some(key) => PartUnion::Component(key, pointer),
-                        None => PartUnion::Inline(schema, pointer),
-                    });
-                }
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// A discriminator mapping is a list of references: one that names no schema is the
-    /// document's defect, as a dangling `$ref` is. Values that are neither a local reference nor
-    /// a bare schema name (another file's) are not checked here.
-    fn dangling_mappings(&mut self, discriminator: &'d openapiv3::Discriminator, pointer: &str) {
-        // `pointer` is the union's list; the discriminator stands beside it.
-        let schema = ["/oneOf", "/anyOf"]
-            .iter()
-            .find_map(|list| pointer.strip_suffix(list))
-            .unwrap_or(pointer);
-        for (tag, target) in &discriminator.mapping {
-            let key = if target.starts_with('#') {
-                component_name(target, ComponentKind::Schemas)
-            } else if target.contains(['/', '.', '#']) {
-                None
-            } else {
-                Some(target.clone())
-            };
-            let Some(key) = key else {
-                continue;
-            };
-            if self.schemas().is_some_and(|s| s.contains_key(&key)) {
-                continue;
-            }
-            self.problem(
-                format!(
-                    "{schema}/discriminator/mapping/{}",
-                    crate::diagnostics::escape_pointer_token(tag)
-                ),
-                format!("the discriminator maps `{tag}` to `{target}`, which is no schema of #/components/schemas"),
-                "a value with that tag is read as `Unknown`",
-            );
-        }
-    }
-
-    fn union(
-        &mut self,
-        variants: &'d [ReferenceOr<Schema>],
-        schema: &'d Schema,
-        hint: &str,
-        pointer: &str,
-    ) -> Lowered {
-        if let [only] = variants {
-            let ty = self.schema_type(only.into(), hint, &format!("{pointer}/0"));
-            return Lowered::Use(ty);
-        }
-        let discriminator = schema.schema_data.discriminator.as_ref();
-        if let Some(d) = discriminator {
-            self.dangling_mappings(d, pointer);
-        }
-        let mut names = Namespace::with_reserved(&["Unknown"]);
-        let mut out = Vec::new();
-        // Tags taken so far; the mapping's own keys are taken before any is inferred.
-        let mut claimed: BTreeSet<String> = discriminator
-            .map(|d| d.mapping.keys().cloned().collect())
-            .unwrap_or_default();
-        for (i, variant) in variants.iter().enumerate() {
-            let sref = SchemaRef::from(variant);
-            let ty = self.schema_type(
-                sref,
-                &format!("{hint}Variant{}", i + 1),
-                &format!("{pointer}/{i}"),
-            );
-            let wanted = match ty.non_null() {
-                TypeRef::Named(n) => n.clone(),
-                TypeRef::String => "String".to_string(),
-                TypeRef::Integer { .. } => "Integer".to_string(),
-                TypeRef::Number { .. } => "Number".to_string(),
-                TypeRef::Boolean => "Boolean".to_string(),
-                TypeRef::Array(_) => "Array".to_string(),
-                TypeRef::Map(_) => "Object".to_string(),
-                _ => format!("Variant{}", i + 1),
-            };
-            // Tags: the mapping's keys that point at this variant, else its component name
-            // (OpenAPI's implicit mapping). A variant whose own schema allows the
-            // discriminator property only other values (`enum: [file_search]` under the name
-            // `FileSearchTool`) could never carry its name, so those values are its tags.
-            let tags = match discriminator {
-                Some(d) => {
-                    let key = match sref {
-                        SchemaRef::Ref(reference) => {
-                            component_name(reference, ComponentKind::Schemas)
-                        }
-                        SchemaRef::Inline(_) => None,
-                    };
-                    let mapped: Vec<String> = match (sref, &key) {
-                        (SchemaRef::Ref(reference), Some(key)) => d
-                            .mapping
-                            .iter()
-                            .filter(|(_, target)| *target == reference || *target == key)
-                            .map(|(tag, _)| tag.clone())
-                            .collect(),
-                        _ => Vec::new(),
-                    };
-                    if mapped.is_empty() {
-                        let allowed = self.property_enum(sref, &d.property_name, 0);
-                        let own: Vec<String> = allowed
-                            .iter()
-                            .flatten()
-                            .filter(|v| !claimed.contains(*v))
-                            .cloned()
-                            .collect();
-                        match key {
-                            Some(key)
-                                if allowed.as_ref().is_none_or(|a| a.contains(&key))
-                                    || own.is_empty() =>
-                            {
-                                vec![key]
-                            }
-                            _ => own,
-                        }
-                    } else {
-                        mapped
-                    }
-                }
-                None => Vec::new(),
-            };
-            claimed.extend(tags.iter().cloned());
-            out.push(UnionVariant {
-                name: names.claim(&wanted),
-                tags,
-                ty,
-                boxed: false,
-                facts: self.schema_facts(sref),
-            });
-        }
-        let tagged = discriminator.filter(|_| out.iter().all(|v| !v.tags.is_empty()));
-        if discriminator.is_some() && tagged.is_none() {
-            self.warn(
-                pointer,
-                "the discriminator cannot tell inline variants apart; variants are matched by shape",
-            );
-        }
-        Lowered::Define(TypeKind::Union(UnionDef {
-            variants: out,
-            discriminator: tagged.map(|d| d.property_name.clone()),
-        }))
-    }
-
-    /// The string values an object schema's `enum` allows its property `name` (looking through
-    /// references and `allOf` parts), if it restricts them.
-    fn property_enum(
-        &self,
-        schema: SchemaRef<'d>,
-        name: &str,
-        depth: usize,
-    ) -> Option<Vec<String>> {
-        if depth > 8 {
-            return None;
-        }
-        let schema = self.resolve_schema(schema)?;
-        let (properties, parts): (_, &[ReferenceOr<Schema>]) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &[]),
-            SchemaKind::Any(a) => (Some(&a.properties), &a.all_of),
-            SchemaKind::AllOf { all_of } => (None, all_of),
-            _ => return None,
-        };
-        let own = properties
-            .and_then(|p| p.get(name))
-            .and_then(|property| self.resolve_schema(property.into()))
-            .and_then(|property| {
-                let values: Vec<&serde_json::Value> = match &property.schema_kind {
-                    SchemaKind::Type(Type::String(s)) => {
-                        return (!s.enumeration.is_empty())
-                            .then(|| s.enumeration.iter().flatten().cloned().collect());
-                    }
-                    SchemaKind::Any(a) => a.enumeration.iter().collect(),
-                    _ => Vec::new(),
-                };
-                (!values.is_empty()).then(|| {
-                    values
-                        .into_iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                })
-            });
-        own.or_else(|| {
-            parts
-                .iter()
-                .find_map(|part| self.property_enum(part.into(), name, depth + 1))
-        })
-    }
-
     /// The schema a position holds, following local component references.
-    fn resolve_schema(&self, schema: SchemaRef<'d>) -> Option<&'d Schema> {
+    pub(super) fn resolve_schema(&self, schema: SchemaRef<'d>) -> Option<&'d Schema> {
         let mut current = schema;
         for _ in 0..8 {
             match current {
@@ -983,129 +567,6 @@ impl<'d> Context<'d> {
     }
 }
 
-/// True for `allOf` parts that only annotate (a description, `nullable`) and add no shape.
-/// The components an `allOf` merge is inside of (to find true cycles) and has merged.
-#[derive(Default)]
-struct AllOfVisit {
-    stack: BTreeSet<String>,
-    done: BTreeSet<String>,
-}
-
-fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
-    match part {
-        ReferenceOr::Item(Schema {
-            schema_kind: SchemaKind::Any(any),
-            ..
-        }) => {
-            any.typ.is_none()
-                && any.properties.is_empty()
-                && any.required.is_empty()
-                && any.additional_properties.is_none()
-                && any.items.is_none()
-                && any.enumeration.is_empty()
-                && any.all_of.is_empty()
-                && any.one_of.is_empty()
-                && any.any_of.is_empty()
-                && any.not.is_none()
-        }
-        _ => false,
-    }
-}
-
-/// An inline part that says `nullable: true`.
-fn is_nullable(part: &ReferenceOr<Schema>) -> bool {
-    matches!(part, ReferenceOr::Item(schema) if schema.schema_data.nullable)
-}
-
-/// True for a part that says only `type` (and annotations, `nullable` among them): no format,
-/// bounds, enum, properties or items.
-fn is_bare_type(part: &ReferenceOr<Schema>) -> bool {
-    let ReferenceOr::Item(schema) = part else {
-        return false;
-    };
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => {
-            s.format == VariantOrUnknownOrEmpty::Empty
-                && s.pattern.is_none()
-                && s.enumeration.is_empty()
-                && s.min_length.is_none()
-                && s.max_length.is_none()
-        }
-        SchemaKind::Type(Type::Integer(i)) => {
-            i.format == VariantOrUnknownOrEmpty::Empty
-                && i.enumeration.is_empty()
-                && i.minimum.is_none()
-                && i.maximum.is_none()
-                && i.multiple_of.is_none()
-        }
-        SchemaKind::Type(Type::Number(n)) => {
-            n.format == VariantOrUnknownOrEmpty::Empty
-                && n.enumeration.is_empty()
-                && n.minimum.is_none()
-                && n.maximum.is_none()
-                && n.multiple_of.is_none()
-        }
-        SchemaKind::Type(Type::Boolean(b)) => b.enumeration.is_empty(),
-        SchemaKind::Type(Type::Object(o)) => {
-            o.properties.is_empty()
-                && o.required.is_empty()
-                && o.additional_properties.is_none()
-                && o.min_properties.is_none()
-                && o.max_properties.is_none()
-        }
-        SchemaKind::Type(Type::Array(a)) => {
-            a.items.is_none() && a.min_items.is_none() && a.max_items.is_none() && !a.unique_items
-        }
-        _ => false,
-    }
-}
-
-fn collect_object<'d>(
-    parts: &mut ObjectParts<'d>,
-    properties: &'d IndexMap<String, ReferenceOr<Box<Schema>>>,
-    required: &[String],
-    additional: Option<&'d AdditionalProperties>,
-    pointer: &str,
-) {
-    for (name, schema) in properties {
-        let p = pointer_join(&pointer_join(pointer, "properties"), name);
-        match parts.properties.get_mut(name) {
-            // `allOf` parts that both declare a property: a value must satisfy both, so a part
-            // that narrows it to an enum (`type: {enum: [service_reference]}` over a plain
-            // string) says more than one that only gives the type.
-            Some(kept)
-                if is_enum(schema)
-                    && matches!(kept.0, ReferenceOr::Item(_))
-                    && !is_enum(kept.0) =>
-            {
-                *kept = (schema, p)
-            }
-            Some(_) => {}
-            None => {
-                parts.properties.insert(name.clone(), (schema, p));
-            }
-        }
-    }
-    parts.required.extend(required.iter().cloned());
-    if let Some(additional) = additional {
-        parts.additional = Some((additional, pointer_join(pointer, "additionalProperties")));
-    }
-}
-
-/// An inline schema with an `enum` of its own.
-fn is_enum(schema: &ReferenceOr<Box<Schema>>) -> bool {
-    let ReferenceOr::Item(schema) = schema else {
-        return false;
-    };
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
-        SchemaKind::Type(Type::Integer(i)) => !i.enumeration.is_empty(),
-        SchemaKind::Type(Type::Number(n)) => !n.enumeration.is_empty(),
-        SchemaKind::Any(any) => !any.enumeration.is_empty(),
-        _ => false,
-    }
-}
-
 fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
     match format {
         VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::Integer {
@@ -1188,95 +649,4 @@ fn type_complexity(ty: &TypeRef, nest: u32) -> u32 {
         TypeRef::Array(item) | TypeRef::Nullable(item) => named + type_complexity(item, nest + 1),
         TypeRef::Map(value) => named + 10 * (nest + 1) + type_complexity(value, nest + 1),
     }
-}
-
-/// The sets of names `members` (each of which only constrains the object beside it) require,
-/// when every one of them requires some.
-fn required_choice(members: &[ReferenceOr<Schema>], exactly_one: bool) -> Option<RequiredChoice> {
-    let alternatives: Vec<Vec<String>> = members
-        .iter()
-        .map(|member| match member {
-            ReferenceOr::Item(Schema {
-                schema_kind: SchemaKind::Any(any),
-                ..
-            }) if !any.required.is_empty() => Some(any.required.clone()),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
-    (!alternatives.is_empty()).then_some(RequiredChoice {
-        exactly_one,
-        alternatives,
-    })
-}
-
-/// Adds the object keywords of a schema without a single kind (`properties`, `required`,
-/// `additionalProperties`, and `oneOf`/`anyOf` beside them) of `parent` at `pointer`.
-fn collect_any_object<'d>(
-    merged: &mut ObjectParts<'d>,
-    any: &'d openapiv3::AnySchema,
-    parent: &'d Schema,
-    pointer: &str,
-) {
-    collect_object(
-        merged,
-        &any.properties,
-        &any.required,
-        any.additional_properties.as_ref(),
-        pointer,
-    );
-    for (members, exactly_one, key) in [(&any.one_of, true, "oneOf"), (&any.any_of, false, "anyOf")]
-    {
-        if !members.is_empty() {
-            let at = pointer_join(pointer, key);
-            merge_union(merged, members, parent, exactly_one, at);
-        }
-    }
-}
-
-/// What `oneOf` (`exactly_one`) or `anyOf` members beside properties (of `parent`, at
-/// `pointer`) add to the object: members that only constrain it (`required: [a]`) are a choice
-/// of required properties; members with shapes of their own are a union, flattened into it.
-fn merge_union<'d>(
-    merged: &mut ObjectParts<'d>,
-    members: &'d [ReferenceOr<Schema>],
-    parent: &'d Schema,
-    exactly_one: bool,
-    pointer: String,
-) {
-    if members.iter().all(only_constrains) {
-        merged
-            .required_choices
-            .extend(required_choice(members, exactly_one));
-    } else {
-        merged.unions.push(PartUnion::Members {
-            members,
-            parent,
-            pointer,
-        });
-    }
-}
-
-/// Whether a member of `oneOf`/`anyOf` only constrains the object beside it: an inline schema
-/// with no type, properties, items, enum or members of its own (`required`, `not`, bounds on
-/// the number of properties, docs).
-fn only_constrains(member: &ReferenceOr<Schema>) -> bool {
-    let ReferenceOr::Item(schema) = member else {
-        return false;
-    };
-    let any = match &schema.schema_kind {
-        SchemaKind::Any(any) => any,
-        // `not: {required: [a]}`: a constraint on the object beside it.
-        SchemaKind::Not { .. } => return true,
-        _ => return false,
-    };
-    any.typ.is_none()
-        && any.properties.is_empty()
-        && any.additional_properties.is_none()
-        && any.items.is_none()
-        && any.enumeration.is_empty()
-        && any.format.is_none()
-        && any.pattern.is_none()
-        && any.all_of.is_empty()
-        && any.one_of.is_empty()
-        && any.any_of.is_empty()
 }

@@ -1,11 +1,203 @@
-//! Untagged unions: serde tries variants in order and keeps the first that fits, so the most
-//! specific shapes go first (scalars, then arrays, then objects with many required fields) and
-//! catch-alls (maps, any value) last.
+//! Unions: `oneOf` and `anyOf` lowered to union types with the discriminator's tags of each
+//! variant, and the order in which untagged variants are tried.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
-use crate::ir::{TypeDef, TypeKind, TypeRef};
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
+use super::Context;
+use super::names::Namespace;
+use super::refs::{ComponentKind, component_name};
+use super::schemas::{Lowered, SchemaRef};
+use crate::ir::{TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant};
+
+impl<'d> Context<'d> {
+    /// A discriminator mapping is a list of references: one that names no schema is the
+    /// document's defect, as a dangling `$ref` is. Values that are neither a local reference nor
+    /// a bare schema name (another file's) are not checked here.
+    fn dangling_mappings(&mut self, discriminator: &'d openapiv3::Discriminator, pointer: &str) {
+        // `pointer` is the union's list; the discriminator stands beside it.
+        let schema = ["/oneOf", "/anyOf"]
+            .iter()
+            .find_map(|list| pointer.strip_suffix(list))
+            .unwrap_or(pointer);
+        for (tag, target) in &discriminator.mapping {
+            let key = if target.starts_with('#') {
+                component_name(target, ComponentKind::Schemas)
+            } else if target.contains(['/', '.', '#']) {
+                None
+            } else {
+                Some(target.clone())
+            };
+            let Some(key) = key else {
+                continue;
+            };
+            if self.schemas().is_some_and(|s| s.contains_key(&key)) {
+                continue;
+            }
+            self.problem(
+                format!(
+                    "{schema}/discriminator/mapping/{}",
+                    crate::diagnostics::escape_pointer_token(tag)
+                ),
+                format!("the discriminator maps `{tag}` to `{target}`, which is no schema of #/components/schemas"),
+                "a value with that tag is read as `Unknown`",
+            );
+        }
+    }
+
+    pub(super) fn union(
+        &mut self,
+        variants: &'d [ReferenceOr<Schema>],
+        schema: &'d Schema,
+        hint: &str,
+        pointer: &str,
+    ) -> Lowered {
+        if let [only] = variants {
+            let ty = self.schema_type(only.into(), hint, &format!("{pointer}/0"));
+            return Lowered::Use(ty);
+        }
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        if let Some(d) = discriminator {
+            self.dangling_mappings(d, pointer);
+        }
+        let mut names = Namespace::with_reserved(&["Unknown"]);
+        let mut out = Vec::new();
+        // Tags taken so far; the mapping's own keys are taken before any is inferred.
+        let mut claimed: BTreeSet<String> = discriminator
+            .map(|d| d.mapping.keys().cloned().collect())
+            .unwrap_or_default();
+        for (i, variant) in variants.iter().enumerate() {
+            let sref = SchemaRef::from(variant);
+            let ty = self.schema_type(
+                sref,
+                &format!("{hint}Variant{}", i + 1),
+                &format!("{pointer}/{i}"),
+            );
+            let wanted = match ty.non_null() {
+                TypeRef::Named(n) => n.clone(),
+                TypeRef::String => "String".to_string(),
+                TypeRef::Integer { .. } => "Integer".to_string(),
+                TypeRef::Number { .. } => "Number".to_string(),
+                TypeRef::Boolean => "Boolean".to_string(),
+                TypeRef::Array(_) => "Array".to_string(),
+                TypeRef::Map(_) => "Object".to_string(),
+                _ => format!("Variant{}", i + 1),
+            };
+            // Tags: the mapping's keys that point at this variant, else its component name
+            // (OpenAPI's implicit mapping). A variant whose own schema allows the
+            // discriminator property only other values (`enum: [file_search]` under the name
+            // `FileSearchTool`) could never carry its name, so those values are its tags.
+            let tags = match discriminator {
+                Some(d) => {
+                    let key = match sref {
+                        SchemaRef::Ref(reference) => {
+                            component_name(reference, ComponentKind::Schemas)
+                        }
+                        SchemaRef::Inline(_) => None,
+                    };
+                    let mapped: Vec<String> = match (sref, &key) {
+                        (SchemaRef::Ref(reference), Some(key)) => d
+                            .mapping
+                            .iter()
+                            .filter(|(_, target)| *target == reference || *target == key)
+                            .map(|(tag, _)| tag.clone())
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    if mapped.is_empty() {
+                        let allowed = self.property_enum(sref, &d.property_name, 0);
+                        let own: Vec<String> = allowed
+                            .iter()
+                            .flatten()
+                            .filter(|v| !claimed.contains(*v))
+                            .cloned()
+                            .collect();
+                        match key {
+                            Some(key)
+                                if allowed.as_ref().is_none_or(|a| a.contains(&key))
+                                    || own.is_empty() =>
+                            {
+                                vec![key]
+                            }
+                            _ => own,
+                        }
+                    } else {
+                        mapped
+                    }
+                }
+                None => Vec::new(),
+            };
+            claimed.extend(tags.iter().cloned());
+            out.push(UnionVariant {
+                name: names.claim(&wanted),
+                tags,
+                ty,
+                boxed: false,
+                facts: self.schema_facts(sref),
+            });
+        }
+        let tagged = discriminator.filter(|_| out.iter().all(|v| !v.tags.is_empty()));
+        if discriminator.is_some() && tagged.is_none() {
+            self.warn(
+                pointer,
+                "the discriminator cannot tell inline variants apart; variants are matched by shape",
+            );
+        }
+        Lowered::Define(TypeKind::Union(UnionDef {
+            variants: out,
+            discriminator: tagged.map(|d| d.property_name.clone()),
+        }))
+    }
+
+    /// The string values an object schema's `enum` allows its property `name` (looking through
+    /// references and `allOf` parts), if it restricts them.
+    fn property_enum(
+        &self,
+        schema: SchemaRef<'d>,
+        name: &str,
+        depth: usize,
+    ) -> Option<Vec<String>> {
+        if depth > 8 {
+            return None;
+        }
+        let schema = self.resolve_schema(schema)?;
+        let (properties, parts): (_, &[ReferenceOr<Schema>]) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &[]),
+            SchemaKind::Any(a) => (Some(&a.properties), &a.all_of),
+            SchemaKind::AllOf { all_of } => (None, all_of),
+            _ => return None,
+        };
+        let own = properties
+            .and_then(|p| p.get(name))
+            .and_then(|property| self.resolve_schema(property.into()))
+            .and_then(|property| {
+                let values: Vec<&serde_json::Value> = match &property.schema_kind {
+                    SchemaKind::Type(Type::String(s)) => {
+                        return (!s.enumeration.is_empty())
+                            .then(|| s.enumeration.iter().flatten().cloned().collect());
+                    }
+                    SchemaKind::Any(a) => a.enumeration.iter().collect(),
+                    _ => Vec::new(),
+                };
+                (!values.is_empty()).then(|| {
+                    values
+                        .into_iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+            });
+        own.or_else(|| {
+            parts
+                .iter()
+                .find_map(|part| self.property_enum(part.into(), name, depth + 1))
+        })
+    }
+}
+
+/// Untagged unions: serde tries variants in order and keeps the first that fits, so the most
+/// specific shapes go first (scalars, then arrays, then objects with many required fields) and
+/// catch-alls (maps, any value) last.
 pub fn order_untagged_variants(types: &mut [TypeDef]) {
     let required: HashMap<String, (u8, usize)> = types
         .iter()
