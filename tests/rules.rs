@@ -49,6 +49,7 @@ const STRICT: &[&str] = &[
     "callbacks-by-reference-and-with-extensions-3.1.yaml",
     "allof-beside-properties-and-unions.yaml",
     "operation-schemes-swagger2.yaml",
+    "union-members-named-by-title.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -571,6 +572,46 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             "a union beside properties its variants repeat is not flattened; its properties are kept in `additional_properties`"
         )]
     );
+
+    // An inline union member is named by a short title; a long or empty one leaves the name to
+    // its kind, as before.
+    let titled = api(&output, "union-members-named-by-title.yaml");
+    let variants = |name: &str| -> Vec<(String, TypeRef)> {
+        let TypeKind::Union(u) = &ty(titled, name).kind else {
+            panic!("{name} is not a union")
+        };
+        let mut out: Vec<(String, TypeRef)> = u
+            .variants
+            .iter()
+            .map(|v| (v.name.clone(), v.ty.clone()))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    };
+    let named = |n: &str| TypeRef::Named(n.to_string());
+    assert_eq!(
+        variants("PersonDob"),
+        [
+            (
+                "DateOfBirthSpecs".to_string(),
+                named("PersonDobDateOfBirthSpecs")
+            ),
+            ("PersonDobVariant2".to_string(), named("PersonDobVariant2")),
+        ]
+    );
+    assert_eq!(
+        variants("PersonPayment"),
+        [
+            ("BankParams".to_string(), named("PersonPaymentBankParams")),
+            ("CardParams".to_string(), named("PersonPaymentCardParams")),
+            (
+                "WalletParams".to_string(),
+                named("PersonPaymentWalletParams")
+            ),
+        ]
+    );
+    let timeout: Vec<String> = variants("PersonTimeout").into_iter().map(|v| v.0).collect();
+    assert_eq!(timeout, ["Boolean", "Seconds", "String"]);
 
     // A 2.0 operation's own schemes are its servers.
     let schemes = api(&output, "operation-schemes-swagger2.yaml");

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
 use super::Context;
-use super::names::Namespace;
+use super::names::{Namespace, type_name};
 use super::refs::{ComponentKind, component_name};
 use super::schemas::{Lowered, SchemaRef};
 use crate::ir::{TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant};
@@ -69,12 +69,18 @@ impl<'d> Context<'d> {
             .unwrap_or_default();
         for (i, variant) in variants.iter().enumerate() {
             let sref = SchemaRef::from(variant);
-            let ty = self.schema_type(
-                sref,
-                &format!("{hint}Variant{}", i + 1),
-                &format!("{pointer}/{i}"),
-            );
-            let wanted = match ty.non_null() {
+            // An inline member's `title` names it (as a component's key names a reference);
+            // without one, its position does.
+            let title = match sref {
+                SchemaRef::Inline(schema) => title_name(schema),
+                SchemaRef::Ref(_) => None,
+            };
+            let member_hint = match &title {
+                Some(title) => format!("{hint}{title}"),
+                None => format!("{hint}Variant{}", i + 1),
+            };
+            let ty = self.schema_type(sref, &member_hint, &format!("{pointer}/{i}"));
+            let wanted = title.unwrap_or_else(|| match ty.non_null() {
                 TypeRef::Named(n) => n.clone(),
                 TypeRef::String => "String".to_string(),
                 TypeRef::Integer { .. } => "Integer".to_string(),
@@ -83,7 +89,7 @@ impl<'d> Context<'d> {
                 TypeRef::Array(_) => "Array".to_string(),
                 TypeRef::Map(_) => "Object".to_string(),
                 _ => format!("Variant{}", i + 1),
-            };
+            });
             // Tags: the mapping's keys that point at this variant, else its component name
             // (OpenAPI's implicit mapping). A variant whose own schema allows the
             // discriminator property only other values (`enum: [file_search]` under the name
@@ -193,6 +199,20 @@ impl<'d> Context<'d> {
                 .find_map(|part| self.property_enum(part.into(), name, depth + 1))
         })
     }
+}
+
+/// The longest title, as a type name, that names a union member: a title is meant for people,
+/// and one that is a sentence makes no name.
+const TITLE_NAME_LIMIT: usize = 40;
+
+/// The type name a schema's `title` gives, if it has a short one that makes an identifier.
+fn title_name(schema: &Schema) -> Option<String> {
+    let title = schema.schema_data.title.as_deref()?;
+    if !title.chars().any(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let name = type_name(title);
+    (name.len() <= TITLE_NAME_LIMIT).then_some(name)
 }
 
 /// Untagged unions: serde tries variants in order and keeps the first that fits, so the most
