@@ -612,6 +612,28 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     );
     let timeout: Vec<String> = variants("PersonTimeout").into_iter().map(|v| v.0).collect();
     assert_eq!(timeout, ["Boolean", "Seconds", "String"]);
+    let TypeKind::Struct(shipment) = &ty(titled, "Shipment").kind else {
+        panic!("Shipment is not a struct")
+    };
+    let shipment: Vec<(&str, &TypeRef, bool)> = shipment
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), &f.ty, f.flatten))
+        .collect();
+    assert_eq!(
+        shipment,
+        [
+            ("id", &TypeRef::String, false),
+            ("delivery", &named("ShipmentDelivery"), true)
+        ]
+    );
+    assert_eq!(
+        variants("ShipmentDelivery"),
+        [
+            ("Courier".to_string(), named("ShipmentDeliveryCourier")),
+            ("Pickup".to_string(), named("ShipmentDeliveryPickup")),
+        ]
+    );
 
     // A 2.0 operation's own schemes are its servers.
     let schemes = api(&output, "operation-schemes-swagger2.yaml");

@@ -13,6 +13,7 @@ use super::Context;
 use super::names::value_name;
 use super::refs::{ComponentKind, component_name};
 use super::schemas::{Lowered, SchemaRef};
+use super::unions::title_name;
 use crate::diagnostics::pointer_join;
 use crate::ir::{RequiredChoice, TypeRef};
 
@@ -46,7 +47,7 @@ pub(super) enum PartUnion<'d> {
 
 impl<'d> Context<'d> {
     /// The type of a union that is part of an object, and the name its flattened field wants:
-    /// the component's name, else `variant`.
+    /// the component's name or the union's title, else `variant`.
     pub(super) fn part_union(&mut self, union: PartUnion<'d>, hint: &str) -> (String, TypeRef) {
         let variant_hint = format!("{hint}Variant");
         match union {
@@ -58,10 +59,21 @@ impl<'d> Context<'d> {
                 };
                 (wanted, ty)
             }
-            PartUnion::Inline(schema, pointer) => (
-                "variant".to_string(),
-                self.schema_type(SchemaRef::Inline(schema), &variant_hint, &pointer),
-            ),
+            // An inline union's short title names it, as a component's key does.
+            PartUnion::Inline(schema, pointer) => match title_name(schema) {
+                Some(title) => (
+                    value_name(&title),
+                    self.schema_type(
+                        SchemaRef::Inline(schema),
+                        &format!("{hint}{title}"),
+                        &pointer,
+                    ),
+                ),
+                None => (
+                    "variant".to_string(),
+                    self.schema_type(SchemaRef::Inline(schema), &variant_hint, &pointer),
+                ),
+            },
             PartUnion::Members {
                 members,
                 parent,

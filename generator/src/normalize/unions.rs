@@ -206,7 +206,7 @@ impl<'d> Context<'d> {
 const TITLE_NAME_LIMIT: usize = 40;
 
 /// The type name a schema's `title` gives, if it has a short one that makes an identifier.
-fn title_name(schema: &Schema) -> Option<String> {
+pub(super) fn title_name(schema: &Schema) -> Option<String> {
     let title = schema.schema_data.title.as_deref()?;
     if !title.chars().any(|c| c.is_ascii_alphabetic()) {
         return None;
