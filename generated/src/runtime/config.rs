@@ -59,7 +59,7 @@ pub enum BuildError {
     /// `server_variable` named a variable neither the chosen server nor an operation's own
     /// server has.
     NoSuchServerVariable {
-        /// The chosen server's URL template.
+        /// The chosen server's URL template (empty when the document lists no server).
         server: &'static str,
         /// The variable asked for.
         variable: String,
@@ -138,6 +138,12 @@ impl fmt::Display for BuildError {
                 } else {
                     write!(f, "; operations list {}", listed.join(", "))
                 }
+            }
+            Self::NoSuchServerVariable {
+                server: "",
+                variable,
+            } => {
+                write!(f, "no server has a variable `{variable}`")
             }
             Self::NoSuchServerVariable { server, variable } => {
                 write!(f, "server `{server}` has no variable `{variable}`")
@@ -247,7 +253,17 @@ impl ClientConfig {
         default_user_agent: &str,
     ) -> Result<ApiClient, BuildError> {
         let base = match &self.base_url {
-            Some(url) => BaseUrl::parse(url)?,
+            // The base URL replaces the server, but the variables set are still checked: a
+            // misspelt name or a value out of its `enum` is the same mistake with or without a
+            // mock server in front.
+            Some(url) => {
+                let chosen = servers.get(self.server);
+                check_variable_names(chosen, operation_servers, &self.server_variables)?;
+                if let Some(server) = chosen {
+                    fill_variables(server, &self.server_variables)?;
+                }
+                BaseUrl::parse(url)?
+            }
             None => {
                 let url = server_url(
                     servers,
@@ -394,18 +410,30 @@ fn server_url(
             }
         });
     };
+    check_variable_names(Some(server), operation_servers, variables)?;
+    fill_variables(server, variables)
+}
+
+/// Every variable set must belong to the chosen server (if there is one) or to a server of an
+/// operation.
+fn check_variable_names(
+    chosen: Option<&ServerInfo>,
+    operation_servers: &[ServerInfo],
+    variables: &[(String, String)],
+) -> Result<(), BuildError> {
     let known = |name: &str| {
-        std::iter::once(server)
+        chosen
+            .into_iter()
             .chain(operation_servers)
             .any(|s| s.variables.iter().any(|(n, _, _)| *n == name))
     };
-    if let Some((unknown, _)) = variables.iter().find(|(name, _)| !known(name)) {
-        return Err(BuildError::NoSuchServerVariable {
-            server: server.url,
+    match variables.iter().find(|(name, _)| !known(name)) {
+        Some((unknown, _)) => Err(BuildError::NoSuchServerVariable {
+            server: chosen.map_or("", |s| s.url),
             variable: unknown.clone(),
-        });
+        }),
+        None => Ok(()),
     }
-    fill_variables(server, variables)
 }
 
 /// A server's URL with its variables filled: the last value set for each, else its default.

@@ -57,7 +57,7 @@ pub enum BuildError {
     /// `server_variable` named a variable neither the chosen server nor an operation's own
     /// server has.
     NoSuchServerVariable {
-        /// The chosen server's URL template.
+        /// The chosen server's URL template (empty when the document lists no server).
         server: &'static str,
         /// The variable asked for.
         variable: String,
@@ -136,6 +136,12 @@ impl fmt::Display for BuildError {
                 } else {
                     write!(f, "; operations list {}", listed.join(", "))
                 }
+            }
+            Self::NoSuchServerVariable {
+                server: "",
+                variable,
+            } => {
+                write!(f, "no server has a variable `{variable}`")
             }
             Self::NoSuchServerVariable { server, variable } => {
                 write!(f, "server `{server}` has no variable `{variable}`")
@@ -245,7 +251,17 @@ impl ClientConfig {
         default_user_agent: &str,
     ) -> Result<ApiClient, BuildError> {
         let base = match &self.base_url {
-            Some(url) => BaseUrl::parse(url)?,
+            // The base URL replaces the server, but the variables set are still checked: a
+            // misspelt name or a value out of its `enum` is the same mistake with or without a
+            // mock server in front.
+            Some(url) => {
+                let chosen = servers.get(self.server);
+                check_variable_names(chosen, operation_servers, &self.server_variables)?;
+                if let Some(server) = chosen {
+                    fill_variables(server, &self.server_variables)?;
+                }
+                BaseUrl::parse(url)?
+            }
             None => {
                 let url = server_url(
                     servers,
@@ -392,18 +408,30 @@ fn server_url(
             }
         });
     };
+    check_variable_names(Some(server), operation_servers, variables)?;
+    fill_variables(server, variables)
+}
+
+/// Every variable set must belong to the chosen server (if there is one) or to a server of an
+/// operation.
+fn check_variable_names(
+    chosen: Option<&ServerInfo>,
+    operation_servers: &[ServerInfo],
+    variables: &[(String, String)],
+) -> Result<(), BuildError> {
     let known = |name: &str| {
-        std::iter::once(server)
+        chosen
+            .into_iter()
             .chain(operation_servers)
             .any(|s| s.variables.iter().any(|(n, _, _)| *n == name))
     };
-    if let Some((unknown, _)) = variables.iter().find(|(name, _)| !known(name)) {
-        return Err(BuildError::NoSuchServerVariable {
-            server: server.url,
+    match variables.iter().find(|(name, _)| !known(name)) {
+        Some((unknown, _)) => Err(BuildError::NoSuchServerVariable {
+            server: chosen.map_or("", |s| s.url),
             variable: unknown.clone(),
-        });
+        }),
+        None => Ok(()),
     }
-    fill_variables(server, variables)
 }
 
 /// A server's URL with its variables filled: the last value set for each, else its default.
@@ -633,6 +661,53 @@ mod tests {
             "http://127.0.0.1:10/files".into(),
         )];
         assert_eq!(bases(&config).unwrap()[1], "http://127.0.0.1:10/files");
+    }
+
+    #[test]
+    fn server_variables_are_checked_when_a_base_url_replaces_the_server() {
+        let mock = |variables: &[(&str, &str)]| ClientConfig {
+            base_url: Some("http://127.0.0.1:9".into()),
+            server: 1,
+            server_variables: vars(variables),
+            ..ClientConfig::default()
+        };
+        assert_eq!(
+            bases(&mock(&[("tenant", "x"), ("region", "us")])).unwrap()[0],
+            "http://127.0.0.1:9"
+        );
+        assert_eq!(
+            bases(&mock(&[("tennant", "x")])),
+            Err(BuildError::NoSuchServerVariable {
+                server: "https://{tenant}.example.com/{version}",
+                variable: "tennant".into()
+            })
+        );
+        assert_eq!(
+            bases(&mock(&[("version", "v3")])),
+            Err(BuildError::ServerVariableValue {
+                variable: "version",
+                value: "v3".into(),
+                allowed: &["v1", "v2"]
+            })
+        );
+        // A document without servers is used through its base URL; a variable then has no
+        // server to belong to.
+        let refused = mock(&[("tenant", "x")])
+            .build(&[], &[], "ua")
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(
+            refused,
+            BuildError::NoSuchServerVariable {
+                server: "",
+                variable: "tenant".into()
+            }
+        );
+        assert_eq!(
+            refused.to_string(),
+            "cannot build the client: no server has a variable `tenant`"
+        );
+        assert!(mock(&[]).build(&[], &[], "ua").is_ok());
     }
 
     #[test]
