@@ -50,6 +50,8 @@ const STRICT: &[&str] = &[
     "allof-beside-properties-and-unions.yaml",
     "operation-schemes-swagger2.yaml",
     "union-members-named-by-title.yaml",
+    "oneof-of-constants-is-an-enum.yaml",
+    "oneof-of-constants-is-an-enum-3.1.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -632,6 +634,78 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         [
             ("Courier".to_string(), named("ShipmentDeliveryCourier")),
             ("Pickup".to_string(), named("ShipmentDeliveryPickup")),
+        ]
+    );
+
+    // A `oneOf`/`anyOf` of constants is an enum named by titles and described by descriptions.
+    let enum_of = |file: &str, name: &str| -> Vec<(String, String, Option<String>)> {
+        let TypeKind::Enum(e) = &ty(api(&output, file), name).kind else {
+            panic!("{name} is not an enum")
+        };
+        e.variants
+            .iter()
+            .map(|v| {
+                (
+                    v.name.clone(),
+                    format!("{:?}", v.value),
+                    v.description.clone(),
+                )
+            })
+            .collect()
+    };
+    let said = |text: &str| Some(text.to_string());
+    assert_eq!(
+        enum_of("oneof-of-constants-is-an-enum-3.1.yaml", "Visibility"),
+        [
+            (
+                "None".into(),
+                "Integer(0)".into(),
+                said("Invisible to everyone but the owner.")
+            ),
+            (
+                "Everyone".into(),
+                "Integer(1)".into(),
+                said("Visible to everyone.")
+            ),
+        ]
+    );
+    assert_eq!(
+        enum_of("oneof-of-constants-is-an-enum-3.1.yaml", "SettingsLevel"),
+        [
+            ("Low".into(), "String(\"low\")".into(), None),
+            ("High".into(), "String(\"high\")".into(), None),
+            ("Medium".into(), "String(\"medium\")".into(), None),
+        ]
+    );
+    assert_eq!(
+        enum_of("oneof-of-constants-is-an-enum.yaml", "ListJobsState"),
+        [
+            (
+                "Waiting".into(),
+                "String(\"queued\")".into(),
+                said("Not started yet.")
+            ),
+            ("Running".into(), "String(\"running\")".into(), None),
+            ("Done".into(), "String(\"done\")".into(), None),
+            ("Failed".into(), "String(\"failed\")".into(), None),
+        ]
+    );
+    assert_eq!(
+        enum_of(
+            "oneof-of-constants-is-an-enum.yaml",
+            "ListJobsResponsePriority"
+        ),
+        [
+            (
+                "Low".into(),
+                "Integer(1)".into(),
+                said("Whenever there is time.")
+            ),
+            (
+                "High".into(),
+                "Integer(2)".into(),
+                said("Before anything else.")
+            ),
         ]
     );
 

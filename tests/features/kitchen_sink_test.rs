@@ -313,6 +313,10 @@ fn enums_of_every_kind_round_trip() {
     let kinds: Vec<Kind> = serde_json::from_value(json!(["2-headed", "", "bird"])).unwrap();
     assert_eq!(kinds, [Kind::V2Headed, Kind::Empty, Kind::Unknown("bird".into())]);
     assert_eq!(serde_json::to_value(&kinds).unwrap(), json!(["2-headed", "", "bird"]));
+    // A oneOf of constants is one enum: each value is its own variant, not the first member's.
+    let seen: Vec<Visibility> = serde_json::from_value(json!([0, 1, 5])).unwrap();
+    assert_eq!(seen, [Visibility::None, Visibility::Everyone, Visibility::Unknown(5)]);
+    assert_eq!(serde_json::to_value(&seen).unwrap(), json!([0, 1, 5]));
 }
 
 #[tokio::test]

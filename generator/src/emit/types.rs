@@ -361,10 +361,17 @@ fn envelope_impl(name: &proc_macro2::Ident, e: &crate::ir::Envelope, s: &StructD
 /// break clients, and serialize them back unchanged.
 fn enum_def(name: &proc_macro2::Ident, doc: TokenStream, e: &EnumDef) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
-    let variant_docs = e.variants.iter().map(|v| match &v.value {
-        EnumValue::String(s) => docs(&code(s)),
-        EnumValue::Integer(i) => docs(&code(&i.to_string())),
-        EnumValue::Json(j) => docs(&code(j)),
+    // The value on the wire, then what the document says of it.
+    let variant_docs = e.variants.iter().map(|v| {
+        let value = match &v.value {
+            EnumValue::String(s) => code(s),
+            EnumValue::Integer(i) => code(&i.to_string()),
+            EnumValue::Json(j) => code(j),
+        };
+        match v.description.as_deref().map(block) {
+            Some(described) if !described.is_empty() => docs(&format!("{value}\n\n{described}")),
+            _ => docs(&value),
+        }
     });
     match e.repr {
         EnumRepr::String => {

@@ -5,6 +5,7 @@
 //! diagnostics with JSON pointers instead of failing on the first one.
 
 mod cycles;
+mod enums;
 mod envelope;
 mod facts;
 mod flatten;

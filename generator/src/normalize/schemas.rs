@@ -4,8 +4,6 @@
 //! (objects, enums, unions, merged `allOf`s) are named after where they appear
 //! (`<Parent><Field>`, `<Operation>Body`), so names stay stable when unrelated parts change.
 
-use std::collections::BTreeSet;
-
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
@@ -13,15 +11,14 @@ use openapiv3::{
 };
 
 use super::Context;
-use super::names::{Namespace, enum_variant_name, type_name, value_name};
+use super::enums::json_scalar;
+use super::names::{Namespace, type_name, value_name};
 use super::objects::{
     ObjectParts, collect_any_object, collect_object, only_constrains, required_choice,
 };
 use super::refs::{ComponentKind, component_name};
 use crate::diagnostics::pointer_join;
-use crate::ir::{
-    EnumDef, EnumRepr, EnumValue, EnumVariant, Field, StructDef, TypeDef, TypeKind, TypeRef,
-};
+use crate::ir::{EnumValue, Field, StructDef, TypeDef, TypeKind, TypeRef};
 
 /// A schema position: a reference or an inline schema.
 #[derive(Clone, Copy)]
@@ -462,15 +459,7 @@ impl<'d> Context<'d> {
                 .enumeration
                 .iter()
                 .filter(|v| !v.is_null())
-                .map(|v| match v {
-                    serde_json::Value::String(s) => Some(EnumValue::String(s.clone())),
-                    serde_json::Value::Number(n) => Some(
-                        n.as_i64()
-                            .map_or_else(|| EnumValue::Json(n.to_string()), EnumValue::Integer),
-                    ),
-                    serde_json::Value::Bool(b) => Some(EnumValue::Json(b.to_string())),
-                    _ => None,
-                })
+                .map(json_scalar)
                 .collect();
             if let Some(values) = values.filter(|v| !v.is_empty()) {
                 return Lowered::Define(self.enum_kind(values, schema, pointer));
@@ -513,57 +502,6 @@ impl<'d> Context<'d> {
             }
             _ => Lowered::Use(TypeRef::Any),
         }
-    }
-
-    /// An enum definition: of strings, of integers, or of mixed JSON scalars.
-    fn enum_kind(&mut self, values: Vec<EnumValue>, schema: &Schema, pointer: &str) -> TypeKind {
-        let repr = if values.iter().all(|v| matches!(v, EnumValue::Integer(_))) {
-            EnumRepr::Integer
-        } else if values.iter().all(|v| matches!(v, EnumValue::String(_))) {
-            EnumRepr::String
-        } else {
-            EnumRepr::Mixed
-        };
-        let explicit: Option<Vec<String>> = schema
-            .schema_data
-            .extensions
-            .get("x-enum-varnames")
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .filter(|names: &Vec<String>| names.len() == values.len());
-        if schema
-            .schema_data
-            .extensions
-            .contains_key("x-enum-varnames")
-            && explicit.is_none()
-        {
-            self.warn(
-                pointer_join(pointer, "x-enum-varnames"),
-                "`x-enum-varnames` must list one name per enum value; using derived names",
-            );
-        }
-        let mut names = Namespace::with_reserved(&["Unknown"]);
-        let mut seen = BTreeSet::new();
-        let mut variants = Vec::new();
-        for (i, value) in values.into_iter().enumerate() {
-            if !seen.insert(value.clone()) {
-                continue;
-            }
-            let wanted = match (&explicit, &value) {
-                (Some(names), _) => type_name(&names[i]),
-                (None, EnumValue::String(s)) => enum_variant_name(s),
-                (None, EnumValue::Integer(n)) if *n < 0 => {
-                    format!("ValueMinus{}", n.unsigned_abs())
-                }
-                (None, EnumValue::Integer(n)) => format!("Value{n}"),
-                (None, EnumValue::Json(text)) => enum_variant_name(text),
-            };
-            variants.push(EnumVariant {
-                name: names.claim(&wanted),
-                value,
-                description: None,
-            });
-        }
-        TypeKind::Enum(EnumDef { repr, variants })
     }
 }
 
