@@ -709,6 +709,35 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         ]
     );
 
+    let response = ty(
+        api(&output, "oneof-of-constants-is-an-enum.yaml"),
+        "ListJobsResponse",
+    );
+    let field_types: BTreeMap<&str, &TypeRef> = fields(response)
+        .into_iter()
+        .map(|(n, f)| (n, &f.ty))
+        .collect();
+    assert_eq!(
+        field_types["model"],
+        &TypeRef::Named("ListJobsResponseModel".into())
+    );
+    assert_eq!(
+        enum_of(
+            "oneof-of-constants-is-an-enum.yaml",
+            "ListJobsResponseModel"
+        ),
+        [
+            ("Gpt4o".into(), "String(\"gpt-4o\")".into(), None),
+            ("Gpt4oMini".into(), "String(\"gpt-4o-mini\")".into(), None),
+        ]
+    );
+    assert_eq!(field_types["status"], &TypeRef::Named("Status".into()));
+    let size = api(&output, "oneof-of-constants-is-an-enum.yaml");
+    assert!(
+        matches!(ty(size, "ListJobsResponseSize").kind, TypeKind::Union(_)),
+        "a plain member of another kind keeps the union"
+    );
+
     // A 2.0 operation's own schemes are its servers.
     let schemes = api(&output, "operation-schemes-swagger2.yaml");
     let servers: Vec<(&str, Vec<&str>)> = schemes

@@ -1,10 +1,11 @@
 //! Enumerations: a schema's `enum` list, and a `oneOf`/`anyOf` whose members are each a
 //! constant (`const` or a one-value `enum`), the JSON Schema way of naming and documenting each
-//! value (`oneOf: [{title: NONE, const: 0}, {title: EVERYONE, const: 1}]`).
+//! value (`oneOf: [{title: NONE, const: 0}, {title: EVERYONE, const: 1}]`), or enumerations
+//! beside a plain member of their kind (known values or any other).
 
 use std::collections::BTreeSet;
 
-use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
 use super::Context;
 use super::names::{Namespace, enum_variant_name, type_name};
@@ -125,30 +126,100 @@ pub(super) fn enum_def(labelled: Vec<Labelled>) -> TypeKind {
     TypeKind::Enum(EnumDef { repr, variants })
 }
 
-/// The values of a `oneOf`/`anyOf` whose members are all inline constants, each named by its
-/// title and described by its description. An untagged union of such members could not work:
-/// each member is an open enum, and the first would take every value.
-pub(super) fn constant_members(members: &[ReferenceOr<Schema>]) -> Option<Vec<Labelled>> {
-    let mut out = Vec::new();
-    for member in members {
-        let ReferenceOr::Item(schema) = member else {
-            return None;
+/// What a `oneOf`/`anyOf` of enumerations is, when it is one enumeration.
+pub(super) enum Enumeration<'d> {
+    /// Inline members: their values, each named by its member's title and described by its
+    /// description when the member is a single constant.
+    Inline(Vec<Labelled>),
+    /// One referenced enumeration beside plain members of its kind: that component, and the
+    /// member's index.
+    Component(&'d str, usize),
+}
+
+/// The JSON kind of a plain scalar member (`{type: string}`), which adds no value an open
+/// enumeration does not keep already.
+#[derive(Clone, Copy, PartialEq)]
+enum Plain {
+    String,
+    Integer,
+}
+
+impl<'d> Context<'d> {
+    /// A `oneOf`/`anyOf` whose members are each a constant or an enumeration, optionally beside
+    /// plain members of the values' kind (`anyOf: [{enum: [a, b]}, {type: string}]`, the usual
+    /// way of saying "known values or any other"). Generated enums are open (`Unknown` keeps
+    /// any other value), so the plain members add nothing; as an untagged union, the first
+    /// member would take every value.
+    pub(super) fn enumeration(
+        &self,
+        members: &'d [ReferenceOr<Schema>],
+    ) -> Option<Enumeration<'d>> {
+        let mut labelled = Vec::new();
+        let mut plain = Vec::new();
+        let mut components = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let schema = match member {
+                ReferenceOr::Reference { reference } => {
+                    let values = enum_values(self.resolve_schema(member.into())?)?;
+                    components.push((reference.as_str(), i, values));
+                    continue;
+                }
+                // A member that admits null makes the whole nullable: not this rule's case.
+                ReferenceOr::Item(schema) if schema.schema_data.nullable => return None,
+                ReferenceOr::Item(schema) => schema,
+            };
+            if let Some(kind) = plain_scalar(schema) {
+                plain.push(kind);
+                continue;
+            }
+            let values = enum_values(schema)?;
+            let data = &schema.schema_data;
+            let single = values.len() == 1;
+            for value in values {
+                labelled.push(Labelled {
+                    value,
+                    name: data.title.clone().filter(|t| single && has_letters(t)),
+                    description: data
+                        .description
+                        .clone()
+                        .filter(|d| single && !d.trim().is_empty()),
+                });
+            }
+        }
+        let values = labelled
+            .iter()
+            .map(|l| &l.value)
+            .chain(components.iter().flat_map(|(_, _, v)| v));
+        let fits = |value: &EnumValue| {
+            plain.iter().all(|kind| match kind {
+                Plain::String => matches!(value, EnumValue::String(_)),
+                Plain::Integer => matches!(value, EnumValue::Integer(_)),
+            })
         };
-        let values = enum_values(schema)?;
-        let data = &schema.schema_data;
-        let single = values.len() == 1;
-        for value in values {
-            out.push(Labelled {
-                value,
-                name: data.title.clone().filter(|t| single && has_letters(t)),
-                description: data
-                    .description
-                    .clone()
-                    .filter(|d| single && !d.trim().is_empty()),
-            });
+        if !values.clone().all(fits) {
+            return None;
+        }
+        match (components.as_slice(), labelled.is_empty(), plain.is_empty()) {
+            ([], false, _) => Some(Enumeration::Inline(labelled)),
+            ([(reference, i, _)], true, false) => Some(Enumeration::Component(reference, *i)),
+            _ => None,
         }
     }
-    (!out.is_empty()).then_some(out)
+}
+
+/// A scalar schema that allows any value of its kind: `{type: string}` (any format but
+/// binary, which is not text) or `{type: integer}`, without an enum.
+fn plain_scalar(schema: &Schema) -> Option<Plain> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s))
+            if s.enumeration.is_empty()
+                && s.format != VariantOrUnknownOrEmpty::Item(StringFormat::Binary) =>
+        {
+            Some(Plain::String)
+        }
+        SchemaKind::Type(Type::Integer(i)) if i.enumeration.is_empty() => Some(Plain::Integer),
+        _ => None,
+    }
 }
 
 fn has_letters(text: &str) -> bool {

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
 use super::Context;
-use super::enums::{constant_members, enum_def};
+use super::enums::{Enumeration, enum_def};
 use super::names::{Namespace, type_name};
 use super::refs::{ComponentKind, component_name};
 use super::schemas::{Lowered, SchemaRef};
@@ -59,10 +59,14 @@ impl<'d> Context<'d> {
             return Lowered::Use(ty);
         }
         let discriminator = schema.schema_data.discriminator.as_ref();
-        if discriminator.is_none()
-            && let Some(constants) = constant_members(variants)
-        {
-            return Lowered::Define(enum_def(constants));
+        if discriminator.is_none() {
+            match self.enumeration(variants) {
+                Some(Enumeration::Inline(values)) => return Lowered::Define(enum_def(values)),
+                Some(Enumeration::Component(reference, i)) => {
+                    return Lowered::Use(self.reference_type(reference, &format!("{pointer}/{i}")));
+                }
+                None => {}
+            }
         }
         if let Some(d) = discriminator {
             self.dangling_mappings(d, pointer);
