@@ -70,6 +70,7 @@ const LENIENT: &[&str] = &[
     "lenient-keys-given-twice.yaml",
     "lenient-discriminator-mapping-to-nothing.yaml",
     "lenient-server-variables-undefined.yaml",
+    "lenient-empty-schema-lists.yaml",
 ];
 
 fn rules_dir() -> PathBuf {
@@ -1007,6 +1008,18 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
                 "{err}"
             );
         }
+        if *file == "lenient-empty-schema-lists.yaml" {
+            let at: Vec<&str> = err.0.iter().map(|d| d.pointer.as_str()).collect();
+            assert_eq!(
+                at,
+                [
+                    "/components/schemas/Chat/properties/extra/anyOf",
+                    "/components/schemas/Chat/properties/base/allOf",
+                    "/components/schemas/Truncation/oneOf",
+                ],
+                "{err}"
+            );
+        }
         if *file == "lenient-keys-given-twice.yaml" {
             let d = &err.0[0];
             assert_eq!(
@@ -1134,6 +1147,15 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
         .collect();
     assert_eq!(tags, [vec!["cat"], vec!["dog"]]);
     assert_eq!(pet.discriminator.as_deref(), Some("petType"));
+
+    // Empty unions are any JSON value, and an empty `allOf` adds nothing.
+    let empty = api(&output, "lenient-empty-schema-lists.yaml");
+    let chat = fields(ty(empty, "Chat"));
+    for field in ["extra", "base"] {
+        assert_eq!(chat[field].ty, TypeRef::Any, "{field}");
+    }
+    assert_eq!(chat["truncation"].ty, TypeRef::Named("Truncation".into()));
+    assert_eq!(ty(empty, "Truncation").kind, TypeKind::Alias(TypeRef::Any));
 
     // Of a key given twice, the last entry is read.
     let twice = api(&output, "lenient-keys-given-twice.yaml");

@@ -109,6 +109,16 @@ impl<'d> Context<'d> {
         });
         let own_pointer = pointer.to_string();
         let pointer = pointer_join(pointer, "allOf");
+        if parts.is_empty() {
+            self.problem(
+                pointer.as_str(),
+                "`allOf` lists no schema; JSON Schema requires at least one",
+                "it adds nothing to the schema",
+            );
+            if own.is_none() {
+                return Lowered::Use(TypeRef::Any);
+            }
+        }
         // `allOf: [$ref]` is how many generators write a described or nullable reference.
         let mut meaningful: Vec<(usize, &ReferenceOr<Schema>)> = parts
             .iter()

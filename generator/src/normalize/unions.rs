@@ -54,6 +54,15 @@ impl<'d> Context<'d> {
         hint: &str,
         pointer: &str,
     ) -> Lowered {
+        if variants.is_empty() {
+            let keyword = pointer.rsplit('/').next().unwrap_or("oneOf");
+            self.problem(
+                pointer,
+                format!("`{keyword}` lists no schema; JSON Schema requires at least one"),
+                "the value is read as any JSON value",
+            );
+            return Lowered::Use(TypeRef::Any);
+        }
         if let [only] = variants {
             let ty = self.schema_type(only.into(), hint, &format!("{pointer}/0"));
             return Lowered::Use(ty);
