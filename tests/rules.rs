@@ -3,7 +3,7 @@
 //! Each fixture is the smallest document that exercises its rule. Valid constructs generate in
 //! strict mode; `lenient-*` fixtures are real-world defects: strict mode refuses them with
 //! located errors, lenient mode repairs them with located warnings. Every fixture's crate is
-//! compiled with clippy `-D warnings` (all fixtures of a mode as modules of one crate), and the IR
+//! compiled with clippy `-D warnings` and all features (all fixtures of a mode as modules of one crate), and the IR
 //! is checked for what each rule promises.
 
 use std::collections::BTreeMap;
@@ -52,6 +52,7 @@ const STRICT: &[&str] = &[
     "union-members-named-by-title.yaml",
     "oneof-of-constants-is-an-enum.yaml",
     "oneof-of-constants-is-an-enum-3.1.yaml",
+    "document-without-operations.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -156,7 +157,8 @@ fn messages_of<'a>(output: &'a Output, file: &str) -> Vec<&'a str> {
 
 fn compile(output: &Output, name: &str) {
     let dir = tests::write_crate(output, "rules", name);
-    tests::assert_clippy_clean(&dir, &[], name);
+    // All features, so that the typed mocks are linted too.
+    tests::assert_clippy_clean(&dir, &["--all-features"], name);
 }
 
 #[test]
@@ -969,6 +971,17 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         }
         assert!(!source(file).contains('\t'), "{file} holds a tab");
     }
+
+    // A document of components only has no operations but keeps its types and a mock module;
+    // `compile` below lints both with every feature on.
+    let library = api(&output, "document-without-operations.yaml");
+    assert!(library.operations.is_empty());
+    ty(library, "Reference");
+    let mock = format!(
+        "src/{}/mock.rs",
+        module_of("document-without-operations.yaml")
+    );
+    assert!(output.files.iter().any(|f| f.path == mock), "no {mock}");
 
     compile(&output, "rules-strict");
 }

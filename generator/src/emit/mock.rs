@@ -43,14 +43,20 @@ pub fn mock_module(api: &Api, crate_name: &str) -> TokenStream {
         .collect();
     let types = uses_module(&items, "types").then(|| quote! { use super::types; });
     let module_doc = module_doc(api, crate_name);
+    // A document without operations has no routes; the table and its import would be unused.
+    let routes = (!api.operations.is_empty()).then(|| {
+        quote! {
+            use crate::runtime;
+
+            /// Every operation's method and path template, in the order of this module's mocks, so
+            /// that a path is left to the operation that names it most precisely.
+            const ROUTES: &[runtime::mock::Route] = &[#(#routes),*];
+        }
+    });
     quote! {
         #module_doc
         #types
-        use crate::runtime;
-
-        /// Every operation's method and path template, in the order of this module's mocks, so
-        /// that a path is left to the operation that names it most precisely.
-        const ROUTES: &[runtime::mock::Route] = &[#(#routes),*];
+        #routes
 
         #items
     }
