@@ -53,6 +53,7 @@ const STRICT: &[&str] = &[
     "oneof-of-constants-is-an-enum.yaml",
     "oneof-of-constants-is-an-enum-3.1.yaml",
     "document-without-operations.yaml",
+    "response-keyed-by-a-media-range.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -971,6 +972,10 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         }
         assert!(!source(file).contains('\t'), "{file} holds a tab");
     }
+
+    // A response keyed by a media range asks for that range; a JSON range asks for JSON.
+    let image = &api(&output, "response-keyed-by-a-media-range.yaml").operations[0];
+    assert_eq!(image.accept.as_deref(), Some("image/*, application/json"));
 
     // A document of components only has no operations but keeps its types and a mock module;
     // `compile` below lints both with every feature on.

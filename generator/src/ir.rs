@@ -138,8 +138,9 @@ pub struct Operation {
     pub params: Vec<Parameter>,
     pub body: Option<RequestBody>,
     pub responses: Vec<Response>,
-    /// The `Accept` header sent: the media types of the documented response bodies (concrete
-    /// ones for patterns such as `*/*`); `None` when no response has a body.
+    /// The `Accept` header sent: the media types of the documented response bodies (ranges as
+    /// written, except JSON ones such as `*/*`, which ask for JSON); `None` when no response has
+    /// a body.
     pub accept: Option<String>,
     /// `None` when the operation requires no authentication.
     pub security: Vec<SecurityRequirement>,

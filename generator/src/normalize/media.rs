@@ -77,12 +77,18 @@ pub fn concrete_content_type(media_type: &str) -> String {
     }
 }
 
-/// The `Accept` value for responses of these media types: each concrete type once, in order
-/// (a pattern asks for what its answers are decoded as: `*/*` answers are JSON).
+/// The `Accept` value for responses of these media types, each once, in order. `Accept` may
+/// carry media ranges, so a range is asked for as written (`image/*`: a concrete guess such as
+/// `application/octet-stream` is refused with 406), except a range read as JSON (`*/*`,
+/// `application/*+json`), which asks for the JSON its answers are decoded as.
 pub fn accept<'a>(response_types: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let mut types: Vec<String> = Vec::new();
     for media in response_types {
-        let media = concrete_content_type(media);
+        let media = if classify(media) == MediaKind::Json {
+            concrete_content_type(media)
+        } else {
+            media.trim().to_string()
+        };
         if !types.contains(&media) {
             types.push(media);
         }
@@ -135,10 +141,14 @@ mod tests {
     }
 
     #[test]
-    fn accept_lists_each_concrete_type_once() {
+    fn accept_lists_each_type_once_and_keeps_ranges_that_are_not_json() {
         assert_eq!(
             accept(["application/json", "*/*", "text/plain"]).as_deref(),
             Some("application/json, text/plain")
+        );
+        assert_eq!(
+            accept(["image/*", "application/*+json", "text/*"]).as_deref(),
+            Some("image/*, application/json, text/*")
         );
         assert_eq!(accept([]), None);
     }
