@@ -54,6 +54,8 @@ const STRICT: &[&str] = &[
     "oneof-of-constants-is-an-enum-3.1.yaml",
     "document-without-operations.yaml",
     "response-keyed-by-a-media-range.yaml",
+    "read-only-on-the-referenced-schema.yaml",
+    "read-only-on-the-referenced-schema-3.1.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -976,6 +978,31 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     // A response keyed by a media range asks for that range; a JSON range asks for JSON.
     let image = &api(&output, "response-keyed-by-a-media-range.yaml").operations[0];
     assert_eq!(image.accept.as_deref(), Some("image/*, application/json"));
+
+    // `readOnly`/`writeOnly` count on the referenced schema, through a chain of references, and
+    // beside a 3.1 `$ref`; the type keeps its own description.
+    for (file, read_only, write_only) in [
+        (
+            "read-only-on-the-referenced-schema.yaml",
+            &["custom_mappings", "created_at"][..],
+            &["secret"][..],
+        ),
+        (
+            "read-only-on-the-referenced-schema-3.1.yaml",
+            &["id", "owner"][..],
+            &[][..],
+        ),
+    ] {
+        let note = fields(ty(api(&output, file), "Note"));
+        for (name, field) in &note {
+            assert_eq!(field.read_only, read_only.contains(name), "{file}: {name}");
+            assert_eq!(
+                field.write_only,
+                write_only.contains(name),
+                "{file}: {name}"
+            );
+        }
+    }
 
     // A document of components only has no operations but keeps its types and a mock module;
     // `compile` below lints both with every feature on.

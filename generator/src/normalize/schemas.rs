@@ -367,13 +367,16 @@ impl<'d> Context<'d> {
                 SchemaRef::Inline(s) => Some(&s.schema_data),
                 SchemaRef::Ref(_) => None,
             };
+            // Which way a value travels is the property's, whether the keyword sits beside it
+            // or on the schema it refers to; the referenced description stays the type's.
+            let target = self.resolve_schema(sref).map(|s| &s.schema_data);
             fields.push(Field {
                 required: parts.required.contains(&json_name),
                 rust_name,
                 ty,
                 description: data.and_then(|d| super::prose(&d.description)),
-                read_only: data.is_some_and(|d| d.read_only),
-                write_only: data.is_some_and(|d| d.write_only),
+                read_only: target.is_some_and(|d| d.read_only),
+                write_only: target.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),
                 boxed: false,
                 tri_state: false,
