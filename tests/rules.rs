@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use generator::ir::{Api, Field, ParamLocation, PathStyle, TypeDef, TypeKind, TypeRef};
+use generator::ir::{
+    Api, ApiKeyLocation, Field, ParamLocation, PathStyle, SecurityKind, TypeDef, TypeKind, TypeRef,
+};
 use generator::{ApiSource, CrateSettings, Diagnostics, Layout, Options, Output};
 
 /// The fixtures this test knows the rules of; a fixture on disk that is not listed, or listed
@@ -75,6 +77,7 @@ const LENIENT: &[&str] = &[
     "lenient-discriminator-mapping-to-nothing.yaml",
     "lenient-server-variables-undefined.yaml",
     "lenient-empty-schema-lists.yaml",
+    "lenient-http-names-that-are-not-tokens.yaml",
 ];
 
 fn rules_dir() -> PathBuf {
@@ -1065,6 +1068,24 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
                 "{err}"
             );
         }
+        if *file == "lenient-http-names-that-are-not-tokens.yaml" {
+            let at: Vec<&str> = err.0.iter().map(|d| d.pointer.as_str()).collect();
+            assert_eq!(
+                at,
+                [
+                    "/components/securitySchemes/jwt/name",
+                    "/components/securitySchemes/session/name",
+                    "/components/securitySchemes/blank/name",
+                    "/paths/~1alerts/get/parameters/0/name",
+                    "/paths/~1alerts/get/parameters/1/name",
+                ],
+                "{err}"
+            );
+            assert_eq!(
+                err.0[0].message,
+                "`Authorization: Bearer` is not an HTTP header name (RFC 9110 token)"
+            );
+        }
         if *file == "lenient-keys-given-twice.yaml" {
             let d = &err.0[0];
             assert_eq!(
@@ -1201,6 +1222,44 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
     }
     assert_eq!(chat["truncation"].ty, TypeRef::Named("Truncation".into()));
     assert_eq!(ty(empty, "Truncation").kind, TypeKind::Alias(TypeRef::Any));
+
+    // An API key goes in its name's leading token, a scheme without one and parameters that
+    // cannot be sent are left out.
+    let names = api(&output, "lenient-http-names-that-are-not-tokens.yaml");
+    let keys: Vec<(&str, &SecurityKind)> = names
+        .security_schemes
+        .iter()
+        .map(|s| (s.key.as_str(), &s.kind))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            (
+                "jwt",
+                &SecurityKind::ApiKey {
+                    location: ApiKeyLocation::Header,
+                    name: "Authorization".into()
+                }
+            ),
+            (
+                "session",
+                &SecurityKind::ApiKey {
+                    location: ApiKeyLocation::Cookie,
+                    name: "session".into()
+                }
+            ),
+        ]
+    );
+    let params: Vec<&str> = names.operations[0]
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(params, ["X-Request-Id"]);
+    assert!(
+        messages_of(&output, "lenient-http-names-that-are-not-tokens.yaml")
+            .contains(&"`Authorization: Bearer` is not an HTTP header name (RFC 9110 token); the key is sent in header `Authorization`, so its value must hold the rest")
+    );
 
     // Of a key given twice, the last entry is read.
     let twice = api(&output, "lenient-keys-given-twice.yaml");

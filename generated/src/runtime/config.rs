@@ -80,7 +80,8 @@ pub enum BuildError {
         /// What is wrong with it.
         problem: BaseUrlProblem,
     },
-    /// A default header's name is not a valid header name.
+    /// A default header's name, or the header an API key is sent in, is not a valid header
+    /// name.
     HeaderName {
         /// The name given.
         name: String,

@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderName, HeaderValue};
 
 use super::config::BuildError;
 use super::redact::REDACTED;
@@ -128,12 +128,22 @@ pub enum Credential {
 
 impl Credential {
     /// Refuses, when the client is built, a credential that cannot be sent in a header (a CR or
-    /// LF would end the header and start another).
+    /// LF would end the header and start another), or an API key whose header name is not one.
     pub(crate) fn validate(&self, scheme: &'static str) -> Result<(), BuildError> {
         let check = |value: &str| match HeaderValue::from_str(value) {
             Ok(_) => Ok(()),
             Err(_) => Err(BuildError::Credential { scheme }),
         };
+        if let Self::ApiKey {
+            location: ApiKeyLocation::Header,
+            name,
+            ..
+        } = self
+        {
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| BuildError::HeaderName {
+                name: name.to_string(),
+            })?;
+        }
         match self {
             Self::ApiKey { value, .. } | Self::Bearer(value) => check(value.expose()),
             Self::BearerProvider(_) => Ok(()),

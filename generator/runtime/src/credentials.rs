@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderName, HeaderValue};
 
 use super::config::BuildError;
 use super::redact::REDACTED;
@@ -126,12 +126,22 @@ pub enum Credential {
 
 impl Credential {
     /// Refuses, when the client is built, a credential that cannot be sent in a header (a CR or
-    /// LF would end the header and start another).
+    /// LF would end the header and start another), or an API key whose header name is not one.
     pub(crate) fn validate(&self, scheme: &'static str) -> Result<(), BuildError> {
         let check = |value: &str| match HeaderValue::from_str(value) {
             Ok(_) => Ok(()),
             Err(_) => Err(BuildError::Credential { scheme }),
         };
+        if let Self::ApiKey {
+            location: ApiKeyLocation::Header,
+            name,
+            ..
+        } = self
+        {
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| BuildError::HeaderName {
+                name: name.to_string(),
+            })?;
+        }
         match self {
             Self::ApiKey { value, .. } | Self::Bearer(value) => check(value.expose()),
             Self::BearerProvider(_) => Ok(()),
@@ -201,6 +211,27 @@ mod tests {
             Err(BuildError::Credential { scheme: "basic" })
         );
         assert_eq!(Credential::Bearer("fine".into()).validate("bearer"), Ok(()));
+    }
+
+    #[test]
+    fn an_api_key_header_name_that_is_not_a_token_is_refused_naming_the_name() {
+        let key = |name: &'static str| Credential::ApiKey {
+            location: ApiKeyLocation::Header,
+            name: name.into(),
+            value: "k-123".into(),
+        };
+        let refused = key("Authorization: Bearer").validate("jwt");
+        assert_eq!(
+            refused,
+            Err(BuildError::HeaderName {
+                name: "Authorization: Bearer".into()
+            })
+        );
+        assert_eq!(
+            refused.unwrap_err().to_string(),
+            "cannot build the client: `Authorization: Bearer` is not a valid header name"
+        );
+        assert_eq!(key("X-Api-Key").validate("jwt"), Ok(()));
     }
 
     #[tokio::test]

@@ -325,6 +325,23 @@ impl<'d> Context<'d> {
                     continue;
                 }
             }
+            let field = match param {
+                OaParameter::Header { .. } => Some("header"),
+                OaParameter::Cookie { .. } => Some("cookie"),
+                _ => None,
+            };
+            if let Some(field) = field.filter(|_| !super::security::is_http_token(&data.name)) {
+                let message = format!(
+                    "`{}` is not an HTTP {field} name (RFC 9110 token), so it cannot be sent",
+                    data.name
+                );
+                self.problem(
+                    pointer_join(&pointer, "name"),
+                    message,
+                    "the parameter is ignored",
+                );
+                continue;
+            }
             let location = match param {
                 OaParameter::Path { style, .. } => ParamLocation::Path {
                     style: match style {

@@ -31,6 +31,20 @@ const RESERVED_SETTERS: &[&str] = &[
     "fmt",
 ];
 
+/// Whether a header or cookie name is an HTTP token (RFC 9110 §5.6.2; cookie names too, RFC
+/// 6265): anything else cannot be sent.
+pub(super) fn is_http_token(name: &str) -> bool {
+    !name.is_empty() && leading_token(name).len() == name.len()
+}
+
+/// The longest prefix of `name` that is an HTTP token.
+fn leading_token(name: &str) -> &str {
+    let end = name
+        .find(|c: char| !(c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)))
+        .unwrap_or(name.len());
+    &name[..end]
+}
+
 impl Context<'_> {
     pub(super) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
         let Some(components) = &self.doc.openapi.components else {
@@ -54,18 +68,33 @@ impl Context<'_> {
                     description,
                     ..
                 } => {
-                    let location = match location {
-                        APIKeyLocation::Header => ApiKeyLocation::Header,
-                        APIKeyLocation::Query => ApiKeyLocation::Query,
-                        APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                    let (location, field) = match location {
+                        APIKeyLocation::Header => (ApiKeyLocation::Header, Some("header")),
+                        APIKeyLocation::Query => (ApiKeyLocation::Query, None),
+                        APIKeyLocation::Cookie => (ApiKeyLocation::Cookie, Some("cookie")),
                     };
-                    (
-                        SecurityKind::ApiKey {
-                            location,
-                            name: name.clone(),
-                        },
-                        description,
-                    )
+                    let mut name = name.clone();
+                    if let Some(field) = field.filter(|_| !is_http_token(&name)) {
+                        // `Authorization: Bearer` is a header line, not a name: its leading
+                        // token is the name, and the rest belongs in the key's value.
+                        let token = leading_token(&name);
+                        let fallback = if token.is_empty() {
+                            "the scheme is ignored".to_string()
+                        } else {
+                            format!(
+                                "the key is sent in {field} `{token}`, so its value must \
+                                 hold the rest"
+                            )
+                        };
+                        let message =
+                            format!("`{name}` is not an HTTP {field} name (RFC 9110 token)");
+                        self.problem(pointer_join(&pointer, "name"), message, &fallback);
+                        if token.is_empty() {
+                            continue;
+                        }
+                        name = token.to_string();
+                    }
+                    (SecurityKind::ApiKey { location, name }, description)
                 }
                 OaScheme::HTTP {
                     scheme: http,
