@@ -324,7 +324,9 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     let int = |bits, signed| TypeRef::Integer { bits, signed };
     assert_eq!(counter["seed"].ty, int(64, true));
     assert_eq!(counter["unsigned"].ty, int(64, false));
+    assert_eq!(counter["unsigned_js"].ty, int(64, false));
     assert_eq!(counter["huge"].ty, TypeRef::Number { bits: 64 });
+    assert_eq!(counter["huge"].facts.multiple_of, Some(1.0));
     assert!(
         counter["huge"]
             .description

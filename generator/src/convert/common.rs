@@ -138,9 +138,14 @@ fn widen(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<Note>) {
         .get("minimum")
         .and_then(Value::as_f64)
         .is_some_and(|m| m >= 0.0);
-    let fits_u64 = wide
-        .iter()
-        .all(|(k, b)| *k != "enum" && b.as_u64().is_some());
+    // 2^64 is the float nearest to u64::MAX; documents generated from JavaScript write it so.
+    const U64_LIMIT: f64 = 18_446_744_073_709_551_616.0;
+    let fits_u64 = wide.iter().all(|(k, b)| {
+        *k != "enum"
+            && (b.as_u64().is_some()
+                || b.as_f64()
+                    .is_some_and(|f| (0.0..=U64_LIMIT).contains(&f.floor())))
+    });
     let bounds: Vec<String> = wide
         .iter()
         .map(|(k, b)| match *k {
@@ -163,6 +168,8 @@ fn widen(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<Note>) {
     } else {
         map.insert("type".into(), Value::String("number".into()));
         map.remove("format");
+        // Still a whole number: said so, examples and checks keep to integers.
+        map.entry("multipleOf").or_insert(Value::from(1));
         (
             format!(
                 "Its bounds ({}) are beyond 64-bit integers, so it is a floating-point number.",
@@ -207,6 +214,15 @@ mod tests {
     }
 
     #[test]
+    fn u64_max_written_as_a_float_is_u64() {
+        let (s, _) = widened(
+            json!({"type": "integer", "minimum": 0, "maximum": 18446744073709552000.0_f64}),
+        );
+        assert_eq!(s["type"], json!("integer"));
+        assert_eq!(s["format"], json!("uint64"));
+    }
+
+    #[test]
     fn wider_bounds_pick_u64_or_f64() {
         let (s, _) = widened(json!({"type": "integer", "minimum": 0, "maximum": u64::MAX}));
         assert_eq!(s["format"], json!("uint64"));
@@ -221,6 +237,7 @@ mod tests {
             widened(json!({"type": "integer", "description": "Big.", "maximum": 1e30}));
         assert_eq!(s["type"], json!("number"));
         assert_eq!(s["maximum"], json!(1e30));
+        assert_eq!(s["multipleOf"], json!(1));
         assert!(
             s["description"]
                 .as_str()
