@@ -58,6 +58,7 @@ const STRICT: &[&str] = &[
     "response-keyed-by-a-media-range.yaml",
     "read-only-on-the-referenced-schema.yaml",
     "read-only-on-the-referenced-schema-3.1.yaml",
+    "multipart-responses.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1008,6 +1009,15 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             );
         }
     }
+
+    // Multipart answers are bytes, with no type lowered for their parts and no warning.
+    let multipart = api(&output, "multipart-responses.yaml");
+    for op in &multipart.operations {
+        let body = op.responses[0].body.as_ref().expect("a body");
+        assert_eq!(body.ty, TypeRef::Bytes, "{:?}", op.operation_id);
+    }
+    assert!(multipart.types.is_empty());
+    assert!(messages_of(&output, "multipart-responses.yaml").is_empty());
 
     // A document of components only has no operations but keeps its types and a mock module;
     // `compile` below lints both with every feature on.

@@ -659,10 +659,15 @@ impl<'d> Context<'d> {
                     &pointer_join(&pointer_join(&pointer, "content"), chosen),
                     "schema",
                 );
+                // A multipart answer is given as the bytes that came: its parts have no type.
+                let ty = match kind {
+                    MediaKind::Multipart => TypeRef::Bytes,
+                    _ => self.body_type(schema, kind, &hint, &p),
+                };
                 ResponseBody {
                     media: kind,
                     content_type: chosen.to_string(),
-                    ty: self.body_type(schema, kind, &hint, &p),
+                    ty,
                 }
             });
             let headers = self.response_headers(response, &hint, &pointer);
