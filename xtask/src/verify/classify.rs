@@ -47,6 +47,14 @@ pub struct DocumentFacts {
     /// Operations (`"GET /legacy/users"`) with `servers` of their own, on the operation or its
     /// path item: the client sends them under that server's path, which Prism does not route.
     pub own_servers: BTreeSet<String>,
+    /// Operations (`"GET /clusters/{id.value}"`) whose path template names a variable with a
+    /// character regular expressions treat specially: Prism's router escapes it and then no
+    /// longer finds the variable, so it routes no request there.
+    pub prism_unroutable_templates: BTreeSet<String>,
+    /// Operations of a Swagger 2.0 document whose responses have a schema but no `produces`
+    /// names a media type (the operation's nor the document's): the client reads JSON, the
+    /// usual default, while Prism answers without a body.
+    pub schemas_without_produces: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -62,6 +70,8 @@ impl DocumentFacts {
         let mut implicit_tags = BTreeSet::new();
         let mut outside_template = BTreeSet::new();
         let mut own_servers = BTreeSet::new();
+        let mut unroutable = BTreeSet::new();
+        let mut without_produces = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -76,6 +86,8 @@ impl DocumentFacts {
                 implicit_tags_outside_enum(&tree, &tree, &mut implicit_tags);
                 path_parameters_outside_template(&tree, &mut outside_template);
                 operations_with_own_servers(&tree, &mut own_servers);
+                prism_unroutable_templates(&tree, &mut unroutable);
+                schemas_without_produces(&tree, &mut without_produces);
             }
         }
         DocumentFacts {
@@ -89,6 +101,47 @@ impl DocumentFacts {
             implicit_tags_outside_enum: implicit_tags,
             path_parameters_outside_template: outside_template,
             own_servers,
+            prism_unroutable_templates: unroutable,
+            schemas_without_produces: without_produces,
+        }
+    }
+}
+
+/// Collects the operations whose path template has a variable named with a character that
+/// Prism's router escapes as a regular expression's (`.*+?^$()|[]\`), which its variable
+/// pattern then fails to find.
+fn prism_unroutable_templates(tree: &Value, out: &mut BTreeSet<String>) {
+    let special = |name: &str| name.contains(|c| ".*+?^$()|[]\\".contains(c));
+    for (path, method, _, _) in operations(tree) {
+        let names = path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name));
+        if names.into_iter().any(special) {
+            out.insert(format!("{} {path}", method.to_ascii_uppercase()));
+        }
+    }
+}
+
+/// Collects the operations of a Swagger 2.0 document with a response schema and no media type
+/// in `produces` (the operation's, else the document's).
+fn schemas_without_produces(tree: &Value, out: &mut BTreeSet<String>) {
+    if tree.get("swagger").is_none() {
+        return;
+    }
+    let listed = |node: &Value| node["produces"].as_array().is_some_and(|p| !p.is_empty());
+    for (path, method, _, operation) in operations(tree) {
+        let produces = match operation.get("produces") {
+            Some(own) => own.as_array().is_some_and(|p| !p.is_empty()),
+            None => listed(tree),
+        };
+        let with_schema = operation["responses"].as_object().is_some_and(|responses| {
+            responses
+                .values()
+                .any(|r| resolve(r, tree).get("schema").is_some())
+        });
+        if with_schema && !produces {
+            out.insert(format!("{} {path}", method.to_ascii_uppercase()));
         }
     }
 }
@@ -670,23 +723,36 @@ impl<'a> Facts<'a> {
         if self.record["alone"] == true {
             return false;
         }
-        let method = self.record["method"].as_str().unwrap_or_default();
-        let path = self.record["path"].as_str().unwrap_or_default();
-        self.document
-            .wire_twins
-            .contains(&format!("{method} {path}"))
+        self.operation_in(&self.document.wire_twins)
     }
 
     /// Prism found no route for the request of an operation with a server of its own.
     fn unrouted_own_server(&self) -> bool {
-        let method = self.record["method"].as_str().unwrap_or_default();
-        let path = self.record["path"].as_str().unwrap_or_default();
         self.status == Some(404)
             && self.response.contains("NO_PATH_MATCHED_ERROR")
-            && self
-                .document
-                .own_servers
-                .contains(&format!("{method} {path}"))
+            && self.operation_in(&self.document.own_servers)
+    }
+
+    /// Whether the call's operation (`METHOD /path`) is in a set of the document's facts.
+    fn operation_in(&self, set: &BTreeSet<String>) -> bool {
+        let method = self.record["method"].as_str().unwrap_or_default();
+        let path = self.record["path"].as_str().unwrap_or_default();
+        set.contains(&format!("{method} {path}"))
+    }
+
+    /// Prism found no route for a path whose template it cannot read.
+    fn unroutable_template(&self) -> bool {
+        self.status == Some(404)
+            && self.response.contains("NO_PATH_MATCHED_ERROR")
+            && self.operation_in(&self.document.prism_unroutable_templates)
+    }
+
+    /// A success answered without a body, for a Swagger 2.0 schema without `produces`.
+    fn bodiless_without_produces(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s))
+            && self.response.trim().is_empty()
+            && self.detail.contains("EOF while parsing")
+            && self.operation_in(&self.document.schemas_without_produces)
     }
 
     /// Prism answered with its own problem: its answer broke the document, or it failed.
@@ -730,6 +796,18 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.unroutable_template(),
+        reason: "the path template names a variable with a character regular expressions treat specially (`{id.value}`, as gRPC gateways write them); Prism's router escapes it, no longer finds the variable, and routes no request to this path",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| f.bodiless_without_produces(),
+        reason: "the Swagger 2.0 document gives the response a schema but no media type (`produces`, on the operation or the document), so the client reads JSON, the usual default, while Prism answers without a body",
+    },
     Rule {
         outcome: "response",
         class: Class::Prism,

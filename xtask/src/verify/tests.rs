@@ -469,6 +469,57 @@ fn an_operation_sent_to_its_own_server_that_prism_does_not_route_is_prisms() {
 }
 
 #[test]
+fn a_path_prism_cannot_route_and_a_schema_without_produces_are_prisms() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("prism-unroutable.yaml");
+    std::fs::write(
+        &spec,
+        "swagger: '2.0'\npaths:\n  /clusters/{id.value}:\n    get: {responses: {'200': {schema: {type: object}}}}\n  \
+         /clusters/{id}:\n    delete: {produces: [application/json], responses: {'200': {schema: {type: object}}}}\n  \
+         /services:\n    get: {responses: {'200': {schema: {type: array}}, '204': {}}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(
+        facts.prism_unroutable_templates.iter().collect::<Vec<_>>(),
+        ["GET /clusters/{id.value}"]
+    );
+    assert_eq!(
+        facts.schemas_without_produces.iter().collect::<Vec<_>>(),
+        ["GET /clusters/{id.value}", "GET /services"]
+    );
+    let unrouted = |method: &str, path: &str| {
+        json!({"outcome": "request", "status": 404, "method": method, "path": path,
+            "detail": "the server answered a problem (404)",
+            "response": "{\"type\":\"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR\"}"})
+    };
+    let (class, reason) = classify(&unrouted("GET", "/clusters/{id.value}"), &facts);
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("`{id.value}`"), "{reason}");
+    assert_eq!(
+        classify(&unrouted("DELETE", "/clusters/{id}"), &facts).0,
+        Class::Generator
+    );
+    let empty = |method: &str, path: &str| {
+        json!({"outcome": "response", "status": 200, "method": method, "path": path,
+            "detail": "the body does not decode at `.`: EOF while parsing a value at line 1 column 0"})
+    };
+    let (class, reason) = classify(&empty("GET", "/services"), &facts);
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("`produces`"), "{reason}");
+    // With `produces`, an empty answer is the client's to explain.
+    assert_eq!(
+        classify(&empty("DELETE", "/clusters/{id}"), &facts).0,
+        Class::Generator
+    );
+    // So is a body that does not decode for another reason.
+    let mut other = empty("GET", "/services");
+    other["detail"] = json!("the body does not decode at `.`: invalid type: map");
+    assert_eq!(classify(&other, &facts).0, Class::Generator);
+}
+
+#[test]
 fn an_implicit_tag_the_variants_enum_refuses_is_the_documents_fault() {
     let dir = root().join("target/verify-tests");
     std::fs::create_dir_all(&dir).unwrap();
