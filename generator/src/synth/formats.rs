@@ -51,7 +51,8 @@ pub(super) fn fits(format: Option<&str>, text: &str) -> bool {
             ("email", r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
             ("hostname", r"^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"),
             ("uri", r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$"),
-            ("url", r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$"),
+            // `url` is not JSON Schema's; validators (ajv-formats) take web and FTP URLs only.
+            ("url", r"^(?i)(https?|ftp)://[^\s/$.?#][^\s]*$"),
             ("uri-reference", r"^[^\s]*$"),
             ("byte", r"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"),
             ("duration", r"^P(?:\d+W|(?:\d+Y)?(?:\d+M)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?)$"),

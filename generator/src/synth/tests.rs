@@ -350,6 +350,39 @@ paths:
 }
 
 #[test]
+fn a_url_is_a_web_or_ftp_url_and_another_example_is_not_sent() {
+    assert!(super::formats::fits(
+        Some("url"),
+        "https://example.com/a?b=1"
+    ));
+    assert!(super::formats::fits(
+        Some("url"),
+        "ftp://files.example.com/x"
+    ));
+    assert!(!super::formats::fits(Some("url"), "file:///storage/a.mkv"));
+    // `uri` takes any scheme.
+    assert!(super::formats::fits(Some("uri"), "file:///storage/a.mkv"));
+    let api = api(r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /library/file:
+    post:
+      operationId: ingest
+      parameters:
+        - name: url
+          in: query
+          required: true
+          example: file:///storage%2Femulated%2F0%2FArcher-S01E01.mkv
+          schema: {type: string, format: url}
+      responses:
+        "204": {description: ok}
+"##);
+    let sample = operation_sample(&api, op(&api, "ingest"));
+    assert_eq!(sample.params[0], json!("https://example.com/smoke"));
+}
+
+#[test]
 fn a_text_body_example_its_format_refuses_is_not_sent() {
     let api = api(r##"
 openapi: 3.0.3

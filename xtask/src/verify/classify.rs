@@ -55,6 +55,10 @@ pub struct DocumentFacts {
     /// names a media type (the operation's nor the document's): the client reads JSON, the
     /// usual default, while Prism answers without a body.
     pub schemas_without_produces: BTreeSet<String>,
+    /// `METHOD /path name` of query names an operation sends twice: a property of an object
+    /// parameter in `form` style, exploded (OpenAPI's default), shares its name with another
+    /// query parameter or another such property, so the server reads a list.
+    pub query_name_collisions: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -72,6 +76,7 @@ impl DocumentFacts {
         let mut own_servers = BTreeSet::new();
         let mut unroutable = BTreeSet::new();
         let mut without_produces = BTreeSet::new();
+        let mut collisions = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -88,6 +93,7 @@ impl DocumentFacts {
                 operations_with_own_servers(&tree, &mut own_servers);
                 prism_unroutable_templates(&tree, &mut unroutable);
                 schemas_without_produces(&tree, &mut without_produces);
+                query_name_collisions(&tree, &mut collisions);
             }
         }
         DocumentFacts {
@@ -103,6 +109,53 @@ impl DocumentFacts {
             own_servers,
             prism_unroutable_templates: unroutable,
             schemas_without_produces: without_produces,
+            query_name_collisions: collisions,
+        }
+    }
+}
+
+/// The query parameters of a parameter list, references resolved.
+fn query_parameters<'a>(list: Option<&'a Value>, tree: &'a Value) -> Vec<&'a Value> {
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| resolve(p, tree))
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+        .collect()
+}
+
+/// Collects `METHOD /path name` for each query name two of an operation's query parameters
+/// send: parameter names, and the property names of exploded `form` object parameters.
+fn query_name_collisions(tree: &Value, out: &mut BTreeSet<String>) {
+    for (path, method, item, operation) in operations(tree) {
+        // Operation parameters replace path item ones of the same name.
+        let own = query_parameters(operation.get("parameters"), tree);
+        let mut parameters: Vec<&Value> = query_parameters(item.get("parameters"), tree)
+            .into_iter()
+            .filter(|p| !own.iter().any(|o| o.get("name") == p.get("name")))
+            .collect();
+        parameters.extend(own);
+        let mut sent: Vec<&str> = Vec::new();
+        for parameter in parameters {
+            let schema = parameter.get("schema").map(|s| resolve(s, tree));
+            let style = parameter.get("style").and_then(Value::as_str);
+            let exploded = parameter
+                .get("explode")
+                .and_then(Value::as_bool)
+                .unwrap_or(true);
+            let properties = schema
+                .filter(|s| is_object(s) && style.is_none_or(|s| s == "form") && exploded)
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object);
+            match properties {
+                Some(properties) => sent.extend(properties.keys().map(String::as_str)),
+                None => sent.extend(parameter.get("name").and_then(Value::as_str)),
+            }
+        }
+        for (i, name) in sent.iter().enumerate() {
+            if sent[..i].contains(name) {
+                out.insert(format!("{} {path} {name}", method.to_ascii_uppercase()));
+            }
         }
     }
 }
@@ -755,6 +808,28 @@ impl<'a> Facts<'a> {
             && self.operation_in(&self.document.schemas_without_produces)
     }
 
+    /// Prism refused the request only for query names the operation sends twice.
+    fn only_query_name_collisions(&self) -> bool {
+        let method = self.record["method"].as_str().unwrap_or_default();
+        let path = self.record["path"].as_str().unwrap_or_default();
+        let located: Vec<&Value> = self.record["violations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|v| v["location"][0] == "request")
+            .collect();
+        !located.is_empty()
+            && located.iter().all(|v| {
+                let location = v["location"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+                location.get(1).is_some_and(|at| at == "query")
+                    && location.last().and_then(Value::as_str).is_some_and(|name| {
+                        self.document
+                            .query_name_collisions
+                            .contains(&format!("{method} {path} {name}"))
+                    })
+            })
+    }
+
     /// Prism answered with its own problem: its answer broke the document, or it failed.
     fn prism_problem(&self, kind: &str) -> bool {
         self.status == Some(500)
@@ -796,6 +871,22 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.only_query_name_collisions(),
+        reason: "the operation sends a query name twice: a property of an exploded `form` object parameter (OpenAPI's default) is named like another query parameter, so the server reads both values as one list",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| {
+            f.status == Some(500)
+                && f.response.contains("stoplight.io/prism/errors#UNKNOWN")
+                && f.response.contains("but schema is not defined")
+        },
+        reason: "the answer's media type has no schema (`text/html: {}`), and Prism cannot make up an answer without one",
+    },
     Rule {
         outcome: "request",
         class: Class::Prism,

@@ -520,6 +520,56 @@ fn a_path_prism_cannot_route_and_a_schema_without_produces_are_prisms() {
 }
 
 #[test]
+fn a_query_name_sent_twice_is_the_documents_and_a_schemaless_answer_prisms() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("query-collisions.yaml");
+    // `mediaQuery` is exploded in form style by default, so its `type` meets the parameter
+    // `type`; `filter` is not exploded, so its `sort` is sent inside its own value.
+    std::fs::write(
+        &spec,
+        "paths:\n  /items:\n    parameters: [{name: type, in: query, schema: {type: integer}}]\n    \
+         get:\n      parameters:\n        - {$ref: '#/components/parameters/mediaQuery'}\n        \
+         - {name: filter, in: query, explode: false, schema: {type: object, properties: {sort: {type: string}}}}\n        \
+         - {name: sort, in: query, schema: {type: integer}}\n\
+         components:\n  parameters:\n    mediaQuery:\n      name: mediaQuery\n      in: query\n      \
+         schema: {$ref: '#/components/schemas/MediaQuery'}\n  schemas:\n    MediaQuery:\n      \
+         type: object\n      properties: {type: {type: integer}, limit: {type: integer}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(
+        facts.query_name_collisions.iter().collect::<Vec<_>>(),
+        ["GET /items type"]
+    );
+    let refused = |names: &[&str]| {
+        let violations: Vec<serde_json::Value> = names
+            .iter()
+            .map(|name| {
+                json!({"location": ["request", "query", "mediaquery", name],
+                    "message": format!("Request query parameter mediaquery.{name} must be integer")})
+            })
+            .collect();
+        json!({"outcome": "request", "status": 422, "method": "GET", "path": "/items",
+            "detail": "", "violations": violations})
+    };
+    let (class, reason) = classify(&refused(&["type"]), &facts);
+    assert_eq!(class, Class::Spec, "{reason}");
+    assert!(reason.contains("query name twice"), "{reason}");
+    // A violation of another name is the client's to explain.
+    assert_eq!(
+        classify(&refused(&["type", "limit"]), &facts).0,
+        Class::Generator
+    );
+
+    let schemaless = json!({"outcome": "request", "status": 500, "method": "PUT",
+        "path": "/updater/apply", "detail": "the server answered a problem (500)",
+        "response": "{\"type\":\"https://stoplight.io/prism/errors#UNKNOWN\",\"title\":\"Tried to force a dynamic response for: text/html but schema is not defined.\"}"});
+    let (class, reason) = classify(&schemaless, &DocumentFacts::default());
+    assert_eq!(class, Class::Prism, "{reason}");
+}
+
+#[test]
 fn an_implicit_tag_the_variants_enum_refuses_is_the_documents_fault() {
     let dir = root().join("target/verify-tests");
     std::fs::create_dir_all(&dir).unwrap();
