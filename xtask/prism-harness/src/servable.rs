@@ -37,7 +37,7 @@ pub fn servable_spec(spec: &Path, out_dir: &Path) -> Result<(PathBuf, Vec<String
     references(&mut doc, &root, dir, "", Place::Document, &mut changes);
     form_array_encodings(&mut doc, &mut changes);
     ignored_header_parameters(&mut doc, &mut changes);
-    fragments_as_sent(&mut doc, &mut changes);
+    paths_as_routed(&mut doc, &mut changes);
     if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_mapping_mut()) {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_mapping_mut() else {
@@ -101,20 +101,21 @@ pub fn with_only_operations(
                 .any(|key| key.as_str().is_some_and(|k| OPERATION_KEYS.contains(&k)))
         });
     }
-    fragments_as_sent(&mut doc, &mut Vec::new());
+    paths_as_routed(&mut doc, &mut Vec::new());
     write_copy(doc, spec, out_dir)
 }
 
-/// Names each path with a fragment (`/items#app`) by what a request carries (`/items`) where no
-/// other path is sent the same way: a fragment is never sent, and Prism matches a request's
-/// path against the whole name.
-fn fragments_as_sent(doc: &mut serde_yaml::Value, changes: &mut Vec<String>) {
+/// Names each path with a fragment (`/items#app`) or a query string (`/key?list`) by the path a
+/// request carries (`/items`, `/key`) where no other path is sent the same way: a fragment is
+/// never sent, a query string is not part of the path, and Prism matches a request's path
+/// against the whole name.
+fn paths_as_routed(doc: &mut serde_yaml::Value, changes: &mut Vec<String>) {
     let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_mapping_mut()) else {
         return;
     };
     let sent = |key: &serde_yaml::Value| -> Option<String> {
         key.as_str()
-            .map(|k| k.split('#').next().unwrap_or(k).to_string())
+            .map(|k| k.split(['#', '?']).next().unwrap_or(k).to_string())
     };
     let mut count: std::collections::HashMap<String, usize> = Default::default();
     for key in paths.keys() {
@@ -126,9 +127,12 @@ fn fragments_as_sent(doc: &mut serde_yaml::Value, changes: &mut Vec<String>) {
         .into_iter()
         .map(|(key, item)| match (key.as_str(), sent(&key)) {
             (Some(name), Some(sent)) if name != sent && count.get(&sent) == Some(&1) => {
-                changes.push(format!(
-                    "path `{name}` served as `{sent}` (a fragment is never sent)"
-                ));
+                let why = if name[sent.len()..].starts_with('#') {
+                    "a fragment is never sent"
+                } else {
+                    "Prism routes by the path alone"
+                };
+                changes.push(format!("path `{name}` served as `{sent}` ({why})"));
                 (sent.into(), item)
             }
             _ => (key, item),
@@ -475,18 +479,22 @@ mod tests {
         std::fs::write(
             &spec,
             "openapi: 3.0.3\npaths:\n  /{a}/config:\n    parameters: []\n    get: {}\n    post: {}\n  \
-             /{b}/config:\n    get: {}\n  /other:\n    get: {$ref: 'other.yaml#/op'}\n  /other#x:\n    get: {}\n\
+             /{b}/config:\n    get: {}\n  /other:\n    get: {$ref: 'other.yaml#/op'}\n  /other#x:\n    get: {}\n  /keys?list:\n    get: {}\n\
              components:\n  schemas:\n    A: {$ref: 'shared.yaml#/A'}\n",
         )
         .expect("written");
         let kept = [("/{a}/config".to_string(), "post".to_string())];
-        let fragment = [("/other#x".to_string(), "get".to_string())];
+        let fragment = [
+            ("/other#x".to_string(), "get".to_string()),
+            ("/keys?list".to_string(), "get".to_string()),
+        ];
         let copy =
             with_only_operations(&spec, &dir.path().join("fragment"), &fragment).expect("a copy");
         let copy: serde_yaml::Value =
             serde_yaml::from_str(&std::fs::read_to_string(&copy).expect("copy")).expect("YAML");
         // Alone, the path with a fragment is served as a request carries it.
         assert!(copy["paths"]["/other"].get("get").is_some(), "{copy:?}");
+        assert!(copy["paths"]["/keys"].get("get").is_some(), "{copy:?}");
         let copy = with_only_operations(&spec, &dir.path().join("out"), &kept).expect("a copy");
         let copy: serde_yaml::Value =
             serde_yaml::from_str(&std::fs::read_to_string(&copy).expect("copy")).expect("YAML");

@@ -32,9 +32,10 @@ pub struct DocumentFacts {
     /// `Accept`, `Content-Type` and `Authorization` (lowercase) where the document declares
     /// them as header parameters, which OpenAPI says are ignored.
     pub reserved_header_parameters: BTreeSet<String>,
-    /// Operations (`"GET /items#app"`) whose method another path of `paths` has that no
-    /// request can tell apart from theirs: it differs only by a fragment (`/items`,
-    /// `/items#other`: a fragment is never sent) or by the names of its templated segments
+    /// Operations (`"GET /items#app"`) whose method another path of `paths` has that Prism
+    /// cannot tell apart from theirs: it differs only by a fragment (`/items`, `/items#other`:
+    /// a fragment is never sent), by a query string in the key (`/key?list`: Prism routes by
+    /// the path alone) or by the names of its templated segments
     /// (`/{aws_mount}/config` and `/{gcp_mount}/config`, which OpenAPI forbids).
     pub wire_twins: BTreeSet<String>,
     /// Discriminator properties whose value for some variant is the variant's schema name (no
@@ -296,7 +297,7 @@ fn path_parameters_outside_template(tree: &Value, out: &mut BTreeSet<String>) {
 fn wire_twin_operations(tree: &Value, out: &mut BTreeSet<String>) {
     let mut by_wire: std::collections::BTreeMap<(String, &str), Vec<&str>> = Default::default();
     for (path, method, _, _) in operations(tree) {
-        let wire = unnamed_template(path.split('#').next().unwrap_or(path));
+        let wire = unnamed_template(routed_path(path));
         by_wire.entry((wire, method)).or_default().push(path);
     }
     for ((_, method), twins) in by_wire.into_iter().filter(|(_, t)| t.len() > 1) {
@@ -331,6 +332,12 @@ fn operations(tree: &Value) -> Vec<(&str, &'static str, &Value, &Value)> {
                 })
         })
         .collect()
+}
+
+/// What of a path key a router matches: not its fragment (`/items#app`, never sent) nor a
+/// query string written into it (`/key?list`, matched apart from the path).
+pub(super) fn routed_path(path: &str) -> &str {
+    path.split(['#', '?']).next().unwrap_or(path)
 }
 
 /// `/{}/config` for `/{aws_mount}/config`: the path as a server matches it.
@@ -933,13 +940,13 @@ const RULES: &[Rule] = &[
         outcome: "response",
         class: Class::Spec,
         matches: |f| f.wire_twin(),
-        reason: "the operation's path differs from another operation's only by a fragment (`/items#app`, never sent) or by the names of its templated segments (`/{a}/config`, `/{b}/config`, which OpenAPI forbids), so no server can tell the two apart: Prism answered the other operation",
+        reason: "the operation's path differs from another operation's only by a fragment (`/items#app`, never sent), by a query string written into it (`/key?list`, which Prism's router ignores) or by the names of its templated segments (`/{a}/config`, `/{b}/config`, which OpenAPI forbids), so Prism cannot tell the two apart: it answered the other operation",
     },
     Rule {
         outcome: "request",
         class: Class::Spec,
         matches: |f| f.wire_twin(),
-        reason: "the operation's path differs from another operation's only by a fragment (`/items#app`, never sent) or by the names of its templated segments (`/{a}/config`, `/{b}/config`, which OpenAPI forbids), so no server can tell the two apart: Prism checked the request against the other operation",
+        reason: "the operation's path differs from another operation's only by a fragment (`/items#app`, never sent), by a query string written into it (`/key?list`, which Prism's router ignores) or by the names of its templated segments (`/{a}/config`, `/{b}/config`, which OpenAPI forbids), so Prism cannot tell the two apart: it checked the request against the other operation",
     },
     Rule {
         outcome: "request",

@@ -388,6 +388,7 @@ fn an_operation_told_apart_only_by_a_fragment_is_the_documents_fault() {
     std::fs::write(
         &spec,
         "paths:\n  /items:\n    get: {}\n  /items#app:\n    get: {}\n    post: {}\n  /other#x:\n    get: {}\n  \
+         /keys:\n    get: {}\n  /keys?list:\n    get: {}\n  \
          /{aws}/config:\n    post: {}\n  /{gcp}/config:\n    post: {}\n    get: {}\n",
     )
     .unwrap();
@@ -398,6 +399,8 @@ fn an_operation_told_apart_only_by_a_fragment_is_the_documents_fault() {
         [
             "GET /items",
             "GET /items#app",
+            "GET /keys",
+            "GET /keys?list",
             "POST /{aws}/config",
             "POST /{gcp}/config"
         ]

@@ -1,9 +1,10 @@
 //! Operations no request can tell apart, verified one at a time.
 //!
 //! Two operations with the same method on paths that differ only by a fragment (`/items` and
-//! `/items#app`: a fragment is never sent) or only by the names of their templated segments
-//! (`/{aws_mount}/config` and `/{gcp_mount}/config`, which OpenAPI forbids) look the same on
-//! the wire, and Prism checks such a request against whichever of them it matches first. A
+//! `/items#app`: a fragment is never sent), by a query string written into the key (`/key` and
+//! `/key?list`: Prism routes by the path alone) or only by the names of their templated
+//! segments (`/{aws_mount}/config` and `/{gcp_mount}/config`, which OpenAPI forbids) look the
+//! same to Prism, which checks such a request against whichever of them it matches first. A
 //! call to one of them that failed is made again against a Prism serving a copy of the document
 //! with only the operations of its round, at most one of each group of twins, so that its
 //! request and answer are checked against its own operation.
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 
 use generator::ir::{Api, Operation};
 
-use super::classify::unnamed_template;
+use super::classify::{routed_path, unnamed_template};
 use super::serve::record_key;
 
 /// An operation that has twins.
@@ -35,7 +36,7 @@ pub fn rounds<'a>(
     let mut groups: BTreeMap<(&str, String, &str), Vec<Twin>> = BTreeMap::new();
     for (api, op) in operations {
         let raw = &op.path.raw;
-        let wire = unnamed_template(raw.split('#').next().unwrap_or(raw));
+        let wire = unnamed_template(routed_path(raw));
         groups
             .entry((&api.module, wire, op.method.as_str()))
             .or_default()
