@@ -217,7 +217,7 @@ mod tests {
     fn an_api_key_header_name_that_is_not_a_token_is_refused_naming_the_name() {
         let key = |name: &'static str| Credential::ApiKey {
             location: ApiKeyLocation::Header,
-            name: name.into(),
+            name,
             value: "k-123".into(),
         };
         let refused = key("Authorization: Bearer").validate("jwt");
