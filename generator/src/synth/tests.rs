@@ -350,6 +350,67 @@ paths:
 }
 
 #[test]
+fn min_properties_is_met_below_the_depth_optional_fields_stop_at() {
+    // trigger.dev: a union variant's `filter` needs one property, all of them optional.
+    let api = api(r##"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /bulk-actions:
+    post:
+      operationId: create
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - title: Cancel by filter
+                  type: object
+                  required: [action, wrap]
+                  properties:
+                    action: {type: string, enum: [cancel]}
+                    wrap:
+                      type: object
+                      required: [inner]
+                      properties:
+                        inner:
+                          type: object
+                          required: [filter]
+                          properties:
+                            filter: {$ref: '#/components/schemas/Filter'}
+                - title: Cancel by ids
+                  type: object
+                  required: [action, ids]
+                  properties:
+                    action: {type: string, enum: [cancel]}
+                    ids: {type: array, items: {type: string}}
+      responses:
+        "204": {description: ok}
+components:
+  schemas:
+    Filter:
+      type: object
+      minProperties: 2
+      properties:
+        id: {type: string, readOnly: true}
+        status: {type: string}
+        period: {type: string}
+        tag: {type: string}
+"##);
+    let body = json_body(&api, "create");
+    let filter = body["wrap"]["inner"]["filter"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no filter in {body}"));
+    // Two properties, and not the read-only one.
+    assert_eq!(
+        filter.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["status", "period"],
+        "{body}"
+    );
+}
+
+#[test]
 fn a_url_is_a_web_or_ftp_url_and_another_example_is_not_sent() {
     assert!(super::formats::fits(
         Some("url"),

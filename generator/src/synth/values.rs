@@ -6,7 +6,7 @@ use serde_json::{Map, Number, Value};
 
 use super::check::{self, Types};
 use super::{FILE_CONTENT, formats, pattern};
-use crate::ir::{Api, EnumValue, TypeDef, TypeKind, TypeRef, UnionDef, ValueFacts};
+use crate::ir::{Api, EnumValue, Field, TypeDef, TypeKind, TypeRef, UnionDef, ValueFacts};
 
 /// Optional fields are filled down to this depth (0 is the body or parameter itself); deeper,
 /// only required ones, so that recursive and very large schemas stay small.
@@ -265,6 +265,26 @@ impl<'a> Synth<'a> {
         }
     }
 
+    /// Puts a value for one field of a struct into its object.
+    fn fill_field(&self, object: &mut Map<String, Value>, field: &Field, cx: Cx, response: bool) {
+        let field_cx = Cx {
+            place: if response {
+                Place::Response
+            } else {
+                Place::Body
+            },
+            ..cx.nested()
+        };
+        match (field.flatten, self.value(&field.ty, &field.facts, field_cx)) {
+            // A flattened union's properties stand beside the others.
+            (true, Value::Object(variant)) => object.extend(variant),
+            (true, _) => {}
+            (false, value) => {
+                object.insert(field.name.clone(), value);
+            }
+        }
+    }
+
     fn named(&self, name: &str, facts: &ValueFacts, cx: Cx) -> Value {
         let Some(def) = self.types.get(name) else {
             return Value::Null;
@@ -294,6 +314,8 @@ impl<'a> Synth<'a> {
                     .map(String::as_str)
                     .filter(|name| !chosen.contains(name))
                     .collect();
+                // Optional fields left out, to meet `minProperties` below the optional depth.
+                let mut spare = Vec::new();
                 for field in &s.fields {
                     // Read-only fields belong in answers only, write-only ones in requests.
                     let one_way = if response {
@@ -301,31 +323,27 @@ impl<'a> Synth<'a> {
                     } else {
                         field.read_only
                     };
+                    let optional = !one_way && !left_out.contains(field.name.as_str());
                     let wanted = field.required
                         || chosen.contains(field.name.as_str())
-                        || (cx.depth < cx.optional_until
-                            && !one_way
-                            && !left_out.contains(field.name.as_str()));
+                        || (cx.depth < cx.optional_until && optional);
                     if !wanted {
+                        if optional {
+                            spare.push(field);
+                        }
                         continue;
                     }
-                    let field_cx = Cx {
-                        place: if response {
-                            Place::Response
-                        } else {
-                            Place::Body
-                        },
-                        ..cx.nested()
-                    };
-                    let value = self.value(&field.ty, &field.facts, field_cx);
-                    match (field.flatten, value) {
-                        // A flattened union's properties stand beside the others.
-                        (true, Value::Object(variant)) => object.extend(variant),
-                        (true, _) => {}
-                        (false, value) => {
-                            object.insert(field.name.clone(), value);
-                        }
+                    self.fill_field(&mut object, field, cx, response);
+                }
+                let min_properties = facts
+                    .min_properties
+                    .or(def.facts.min_properties)
+                    .unwrap_or(0);
+                for field in spare {
+                    if object.len() >= min_properties {
+                        break;
                     }
+                    self.fill_field(&mut object, field, cx, response);
                 }
                 // Required names the schema does not declare go in the extra properties. Where
                 // nothing describes them, a string: every body and parameter encoding carries
