@@ -59,6 +59,7 @@ const STRICT: &[&str] = &[
     "read-only-on-the-referenced-schema.yaml",
     "read-only-on-the-referenced-schema-3.1.yaml",
     "multipart-responses.yaml",
+    "query-names-sent-twice.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1018,6 +1019,21 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     }
     assert!(multipart.types.is_empty());
     assert!(messages_of(&output, "multipart-responses.yaml").is_empty());
+
+    // A query name two parameters send is warned about, once, at the second parameter.
+    let twice: Vec<(&str, &str)> = warnings_of(&output, "query-names-sent-twice.yaml")
+        .into_iter()
+        .map(|w| (w.pointer.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        twice,
+        [(
+            "/paths/~1sections~1{id}~1items/get/parameters/0",
+            "query name `type` is sent twice, by parameter `type` and by property `type` of \
+             parameter `mediaQuery` (an exploded `form` object writes each property as a query \
+             name); a server reads the two values as a list"
+        )]
+    );
 
     // A document of components only has no operations but keeps its types and a mock module;
     // `compile` below lints both with every feature on.

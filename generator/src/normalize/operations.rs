@@ -266,6 +266,55 @@ impl<'d> Context<'d> {
         }
     }
 
+    /// Warns where two query parameters send one query name: an object in `form` style,
+    /// exploded (the default), writes each property as a name of its own, so a property named
+    /// like another parameter (Plex's `mediaQuery.type` beside `type`) reaches the server as a
+    /// list of two values. The document is valid; which value counts is the server's choice.
+    fn warn_query_names_sent_twice(&mut self, params: &[(&'d OaParameter, String)]) {
+        let mut sent: Vec<(String, String)> = Vec::new();
+        for (param, pointer) in params {
+            let OaParameter::Query { style, .. } = param else {
+                continue;
+            };
+            let data = param.parameter_data_ref();
+            let exploded_form =
+                query_style(style) == QueryStyle::Form && data.explode.unwrap_or(true);
+            let properties = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) if exploded_form => self
+                    .resolve_schema(SchemaRef::from(schema))
+                    .and_then(|s| match &s.schema_kind {
+                        openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => {
+                            Some(o.properties.keys().cloned().collect::<Vec<_>>())
+                        }
+                        _ => None,
+                    }),
+                _ => None,
+            };
+            let names: Vec<(String, String)> = match properties {
+                Some(keys) => keys
+                    .into_iter()
+                    .map(|key| {
+                        let by = format!("property `{key}` of parameter `{}`", data.name);
+                        (key, by)
+                    })
+                    .collect(),
+                None => vec![(data.name.clone(), format!("parameter `{}`", data.name))],
+            };
+            for (name, by) in names {
+                if let Some((_, first)) = sent.iter().find(|(n, _)| *n == name) {
+                    let message = format!(
+                        "query name `{name}` is sent twice, by {first} and by {by} (an exploded \
+                         `form` object writes each property as a query name); a server reads \
+                         the two values as a list"
+                    );
+                    self.warn(pointer.clone(), message);
+                } else {
+                    sent.push((name, by));
+                }
+            }
+        }
+    }
+
     /// Path-level and operation-level parameters, the latter overriding the former.
     fn parameters(&mut self, input: &OpInput<'d, '_>) -> Vec<Parameter> {
         let components = self.doc.openapi.components.as_ref().map(|c| &c.parameters);
@@ -299,6 +348,7 @@ impl<'d> Context<'d> {
                 resolved.push((param, pointer));
             }
         }
+        self.warn_query_names_sent_twice(&resolved);
         let mut names = Namespace::with_reserved(RESERVED_PARAMS);
         let mut out = Vec::new();
         for (param, pointer) in resolved {
