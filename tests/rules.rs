@@ -1106,6 +1106,7 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
                     "/components/securitySchemes/blank/name",
                     "/paths/~1alerts/get/parameters/0/name",
                     "/paths/~1alerts/get/parameters/1/name",
+                    "/paths/~1alerts/get/responses/200/headers/X Rate Limit",
                 ],
                 "{err}"
             );
@@ -1284,6 +1285,12 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
         .map(|p| p.name.as_str())
         .collect();
     assert_eq!(params, ["X-Request-Id"]);
+    let headers: Vec<&str> = names.operations[0].responses[0]
+        .headers
+        .iter()
+        .map(|h| h.name.as_str())
+        .collect();
+    assert_eq!(headers, ["X-Rate-Remaining"]);
     assert!(
         messages_of(&output, "lenient-http-names-that-are-not-tokens.yaml")
             .contains(&"`Authorization: Bearer` is not an HTTP header name (RFC 9110 token); the key is sent in header `Authorization`, so its value must hold the rest")

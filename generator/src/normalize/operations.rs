@@ -751,6 +751,13 @@ impl<'d> Context<'d> {
                 continue;
             }
             let pointer = pointer_join(&base, name);
+            if !super::security::is_http_token(name) {
+                let message = format!(
+                    "`{name}` is not an HTTP header name (RFC 9110 token), so no response carries it"
+                );
+                self.problem(pointer, message, "the header is ignored");
+                continue;
+            }
             let Some(header) = self.resolve(header, components, ComponentKind::Headers, &pointer)
             else {
                 continue;
