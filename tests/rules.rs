@@ -991,7 +991,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     for (file, read_only, write_only) in [
         (
             "read-only-on-the-referenced-schema.yaml",
-            &["custom_mappings", "created_at"][..],
+            &["custom_mappings", "created_at", "updated_at"][..],
             &["secret"][..],
         ),
         (

@@ -368,15 +368,17 @@ impl<'d> Context<'d> {
                 SchemaRef::Ref(_) => None,
             };
             // Which way a value travels is the property's, whether the keyword sits beside it
-            // or on the schema it refers to; the referenced description stays the type's.
-            let target = self.resolve_schema(sref).map(|s| &s.schema_data);
+            // or on a schema it refers to or includes; the referenced description stays the
+            // type's.
+            let read_only = self.annotated(sref, |d| d.read_only, 0);
+            let write_only = self.annotated(sref, |d| d.write_only, 0);
             fields.push(Field {
                 required: parts.required.contains(&json_name),
                 rust_name,
                 ty,
                 description: data.and_then(|d| super::prose(&d.description)),
-                read_only: target.is_some_and(|d| d.read_only),
-                write_only: target.is_some_and(|d| d.write_only),
+                read_only,
+                write_only,
                 deprecated: data.is_some_and(|d| d.deprecated),
                 boxed: false,
                 tri_state: false,
@@ -409,6 +411,26 @@ impl<'d> Context<'d> {
             required_extra,
             required_choices: parts.required_choices,
         }))
+    }
+
+    /// Whether an annotation (`readOnly`, `writeOnly`) holds for a schema: on it, on the schema
+    /// it refers to, or on an `allOf` part, as JSON Schema collects annotations.
+    fn annotated(
+        &self,
+        schema: SchemaRef<'d>,
+        holds: fn(&openapiv3::SchemaData) -> bool,
+        depth: usize,
+    ) -> bool {
+        let Some(schema) = self.resolve_schema(schema).filter(|_| depth < 8) else {
+            return false;
+        };
+        holds(&schema.schema_data)
+            || match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of
+                    .iter()
+                    .any(|part| self.annotated(part.into(), holds, depth + 1)),
+                _ => false,
+            }
     }
 
     /// The schema a position holds, following local component references.
