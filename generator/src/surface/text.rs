@@ -424,7 +424,7 @@ mod tests {
     #[test]
     fn names_with_spaces_and_quotes_round_trip() {
         let odd = pets(
-            "      parameters:\n        - {name: 'odd \"name\"', in: header, schema: {type: string}}\n",
+            "      parameters:\n        - {name: 'odd \"name\"', in: query, schema: {type: string}}\n",
             BODY,
             &(schemas(
                 "name",
@@ -436,7 +436,7 @@ mod tests {
         let s = surface(&odd);
         let text = s.render();
         assert!(
-            text.contains("param \"odd \\\"name\\\"\" header String optional"),
+            text.contains("param \"odd \\\"name\\\"\" query String optional"),
             "{text}"
         );
         assert!(
