@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use generator::ir::{
     Api, ApiKeyLocation, Field, ParamLocation, PathStyle, SecurityKind, TypeDef, TypeKind, TypeRef,
+    ValueFacts,
 };
 use generator::{ApiSource, CrateSettings, Diagnostics, Layout, Options, Output};
 
@@ -60,6 +61,7 @@ const STRICT: &[&str] = &[
     "read-only-on-the-referenced-schema-3.1.yaml",
     "multipart-responses.yaml",
     "query-names-sent-twice.yaml",
+    "type-lists-hand-keywords-to-their-branch-3.1.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1033,6 +1035,53 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
              parameter `mediaQuery` (an exploded `form` object writes each property as a query \
              name); a server reads the two values as a list"
         )]
+    );
+
+    // Each branch of a list of types takes the keywords of its type; an enum stands alone.
+    let lists = api(&output, "type-lists-hand-keywords-to-their-branch-3.1.yaml");
+    let branches = |name: &str| -> Vec<(TypeRef, ValueFacts)> {
+        let TypeKind::Union(u) = &ty(lists, name).kind else {
+            panic!("{name} is not a union")
+        };
+        let mut out: Vec<(TypeRef, ValueFacts)> = u
+            .variants
+            .iter()
+            .map(|v| (v.ty.clone(), v.facts.clone()))
+            .collect();
+        out.sort_by_key(|(ty, _)| format!("{ty:?}"));
+        out
+    };
+    let int32 = TypeRef::Integer {
+        bits: 32,
+        signed: true,
+    };
+    let tags = branches("ThingTags");
+    assert_eq!(tags[0].0, TypeRef::Array(Box::new(int32.clone())));
+    let count = branches("ThingCount");
+    assert_eq!(
+        count.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(),
+        [int32, TypeRef::String]
+    );
+    assert_eq!(count[0].1.minimum, Some(1.0));
+    assert_eq!(count[0].1.pattern, None);
+    assert_eq!(count[1].1.pattern.as_deref(), Some(r"^-?(?:0|[1-9]\d*)$"));
+    assert_eq!(count[1].1.minimum, None);
+    let thing = fields(ty(lists, "Thing"));
+    assert!(thing["count"].ty.is_nullable(), "{:?}", thing["count"].ty);
+    assert!(thing["count"].description.is_some());
+    let TypeKind::Enum(kind) = &ty(lists, "ThingKind").kind else {
+        panic!("ThingKind is not an enum")
+    };
+    assert_eq!(kind.repr, generator::ir::EnumRepr::Mixed);
+    let both = branches("ThingBoth");
+    assert!(
+        both.iter()
+            .any(|(t, _)| *t == TypeRef::Array(Box::new(TypeRef::String))),
+        "{both:?}"
+    );
+    assert!(
+        both.iter().any(|(t, _)| matches!(t, TypeRef::Named(_))),
+        "{both:?}"
     );
 
     // A document of components only has no operations but keeps its types and a mock module;

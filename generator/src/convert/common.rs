@@ -31,16 +31,120 @@ pub(crate) fn lower_type_list(map: &mut Map<String, Value>) -> bool {
         [one] => {
             map.insert("type".into(), one.clone());
         }
+        // An `enum` beside the list names every value with its type: the enum alone says it.
+        _ if map.get("enum").is_some_and(Value::is_array) => {
+            map.remove("type");
+        }
         many => {
             map.remove("type");
             let branches = many
                 .iter()
-                .map(|t| Value::Object(Map::from_iter([("type".to_string(), t.clone())])))
+                .map(|t| {
+                    let mut branch = Map::from_iter([("type".to_string(), t.clone())]);
+                    // The keywords that constrain this type go with its branch.
+                    let keys: Vec<String> = map
+                        .keys()
+                        .filter(|key| constrains(key, map, t.as_str().unwrap_or_default()))
+                        .cloned()
+                        .collect();
+                    for key in keys {
+                        if let Some(value) = map.get(&key) {
+                            branch.insert(key, value.clone());
+                        }
+                    }
+                    Value::Object(branch)
+                })
                 .collect();
+            map.retain(|key, _| !TYPE_KEYWORDS.iter().any(|(_, k)| k.contains(&key.as_str())));
             map.insert("anyOf".into(), Value::Array(branches));
         }
     }
     true
+}
+
+/// The keywords that constrain values of one type only (JSON Schema validation vocabulary),
+/// which a list of types hands to the branch of that type.
+const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
+    (
+        "array",
+        &[
+            "items",
+            "prefixItems",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "contains",
+            "minContains",
+            "maxContains",
+        ],
+    ),
+    (
+        "object",
+        &[
+            "properties",
+            "required",
+            "additionalProperties",
+            "patternProperties",
+            "propertyNames",
+            "minProperties",
+            "maxProperties",
+            "discriminator",
+        ],
+    ),
+    (
+        "string",
+        &[
+            "minLength",
+            "maxLength",
+            "pattern",
+            "contentEncoding",
+            "contentMediaType",
+        ],
+    ),
+    (
+        "number",
+        &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+        ],
+    ),
+    (
+        "integer",
+        &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+        ],
+    ),
+    // `format` is placed by what it names, below.
+    ("", &["format"]),
+];
+
+/// Whether keyword `key` of `map` constrains values of type `ty`. A numeric `format`
+/// (`int32`, `double`) goes to numbers, any other to strings.
+fn constrains(key: &str, map: &Map<String, Value>, ty: &str) -> bool {
+    if key == "format" {
+        let format = map
+            .get("format")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let numeric = matches!(format, "float" | "double" | "decimal")
+            || format.starts_with("int")
+            || format.starts_with("uint");
+        return if numeric {
+            ty == "number" || ty == "integer"
+        } else {
+            ty == "string"
+        };
+    }
+    TYPE_KEYWORDS
+        .iter()
+        .any(|(of, keys)| *of == ty && keys.contains(&key))
 }
 
 /// Numeric `exclusiveMinimum`/`exclusiveMaximum` (JSON Schema 2020-12) → the bound plus the
