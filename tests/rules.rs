@@ -62,6 +62,7 @@ const STRICT: &[&str] = &[
     "multipart-responses.yaml",
     "query-names-sent-twice.yaml",
     "type-lists-hand-keywords-to-their-branch-3.1.yaml",
+    "names-outside-ascii.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1083,6 +1084,20 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         both.iter().any(|(t, _)| matches!(t, TypeRef::Named(_))),
         "{both:?}"
     );
+
+    // Names in any script are transliterated, keeping their case (clippy checks it below).
+    let foreign = api(&output, "names-outside-ascii.yaml");
+    assert_eq!(tests::method_names(foreign), ["creer_element"]);
+    assert_eq!(foreign.operations[0].params[0].rust_name, "trie");
+    let element = fields(ty(foreign, "Element"));
+    let mut rust_names: Vec<&str> = element.values().map(|f| f.rust_name.as_str()).collect();
+    rust_names.sort_unstable();
+    assert_eq!(rust_names, ["ming_qian", "prenom", "voix"]);
+    let TypeKind::Enum(voices) = &ty(foreign, "ElementVoix").kind else {
+        panic!("ElementVoix is not an enum")
+    };
+    let voices: Vec<&str> = voices.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(voices, ["Etienne", "Helene", "Zoe"]);
 
     // A document of components only has no operations but keeps its types and a mock module;
     // `compile` below lints both with every feature on.

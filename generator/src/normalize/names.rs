@@ -82,7 +82,7 @@ impl Namespace {
 
 /// An `UpperCamelCase` type or variant name for any text.
 pub fn type_name(raw: &str) -> String {
-    let mut name = ascii_identifier(&raw.to_upper_camel_case());
+    let mut name = ascii_identifier(&deunicode::deunicode(raw).to_upper_camel_case());
     if name.is_empty() {
         name = "Value".to_string();
     }
@@ -99,7 +99,7 @@ pub fn type_name(raw: &str) -> String {
 
 /// A `snake_case` field, parameter or method name for any text.
 pub fn value_name(raw: &str) -> String {
-    let mut name = ascii_identifier(&raw.to_snake_case());
+    let mut name = ascii_identifier(&deunicode::deunicode(raw).to_snake_case());
     if name.is_empty() {
         name = "value".to_string();
     }
@@ -109,8 +109,9 @@ pub fn value_name(raw: &str) -> String {
     escape_keyword(name)
 }
 
-/// Keeps the characters every Rust identifier may hold; heck keeps Unicode letters and digits,
-/// some of which (`²`) are not identifier characters.
+/// Keeps the characters every Rust identifier may hold. Text is transliterated to ASCII first
+/// (`Étienne` → `Etienne`, where dropping the `É` left a lowercase `tienne` that is not camel
+/// case); what is left outside ASCII is dropped.
 fn ascii_identifier(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -285,8 +286,14 @@ mod tests {
         assert_eq!(type_name("3d"), "V3d");
         assert_eq!(enum_variant_name("-1"), "Minus1");
         assert_eq!(enum_variant_name(""), "Empty");
-        assert_eq!(type_name("x²€"), "X");
-        assert_eq!(value_name("€"), "value");
+        // Text outside ASCII is transliterated, so a name keeps its letters and its case.
+        assert_eq!(enum_variant_name("Étienne"), "Etienne");
+        assert_eq!(type_name("Hélène"), "Helene");
+        assert_eq!(value_name("Ñandú"), "nandu");
+        assert_eq!(type_name("x²€"), "X2Eur");
+        assert_eq!(value_name("€"), "eur");
+        assert_eq!(type_name("名前"), "MingQian");
+        assert_eq!(value_name("🙂"), "slight_smile");
     }
 
     #[test]
