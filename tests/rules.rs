@@ -63,6 +63,7 @@ const STRICT: &[&str] = &[
     "query-names-sent-twice.yaml",
     "type-lists-hand-keywords-to-their-branch-3.1.yaml",
     "names-outside-ascii.yaml",
+    "bodiless-statuses-swagger2.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1098,6 +1099,22 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     };
     let voices: Vec<&str> = voices.variants.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(voices, ["Etienne", "Helene", "Zoe"]);
+
+    // A body a bodiless status is given is ignored, located where the 2.0 document has it.
+    let bodiless: Vec<(&str, &str)> = warnings_of(&output, "bodiless-statuses-swagger2.yaml")
+        .into_iter()
+        .map(|w| (w.pointer.as_str(), w.message.as_str()))
+        .collect();
+    let ignored = "this status never has a body in HTTP; the body given here is ignored";
+    assert_eq!(
+        bodiless,
+        [
+            ("/paths/~1items~1{id}/delete/responses/204/schema", ignored),
+            ("/paths/~1items~1{id}/delete/responses/304/schema", ignored),
+        ]
+    );
+    let gone = &api(&output, "bodiless-statuses-swagger2.yaml").operations[0];
+    assert!(gone.responses.iter().all(|r| r.body.is_none()));
 
     // A document of components only has no operations but keeps its types and a mock module;
     // `compile` below lints both with every feature on.

@@ -170,10 +170,16 @@ pub(crate) fn lower_exclusive_bounds(map: &mut Map<String, Value>) -> bool {
 pub fn lower_json_schema_forms(document: &mut Value, notes: &mut Vec<Note>) {
     grammar::walk_document_mut(document, Dialect::OpenApi30, &mut |node, kind, pointer| {
         if let (Kind::Schema, Value::Object(map)) = (kind, node) {
+            let list = map.get("type").is_some_and(Value::is_array);
             if lower_type_list(map) {
+                let message = if list {
+                    "a list of types is OpenAPI 3.1 syntax; read as its 3.0 form (`nullable`, `anyOf`)"
+                } else {
+                    "`type: \"null\"` is OpenAPI 3.1 syntax; read as any value that may be null"
+                };
                 notes.push(Note {
                     pointer: format!("{pointer}/type"),
-                    message: "a list of types is OpenAPI 3.1 syntax; read as its 3.0 form (`nullable`, `anyOf`)".into(),
+                    message: message.into(),
                 });
             }
             if lower_exclusive_bounds(map) {
@@ -315,6 +321,37 @@ mod tests {
             json!({"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX})
         );
         assert_eq!(notes, 0);
+    }
+
+    #[test]
+    fn a_lone_null_type_is_not_called_a_list() {
+        let mut doc = json!({"openapi": "3.0.3", "components": {"schemas": {
+            "Nothing": {"type": "null"},
+            "Maybe": {"type": ["string", "null"]},
+        }}});
+        let mut notes = Vec::new();
+        lower_json_schema_forms(&mut doc, &mut notes);
+        let messages: Vec<(&str, &str)> = notes
+            .iter()
+            .map(|n| (n.pointer.as_str(), n.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "/components/schemas/Nothing/type",
+                    "`type: \"null\"` is OpenAPI 3.1 syntax; read as any value that may be null"
+                ),
+                (
+                    "/components/schemas/Maybe/type",
+                    "a list of types is OpenAPI 3.1 syntax; read as its 3.0 form (`nullable`, `anyOf`)"
+                ),
+            ]
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Nothing"],
+            json!({"nullable": true})
+        );
     }
 
     #[test]

@@ -481,6 +481,11 @@ impl Cx<'_> {
                     for (code, r) in value.as_object().into_iter().flatten() {
                         let r_pointer =
                             format!("{pointer}/responses/{}", escape_pointer_token(code));
+                        // A 2.0 response's body is its `schema`, under every media type.
+                        self.pointers.add(
+                            format!("{r_pointer}/content"),
+                            format!("{r_pointer}/schema"),
+                        );
                         for media in &produces {
                             self.pointers.add(
                                 format!(

@@ -694,7 +694,7 @@ impl<'d> Context<'d> {
             if bodiless && !response.content.is_empty() {
                 self.warn(
                     pointer_join(&pointer, "content"),
-                    "this status never has content in HTTP; its `content` is ignored",
+                    "this status never has a body in HTTP; the body given here is ignored",
                 );
             }
             let content = response
