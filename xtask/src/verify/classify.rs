@@ -837,6 +837,19 @@ impl<'a> Facts<'a> {
             })
     }
 
+    /// Prism has no serializer for the answer's media type, or was given an object for a text
+    /// one (Server-Sent Events: `text/event-stream` whose schema is the event object).
+    fn cannot_serialize(&self) -> bool {
+        let cannot = |text: &str| {
+            text.contains("Cannot find serializer for")
+                || text.contains("stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT")
+        };
+        cannot(self.response)
+            || self
+                .retry("static")
+                .is_some_and(|s| s["response"].as_str().is_some_and(cannot))
+    }
+
     /// Prism answered with its own problem: its answer broke the document, or it failed.
     fn prism_problem(&self, kind: &str) -> bool {
         self.status == Some(500)
@@ -1023,18 +1036,16 @@ const RULES: &[Rule] = &[
     Rule {
         outcome: "response",
         class: Class::Prism,
-        matches: |f| {
-            // No serializer for the media type, or an object for a text one (Server-Sent
-            // Events: `text/event-stream` whose schema is the event object).
-            let cannot_serialize = |text: &str| {
-                text.contains("Cannot find serializer for")
-                    || text.contains("stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT")
-            };
-            cannot_serialize(f.response)
-                || f.retry("static")
-                    .is_some_and(|s| s["response"].as_str().is_some_and(cannot_serialize))
-        },
+        matches: |f| f.cannot_serialize(),
         reason: "Prism cannot produce (or read) the document's media type for this answer",
+    },
+    Rule {
+        // Its problem answer has a status the operation documents, so the client returned it
+        // as the operation's error.
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.cannot_serialize(),
+        reason: "Prism cannot produce the document's media type for this answer, and answered with a problem whose status the operation documents",
     },
     Rule {
         outcome: "response",

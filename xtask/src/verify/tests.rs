@@ -565,6 +565,13 @@ fn a_query_name_sent_twice_is_the_documents_and_a_schemaless_answer_prisms() {
         Class::Generator
     );
 
+    // Prism's problem for a media type it cannot make, at a status the operation documents.
+    let ndjson = json!({"outcome": "request", "status": 500, "method": "GET",
+        "path": "/system/logs", "detail": "the server answered a problem (500)",
+        "response": "{\"type\":\"https://stoplight.io/prism/errors#UNKNOWN\",\"title\":\"Cannot find serializer for application/x-ndjson\"}"});
+    let (class, reason) = classify(&ndjson, &DocumentFacts::default());
+    assert_eq!(class, Class::Prism, "{reason}");
+
     let schemaless = json!({"outcome": "request", "status": 500, "method": "PUT",
         "path": "/updater/apply", "detail": "the server answered a problem (500)",
         "response": "{\"type\":\"https://stoplight.io/prism/errors#UNKNOWN\",\"title\":\"Tried to force a dynamic response for: text/html but schema is not defined.\"}"});
