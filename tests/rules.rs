@@ -64,6 +64,7 @@ const STRICT: &[&str] = &[
     "type-lists-hand-keywords-to-their-branch-3.1.yaml",
     "names-outside-ascii.yaml",
     "bodiless-statuses-swagger2.yaml",
+    "parameter-values-no-style-writes.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1115,6 +1116,25 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     );
     let gone = &api(&output, "bodiless-statuses-swagger2.yaml").operations[0];
     assert!(gone.responses.iter().all(|r| r.body.is_none()));
+
+    // Objects nested where no parameter style writes them are warned about, at the schema.
+    let nested: Vec<&str> = warnings_of(&output, "parameter-values-no-style-writes.yaml")
+        .into_iter()
+        .map(|w| w.pointer.as_str())
+        .collect();
+    assert_eq!(
+        nested,
+        [
+            "/paths/~1doctors~1search/get/parameters/0/schema",
+            "/paths/~1doctors~1search/get/parameters/1/schema",
+            "/paths/~1doctors~1search/get/parameters/2/schema",
+        ]
+    );
+    assert!(
+        messages_of(&output, "parameter-values-no-style-writes.yaml")[0].starts_with(
+            "no parameter style writes an array of objects inside an object (property `addresses`)"
+        )
+    );
 
     // A document of components only has no operations but keeps its types and a mock module;
     // `compile` below lints both with every feature on.

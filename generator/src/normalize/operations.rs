@@ -315,6 +315,68 @@ impl<'d> Context<'d> {
         }
     }
 
+    /// Warns where a parameter's schema nests an object in an array or in another object
+    /// outside `deepObject` style: OpenAPI's styles write neither, so the client refuses such a
+    /// value when it builds the request (a parameter with `content` is sent as its media type).
+    fn warn_objects_no_style_writes(&mut self, param: &'d OaParameter, pointer: &str) {
+        let data = param.parameter_data_ref();
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            return;
+        };
+        let deep = matches!(
+            param,
+            OaParameter::Query {
+                style: openapiv3::QueryStyle::DeepObject,
+                ..
+            }
+        );
+        let Some(schema) = self.resolve_schema(SchemaRef::from(schema)) else {
+            return;
+        };
+        let is_object = |s: &openapiv3::Schema| {
+            matches!(
+                s.schema_kind,
+                openapiv3::SchemaKind::Type(openapiv3::Type::Object(_))
+            )
+        };
+        let holds_objects = |s: &openapiv3::Schema| match &s.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Array(a)) => a
+                .items
+                .as_ref()
+                .and_then(|items| self.resolve_schema(SchemaRef::from(items)))
+                .is_some_and(is_object),
+            _ => false,
+        };
+        let nested = match &schema.schema_kind {
+            _ if holds_objects(schema) => Some("an object inside an array".to_string()),
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) if !deep => {
+                o.properties.iter().find_map(|(name, property)| {
+                    let property = self.resolve_schema(SchemaRef::from(property))?;
+                    let inside = if is_object(property) {
+                        "an object"
+                    } else if holds_objects(property) {
+                        "an array of objects"
+                    } else {
+                        return None;
+                    };
+                    Some(format!("{inside} inside an object (property `{name}`)"))
+                })
+            }
+            _ => None,
+        };
+        if let Some(nested) = nested {
+            self.warn(
+                pointer_join(pointer, "schema"),
+                format!(
+                    "no parameter style writes {nested}, so a value of parameter `{}` that \
+                     holds one is refused when the request is built (`content` with a media \
+                     type would send it)",
+                    data.name
+                ),
+            );
+        }
+    }
+
     /// Path-level and operation-level parameters, the latter overriding the former.
     fn parameters(&mut self, input: &OpInput<'d, '_>) -> Vec<Parameter> {
         let components = self.doc.openapi.components.as_ref().map(|c| &c.parameters);
@@ -349,6 +411,9 @@ impl<'d> Context<'d> {
             }
         }
         self.warn_query_names_sent_twice(&resolved);
+        for (param, pointer) in &resolved {
+            self.warn_objects_no_style_writes(param, pointer);
+        }
         let mut names = Namespace::with_reserved(RESERVED_PARAMS);
         let mut out = Vec::new();
         for (param, pointer) in resolved {

@@ -441,7 +441,13 @@ fn multipart_properties(
     }
 }
 
-/// Collects the names of non-path parameters whose schema is an array of objects.
+/// The item schema of an array schema, references resolved.
+fn items_of<'a>(schema: &'a Value, root: &'a Value) -> Option<&'a Value> {
+    schema.get("items").map(|items| resolve(items, root))
+}
+
+/// Collects the names of non-path parameters whose schema is an array of objects, or an object
+/// (outside `deepObject` style) with a property that is an object or an array of objects.
 fn object_array_parameters(node: &Value, root: &Value, out: &mut BTreeSet<String>) {
     match node {
         Value::Object(map) => {
@@ -455,10 +461,19 @@ fn object_array_parameters(node: &Value, root: &Value, out: &mut BTreeSet<String
                 map.get("schema"),
             ) {
                 let schema = resolve(schema, root);
-                let items = schema.get("items").map(|items| resolve(items, root));
-                if schema.get("type").and_then(Value::as_str) == Some("array")
-                    && items.is_some_and(is_object)
-                {
+                let is_array = |s: &Value| s.get("type").and_then(Value::as_str) == Some("array");
+                // An object's properties are written as text, except in `deepObject` style.
+                let nested = map.get("style").and_then(Value::as_str) != Some("deepObject")
+                    && schema
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .is_some_and(|properties| {
+                            properties.values().map(|p| resolve(p, root)).any(|p| {
+                                is_object(p)
+                                    || is_array(p) && items_of(p, root).is_some_and(is_object)
+                            })
+                        });
+                if is_array(schema) && items_of(schema, root).is_some_and(is_object) || nested {
                     out.insert(name.to_string());
                 }
             }
@@ -989,7 +1004,7 @@ const RULES: &[Rule] = &[
         outcome: "build",
         class: Class::Spec,
         matches: |f| f.object_in_array_parameter(),
-        reason: "the parameter is an array of objects, and OpenAPI's parameter styles define no encoding for an object inside an array (the document would need `content` with a media type), so the client refuses to guess one",
+        reason: "the parameter is an array of objects, or an object with an object-valued property outside `deepObject` style, and OpenAPI's parameter styles define no encoding for an object inside an array or another object (the document would need `content` with a media type), so the client refuses to guess one",
     },
     Rule {
         outcome: "request",

@@ -171,12 +171,21 @@ fn failures_are_the_generators_unless_a_rule_explains_them() {
     std::fs::write(
         &spec,
         "paths:\n  /search:\n    get:\n      parameters:\n        - name: filters\n          in: query\n          \
-         schema: {type: array, items: {$ref: '#/components/schemas/Filter'}}\n\
+         schema: {type: array, items: {$ref: '#/components/schemas/Filter'}}\n        \
+         - {name: clinic, in: query, schema: {type: object, properties: {addresses: {type: array, items: {$ref: '#/components/schemas/Filter'}}}}}\n        \
+         - {name: page, in: query, style: deepObject, schema: {type: object, properties: {at: {$ref: '#/components/schemas/Filter'}}}}\n        \
+         - {name: flat, in: query, schema: {$ref: '#/components/schemas/Filter'}}\n\
          components:\n  schemas:\n    Filter: {type: object, properties: {key: {type: string}}}\n",
     )
     .unwrap();
     let facts = DocumentFacts::scan(&[spec.as_path()]);
     assert_eq!(classify(&refused, &facts).0, Class::Spec);
+    // So has an object inside a form object; `deepObject` writes one, and a flat object is
+    // the client's to send.
+    assert_eq!(
+        facts.object_array_parameters.iter().collect::<Vec<_>>(),
+        ["clinic", "filters"]
+    );
 
     // Prism reads a JSON part of a multipart body as text, when the document makes it one.
     let as_text = record(
