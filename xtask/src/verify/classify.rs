@@ -60,6 +60,10 @@ pub struct DocumentFacts {
     /// parameter in `form` style, exploded (OpenAPI's default), shares its name with another
     /// query parameter or another such property, so the server reads a list.
     pub query_name_collisions: BTreeSet<String>,
+    /// An API key scheme is sent in a header or cookie whose name is not an HTTP token
+    /// (`Authorization: Bearer`): the client sends the name's leading token, while Prism looks
+    /// for the whole name.
+    pub unsendable_api_keys: bool,
 }
 
 impl DocumentFacts {
@@ -78,6 +82,7 @@ impl DocumentFacts {
         let mut unroutable = BTreeSet::new();
         let mut without_produces = BTreeSet::new();
         let mut collisions = BTreeSet::new();
+        let mut unsendable_api_keys = false;
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -95,6 +100,7 @@ impl DocumentFacts {
                 prism_unroutable_templates(&tree, &mut unroutable);
                 schemas_without_produces(&tree, &mut without_produces);
                 query_name_collisions(&tree, &mut collisions);
+                unsendable_api_keys |= has_unsendable_api_key(&tree);
             }
         }
         DocumentFacts {
@@ -111,8 +117,32 @@ impl DocumentFacts {
             prism_unroutable_templates: unroutable,
             schemas_without_produces: without_produces,
             query_name_collisions: collisions,
+            unsendable_api_keys,
         }
     }
+}
+
+/// Whether an API key scheme (3.x `components.securitySchemes`, 2.0 `securityDefinitions`) is
+/// sent in a header or cookie whose name is not an HTTP token.
+fn has_unsendable_api_key(tree: &Value) -> bool {
+    let token = |name: &str| {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
+    };
+    [
+        &tree["components"]["securitySchemes"],
+        &tree["securityDefinitions"],
+    ]
+    .into_iter()
+    .filter_map(Value::as_object)
+    .flat_map(|schemes| schemes.values())
+    .any(|scheme| {
+        scheme["type"] == "apiKey"
+            && (scheme["in"] == "header" || scheme["in"] == "cookie")
+            && scheme["name"].as_str().is_some_and(|name| !token(name))
+    })
 }
 
 /// The query parameters of a parameter list, references resolved.
@@ -815,11 +845,21 @@ impl<'a> Facts<'a> {
         set.contains(&format!("{method} {path}"))
     }
 
-    /// Prism found no route for a path whose template it cannot read.
+    /// Prism found no route for a path whose template it cannot read, or routed it to another
+    /// path that has no such method.
     fn unroutable_template(&self) -> bool {
-        self.status == Some(404)
-            && self.response.contains("NO_PATH_MATCHED_ERROR")
-            && self.operation_in(&self.document.prism_unroutable_templates)
+        let unrouted = self.status == Some(404) && self.response.contains("NO_PATH_MATCHED_ERROR")
+            || self.status == Some(405) && self.response.contains("NO_METHOD_MATCHED_ERROR");
+        unrouted && self.operation_in(&self.document.prism_unroutable_templates)
+    }
+
+    /// Prism refused the credentials, and the document names an API key header or cookie with
+    /// a name no request can carry.
+    fn unsendable_api_key(&self) -> bool {
+        self.status == Some(401)
+            && self.document.unsendable_api_keys
+            && (self.response.contains("UNAUTHORIZED")
+                || self.record["method"] == "HEAD" && self.response.is_empty())
     }
 
     /// A success answered without a body, for a Swagger 2.0 schema without `produces`.
@@ -906,6 +946,12 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.unsendable_api_key(),
+        reason: "the document names an API key header (or cookie) that no request can carry (`Authorization: Bearer` is not an HTTP field name); the client sends the key under the name's leading token, while Prism looks for the whole name",
+    },
     Rule {
         outcome: "request",
         class: Class::Spec,

@@ -513,6 +513,12 @@ fn a_path_prism_cannot_route_and_a_schema_without_produces_are_prisms() {
         classify(&unrouted("DELETE", "/clusters/{id}"), &facts).0,
         Class::Generator
     );
+    // Or Prism routes the request to another path, which lacks the method.
+    let mut elsewhere = unrouted("GET", "/clusters/{id.value}");
+    elsewhere["status"] = json!(405);
+    elsewhere["response"] =
+        json!("{\"type\":\"https://stoplight.io/prism/errors#NO_METHOD_MATCHED_ERROR\"}");
+    assert_eq!(classify(&elsewhere, &facts).0, Class::Prism);
     let empty = |method: &str, path: &str| {
         json!({"outcome": "response", "status": 200, "method": method, "path": path,
             "detail": "the body does not decode at `.`: EOF while parsing a value at line 1 column 0"})
@@ -580,6 +586,26 @@ fn a_query_name_sent_twice_is_the_documents_and_a_schemaless_answer_prisms() {
         "response": "{\"type\":\"https://stoplight.io/prism/errors#UNKNOWN\",\"title\":\"Cannot find serializer for application/x-ndjson\"}"});
     let (class, reason) = classify(&ndjson, &DocumentFacts::default());
     assert_eq!(class, Class::Prism, "{reason}");
+
+    // A key Prism looks for under a name no request can carry is the document's fault.
+    let spec = dir.join("unsendable-api-key.yaml");
+    std::fs::write(
+        &spec,
+        "swagger: '2.0'\nsecurityDefinitions:\n  jwt: {type: apiKey, in: header, name: 'Authorization: Bearer'}\n\
+         paths: {}\n",
+    )
+    .unwrap();
+    let keyed = DocumentFacts::scan(&[spec.as_path()]);
+    assert!(keyed.unsendable_api_keys);
+    let refused = json!({"outcome": "request", "status": 401, "method": "GET", "path": "/alerts",
+        "detail": "the server answered a problem (401)",
+        "response": "{\"type\":\"https://stoplight.io/prism/errors#UNAUTHORIZED\"}"});
+    let (class, reason) = classify(&refused, &keyed);
+    assert_eq!(class, Class::Spec, "{reason}");
+    assert_eq!(
+        classify(&refused, &DocumentFacts::default()).0,
+        Class::Generator
+    );
 
     let schemaless = json!({"outcome": "request", "status": 500, "method": "PUT",
         "path": "/updater/apply", "detail": "the server answered a problem (500)",
