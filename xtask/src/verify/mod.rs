@@ -20,6 +20,7 @@
 mod all;
 mod classify;
 mod document;
+mod document_facts;
 mod generated;
 mod loopback;
 mod report;

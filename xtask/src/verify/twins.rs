@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use generator::ir::{Api, Operation};
 
-use super::classify::{routed_path, unnamed_template};
+use super::document_facts::{routed_path, unnamed_template};
 use super::serve::record_key;
 
 /// An operation that has twins.
