@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use generator::ir::{
     Api, ApiKeyLocation, Field, ParamLocation, PathStyle, SecurityKind, TypeDef, TypeKind, TypeRef,
-    ValueFacts,
+    UnionDef, ValueFacts,
 };
 use generator::{ApiSource, CrateSettings, Diagnostics, Layout, Options, Output};
 
@@ -137,6 +137,14 @@ fn api<'a>(output: &'a Output, file: &str) -> &'a Api {
         .unwrap_or_else(|| panic!("no API {module}"))
 }
 
+/// The union named `name`; any other kind of type fails the test.
+fn union<'a>(api: &'a Api, name: &str) -> &'a UnionDef {
+    match &ty(api, name).kind {
+        TypeKind::Union(u) => u,
+        other => panic!("{}: {name} is not a union: {other:?}", api.module),
+    }
+}
+
 fn ty<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
     api.types
         .iter()
@@ -229,9 +237,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
 
     // A variant's enum gives its tags where its schema name could never be the value.
     let tagged = api(&output, "discriminator-tags-from-the-variants-enum.yaml");
-    let TypeKind::Union(tool) = &ty(tagged, "Tool").kind else {
-        panic!("Tool is not a union")
-    };
+    let tool = union(tagged, "Tool");
     let tags: Vec<(&str, Vec<&str>)> = tool
         .variants
         .iter()
@@ -252,9 +258,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     let TypeRef::Named(step) = &step.ty else {
         panic!("not a named response: {:?}", step.ty)
     };
-    let TypeKind::Union(step) = &ty(tagged, step).kind else {
-        panic!("{step} is not a union")
-    };
+    let step = union(tagged, step);
     assert_eq!(step.discriminator.as_deref(), Some("kind"));
     assert_eq!(
         step.variants
@@ -597,9 +601,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     // its kind, as before.
     let titled = api(&output, "union-members-named-by-title.yaml");
     let variants = |name: &str| -> Vec<(String, TypeRef)> {
-        let TypeKind::Union(u) = &ty(titled, name).kind else {
-            panic!("{name} is not a union")
-        };
+        let u = union(titled, name);
         let mut out: Vec<(String, TypeRef)> = u
             .variants
             .iter()
@@ -916,9 +918,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     // A discriminated base that schemas extend is the union of them and of its own properties,
     // which the subtypes include.
     let union_tags = |file: &str, name: &str| -> Vec<(String, Vec<String>)> {
-        let TypeKind::Union(u) = &ty(api(&output, file), name).kind else {
-            panic!("{file}: {name} is not a union")
-        };
+        let u = union(api(&output, file), name);
         u.variants
             .iter()
             .map(|v| (v.ty.to_string(), v.tags.clone()))
@@ -1043,9 +1043,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     // Each branch of a list of types takes the keywords of its type; an enum stands alone.
     let lists = api(&output, "type-lists-hand-keywords-to-their-branch-3.1.yaml");
     let branches = |name: &str| -> Vec<(TypeRef, ValueFacts)> {
-        let TypeKind::Union(u) = &ty(lists, name).kind else {
-            panic!("{name} is not a union")
-        };
+        let u = union(lists, name);
         let mut out: Vec<(TypeRef, ValueFacts)> = u
             .variants
             .iter()
@@ -1333,9 +1331,7 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
 
     // The mapping's other entries still tag the union.
     let mapped = api(&output, "lenient-discriminator-mapping-to-nothing.yaml");
-    let TypeKind::Union(pet) = &ty(mapped, "Pet").kind else {
-        panic!("Pet is not a union")
-    };
+    let pet = union(mapped, "Pet");
     let tags: Vec<Vec<&str>> = pet
         .variants
         .iter()
