@@ -65,6 +65,7 @@ const STRICT: &[&str] = &[
     "names-outside-ascii.yaml",
     "bodiless-statuses-swagger2.yaml",
     "parameter-values-no-style-writes.yaml",
+    "tuples-of-a-fixed-length-3.1.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1132,6 +1133,56 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         messages_of(&output, "parameter-values-no-style-writes.yaml")[0].starts_with(
             "no parameter style writes an array of objects inside an object (property `addresses`)"
         )
+    );
+
+    // `prefixItems` of a fixed length is a tuple, each element its own type, in any position;
+    // a tuple that contains its own type is boxed. Open-ended `prefixItems` stays a list.
+    let tuples = api(&output, "tuples-of-a-fixed-length-3.1.yaml");
+    let number = TypeRef::Number { bits: 64 };
+    let point = TypeRef::Named("Point".into());
+    assert_eq!(
+        ty(tuples, "Point").kind,
+        TypeKind::Alias(TypeRef::Tuple(vec![number.clone(), number]))
+    );
+    let shape = fields(ty(tuples, "Shape"));
+    assert_eq!(shape["box"].ty, TypeRef::Tuple(vec![point.clone(), point]));
+    assert_eq!(
+        shape["label"].ty,
+        TypeRef::Tuple(vec![
+            TypeRef::String,
+            TypeRef::nullable(TypeRef::Integer {
+                bits: 64,
+                signed: true
+            }),
+            TypeRef::Named("ShapeLabel2".into()),
+        ])
+    );
+    assert_eq!(shape["label"].facts.elements[0].min_length, Some(1));
+    assert_eq!(shape["label"].facts.elements[1].minimum, Some(0.0));
+    assert_eq!(shape["flag"].ty, TypeRef::Tuple(vec![TypeRef::Boolean]));
+    assert!(shape["parent"].boxed && !shape["box"].boxed);
+    assert!(
+        matches!(&shape["history"].ty, TypeRef::Array(item) if matches!(**item, TypeRef::Named(_))),
+        "{:?}",
+        shape["history"].ty
+    );
+    let params: Vec<&TypeRef> = tuples.operations[0].params.iter().map(|p| &p.ty).collect();
+    assert!(
+        params
+            .iter()
+            .all(|t| matches!(t.non_null(), TypeRef::Tuple(e) if e.len() == 2)),
+        "{params:?}"
+    );
+    let open: Vec<(&str, &str)> = warnings_of(&output, "tuples-of-a-fixed-length-3.1.yaml")
+        .into_iter()
+        .map(|w| (w.pointer.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        open,
+        [(
+            "/components/schemas/Shape/properties/history/prefixItems",
+            "a tuple (`prefixItems`) whose length `minItems` and `maxItems` (or `items: false`) do not fix is not generated as a Rust tuple; the array's items may be any of the listed types"
+        )]
     );
 
     // A document of components only has no operations but keeps its types and a mock module;

@@ -553,6 +553,8 @@ pub struct ValueFacts {
     pub enumeration: Vec<serde_json::Value>,
     /// The facts of an inline item schema (arrays) or value schema (maps).
     pub items: Option<Box<ValueFacts>>,
+    /// The facts of each element of a tuple, in order.
+    pub elements: Vec<ValueFacts>,
 }
 
 impl ValueFacts {
@@ -579,6 +581,8 @@ pub enum TypeRef {
     /// Raw bytes (`format: binary`, octet-stream bodies).
     Bytes,
     Array(Box<TypeRef>),
+    /// A JSON array of a fixed length whose elements each have their own type (`prefixItems`).
+    Tuple(Vec<TypeRef>),
     /// A JSON object with arbitrary keys.
     Map(Box<TypeRef>),
     /// Any JSON value.

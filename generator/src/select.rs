@@ -296,6 +296,7 @@ pub fn reachable_types<'a>(
             TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
                 pending.push(inner);
             }
+            TypeRef::Tuple(elements) => pending.extend(elements),
             TypeRef::String
             | TypeRef::Integer { .. }
             | TypeRef::Number { .. }

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 pub(crate) use common::{lower_exclusive_bounds, lower_type_list};
 pub use common::{lower_json_schema_forms, wide_integers};
+pub(crate) use openapi31::TUPLE_ELEMENTS;
 pub use openapi31::from_openapi31;
 pub use swagger2::from_swagger2;
 

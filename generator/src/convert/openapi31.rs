@@ -6,7 +6,8 @@
 //! - numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` + boolean flag
 //! - `$ref` with sibling keywords → `allOf: [{$ref}]` + the siblings
 //! - `$ref` by `$id` or `$anchor` → the component reference, or the schema inlined
-//! - `prefixItems` → `items` (the tuple's item types as `anyOf`)
+//! - `prefixItems` of a fixed length → `items` as an `anyOf` of the elements, marked as a tuple;
+//!   of any other length → `items` that may be any of the listed types
 //! - `contentEncoding` → `format: byte`; a `contentMediaType` of octets without an encoding →
 //!   `format: binary`
 //! - an operation without `responses` (optional in 3.1) → `responses: {}`
@@ -58,11 +59,12 @@ pub fn from_openapi31(doc: &Value) -> Converted {
     drop_mutual_tls(&mut document, &mut notes);
     // Resolve `$id`/`$anchor` references before `$id`s are dropped.
     resolve_id_refs(&mut document, doc, &ids, &mut notes);
-    walk(&mut document, &mut notes);
+    let mut pointers = PointerMap::default();
+    walk(&mut document, &mut notes, &mut pointers);
     Converted {
         document,
         notes,
-        pointers: PointerMap::default(),
+        pointers,
     }
 }
 
@@ -194,7 +196,7 @@ fn drop_mutual_tls(doc: &mut Value, notes: &mut Vec<Note>) {
 
 /// Rewrites every schema of the document in place, parents before their children; gives
 /// operations without `responses` (optional in 3.1) an empty map.
-fn walk(document: &mut Value, notes: &mut Vec<Note>) {
+fn walk(document: &mut Value, notes: &mut Vec<Note>, pointers: &mut PointerMap) {
     grammar::walk_document_mut(document, Dialect::OpenApi31, &mut |node, kind, pointer| {
         if let (Kind::Operation, Value::Object(operation)) = (kind, &mut *node) {
             operation
@@ -215,7 +217,7 @@ fn walk(document: &mut Value, notes: &mut Vec<Note>) {
                             .into(),
                 });
             }
-            Value::Object(map) => convert_schema(map, pointer, notes),
+            Value::Object(map) => convert_schema(map, pointer, notes, pointers),
             _ => {}
         }
     });
@@ -266,7 +268,12 @@ fn is_null_schema(v: &Value) -> bool {
     v.get("type").and_then(Value::as_str) == Some("null")
 }
 
-fn convert_schema(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<Note>) {
+fn convert_schema(
+    map: &mut Map<String, Value>,
+    pointer: &str,
+    notes: &mut Vec<Note>,
+    pointers: &mut PointerMap,
+) {
     // `$ref: #/x` written unquoted in YAML is a comment: the value is null. Nothing to follow.
     if map.get("$ref").is_some_and(Value::is_null) {
         map.remove("$ref");
@@ -279,9 +286,13 @@ fn convert_schema(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<N
     for key in DROPPED.iter().filter(|key| **key != "$defs") {
         map.remove(*key);
     }
+    // `items: false` closes a tuple; it is dropped with the other `false` children below.
+    let no_more_items = map.get("items") == Some(&Value::Bool(false));
     drop_false_children(map, pointer, notes);
     lower_type_list(map);
-    for key in ["anyOf", "oneOf"] {
+    // A tuple's element list keeps its `null` elements: each stands at its position.
+    let is_tuple = map.contains_key(TUPLE_ELEMENTS);
+    for key in ["anyOf", "oneOf"].into_iter().filter(|_| !is_tuple) {
         if let Some(Value::Array(branches)) = map.get(key).cloned() {
             let rest: Vec<Value> = branches
                 .iter()
@@ -309,18 +320,7 @@ fn convert_schema(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<N
     }
     lower_exclusive_bounds(map);
     if let Some(items) = map.remove("prefixItems") {
-        let branches = items.as_array().cloned().unwrap_or_default();
-        map.entry("items").or_insert_with(|| {
-            if branches.len() == 1 {
-                branches[0].clone()
-            } else {
-                json!({"anyOf": branches})
-            }
-        });
-        notes.push(Note {
-            pointer: format!("{pointer}/prefixItems"),
-            message: "tuples (`prefixItems`) are not generated as Rust tuples; the array's items may be any of the listed types".into(),
-        });
+        lower_prefix_items(map, items, no_more_items, pointer, notes, pointers);
     }
     // 3.1 writes 3.0's `format: byte` as `contentEncoding: base64` (the value is text) and
     // `format: binary` as a `contentMediaType` without an encoding (the value is raw octets).
@@ -340,6 +340,62 @@ fn convert_schema(map: &mut Map<String, Value>, pointer: &str, notes: &mut Vec<N
             map.insert("allOf".into(), json!([{"$ref": reference}]));
         }
     }
+}
+
+/// Marks the `anyOf` that holds a fixed-length tuple's elements in order, on the array's
+/// `items`: 3.0 has no tuples, so the elements travel as a union the lowering reads by position.
+pub(crate) const TUPLE_ELEMENTS: &str = "x-openapi-rs-tuple-elements";
+
+/// Rust's standard traits (`Debug`, `PartialEq`, `Hash`…) are implemented for tuples of up to
+/// 12 elements.
+const MAX_TUPLE_ELEMENTS: usize = 12;
+
+/// `prefixItems` of a fixed length (`minItems` and `maxItems`, or `items: false`, admit exactly
+/// the listed elements) is a tuple; any other array with `prefixItems` admits a shorter or longer
+/// array, so its items become any of the listed types, with a note.
+fn lower_prefix_items(
+    map: &mut Map<String, Value>,
+    items: Value,
+    no_more_items: bool,
+    pointer: &str,
+    notes: &mut Vec<Note>,
+    pointers: &mut PointerMap,
+) {
+    let elements = match items {
+        Value::Array(elements) => elements,
+        other => vec![other],
+    };
+    let count = elements.len() as u64;
+    let bound = |key: &str| map.get(key).and_then(Value::as_u64);
+    let closed = no_more_items || bound("maxItems") == Some(count);
+    let fixed = closed && bound("minItems") == Some(count);
+    if fixed && (1..=MAX_TUPLE_ELEMENTS).contains(&elements.len()) {
+        map.insert(
+            "items".into(),
+            json!({"anyOf": elements, TUPLE_ELEMENTS: true}),
+        );
+        pointers.add(
+            format!("{pointer}/items/anyOf"),
+            format!("{pointer}/prefixItems"),
+        );
+        return;
+    }
+    let why = if fixed {
+        format!(
+            "a tuple of more than {MAX_TUPLE_ELEMENTS} elements is not generated as a Rust tuple"
+        )
+    } else {
+        "a tuple (`prefixItems`) whose length `minItems` and `maxItems` (or `items: false`) do not fix is not generated as a Rust tuple".into()
+    };
+    map.entry("items")
+        .or_insert_with(|| match elements.as_slice() {
+            [only] => only.clone(),
+            _ => json!({"anyOf": elements}),
+        });
+    notes.push(Note {
+        pointer: format!("{pointer}/prefixItems"),
+        message: format!("{why}; the array's items may be any of the listed types"),
+    });
 }
 
 /// Whether a string of this media type holds octets rather than text.
@@ -430,6 +486,39 @@ mod tests {
             ),
             json!({"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}})
         );
+        // A fixed length makes a tuple: its elements stay in order, `null` ones included.
+        let with_null = json!({"type": "array", "prefixItems": [{"type": "null"}, {"type": "integer"}], "minItems": 2, "maxItems": 2});
+        assert_eq!(
+            schema(with_null)["items"]["anyOf"].as_array().map(Vec::len),
+            Some(2)
+        );
+        let pair = json!([{"type": "string"}, {"type": "integer"}]);
+        let tuple = json!({"type": "array", "items": {"anyOf": pair, TUPLE_ELEMENTS: true}});
+        for fixed in [
+            json!({"type": "array", "prefixItems": pair, "minItems": 2, "maxItems": 2}),
+            json!({"type": "array", "prefixItems": pair, "minItems": 2, "items": false}),
+        ] {
+            let mut expected = tuple.clone();
+            for key in ["minItems", "maxItems"]
+                .into_iter()
+                .filter(|k| fixed.get(k).is_some())
+            {
+                expected[key] = fixed[key].clone();
+            }
+            assert_eq!(schema(fixed), expected);
+        }
+        // Shorter arrays are allowed without `minItems`; Rust's traits stop at 12 elements.
+        let thirteen: Vec<Value> = (0..13).map(|_| json!({"type": "integer"})).collect();
+        for open in [
+            json!({"type": "array", "prefixItems": pair, "items": false}),
+            json!({"type": "array", "prefixItems": thirteen, "minItems": 13, "maxItems": 13}),
+        ] {
+            let items = &schema(open)["items"];
+            assert!(
+                items["anyOf"].is_array() && items.get(TUPLE_ELEMENTS).is_none(),
+                "{items}"
+            );
+        }
         assert_eq!(
             schema(json!({"type": "string", "contentMediaType": "application/octet-stream"})),
             json!({"type": "string", "format": "binary"})

@@ -371,5 +371,8 @@ fn example(op: &Operation, required: &[&Parameter], client_path: &str) -> String
 /// A type as Rust source text. The emitters' types are paths with generic arguments, where no
 /// token needs a space: `Vec<types::Tag>`, `::std::collections::BTreeMap<String, i64>`.
 fn type_text(ty: &TokenStream) -> String {
-    ty.to_string().replace(' ', "").replace(',', ", ")
+    ty.to_string()
+        .replace(' ', "")
+        .replace(',', ", ")
+        .replace(", )", ",)")
 }

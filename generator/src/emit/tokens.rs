@@ -120,6 +120,15 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
             let item = type_tokens(item, scope);
             quote! { Vec<#item> }
         }
+        TypeRef::Tuple(elements) => {
+            let elements: Vec<TokenStream> =
+                elements.iter().map(|e| type_tokens(e, scope)).collect();
+            match elements.as_slice() {
+                // A one-element tuple needs its trailing comma.
+                [only] => quote! { (#only,) },
+                _ => quote! { (#(#elements),*) },
+            }
+        }
         TypeRef::Map(value) if **value == TypeRef::Any => {
             quote! { ::serde_json::Map<String, ::serde_json::Value> }
         }

@@ -686,6 +686,7 @@ impl<'a> DefaultAnalysis<'a> {
     fn type_ref(&self, ty: &TypeRef, visiting: &mut BTreeSet<String>) -> bool {
         match ty {
             TypeRef::Named(n) => self.named(n, visiting),
+            TypeRef::Tuple(elements) => elements.iter().all(|e| self.type_ref(e, visiting)),
             _ => true,
         }
     }

@@ -20,6 +20,13 @@ impl fmt::Display for TypeRef {
             // As `emit::tokens::type_tokens`: files in multipart parts, base64 inside JSON.
             TypeRef::Bytes => f.write_str("FilePart"),
             TypeRef::Array(item) => write!(f, "Vec<{item}>"),
+            TypeRef::Tuple(elements) => {
+                f.write_str("(")?;
+                for (i, element) in elements.iter().enumerate() {
+                    write!(f, "{}{element}", if i == 0 { "" } else { "," })?;
+                }
+                f.write_str(if elements.len() == 1 { ",)" } else { ")" })
+            }
             TypeRef::Map(value) if **value == TypeRef::Any => f.write_str("Map<String,Value>"),
             TypeRef::Map(value) => write!(f, "BTreeMap<String,{value}>"),
             TypeRef::Any => f.write_str("Value"),

@@ -26,20 +26,24 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) {
     let component = strongly_connected_components(&edges);
     let lookup: HashMap<String, usize> =
         index.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let on_cycle = |ty: &TypeRef, owner: usize| {
+        let mut names = Vec::new();
+        contained_names(ty, &mut names);
+        names
+            .iter()
+            .filter_map(|n| lookup.get(*n))
+            .any(|target| component[*target] == component[owner])
+    };
     for (i, def) in types.iter_mut().enumerate() {
         match &mut def.kind {
             TypeKind::Struct(s) => {
                 for field in &mut s.fields {
-                    if let Some(target) = directly_named(&field.ty).and_then(|n| lookup.get(n)) {
-                        field.boxed = component[*target] == component[i];
-                    }
+                    field.boxed |= on_cycle(&field.ty, i);
                 }
             }
             TypeKind::Union(u) => {
                 for variant in &mut u.variants {
-                    if let Some(target) = directly_named(&variant.ty).and_then(|n| lookup.get(n)) {
-                        variant.boxed = component[*target] == component[i];
-                    }
+                    variant.boxed |= on_cycle(&variant.ty, i);
                 }
             }
             TypeKind::Enum(_) | TypeKind::Alias(_) => {}
@@ -98,21 +102,32 @@ fn directly_named(ty: &TypeRef) -> Option<&String> {
     }
 }
 
+/// The named types a value of `ty` holds inline, without a heap indirection: itself, inside
+/// an `Option`, or as a tuple's elements.
+fn contained_names<'t>(ty: &'t TypeRef, out: &mut Vec<&'t String>) {
+    match ty {
+        TypeRef::Named(n) => out.push(n),
+        TypeRef::Nullable(inner) => contained_names(inner, out),
+        TypeRef::Tuple(elements) => elements.iter().for_each(|e| contained_names(e, out)),
+        _ => {}
+    }
+}
+
 fn direct_children(kind: &TypeKind) -> Vec<String> {
+    let mut names = Vec::new();
     match kind {
         TypeKind::Struct(s) => s
             .fields
             .iter()
-            .filter_map(|f| directly_named(&f.ty).cloned())
-            .collect(),
-        TypeKind::Alias(ty) => directly_named(ty).cloned().into_iter().collect(),
+            .for_each(|f| contained_names(&f.ty, &mut names)),
+        TypeKind::Alias(ty) => contained_names(ty, &mut names),
         TypeKind::Union(u) => u
             .variants
             .iter()
-            .filter_map(|v| directly_named(&v.ty).cloned())
-            .collect(),
-        TypeKind::Enum(_) => Vec::new(),
+            .for_each(|v| contained_names(&v.ty, &mut names)),
+        TypeKind::Enum(_) => {}
     }
+    names.into_iter().cloned().collect()
 }
 
 /// Tarjan's algorithm, iterative so deep schema graphs cannot overflow the stack. Returns the

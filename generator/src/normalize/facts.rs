@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::Context;
 use super::refs::{ComponentKind, component_name};
-use super::schemas::SchemaRef;
+use super::schemas::{SchemaRef, tuple_elements};
 use crate::ir::ValueFacts;
 
 impl<'d> Context<'d> {
@@ -111,6 +111,10 @@ pub(super) fn facts_of(schema: &Schema) -> ValueFacts {
             facts.max_items = a.max_items;
             facts.unique_items = a.unique_items;
             facts.items = inline_facts(a.items.as_ref());
+            if let Some(elements) = tuple_elements(a.items.as_ref()) {
+                facts.items = None;
+                facts.elements = elements.iter().map(element_facts).collect();
+            }
         }
         SchemaKind::Type(Type::Object(o)) => {
             facts.min_properties = o.min_properties;
@@ -160,6 +164,10 @@ pub(super) fn facts_of(schema: &Schema) -> ValueFacts {
                     Some(openapiv3::AdditionalProperties::Schema(s)) => inline_facts_of(s.as_ref()),
                     _ => None,
                 });
+            if let Some(elements) = tuple_elements(a.items.as_ref()) {
+                facts.items = None;
+                facts.elements = elements.iter().map(element_facts).collect();
+            }
             for part in &a.all_of {
                 if let ReferenceOr::Item(part) = part {
                     merge(&mut facts, facts_of(part));
@@ -185,6 +193,15 @@ fn inline_facts(items: Option<&ReferenceOr<Box<Schema>>>) -> Option<Box<ValueFac
     match items? {
         ReferenceOr::Item(schema) => Some(Box::new(facts_of(schema))).filter(|f| !f.is_empty()),
         ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// The facts of a tuple element: its own when inline, none when a reference (the referenced
+/// type's definition carries them).
+fn element_facts(element: &ReferenceOr<Schema>) -> ValueFacts {
+    match element {
+        ReferenceOr::Item(schema) => facts_of(schema),
+        ReferenceOr::Reference { .. } => ValueFacts::default(),
     }
 }
 
@@ -217,6 +234,9 @@ fn merge(facts: &mut ValueFacts, more: ValueFacts) {
         facts.enumeration = more.enumeration;
     }
     facts.items = facts.items.take().or(more.items);
+    if facts.elements.is_empty() {
+        facts.elements = more.elements;
+    }
 }
 
 fn string_format(format: &StringFormat) -> &'static str {

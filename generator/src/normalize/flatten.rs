@@ -73,6 +73,7 @@ fn mentions(ty: &TypeRef, name: &str) -> bool {
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
             mentions(inner, name)
         }
+        TypeRef::Tuple(elements) => elements.iter().any(|e| mentions(e, name)),
         _ => false,
     }
 }

@@ -55,6 +55,7 @@ fn collect_named(ty: &TypeRef, out: &mut Vec<String>) {
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
             collect_named(inner, out)
         }
+        TypeRef::Tuple(elements) => elements.iter().for_each(|e| collect_named(e, out)),
         _ => {}
     }
 }

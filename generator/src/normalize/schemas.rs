@@ -17,6 +17,7 @@ use super::objects::{
     ObjectParts, collect_any_object, collect_object, only_constrains, required_choice,
 };
 use super::refs::{ComponentKind, component_name};
+use crate::convert::TUPLE_ELEMENTS;
 use crate::diagnostics::pointer_join;
 use crate::ir::{EnumValue, Field, StructDef, TypeDef, TypeKind, TypeRef};
 
@@ -306,6 +307,22 @@ impl<'d> Context<'d> {
         hint: &str,
         pointer: &str,
     ) -> TypeRef {
+        if let Some(elements) = tuple_elements(items) {
+            let pointer = pointer_join(&pointer_join(pointer, "items"), "anyOf");
+            return TypeRef::Tuple(
+                elements
+                    .iter()
+                    .enumerate()
+                    .map(|(i, element)| {
+                        self.schema_type(
+                            element.into(),
+                            &format!("{hint}{i}"),
+                            &pointer_join(&pointer, &i.to_string()),
+                        )
+                    })
+                    .collect(),
+            );
+        }
         let item = match items {
             Some(items) => self.schema_type(
                 items.into(),
@@ -530,6 +547,24 @@ impl<'d> Context<'d> {
     }
 }
 
+/// The elements of a tuple, in order: the conversion of a fixed-length 3.1 `prefixItems` writes
+/// them as a marked `anyOf` in `items` (see `convert::TUPLE_ELEMENTS`).
+pub(super) fn tuple_elements(
+    items: Option<&ReferenceOr<Box<Schema>>>,
+) -> Option<&[ReferenceOr<Schema>]> {
+    let ReferenceOr::Item(items) = items? else {
+        return None;
+    };
+    match &items.schema_kind {
+        SchemaKind::AnyOf { any_of }
+            if items.schema_data.extensions.contains_key(TUPLE_ELEMENTS) =>
+        {
+            Some(any_of)
+        }
+        _ => None,
+    }
+}
+
 fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
     match format {
         VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::Integer {
@@ -610,6 +645,13 @@ fn type_complexity(ty: &TypeRef, nest: u32) -> u32 {
         | TypeRef::Bytes
         | TypeRef::Any => named,
         TypeRef::Array(item) | TypeRef::Nullable(item) => named + type_complexity(item, nest + 1),
+        TypeRef::Tuple(elements) => {
+            named
+                + elements
+                    .iter()
+                    .map(|e| type_complexity(e, nest + 1))
+                    .sum::<u32>()
+        }
         TypeRef::Map(value) => named + 10 * (nest + 1) + type_complexity(value, nest + 1),
     }
 }

@@ -106,6 +106,7 @@ impl<'d> Context<'d> {
                 TypeRef::Number { .. } => "Number".to_string(),
                 TypeRef::Boolean => "Boolean".to_string(),
                 TypeRef::Array(_) => "Array".to_string(),
+                TypeRef::Tuple(_) => "Tuple".to_string(),
                 TypeRef::Map(_) => "Object".to_string(),
                 _ => format!("Variant{}", i + 1),
             });
@@ -256,6 +257,8 @@ pub fn order_untagged_variants(types: &mut [TypeDef]) {
             TypeRef::Integer { .. } => (1, 0),
             TypeRef::Number { .. } => (2, 0),
             TypeRef::String | TypeRef::Bytes => (4, 0),
+            // A tuple is a stricter array: the longest is tried first, then any list.
+            TypeRef::Tuple(elements) => (5, elements.len()),
             TypeRef::Array(_) => (5, 0),
             TypeRef::Named(n) => required.get(n).copied().unwrap_or((7, 0)),
             TypeRef::Map(_) => (8, 0),

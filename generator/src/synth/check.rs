@@ -80,6 +80,17 @@ impl<'a> Types<'a> {
                         .iter()
                         .all(|i| self.fits(i, item, &item_facts, depth + 1))
             }
+            (TypeRef::Tuple(elements), Value::Array(items)) => {
+                items.len() == elements.len()
+                    && items
+                        .iter()
+                        .zip(elements)
+                        .enumerate()
+                        .all(|(i, (item, ty))| {
+                            let element_facts = facts.elements.get(i).cloned().unwrap_or_default();
+                            self.fits(item, ty, &element_facts, depth + 1)
+                        })
+            }
             (TypeRef::Map(value_ty), Value::Object(map)) => {
                 let item_facts = facts.items.as_deref().cloned().unwrap_or_default();
                 facts.min_properties.is_none_or(|m| map.len() >= m)

@@ -192,6 +192,20 @@ impl<'a> Synth<'a> {
                 }
                 Value::Array(items)
             }
+            TypeRef::Tuple(elements) => Value::Array(
+                elements
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ty)| {
+                        let element_facts = facts.elements.get(i).cloned().unwrap_or_default();
+                        // Each element its own salt, as array items: equal values cannot tell
+                        // one encoding of a list from another.
+                        let mut element_cx = cx.nested();
+                        element_cx.salt = i;
+                        self.value(ty, &element_facts, element_cx)
+                    })
+                    .collect(),
+            ),
             TypeRef::Map(value) => {
                 let wanted = facts.min_properties.unwrap_or(0);
                 let count = if **value == TypeRef::Any || cx.depth >= MAX_DEPTH {
