@@ -260,6 +260,35 @@ impl<'a> Facts<'a> {
                 || self.record["method"] == "HEAD" && self.response.is_empty())
     }
 
+    /// Every violation is a `false` schema, and the document closes a tuple with
+    /// `items: false`, which Prism applies to every element.
+    fn tuple_closed_by_items_false(&self) -> bool {
+        self.document.tuples_closed_by_items_false
+            && !self.violations.is_empty()
+            && self
+                .violations
+                .iter()
+                .all(|v| v.ends_with("boolean schema is false"))
+    }
+
+    /// Every violation says a tuple query parameter has too few items: Prism kept one value.
+    fn tuple_query_read_as_one_value(&self) -> bool {
+        let method = self.record["method"].as_str().unwrap_or_default();
+        let path = self.record["path"].as_str().unwrap_or_default();
+        !self.violations.is_empty()
+            && self.violations.iter().all(|v| {
+                v.strip_prefix("request.query.")
+                    .and_then(|rest| rest.split_once(": "))
+                    .is_some_and(|(name, message)| {
+                        message.contains("must NOT have fewer than")
+                            && self
+                                .document
+                                .tuple_query_parameters
+                                .contains(&format!("{method} {path} {name}"))
+                    })
+            })
+    }
+
     /// A success answered without a body, for a Swagger 2.0 schema without `produces`.
     fn bodiless_without_produces(&self) -> bool {
         self.status.is_some_and(|s| (200..300).contains(&s))
@@ -344,6 +373,18 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.tuple_closed_by_items_false(),
+        reason: "Prism does not know `prefixItems` (JSON Schema 2020-12): it applies the tuple's `items: false` to every element, so it refuses every tuple",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.tuple_query_read_as_one_value(),
+        reason: "Prism reads a query parameter as a list only through `items`; of a tuple (`prefixItems`) it keeps one value, and then finds too few",
+    },
     Rule {
         outcome: "request",
         class: Class::Spec,

@@ -59,6 +59,13 @@ pub struct DocumentFacts {
     /// (`Authorization: Bearer`): the client sends the name's leading token, while Prism looks
     /// for the whole name.
     pub unsendable_api_keys: bool,
+    /// A schema closes a tuple with `items: false` beside `prefixItems` (JSON Schema 2020-12).
+    /// Prism's validator reads `items` as the older drafts do, for every element, and so
+    /// refuses every element of such a tuple.
+    pub tuples_closed_by_items_false: bool,
+    /// `METHOD /path name` of query parameters whose schema is a tuple (`prefixItems`) without
+    /// `items`: Prism reads a query list only through `items`, and keeps one value.
+    pub tuple_query_parameters: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -78,6 +85,8 @@ impl DocumentFacts {
         let mut without_produces = BTreeSet::new();
         let mut collisions = BTreeSet::new();
         let mut unsendable_api_keys = false;
+        let mut closed_tuples = false;
+        let mut tuple_queries = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -96,6 +105,8 @@ impl DocumentFacts {
                 schemas_without_produces(&tree, &mut without_produces);
                 query_name_collisions(&tree, &mut collisions);
                 unsendable_api_keys |= has_unsendable_api_key(&tree);
+                closed_tuples |= has_tuple_closed_by_items_false(&tree);
+                tuple_query_parameters(&tree, &mut tuple_queries);
             }
         }
         DocumentFacts {
@@ -113,7 +124,40 @@ impl DocumentFacts {
             schemas_without_produces: without_produces,
             query_name_collisions: collisions,
             unsendable_api_keys,
+            tuples_closed_by_items_false: closed_tuples,
+            tuple_query_parameters: tuple_queries,
         }
+    }
+}
+
+/// Collects `METHOD /path name` of query parameters whose schema has `prefixItems` and no
+/// `items` schema.
+fn tuple_query_parameters(tree: &Value, out: &mut BTreeSet<String>) {
+    for (path, method, item, operation) in operations(tree) {
+        let parameters = query_parameters(item.get("parameters"), tree)
+            .into_iter()
+            .chain(query_parameters(operation.get("parameters"), tree));
+        for parameter in parameters {
+            let schema = parameter.get("schema").map(|s| resolve(s, tree));
+            let tuple = schema.is_some_and(|s| {
+                s.get("prefixItems").is_some() && !s.get("items").is_some_and(Value::is_object)
+            });
+            if let (true, Some(name)) = (tuple, parameter.get("name").and_then(Value::as_str)) {
+                out.insert(format!("{} {path} {name}", method.to_ascii_uppercase()));
+            }
+        }
+    }
+}
+
+/// Whether some object of the document has `prefixItems` beside `items: false`.
+fn has_tuple_closed_by_items_false(node: &Value) -> bool {
+    match node {
+        Value::Object(map) => {
+            (map.contains_key("prefixItems") && map.get("items") == Some(&Value::Bool(false)))
+                || map.values().any(has_tuple_closed_by_items_false)
+        }
+        Value::Array(items) => items.iter().any(has_tuple_closed_by_items_false),
+        _ => false,
     }
 }
 

@@ -118,6 +118,20 @@ impl Mocks {
     pub fn all_running(&mut self) -> bool {
         self.prisms.iter_mut().all(|(_, p)| p.is_running())
     }
+
+    /// Whether every Prism is still running after `grace`: a Prism that crashes on a call
+    /// closes the connection a moment before its process ends, so a check made as soon as the
+    /// call failed can still see it running.
+    pub fn all_running_after(&mut self, grace: std::time::Duration) -> bool {
+        let deadline = std::time::Instant::now() + grace;
+        while self.all_running() {
+            if std::time::Instant::now() >= deadline {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        false
+    }
 }
 
 /// What a run against Prism produced.
@@ -349,6 +363,9 @@ impl Calls<'_> {
 /// The most times a dynamic Prism that stopped during a run is started again.
 const RESTARTS: usize = 4;
 
+/// How long a Prism that left a call unanswered is given to exit, if it crashed on it.
+const PRISM_EXIT_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Every smoke test against dynamic Prisms. When Prism stops during the run (it crashes or
 /// runs out of memory on some documents) or stops answering (a call gets no answer in time;
 /// the smoke tests then make no more calls, see `SMOKE_STUCK`), it is started again for the
@@ -388,15 +405,20 @@ fn run_dynamic(
         env.push(("SMOKE_STUCK".into(), marker.display().to_string()));
         let threads = if round == 0 { 2 } else { 1 };
         output.push_str(&cargo.run(&env, &tests, threads)?);
-        interrupted = !mocks.all_running() || marker.exists();
-        mocks.save_logs(out, round);
-        drop(mocks);
         let lines = read_record_lines(&file)?;
         let unanswered: Vec<String> = lines
             .iter()
             .filter(|(_, r)| unanswered(r))
             .map(|(key, _)| key.clone())
             .collect();
+        let grace = if unanswered.is_empty() {
+            std::time::Duration::ZERO
+        } else {
+            PRISM_EXIT_GRACE
+        };
+        interrupted = !mocks.all_running_after(grace) || marker.exists();
+        mocks.save_logs(out, round);
+        drop(mocks);
         records.extend(lines);
         if !interrupted || unanswered.is_empty() {
             interrupted = false;

@@ -717,6 +717,66 @@ fn a_path_parameter_outside_the_template_is_the_documents_fault() {
     assert_eq!(classify(&missing("id"), &facts).0, Class::Generator);
 }
 
+#[test]
+fn a_tuple_closed_by_items_false_that_prism_refuses_is_prisms() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("closed-tuple.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.1.0\ncomponents:\n  schemas:\n    Box:\n      type: array\n      \
+         prefixItems: [{type: number}, {type: number}]\n      items: false\n      minItems: 2\n\
+         paths:\n  /shapes:\n    get:\n      parameters:\n        - {name: range, in: query, schema: {$ref: '#/components/schemas/Box'}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert!(facts.tuples_closed_by_items_false);
+    let violation = |message: &str| {
+        json!([{"location": ["request", "body", "0", "box", "0"], "severity": "Error",
+            "message": message}])
+    };
+    let refused = record(
+        "request",
+        422,
+        violation("Request body property 0.box.0 boolean schema is false"),
+        "",
+    );
+    let (class, reason) = classify(&refused, &facts);
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("prefixItems"), "{reason}");
+    assert_eq!(
+        classify(&refused, &DocumentFacts::default()).0,
+        Class::Generator
+    );
+    let other = record(
+        "request",
+        422,
+        violation("Request body property 0.box.0 must be number"),
+        "",
+    );
+    assert_eq!(classify(&other, &facts).0, Class::Generator);
+
+    // Prism keeps one value of a tuple query parameter.
+    assert_eq!(
+        facts.tuple_query_parameters.iter().collect::<Vec<_>>(),
+        ["GET /shapes range"]
+    );
+    let short = |name: &str| {
+        let mut call = record(
+            "request",
+            422,
+            json!([{"location": ["request", "query", name], "severity": "Error",
+                "message": format!("Request query parameter {name} must NOT have fewer than 2 items")}]),
+            "",
+        );
+        call["method"] = json!("GET");
+        call["path"] = json!("/shapes");
+        call
+    };
+    assert_eq!(classify(&short("range"), &facts).0, Class::Prism);
+    assert_eq!(classify(&short("other"), &facts).0, Class::Generator);
+}
+
 /// One raw HTTP exchange with the loopback server.
 fn exchange(port: u16, request: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
