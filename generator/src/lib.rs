@@ -60,6 +60,7 @@ pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use emit::smoke::test_name as smoke_test_name;
 pub use emit::{CrateSettings, GeneratedFile, Layout};
 pub use load::parse_tree;
+pub use normalize::security::is_http_token;
 
 /// One API of a crate: its document, the Rust module it becomes, the names chosen for its
 /// operations and types, which operations to generate and whether to split them by tag.

@@ -20,7 +20,7 @@ mod renames;
 mod requests;
 mod responses;
 mod schemas;
-mod security;
+pub(crate) mod security;
 mod servers;
 mod unions;
 

@@ -33,7 +33,7 @@ const RESERVED_SETTERS: &[&str] = &[
 
 /// Whether a header or cookie name is an HTTP token (RFC 9110 §5.6.2; cookie names too, RFC
 /// 6265): anything else cannot be sent.
-pub(super) fn is_http_token(name: &str) -> bool {
+pub fn is_http_token(name: &str) -> bool {
     !name.is_empty() && leading_token(name).len() == name.len()
 }
 

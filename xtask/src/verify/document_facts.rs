@@ -164,12 +164,6 @@ fn has_tuple_closed_by_items_false(node: &Value) -> bool {
 /// Whether an API key scheme (3.x `components.securitySchemes`, 2.0 `securityDefinitions`) is
 /// sent in a header or cookie whose name is not an HTTP token.
 fn has_unsendable_api_key(tree: &Value) -> bool {
-    let token = |name: &str| {
-        !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
-    };
     [
         &tree["components"]["securitySchemes"],
         &tree["securityDefinitions"],
@@ -180,7 +174,9 @@ fn has_unsendable_api_key(tree: &Value) -> bool {
     .any(|scheme| {
         scheme["type"] == "apiKey"
             && (scheme["in"] == "header" || scheme["in"] == "cookie")
-            && scheme["name"].as_str().is_some_and(|name| !token(name))
+            && scheme["name"]
+                .as_str()
+                .is_some_and(|name| !generator::is_http_token(name))
     })
 }
 
