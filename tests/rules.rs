@@ -86,6 +86,8 @@ const LENIENT: &[&str] = &[
     "lenient-server-variables-undefined.yaml",
     "lenient-empty-schema-lists.yaml",
     "lenient-http-names-that-are-not-tokens.yaml",
+    "lenient-parameters-and-headers-without-schema.yaml",
+    "lenient-parameters-without-type-swagger2.yaml",
 ];
 
 fn rules_dir() -> PathBuf {
@@ -1265,6 +1267,35 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
                 "`Authorization: Bearer` is not an HTTP header name (RFC 9110 token)"
             );
         }
+        let schemaless = [
+            (
+                "lenient-parameters-and-headers-without-schema.yaml",
+                vec![
+                    "/paths/~1pets~1{id}/get/parameters/0",
+                    "/paths/~1pets~1{id}/get/responses/200/headers/X-Expires",
+                    "/components/parameters/Id",
+                    "/components/headers/RateLimit",
+                ],
+            ),
+            (
+                "lenient-parameters-without-type-swagger2.yaml",
+                vec![
+                    "/paths/~1pets~1{id}/get/parameters/0",
+                    "/paths/~1pets~1{id}/get/parameters/1",
+                    "/paths/~1pets~1{id}/get/responses/200/headers/X-Expires",
+                ],
+            ),
+        ];
+        if let Some((_, places)) = schemaless.iter().find(|(name, _)| name == file) {
+            let at: Vec<&str> = err.0.iter().map(|d| d.pointer.as_str()).collect();
+            assert_eq!(&at, places, "{err}");
+            assert!(
+                err.0[0]
+                    .message
+                    .ends_with("a parameter or header needs a `schema` or a `content` (Swagger 2.0: a `type`), and this one has neither"),
+                "{err}"
+            );
+        }
         if *file == "lenient-keys-given-twice.yaml" {
             let d = &err.0[0];
             assert_eq!(
@@ -1318,6 +1349,37 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
                 "{file}: a warning without a line: {w}"
             );
         }
+    }
+
+    // A parameter or header without a schema is read as the string it is on the wire, the
+    // path parameter included (it used to be left out, then made up from the template).
+    for file in [
+        "lenient-parameters-and-headers-without-schema.yaml",
+        "lenient-parameters-without-type-swagger2.yaml",
+    ] {
+        let op = &api(&output, file).operations[0];
+        let params: Vec<(&str, &TypeRef)> =
+            op.params.iter().map(|p| (p.name.as_str(), &p.ty)).collect();
+        assert_eq!(
+            params,
+            [("id", &TypeRef::String), ("trace", &TypeRef::String)],
+            "{file}"
+        );
+        let headers: Vec<(&str, &TypeRef)> = op
+            .responses
+            .iter()
+            .flat_map(|r| &r.headers)
+            .map(|h| (h.name.as_str(), &h.ty))
+            .collect();
+        assert!(
+            headers.iter().all(|(_, ty)| **ty == TypeRef::String) && !headers.is_empty(),
+            "{file}: {headers:?}"
+        );
+        let repaired = messages_of(&output, file)
+            .into_iter()
+            .filter(|m| m.starts_with("repaired: a parameter needs a `schema`"))
+            .count();
+        assert_eq!(repaired, 2, "{file}");
     }
 
     let required = api(&output, "lenient-parameter-required-not-boolean.yaml");

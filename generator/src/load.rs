@@ -252,7 +252,13 @@ fn every_invalid_place(file: &Path, raw: &serde_json::Value) -> Vec<Diagnostic> 
 }
 
 fn invalid_message(serde_message: &str) -> String {
-    format!("the document is not valid OpenAPI: {serde_message}")
+    // serde names openapiv3's types; say what the document lacks instead.
+    let said = if serde_message.contains("enum ParameterSchemaOrContent") {
+        "a parameter or header needs a `schema` or a `content` (Swagger 2.0: a `type`), and this one has neither"
+    } else {
+        serde_message
+    };
+    format!("the document is not valid OpenAPI: {said}")
 }
 
 /// Degrades `raw` until it reads as OpenAPI (see [`degrade_until_valid`]); what was done, and
@@ -263,15 +269,22 @@ fn degrade(
 ) -> (Vec<Degraded>, Option<openapiv3::OpenAPI>) {
     use crate::grammar::Kind;
     let mut done = Vec::new();
+    let mut removed = RemovedItems::default();
     for _ in 0..MAX_DEGRADATIONS {
-        let Some(failure) = crate::pinpoint::failure(raw) else {
+        let Some(current) = crate::pinpoint::failure(raw) else {
             return (done, serde_json::from_value(raw.clone()).ok());
+        };
+        // Said where the document has it: list items left out before moved the ones after.
+        let failure = crate::pinpoint::Failure {
+            object: removed.original(&current.object),
+            pointer: removed.original(&current.pointer),
+            ..current.clone()
         };
         // A scalar where a string belongs (`default: 80` of a server variable) is read as
         // its text: the smallest repair there is.
         // A schema that does not read is any value, which says more than a coerced keyword.
         if failure.kind != Kind::Schema && failure.message.contains("expected a string") {
-            if let Some(slot) = raw.pointer_mut(&failure.pointer) {
+            if let Some(slot) = raw.pointer_mut(&current.pointer) {
                 if slot.is_number() || slot.is_boolean() {
                     let text = slot.to_string();
                     *slot = serde_json::Value::String(text.clone());
@@ -287,9 +300,14 @@ fn degrade(
                 }
             }
         }
-        let Some((target, action)) = degrade_failure(raw, &failure) else {
+        let Some(degraded) = degrade_failure(raw, &current) else {
             return (done, None);
         };
+        let target = removed.original(&degraded.target);
+        let action = degraded.action;
+        if degraded.removed_list_item {
+            removed.items.push(degraded.target);
+        }
         done.push(Degraded {
             warning: Diagnostic::warning(
                 file,
@@ -310,12 +328,74 @@ fn degrade(
     (done, None)
 }
 
-/// Degrades the smallest object around one failure; where, and what was done. `None` when
-/// nothing can be left out.
+/// The list items lenient mode left out, in order, each by its pointer when it was removed.
+#[derive(Default)]
+struct RemovedItems {
+    items: Vec<String>,
+}
+
+impl RemovedItems {
+    /// Where a pointer into the degraded tree stands in the document as written: each removal,
+    /// undone from the last, moves the later items of its list back by one.
+    fn original(&self, pointer: &str) -> String {
+        let mut pointer = pointer.to_string();
+        for item in self.items.iter().rev() {
+            let Some((list, index)) = item.rsplit_once('/') else {
+                continue;
+            };
+            let (Ok(index), Some(rest)) = (
+                index.parse::<usize>(),
+                pointer.strip_prefix(list).and_then(|r| r.strip_prefix('/')),
+            ) else {
+                continue;
+            };
+            let (at, below) = rest.split_once('/').map_or((rest, ""), |(a, b)| (a, b));
+            if let Some(at) = at.parse::<usize>().ok().filter(|at| *at >= index) {
+                let below = if below.is_empty() {
+                    String::new()
+                } else {
+                    format!("/{below}")
+                };
+                pointer = format!("{list}/{}{below}", at + 1);
+            }
+        }
+        pointer
+    }
+}
+
+/// What degrading one failure did: where (in the degraded tree), what, and whether it left out
+/// an item of a list (which moves the items after it).
+struct Degradation {
+    target: String,
+    action: String,
+    removed_list_item: bool,
+}
+
+/// Degrades the smallest object around one failure. `None` when nothing can be left out.
 fn degrade_failure(
     raw: &mut serde_json::Value,
     failure: &crate::pinpoint::Failure,
-) -> Option<(String, String)> {
+) -> Option<Degradation> {
+    let in_list = |raw: &serde_json::Value, pointer: &str| {
+        pointer
+            .rsplit_once('/')
+            .and_then(|(parent, _)| raw.pointer(parent))
+            .is_some_and(serde_json::Value::is_array)
+    };
+    let (target, action, left_out) = replace_or_leave_out(raw, failure)?;
+    Some(Degradation {
+        removed_list_item: left_out && in_list(raw, &target),
+        target,
+        action,
+    })
+}
+
+/// Replaces the smallest object around one failure by a valid one, or leaves it out; where,
+/// what was done, and whether it was left out.
+fn replace_or_leave_out(
+    raw: &mut serde_json::Value,
+    failure: &crate::pinpoint::Failure,
+) -> Option<(String, String, bool)> {
     use crate::grammar::Kind;
     Some(match failure.kind {
         Kind::Schema => {
@@ -324,6 +404,7 @@ fn degrade_failure(
             (
                 failure.object.clone(),
                 "the schema is any JSON value".to_string(),
+                false,
             )
         }
         Kind::Response => {
@@ -332,6 +413,7 @@ fn degrade_failure(
             (
                 failure.object.clone(),
                 "the response is read without content".to_string(),
+                false,
             )
         }
         // The document's required fields are replaced by empty ones.
@@ -341,7 +423,11 @@ fn degrade_failure(
                 _ => serde_json::json!({"title": "", "version": "0.0.0"}),
             };
             *raw.pointer_mut(&failure.pointer)? = empty;
-            (failure.pointer.clone(), "an empty one is used".to_string())
+            (
+                failure.pointer.clone(),
+                "an empty one is used".to_string(),
+                false,
+            )
         }
         // Outside any object that can be left out: drop the failing value itself.
         Kind::Document | Kind::Components => {
@@ -349,13 +435,14 @@ fn degrade_failure(
                 return None;
             }
             crate::local_refs::remove(raw, &failure.pointer)?;
-            (failure.pointer.clone(), "it was removed".to_string())
+            (failure.pointer.clone(), "it was removed".to_string(), true)
         }
         kind => {
             crate::local_refs::remove(raw, &failure.object)?;
             (
                 failure.object.clone(),
                 format!("the {} is left out", kind.noun()),
+                true,
             )
         }
     })

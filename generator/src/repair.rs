@@ -17,6 +17,8 @@
 //! 6. An operation without `responses` (required in 2.0 and 3.0): an empty map.
 //! 7. A response without `description` (required in every version; OpenSearch's documents
 //!    leave it out): an empty one, so the response keeps its content and headers.
+//! 8. A parameter or header without `schema` or `content` (2.0: without `type`): a string,
+//!    the text it is on the wire.
 //!
 //! Whatever still does not read as OpenAPI after these repairs is degraded locally by
 //! [`crate::load`] (the smallest enclosing object is replaced or left out).
@@ -62,6 +64,12 @@ pub fn repair(doc: &mut Value) -> Vec<Repair> {
             Kind::Parameter => {
                 if let Value::Object(parameter) = node {
                     non_boolean_required(parameter, pointer, &mut repairs);
+                    text_without_schema(parameter, "parameter", pointer, &mut repairs);
+                }
+            }
+            Kind::Header => {
+                if let Value::Object(header) = node {
+                    text_without_schema(header, "header", pointer, &mut repairs);
                 }
             }
             Kind::Response => {
@@ -271,6 +279,29 @@ fn undefined_schemes(
         }
     }
     *requirements = kept;
+}
+
+/// A parameter or header with neither `schema` nor `content`: its value is text on the wire,
+/// so it is read as a string (rather than left out, which loses a path parameter).
+fn text_without_schema(
+    object: &mut Map<String, Value>,
+    noun: &str,
+    pointer: &str,
+    repairs: &mut Vec<Repair>,
+) {
+    if ["schema", "content", "$ref"]
+        .iter()
+        .any(|key| object.contains_key(*key))
+    {
+        return;
+    }
+    object.insert("schema".into(), json!({"type": "string"}));
+    repairs.push(Repair {
+        pointer: pointer.to_string(),
+        message: format!(
+            "repaired: a {noun} needs a `schema` or a `content` (Swagger 2.0: a `type`); its value is read as a string"
+        ),
+    });
 }
 
 fn non_boolean_required(

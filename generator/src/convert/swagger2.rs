@@ -429,7 +429,11 @@ impl Cx<'_> {
             schema.insert("type".into(), json!("string"));
             schema.insert("format".into(), json!("binary"));
         }
-        out.insert("schema".into(), Value::Object(schema));
+        // A parameter without `type` (or any other schema keyword) stays without a schema,
+        // which the 3.0 grammar refuses as 2.0's does; lenient mode reads it as a string.
+        if !schema.is_empty() {
+            out.insert("schema".into(), Value::Object(schema));
+        }
         Value::Object(out)
     }
 
@@ -590,7 +594,11 @@ fn response(r: &Value, produces: &[String]) -> Value {
             .map(|(name, h)| {
                 let mut schema = h.clone();
                 let description = schema.as_object_mut().and_then(|m| m.remove("description"));
-                let mut header = json!({"schema": schema});
+                // Without `type` the header has no schema, as for parameters.
+                let mut header = match schema.as_object() {
+                    Some(keywords) if keywords.is_empty() => json!({}),
+                    _ => json!({"schema": schema}),
+                };
                 if let Some(d) = description {
                     header["description"] = d;
                 }
