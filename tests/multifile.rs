@@ -376,3 +376,22 @@ fn maps_and_text_that_cannot_be_followed_are_located_at_their_ref() {
     assert_eq!(lenient.warnings.len(), 3, "{:?}", lenient.warnings);
     assert_eq!(lenient.api.operations.len(), 1);
 }
+
+/// A file's own `#/definitions/flag` that only the root document has is, in lenient mode, the
+/// root's definition (as tools that paste the file into the root read it), typed, not any value.
+#[test]
+fn local_refs_only_the_root_has_are_the_roots_in_lenient_mode() {
+    let case = root("multifile/broken/local-refs-meant-for-the-root/swagger.yaml");
+    let normalized = tests::normalize(&case, true).unwrap_or_else(|d| panic!("{d}"));
+    let mut names: Vec<&str> = normalized
+        .api
+        .types
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Error", "Flag"]);
+    let list = format!("{:?}", normalized.api.operations[0].responses);
+    assert!(list.contains("Named(\"Flag\")"), "{list}");
+    assert_eq!(normalized.warnings.len(), 2, "{:?}", normalized.warnings);
+}

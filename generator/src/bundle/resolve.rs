@@ -342,7 +342,27 @@ impl Bundler<'_> {
                 let path = self.files[target].source.path.display().to_string();
                 let message = format!("`$ref: {reference}` points at nothing: `{path}` {problem}");
                 let file_part = reference.split('#').next().unwrap_or_default();
-                let hint = closest.map(|c| format!("did you mean `{file_part}#{c}`?"));
+                let mut hint = closest.map(|c| format!("did you mean `{file_part}#{c}`?"));
+                // A file's own `#/definitions/x` that only the root has: tools that paste the
+                // file into the root document before reading it resolve it there (flagr's
+                // split Swagger document).
+                let root_has_it = target == file
+                    && is_pointer(&fragment)
+                    && self.files[0].value.pointer(&fragment).is_some();
+                if root_has_it {
+                    let root = self.files[0].source.path.display().to_string();
+                    if self.lenient {
+                        self.diagnostics.push(Diagnostic::warning(
+                            &self.files[file].source.path,
+                            format!("{site}/$ref"),
+                            format!("{message}; it is read in the root document `{root}`, which has it, as tools that paste this file into the root do"),
+                        ));
+                        return self.target(file, site, reference, 0, fragment, kind);
+                    }
+                    hint = Some(format!(
+                        "the root document `{root}` has `{fragment}`: refer to it by its path from this file"
+                    ));
+                }
                 return self.unfollowable(file, site, kind, message, hint.as_deref());
             }
         };
