@@ -66,6 +66,7 @@ const STRICT: &[&str] = &[
     "bodiless-statuses-swagger2.yaml",
     "parameter-values-no-style-writes.yaml",
     "tuples-of-a-fixed-length-3.1.yaml",
+    "discriminator-tags-matched-once.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1185,6 +1186,47 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             "/components/schemas/Shape/properties/history/prefixItems",
             "a tuple (`prefixItems`) whose length `minItems` and `maxItems` (or `items: false`) do not fix is not generated as a Rust tuple; the array's items may be any of the listed types"
         )]
+    );
+
+    // Each tag selects one variant: names before enums, a repeated member once, a shared enum
+    // value for the first variant only.
+    let once = api(&output, "discriminator-tags-matched-once.yaml");
+    let tags = |name: &str| -> Vec<(String, Vec<String>)> {
+        union(once, name)
+            .variants
+            .iter()
+            .map(|v| (v.ty.to_string(), v.tags.clone()))
+            .collect()
+    };
+    let owned = |pairs: &[(&str, &[&str])]| -> Vec<(String, Vec<String>)> {
+        pairs
+            .iter()
+            .map(|(t, g)| (t.to_string(), g.iter().map(|g| g.to_string()).collect()))
+            .collect()
+    };
+    assert_eq!(
+        tags("Restriction"),
+        owned(&[
+            ("CouponRestriction", &["CouponRestriction"]),
+            ("PerCustomer", &["per-customer"]),
+            ("ToPlans", &["to-plans"]),
+            ("RestrictionBase", &["Restriction"]),
+        ])
+    );
+    assert_eq!(
+        tags("GetPetResponse"),
+        owned(&[("Cat", &["Cat"]), ("Dog", &["Dog"])])
+    );
+    assert_eq!(
+        tags("GetShapeResponse"),
+        owned(&[
+            ("GetShapeResponseRound", &["circle"]),
+            ("GetShapeResponseRing", &["ring"]),
+        ])
+    );
+    assert_eq!(
+        messages_of(&output, "discriminator-tags-matched-once.yaml"),
+        ["`#/components/schemas/Cat` is listed again; the repeat is left out"]
     );
 
     // A document of components only has no operations but keeps its types and a mock module;

@@ -63,8 +63,26 @@ impl<'d> Context<'d> {
             );
             return Lowered::Use(TypeRef::Any);
         }
-        if let [only] = variants {
-            let ty = self.schema_type(only.into(), hint, &format!("{pointer}/0"));
+        // A member listed again (the same reference) is no other choice; its tag would be
+        // matched twice. The repeat is left out.
+        let mut members: Vec<(usize, &'d ReferenceOr<Schema>)> = Vec::new();
+        for (i, variant) in variants.iter().enumerate() {
+            if let ReferenceOr::Reference { reference } = variant {
+                let again = members.iter().any(
+                    |(_, m)| matches!(m, ReferenceOr::Reference { reference: r } if r == reference),
+                );
+                if again {
+                    self.warn(
+                        format!("{pointer}/{i}"),
+                        format!("`{reference}` is listed again; the repeat is left out"),
+                    );
+                    continue;
+                }
+            }
+            members.push((i, variant));
+        }
+        if let [(i, only)] = members.as_slice() {
+            let ty = self.schema_type((*only).into(), hint, &format!("{pointer}/{i}"));
             return Lowered::Use(ty);
         }
         let discriminator = schema.schema_data.discriminator.as_ref();
@@ -82,11 +100,7 @@ impl<'d> Context<'d> {
         }
         let mut names = Namespace::with_reserved(&["Unknown"]);
         let mut out = Vec::new();
-        // Tags taken so far; the mapping's own keys are taken before any is inferred.
-        let mut claimed: BTreeSet<String> = discriminator
-            .map(|d| d.mapping.keys().cloned().collect())
-            .unwrap_or_default();
-        for (i, variant) in variants.iter().enumerate() {
+        for &(i, variant) in &members {
             let sref = SchemaRef::from(variant);
             // An inline member's `title` names it (as a component's key names a reference);
             // without one, its position does.
@@ -110,70 +124,103 @@ impl<'d> Context<'d> {
                 TypeRef::Map(_) => "Object".to_string(),
                 _ => format!("Variant{}", i + 1),
             });
-            // Tags: the mapping's keys that point at this variant, else its component name
-            // (OpenAPI's implicit mapping). A variant whose own schema allows the
-            // discriminator property only other values (`enum: [file_search]` under the name
-            // `FileSearchTool`) could never carry its name, so those values are its tags.
-            let tags = match discriminator {
-                Some(d) => {
-                    let key = match sref {
-                        SchemaRef::Ref(reference) => {
-                            component_name(reference, ComponentKind::Schemas)
-                        }
-                        SchemaRef::Inline(_) => None,
-                    };
-                    let mapped: Vec<String> = match (sref, &key) {
-                        (SchemaRef::Ref(reference), Some(key)) => d
-                            .mapping
-                            .iter()
-                            .filter(|(_, target)| *target == reference || *target == key)
-                            .map(|(tag, _)| tag.clone())
-                            .collect(),
-                        _ => Vec::new(),
-                    };
-                    if mapped.is_empty() {
-                        let allowed = self.property_enum(sref, &d.property_name, 0);
-                        let own: Vec<String> = allowed
-                            .iter()
-                            .flatten()
-                            .filter(|v| !claimed.contains(*v))
-                            .cloned()
-                            .collect();
-                        match key {
-                            Some(key)
-                                if allowed.as_ref().is_none_or(|a| a.contains(&key))
-                                    || own.is_empty() =>
-                            {
-                                vec![key]
-                            }
-                            _ => own,
-                        }
-                    } else {
-                        mapped
-                    }
-                }
-                None => Vec::new(),
-            };
-            claimed.extend(tags.iter().cloned());
             out.push(UnionVariant {
                 name: names.claim(&wanted),
-                tags,
+                tags: Vec::new(),
                 ty,
                 boxed: false,
                 facts: self.schema_facts(sref),
             });
         }
+        if let Some(d) = discriminator {
+            let members: Vec<&ReferenceOr<Schema>> = members.iter().map(|(_, m)| *m).collect();
+            let tags = self.variant_tags(&members, d);
+            for (variant, tags) in out.iter_mut().zip(tags) {
+                variant.tags = tags;
+            }
+        }
         let tagged = discriminator.filter(|_| out.iter().all(|v| !v.tags.is_empty()));
         if discriminator.is_some() && tagged.is_none() {
             self.warn(
                 pointer,
-                "the discriminator cannot tell inline variants apart; variants are matched by shape",
+                "the discriminator cannot tell every variant apart (one has no tag of its own); variants are matched by shape",
             );
         }
         Lowered::Define(TypeKind::Union(UnionDef {
             variants: out,
             discriminator: tagged.map(|d| d.property_name.clone()),
         }))
+    }
+
+    /// Each variant's tags: the mapping's keys that point at it, else its component name
+    /// (OpenAPI's implicit mapping). A variant whose own schema allows the discriminator
+    /// property only other values (`enum: [file_search]` under the name `FileSearchTool`) could
+    /// never carry its name, so those values are its tags, except the ones the mapping or
+    /// another variant's name already gives (an abstract `CouponRestriction` whose `enum` lists
+    /// its siblings `per-customer` and `to-plans`): those stay theirs, and a variant left with
+    /// none keeps its name.
+    fn variant_tags(
+        &self,
+        variants: &[&'d ReferenceOr<Schema>],
+        d: &openapiv3::Discriminator,
+    ) -> Vec<Vec<String>> {
+        let mut tags: Vec<Option<Vec<String>>> = Vec::new();
+        let mut pending = Vec::new();
+        for variant in variants {
+            let sref = SchemaRef::from(*variant);
+            let key = match sref {
+                SchemaRef::Ref(reference) => component_name(reference, ComponentKind::Schemas),
+                SchemaRef::Inline(_) => None,
+            };
+            let mapped: Vec<String> = match (sref, &key) {
+                (SchemaRef::Ref(reference), Some(key)) => d
+                    .mapping
+                    .iter()
+                    .filter(|(_, target)| *target == reference || *target == key)
+                    .map(|(tag, _)| tag.clone())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let allowed = self.property_enum(sref, &d.property_name, 0);
+            let named = key
+                .clone()
+                .filter(|key| allowed.as_ref().is_none_or(|a| a.contains(key)));
+            tags.push(match (mapped.is_empty(), named) {
+                (false, _) => Some(mapped),
+                (true, Some(key)) => Some(vec![key]),
+                (true, None) => {
+                    pending.push((tags.len(), key, allowed.unwrap_or_default()));
+                    None
+                }
+            });
+        }
+        // The mapping's keys and the variants' names are taken before any `enum` is read.
+        let mut claimed: BTreeSet<String> = d.mapping.keys().cloned().collect();
+        claimed.extend(tags.iter().flatten().flatten().cloned());
+        for (i, key, allowed) in pending {
+            let own: Vec<String> = allowed
+                .into_iter()
+                .filter(|v| !claimed.contains(v))
+                .collect();
+            let chosen = if own.is_empty() {
+                key.into_iter().collect()
+            } else {
+                own
+            };
+            claimed.extend(chosen.iter().cloned());
+            tags[i] = Some(chosen);
+        }
+        // A tag is matched once: a later variant that shares one (two inline variants with
+        // the same `enum`) does without it.
+        let mut given = BTreeSet::new();
+        tags.into_iter()
+            .map(|tags| {
+                tags.unwrap_or_default()
+                    .into_iter()
+                    .filter(|tag| given.insert(tag.clone()))
+                    .collect()
+            })
+            .collect()
     }
 
     /// The string values an object schema's `enum` allows its property `name` (looking through
