@@ -67,6 +67,7 @@ const STRICT: &[&str] = &[
     "parameter-values-no-style-writes.yaml",
     "tuples-of-a-fixed-length-3.1.yaml",
     "discriminator-tags-matched-once.yaml",
+    "openapi-3.2-additions.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -89,6 +90,7 @@ const LENIENT: &[&str] = &[
     "lenient-http-names-that-are-not-tokens.yaml",
     "lenient-parameters-and-headers-without-schema.yaml",
     "lenient-parameters-without-type-swagger2.yaml",
+    "lenient-additional-operation-methods-3.2.yaml",
 ];
 
 fn rules_dir() -> PathBuf {
@@ -1229,6 +1231,52 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         ["`#/components/schemas/Cat` is listed again; the repeat is left out"]
     );
 
+    // OpenAPI 3.2: `query` and `additionalOperations` are operations of their own methods; a
+    // reusable media type is read in place; a form `querystring` is an exploded form parameter.
+    let v32 = api(&output, "openapi-3.2-additions.yaml");
+    let methods: Vec<(&str, &str)> = v32
+        .operations
+        .iter()
+        .map(|o| (o.method_name.as_str(), o.method.as_str()))
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            ("list_books", "GET"),
+            ("find_books", "QUERY"),
+            ("copy_book", "COPY")
+        ]
+    );
+    let find = &v32.operations[1];
+    assert!(find.body.as_ref().is_some_and(|b| b.required));
+    let found = find.responses.iter().find(|r| r.body.is_some()).unwrap();
+    assert_eq!(
+        found.body.as_ref().map(|b| b.ty.to_string()).as_deref(),
+        Some("Vec<Book>")
+    );
+    let filter = &v32.operations[0].params[0];
+    assert_eq!(
+        (filter.name.as_str(), &filter.location),
+        (
+            "filter",
+            &ParamLocation::Query {
+                style: generator::ir::QueryStyle::Form,
+                explode: true
+            }
+        )
+    );
+    assert_eq!(
+        warnings_of(&output, "openapi-3.2-additions.yaml")
+            .iter()
+            .map(|w| w.pointer.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "/$self",
+            "/paths/~1books/get/responses/200/content/application~1jsonl/itemSchema",
+            "/components/schemas/Format/discriminator/defaultMapping"
+        ]
+    );
+
     // A document of components only has no operations but keeps its types and a mock module;
     // `compile` below lints both with every feature on.
     let library = api(&output, "document-without-operations.yaml");
@@ -1338,6 +1386,20 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
                 "{err}"
             );
         }
+        if *file == "lenient-additional-operation-methods-3.2.yaml" {
+            let at: Vec<(&str, &str)> = err
+                .0
+                .iter()
+                .map(|d| (d.pointer.as_str(), d.message.as_str()))
+                .collect();
+            assert_eq!(
+                at,
+                [(
+                    "/paths/~1items/additionalOperations/SEARCH ALL",
+                    "`SEARCH ALL` is not an HTTP method name (RFC 9110 token)"
+                )]
+            );
+        }
         if *file == "lenient-keys-given-twice.yaml" {
             let d = &err.0[0];
             assert_eq!(
@@ -1423,6 +1485,10 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
             .count();
         assert_eq!(repaired, 2, "{file}");
     }
+
+    let methods = api(&output, "lenient-additional-operation-methods-3.2.yaml");
+    assert_eq!(tests::method_names(methods), ["purge_items"]);
+    assert_eq!(methods.operations[0].method.as_str(), "PURGE");
 
     let required = api(&output, "lenient-parameter-required-not-boolean.yaml");
     let flags: Vec<(&str, bool)> = required.operations[0]

@@ -11,13 +11,20 @@ use serde_json::Value;
 
 use crate::diagnostics::escape_pointer_token;
 
-/// The grammar a document is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The grammar a document is written in. Later versions keep what earlier 3.x ones have, so
+/// `dialect >= Dialect::OpenApi31` reads "3.1 or later".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dialect {
     Swagger2,
     OpenApi30,
     OpenApi31,
+    OpenApi32,
 }
+
+/// Where the conversion of a 3.2 document keeps a path item's operations whose method has no
+/// field of its own in 3.0 (`query`, `additionalOperations`), keyed by the method as sent.
+/// Every 3.x dialect walks them as operations, so later stages treat them as any other.
+pub const ADDITIONAL_OPERATIONS: &str = "x-openapi-rs-additional-operations";
 
 /// What a node of a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -139,7 +146,7 @@ fn single_schema_keywords(dialect: Dialect) -> &'static [&'static str] {
     match dialect {
         Dialect::Swagger2 => &["additionalProperties"],
         Dialect::OpenApi30 => &["additionalProperties", "not"],
-        Dialect::OpenApi31 => &[
+        Dialect::OpenApi31 | Dialect::OpenApi32 => &[
             "additionalProperties",
             "not",
             "propertyNames",
@@ -168,14 +175,14 @@ fn schema_list_keywords(dialect: Dialect) -> &'static [&'static str] {
     match dialect {
         Dialect::Swagger2 => &["allOf"],
         Dialect::OpenApi30 => &["allOf", "anyOf", "oneOf"],
-        Dialect::OpenApi31 => &["allOf", "anyOf", "oneOf", "prefixItems"],
+        Dialect::OpenApi31 | Dialect::OpenApi32 => &["allOf", "anyOf", "oneOf", "prefixItems"],
     }
 }
 
 /// Keywords of a schema whose value is a map of schemas.
 fn schema_map_keywords(dialect: Dialect) -> &'static [&'static str] {
     match dialect {
-        Dialect::OpenApi31 => &[
+        Dialect::OpenApi31 | Dialect::OpenApi32 => &[
             "properties",
             "patternProperties",
             "dependentSchemas",
@@ -242,7 +249,7 @@ pub fn children(node: &Value, kind: Kind, dialect: Dialect) -> Vec<Child> {
                 map_of(&mut out, "responses", Kind::Response);
                 map_of(&mut out, "securityDefinitions", Kind::SecurityScheme);
             }
-            if dialect == Dialect::OpenApi31 {
+            if dialect >= Dialect::OpenApi31 {
                 map_of(&mut out, "webhooks", Kind::PathItem);
             }
             one(&mut out, "security", Kind::Security);
@@ -264,13 +271,23 @@ pub fn children(node: &Value, kind: Kind, dialect: Dialect) -> Vec<Child> {
                     map_of(&mut out, section, kind);
                 }
             }
-            if dialect == Dialect::OpenApi31 {
+            if dialect >= Dialect::OpenApi31 {
                 map_of(&mut out, "pathItems", Kind::PathItem);
+            }
+            if dialect >= Dialect::OpenApi32 {
+                map_of(&mut out, "mediaTypes", Kind::MediaType);
             }
         }
         Kind::PathItem => {
             for method in methods(dialect) {
                 one(&mut out, method, Kind::Operation);
+            }
+            if dialect >= Dialect::OpenApi32 {
+                one(&mut out, "query", Kind::Operation);
+                map_of(&mut out, "additionalOperations", Kind::Operation);
+            }
+            if v3 {
+                map_of(&mut out, ADDITIONAL_OPERATIONS, Kind::Operation);
             }
             list_of(&mut out, "parameters", Kind::Parameter);
         }
@@ -315,6 +332,9 @@ pub fn children(node: &Value, kind: Kind, dialect: Dialect) -> Vec<Child> {
         }
         Kind::MediaType => {
             one(&mut out, "schema", Kind::Schema);
+            if dialect >= Dialect::OpenApi32 {
+                one(&mut out, "itemSchema", Kind::Schema);
+            }
             map_of(&mut out, "examples", Kind::Example);
             map_of(&mut out, "encoding", Kind::Encoding);
         }

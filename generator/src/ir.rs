@@ -150,7 +150,7 @@ pub struct Operation {
     pub servers: Vec<Server>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HttpMethod {
     Get,
     Put,
@@ -160,10 +160,15 @@ pub enum HttpMethod {
     Head,
     Patch,
     Trace,
+    /// `QUERY` (OpenAPI 3.2's `query`): a safe request with a body that says what to find.
+    Query,
+    /// Another method of OpenAPI 3.2's `additionalOperations` (`COPY`, `LINK`), as sent; an
+    /// HTTP token.
+    Other(String),
 }
 
 impl HttpMethod {
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Get => "GET",
             Self::Put => "PUT",
@@ -173,12 +178,15 @@ impl HttpMethod {
             Self::Head => "HEAD",
             Self::Patch => "PATCH",
             Self::Trace => "TRACE",
+            Self::Query => "QUERY",
+            Self::Other(method) => method,
         }
     }
 
-    /// Whether a repeated request has the same effect as one (RFC 9110 §9.2.2).
-    pub fn is_idempotent(self) -> bool {
-        !matches!(self, Self::Post | Self::Patch)
+    /// Whether a repeated request has the same effect as one (RFC 9110 §9.2.2; `QUERY` is safe
+    /// and idempotent). Nothing is known of other methods, so they are not repeated.
+    pub fn is_idempotent(&self) -> bool {
+        !matches!(self, Self::Post | Self::Patch | Self::Other(_))
     }
 }
 

@@ -15,6 +15,8 @@ pub enum SpecVersion {
     V3_0,
     /// OpenAPI 3.1, converted to 3.0 on load.
     V3_1,
+    /// OpenAPI 3.2, converted to 3.1 and then to 3.0 on load.
+    V3_2,
 }
 
 /// A parsed input document.
@@ -36,6 +38,19 @@ pub struct Document {
     pub lenient: bool,
     /// The files of the document and where bundled parts came from (multi-file documents).
     pub sources: crate::bundle::Sources,
+    /// Operations whose method a 3.0 path item has no field for (3.2's `query` and
+    /// `additionalOperations`), in document order.
+    pub additional_operations: Vec<AdditionalOperation>,
+}
+
+/// An operation of a path item under a method 3.0 has no field for (`QUERY`, `COPY`).
+#[derive(Debug, Clone)]
+pub struct AdditionalOperation {
+    /// The key of its path item under `paths`.
+    pub path: String,
+    /// The method as sent.
+    pub method: String,
+    pub operation: openapiv3::Operation,
 }
 
 /// How to load.
@@ -89,13 +104,15 @@ pub fn load_str_with(
     let converted = match version {
         SpecVersion::V2 => Some(crate::convert::from_swagger2(&parsed)),
         SpecVersion::V3_1 => Some(crate::convert::from_openapi31(&parsed)),
+        SpecVersion::V3_2 => Some(crate::convert::from_openapi32(&parsed)),
         SpecVersion::V3_0 => None,
     };
     let (mut raw, mut pointers, mut notes) = match converted {
         Some(c) => (c.document, c.pointers, c.notes),
         None => (parsed, crate::convert::PointerMap::default(), Vec::new()),
     };
-    if version != SpecVersion::V3_1 {
+    // 3.1 and 3.2 write JSON Schema 2020-12, which their conversion lowers already.
+    if matches!(version, SpecVersion::V2 | SpecVersion::V3_0) {
         crate::convert::lower_json_schema_forms(&mut raw, &mut notes);
     }
     crate::convert::wide_integers(&mut raw, &mut notes);
@@ -173,6 +190,14 @@ pub fn load_str_with(
             }
         }
     };
+    let additional_operations =
+        match read_additional_operations(file, &raw, options.lenient, &mut warnings) {
+            Ok(operations) => operations,
+            Err(errors) => {
+                let all = errors.into_iter().chain(warnings).collect();
+                return Err(locate_all(all, &sources, &pointers));
+            }
+        };
     sources.attach(&mut warnings, &pointers);
     Ok(Document {
         file: file.to_path_buf(),
@@ -184,7 +209,60 @@ pub fn load_str_with(
         pointers,
         lenient: options.lenient,
         sources,
+        additional_operations,
     })
+}
+
+/// The operations kept under [`crate::grammar::ADDITIONAL_OPERATIONS`] of each path item. A
+/// method that is no HTTP token, or an operation that does not read, is an error (lenient: a
+/// warning, and the operation is left out).
+fn read_additional_operations(
+    file: &Path,
+    raw: &serde_json::Value,
+    lenient: bool,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<AdditionalOperation>, Vec<Diagnostic>> {
+    let mut operations = Vec::new();
+    let mut errors = Vec::new();
+    let paths = raw.get("paths").and_then(serde_json::Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        let moved = item
+            .get(crate::grammar::ADDITIONAL_OPERATIONS)
+            .and_then(serde_json::Value::as_object);
+        for (method, operation) in moved.into_iter().flatten() {
+            let pointer = format!(
+                "/paths/{}/{}/{}",
+                escape_pointer_token(path),
+                crate::grammar::ADDITIONAL_OPERATIONS,
+                escape_pointer_token(method)
+            );
+            let read = if crate::is_http_token(method) {
+                serde_path_to_error::deserialize::<_, openapiv3::Operation>(operation)
+                    .map_err(|e| invalid_message(&e.to_string()))
+            } else {
+                Err(format!(
+                    "`{method}` is not an HTTP method name (RFC 9110 token)"
+                ))
+            };
+            match read {
+                Ok(operation) => operations.push(AdditionalOperation {
+                    path: path.clone(),
+                    method: method.clone(),
+                    operation,
+                }),
+                Err(message) if lenient => warnings.push(Diagnostic::warning(
+                    file,
+                    pointer,
+                    format!("{message}; the operation is left out"),
+                )),
+                Err(message) => errors.push(Diagnostic::error(file, pointer, message)),
+            }
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(operations),
+        false => Err(errors),
+    }
 }
 
 fn locate_all(
@@ -520,7 +598,7 @@ fn detect_version(file: &Path, raw: &serde_json::Value) -> Result<SpecVersion, D
             _ => fail(
                 "/swagger",
                 format!(
-                    "Swagger version {v} is not supported; Swagger 2.0 and OpenAPI 3.0 and 3.1 are"
+                    "Swagger version {v} is not supported; Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2 are"
                 ),
             ),
         };
@@ -528,10 +606,11 @@ fn detect_version(file: &Path, raw: &serde_json::Value) -> Result<SpecVersion, D
     match object.get("openapi") {
         Some(serde_json::Value::String(v)) if v.starts_with("3.0") => Ok(SpecVersion::V3_0),
         Some(serde_json::Value::String(v)) if v.starts_with("3.1") => Ok(SpecVersion::V3_1),
+        Some(serde_json::Value::String(v)) if v.starts_with("3.2") => Ok(SpecVersion::V3_2),
         Some(serde_json::Value::String(v)) => fail(
             "/openapi",
             format!(
-                "OpenAPI version `{v}` is not supported; Swagger 2.0 and OpenAPI 3.0 and 3.1 are"
+                "OpenAPI version `{v}` is not supported; Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2 are"
             ),
         ),
         Some(other) => fail(

@@ -39,3 +39,21 @@ fn kitchen_sink_crate_is_clippy_clean_and_behaves() {
         );
     }
 }
+
+/// An OpenAPI 3.2 document (the rules fixture of what 3.2 adds) generates a crate that passes
+/// clippy and sends `QUERY`, `COPY` and a form query string as the document says:
+/// `tests/features/openapi32_test.rs`.
+#[test]
+fn openapi_32_crate_is_clippy_clean_and_sends_its_methods() {
+    FeatureCrate {
+        name: "openapi32",
+        spec: "../rules/openapi-3.2-additions.yaml",
+        test: "openapi32_test.rs",
+        dev_dependencies: &[
+            "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }",
+            "wiremock = \"0.6\"",
+        ],
+        clippy_features: &["mock"],
+    }
+    .generate_check_and_run();
+}

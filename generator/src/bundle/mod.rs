@@ -67,6 +67,7 @@ pub fn dialect(version: SpecVersion) -> Dialect {
         SpecVersion::V2 => Dialect::Swagger2,
         SpecVersion::V3_0 => Dialect::OpenApi30,
         SpecVersion::V3_1 => Dialect::OpenApi31,
+        SpecVersion::V3_2 => Dialect::OpenApi32,
     }
 }
 
@@ -254,7 +255,7 @@ impl<'r> Bundler<'r> {
         lenient: bool,
     ) -> Self {
         let key = files::normalize(file);
-        let ids = if dialect == Dialect::OpenApi31 {
+        let ids = if dialect >= Dialect::OpenApi31 {
             resolve::collect_ids(&document)
         } else {
             HashSet::new()

@@ -6,6 +6,7 @@
 
 mod common;
 mod openapi31;
+mod openapi32;
 mod swagger2;
 
 use serde_json::Value;
@@ -14,6 +15,7 @@ pub(crate) use common::{lower_exclusive_bounds, lower_type_list};
 pub use common::{lower_json_schema_forms, wide_integers};
 pub(crate) use openapi31::TUPLE_ELEMENTS;
 pub use openapi31::from_openapi31;
+pub use openapi32::from_openapi32;
 pub use swagger2::from_swagger2;
 
 /// A note about something the conversion dropped or approximated.
@@ -34,6 +36,16 @@ pub struct PointerMap {
 impl PointerMap {
     pub fn add(&mut self, new: impl Into<String>, original: impl Into<String>) {
         self.entries.push((new.into(), original.into()));
+    }
+
+    /// The map of two conversions made one after the other: `self` from the original to a
+    /// middle document, then `next` from the middle one to the last.
+    pub fn then(&self, next: &PointerMap) -> PointerMap {
+        let mut out = self.clone();
+        for (new, middle) in &next.entries {
+            out.add(new.clone(), self.original(middle));
+        }
+        out
     }
 
     /// The original pointer of a pointer into the converted document.

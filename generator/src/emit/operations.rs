@@ -10,7 +10,8 @@ use super::tokens::{
     spec_docs, type_tokens, uses_module,
 };
 use crate::ir::{
-    Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, Response, StatusSpec, TypeRef,
+    Api, HttpMethod, MediaKind, Operation, ParamLocation, Parameter, PathPart, Response,
+    StatusSpec, TypeRef,
 };
 
 /// The `operations` module of one API.
@@ -238,7 +239,16 @@ fn send_fn(
 ) -> SendParts {
     let path = path_expr(op);
     let op_name = op.method_name.trim_start_matches("r#");
-    let method = format_ident!("{}", op.method.as_str());
+    let method = match &op.method {
+        HttpMethod::Query | HttpMethod::Other(_) => {
+            let name = op.method.as_str();
+            quote! { runtime::extension_method(#name) }
+        }
+        standard => {
+            let constant = format_ident!("{}", standard.as_str());
+            quote! { runtime::Method::#constant }
+        }
+    };
     let template = &op.path.raw;
     let security = security_expr(api, op);
     let params = op.params.iter().filter(|p| !p.location.is_path()).map(|p| {
@@ -402,7 +412,7 @@ fn send_fn(
         #[inline]
         fn #request_fn(#builder_ref) -> Result<runtime::Request, runtime::InvalidRequest> {
             #path
-            let mut request = runtime::Request::new(#op_name, runtime::Method::#method, #template, path);
+            let mut request = runtime::Request::new(#op_name, #method, #template, path);
             request.security(#security);
             #server
             #accept

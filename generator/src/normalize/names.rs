@@ -156,7 +156,7 @@ fn check_as_written(name: &str, derived: &str, kind: &str) -> Result<(), String>
 
 /// The method name for an operation: its operationId, or else method and path the way the
 /// seed SDKs derive it (`GET /v2/Teams/{userId}` → `v2_teams_user_id_get`).
-pub fn operation_name(operation_id: Option<&str>, method: HttpMethod, path: &str) -> String {
+pub fn operation_name(operation_id: Option<&str>, method: &HttpMethod, path: &str) -> String {
     match operation_id {
         Some(id) if !id.trim().is_empty() => value_name(id),
         _ => value_name(&format!("{path} {}", method.as_str().to_ascii_lowercase())),
@@ -260,12 +260,12 @@ mod tests {
             ),
         ];
         for (method, path, want) in cases {
-            assert_eq!(operation_name(None, method, path), want);
+            assert_eq!(operation_name(None, &method, path), want);
         }
         assert_eq!(
             operation_name(
                 Some("Membership_PostEmailConfirmationRequest"),
-                HttpMethod::Post,
+                &HttpMethod::Post,
                 "/x"
             ),
             "membership_post_email_confirmation_request"

@@ -79,7 +79,7 @@ impl<'d> Context<'d> {
             );
             out.push(self.operation(OpInput {
                 path: p.path,
-                http: p.http,
+                http: p.http.clone(),
                 op: p.op,
                 path_params: p.path_params,
                 path_servers: p.path_servers,
@@ -109,14 +109,23 @@ impl<'d> Context<'d> {
                 );
                 continue;
             };
-            for (method, op) in item.iter() {
-                let Some(http) = http_method(method) else {
-                    continue;
-                };
-                let pointer = pointer_join(&path_pointer, method);
+            let standard = item
+                .iter()
+                .filter_map(|(method, op)| Some((http_method(method)?, method.to_string(), op)));
+            // 3.2's `query` and `additionalOperations`, kept aside by the loader.
+            let additional = doc
+                .additional_operations
+                .iter()
+                .filter(|a| a.path == *path)
+                .map(|a| {
+                    let key = pointer_join(crate::grammar::ADDITIONAL_OPERATIONS, &a.method);
+                    (extension_method(&a.method), key, &a.operation)
+                });
+            for (http, key, op) in standard.chain(additional).collect::<Vec<_>>() {
+                let pointer = format!("{path_pointer}/{key}");
                 known.extend(op.operation_id.clone());
                 known.push(format!("{} {path}", http.as_str()));
-                let chosen = self.chosen_operation_name(op, http, path, &pointer);
+                let chosen = self.chosen_operation_name(op, &http, path, &pointer);
                 planned.push(Planned {
                     path,
                     http,
@@ -143,7 +152,7 @@ impl<'d> Context<'d> {
         if let Some(chosen) = &p.chosen {
             return Some(chosen.name.clone());
         }
-        let wanted = operation_name(p.op.operation_id.as_deref(), p.http, p.path);
+        let wanted = operation_name(p.op.operation_id.as_deref(), &p.http, p.path);
         let owner = taken.chosen.iter().find(|(n, _)| *n == wanted);
         if let Some(owner) = owner.and_then(|(_, j)| taken.planned.get(*j)) {
             // A name chosen by hand must not push a derived one aside: say so where it is chosen.
@@ -195,7 +204,7 @@ impl<'d> Context<'d> {
     fn operation(&mut self, input: OpInput<'d, '_>) -> Operation {
         let OpInput {
             path,
-            http,
+            ref http,
             op,
             pointer,
             ..
@@ -247,7 +256,7 @@ impl<'d> Context<'d> {
             tags,
             method_name: input.method_name,
             type_name: input.type_name,
-            method: http,
+            method: http.clone(),
             path: template,
             summary: super::prose(&op.summary),
             description: super::prose(&op.description),
@@ -371,6 +380,14 @@ pub(super) struct OpInput<'d, 's> {
     pub(super) type_name: String,
     pub(super) schemes: &'s [SecurityScheme],
     pub(super) api_servers: &'s [Server],
+}
+
+/// A method of 3.2's `additionalOperations` (or `query`), as sent.
+fn extension_method(method: &str) -> HttpMethod {
+    match method {
+        "QUERY" => HttpMethod::Query,
+        other => HttpMethod::Other(other.to_string()),
+    }
 }
 
 fn http_method(method: &str) -> Option<HttpMethod> {

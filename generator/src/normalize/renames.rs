@@ -62,7 +62,7 @@ impl<'d> Context<'d> {
     pub(super) fn chosen_operation_name(
         &mut self,
         op: &'d openapiv3::Operation,
-        http: HttpMethod,
+        http: &HttpMethod,
         path: &str,
         pointer: &str,
     ) -> Option<Chosen<'d>> {
@@ -237,7 +237,7 @@ impl<'d> Context<'d> {
 }
 
 /// Whether `key` is `METHOD /path` for this operation (the method in any case).
-fn names_method_and_path(key: &str, http: HttpMethod, path: &str) -> bool {
+fn names_method_and_path(key: &str, http: &HttpMethod, path: &str) -> bool {
     key.trim()
         .split_once(' ')
         .is_some_and(|(method, p)| method.eq_ignore_ascii_case(http.as_str()) && p.trim() == path)
