@@ -74,8 +74,8 @@ pub use multipart::{
 pub use pagination::paginate;
 #[doc(hidden)]
 pub use request::{
-    FormEncodings, PathStyle, QueryStyle, Request, form_text, header_text, path_param, query_pairs,
-    styled_path_param,
+    FormEncodings, PathStyle, QueryStyle, Request, extension_method, form_text, header_text,
+    path_param, query_pairs, styled_path_param,
 };
 #[doc(hidden)]
 pub use reqwest::header::HeaderMap;

@@ -29,6 +29,13 @@ pub(crate) enum Body {
     },
 }
 
+/// The method of an operation that `http` has no constant for (`QUERY`, or a method of OpenAPI
+/// 3.2's `additionalOperations` such as `COPY`). The generator emits only HTTP tokens, which
+/// are always valid methods; `POST` is never reached.
+pub fn extension_method(name: &'static str) -> Method {
+    Method::from_bytes(name.as_bytes()).unwrap_or(Method::POST)
+}
+
 /// A request under construction: what an operation knows before the client adds base URL,
 /// credentials and headers.
 #[doc(hidden)]
