@@ -1518,6 +1518,7 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
     let dangling = api(&output, "lenient-dangling-refs.yaml");
     let create = &dangling.operations[0];
     assert!(create.params.is_empty() && create.body.is_none());
+    assert_eq!(tests::method_names(dangling), ["create_item", "put_item"]);
     assert_eq!(fields(ty(dangling, "Item"))["kind"].ty, TypeRef::Any);
 
     let other_kind = api(&output, "lenient-ref-to-an-object-of-another-kind.yaml");

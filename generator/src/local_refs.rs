@@ -138,10 +138,29 @@ fn inline_path_items(doc: &mut Value, lenient: bool, resolved: &mut Resolved) {
                     *slot = item;
                 }
                 None if lenient => {
-                    *slot = json!({});
+                    // What is written beside the reference is kept (3.1 lets a path item hold
+                    // both); only the reference is dropped.
+                    let mut kept = match slot {
+                        Value::Object(siblings) => siblings.clone(),
+                        _ => Map::new(),
+                    };
+                    kept.remove("$ref");
+                    let keeps_operations = grammar::children(
+                        &Value::Object(kept.clone()),
+                        Kind::PathItem,
+                        Dialect::OpenApi30,
+                    )
+                    .iter()
+                    .any(|c| c.kind == Kind::Operation);
+                    *slot = Value::Object(kept);
+                    let what = if keeps_operations {
+                        "the path keeps the operations written beside it"
+                    } else {
+                        "the path is left without operations"
+                    };
                     resolved.notes.push(Note {
                         pointer: format!("{pointer}/$ref"),
-                        message: format!("`$ref: {reference}` points at no path item; the path is left without operations"),
+                        message: format!("`$ref: {reference}` points at no path item; {what}"),
                     });
                 }
                 // Normalize reports the reference.
@@ -152,8 +171,9 @@ fn inline_path_items(doc: &mut Value, lenient: bool, resolved: &mut Resolved) {
 }
 
 fn drop_operation_ids(item: &mut Value) {
-    for method in grammar::methods(Dialect::OpenApi30) {
-        if let Some(Value::Object(operation)) = item.get_mut(*method) {
+    let children = grammar::children(item, Kind::PathItem, Dialect::OpenApi30);
+    for child in children.iter().filter(|c| c.kind == Kind::Operation) {
+        if let Some(Value::Object(operation)) = item.pointer_mut(&child.pointer("")) {
             operation.shift_remove("operationId");
         }
     }
