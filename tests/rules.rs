@@ -68,6 +68,7 @@ const STRICT: &[&str] = &[
     "tuples-of-a-fixed-length-3.1.yaml",
     "discriminator-tags-matched-once.yaml",
     "openapi-3.2-additions.yaml",
+    "refs-into-moved-places-swagger2.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1159,12 +1160,18 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
                 bits: 64,
                 signed: true
             }),
-            TypeRef::Named("ShapeLabel2".into()),
+            // Shared with `style`, which refers to it: a component of its own.
+            TypeRef::Named("ShapeLabelItemsAnyOf2".into()),
         ])
     );
     assert_eq!(shape["label"].facts.elements[0].min_length, Some(1));
     assert_eq!(shape["label"].facts.elements[1].minimum, Some(0.0));
     assert_eq!(shape["flag"].ty, TypeRef::Tuple(vec![TypeRef::Boolean]));
+    // A reference into `prefixItems` follows the element to where the conversion put it.
+    assert_eq!(
+        shape["style"].ty.non_null(),
+        &TypeRef::Named("ShapeLabelItemsAnyOf2".into())
+    );
     assert!(shape["parent"].boxed && !shape["box"].boxed);
     assert!(
         matches!(&shape["history"].ty, TypeRef::Array(item) if matches!(**item, TypeRef::Named(_))),
@@ -1275,6 +1282,20 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             "/paths/~1books/get/responses/200/content/application~1jsonl/itemSchema",
             "/components/schemas/Format/discriminator/defaultMapping"
         ]
+    );
+
+    // References into places the 2.0 conversion moved follow them, and are typed.
+    let moved = api(&output, "refs-into-moved-places-swagger2.yaml");
+    let tree = fields(ty(moved, "TreeGet200"));
+    assert!(tree["child"].boxed);
+    assert_eq!(
+        tree["child"].ty.non_null(),
+        &TypeRef::Named("TreeGet200".into())
+    );
+    let body = fields(ty(moved, "TreePutRequestBody"));
+    assert_eq!(
+        body["children"].ty.non_null(),
+        &TypeRef::Array(Box::new(TypeRef::Named("TreePutRequestBody".into())))
     );
 
     // A document of components only has no operations but keeps its types and a mock module;

@@ -111,6 +111,7 @@ pub fn load_str_with(
         Some(c) => (c.document, c.pointers, c.notes),
         None => (parsed, crate::convert::PointerMap::default(), Vec::new()),
     };
+    crate::convert::rebase_references(&mut raw, &pointers);
     // 3.1 and 3.2 write JSON Schema 2020-12, which their conversion lowers already.
     if matches!(version, SpecVersion::V2 | SpecVersion::V3_0) {
         crate::convert::lower_json_schema_forms(&mut raw, &mut notes);

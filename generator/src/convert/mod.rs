@@ -16,6 +16,31 @@ pub use common::{lower_json_schema_forms, wide_integers};
 pub(crate) use openapi31::TUPLE_ELEMENTS;
 pub use openapi31::from_openapi31;
 pub use openapi32::from_openapi32;
+
+/// References are written in the original document's places; where the conversion moved the
+/// place one names (a 2.0 response's `schema` is now under `content`, a 3.1 tuple's elements
+/// under `items`), the reference is pointed at the new place. References that still land keep
+/// their text.
+pub fn rebase_references(doc: &mut Value, pointers: &PointerMap) {
+    use crate::grammar::{self, Dialect};
+    let moved: std::collections::HashMap<String, String> =
+        grammar::references(doc, Dialect::OpenApi30)
+            .into_iter()
+            .filter_map(|(_, _, reference)| {
+                let pointer = reference.strip_prefix('#')?;
+                if !pointer.starts_with('/') || doc.pointer(pointer).is_some() {
+                    return None;
+                }
+                let new = pointers.converted(pointer)?;
+                doc.pointer(&new)?;
+                Some((reference, format!("#{new}")))
+            })
+            .collect();
+    if moved.is_empty() {
+        return;
+    }
+    grammar::rewrite_references(doc, Dialect::OpenApi30, &mut |r, _| moved.get(r).cloned());
+}
 pub use swagger2::from_swagger2;
 
 /// A note about something the conversion dropped or approximated.
@@ -46,6 +71,22 @@ impl PointerMap {
             out.add(new.clone(), self.original(middle));
         }
         out
+    }
+
+    /// Where a pointer of the original document stands in the converted one, if a conversion
+    /// moved it: the entry whose original prefix is the longest, the most specific of those
+    /// (a 2.0 response `schema` is each media type's `schema`, and the first one is taken).
+    pub fn converted(&self, original: &str) -> Option<String> {
+        let (new, prefix) = self
+            .entries
+            .iter()
+            .filter(|(_, old)| {
+                original == old
+                    || (original.starts_with(old.as_str())
+                        && original[old.len()..].starts_with('/'))
+            })
+            .max_by_key(|(new, old)| (old.len(), new.len()))?;
+        Some(format!("{new}{}", &original[prefix.len()..]))
     }
 
     /// The original pointer of a pointer into the converted document.

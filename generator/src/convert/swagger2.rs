@@ -468,6 +468,16 @@ impl Cx<'_> {
                             format!("{pointer}/requestBody"),
                             format!("{pointer}/parameters/{i}"),
                         );
+                        // The body's schema is each media type's `schema`.
+                        for media in &consumes {
+                            self.pointers.add(
+                                format!(
+                                    "{pointer}/requestBody/content/{}/schema",
+                                    escape_pointer_token(media)
+                                ),
+                                format!("{pointer}/parameters/{i}/schema"),
+                            );
+                        }
                         let converted = match body.get("$ref").and_then(Value::as_str) {
                             Some(r) => json!({"$ref": r}),
                             None => body_from_parameter(&body, &consumes),
