@@ -35,6 +35,7 @@ async fn query_styles_cookies_headers_and_path_level_parameters() {
         .ids(vec![1, 2])
         .filter(ListPetsFilter { kind: Some("cat".into()), min_age: Some(2) })
         .pipes(vec!["x".into(), "y".into()])
+        .spaces(vec!["p".into(), "q+r".into()])
         .session("s1")
         .sort(ListPetsSort::MinusName)
         .send()
@@ -49,8 +50,12 @@ async fn query_styles_cookies_headers_and_path_level_parameters() {
     let received = &server.received_requests().await.unwrap()[0];
     assert_eq!(
         raw_query(received),
-        "tags=a&tags=b&ids=1,2&filter[kind]=cat&filter[min_age]=2&pipes=x|y&sort=-name"
+        "tags=a&tags=b&ids=1,2&filter[kind]=cat&filter[min_age]=2&pipes=x|y&spaces=p q+r&sort=-name"
     );
+    // On the wire a space is `%20` (RFC 3986, as OpenAPI's styles write it) and a plus `%2B`.
+    let wire = received.url.query().unwrap_or_default();
+    assert!(wire.contains("&spaces=p%20q%2Br&"), "{wire}");
+    assert!(!wire.contains('+'), "{wire}");
 }
 
 #[tokio::test]

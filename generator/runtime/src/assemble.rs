@@ -60,6 +60,14 @@ impl ApiClient {
         if !query.is_empty() {
             let pairs = query.iter().map(|(k, v)| (k.as_str(), v.as_str()));
             url.query_pairs_mut().extend_pairs(pairs);
+            // A space is `%20` in OpenAPI's query styles (RFC 3986; `spaceDelimited` is
+            // `a%20b`), not the form encoding's `+`, which `allowReserved` readers and strict
+            // validators take literally. A `+` of the text itself is written `%2B`, so every
+            // `+` left is a space.
+            if let Some(text) = url.query().filter(|q| q.contains('+')) {
+                let text = text.replace('+', "%20");
+                url.set_query(Some(&text));
+            }
         }
         let mut builder = inner.http.request(hop.method.clone(), url);
         if let Some(timeout) = options.timeout.or(inner.timeout) {
