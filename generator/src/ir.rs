@@ -216,14 +216,29 @@ pub struct Parameter {
     pub deprecated: bool,
     /// What the schema and the parameter's examples say about its values.
     pub facts: ValueFacts,
+    /// The parameter has `content` in a JSON media type: its value is sent as JSON text, then
+    /// encoded for its place, instead of in a style.
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
-    Path { style: PathStyle, explode: bool },
-    Query { style: QueryStyle, explode: bool },
-    Header,
-    Cookie,
+    Path {
+        style: PathStyle,
+        explode: bool,
+    },
+    Query {
+        style: QueryStyle,
+        explode: bool,
+    },
+    /// `simple` style; `explode` writes an object's fields as `key=value`.
+    Header {
+        explode: bool,
+    },
+    /// `form` style; `explode` sends an object's fields as cookies of their own.
+    Cookie {
+        explode: bool,
+    },
 }
 
 impl ParamLocation {

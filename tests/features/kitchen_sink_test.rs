@@ -382,6 +382,31 @@ async fn path_parameters_are_written_in_their_style() {
 }
 
 #[tokio::test]
+async fn json_content_parameters_and_object_headers_and_cookies_are_written_as_specified() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let filter = GetReportFilter { name: "q1".into(), ids: vec![1, 2] };
+    client(&server)
+        .get_report(vec!["eu".into()], filter)
+        .x_filter(GetReportXFilter { role: Some("admin".into()), first: Some("Alex".into()) })
+        .x_range(GetReportXRange { from: Some(1), to: Some(9) })
+        .prefs(GetReportPrefs { theme: Some("dark".into()), lang: None })
+        .layout(GetReportLayout { cols: Some(3) })
+        .send()
+        .await
+        .unwrap();
+    let received = &server.received_requests().await.unwrap()[0];
+    // The JSON text of the value, encoded for its place.
+    assert_eq!(received.url.path(), "/reports/%5B%22eu%22%5D");
+    assert_eq!(raw_query(received), r#"filter={"ids":[1,2],"name":"q1"}"#);
+    // Headers in simple style: exploded `key=value`, else keys and values alternating.
+    assert_eq!(received.headers.get("X-Filter").unwrap(), "first=Alex,role=admin");
+    assert_eq!(received.headers.get("X-Range").unwrap(), "from,1,to,9");
+    // Cookies in form style: exploded, a cookie per property (null ones send nothing).
+    assert_eq!(received.headers.get("cookie").unwrap(), "theme=dark; layout=cols,3");
+}
+
+#[tokio::test]
 async fn unions_that_are_part_of_an_object_are_flattened_into_it() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).and(path("/media"))

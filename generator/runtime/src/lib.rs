@@ -73,7 +73,7 @@ pub use pagination::paginate;
 #[doc(hidden)]
 pub use request::{
     FormEncodings, PathStyle, QueryStyle, Request, extension_method, form_text, header_text,
-    path_param, query_pairs, styled_path_param,
+    json_param, path_param, query_pairs, styled_header_text, styled_path_param,
 };
 #[doc(hidden)]
 pub use reqwest::header::HeaderMap;

@@ -139,8 +139,22 @@ impl OperationMatcher {
     }
 
     /// Only requests whose header parameter `name` is sent as `value` is.
-    pub fn header<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
-        match super::header_text(name, value) {
+    pub fn header<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Self {
+        self.styled_header(name, value, false)
+    }
+
+    /// Only requests whose header parameter `name` is sent as `value` is, exploded.
+    pub fn exploded_header<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Self {
+        self.styled_header(name, value, true)
+    }
+
+    fn styled_header<T: Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+        explode: bool,
+    ) -> Self {
+        match super::styled_header_text(name, value, explode) {
             Ok(Some(text)) => {
                 self.headers.push((name, text));
                 self

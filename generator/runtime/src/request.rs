@@ -109,27 +109,47 @@ impl Request {
         Ok(())
     }
 
-    /// Adds a header parameter; `None` sends nothing.
+    /// Adds a header parameter in `simple` style (an object as `role,admin,first,Alex`);
+    /// `None` sends nothing.
     ///
     /// # Errors
     ///
-    /// When the value is an object or has characters HTTP headers cannot carry.
+    /// When the value holds an object inside an object or array, or has characters HTTP
+    /// headers cannot carry.
     pub fn header<T: Serialize + ?Sized>(
         &mut self,
         name: &'static str,
         value: &T,
     ) -> Result<(), InvalidRequest> {
-        if let Some(text) = header_text(name, value)? {
+        if let Some(text) = styled_header_text(name, value, false)? {
             self.headers.push((name, text));
         }
         Ok(())
     }
 
-    /// Adds a cookie parameter; `None` sends nothing.
+    /// Adds a header parameter in `simple` style, exploded (an object as
+    /// `role=admin,first=Alex`); `None` sends nothing.
     ///
     /// # Errors
     ///
-    /// When the value cannot be serialized or is an object.
+    /// As [`Request::header`].
+    pub fn exploded_header<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), InvalidRequest> {
+        if let Some(text) = styled_header_text(name, value, true)? {
+            self.headers.push((name, text));
+        }
+        Ok(())
+    }
+
+    /// Adds a cookie parameter in `form` style, not exploded (an object as
+    /// `prefs=theme,dark`); `None` sends nothing.
+    ///
+    /// # Errors
+    ///
+    /// When the value cannot be serialized or holds an object inside an object or array.
     pub fn cookie<T: Serialize + ?Sized>(
         &mut self,
         name: &str,
@@ -138,7 +158,35 @@ impl Request {
         match to_value(name, value)? {
             Value::Null => Ok(()),
             value => {
-                let text = simple_text(name, &value)?;
+                let text = styled_text(name, &value, false)?;
+                self.cookies.push((name.to_string(), text));
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds a cookie parameter in `form` style, exploded: an object is one cookie per property
+    /// (`theme=dark`); `None` sends nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`Request::cookie`].
+    pub fn exploded_cookie<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), InvalidRequest> {
+        match to_value(name, value)? {
+            Value::Null => Ok(()),
+            Value::Object(fields) => {
+                for (key, field) in fields.iter().filter(|(_, field)| !field.is_null()) {
+                    let text = simple_text(name, field)?;
+                    self.cookies.push((key.clone(), text));
+                }
+                Ok(())
+            }
+            value => {
+                let text = styled_text(name, &value, true)?;
                 self.cookies.push((name.to_string(), text));
                 Ok(())
             }
@@ -299,8 +347,46 @@ fn simple_text(name: &str, value: &Value) -> Result<String, InvalidRequest> {
     }
 }
 
+/// The text of a value in `simple` style (a header, an unexploded cookie): an object is its
+/// keys and values, comma-separated (`role,admin,first,Alex`), exploded `role=admin,first=Alex`;
+/// anything else as [`simple_text`]. Fields that are `null` send nothing.
+fn styled_text(name: &str, value: &Value, explode: bool) -> Result<String, InvalidRequest> {
+    let Value::Object(fields) = value else {
+        return simple_text(name, value);
+    };
+    let mut parts = Vec::new();
+    for (key, field) in fields.iter().filter(|(_, field)| !field.is_null()) {
+        let text = simple_text(name, field)?;
+        if explode {
+            parts.push(format!("{key}={text}"));
+        } else {
+            parts.push(key.clone());
+            parts.push(text);
+        }
+    }
+    Ok(parts.join(","))
+}
+
 fn texts(name: &str, items: &[Value]) -> Result<Vec<String>, InvalidRequest> {
     items.iter().map(|item| simple_text(name, item)).collect()
+}
+
+/// The JSON text of a parameter whose `content` is JSON: OpenAPI serializes the value in that
+/// media type, then encodes the text for the parameter's place. `None` for a value that sends
+/// nothing.
+///
+/// # Errors
+///
+/// When the value cannot be serialized.
+#[doc(hidden)]
+pub fn json_param<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+) -> Result<Option<String>, InvalidRequest> {
+    match to_value(name, value)? {
+        Value::Null => Ok(None),
+        value => Ok(Some(value.to_string())),
+    }
 }
 
 /// The `(name, value)` pairs a query parameter is sent as, in order; none for a value that
@@ -332,10 +418,27 @@ pub fn header_text<T: Serialize + ?Sized>(
     name: &str,
     value: &T,
 ) -> Result<Option<String>, InvalidRequest> {
+    styled_header_text(name, value, false)
+}
+
+/// The text a header parameter is sent as in `simple` style, exploded or not; `None` for a
+/// value that sends nothing. [`Request::header`] and [`Request::exploded_header`] send exactly
+/// this, and the typed mocks expect it.
+///
+/// # Errors
+///
+/// When the value holds an object inside an object or array, or has characters HTTP headers
+/// cannot carry.
+#[doc(hidden)]
+pub fn styled_header_text<T: Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    explode: bool,
+) -> Result<Option<String>, InvalidRequest> {
     match to_value(name, value)? {
         Value::Null => Ok(None),
         value => {
-            let text = simple_text(name, &value)?;
+            let text = styled_text(name, &value, explode)?;
             if HeaderValue::from_str(&text).is_err() {
                 return Err(InvalidRequest::HeaderValue {
                     header: name.to_string(),

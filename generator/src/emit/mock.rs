@@ -193,7 +193,16 @@ fn operation_mock(op: &Operation, index: usize) -> TokenStream {
 /// `with_<param>`: path, query and header parameters (cookies are not matched).
 fn param_setter(p: &Parameter, reserved: &[&str]) -> Option<TokenStream> {
     let wire = &p.name;
+    // A JSON parameter is matched as the JSON text the client sends; a value that cannot be
+    // serialized sends nothing, and matches a call without the parameter.
+    let json = p
+        .json
+        .then(|| quote! { let value = runtime::json_param(#wire, &value).ok().flatten(); });
     let call = match p.location {
+        ParamLocation::Path { .. } if p.json => quote! { path_param(#wire, &value) },
+        ParamLocation::Query { .. } if p.json => {
+            quote! { query(#wire, &value, runtime::QueryStyle::Form, true) }
+        }
         ParamLocation::Path { .. } => {
             let (function, style) = path_param_function(p.location);
             quote! { #function(#wire, &value #style) }
@@ -202,8 +211,11 @@ fn param_setter(p: &Parameter, reserved: &[&str]) -> Option<TokenStream> {
             let style = query_style(style);
             quote! { query(#wire, &value, #style, #explode) }
         }
-        ParamLocation::Header => quote! { header(#wire, &value) },
-        ParamLocation::Cookie => return None,
+        ParamLocation::Header { explode: true } if !p.json => {
+            quote! { exploded_header(#wire, &value) }
+        }
+        ParamLocation::Header { .. } => quote! { header(#wire, &value) },
+        ParamLocation::Cookie { .. } => return None,
     };
     let base = p.rust_name.trim_start_matches("r#");
     let setter = if reserved.contains(&base) {
@@ -234,6 +246,7 @@ fn param_setter(p: &Parameter, reserved: &[&str]) -> Option<TokenStream> {
         #deprecated
         pub fn #setter(self, value: #arg) -> Self {
             #convert
+            #json
             Self(self.0.#call)
         }
     })

@@ -254,13 +254,34 @@ fn send_fn(
     let params = op.params.iter().filter(|p| !p.location.is_path()).map(|p| {
         let field = ident(&p.rust_name);
         let wire = &p.name;
+        if p.json {
+            let value = quote! { &runtime::json_param(#wire, &op.#field)? };
+            return match p.location {
+                ParamLocation::Query { .. } => {
+                    quote! { request.query(#wire, #value, runtime::QueryStyle::Form, true)?; }
+                }
+                ParamLocation::Header { .. } => quote! { request.header(#wire, #value)?; },
+                ParamLocation::Cookie { .. } => quote! { request.cookie(#wire, #value)?; },
+                ParamLocation::Path { .. } => quote! {},
+            };
+        }
         match p.location {
             ParamLocation::Query { style, explode } => {
                 let style = query_style(style);
                 quote! { request.query(#wire, &op.#field, #style, #explode)?; }
             }
-            ParamLocation::Header => quote! { request.header(#wire, &op.#field)?; },
-            ParamLocation::Cookie => quote! { request.cookie(#wire, &op.#field)?; },
+            ParamLocation::Header { explode: false } => {
+                quote! { request.header(#wire, &op.#field)?; }
+            }
+            ParamLocation::Header { explode: true } => {
+                quote! { request.exploded_header(#wire, &op.#field)?; }
+            }
+            ParamLocation::Cookie { explode: false } => {
+                quote! { request.cookie(#wire, &op.#field)?; }
+            }
+            ParamLocation::Cookie { explode: true } => {
+                quote! { request.exploded_cookie(#wire, &op.#field)?; }
+            }
             ParamLocation::Path { .. } => quote! {},
         }
     });
@@ -517,9 +538,13 @@ fn path_expr(op: &Operation) -> TokenStream {
                     }
                     _ => field.clone(),
                 };
-                let (function, style) = path_param_function(param.location);
-                segments
-                    .push(quote! { let #local = runtime::#function(#name, &op.#field #style)?; });
+                let segment = if param.json {
+                    quote! { runtime::path_param(#name, &runtime::json_param(#name, &op.#field)?)? }
+                } else {
+                    let (function, style) = path_param_function(param.location);
+                    quote! { runtime::#function(#name, &op.#field #style)? }
+                };
+                segments.push(quote! { let #local = #segment; });
                 pieces.push(quote! { #local.as_str() });
             }
         }

@@ -66,8 +66,8 @@ impl ParamLocation {
         match self {
             ParamLocation::Path { .. } => "path",
             ParamLocation::Query { .. } => "query",
-            ParamLocation::Header => "header",
-            ParamLocation::Cookie => "cookie",
+            ParamLocation::Header { .. } => "header",
+            ParamLocation::Cookie { .. } => "cookie",
         }
     }
 }

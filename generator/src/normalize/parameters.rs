@@ -12,7 +12,9 @@ use super::operations::OpInput;
 use super::refs::ComponentKind;
 use super::schemas::SchemaRef;
 use crate::diagnostics::{Diagnostic, pointer_join};
-use crate::ir::{ParamLocation, Parameter, PathPart, PathStyle, PathTemplate, QueryStyle, TypeRef};
+use crate::ir::{
+    MediaKind, ParamLocation, Parameter, PathPart, PathStyle, PathTemplate, QueryStyle, TypeRef,
+};
 
 /// Fields of every operation builder.
 const RESERVED_PARAMS: &[&str] = &["client", "body", "options"];
@@ -114,8 +116,13 @@ impl<'d> Context<'d> {
                     let explode = data.explode.unwrap_or(style == QueryStyle::Form);
                     ParamLocation::Query { style, explode }
                 }
-                OaParameter::Header { .. } => ParamLocation::Header,
-                OaParameter::Cookie { .. } => ParamLocation::Cookie,
+                // Simple (headers) and form (cookies) styles; only form explodes by default.
+                OaParameter::Header { .. } => ParamLocation::Header {
+                    explode: data.explode.unwrap_or(false),
+                },
+                OaParameter::Cookie { .. } => ParamLocation::Cookie {
+                    explode: data.explode.unwrap_or(true),
+                },
             };
             let hint = format!("{}{}", input.type_name, type_name(&data.name));
             let mut facts = match &data.format {
@@ -162,6 +169,8 @@ impl<'d> Context<'d> {
                     ),
                 );
             }
+            let json = matches!(&data.format, ParameterSchemaOrContent::Content(content)
+                if content.keys().next().is_some_and(|m| super::media::classify(m) == MediaKind::Json));
             out.push(Parameter {
                 rust_name: names.claim(&value_name(&data.name)),
                 name: data.name.clone(),
@@ -171,6 +180,7 @@ impl<'d> Context<'d> {
                 description: super::prose(&data.description),
                 deprecated: data.deprecated.unwrap_or(false),
                 facts,
+                json,
             });
         }
         out
@@ -238,6 +248,7 @@ impl<'d> Context<'d> {
                     description: None,
                     deprecated: false,
                     facts: Default::default(),
+                    json: false,
                 });
                 continue;
             }

@@ -55,7 +55,9 @@ pub fn operation_sample(api: &Api, op: &Operation) -> OperationSample {
         .iter()
         .map(|p| {
             let place = match p.location {
-                ParamLocation::Header | ParamLocation::Cookie => values::Place::Header,
+                ParamLocation::Header { .. } | ParamLocation::Cookie { .. } => {
+                    values::Place::Header
+                }
                 ParamLocation::Path { .. } => values::Place::Path,
                 ParamLocation::Query { .. } => values::Place::Query,
             };
