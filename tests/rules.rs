@@ -69,6 +69,8 @@ const STRICT: &[&str] = &[
     "discriminator-tags-matched-once.yaml",
     "openapi-3.2-additions.yaml",
     "refs-into-moved-places-swagger2.yaml",
+    "pattern-properties-3.1.yaml",
+    "pattern-properties-in-3.0.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1297,6 +1299,46 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         body["children"].ty.non_null(),
         &TypeRef::Array(Box::new(TypeRef::Named("TreePutRequestBody".into())))
     );
+
+    // `patternProperties` type the additional properties, with what other members may be.
+    let patterns = api(&output, "pattern-properties-3.1.yaml");
+    let metrics = match &ty(patterns, "Metrics").kind {
+        TypeKind::Struct(s) => s.additional.clone(),
+        other => panic!("Metrics is no struct: {other:?}"),
+    };
+    assert_eq!(metrics, Some(TypeRef::Named("MetricsValue".into())));
+    let mut shapes: Vec<String> = union(patterns, "MetricsValue")
+        .variants
+        .iter()
+        .map(|v| v.ty.to_string())
+        .collect();
+    shapes.sort();
+    assert_eq!(shapes, ["Value", "f64"]);
+    assert_eq!(
+        ty(patterns, "Labels").kind,
+        TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::String)))
+    );
+    let mut limits: Vec<String> = union(patterns, "LimitsValue")
+        .variants
+        .iter()
+        .map(|v| v.ty.to_string())
+        .collect();
+    limits.sort();
+    assert_eq!(limits, ["bool", "i64"]);
+    for file in [
+        "pattern-properties-3.1.yaml",
+        "pattern-properties-in-3.0.yaml",
+    ] {
+        assert!(
+            messages_of(&output, file).iter().all(|m| m.ends_with(
+                "are read as additional properties of their schema; the names are not checked"
+            )),
+            "{file}"
+        );
+    }
+    let labels = &api(&output, "pattern-properties-in-3.0.yaml").operations[0];
+    let body = labels.responses[0].body.as_ref().map(|b| b.ty.to_string());
+    assert_eq!(body.as_deref(), Some("BTreeMap<String,String>"));
 
     // A document of components only has no operations but keeps its types and a mock module;
     // `compile` below lints both with every feature on.

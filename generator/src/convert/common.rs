@@ -2,7 +2,7 @@
 //! that documents of any version use (type lists), and numbers the `openapiv3` types cannot hold
 //! (integer bounds beyond 64 bits).
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::Note;
 use crate::grammar::{self, Dialect, Kind};
@@ -188,8 +188,55 @@ pub fn lower_json_schema_forms(document: &mut Value, notes: &mut Vec<Note>) {
                     message: "a numeric `exclusiveMinimum`/`exclusiveMaximum` is OpenAPI 3.1 syntax; read as the bound with the 3.0 flag".into(),
                 });
             }
+            if let Some(patterns) = lower_pattern_properties(map) {
+                notes.push(pattern_properties_note(pointer, &patterns));
+            }
         }
     });
+}
+
+/// `patternProperties` (JSON Schema; 3.0 has no form of it): the members whose names match a
+/// pattern have its schema. 3.0's one place for members beyond `properties` is
+/// `additionalProperties`, so the patterns' schemas become it: exactly the pattern's schema when
+/// no other member is allowed (`additionalProperties: false`), else a union of the patterns'
+/// schemas and what other members may be (the `additionalProperties` schema, or any value).
+/// The names are not checked against the patterns. The patterns, when it lowered them.
+pub(crate) fn lower_pattern_properties(map: &mut Map<String, Value>) -> Option<Vec<String>> {
+    let patterns = match map.remove("patternProperties")? {
+        Value::Object(patterns) if !patterns.is_empty() => patterns,
+        _ => return None,
+    };
+    let names: Vec<String> = patterns.keys().cloned().collect();
+    let mut schemas: Vec<Value> = Vec::new();
+    let other = match map.remove("additionalProperties") {
+        Some(Value::Bool(false)) => None,
+        Some(Value::Object(other)) => Some(Value::Object(other)),
+        _ => Some(json!({})),
+    };
+    // Patterns of one schema are one choice.
+    for schema in patterns.into_iter().map(|(_, schema)| schema).chain(other) {
+        if !schemas.contains(&schema) {
+            schemas.push(schema);
+        }
+    }
+    let additional = match <[Value; 1]>::try_from(schemas) {
+        Ok([only]) => only,
+        Err(schemas) => json!({"anyOf": schemas}),
+    };
+    map.insert("additionalProperties".into(), additional);
+    Some(names)
+}
+
+/// The note for patterns read as additional properties.
+pub(crate) fn pattern_properties_note(pointer: &str, patterns: &[String]) -> Note {
+    let patterns: Vec<String> = patterns.iter().map(|p| format!("`{p}`")).collect();
+    Note {
+        pointer: format!("{pointer}/patternProperties"),
+        message: format!(
+            "members whose names match {} are read as additional properties of their schema; the names are not checked",
+            patterns.join(", ")
+        ),
+    }
 }
 
 /// Integer schemas whose bounds do not fit `i64` (`minimum: -9223372036854776000` written as a

@@ -18,7 +18,10 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{Converted, Note, PointerMap, lower_exclusive_bounds, lower_type_list};
+use super::{
+    Converted, Note, PointerMap, lower_exclusive_bounds, lower_pattern_properties, lower_type_list,
+    pattern_properties_note,
+};
 use crate::diagnostics::escape_pointer_token;
 use crate::grammar::{self, Dialect, Kind};
 
@@ -319,6 +322,9 @@ fn convert_schema(
         }
     }
     lower_exclusive_bounds(map);
+    if let Some(patterns) = lower_pattern_properties(map) {
+        notes.push(pattern_properties_note(pointer, &patterns));
+    }
     if let Some(items) = map.remove("prefixItems") {
         lower_prefix_items(map, items, no_more_items, pointer, notes, pointers);
     }
