@@ -203,6 +203,21 @@ impl<'a> Facts<'a> {
                 .all(|v| v.contains("must match pattern") || v.contains("must match format"))
     }
 
+    /// Every violation is a pattern written as a JavaScript regular expression literal
+    /// (`/(?=.*[a-z])/`, flags after the closing slash): in JSON Schema its slashes are text
+    /// the value must contain, which no value the document means (its own examples) has.
+    fn pattern_written_as_a_literal(&self) -> bool {
+        let literal = |v: &String| {
+            v.split_once("must match pattern \"")
+                .and_then(|(_, rest)| rest.rsplit_once('"'))
+                .is_some_and(|(pattern, _)| {
+                    let flags = pattern.trim_end_matches(|c: char| "gimsuy".contains(c));
+                    pattern.len() > 2 && pattern.starts_with('/') && flags.ends_with('/')
+                })
+        };
+        !self.violations.is_empty() && self.violations.iter().all(literal)
+    }
+
     /// Every violation is a missing path parameter the operation declares outside its path
     /// template.
     fn only_path_parameters_outside_template(&self) -> bool {
@@ -271,6 +286,32 @@ impl<'a> Facts<'a> {
                 .all(|v| v.ends_with("boolean schema is false"))
     }
 
+    /// Every violation is a required property with an upper-case letter missing from a
+    /// `deepObject` query parameter: Prism read the keys lower-cased.
+    fn deep_object_keys_lower_cased(&self) -> bool {
+        let method = self.record["method"].as_str().unwrap_or_default();
+        let path = self.record["path"].as_str().unwrap_or_default();
+        let parameters: Vec<&str> = self
+            .document
+            .deep_objects_with_upper_case_keys
+            .iter()
+            .filter_map(|p| p.strip_prefix(&format!("{method} {path} ")))
+            .collect();
+        !self.violations.is_empty()
+            && self.violations.iter().all(|v| {
+                let Some((location, message)) = v.split_once(": ") else {
+                    return false;
+                };
+                let property = message
+                    .split_once("must have required property '")
+                    .and_then(|(_, rest)| rest.split('\'').next());
+                property.is_some_and(|p| p.chars().any(char::is_uppercase))
+                    && parameters
+                        .iter()
+                        .any(|name| location.eq_ignore_ascii_case(&format!("request.query.{name}")))
+            })
+    }
+
     /// Every violation says a tuple query parameter has too few items: Prism kept one value.
     fn tuple_query_read_as_one_value(&self) -> bool {
         let method = self.record["method"].as_str().unwrap_or_default();
@@ -287,6 +328,13 @@ impl<'a> Facts<'a> {
                                 .contains(&format!("{method} {path} {name}"))
                     })
             })
+    }
+
+    /// Prism refused the body's media type for a Swagger 2.0 operation that names none.
+    fn body_without_consumes(&self) -> bool {
+        self.status == Some(415)
+            && self.response.contains("No supported content types")
+            && self.operation_in(&self.document.bodies_without_consumes)
     }
 
     /// A success answered without a body, for a Swagger 2.0 schema without `produces`.
@@ -376,8 +424,20 @@ const RULES: &[Rule] = &[
     Rule {
         outcome: "request",
         class: Class::Prism,
+        matches: |f| f.body_without_consumes(),
+        reason: "the Swagger 2.0 operation names no `consumes` (nor does the document): the client sends JSON, the usual default, while Prism accepts no media type for the body",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
         matches: |f| f.tuple_closed_by_items_false(),
         reason: "Prism does not know `prefixItems` (JSON Schema 2020-12): it applies the tuple's `items: false` to every element, so it refuses every tuple",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.deep_object_keys_lower_cased(),
+        reason: "Prism reads the keys of a `deepObject` query parameter lower-cased (`deepObj[Id]` as `id`), so it misses a property named with an upper-case letter",
     },
     Rule {
         outcome: "request",
@@ -430,6 +490,12 @@ const RULES: &[Rule] = &[
         class: Class::Spec,
         matches: |f| f.only_path_parameters_outside_template(),
         reason: "the operation declares a required path parameter its path template does not have, so no request can carry it (lenient generation leaves it out)",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.pattern_written_as_a_literal(),
+        reason: "a `pattern` is written as a JavaScript regular expression literal (`/…/`): in JSON Schema the slashes are part of it, so no value the document means (its own example) matches",
     },
     Rule {
         outcome: "request",

@@ -51,6 +51,10 @@ pub struct DocumentFacts {
     /// names a media type (the operation's nor the document's): the client reads JSON, the
     /// usual default, while Prism answers without a body.
     pub schemas_without_produces: BTreeSet<String>,
+    /// Operations of a Swagger 2.0 document with a body (`in: body` or `formData`) but no
+    /// `consumes` (the operation's nor the document's): the client sends JSON, while Prism
+    /// accepts no media type and answers 415.
+    pub bodies_without_consumes: BTreeSet<String>,
     /// `METHOD /path name` of query names an operation sends twice: a property of an object
     /// parameter in `form` style, exploded (OpenAPI's default), shares its name with another
     /// query parameter or another such property, so the server reads a list.
@@ -66,6 +70,9 @@ pub struct DocumentFacts {
     /// `METHOD /path name` of query parameters whose schema is a tuple (`prefixItems`) without
     /// `items`: Prism reads a query list only through `items`, and keeps one value.
     pub tuple_query_parameters: BTreeSet<String>,
+    /// `METHOD /path name` of `deepObject` query parameters with a property whose name has an
+    /// upper-case letter: Prism reads the keys lower-cased and misses the property.
+    pub deep_objects_with_upper_case_keys: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -83,10 +90,12 @@ impl DocumentFacts {
         let mut own_servers = BTreeSet::new();
         let mut unroutable = BTreeSet::new();
         let mut without_produces = BTreeSet::new();
+        let mut without_consumes = BTreeSet::new();
         let mut collisions = BTreeSet::new();
         let mut unsendable_api_keys = false;
         let mut closed_tuples = false;
         let mut tuple_queries = BTreeSet::new();
+        let mut upper_case_deep_objects = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -103,10 +112,12 @@ impl DocumentFacts {
                 operations_with_own_servers(&tree, &mut own_servers);
                 prism_unroutable_templates(&tree, &mut unroutable);
                 schemas_without_produces(&tree, &mut without_produces);
+                bodies_without_consumes(&tree, &mut without_consumes);
                 query_name_collisions(&tree, &mut collisions);
                 unsendable_api_keys |= has_unsendable_api_key(&tree);
                 closed_tuples |= has_tuple_closed_by_items_false(&tree);
                 tuple_query_parameters(&tree, &mut tuple_queries);
+                deep_objects_with_upper_case_keys(&tree, &mut upper_case_deep_objects);
             }
         }
         DocumentFacts {
@@ -122,10 +133,12 @@ impl DocumentFacts {
             own_servers,
             prism_unroutable_templates: unroutable,
             schemas_without_produces: without_produces,
+            bodies_without_consumes: without_consumes,
             query_name_collisions: collisions,
             unsendable_api_keys,
             tuples_closed_by_items_false: closed_tuples,
             tuple_query_parameters: tuple_queries,
+            deep_objects_with_upper_case_keys: upper_case_deep_objects,
         }
     }
 }
@@ -143,6 +156,29 @@ fn tuple_query_parameters(tree: &Value, out: &mut BTreeSet<String>) {
                 s.get("prefixItems").is_some() && !s.get("items").is_some_and(Value::is_object)
             });
             if let (true, Some(name)) = (tuple, parameter.get("name").and_then(Value::as_str)) {
+                out.insert(format!("{} {path} {name}", method.to_ascii_uppercase()));
+            }
+        }
+    }
+}
+
+/// Collects `METHOD /path name` of `deepObject` query parameters whose schema has a property
+/// named with an upper-case letter.
+fn deep_objects_with_upper_case_keys(tree: &Value, out: &mut BTreeSet<String>) {
+    for (path, method, item, operation) in operations(tree) {
+        let parameters = query_parameters(item.get("parameters"), tree)
+            .into_iter()
+            .chain(query_parameters(operation.get("parameters"), tree));
+        for parameter in parameters {
+            if parameter.get("style").and_then(Value::as_str) != Some("deepObject") {
+                continue;
+            }
+            let schema = parameter.get("schema").map(|s| resolve(s, tree));
+            let upper = schema
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object)
+                .is_some_and(|p| p.keys().any(|k| k.chars().any(char::is_uppercase)));
+            if let (true, Some(name)) = (upper, parameter.get("name").and_then(Value::as_str)) {
                 out.insert(format!("{} {path} {name}", method.to_ascii_uppercase()));
             }
         }
@@ -260,6 +296,35 @@ fn schemas_without_produces(tree: &Value, out: &mut BTreeSet<String>) {
                 .any(|r| resolve(r, tree).get("schema").is_some())
         });
         if with_schema && !produces {
+            out.insert(format!("{} {path}", method.to_ascii_uppercase()));
+        }
+    }
+}
+
+/// Collects the Swagger 2.0 operations with a body parameter (`body` or `formData`, their own or
+/// their path item's) and no `consumes`, their own nor the document's.
+fn bodies_without_consumes(tree: &Value, out: &mut BTreeSet<String>) {
+    if tree.get("swagger").is_none() {
+        return;
+    }
+    let listed = |node: &Value| node["consumes"].as_array().is_some_and(|c| !c.is_empty());
+    for (path, method, item, operation) in operations(tree) {
+        let consumes = match operation.get("consumes") {
+            Some(own) => own.as_array().is_some_and(|c| !c.is_empty()),
+            None => listed(tree),
+        };
+        let with_body = [item, operation]
+            .iter()
+            .filter_map(|node| node.get("parameters").and_then(Value::as_array))
+            .flatten()
+            .map(|p| resolve(p, tree))
+            .any(|p| {
+                matches!(
+                    p.get("in").and_then(Value::as_str),
+                    Some("body" | "formData")
+                )
+            });
+        if with_body && !consumes {
             out.insert(format!("{} {path}", method.to_ascii_uppercase()));
         }
     }

@@ -538,6 +538,37 @@ fn a_path_prism_cannot_route_and_a_schema_without_produces_are_prisms() {
 }
 
 #[test]
+fn a_swagger2_body_without_consumes_that_prism_refuses_is_prisms() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("no-consumes.yaml");
+    std::fs::write(
+        &spec,
+        "swagger: '2.0'\npaths:\n  /pets:\n    parameters: [{name: pet, in: body, schema: {type: object}}]\n    \
+         post: {responses: {'204': {}}}\n    put: {consumes: [application/json], parameters: [{name: pet, in: body, schema: {type: object}}], responses: {'204': {}}}\n  \
+         /forms:\n    post: {parameters: [{name: a, in: formData, type: string}], responses: {'204': {}}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(
+        facts.bodies_without_consumes.iter().collect::<Vec<_>>(),
+        ["POST /forms", "POST /pets"]
+    );
+    let refused = |method: &str, path: &str| {
+        json!({"outcome": "request", "status": 415, "method": method, "path": path,
+            "detail": "the server answered a problem (415)",
+            "response": "{\"type\":\"https://stoplight.io/prism/errors#INVALID_CONTENT_TYPE\",\"detail\":\"No supported content types, but request included a non-empty body\"}"})
+    };
+    let (class, reason) = classify(&refused("POST", "/pets"), &facts);
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("`consumes`"), "{reason}");
+    assert_eq!(
+        classify(&refused("PUT", "/pets"), &facts).0,
+        Class::Generator
+    );
+}
+
+#[test]
 fn a_query_name_sent_twice_is_the_documents_and_a_schemaless_answer_prisms() {
     let dir = root().join("target/verify-tests");
     std::fs::create_dir_all(&dir).unwrap();
@@ -677,6 +708,64 @@ fn a_pattern_its_format_refuses_is_the_documents_fault() {
         .push(json!({"location": ["request", "query", "limit"], "severity": "Error", "message": "must be integer"}));
     assert_eq!(
         classify(&refused, &DocumentFacts::default()).0,
+        Class::Generator
+    );
+}
+
+#[test]
+fn upper_case_deep_object_keys_prism_lower_cases_are_prisms() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("deep-object-case.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\npaths:\n  /b:\n    get:\n      parameters:\n        - name: deepObj\n          in: query\n          \
+         style: deepObject\n          schema: {type: object, required: [Id], properties: {Id: {type: integer}}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(
+        facts
+            .deep_objects_with_upper_case_keys
+            .iter()
+            .collect::<Vec<_>>(),
+        ["GET /b deepObj"]
+    );
+    let missing = |property: &str| {
+        let mut call = record(
+            "request",
+            422,
+            json!([{"location": ["request", "query", "deepobj"], "severity": "Error",
+                "message": format!("Request query parameter deepobj must have required property '{property}'")}]),
+            "",
+        );
+        call["method"] = json!("GET");
+        call["path"] = json!("/b");
+        call
+    };
+    assert_eq!(classify(&missing("Id"), &facts).0, Class::Prism);
+    assert_eq!(classify(&missing("id"), &facts).0, Class::Generator);
+    assert_eq!(
+        classify(&missing("Id"), &DocumentFacts::default()).0,
+        Class::Generator
+    );
+}
+
+#[test]
+fn a_pattern_written_as_a_javascript_literal_is_the_documents_fault() {
+    let violation = |pattern: &str| {
+        json!([{"location": ["request", "body", "password"], "severity": "Error",
+            "message": format!("Request body property password must match pattern \"{pattern}\"")}])
+    };
+    let literal = record("request", 422, violation("/(?=.*[a-z])(?=.*[0-9])/"), "");
+    let (class, reason) = classify(&literal, &DocumentFacts::default());
+    assert_eq!(class, Class::Spec, "{reason}");
+    let flagged = record("request", 422, violation("/^[a-z]+$/i"), "");
+    assert_eq!(classify(&flagged, &DocumentFacts::default()).0, Class::Spec);
+    // A pattern that only starts with a slash (a path) is the client's to explain.
+    let path = record("request", 422, violation("/users/[0-9]+"), "");
+    assert_eq!(
+        classify(&path, &DocumentFacts::default()).0,
         Class::Generator
     );
 }
