@@ -71,6 +71,7 @@ const STRICT: &[&str] = &[
     "refs-into-moved-places-swagger2.yaml",
     "pattern-properties-3.1.yaml",
     "pattern-properties-in-3.0.yaml",
+    "request-bodies-in-a-media-range.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1339,6 +1340,25 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     let labels = &api(&output, "pattern-properties-in-3.0.yaml").operations[0];
     let body = labels.responses[0].body.as_ref().map(|b| b.ty.to_string());
     assert_eq!(body.as_deref(), Some("BTreeMap<String,String>"));
+
+    // A body in a media range carries the type the caller gives; multipart/related is warned.
+    let ranges = api(&output, "request-bodies-in-a-media-range.yaml");
+    let range_of = |i: usize| {
+        ranges.operations[i]
+            .body
+            .as_ref()
+            .and_then(|b| b.media_range.clone())
+    };
+    assert_eq!(range_of(0).as_deref(), Some("image/*"));
+    assert_eq!(range_of(1).as_deref(), Some("video/*"));
+    assert_eq!(range_of(2), None);
+    assert_eq!(
+        warnings_of(&output, "request-bodies-in-a-media-range.yaml")
+            .iter()
+            .map(|w| w.pointer.as_str())
+            .collect::<Vec<_>>(),
+        ["/paths/~1bundle/post/requestBody/content/multipart~1related"]
+    );
 
     // A document of components only has no operations but keeps its types and a mock module;
     // `compile` below lints both with every feature on.

@@ -276,6 +276,10 @@ pub struct RequestBody {
     pub media: MediaKind,
     /// The media type sent as `Content-Type` (a concrete one when the spec gives a pattern).
     pub content_type: String,
+    /// The range of media types the document gives for a binary body (`image/*`), when no
+    /// concrete type inside it can be guessed: the caller says which one its bytes are
+    /// (`runtime::TypedBytes`).
+    pub media_range: Option<String>,
     pub ty: TypeRef,
     pub description: Option<String>,
     /// What the schema and the media type's examples say about the body.

@@ -200,6 +200,21 @@ async fn multipart_bodies_that_are_named_maps_send_each_entry_as_a_field() {
 }
 
 #[tokio::test]
+async fn a_body_in_a_media_range_is_sent_in_the_type_the_caller_gives() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT")).and(path("/pets/5/picture")).and(header("content-type", "image/png"))
+        .and(body_string("\u{89}PNG"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server).await;
+    let picture = runtime::TypedBytes::new("image/png", "\u{89}PNG");
+    client(&server).put_picture(5, picture).send().await.unwrap();
+    // A media type no header can carry is refused before anything is sent.
+    let refused = client(&server).put_picture(5, runtime::TypedBytes::new("image/png\n", "x")).send().await;
+    assert!(matches!(refused, Err(Error::InvalidRequest(_))), "{refused:?}");
+}
+
+#[tokio::test]
 async fn octet_stream_form_and_text_bodies_with_their_auth() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).and(path("/pets/5/raw")).and(header("authorization", "Bearer jwt"))

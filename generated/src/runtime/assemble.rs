@@ -229,7 +229,7 @@ fn attach_body(builder: RequestBuilder, body: &Body) -> Result<RequestBuilder, I
             content_type,
             bytes,
         } => builder
-            .header(CONTENT_TYPE, *content_type)
+            .header(CONTENT_TYPE, content_type.as_ref())
             .body(bytes.clone()),
         Body::Multipart(fields) => builder.multipart(to_form(fields)?),
     })

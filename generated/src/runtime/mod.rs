@@ -51,6 +51,7 @@ pub use multipart::FilePart;
 pub use nullable::Nullable;
 pub use redact::REDACTED;
 pub use redirect::{MAX_REDIRECTS, RedirectPolicy, RedirectReason};
+pub use request::TypedBytes;
 pub use reqwest::{Method, StatusCode};
 pub use response::{CallResult, DEFAULT_MAX_RESPONSE_BODY, RawResponse, ResponseValue};
 pub use retry::RetryPolicy;

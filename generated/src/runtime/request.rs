@@ -23,10 +23,30 @@ pub(crate) enum Body {
     /// Bytes with their media type.
     Bytes {
         /// The `Content-Type` header value.
-        content_type: &'static str,
+        content_type: std::borrow::Cow<'static, str>,
         /// The encoded body.
         bytes: Bytes,
     },
+}
+
+/// A body of bytes and the media type they are in, for an operation whose document gives a
+/// range of media types (`image/*`): only the caller knows which one the bytes are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedBytes {
+    /// The `Content-Type` to send, a media type inside the operation's range (`image/png`).
+    pub media_type: String,
+    /// The content.
+    pub bytes: Bytes,
+}
+
+impl TypedBytes {
+    /// `bytes` in the media type `media_type`.
+    pub fn new(media_type: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
+        Self {
+            media_type: media_type.into(),
+            bytes: bytes.into(),
+        }
+    }
 }
 
 /// The method of an operation that `http` has no constant for (`QUERY`, or a method of OpenAPI
@@ -207,7 +227,7 @@ impl Request {
     ) -> Result<(), InvalidRequest> {
         let bytes = serde_json::to_vec(body).map_err(InvalidRequest::JsonBody)?;
         self.body = Body::Bytes {
-            content_type,
+            content_type: content_type.into(),
             bytes: bytes.into(),
         };
         Ok(())
@@ -226,7 +246,7 @@ impl Request {
     ) -> Result<(), InvalidRequest> {
         let text = form_text(body, encodings)?;
         self.body = Body::Bytes {
-            content_type,
+            content_type: content_type.into(),
             bytes: text.into(),
         };
         Ok(())
@@ -245,10 +265,28 @@ impl Request {
         Ok(())
     }
 
+    /// Sets a body of bytes in the media type the caller gave.
+    ///
+    /// # Errors
+    ///
+    /// When the media type has characters a `Content-Type` header cannot carry.
+    pub fn typed_body(&mut self, body: &TypedBytes) -> Result<(), InvalidRequest> {
+        if HeaderValue::from_str(&body.media_type).is_err() {
+            return Err(InvalidRequest::HeaderValue {
+                header: "Content-Type".to_string(),
+            });
+        }
+        self.body = Body::Bytes {
+            content_type: body.media_type.clone().into(),
+            bytes: body.bytes.clone(),
+        };
+        Ok(())
+    }
+
     /// Sets a body of raw bytes.
     pub fn raw_body(&mut self, content_type: &'static str, bytes: impl Into<Bytes>) {
         self.body = Body::Bytes {
-            content_type,
+            content_type: content_type.into(),
             bytes: bytes.into(),
         };
     }

@@ -285,6 +285,13 @@ fn body_setters(op: &Operation) -> Option<TokenStream> {
                 Self(self.0.raw_body(value.into()))
             }
         },
+        // The bytes are compared; the media type the caller chose is not.
+        MediaKind::Binary if body.media_range.is_some() => quote! {
+            #exact
+            pub fn with_body(self, value: runtime::TypedBytes) -> Self {
+                Self(self.0.raw_body(value.bytes))
+            }
+        },
         MediaKind::Binary => quote! {
             #exact
             pub fn with_body(self, value: impl Into<runtime::Bytes>) -> Self {

@@ -184,6 +184,8 @@ pub fn param_type(p: &Parameter, scope: Scope) -> TokenStream {
 pub fn request_body_type(b: &crate::ir::RequestBody, scope: Scope) -> TokenStream {
     match b.media {
         MediaKind::Text => quote! { String },
+        // The caller says which media type of the document's range its bytes are.
+        MediaKind::Binary if b.media_range.is_some() => quote! { runtime::TypedBytes },
         MediaKind::Binary => quote! { runtime::Bytes },
         MediaKind::Json | MediaKind::FormUrlEncoded | MediaKind::Multipart => {
             type_tokens(b.ty.non_null(), scope)
@@ -305,6 +307,9 @@ fn send_fn(
                 quote! { request.raw_body(#content_type, body.clone().into_bytes()); }
             }
             MediaKind::Multipart => quote! { request.multipart_body(body)?; },
+            MediaKind::Binary if b.media_range.is_some() => {
+                quote! { request.typed_body(body)?; }
+            }
             MediaKind::Binary => quote! { request.raw_body(#content_type, body.clone()); },
         };
         if b.required {

@@ -20,6 +20,12 @@ pub fn classify(media_type: &str) -> MediaKind {
     }
 }
 
+/// Whether a multipart media type is `multipart/form-data`, the one multipart body the client
+/// writes.
+pub fn is_form_data(media_type: &str) -> bool {
+    essence(media_type) == "multipart/form-data"
+}
+
 fn essence(media_type: &str) -> String {
     media_type
         .split(';')

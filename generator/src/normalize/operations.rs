@@ -287,6 +287,12 @@ impl<'d> Context<'d> {
         let body = self.resolve(body, components, ComponentKind::RequestBodies, &pointer)?;
         let chosen = media::pick(body.content.keys().map(String::as_str))?;
         let media_kind = media::classify(chosen);
+        if media_kind == MediaKind::Multipart && !media::is_form_data(chosen) {
+            self.warn(
+                pointer_join(&pointer_join(&pointer, "content"), chosen),
+                format!("a `{chosen}` body is sent as `multipart/form-data` (a part per property, named by it); a server that reads only `{chosen}` refuses it"),
+            );
+        }
         let media = body.content.get(chosen);
         let schema = media.and_then(|m| m.schema.as_ref());
         let mut facts = schema
@@ -310,10 +316,13 @@ impl<'d> Context<'d> {
             (MediaKind::FormUrlEncoded, Some(m)) => form_encodings(&m.encoding),
             _ => Vec::new(),
         };
+        let media_range = (media_kind == MediaKind::Binary && chosen.contains('*'))
+            .then(|| chosen.trim().to_string());
         Some(RequestBody {
             required: body.required,
             media: media_kind,
             content_type: media::concrete_content_type(chosen),
+            media_range,
             ty,
             description: super::prose(&body.description),
             facts,
