@@ -72,6 +72,7 @@ const STRICT: &[&str] = &[
     "pattern-properties-3.1.yaml",
     "pattern-properties-in-3.0.yaml",
     "request-bodies-in-a-media-range.yaml",
+    "dynamic-refs-bind-generic-schemas-3.1.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1358,6 +1359,29 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             .map(|w| w.pointer.as_str())
             .collect::<Vec<_>>(),
         ["/paths/~1bundle/post/requestBody/content/multipart~1related"]
+    );
+
+    // A template bound by `$defs` is a copy with the bound schema; unbound, its own anchor.
+    let generic = api(&output, "dynamic-refs-bind-generic-schemas-3.1.yaml");
+    let items = |name: &str| fields(ty(generic, name))["items"].ty.clone();
+    let list = |name: &str| TypeRef::Array(Box::new(TypeRef::Named(name.into())));
+    assert_eq!(items("ListUsersResponse"), list("User"));
+    assert_eq!(items("TeamPage"), list("Team"));
+    assert_eq!(items("Page"), list("Page"));
+    assert!(fields(ty(generic, "TeamPage")).contains_key("next"));
+    assert_eq!(
+        fields(ty(generic, "Team"))["lead"].ty.non_null(),
+        &TypeRef::Any
+    );
+    assert_eq!(
+        warnings_of(&output, "dynamic-refs-bind-generic-schemas-3.1.yaml")
+            .iter()
+            .map(|w| (w.pointer.as_str(), w.message.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            "/components/schemas/Team/properties/lead/$dynamicRef",
+            "`$dynamicRef: #nowhere` cannot be resolved (no schema declares the anchor); the value is any JSON value"
+        )]
     );
 
     // A document of components only has no operations but keeps its types and a mock module;

@@ -5,6 +5,7 @@
 //! (a [`PointerMap`]), so diagnostics still point into the original document.
 
 mod common;
+mod dynamic;
 mod openapi31;
 mod openapi32;
 mod swagger2;

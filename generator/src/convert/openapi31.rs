@@ -6,6 +6,8 @@
 //! - numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` + boolean flag
 //! - `$ref` with sibling keywords → `allOf: [{$ref}]` + the siblings
 //! - `$ref` by `$id` or `$anchor` → the component reference, or the schema inlined
+//! - `$dynamicRef` → the template copied where a schema binds its anchor, else the one schema
+//!   that declares the anchor (`convert/dynamic.rs`)
 //! - `prefixItems` of a fixed length → `items` as an `anyOf` of the elements, marked as a tuple;
 //!   of any other length → `items` that may be any of the listed types
 //! - `contentEncoding` → `format: byte`; a `contentMediaType` of octets without an encoding →
@@ -60,6 +62,8 @@ pub fn from_openapi31(doc: &Value) -> Converted {
         }
     }
     drop_mutual_tls(&mut document, &mut notes);
+    // Generic schemas are bound before references by `$id` are followed into them.
+    super::dynamic::bind_dynamic_refs(&mut document, &ids, &mut notes);
     // Resolve `$id`/`$anchor` references before `$id`s are dropped.
     resolve_id_refs(&mut document, doc, &ids, &mut notes);
     let mut pointers = PointerMap::default();
