@@ -330,6 +330,14 @@ impl<'a> Facts<'a> {
             })
     }
 
+    /// Prism found no route, or no method, for an operation of OpenAPI 3.2's `query` or
+    /// `additionalOperations`.
+    fn unrouted_additional_method(&self) -> bool {
+        let unrouted = self.status == Some(404) && self.response.contains("NO_PATH_MATCHED_ERROR")
+            || self.status == Some(405) && self.response.contains("NO_METHOD_MATCHED_ERROR");
+        unrouted && self.operation_in(&self.document.additional_method_operations)
+    }
+
     /// Prism refused the body's media type for a Swagger 2.0 operation that names none.
     fn body_without_consumes(&self) -> bool {
         self.status == Some(415)
@@ -421,6 +429,12 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.unrouted_additional_method(),
+        reason: "Prism does not read OpenAPI 3.2's `query` and `additionalOperations`: it routes no request with their methods (`QUERY`, `COPY`)",
+    },
     Rule {
         outcome: "request",
         class: Class::Prism,

@@ -73,6 +73,9 @@ pub struct DocumentFacts {
     /// `METHOD /path name` of `deepObject` query parameters with a property whose name has an
     /// upper-case letter: Prism reads the keys lower-cased and misses the property.
     pub deep_objects_with_upper_case_keys: BTreeSet<String>,
+    /// `METHOD /path` of OpenAPI 3.2 operations under `query` or `additionalOperations`
+    /// (`QUERY /books`, `COPY /books/{id}`): Prism routes none of them.
+    pub additional_method_operations: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -96,6 +99,7 @@ impl DocumentFacts {
         let mut closed_tuples = false;
         let mut tuple_queries = BTreeSet::new();
         let mut upper_case_deep_objects = BTreeSet::new();
+        let mut additional_methods = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -118,6 +122,7 @@ impl DocumentFacts {
                 closed_tuples |= has_tuple_closed_by_items_false(&tree);
                 tuple_query_parameters(&tree, &mut tuple_queries);
                 deep_objects_with_upper_case_keys(&tree, &mut upper_case_deep_objects);
+                additional_method_operations(&tree, &mut additional_methods);
             }
         }
         DocumentFacts {
@@ -139,6 +144,7 @@ impl DocumentFacts {
             tuples_closed_by_items_false: closed_tuples,
             tuple_query_parameters: tuple_queries,
             deep_objects_with_upper_case_keys: upper_case_deep_objects,
+            additional_method_operations: additional_methods,
         }
     }
 }
@@ -181,6 +187,20 @@ fn deep_objects_with_upper_case_keys(tree: &Value, out: &mut BTreeSet<String>) {
             if let (true, Some(name)) = (upper, parameter.get("name").and_then(Value::as_str)) {
                 out.insert(format!("{} {path} {name}", method.to_ascii_uppercase()));
             }
+        }
+    }
+}
+
+/// Collects `METHOD /path` of the path items' 3.2 `query` and `additionalOperations`.
+fn additional_method_operations(tree: &Value, out: &mut BTreeSet<String>) {
+    let paths = tree.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        if item.get("query").is_some_and(Value::is_object) {
+            out.insert(format!("QUERY {path}"));
+        }
+        let others = item.get("additionalOperations").and_then(Value::as_object);
+        for method in others.into_iter().flatten().map(|(method, _)| method) {
+            out.insert(format!("{method} {path}"));
         }
     }
 }

@@ -538,6 +538,40 @@ fn a_path_prism_cannot_route_and_a_schema_without_produces_are_prisms() {
 }
 
 #[test]
+fn an_openapi_32_method_prism_does_not_route_is_prisms() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("additional-methods.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.2.0\npaths:\n  /books:\n    query: {responses: {'200': {description: ok}}}\n    get: {responses: {'200': {description: ok}}}\n  \
+         /books/{id}:\n    additionalOperations:\n      COPY: {responses: {'201': {description: copied}}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(
+        facts
+            .additional_method_operations
+            .iter()
+            .collect::<Vec<_>>(),
+        ["COPY /books/{id}", "QUERY /books"]
+    );
+    let unrouted = |method: &str, path: &str, status: u16, problem: &str| {
+        json!({"outcome": "request", "status": status, "method": method, "path": path,
+            "detail": format!("the server answered a problem ({status})"),
+            "response": format!("{{\"type\":\"https://stoplight.io/prism/errors#{problem}\"}}")})
+    };
+    let query = unrouted("QUERY", "/books", 405, "NO_METHOD_MATCHED_ERROR");
+    let (class, reason) = classify(&query, &facts);
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("`query`"), "{reason}");
+    let copy = unrouted("COPY", "/books/{id}", 404, "NO_PATH_MATCHED_ERROR");
+    assert_eq!(classify(&copy, &facts).0, Class::Prism);
+    let get = unrouted("GET", "/books", 405, "NO_METHOD_MATCHED_ERROR");
+    assert_eq!(classify(&get, &facts).0, Class::Generator);
+}
+
+#[test]
 fn a_swagger2_body_without_consumes_that_prism_refuses_is_prisms() {
     let dir = root().join("target/verify-tests");
     std::fs::create_dir_all(&dir).unwrap();
