@@ -215,6 +215,23 @@ async fn a_body_in_a_media_range_is_sent_in_the_type_the_caller_gives() {
 }
 
 #[tokio::test]
+async fn a_multipart_related_body_is_sent_under_its_own_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/bundles"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server).await;
+    let body = PostBundleBody { meta: "m1".into(), file: Some(FilePart::new("abc").file_name("a.txt")) };
+    client(&server).post_bundle(body).send().await.unwrap();
+    let received = &server.received_requests().await.unwrap()[0];
+    let content_type = received.headers.get("content-type").unwrap().to_str().unwrap().to_string();
+    let boundary = content_type.strip_prefix("multipart/related; boundary=").unwrap_or_else(|| panic!("{content_type}"));
+    assert_eq!(received.headers.get_all("content-type").iter().count(), 1);
+    let text = String::from_utf8_lossy(&received.body);
+    assert!(text.contains(&format!("--{boundary}")) && text.contains("name=\"meta\"") && text.contains("m1"), "{text}");
+    assert!(text.contains("filename=\"a.txt\"") && text.contains("abc"), "{text}");
+}
+
+#[tokio::test]
 async fn octet_stream_form_and_text_bodies_with_their_auth() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).and(path("/pets/5/raw")).and(header("authorization", "Bearer jwt"))

@@ -231,6 +231,20 @@ fn attach_body(builder: RequestBuilder, body: &Body) -> Result<RequestBuilder, I
         } => builder
             .header(CONTENT_TYPE, content_type.as_ref())
             .body(bytes.clone()),
-        Body::Multipart(fields) => builder.multipart(to_form(fields)?),
+        Body::Multipart(fields, "multipart/form-data") => builder.multipart(to_form(fields)?),
+        // reqwest frames form data only; the same parts go under the document's type, with
+        // the form's boundary (its `Content-Type` is replaced, not added to).
+        Body::Multipart(fields, media_type) => {
+            let form = to_form(fields)?;
+            let content_type = format!("{media_type}; boundary={}", form.boundary());
+            let value = reqwest::header::HeaderValue::from_str(&content_type).map_err(|_| {
+                InvalidRequest::HeaderValue {
+                    header: "Content-Type".to_string(),
+                }
+            })?;
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(CONTENT_TYPE, value);
+            builder.multipart(form).headers(headers)
+        }
     })
 }

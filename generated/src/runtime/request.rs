@@ -18,8 +18,9 @@ use super::multipart::{MultipartField, ToMultipart};
 pub(crate) enum Body {
     /// No body.
     Empty,
-    /// A `multipart/form-data` body, encoded afresh for each attempt.
-    Multipart(Vec<MultipartField>),
+    /// A multipart body, encoded afresh for each attempt: its fields, and the multipart media
+    /// type (`multipart/form-data`, or another such as `multipart/related`).
+    Multipart(Vec<MultipartField>, &'static str),
     /// Bytes with their media type.
     Bytes {
         /// The `Content-Type` header value.
@@ -261,7 +262,21 @@ impl Request {
         &mut self,
         body: &T,
     ) -> Result<(), InvalidRequest> {
-        self.body = Body::Multipart(body.to_multipart()?);
+        self.multipart_body_as("multipart/form-data", body)
+    }
+
+    /// Sets a multipart body of another multipart media type (`multipart/related`,
+    /// `multipart/mixed`): the same parts, one per field, sent under that type.
+    ///
+    /// # Errors
+    ///
+    /// When a field cannot be written.
+    pub fn multipart_body_as<T: ToMultipart + ?Sized>(
+        &mut self,
+        media_type: &'static str,
+        body: &T,
+    ) -> Result<(), InvalidRequest> {
+        self.body = Body::Multipart(body.to_multipart()?, media_type);
         Ok(())
     }
 

@@ -306,7 +306,14 @@ fn send_fn(
             MediaKind::Text => {
                 quote! { request.raw_body(#content_type, body.clone().into_bytes()); }
             }
-            MediaKind::Multipart => quote! { request.multipart_body(body)?; },
+            MediaKind::Multipart
+                if b.content_type
+                    .to_ascii_lowercase()
+                    .starts_with("multipart/form-data") =>
+            {
+                quote! { request.multipart_body(body)?; }
+            }
+            MediaKind::Multipart => quote! { request.multipart_body_as(#content_type, body)?; },
             MediaKind::Binary if b.media_range.is_some() => {
                 quote! { request.typed_body(body)?; }
             }

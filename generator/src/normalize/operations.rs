@@ -290,7 +290,7 @@ impl<'d> Context<'d> {
         if media_kind == MediaKind::Multipart && !media::is_form_data(chosen) {
             self.warn(
                 pointer_join(&pointer_join(&pointer, "content"), chosen),
-                format!("a `{chosen}` body is sent as `multipart/form-data` (a part per property, named by it); a server that reads only `{chosen}` refuses it"),
+                format!("a `{chosen}` body is sent as form data is (a part per property, named by it in `Content-Disposition`) under `{chosen}`; a server that finds its parts by `Content-ID` or position alone may not read them"),
             );
         }
         let media = body.content.get(chosen);

@@ -338,6 +338,17 @@ impl<'a> Facts<'a> {
         unrouted && self.operation_in(&self.document.additional_method_operations)
     }
 
+    /// Every violation is about the body's shape, and the body is multipart of another type
+    /// than form data, which Prism reads no fields out of.
+    fn other_multipart_body(&self) -> bool {
+        self.operation_in(&self.document.other_multipart_bodies)
+            && !self.violations.is_empty()
+            && self
+                .violations
+                .iter()
+                .all(|v| v.starts_with("request.body"))
+    }
+
     /// Prism refused the body's media type for a Swagger 2.0 operation that names none.
     fn body_without_consumes(&self) -> bool {
         self.status == Some(415)
@@ -429,6 +440,12 @@ pub fn violation_text(v: &Value) -> String {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.other_multipart_body(),
+        reason: "Prism reads fields out of `multipart/form-data` bodies only: of a `multipart/related` (or other multipart) body it sees no object",
+    },
     Rule {
         outcome: "request",
         class: Class::Prism,

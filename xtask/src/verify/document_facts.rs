@@ -76,6 +76,9 @@ pub struct DocumentFacts {
     /// `METHOD /path` of OpenAPI 3.2 operations under `query` or `additionalOperations`
     /// (`QUERY /books`, `COPY /books/{id}`): Prism routes none of them.
     pub additional_method_operations: BTreeSet<String>,
+    /// `METHOD /path` of operations whose request body is multipart of another type than
+    /// `multipart/form-data` (`multipart/related`): Prism reads no fields out of it.
+    pub other_multipart_bodies: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -100,6 +103,7 @@ impl DocumentFacts {
         let mut tuple_queries = BTreeSet::new();
         let mut upper_case_deep_objects = BTreeSet::new();
         let mut additional_methods = BTreeSet::new();
+        let mut other_multipart = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -123,6 +127,7 @@ impl DocumentFacts {
                 tuple_query_parameters(&tree, &mut tuple_queries);
                 deep_objects_with_upper_case_keys(&tree, &mut upper_case_deep_objects);
                 additional_method_operations(&tree, &mut additional_methods);
+                other_multipart_bodies(&tree, &mut other_multipart);
             }
         }
         DocumentFacts {
@@ -145,6 +150,7 @@ impl DocumentFacts {
             tuple_query_parameters: tuple_queries,
             deep_objects_with_upper_case_keys: upper_case_deep_objects,
             additional_method_operations: additional_methods,
+            other_multipart_bodies: other_multipart,
         }
     }
 }
@@ -187,6 +193,24 @@ fn deep_objects_with_upper_case_keys(tree: &Value, out: &mut BTreeSet<String>) {
             if let (true, Some(name)) = (upper, parameter.get("name").and_then(Value::as_str)) {
                 out.insert(format!("{} {path} {name}", method.to_ascii_uppercase()));
             }
+        }
+    }
+}
+
+/// Collects `METHOD /path` of operations with a request body whose only media types are
+/// multipart ones other than `multipart/form-data`.
+fn other_multipart_bodies(tree: &Value, out: &mut BTreeSet<String>) {
+    for (path, method, _, operation) in operations(tree) {
+        let body = operation.get("requestBody").map(|b| resolve(b, tree));
+        let types: Vec<String> = body
+            .and_then(|b| b.get("content"))
+            .and_then(Value::as_object)
+            .map(|content| content.keys().map(|k| k.to_ascii_lowercase()).collect())
+            .unwrap_or_default();
+        let other =
+            |t: &String| t.starts_with("multipart/") && !t.starts_with("multipart/form-data");
+        if !types.is_empty() && types.iter().all(other) {
+            out.insert(format!("{} {path}", method.to_ascii_uppercase()));
         }
     }
 }

@@ -572,6 +572,39 @@ fn an_openapi_32_method_prism_does_not_route_is_prisms() {
 }
 
 #[test]
+fn a_multipart_related_body_prism_cannot_read_is_prisms() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("multipart-related.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\npaths:\n  /bundle:\n    post:\n      requestBody:\n        content:\n          \
+         multipart/related: {schema: {type: object}}\n    put:\n      requestBody:\n        content:\n          \
+         multipart/form-data: {schema: {type: object}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(
+        facts.other_multipart_bodies.iter().collect::<Vec<_>>(),
+        ["POST /bundle"]
+    );
+    let refused = |method: &str| {
+        let mut call = record(
+            "request",
+            422,
+            json!([{"location": ["request", "body"], "severity": "Error",
+                "message": "Request body must be object"}]),
+            "",
+        );
+        call["method"] = json!(method);
+        call["path"] = json!("/bundle");
+        call
+    };
+    assert_eq!(classify(&refused("POST"), &facts).0, Class::Prism);
+    assert_eq!(classify(&refused("PUT"), &facts).0, Class::Generator);
+}
+
+#[test]
 fn a_swagger2_body_without_consumes_that_prism_refuses_is_prisms() {
     let dir = root().join("target/verify-tests");
     std::fs::create_dir_all(&dir).unwrap();
