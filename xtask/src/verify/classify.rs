@@ -305,10 +305,36 @@ impl<'a> Facts<'a> {
                 let property = message
                     .split_once("must have required property '")
                     .and_then(|(_, rest)| rest.split('\'').next());
-                property.is_some_and(|p| p.chars().any(char::is_uppercase))
-                    && parameters
-                        .iter()
-                        .any(|name| location.eq_ignore_ascii_case(&format!("request.query.{name}")))
+                // A key of the object (`request.query.deepobj` lacks `Id`), or the parameter
+                // itself (`request.query` lacks `deepobj`).
+                let key = property.is_some_and(|p| p.chars().any(char::is_uppercase))
+                    && parameters.iter().any(|name| {
+                        location.eq_ignore_ascii_case(&format!("request.query.{name}"))
+                    });
+                let itself = location == "request.query"
+                    && property.is_some_and(|p| {
+                        parameters
+                            .iter()
+                            .any(|name| name.to_ascii_lowercase() == p && *name != p)
+                    });
+                key || itself
+            })
+    }
+
+    /// Every violation is about an item of a `spaceDelimited` query parameter: Prism splits
+    /// the decoded value on the text `%20`, so the whole value is its one item.
+    fn space_delimited_read_as_one_item(&self) -> bool {
+        let method = self.record["method"].as_str().unwrap_or_default();
+        let path = self.record["path"].as_str().unwrap_or_default();
+        !self.violations.is_empty()
+            && self.violations.iter().all(|v| {
+                v.strip_prefix("request.query.")
+                    .and_then(|rest| rest.split(['.', ':']).next())
+                    .is_some_and(|name| {
+                        self.document
+                            .space_delimited_parameters
+                            .contains(&format!("{method} {path} {name}"))
+                    })
             })
     }
 
@@ -351,9 +377,23 @@ impl<'a> Facts<'a> {
 
     /// Prism refused the body's media type for a Swagger 2.0 operation that names none.
     fn body_without_consumes(&self) -> bool {
-        self.status == Some(415)
-            && self.response.contains("No supported content types")
+        self.no_supported_content_types()
             && self.operation_in(&self.document.bodies_without_consumes)
+    }
+
+    /// Prism refused the body's media type for a Swagger 2.0 operation whose `formData`
+    /// parameters come with a `consumes` that names no form type.
+    fn form_data_without_form_consumes(&self) -> bool {
+        self.no_supported_content_types()
+            && self.operation_in(&self.document.form_data_without_form_consumes)
+    }
+
+    /// Prism says the operation takes no media type for a body (as its answer, or as the
+    /// request's violation).
+    fn no_supported_content_types(&self) -> bool {
+        let said = |text: &str| text.contains("No supported content types");
+        self.status == Some(415) && said(self.response)
+            || !self.violations.is_empty() && self.violations.iter().all(|v| said(v))
     }
 
     /// A success answered without a body, for a Swagger 2.0 schema without `produces`.
@@ -442,6 +482,12 @@ pub fn violation_text(v: &Value) -> String {
 const RULES: &[Rule] = &[
     Rule {
         outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.form_data_without_form_consumes(),
+        reason: "the Swagger 2.0 operation has `formData` parameters but its `consumes` names no form type (`application/x-www-form-urlencoded` or `multipart/form-data`, which 2.0 requires for them), so no media type fits its body",
+    },
+    Rule {
+        outcome: "request",
         class: Class::Prism,
         matches: |f| f.other_multipart_body(),
         reason: "Prism reads fields out of `multipart/form-data` bodies only: of a `multipart/related` (or other multipart) body it sees no object",
@@ -463,6 +509,12 @@ const RULES: &[Rule] = &[
         class: Class::Prism,
         matches: |f| f.tuple_closed_by_items_false(),
         reason: "Prism does not know `prefixItems` (JSON Schema 2020-12): it applies the tuple's `items: false` to every element, so it refuses every tuple",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.space_delimited_read_as_one_item(),
+        reason: "Prism splits a `spaceDelimited` query value on the text `%20` after decoding it, so it reads `1%202` as the one item `1 2`",
     },
     Rule {
         outcome: "request",

@@ -55,6 +55,9 @@ pub struct DocumentFacts {
     /// `consumes` (the operation's nor the document's): the client sends JSON, while Prism
     /// accepts no media type and answers 415.
     pub bodies_without_consumes: BTreeSet<String>,
+    /// Swagger 2.0 operations with `formData` parameters whose `consumes` names no form type
+    /// (`application/x-www-form-urlencoded` or `multipart/form-data`), which 2.0 requires.
+    pub form_data_without_form_consumes: BTreeSet<String>,
     /// `METHOD /path name` of query names an operation sends twice: a property of an object
     /// parameter in `form` style, exploded (OpenAPI's default), shares its name with another
     /// query parameter or another such property, so the server reads a list.
@@ -70,8 +73,8 @@ pub struct DocumentFacts {
     /// `METHOD /path name` of query parameters whose schema is a tuple (`prefixItems`) without
     /// `items`: Prism reads a query list only through `items`, and keeps one value.
     pub tuple_query_parameters: BTreeSet<String>,
-    /// `METHOD /path name` of `deepObject` query parameters with a property whose name has an
-    /// upper-case letter: Prism reads the keys lower-cased and misses the property.
+    /// `METHOD /path name` of `deepObject` query parameters whose name, or a property's name,
+    /// has an upper-case letter: Prism reads them lower-cased and misses them.
     pub deep_objects_with_upper_case_keys: BTreeSet<String>,
     /// `METHOD /path` of OpenAPI 3.2 operations under `query` or `additionalOperations`
     /// (`QUERY /books`, `COPY /books/{id}`): Prism routes none of them.
@@ -79,6 +82,9 @@ pub struct DocumentFacts {
     /// `METHOD /path` of operations whose request body is multipart of another type than
     /// `multipart/form-data` (`multipart/related`): Prism reads no fields out of it.
     pub other_multipart_bodies: BTreeSet<String>,
+    /// `METHOD /path name` of `spaceDelimited` query parameters: Prism splits their value on
+    /// the text `%20` after decoding it, so it never finds the items.
+    pub space_delimited_parameters: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -97,6 +103,7 @@ impl DocumentFacts {
         let mut unroutable = BTreeSet::new();
         let mut without_produces = BTreeSet::new();
         let mut without_consumes = BTreeSet::new();
+        let mut form_data_not_form = BTreeSet::new();
         let mut collisions = BTreeSet::new();
         let mut unsendable_api_keys = false;
         let mut closed_tuples = false;
@@ -104,6 +111,7 @@ impl DocumentFacts {
         let mut upper_case_deep_objects = BTreeSet::new();
         let mut additional_methods = BTreeSet::new();
         let mut other_multipart = BTreeSet::new();
+        let mut space_delimited = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -120,7 +128,7 @@ impl DocumentFacts {
                 operations_with_own_servers(&tree, &mut own_servers);
                 prism_unroutable_templates(&tree, &mut unroutable);
                 schemas_without_produces(&tree, &mut without_produces);
-                bodies_without_consumes(&tree, &mut without_consumes);
+                bodies_without_consumes(&tree, &mut without_consumes, &mut form_data_not_form);
                 query_name_collisions(&tree, &mut collisions);
                 unsendable_api_keys |= has_unsendable_api_key(&tree);
                 closed_tuples |= has_tuple_closed_by_items_false(&tree);
@@ -128,6 +136,9 @@ impl DocumentFacts {
                 deep_objects_with_upper_case_keys(&tree, &mut upper_case_deep_objects);
                 additional_method_operations(&tree, &mut additional_methods);
                 other_multipart_bodies(&tree, &mut other_multipart);
+                query_parameters_where(&tree, &mut space_delimited, |p, _| {
+                    p.get("style").and_then(Value::as_str) == Some("spaceDelimited")
+                });
             }
         }
         DocumentFacts {
@@ -144,6 +155,7 @@ impl DocumentFacts {
             prism_unroutable_templates: unroutable,
             schemas_without_produces: without_produces,
             bodies_without_consumes: without_consumes,
+            form_data_without_form_consumes: form_data_not_form,
             query_name_collisions: collisions,
             unsendable_api_keys,
             tuples_closed_by_items_false: closed_tuples,
@@ -151,6 +163,7 @@ impl DocumentFacts {
             deep_objects_with_upper_case_keys: upper_case_deep_objects,
             additional_method_operations: additional_methods,
             other_multipart_bodies: other_multipart,
+            space_delimited_parameters: space_delimited,
         }
     }
 }
@@ -158,16 +171,28 @@ impl DocumentFacts {
 /// Collects `METHOD /path name` of query parameters whose schema has `prefixItems` and no
 /// `items` schema.
 fn tuple_query_parameters(tree: &Value, out: &mut BTreeSet<String>) {
+    query_parameters_where(tree, out, |_, schema| {
+        schema.is_some_and(|s| {
+            s.get("prefixItems").is_some() && !s.get("items").is_some_and(Value::is_object)
+        })
+    });
+}
+
+/// Collects `METHOD /path name` of the query parameters (the operation's and its path
+/// item's) that `wanted` holds for, given the parameter and its schema.
+fn query_parameters_where(
+    tree: &Value,
+    out: &mut BTreeSet<String>,
+    wanted: impl Fn(&Value, Option<&Value>) -> bool,
+) {
     for (path, method, item, operation) in operations(tree) {
         let parameters = query_parameters(item.get("parameters"), tree)
             .into_iter()
             .chain(query_parameters(operation.get("parameters"), tree));
         for parameter in parameters {
             let schema = parameter.get("schema").map(|s| resolve(s, tree));
-            let tuple = schema.is_some_and(|s| {
-                s.get("prefixItems").is_some() && !s.get("items").is_some_and(Value::is_object)
-            });
-            if let (true, Some(name)) = (tuple, parameter.get("name").and_then(Value::as_str)) {
+            let name = parameter.get("name").and_then(Value::as_str);
+            if let (true, Some(name)) = (wanted(parameter, schema), name) {
                 out.insert(format!("{} {path} {name}", method.to_ascii_uppercase()));
             }
         }
@@ -177,24 +202,19 @@ fn tuple_query_parameters(tree: &Value, out: &mut BTreeSet<String>) {
 /// Collects `METHOD /path name` of `deepObject` query parameters whose schema has a property
 /// named with an upper-case letter.
 fn deep_objects_with_upper_case_keys(tree: &Value, out: &mut BTreeSet<String>) {
-    for (path, method, item, operation) in operations(tree) {
-        let parameters = query_parameters(item.get("parameters"), tree)
-            .into_iter()
-            .chain(query_parameters(operation.get("parameters"), tree));
-        for parameter in parameters {
-            if parameter.get("style").and_then(Value::as_str) != Some("deepObject") {
-                continue;
-            }
-            let schema = parameter.get("schema").map(|s| resolve(s, tree));
-            let upper = schema
-                .and_then(|s| s.get("properties"))
-                .and_then(Value::as_object)
-                .is_some_and(|p| p.keys().any(|k| k.chars().any(char::is_uppercase)));
-            if let (true, Some(name)) = (upper, parameter.get("name").and_then(Value::as_str)) {
-                out.insert(format!("{} {path} {name}", method.to_ascii_uppercase()));
-            }
-        }
-    }
+    let upper = |text: &str| text.chars().any(char::is_uppercase);
+    query_parameters_where(tree, out, |parameter, schema| {
+        let deep = parameter.get("style").and_then(Value::as_str) == Some("deepObject");
+        let named_upper = parameter
+            .get("name")
+            .and_then(Value::as_str)
+            .is_some_and(upper);
+        let keys_upper = schema
+            .and_then(|s| s.get("properties"))
+            .and_then(Value::as_object)
+            .is_some_and(|p| p.keys().any(|k| upper(k)));
+        deep && (named_upper || keys_upper)
+    });
 }
 
 /// Collects `METHOD /path` of operations with a request body whose only media types are
@@ -346,30 +366,43 @@ fn schemas_without_produces(tree: &Value, out: &mut BTreeSet<String>) {
 }
 
 /// Collects the Swagger 2.0 operations with a body parameter (`body` or `formData`, their own or
-/// their path item's) and no `consumes`, their own nor the document's.
-fn bodies_without_consumes(tree: &Value, out: &mut BTreeSet<String>) {
+/// their path item's) and no `consumes`, their own nor the document's (`none`), and those with
+/// `formData` parameters whose `consumes` names no form type (`not_form`).
+fn bodies_without_consumes(
+    tree: &Value,
+    none: &mut BTreeSet<String>,
+    not_form: &mut BTreeSet<String>,
+) {
     if tree.get("swagger").is_none() {
         return;
     }
-    let listed = |node: &Value| node["consumes"].as_array().is_some_and(|c| !c.is_empty());
     for (path, method, item, operation) in operations(tree) {
-        let consumes = match operation.get("consumes") {
-            Some(own) => own.as_array().is_some_and(|c| !c.is_empty()),
-            None => listed(tree),
-        };
-        let with_body = [item, operation]
+        let consumes: Vec<&str> = operation
+            .get("consumes")
+            .or_else(|| tree.get("consumes"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let places: Vec<&str> = [item, operation]
             .iter()
             .filter_map(|node| node.get("parameters").and_then(Value::as_array))
             .flatten()
             .map(|p| resolve(p, tree))
-            .any(|p| {
-                matches!(
-                    p.get("in").and_then(Value::as_str),
-                    Some("body" | "formData")
-                )
-            });
-        if with_body && !consumes {
-            out.insert(format!("{} {path}", method.to_ascii_uppercase()));
+            .filter_map(|p| p.get("in").and_then(Value::as_str))
+            .collect();
+        let key = format!("{} {path}", method.to_ascii_uppercase());
+        let with_body = places.iter().any(|p| *p == "body" || *p == "formData");
+        let form = |m: &&str| {
+            let m = m.to_ascii_lowercase();
+            m.starts_with("application/x-www-form-urlencoded")
+                || m.starts_with("multipart/form-data")
+        };
+        if with_body && consumes.is_empty() {
+            none.insert(key);
+        } else if places.contains(&"formData") && !consumes.iter().any(form) {
+            not_form.insert(key);
         }
     }
 }

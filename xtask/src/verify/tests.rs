@@ -633,6 +633,70 @@ fn a_swagger2_body_without_consumes_that_prism_refuses_is_prisms() {
         classify(&refused("PUT", "/pets"), &facts).0,
         Class::Generator
     );
+    // Prism's other wording: a violation of the request.
+    let mut violated = record(
+        "request",
+        422,
+        json!([{"location": ["request"], "severity": "Error",
+            "message": "No supported content types, but request included a non-empty body"}]),
+        "",
+    );
+    violated["method"] = json!("POST");
+    violated["path"] = json!("/pets");
+    assert_eq!(classify(&violated, &facts).0, Class::Prism);
+
+    // `formData` with only JSON in `consumes` contradicts Swagger 2.0: the document's.
+    let spec = dir.join("form-data-json.yaml");
+    std::fs::write(
+        &spec,
+        "swagger: '2.0'\npaths:\n  /fake:\n    get: {consumes: [application/json], parameters: [{name: a, in: formData, type: string}], responses: {'200': {}}}\n",
+    )
+    .unwrap();
+    let contradictory = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(
+        contradictory
+            .form_data_without_form_consumes
+            .iter()
+            .collect::<Vec<_>>(),
+        ["GET /fake"]
+    );
+    let mut fake = violated.clone();
+    fake["method"] = json!("GET");
+    fake["path"] = json!("/fake");
+    assert_eq!(classify(&fake, &contradictory).0, Class::Spec);
+}
+
+#[test]
+fn a_space_delimited_list_prism_reads_as_one_item_is_prisms() {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("space-delimited.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\npaths:\n  /q:\n    get:\n      parameters:\n        \
+         - {name: sa, in: query, style: spaceDelimited, explode: false, schema: {type: array, items: {type: integer}}}\n        \
+         - {name: pa, in: query, style: pipeDelimited, explode: false, schema: {type: array, items: {type: integer}}}\n",
+    )
+    .unwrap();
+    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    assert_eq!(
+        facts.space_delimited_parameters.iter().collect::<Vec<_>>(),
+        ["GET /q sa"]
+    );
+    let refused = |name: &str| {
+        let mut call = record(
+            "request",
+            422,
+            json!([{"location": ["request", "query", name, "0"], "severity": "Error",
+                "message": format!("Request query parameter {name}.0 must be integer")}]),
+            "",
+        );
+        call["method"] = json!("GET");
+        call["path"] = json!("/q");
+        call
+    };
+    assert_eq!(classify(&refused("sa"), &facts).0, Class::Prism);
+    assert_eq!(classify(&refused("pa"), &facts).0, Class::Generator);
 }
 
 #[test]
@@ -812,6 +876,17 @@ fn upper_case_deep_object_keys_prism_lower_cases_are_prisms() {
     };
     assert_eq!(classify(&missing("Id"), &facts).0, Class::Prism);
     assert_eq!(classify(&missing("id"), &facts).0, Class::Generator);
+    // The parameter's own name, read lower-cased, is missing from the query.
+    let mut whole = record(
+        "request",
+        422,
+        json!([{"location": ["request", "query"], "severity": "Error",
+            "message": "Request query must have required property 'deepobj'"}]),
+        "",
+    );
+    whole["method"] = json!("GET");
+    whole["path"] = json!("/b");
+    assert_eq!(classify(&whole, &facts).0, Class::Prism);
     assert_eq!(
         classify(&missing("Id"), &DocumentFacts::default()).0,
         Class::Generator
