@@ -96,6 +96,7 @@ const LENIENT: &[&str] = &[
     "lenient-parameters-and-headers-without-schema.yaml",
     "lenient-parameters-without-type-swagger2.yaml",
     "lenient-additional-operation-methods-3.2.yaml",
+    "lenient-parameter-styles-of-another-location.yaml",
 ];
 
 fn rules_dir() -> PathBuf {
@@ -1493,6 +1494,17 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
                 "{err}"
             );
         }
+        if *file == "lenient-parameter-styles-of-another-location.yaml" {
+            let at: Vec<&str> = err.0.iter().map(|d| d.pointer.as_str()).collect();
+            assert_eq!(
+                at,
+                [
+                    "/paths/~1foo/get/parameters/0",
+                    "/paths/~1foo/get/parameters/1"
+                ],
+                "{err}"
+            );
+        }
         if *file == "lenient-additional-operation-methods-3.2.yaml" {
             let at: Vec<(&str, &str)> = err
                 .0
@@ -1592,6 +1604,27 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
             .count();
         assert_eq!(repaired, 2, "{file}");
     }
+
+    let styles = &api(&output, "lenient-parameter-styles-of-another-location.yaml").operations[0];
+    let locations: Vec<(&str, ParamLocation, bool)> = styles
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.location, p.required))
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            (
+                "ids",
+                ParamLocation::Query {
+                    style: generator::ir::QueryStyle::Form,
+                    explode: true
+                },
+                true
+            ),
+            ("X-Tags", ParamLocation::Header { explode: false }, false),
+        ]
+    );
 
     let methods = api(&output, "lenient-additional-operation-methods-3.2.yaml");
     assert_eq!(tests::method_names(methods), ["purge_items"]);

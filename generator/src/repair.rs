@@ -19,6 +19,8 @@
 //!    leave it out): an empty one, so the response keeps its content and headers.
 //! 8. A parameter or header without `schema` or `content` (2.0: without `type`): a string,
 //!    the text it is on the wire.
+//! 9. A parameter `style` its location does not have (`simple` in the query): the location's
+//!    default style.
 //!
 //! Whatever still does not read as OpenAPI after these repairs is degraded locally by
 //! [`crate::load`] (the smallest enclosing object is replaced or left out).
@@ -65,6 +67,7 @@ pub fn repair(doc: &mut Value) -> Vec<Repair> {
                 if let Value::Object(parameter) = node {
                     non_boolean_required(parameter, pointer, &mut repairs);
                     text_without_schema(parameter, "parameter", pointer, &mut repairs);
+                    style_of_another_location(parameter, pointer, &mut repairs);
                 }
             }
             Kind::Header => {
@@ -279,6 +282,44 @@ fn undefined_schemes(
         }
     }
     *requirements = kept;
+}
+
+/// A parameter whose `style` its location does not have (`style: simple` on a query
+/// parameter, smallrye's test document): the location's default style, rather than leaving the
+/// parameter out.
+fn style_of_another_location(
+    parameter: &mut Map<String, Value>,
+    pointer: &str,
+    repairs: &mut Vec<Repair>,
+) {
+    let location = parameter
+        .get("in")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let (allowed, default): (&[&str], &str) = match location {
+        "path" => (&["simple", "label", "matrix"], "simple"),
+        "query" => (
+            &["form", "spaceDelimited", "pipeDelimited", "deepObject"],
+            "form",
+        ),
+        "header" => (&["simple"], "simple"),
+        "cookie" => (&["form"], "form"),
+        _ => return,
+    };
+    let Some(style) = parameter.get("style").and_then(Value::as_str) else {
+        return;
+    };
+    if allowed.contains(&style) {
+        return;
+    }
+    repairs.push(Repair {
+        pointer: format!("{pointer}/style"),
+        message: format!(
+            "repaired: `{style}` is no style of a {location} parameter ({}); read as `{default}`",
+            allowed.join(", ")
+        ),
+    });
+    parameter.insert("style".into(), json!(default));
 }
 
 /// A parameter or header with neither `schema` nor `content`: its value is text on the wire,
