@@ -144,10 +144,7 @@ impl Request {
         name: &'static str,
         value: &T,
     ) -> Result<(), InvalidRequest> {
-        if let Some(text) = styled_header_text(name, value, false)? {
-            self.headers.push((name, text));
-        }
-        Ok(())
+        self.styled_header(name, value, false)
     }
 
     /// Adds a header parameter in `simple` style, exploded (an object as
@@ -161,7 +158,16 @@ impl Request {
         name: &'static str,
         value: &T,
     ) -> Result<(), InvalidRequest> {
-        if let Some(text) = styled_header_text(name, value, true)? {
+        self.styled_header(name, value, true)
+    }
+
+    fn styled_header<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        explode: bool,
+    ) -> Result<(), InvalidRequest> {
+        if let Some(text) = styled_header_text(name, value, explode)? {
             self.headers.push((name, text));
         }
         Ok(())
@@ -178,14 +184,7 @@ impl Request {
         name: &str,
         value: &T,
     ) -> Result<(), InvalidRequest> {
-        match to_value(name, value)? {
-            Value::Null => Ok(()),
-            value => {
-                let text = styled_text(name, &value, false)?;
-                self.cookies.push((name.to_string(), text));
-                Ok(())
-            }
-        }
+        self.styled_cookie(name, value, false)
     }
 
     /// Adds a cookie parameter in `form` style, exploded: an object is one cookie per property
@@ -199,21 +198,29 @@ impl Request {
         name: &str,
         value: &T,
     ) -> Result<(), InvalidRequest> {
+        self.styled_cookie(name, value, true)
+    }
+
+    fn styled_cookie<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        explode: bool,
+    ) -> Result<(), InvalidRequest> {
         match to_value(name, value)? {
-            Value::Null => Ok(()),
-            Value::Object(fields) => {
+            Value::Null => {}
+            Value::Object(fields) if explode => {
                 for (key, field) in fields.iter().filter(|(_, field)| !field.is_null()) {
                     let text = simple_text(name, field)?;
                     self.cookies.push((key.clone(), text));
                 }
-                Ok(())
             }
             value => {
-                let text = styled_text(name, &value, true)?;
+                let text = styled_text(name, &value, explode)?;
                 self.cookies.push((name.to_string(), text));
-                Ok(())
             }
         }
+        Ok(())
     }
 
     /// Sets a JSON body.

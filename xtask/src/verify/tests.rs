@@ -132,6 +132,15 @@ fn regressions_pass_and_a_broken_query_style_is_reported_as_a_request_failure() 
     );
 }
 
+/// The facts of a document written (as `name`) to the tests' scratch directory.
+fn scan_document(name: &str, text: &str) -> DocumentFacts {
+    let dir = root().join("target/verify-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join(name);
+    std::fs::write(&spec, text).unwrap();
+    DocumentFacts::scan(&[spec.as_path()])
+}
+
 fn record(
     outcome: &str,
     status: u64,
@@ -165,20 +174,15 @@ fn failures_are_the_generators_unless_a_rule_explains_them() {
     // An object inside an array parameter has no OpenAPI encoding, when the document says so.
     let refused = json!({"outcome": "build", "detail": "the request was not sent: invalid request: parameter `filters` is an object, which this location cannot carry"});
     assert_eq!(classify(&refused, &none).0, Class::Generator);
-    let dir = root().join("target/verify-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("object-array-parameter.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "object-array-parameter.yaml",
         "paths:\n  /search:\n    get:\n      parameters:\n        - name: filters\n          in: query\n          \
          schema: {type: array, items: {$ref: '#/components/schemas/Filter'}}\n        \
          - {name: clinic, in: query, schema: {type: object, properties: {addresses: {type: array, items: {$ref: '#/components/schemas/Filter'}}}}}\n        \
          - {name: page, in: query, style: deepObject, schema: {type: object, properties: {at: {$ref: '#/components/schemas/Filter'}}}}\n        \
          - {name: flat, in: query, schema: {$ref: '#/components/schemas/Filter'}}\n\
          components:\n  schemas:\n    Filter: {type: object, properties: {key: {type: string}}}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert_eq!(classify(&refused, &facts).0, Class::Spec);
     // So has an object inside a form object; `deepObject` writes one, and a flat object is
     // the client's to send.
@@ -198,15 +202,12 @@ fn failures_are_the_generators_unless_a_rule_explains_them() {
         "",
     );
     assert_eq!(classify(&as_text, &none).0, Class::Generator);
-    let spec = dir.join("multipart-object.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "multipart-object.yaml",
         "paths:\n  /files:\n    post:\n      requestBody:\n        content:\n          multipart/form-data:\n            \
          schema:\n              properties:\n                attributes: {type: object}\n                file: {type: string, format: binary}\n                \
          include[]: {type: array, items: {type: string}}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert_eq!(classify(&as_text, &facts).0, Class::Prism);
     // An array of strings goes as one part per item, of which Prism keeps one.
     let one_part = record(
@@ -238,13 +239,10 @@ fn failures_are_the_generators_unless_a_rule_explains_them() {
         "",
     );
     assert_eq!(classify(&content_type, &none).0, Class::Generator);
-    let spec = dir.join("content-type-parameter.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "content-type-parameter.yaml",
         "paths:\n  /restore:\n    post:\n      parameters:\n        - {name: Content-Type, in: header, schema: {type: string, enum: [application/octet-stream]}}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert_eq!(classify(&content_type, &facts).0, Class::Spec);
 
     // Prism requiring such a parameter, which OpenAPI ignores, is Prism's doing.
@@ -355,16 +353,11 @@ fn a_call_prism_never_answered_takes_its_retrys_line_whatever_the_outcome() {
 
 #[test]
 fn an_undeclared_required_name_is_the_documents_fault_unless_a_form_body_carries_it() {
-    let dir = root().join("target/verify-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("undeclared.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "undeclared.yaml",
         "components:\n  schemas:\n    Folder:\n      required: [name]\n      properties:\n        Name: {type: string}\n    \
          Part:\n      allOf:\n        - {required: [id]}\n        - {properties: {id: {type: string}}}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     // `id` is declared by a sibling `allOf` part; `name` nowhere.
     assert_eq!(
         facts.undeclared_required.iter().collect::<Vec<_>>(),
@@ -391,17 +384,12 @@ fn an_undeclared_required_name_is_the_documents_fault_unless_a_form_body_carries
 
 #[test]
 fn an_operation_told_apart_only_by_a_fragment_is_the_documents_fault() {
-    let dir = root().join("target/verify-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("fragment-twins.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "fragment-twins.yaml",
         "paths:\n  /items:\n    get: {}\n  /items#app:\n    get: {}\n    post: {}\n  /other#x:\n    get: {}\n  \
          /keys:\n    get: {}\n  /keys?list:\n    get: {}\n  \
          /{aws}/config:\n    post: {}\n  /{gcp}/config:\n    post: {}\n    get: {}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     // `POST /items#app`, `GET /other#x` and `GET /{gcp}/config` have no twin on the wire.
     assert_eq!(
         facts.wire_twins.iter().collect::<Vec<_>>(),
@@ -447,16 +435,11 @@ fn an_operation_told_apart_only_by_a_fragment_is_the_documents_fault() {
 
 #[test]
 fn an_operation_sent_to_its_own_server_that_prism_does_not_route_is_prisms() {
-    let dir = root().join("target/verify-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("own-servers.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "own-servers.yaml",
         "servers: [{url: ''}]\npaths:\n  /legacy/users:\n    servers: [{url: /private}]\n    get: {}\n  \
          /files:\n    post: {servers: [{url: /upload}]}\n    get: {}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert_eq!(
         facts.own_servers.iter().collect::<Vec<_>>(),
         ["GET /legacy/users", "POST /files"]
@@ -482,17 +465,12 @@ fn an_operation_sent_to_its_own_server_that_prism_does_not_route_is_prisms() {
 
 #[test]
 fn a_path_prism_cannot_route_and_a_schema_without_produces_are_prisms() {
-    let dir = root().join("target/verify-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("prism-unroutable.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "prism-unroutable.yaml",
         "swagger: '2.0'\npaths:\n  /clusters/{id.value}:\n    get: {responses: {'200': {schema: {type: object}}}}\n  \
          /clusters/{id}:\n    delete: {produces: [application/json], responses: {'200': {schema: {type: object}}}}\n  \
          /services:\n    get: {responses: {'200': {schema: {type: array}}, '204': {}}}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert_eq!(
         facts.prism_unroutable_templates.iter().collect::<Vec<_>>(),
         ["GET /clusters/{id.value}"]
@@ -539,16 +517,11 @@ fn a_path_prism_cannot_route_and_a_schema_without_produces_are_prisms() {
 
 #[test]
 fn an_openapi_32_method_prism_does_not_route_is_prisms() {
-    let dir = root().join("target/verify-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("additional-methods.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "additional-methods.yaml",
         "openapi: 3.2.0\npaths:\n  /books:\n    query: {responses: {'200': {description: ok}}}\n    get: {responses: {'200': {description: ok}}}\n  \
          /books/{id}:\n    additionalOperations:\n      COPY: {responses: {'201': {description: copied}}}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert_eq!(
         facts
             .additional_method_operations
@@ -573,17 +546,12 @@ fn an_openapi_32_method_prism_does_not_route_is_prisms() {
 
 #[test]
 fn a_multipart_related_body_prism_cannot_read_is_prisms() {
-    let dir = root().join("target/verify-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("multipart-related.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "multipart-related.yaml",
         "openapi: 3.0.3\npaths:\n  /bundle:\n    post:\n      requestBody:\n        content:\n          \
          multipart/related: {schema: {type: object}}\n    put:\n      requestBody:\n        content:\n          \
          multipart/form-data: {schema: {type: object}}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert_eq!(
         facts.other_multipart_bodies.iter().collect::<Vec<_>>(),
         ["POST /bundle"]
@@ -606,17 +574,12 @@ fn a_multipart_related_body_prism_cannot_read_is_prisms() {
 
 #[test]
 fn a_swagger2_body_without_consumes_that_prism_refuses_is_prisms() {
-    let dir = root().join("target/verify-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("no-consumes.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "no-consumes.yaml",
         "swagger: '2.0'\npaths:\n  /pets:\n    parameters: [{name: pet, in: body, schema: {type: object}}]\n    \
          post: {responses: {'204': {}}}\n    put: {consumes: [application/json], parameters: [{name: pet, in: body, schema: {type: object}}], responses: {'204': {}}}\n  \
          /forms:\n    post: {parameters: [{name: a, in: formData, type: string}], responses: {'204': {}}}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert_eq!(
         facts.bodies_without_consumes.iter().collect::<Vec<_>>(),
         ["POST /forms", "POST /pets"]
@@ -646,13 +609,10 @@ fn a_swagger2_body_without_consumes_that_prism_refuses_is_prisms() {
     assert_eq!(classify(&violated, &facts).0, Class::Prism);
 
     // `formData` with only JSON in `consumes` contradicts Swagger 2.0: the document's.
-    let spec = dir.join("form-data-json.yaml");
-    std::fs::write(
-        &spec,
+    let contradictory = scan_document(
+        "form-data-json.yaml",
         "swagger: '2.0'\npaths:\n  /fake:\n    get: {consumes: [application/json], parameters: [{name: a, in: formData, type: string}], responses: {'200': {}}}\n",
-    )
-    .unwrap();
-    let contradictory = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert_eq!(
         contradictory
             .form_data_without_form_consumes
@@ -668,17 +628,12 @@ fn a_swagger2_body_without_consumes_that_prism_refuses_is_prisms() {
 
 #[test]
 fn a_space_delimited_list_prism_reads_as_one_item_is_prisms() {
-    let dir = root().join("target/verify-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("space-delimited.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "space-delimited.yaml",
         "openapi: 3.0.3\npaths:\n  /q:\n    get:\n      parameters:\n        \
          - {name: sa, in: query, style: spaceDelimited, explode: false, schema: {type: array, items: {type: integer}}}\n        \
          - {name: pa, in: query, style: pipeDelimited, explode: false, schema: {type: array, items: {type: integer}}}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert_eq!(
         facts.space_delimited_parameters.iter().collect::<Vec<_>>(),
         ["GET /q sa"]
@@ -750,14 +705,11 @@ fn a_query_name_sent_twice_is_the_documents_and_a_schemaless_answer_prisms() {
     assert_eq!(class, Class::Prism, "{reason}");
 
     // A key Prism looks for under a name no request can carry is the document's fault.
-    let spec = dir.join("unsendable-api-key.yaml");
-    std::fs::write(
-        &spec,
+    let keyed = scan_document(
+        "unsendable-api-key.yaml",
         "swagger: '2.0'\nsecurityDefinitions:\n  jwt: {type: apiKey, in: header, name: 'Authorization: Bearer'}\n\
          paths: {}\n",
-    )
-    .unwrap();
-    let keyed = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert!(keyed.unsendable_api_keys);
     let refused = json!({"outcome": "request", "status": 401, "method": "GET", "path": "/alerts",
         "detail": "the server answered a problem (401)",
@@ -845,16 +797,11 @@ fn a_pattern_its_format_refuses_is_the_documents_fault() {
 
 #[test]
 fn upper_case_deep_object_keys_prism_lower_cases_are_prisms() {
-    let dir = root().join("target/verify-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("deep-object-case.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "deep-object-case.yaml",
         "openapi: 3.0.3\npaths:\n  /b:\n    get:\n      parameters:\n        - name: deepObj\n          in: query\n          \
          style: deepObject\n          schema: {type: object, required: [Id], properties: {Id: {type: integer}}}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert_eq!(
         facts
             .deep_objects_with_upper_case_keys
@@ -914,17 +861,12 @@ fn a_pattern_written_as_a_javascript_literal_is_the_documents_fault() {
 
 #[test]
 fn a_path_parameter_outside_the_template_is_the_documents_fault() {
-    let dir = root().join("target/verify-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("outside-template.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "outside-template.yaml",
         "components:\n  parameters:\n    Org: {name: org, in: path, required: true, schema: {type: string}}\n\
          paths:\n  /issues/{id}:\n    parameters:\n      - {name: id, in: path, required: true, schema: {type: string}}\n    \
          get:\n      parameters:\n        - $ref: '#/components/parameters/Org'\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert_eq!(
         facts
             .path_parameters_outside_template
@@ -950,17 +892,12 @@ fn a_path_parameter_outside_the_template_is_the_documents_fault() {
 
 #[test]
 fn a_tuple_closed_by_items_false_that_prism_refuses_is_prisms() {
-    let dir = root().join("target/verify-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("closed-tuple.yaml");
-    std::fs::write(
-        &spec,
+    let facts = scan_document(
+        "closed-tuple.yaml",
         "openapi: 3.1.0\ncomponents:\n  schemas:\n    Box:\n      type: array\n      \
          prefixItems: [{type: number}, {type: number}]\n      items: false\n      minItems: 2\n\
          paths:\n  /shapes:\n    get:\n      parameters:\n        - {name: range, in: query, schema: {$ref: '#/components/schemas/Box'}}\n",
-    )
-    .unwrap();
-    let facts = DocumentFacts::scan(&[spec.as_path()]);
+    );
     assert!(facts.tuples_closed_by_items_false);
     let violation = |message: &str| {
         json!([{"location": ["request", "body", "0", "box", "0"], "severity": "Error",
