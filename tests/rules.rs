@@ -97,6 +97,7 @@ const LENIENT: &[&str] = &[
     "lenient-parameters-without-type-swagger2.yaml",
     "lenient-additional-operation-methods-3.2.yaml",
     "lenient-parameter-styles-of-another-location.yaml",
+    "lenient-body-parameters-in-openapi-3.yaml",
 ];
 
 fn rules_dir() -> PathBuf {
@@ -1494,6 +1495,24 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
                 "{err}"
             );
         }
+        if *file == "lenient-body-parameters-in-openapi-3.yaml" {
+            let at: Vec<&str> = err.0.iter().map(|d| d.pointer.as_str()).collect();
+            assert_eq!(
+                at,
+                [
+                    "/paths/~1pets/post/parameters/0",
+                    "/paths/~1pets~1{id}~1photo/post/parameters/1",
+                    "/paths/~1pets~1{id}~1photo/post/parameters/2"
+                ],
+                "{err}"
+            );
+            assert!(
+                err.0[0]
+                    .message
+                    .ends_with("OpenAPI 3 writes the body as the operation's `requestBody`"),
+                "{err}"
+            );
+        }
         if *file == "lenient-parameter-styles-of-another-location.yaml" {
             let at: Vec<&str> = err.0.iter().map(|d| d.pointer.as_str()).collect();
             assert_eq!(
@@ -1604,6 +1623,48 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
             .count();
         assert_eq!(repaired, 2, "{file}");
     }
+
+    // Swagger 2.0 body and form parameters in a 3.0 document are the request body they describe;
+    // the warnings stand where each parameter is written.
+    let bodies = api(&output, "lenient-body-parameters-in-openapi-3.yaml");
+    let add = &bodies.operations[0];
+    assert_eq!(
+        add.body.as_ref().map(|b| (b.media, b.required)),
+        Some((generator::ir::MediaKind::Json, true))
+    );
+    assert_eq!(
+        add.params
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["dryRun"]
+    );
+    let upload = &bodies.operations[1];
+    assert_eq!(
+        upload.body.as_ref().map(|b| b.media),
+        Some(generator::ir::MediaKind::Multipart)
+    );
+    assert_eq!(
+        upload
+            .params
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["id", "X-Trace"]
+    );
+    let file = fields(ty(bodies, "UploadPhotoBody"));
+    assert!(file["file"].required && file["file"].ty == TypeRef::Bytes);
+    assert_eq!(
+        warnings_of(&output, "lenient-body-parameters-in-openapi-3.yaml")
+            .iter()
+            .map(|w| w.pointer.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "/paths/~1pets/post/parameters/0",
+            "/paths/~1pets~1{id}~1photo/post/parameters/1",
+            "/paths/~1pets~1{id}~1photo/post/parameters/2"
+        ]
+    );
 
     let styles = &api(&output, "lenient-parameter-styles-of-another-location.yaml").operations[0];
     let locations: Vec<(&str, ParamLocation, bool)> = styles

@@ -159,7 +159,18 @@ pub fn load_str_with(
         ));
     }
     if options.lenient {
-        for repair in crate::repair::repair(&mut raw) {
+        // Body parameters first: the form ones are read before any repair of parameters.
+        let (repairs, moves) = crate::repair::body_parameters(&mut raw);
+        // Every move's old place is read in the map as it was before this repair.
+        let moves: Vec<(String, String)> = moves
+            .into_iter()
+            .map(|(new, old)| (new, pointers.original(&old)))
+            .collect();
+        for (new, original) in moves {
+            pointers.add(new, original);
+        }
+        let repairs = repairs.into_iter().chain(crate::repair::repair(&mut raw));
+        for repair in repairs {
             warnings.push(Diagnostic::warning(file, repair.pointer, repair.message));
         }
     }
@@ -334,6 +345,11 @@ fn invalid_message(serde_message: &str) -> String {
     // serde names openapiv3's types; say what the document lacks instead.
     let said = if serde_message.contains("enum ParameterSchemaOrContent") {
         "a parameter or header needs a `schema` or a `content` (Swagger 2.0: a `type`), and this one has neither"
+    } else if ["unknown variant `body`", "unknown variant `formData`"]
+        .iter()
+        .any(|v| serde_message.starts_with(v))
+    {
+        "`in: body` and `in: formData` are Swagger 2.0; OpenAPI 3 writes the body as the operation's `requestBody`"
     } else {
         serde_message
     };

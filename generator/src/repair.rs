@@ -21,6 +21,8 @@
 //!    the text it is on the wire.
 //! 9. A parameter `style` its location does not have (`simple` in the query): the location's
 //!    default style.
+//! 10. `in: body` and `in: formData` parameters in a 3.x document (Swagger 2.0 habits): the
+//!     request body they describe ([`body_parameters`]).
 //!
 //! Whatever still does not read as OpenAPI after these repairs is degraded locally by
 //! [`crate::load`] (the smallest enclosing object is replaced or left out).
@@ -282,6 +284,152 @@ fn undefined_schemes(
         }
     }
     *requirements = kept;
+}
+
+/// `in: body` and `in: formData` parameters of 3.x operations, which Swagger 2.0 has and
+/// OpenAPI 3 does not: a body parameter's schema becomes the request body (JSON), form
+/// parameters the properties of a form body (`multipart/form-data` when one is a file). They
+/// leave the parameter list, so the parameters after them move: the moves, new pointer to
+/// old, are returned with the repairs.
+pub fn body_parameters(doc: &mut Value) -> (Vec<Repair>, Vec<(String, String)>) {
+    let mut repairs = Vec::new();
+    let mut moves = Vec::new();
+    grammar::walk_document_mut(doc, Dialect::OpenApi30, &mut |node, kind, pointer| {
+        if let (Kind::Operation, Value::Object(operation)) = (kind, node) {
+            operation_body_parameters(operation, pointer, &mut repairs, &mut moves);
+        }
+    });
+    (repairs, moves)
+}
+
+fn operation_body_parameters(
+    operation: &mut Map<String, Value>,
+    pointer: &str,
+    repairs: &mut Vec<Repair>,
+    moves: &mut Vec<(String, String)>,
+) {
+    // An operation with a `requestBody` of its own keeps it; its body parameters are left to
+    // the degrading that leaves invalid parameters out.
+    if operation.contains_key("requestBody") {
+        return;
+    }
+    let Some(Value::Array(parameters)) = operation.get_mut("parameters") else {
+        return;
+    };
+    let place = |p: &Value| p.get("in").and_then(Value::as_str).map(str::to_string);
+    if !parameters
+        .iter()
+        .any(|p| matches!(place(p).as_deref(), Some("body" | "formData")))
+    {
+        return;
+    }
+    let body_at = format!("{pointer}/requestBody");
+    let mut body: Option<Value> = None;
+    let mut form: Vec<(String, Value, bool, String)> = Vec::new();
+    let mut kept = Vec::new();
+    for (i, parameter) in std::mem::take(parameters).into_iter().enumerate() {
+        let at = format!("{pointer}/parameters/{i}");
+        match place(&parameter).as_deref() {
+            Some("body") if body.is_none() => {
+                let schema = parameter
+                    .get("schema")
+                    .cloned()
+                    .unwrap_or_else(|| json!({}));
+                let required = parameter.get("required") == Some(&Value::Bool(true));
+                body = Some(
+                    json!({"required": required, "content": {"application/json": {"schema": schema}}}),
+                );
+                // The body stands where the parameter was written.
+                moves.push((body_at.clone(), at));
+                repairs.push(Repair {
+                    pointer: body_at.clone(),
+                    message: "repaired: `in: body` is Swagger 2.0; the parameter is read as the request body (`application/json`)".into(),
+                });
+            }
+            Some("formData") => {
+                let name = parameter
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let required = parameter.get("required") == Some(&Value::Bool(true));
+                form.push((name.to_string(), form_schema(&parameter), required, at));
+            }
+            _ => {
+                if kept.len() != i {
+                    moves.push((format!("{pointer}/parameters/{}", kept.len()), at));
+                }
+                kept.push(parameter);
+            }
+        }
+    }
+    *parameters = kept;
+    if form.is_empty() {
+        if let Some(body) = body {
+            operation.insert("requestBody".into(), body);
+        }
+        return;
+    }
+    // A body parameter and form parameters cannot both be the body (2.0 forbids the pair).
+    if let Some(body) = body {
+        operation.insert("requestBody".into(), body);
+        repairs.push(Repair {
+            pointer: body_at,
+            message: "repaired: `in: formData` parameters beside a body parameter are Swagger 2.0 and cannot be the body too; they are left out".into(),
+        });
+        return;
+    }
+    let file = form
+        .iter()
+        .any(|(_, s, _, _)| s.get("format").and_then(Value::as_str) == Some("binary"));
+    let media = if file {
+        "multipart/form-data"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
+    let schema_at = format!("{body_at}/content/{}/schema", escape_pointer_token(media));
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for (name, schema, needed, at) in form {
+        let property_at = format!("{schema_at}/properties/{}", escape_pointer_token(&name));
+        moves.push((property_at.clone(), at));
+        repairs.push(Repair {
+            pointer: property_at,
+            message: "repaired: `in: formData` is Swagger 2.0; the parameter is read as a property of a form body".into(),
+        });
+        if needed {
+            required.push(json!(name));
+        }
+        properties.insert(name, schema);
+    }
+    let mut schema = json!({"type": "object", "properties": properties});
+    if !required.is_empty() {
+        schema["required"] = Value::Array(required);
+    }
+    operation.insert(
+        "requestBody".into(),
+        json!({"content": {media: {"schema": schema}}}),
+    );
+}
+
+/// The schema of a Swagger 2.0 form parameter written in a 3.x document: its `schema`, else
+/// the schema keywords beside it (`type: file` is a binary string).
+fn form_schema(parameter: &Value) -> Value {
+    if let Some(schema) = parameter.get("schema") {
+        return schema.clone();
+    }
+    let mut schema = Map::new();
+    for key in [
+        "type", "format", "items", "enum", "default", "minimum", "maximum", "pattern",
+    ] {
+        if let Some(value) = parameter.get(key) {
+            schema.insert(key.into(), value.clone());
+        }
+    }
+    if schema.get("type").and_then(Value::as_str) == Some("file") {
+        schema.insert("type".into(), json!("string"));
+        schema.insert("format".into(), json!("binary"));
+    }
+    Value::Object(schema)
 }
 
 /// A parameter whose `style` its location does not have (`style: simple` on a query
