@@ -22,7 +22,7 @@
 //! # Inside
 //!
 //! The pipeline, one module per concern: `load` parses a document (after `bundle` has put a
-//! multi-file document together and `convert` has brought Swagger 2.0 and OpenAPI 3.1 to the
+//! multi-file document together and `convert` has brought Swagger 2.0 and OpenAPI 3.1 and 3.2 to the
 //! 3.0 shape), `normalize` lowers it into the [`ir`] (every name, media type and `Accept` value
 //! is decided there), `emit` turns the IR into Rust tokens, `format` prints them. `parallel`
 //! spreads the work over the cores. Problems travel as diagnostics, never panics.
