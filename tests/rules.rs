@@ -73,6 +73,8 @@ const STRICT: &[&str] = &[
     "pattern-properties-in-3.0.yaml",
     "request-bodies-in-a-media-range.yaml",
     "dynamic-refs-bind-generic-schemas-3.1.yaml",
+    "json-sequences.yaml",
+    "json-sequence-item-schemas-3.2.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1285,7 +1287,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             .collect::<Vec<_>>(),
         [
             "/$self",
-            "/paths/~1books/get/responses/200/content/application~1jsonl/itemSchema",
+            "/paths/~1books/get/responses/200/content/text~1event-stream/itemSchema",
             "/components/schemas/Format/discriminator/defaultMapping"
         ]
     );
@@ -1361,6 +1363,70 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             .map(|w| w.pointer.as_str())
             .collect::<Vec<_>>(),
         ["/paths/~1bundle/post/requestBody/content/multipart~1related"]
+    );
+
+    // JSON sequences are lists of their texts: an item `schema` is wrapped, with a warning; an
+    // array schema and 3.2's `itemSchema` are not; one JSON text is preferred to a sequence.
+    let sequences = api(&output, "json-sequences.yaml");
+    let bodies: Vec<(String, String, String)> = sequences
+        .operations
+        .iter()
+        .flat_map(|o| {
+            o.body
+                .iter()
+                .map(|b| (b.media, &b.content_type, &b.ty))
+                .chain(
+                    o.responses
+                        .iter()
+                        .filter_map(|r| r.body.as_ref())
+                        .map(|b| (b.media, &b.content_type, &b.ty)),
+                )
+        })
+        .map(|(media, content_type, ty)| {
+            (
+                media.name().to_string(),
+                content_type.clone(),
+                ty.to_string(),
+            )
+        })
+        .collect();
+    let body = |media: &str, content_type: &str, ty: &str| {
+        (media.to_string(), content_type.to_string(), ty.to_string())
+    };
+    assert_eq!(
+        bodies,
+        [
+            body("json-sequence", "application/jsonl", "Vec<EventMessage>"),
+            body("json-sequence", "application/geo+json-seq", "EventList"),
+            body("json-sequence", "application/x-ndjson", "Vec<String>"),
+            body("json", "application/json", "EventMessage"),
+        ]
+    );
+    assert_eq!(
+        warnings_of(&output, "json-sequences.yaml")
+            .iter()
+            .map(|w| w.pointer.as_str())
+            .collect::<Vec<_>>(),
+        ["/paths/~1events/get/responses/200/content/application~1jsonl/schema"]
+    );
+    let items = api(&output, "json-sequence-item-schemas-3.2.yaml");
+    let logs = items.operations[0].responses[0]
+        .body
+        .as_ref()
+        .map(|b| (b.media, b.ty.to_string()));
+    assert_eq!(
+        logs,
+        Some((
+            generator::ir::MediaKind::JsonSequence,
+            "Vec<LogLine>".into()
+        ))
+    );
+    assert_eq!(
+        warnings_of(&output, "json-sequence-item-schemas-3.2.yaml")
+            .iter()
+            .map(|w| w.pointer.as_str())
+            .collect::<Vec<_>>(),
+        ["/paths/~1ticks/get/responses/200/content/text~1event-stream/itemSchema"]
     );
 
     // A template bound by `$defs` is a copy with the bound schema; unbound, its own anchor.

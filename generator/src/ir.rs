@@ -350,6 +350,9 @@ pub enum StatusSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MediaKind {
     Json,
+    /// Several JSON texts, one after the other: JSON Lines, NDJSON, JSON text sequences. The
+    /// body's type is the list of them, as OpenAPI's media type registry models it.
+    JsonSequence,
     FormUrlEncoded,
     Multipart,
     Text,
@@ -361,6 +364,7 @@ impl MediaKind {
     pub fn name(self) -> &'static str {
         match self {
             Self::Json => "json",
+            Self::JsonSequence => "json-sequence",
             Self::FormUrlEncoded => "form",
             Self::Multipart => "multipart",
             Self::Text => "text",

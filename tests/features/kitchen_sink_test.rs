@@ -483,3 +483,38 @@ async fn a_base_whose_union_includes_its_subtypes_decodes_each_subtype_whole() {
     let SigningKeyVariant::RsaKey(rsa) = &keys[1] else { panic!("{:?}", keys[1]) };
     assert_eq!((rsa.kid.as_deref(), rsa.n.as_str()), (Some("k2"), "abc"));
 }
+
+#[tokio::test]
+async fn json_sequences_are_read_and_written_one_text_at_a_time() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{\"kind\":\"a\",\"at\":1}\n\n{\"kind\":\"b\"}\n", "application/x-ndjson"))
+        .mount(&server).await;
+    Mock::given(method("POST")).and(path("/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("\u{1e}{\"kind\":\"c\",\"at\":3}\n", "application/json-seq"))
+        .mount(&server).await;
+    let client = client(&server);
+
+    let events = client.list_events().send().await.unwrap().into_inner();
+    assert_eq!(events, vec![Event { kind: "a".into(), at: Some(1) }, Event { kind: "b".into(), at: None }]);
+    let received = &server.received_requests().await.unwrap()[0];
+    assert_eq!(received.headers.get("accept").unwrap(), "application/x-ndjson");
+
+    let sent = vec![Event { kind: "c".into(), at: Some(3) }, Event { kind: "d".into(), at: None }];
+    let stored = client.post_events(sent).send().await.unwrap().into_inner();
+    assert_eq!(stored, vec![Event { kind: "c".into(), at: Some(3) }]);
+    let received = &server.received_requests().await.unwrap()[1];
+    assert_eq!(received.headers.get("content-type").unwrap(), "application/json-seq");
+    let body = String::from_utf8(received.body.clone()).unwrap();
+    assert_eq!(body, "\u{1e}{\"kind\":\"c\",\"at\":3}\n\u{1e}{\"kind\":\"d\"}\n");
+
+    // A text that is not JSON, or does not match, is named by its place in the sequence.
+    server.reset().await;
+    Mock::given(method("GET")).and(path("/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{\"kind\":\"a\"}\n{\"at\":2}\n", "application/x-ndjson"))
+        .mount(&server).await;
+    match client.list_events().send().await {
+        Err(Error::Decode(e)) => assert_eq!(e.path, "[1]", "{}", e.message),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}

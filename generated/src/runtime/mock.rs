@@ -181,6 +181,23 @@ impl OperationMatcher {
         }
     }
 
+    /// Only requests whose JSON sequence body (JSON Lines, NDJSON, `application/json-seq`)
+    /// holds the texts of `value`, a list being one text per item, however they are separated.
+    pub fn json_sequence_body<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        let expected = super::sequence::write("application/jsonl", value)
+            .map(|written| super::sequence::read(&written).ok());
+        match expected {
+            Ok(expected) => {
+                let check = move |body: &[u8]| {
+                    expected.is_some() && super::sequence::read(body).ok() == expected
+                };
+                self.body.push(("JSON sequence body", Box::new(check)));
+                self
+            }
+            Err(error) => self.refuse(InvalidRequest::JsonBody(error)),
+        }
+    }
+
     /// Only requests whose JSON body decodes as `T` and satisfies `predicate`.
     pub fn json_body_where<T: DeserializeOwned>(
         mut self,
@@ -387,6 +404,23 @@ pub fn json_response<T: Serialize + ?Sized>(
     body: &T,
 ) -> ResponseTemplate {
     match ::serde_json::to_vec(body) {
+        Ok(bytes) => ResponseTemplate::new(status).set_body_raw(bytes, content_type),
+        Err(e) => ResponseTemplate::new(500).set_body_raw(
+            format!("the mock cannot serialize its response body: {e}"),
+            "text/plain",
+        ),
+    }
+}
+
+/// A response with `body` as a JSON sequence of the media type `content_type` (JSON Lines,
+/// NDJSON, `application/json-seq`): a list is one JSON text per item. A body that cannot be
+/// serialized answers 500 with the reason as text.
+pub fn json_sequence_response<T: Serialize + ?Sized>(
+    status: u16,
+    content_type: &str,
+    body: &T,
+) -> ResponseTemplate {
+    match super::sequence::write(content_type, body) {
         Ok(bytes) => ResponseTemplate::new(status).set_body_raw(bytes, content_type),
         Err(e) => ResponseTemplate::new(500).set_body_raw(
             format!("the mock cannot serialize its response body: {e}"),

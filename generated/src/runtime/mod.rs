@@ -33,6 +33,7 @@ mod redirect;
 mod request;
 mod response;
 mod retry;
+mod sequence;
 mod tagged;
 
 #[cfg(feature = "mock")]

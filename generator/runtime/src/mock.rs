@@ -179,6 +179,23 @@ impl OperationMatcher {
         }
     }
 
+    /// Only requests whose JSON sequence body (JSON Lines, NDJSON, `application/json-seq`)
+    /// holds the texts of `value`, a list being one text per item, however they are separated.
+    pub fn json_sequence_body<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        let expected = super::sequence::write("application/jsonl", value)
+            .map(|written| super::sequence::read(&written).ok());
+        match expected {
+            Ok(expected) => {
+                let check = move |body: &[u8]| {
+                    expected.is_some() && super::sequence::read(body).ok() == expected
+                };
+                self.body.push(("JSON sequence body", Box::new(check)));
+                self
+            }
+            Err(error) => self.refuse(InvalidRequest::JsonBody(error)),
+        }
+    }
+
     /// Only requests whose JSON body decodes as `T` and satisfies `predicate`.
     pub fn json_body_where<T: DeserializeOwned>(
         mut self,
@@ -393,6 +410,23 @@ pub fn json_response<T: Serialize + ?Sized>(
     }
 }
 
+/// A response with `body` as a JSON sequence of the media type `content_type` (JSON Lines,
+/// NDJSON, `application/json-seq`): a list is one JSON text per item. A body that cannot be
+/// serialized answers 500 with the reason as text.
+pub fn json_sequence_response<T: Serialize + ?Sized>(
+    status: u16,
+    content_type: &str,
+    body: &T,
+) -> ResponseTemplate {
+    match super::sequence::write(content_type, body) {
+        Ok(bytes) => ResponseTemplate::new(status).set_body_raw(bytes, content_type),
+        Err(e) => ResponseTemplate::new(500).set_body_raw(
+            format!("the mock cannot serialize its response body: {e}"),
+            "text/plain",
+        ),
+    }
+}
+
 /// A response with a text body of the media type `content_type`.
 pub fn text_response(status: u16, content_type: &str, body: impl Into<String>) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.into(), content_type)
@@ -577,6 +611,13 @@ mod tests {
         assert!(form.matches(&post("a=1+2&b=x")));
         assert!(!form.matches(&post("b=x&a=1+2")));
 
+        let sequence = OperationMatcher::new(ROUTES, 3)
+            .json_sequence_body(&serde_json::json!([{"id": 1, "b": true}, "two"]));
+        assert!(sequence.matches(&post("{\"b\":true,\"id\":1}\n\"two\"\n")));
+        assert!(sequence.matches(&post("\u{1e}{\"id\":1,\"b\":true}\n\u{1e}\"two\"\n")));
+        assert!(!sequence.matches(&post("{\"id\":1,\"b\":true}\n")));
+        assert!(!sequence.matches(&post("[{\"id\":1,\"b\":true},\"two\"]")));
+
         let raw = OperationMatcher::new(ROUTES, 3).raw_body("plain text");
         assert!(raw.matches(&post("plain text")));
         assert!(!raw.matches(&post("plain text ")));
@@ -603,6 +644,10 @@ mod tests {
                 ),
             ),
             ("/text", text_response(200, "text/plain", "hi")),
+            (
+                "/sequence",
+                json_sequence_response(200, "application/json-seq", &[1, 2]),
+            ),
             ("/bytes", bytes_response(200, "image/png", vec![0_u8, 255])),
             ("/empty", empty_response(204)),
         ];
@@ -621,6 +666,12 @@ mod tests {
                 &br#"{"a":1}"#[..],
             ),
             ("/text", 200, Some("text/plain"), b"hi"),
+            (
+                "/sequence",
+                200,
+                Some("application/json-seq"),
+                b"\x1e1\n\x1e2\n",
+            ),
             ("/bytes", 200, Some("image/png"), &[0, 255]),
             ("/empty", 204, None, b""),
         ] {

@@ -239,6 +239,25 @@ impl Request {
         Ok(())
     }
 
+    /// Sets a JSON sequence body (JSON Lines, NDJSON, `application/json-seq`): a list is one
+    /// JSON text per item.
+    ///
+    /// # Errors
+    ///
+    /// When the body cannot be serialized.
+    pub fn json_sequence_body<T: Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        body: &T,
+    ) -> Result<(), InvalidRequest> {
+        let bytes = super::sequence::write(content_type, body).map_err(InvalidRequest::JsonBody)?;
+        self.body = Body::Bytes {
+            content_type: content_type.into(),
+            bytes: bytes.into(),
+        };
+        Ok(())
+    }
+
     /// Sets an `application/x-www-form-urlencoded` body, written by [`form_text`].
     ///
     /// # Errors

@@ -75,6 +75,55 @@ impl RawResponse {
         }
     }
 
+    /// Decodes a JSON sequence body (JSON Lines, NDJSON, `application/json-seq`) as the list
+    /// `T` of its texts, reporting the index of a text that is not JSON or the path of the first
+    /// mismatch (`[2].id`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when a text is not JSON or the texts do not match `T`.
+    #[doc(hidden)]
+    pub fn json_sequence<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
+        let texts = match super::sequence::read(&self.body) {
+            Ok(texts) => serde_json::Value::Array(texts),
+            Err(err) => {
+                return Err(Error::Decode(Box::new(DecodeError {
+                    response: self,
+                    path: format!("[{}]", err.index),
+                    message: format!(
+                        "text {} of the sequence is not JSON: {}",
+                        err.index, err.source
+                    ),
+                })));
+            }
+        };
+        match serde_path_to_error::deserialize::<_, T>(texts) {
+            Ok(value) => Ok(self.into_value(value)),
+            Err(err) => {
+                let path = err.path().to_string();
+                let message = err.into_inner().to_string();
+                Err(Error::Decode(Box::new(DecodeError {
+                    response: self,
+                    path,
+                    message,
+                })))
+            }
+        }
+    }
+
+    /// Decodes a JSON sequence body and wraps it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when a text is not JSON or the texts do not match `T`.
+    #[doc(hidden)]
+    pub fn json_sequence_with<T: DeserializeOwned, U, E>(
+        self,
+        wrap: impl FnOnce(T) -> U,
+    ) -> Result<ResponseValue<U>, Error<E>> {
+        self.json_sequence::<T, E>().map(|v| v.map(wrap))
+    }
+
     /// Decodes a UTF-8 text body.
     ///
     /// # Errors

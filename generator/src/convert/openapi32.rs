@@ -5,8 +5,10 @@
 //!   [`ADDITIONAL_OPERATIONS`](crate::grammar::ADDITIONAL_OPERATIONS), keyed by the method as
 //!   sent (`QUERY`, `COPY`): 3.0 has no field for them, and every later stage walks them there
 //! - a media type given as a `$ref` to `components.mediaTypes` → that media type, in place
-//! - `itemSchema` (sequential media: JSON Lines, server-sent events) without a `schema` → the
-//!   body is read whole, with a note; `itemEncoding` and `prefixEncoding` are dropped
+//! - `itemSchema` of a sequential JSON media type (JSON Lines, NDJSON, `json-seq`) without a
+//!   `schema` → the `schema` of an array of those items, the registry's model of the whole
+//!   sequence; of another media type (server-sent events) → the body is read whole, with a note;
+//!   `itemEncoding` and `prefixEncoding` are dropped
 //! - `in: querystring` in `application/x-www-form-urlencoded` → a `form` query parameter,
 //!   exploded, of that schema (the same query string); in other media types it is left out
 //!   with a note
@@ -18,8 +20,10 @@
 use serde_json::{Map, Value, json};
 
 use super::{Converted, Note, PointerMap, from_openapi31};
-use crate::diagnostics::escape_pointer_token;
+use crate::diagnostics::{escape_pointer_token, unescape_pointer_token};
 use crate::grammar::{self, ADDITIONAL_OPERATIONS, Dialect, Kind};
+use crate::ir::MediaKind;
+use crate::normalize::media::classify;
 
 /// References to reusable media types, followed this many times at most (a cycle stops there).
 const MAX_MEDIA_TYPE_HOPS: usize = 8;
@@ -45,6 +49,9 @@ pub fn from_openapi32(doc: &Value) -> Converted {
         &mut |node, kind, pointer| {
             if kind == Kind::MediaType {
                 inline_media_type(node, doc, pointer, &mut pointers);
+                if let Value::Object(map) = node {
+                    json_sequence_items(map, pointer, &mut pointers);
+                }
             }
             let Value::Object(map) = node else {
                 return;
@@ -166,6 +173,31 @@ fn move_additional_operations(
     }
 }
 
+/// A sequential JSON media type's `itemSchema` (without a `schema`) becomes the `schema` of the
+/// array of its items, the registry's model of the whole sequence.
+fn json_sequence_items(
+    media_type: &mut Map<String, Value>,
+    pointer: &str,
+    pointers: &mut PointerMap,
+) {
+    let name = pointer
+        .rsplit('/')
+        .next()
+        .map(unescape_pointer_token)
+        .unwrap_or_default();
+    if classify(&name) != MediaKind::JsonSequence || media_type.contains_key("schema") {
+        return;
+    }
+    let Some(items) = media_type.remove("itemSchema") else {
+        return;
+    };
+    media_type.insert("schema".into(), json!({"type": "array", "items": items}));
+    pointers.add(
+        format!("{pointer}/schema/items"),
+        format!("{pointer}/itemSchema"),
+    );
+}
+
 /// A media type given as a reference to `components.mediaTypes` becomes the media type it
 /// names, whose places diagnostics then name.
 fn inline_media_type(node: &mut Value, doc: &Value, pointer: &str, pointers: &mut PointerMap) {
@@ -248,6 +280,7 @@ mod tests {
                     {"name": "session", "in": "cookie", "style": "cookie", "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "ok", "content": {
                     "application/jsonl": {"itemSchema": {"type": "object"}},
+                    "text/event-stream": {"itemSchema": {"type": "object"}},
                     "application/json": {"$ref": "#/components/mediaTypes/Page"}}}}}}}),
             json!({"mediaTypes": {"Page": {"schema": {"type": "array", "items": {"type": "string"}}}}}),
         );
@@ -260,13 +293,18 @@ mod tests {
         let content = &get["responses"]["200"]["content"];
         assert_eq!(content["application/json"]["schema"]["type"], "array");
         assert!(content["application/jsonl"].get("itemSchema").is_none());
+        assert_eq!(
+            content["application/jsonl"]["schema"],
+            json!({"type": "array", "items": {"type": "object"}})
+        );
+        assert!(content["text/event-stream"].get("itemSchema").is_none());
         assert!(c.document["components"].get("mediaTypes").is_none());
         let at: Vec<&str> = c.notes.iter().map(|n| n.pointer.as_str()).collect();
         assert_eq!(
             at,
             [
                 "/paths/~1events/get/parameters/0",
-                "/paths/~1events/get/responses/200/content/application~1jsonl/itemSchema"
+                "/paths/~1events/get/responses/200/content/text~1event-stream/itemSchema"
             ]
         );
     }

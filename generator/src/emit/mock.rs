@@ -270,6 +270,12 @@ fn body_setters(op: &Operation) -> Option<TokenStream> {
                 Self(self.0.json_body_where(predicate))
             }
         },
+        MediaKind::JsonSequence => quote! {
+            #exact
+            pub fn with_body(self, value: #ty) -> Self {
+                Self(self.0.json_sequence_body(&value))
+            }
+        },
         MediaKind::FormUrlEncoded => {
             let encodings = form_encodings(body);
             quote! {
@@ -384,12 +390,17 @@ fn typed_body(
     // responses as JSON: the mock answers a concrete type of what the client decodes.
     let concrete = !body.content_type.contains('*');
     let content_type = match body.media {
-        MediaKind::Json | MediaKind::Text | MediaKind::Binary | MediaKind::Multipart
+        MediaKind::Json
+        | MediaKind::JsonSequence
+        | MediaKind::Text
+        | MediaKind::Binary
+        | MediaKind::Multipart
             if concrete =>
         {
             body.content_type.as_str()
         }
         MediaKind::Json | MediaKind::FormUrlEncoded => "application/json",
+        MediaKind::JsonSequence => "application/jsonl",
         MediaKind::Text => "text/plain",
         MediaKind::Binary | MediaKind::Multipart => "application/octet-stream",
     };
@@ -397,6 +408,10 @@ fn typed_body(
         MediaKind::Json | MediaKind::FormUrlEncoded => (
             body_type(r),
             quote! { runtime::mock::json_response(#status, #content_type, &body) },
+        ),
+        MediaKind::JsonSequence => (
+            body_type(r),
+            quote! { runtime::mock::json_sequence_response(#status, #content_type, &body) },
         ),
         MediaKind::Text => (
             quote! { impl Into<String> },

@@ -73,7 +73,9 @@ pub fn body_type(response: &Response) -> TokenStream {
             MediaKind::Text => quote! { String },
             // Multipart responses are rare; their raw bytes are given as they came.
             MediaKind::Binary | MediaKind::Multipart => quote! { runtime::Bytes },
-            MediaKind::Json | MediaKind::FormUrlEncoded => type_tokens(&body.ty, Scope::Sibling),
+            MediaKind::Json | MediaKind::JsonSequence | MediaKind::FormUrlEncoded => {
+                type_tokens(&body.ty, Scope::Sibling)
+            }
         },
     }
 }
@@ -187,9 +189,10 @@ pub fn request_body_type(b: &crate::ir::RequestBody, scope: Scope) -> TokenStrea
         // The caller says which media type of the document's range its bytes are.
         MediaKind::Binary if b.media_range.is_some() => quote! { runtime::TypedBytes },
         MediaKind::Binary => quote! { runtime::Bytes },
-        MediaKind::Json | MediaKind::FormUrlEncoded | MediaKind::Multipart => {
-            type_tokens(b.ty.non_null(), scope)
-        }
+        MediaKind::Json
+        | MediaKind::JsonSequence
+        | MediaKind::FormUrlEncoded
+        | MediaKind::Multipart => type_tokens(b.ty.non_null(), scope),
     }
 }
 
@@ -299,6 +302,9 @@ fn send_fn(
         let content_type = &b.content_type;
         let call = match b.media {
             MediaKind::Json => quote! { request.json_body(#content_type, body)?; },
+            MediaKind::JsonSequence => {
+                quote! { request.json_sequence_body(#content_type, body)?; }
+            }
             MediaKind::FormUrlEncoded => {
                 let encodings = form_encodings(b);
                 quote! { request.form_body(#content_type, body, #encodings)?; }
@@ -480,6 +486,7 @@ fn decode_with(r: &Response, variant: TokenStream) -> TokenStream {
         Some(MediaKind::Json | MediaKind::FormUrlEncoded) => {
             quote! { response.json_with(#variant) }
         }
+        Some(MediaKind::JsonSequence) => quote! { response.json_sequence_with(#variant) },
         Some(MediaKind::Text) => quote! { response.text_with(#variant) },
         Some(MediaKind::Binary | MediaKind::Multipart) => quote! { response.bytes_with(#variant) },
     }
@@ -489,6 +496,7 @@ fn decode_expr(r: &Response) -> TokenStream {
     match r.body.as_ref().map(|b| b.media) {
         None => quote! { response.empty() },
         Some(MediaKind::Json | MediaKind::FormUrlEncoded) => quote! { response.json() },
+        Some(MediaKind::JsonSequence) => quote! { response.json_sequence() },
         Some(MediaKind::Text) => quote! { response.text() },
         Some(MediaKind::Binary | MediaKind::Multipart) => quote! { response.bytes() },
     }

@@ -42,6 +42,7 @@ pub(super) const RUNTIME_FILES: &[RuntimeFile] = runtime_files![
     "request.rs" => "request.rs",
     "response.rs" => "response.rs",
     "retry.rs" => "retry.rs",
+    "sequence.rs" => "sequence.rs",
     "tagged.rs" => "tagged.rs",
 ];
 

@@ -4,10 +4,13 @@ use crate::ir::MediaKind;
 
 /// Classifies a media type. Anything JSON-like (`text/json`, `application/*+json`,
 /// `application/json-patch+json`) and the wildcard `*/*` are JSON: APIs that declare `*/*`
-/// (swaggo's default) answer JSON in practice.
+/// (swaggo's default) answer JSON in practice. JSON Lines, NDJSON and JSON text sequences
+/// (`application/json-seq`, `+json-seq`) are several JSON texts, not one: a sequence.
 pub fn classify(media_type: &str) -> MediaKind {
     let essence = essence(media_type);
-    if essence == "*/*" || essence == "application/*" || is_json(&essence) {
+    if is_json_sequence(&essence) {
+        MediaKind::JsonSequence
+    } else if essence == "*/*" || essence == "application/*" || is_json(&essence) {
         MediaKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
         MediaKind::FormUrlEncoded
@@ -33,6 +36,20 @@ fn essence(media_type: &str) -> String {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase()
+}
+
+/// The sequential JSON media types of OpenAPI's media type registry, and their common aliases.
+fn is_json_sequence(essence: &str) -> bool {
+    matches!(
+        essence,
+        "application/jsonl"
+            | "application/x-jsonl"
+            | "application/jsonlines"
+            | "application/x-jsonlines"
+            | "application/ndjson"
+            | "application/x-ndjson"
+            | "application/json-seq"
+    ) || essence.ends_with("+json-seq")
 }
 
 fn is_json(essence: &str) -> bool {
@@ -62,10 +79,11 @@ fn rank(media_type: &str) -> u8 {
     match classify(media_type) {
         MediaKind::Json if !essence.contains('*') => 1,
         MediaKind::Json => 2,
-        MediaKind::FormUrlEncoded => 3,
-        MediaKind::Multipart => 4,
-        MediaKind::Text => 5,
-        MediaKind::Binary => 6,
+        MediaKind::JsonSequence => 3,
+        MediaKind::FormUrlEncoded => 4,
+        MediaKind::Multipart => 5,
+        MediaKind::Text => 6,
+        MediaKind::Binary => 7,
     }
 }
 
@@ -126,6 +144,28 @@ mod tests {
         );
         assert_eq!(classify("application/octet-stream"), MediaKind::Binary);
         assert_eq!(classify("image/png"), MediaKind::Binary);
+    }
+
+    #[test]
+    fn json_sequences_are_not_one_json_text() {
+        for m in [
+            "application/jsonl",
+            "application/x-ndjson",
+            "application/json-seq",
+            "application/geo+json-seq",
+            "application/x-jsonlines; charset=utf-8",
+        ] {
+            assert_eq!(classify(m), MediaKind::JsonSequence, "{m}");
+        }
+        // One JSON text is preferred to a sequence, and a sequence to bytes.
+        assert_eq!(
+            pick(["application/jsonl", "application/json"]),
+            Some("application/json")
+        );
+        assert_eq!(
+            pick(["application/octet-stream", "application/x-ndjson"]),
+            Some("application/x-ndjson")
+        );
     }
 
     #[test]

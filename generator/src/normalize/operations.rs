@@ -350,9 +350,36 @@ impl<'d> Context<'d> {
                     }
                 }
             }
+            (MediaKind::JsonSequence, Some(schema)) => {
+                let ty = self.schema_type(schema.into(), hint, pointer);
+                if matches!(ty.non_null(), TypeRef::Array(_) | TypeRef::Tuple(_))
+                    || self.is_array_schema(schema.into())
+                {
+                    ty
+                } else {
+                    // OpenAPI's registry models a whole sequence as an array; documents
+                    // written before 3.2 describe one item instead, which is what this is.
+                    self.warn(
+                        pointer,
+                        "a JSON sequence's `schema` describes the whole sequence as an array; this one is not an array, so it is read as the schema of each item",
+                    );
+                    TypeRef::Array(Box::new(ty))
+                }
+            }
+            (MediaKind::JsonSequence, None) => TypeRef::Array(Box::new(TypeRef::Any)),
             (_, Some(schema)) => self.schema_type(schema.into(), hint, pointer),
             (_, None) => TypeRef::Any,
         }
+    }
+
+    /// Whether a schema (followed through references) is `type: array`.
+    fn is_array_schema(&self, schema: SchemaRef<'d>) -> bool {
+        self.resolve_schema(schema)
+            .is_some_and(|s| match &s.schema_kind {
+                openapiv3::SchemaKind::Type(openapiv3::Type::Array(_)) => true,
+                openapiv3::SchemaKind::Any(any) => any.typ.as_deref() == Some("array"),
+                _ => false,
+            })
     }
 }
 

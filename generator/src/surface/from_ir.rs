@@ -38,9 +38,10 @@ fn operation(op: &ir::Operation) -> Operation {
         ty: match b.media {
             MediaKind::Text => "String".into(),
             MediaKind::Binary => "Bytes".into(),
-            MediaKind::Json | MediaKind::FormUrlEncoded | MediaKind::Multipart => {
-                b.ty.non_null().to_string()
-            }
+            MediaKind::Json
+            | MediaKind::JsonSequence
+            | MediaKind::FormUrlEncoded
+            | MediaKind::Multipart => b.ty.non_null().to_string(),
         },
         required: b.required,
     });
@@ -71,7 +72,9 @@ fn responses(op: &ir::Operation) -> Vec<Response> {
                 Some(body) => match body.media {
                     MediaKind::Text => "String".into(),
                     MediaKind::Binary | MediaKind::Multipart => "Bytes".into(),
-                    MediaKind::Json | MediaKind::FormUrlEncoded => body.ty.to_string(),
+                    MediaKind::Json | MediaKind::JsonSequence | MediaKind::FormUrlEncoded => {
+                        body.ty.to_string()
+                    }
                 },
             },
         })

@@ -81,9 +81,10 @@ pub fn operation_sample(api: &Api, op: &Operation) -> OperationSample {
             })
         }
         MediaKind::Binary => BodySample::Bytes(FILE_CONTENT.to_vec()),
-        MediaKind::Json | MediaKind::FormUrlEncoded | MediaKind::Multipart => {
-            BodySample::Json(synth.body(b.ty.non_null(), &b.facts))
-        }
+        MediaKind::Json
+        | MediaKind::JsonSequence
+        | MediaKind::FormUrlEncoded
+        | MediaKind::Multipart => BodySample::Json(synth.body(b.ty.non_null(), &b.facts)),
     });
     OperationSample {
         params,
@@ -135,6 +136,10 @@ pub fn response_sample(api: &Api, op: &Operation) -> Option<ResponseSample> {
             let value = synth.response(&body.ty, &ValueFacts::default());
             serde_json::to_vec(&value).ok()?
         }
+        MediaKind::JsonSequence => {
+            let value = synth.response(&body.ty, &ValueFacts::default());
+            json_sequence_text(&content_type, value)?
+        }
         MediaKind::Text => b"smoke".to_vec(),
         MediaKind::Binary => FILE_CONTENT.to_vec(),
         MediaKind::FormUrlEncoded | MediaKind::Multipart => return None,
@@ -150,3 +155,22 @@ pub fn response_sample(api: &Api, op: &Operation) -> Option<ResponseSample> {
 
 #[cfg(test)]
 mod tests;
+
+/// A JSON sequence body: each item of `value` (a list) on a line of its own, after RFC 7464's
+/// record separator for `application/json-seq`.
+fn json_sequence_text(content_type: &str, value: Value) -> Option<Vec<u8>> {
+    let items = match value {
+        Value::Array(items) => items,
+        one => vec![one],
+    };
+    let separated = content_type.to_ascii_lowercase().contains("json-seq");
+    let mut out = Vec::new();
+    for item in &items {
+        if separated {
+            out.push(0x1e);
+        }
+        out.extend(serde_json::to_vec(item).ok()?);
+        out.push(b'\n');
+    }
+    Some(out)
+}
