@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use generator::ir::{
-    Api, ApiKeyLocation, Field, ParamLocation, PathStyle, SecurityKind, TypeDef, TypeKind, TypeRef,
-    UnionDef, ValueFacts,
+    Api, ApiKeyLocation, Field, ParamLocation, PathStyle, QueryStyle, SecurityKind, TypeDef,
+    TypeKind, TypeRef, UnionDef, ValueFacts,
 };
 use generator::{ApiSource, CrateSettings, Diagnostics, Layout, Options, Output};
 
@@ -75,6 +75,10 @@ const STRICT: &[&str] = &[
     "dynamic-refs-bind-generic-schemas-3.1.yaml",
     "json-sequences.yaml",
     "json-sequence-item-schemas-3.2.yaml",
+    "form-encoding-explode.yaml",
+    "form-collection-formats-swagger2.yaml",
+    "allof-with-not-parts.yaml",
+    "form-bodies-of-one-value.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1275,7 +1279,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         (
             "filter",
             &ParamLocation::Query {
-                style: generator::ir::QueryStyle::Form,
+                style: QueryStyle::Form,
                 explode: true
             }
         )
@@ -1427,6 +1431,85 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             .map(|w| w.pointer.as_str())
             .collect::<Vec<_>>(),
         ["/paths/~1ticks/get/responses/200/content/text~1event-stream/itemSchema"]
+    );
+
+    // A form property's `explode: false` is kept; 2.0 form arrays carry their collection format.
+    let encodings = |file: &str| -> Vec<(String, QueryStyle, bool)> {
+        let body = api(&output, file).operations[0].body.as_ref();
+        body.map(|b| &b.form_encodings)
+            .into_iter()
+            .flatten()
+            .map(|e| (e.property.clone(), e.style, e.explode))
+            .collect()
+    };
+    let encoding =
+        |property: &str, style: QueryStyle, explode: bool| (property.to_string(), style, explode);
+    assert_eq!(
+        encodings("form-encoding-explode.yaml"),
+        [
+            encoding("tags", QueryStyle::Form, false),
+            encoding("ids", QueryStyle::Form, false),
+            encoding("pipes", QueryStyle::PipeDelimited, false),
+            encoding("spaces", QueryStyle::SpaceDelimited, false),
+        ]
+    );
+    assert_eq!(
+        encodings("form-collection-formats-swagger2.yaml"),
+        [
+            encoding("phoneNumbers", QueryStyle::Form, false),
+            encoding("pipes", QueryStyle::PipeDelimited, false),
+            encoding("tabs", QueryStyle::TabDelimited, false),
+        ]
+    );
+    let columns = &api(&output, "form-collection-formats-swagger2.yaml").operations[0].params[0];
+    assert_eq!(
+        (columns.name.as_str(), &columns.location),
+        (
+            "columns",
+            &ParamLocation::Query {
+                style: QueryStyle::TabDelimited,
+                explode: false
+            }
+        )
+    );
+    assert!(warnings_of(&output, "form-collection-formats-swagger2.yaml").is_empty());
+
+    // `not` parts of `allOf` leave the type to the other parts, with a warning each.
+    let excluded = api(&output, "allof-with-not-parts.yaml");
+    assert_eq!(
+        ty(excluded, "RecordRef").kind,
+        TypeKind::Alias(TypeRef::String)
+    );
+    assert_eq!(
+        fields(ty(excluded, "Inputs"))["type"].ty.non_null(),
+        &TypeRef::Named("RecordRef".into())
+    );
+    assert_eq!(
+        warnings_of(&output, "allof-with-not-parts.yaml")
+            .iter()
+            .map(|w| w.pointer.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "/components/schemas/RecordRef/allOf/0/not",
+            "/components/schemas/RecordRef/allOf/1/not",
+            "/components/schemas/Inputs/allOf/1/not"
+        ]
+    );
+
+    // A form body of one string or file is the form's text; other non-objects are warned about.
+    let forms = api(&output, "form-bodies-of-one-value.yaml");
+    let media: Vec<&str> = forms
+        .operations
+        .iter()
+        .filter_map(|o| o.body.as_ref().map(|b| b.media.name()))
+        .collect();
+    assert_eq!(media, ["binary", "text", "form"]);
+    assert_eq!(
+        messages_of(&output, "form-bodies-of-one-value.yaml")
+            .iter()
+            .map(|m| m.ends_with("sent as the form's text, as given"))
+            .collect::<Vec<_>>(),
+        [true, true, false]
     );
 
     // A template bound by `$defs` is a copy with the bound schema; unbound, its own anchor.
@@ -1744,7 +1827,7 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
             (
                 "ids",
                 ParamLocation::Query {
-                    style: generator::ir::QueryStyle::Form,
+                    style: QueryStyle::Form,
                     explode: true
                 },
                 true

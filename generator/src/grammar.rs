@@ -26,6 +26,11 @@ pub enum Dialect {
 /// Every 3.x dialect walks them as operations, so later stages treat them as any other.
 pub const ADDITIONAL_OPERATIONS: &str = "x-openapi-rs-additional-operations";
 
+/// Marks a parameter or a form property's encoding that Swagger 2.0 writes with
+/// `collectionFormat: tsv`: its items are joined by tabs, a style OpenAPI 3 does not have. The
+/// conversion writes `style: form, explode: false` beside it, what a reader unaware of it sees.
+pub const TAB_DELIMITED: &str = "x-openapi-rs-tab-delimited";
+
 /// What a node of a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {

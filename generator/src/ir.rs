@@ -267,6 +267,9 @@ pub enum QueryStyle {
     Form,
     SpaceDelimited,
     PipeDelimited,
+    /// Swagger 2.0's `collectionFormat: tsv` (no OpenAPI 3 style; marked by
+    /// [`TAB_DELIMITED`](crate::grammar::TAB_DELIMITED)).
+    TabDelimited,
     DeepObject,
 }
 

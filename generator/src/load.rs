@@ -117,6 +117,7 @@ pub fn load_str_with(
         crate::convert::lower_json_schema_forms(&mut raw, &mut notes);
     }
     crate::convert::wide_integers(&mut raw, &mut notes);
+    crate::convert::spell_out_encoding_explode(&mut raw);
     let mut warnings = repeated;
     warnings.extend(bundled.warnings);
     warnings.extend(

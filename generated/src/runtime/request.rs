@@ -399,6 +399,8 @@ pub enum QueryStyle {
     SpaceDelimited,
     /// `name=a|b`.
     PipeDelimited,
+    /// `name=a%09b`: Swagger 2.0's `collectionFormat: tsv`, which OpenAPI 3 has no style for.
+    TabDelimited,
     /// `name[key]=value`.
     DeepObject,
 }
@@ -554,6 +556,7 @@ fn encode_query(
             let separator = match style {
                 QueryStyle::SpaceDelimited => " ",
                 QueryStyle::PipeDelimited => "|",
+                QueryStyle::TabDelimited => "\t",
                 QueryStyle::Form | QueryStyle::DeepObject => ",",
             };
             out.push((name.to_string(), texts(name, items)?.join(separator)));

@@ -397,6 +397,8 @@ pub enum QueryStyle {
     SpaceDelimited,
     /// `name=a|b`.
     PipeDelimited,
+    /// `name=a%09b`: Swagger 2.0's `collectionFormat: tsv`, which OpenAPI 3 has no style for.
+    TabDelimited,
     /// `name[key]=value`.
     DeepObject,
 }
@@ -552,6 +554,7 @@ fn encode_query(
             let separator = match style {
                 QueryStyle::SpaceDelimited => " ",
                 QueryStyle::PipeDelimited => "|",
+                QueryStyle::TabDelimited => "\t",
                 QueryStyle::Form | QueryStyle::DeepObject => ",",
             };
             out.push((name.to_string(), texts(name, items)?.join(separator)));
@@ -840,6 +843,10 @@ mod tests {
         assert_eq!(
             query(list(), QueryStyle::PipeDelimited, false),
             pairs(&[("p", "a b|2|true")])
+        );
+        assert_eq!(
+            query(list(), QueryStyle::TabDelimited, false),
+            pairs(&[("p", "a b\t2\ttrue")])
         );
         // Keys in sorted order: serde_json keeps insertion order only with a feature.
         let object = || json!({"page": 3, "role": "admin", "skip": null});

@@ -239,6 +239,20 @@ pub(crate) fn pattern_properties_note(pointer: &str, patterns: &[String]) -> Not
     }
 }
 
+/// An Encoding Object without `explode` explodes when its style is `form` (the default style),
+/// and not otherwise. The document model reads an absent `explode` as false, which would lose
+/// the default, so it is written out here: `explode: false` stays what it says.
+pub fn spell_out_encoding_explode(document: &mut Value) {
+    grammar::walk_document_mut(document, Dialect::OpenApi30, &mut |node, kind, _| {
+        if let (Kind::Encoding, Value::Object(map)) = (kind, node) {
+            if !map.contains_key("explode") {
+                let form = map.get("style").is_none_or(|style| style == "form");
+                map.insert("explode".into(), Value::Bool(form));
+            }
+        }
+    });
+}
+
 /// Integer schemas whose bounds do not fit `i64` (`minimum: -9223372036854776000` written as a
 /// float, `maximum: 18446744073709551615`, `maximum: 1e30`). Bounds that are `i64`'s own limits
 /// written as floats become those limits; bounds that need more than `i64` make the integer

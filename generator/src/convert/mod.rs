@@ -15,7 +15,7 @@ use serde_json::Value;
 pub(crate) use common::{
     lower_exclusive_bounds, lower_pattern_properties, lower_type_list, pattern_properties_note,
 };
-pub use common::{lower_json_schema_forms, wide_integers};
+pub use common::{lower_json_schema_forms, spell_out_encoding_explode, wide_integers};
 pub(crate) use openapi31::TUPLE_ELEMENTS;
 pub use openapi31::from_openapi31;
 pub use openapi32::from_openapi32;

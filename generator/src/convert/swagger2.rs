@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Converted, Note, PointerMap};
 use crate::diagnostics::escape_pointer_token;
-use crate::grammar::{self, Dialect, Kind};
+use crate::grammar::{self, Dialect, Kind, TAB_DELIMITED};
 
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 /// Keywords a non-body 2.0 parameter carries that belong in its 3.0 `schema`.
@@ -402,17 +402,20 @@ impl Cx<'_> {
             } else if key == "collectionFormat" {
                 let location = source.get("in").and_then(Value::as_str).unwrap_or("query");
                 let (style, explode) = match (value.as_str(), location) {
-                    (Some("multi"), _) => ("form", true),
-                    (Some("ssv"), _) => ("spaceDelimited", false),
-                    (Some("pipes"), _) => ("pipeDelimited", false),
+                    (Some("tsv"), "query" | "formData") => {
+                        out.insert(TAB_DELIMITED.into(), json!(true));
+                        ("form", false)
+                    }
                     (Some("tsv"), _) => {
                         self.note(
                             format!("{pointer}/collectionFormat"),
-                            "`tsv` has no OpenAPI 3 style; using `csv`",
+                            format!("`tsv` in a {location} parameter has no OpenAPI 3 style; its items are joined by commas"),
                         );
-                        ("form", false)
+                        ("simple", false)
                     }
-                    (_, "query" | "cookie") => ("form", false),
+                    (Some("multi" | "ssv" | "pipes"), _) | (_, "query" | "cookie" | "formData") => {
+                        collection_style(value.as_str())
+                    }
                     _ => ("simple", false),
                 };
                 out.insert("style".into(), json!(style));
@@ -541,6 +544,9 @@ impl Cx<'_> {
         let mut properties = Map::new();
         let mut required = Vec::new();
         let mut has_file = false;
+        // How each array is written in a URL-encoded form: its `collectionFormat` (2.0's
+        // default is `csv`), as the Encoding Object's style and explode.
+        let mut encoding = Map::new();
         for (i, p) in form {
             let Some(name) = p.get("name").and_then(Value::as_str) else {
                 continue;
@@ -557,6 +563,16 @@ impl Cx<'_> {
             if p.get("required").and_then(Value::as_bool) == Some(true) {
                 required.push(json!(name));
             }
+            if schema.get("type").and_then(Value::as_str) == Some("array") {
+                let mut entry = json!({
+                    "style": converted.get("style").cloned().unwrap_or_else(|| json!("form")),
+                    "explode": converted.get("explode").cloned().unwrap_or_else(|| json!(false)),
+                });
+                if let Some(tab) = converted.get(TAB_DELIMITED) {
+                    entry[TAB_DELIMITED] = tab.clone();
+                }
+                encoding.insert(name.to_string(), entry);
+            }
             properties.insert(name.to_string(), schema);
         }
         let media = if has_file || consumes.iter().any(|c| c.starts_with("multipart/")) {
@@ -568,7 +584,22 @@ impl Cx<'_> {
         if !required.is_empty() {
             schema["required"] = Value::Array(required);
         }
-        json!({"required": true, "content": {media: {"schema": schema}}})
+        let mut content = json!({"schema": schema});
+        if media == "application/x-www-form-urlencoded" && !encoding.is_empty() {
+            content["encoding"] = Value::Object(encoding);
+        }
+        json!({"required": true, "content": {media: content}})
+    }
+}
+
+/// The style and explode of a query or form array of this `collectionFormat` (`csv` when absent,
+/// as 2.0 says). `tsv` is `form` unexploded here; [`TAB_DELIMITED`] beside it says tabs.
+fn collection_style(format: Option<&str>) -> (&'static str, bool) {
+    match format {
+        Some("multi") => ("form", true),
+        Some("ssv") => ("spaceDelimited", false),
+        Some("pipes") => ("pipeDelimited", false),
+        _ => ("form", false),
     }
 }
 
@@ -822,6 +853,47 @@ mod tests {
         );
         assert_eq!(params[2]["style"], json!("pipeDelimited"));
         assert_eq!(params[0]["schema"]["items"], json!({"type": "string"}));
+    }
+
+    #[test]
+    fn tab_separated_collections_are_marked_and_form_arrays_encoded() {
+        let c = convert(
+            json!({"swagger": "2.0", "paths": {"/a": {"post": {"consumes": ["application/x-www-form-urlencoded"], "parameters": [
+            {"name": "t", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "tsv"},
+            {"name": "h", "in": "header", "type": "array", "items": {"type": "string"}, "collectionFormat": "tsv"},
+            {"name": "plain", "in": "formData", "type": "array", "items": {"type": "string"}},
+            {"name": "multi", "in": "formData", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"},
+            {"name": "pipes", "in": "formData", "type": "array", "items": {"type": "string"}, "collectionFormat": "pipes"},
+            {"name": "tabs", "in": "formData", "type": "array", "items": {"type": "string"}, "collectionFormat": "tsv"},
+            {"name": "one", "in": "formData", "type": "string"}], "responses": {}}}}}),
+        );
+        let op = &c.document["paths"]["/a"]["post"];
+        let t = &op["parameters"][0];
+        assert_eq!(
+            (&t["style"], &t["explode"], &t[TAB_DELIMITED]),
+            (&json!("form"), &json!(false), &json!(true))
+        );
+        // No 3.0 style joins a header's items by tabs: commas, with a note.
+        assert_eq!(op["parameters"][1]["style"], json!("simple"));
+        assert!(op["parameters"][1].get(TAB_DELIMITED).is_none());
+        assert_eq!(
+            c.notes
+                .iter()
+                .map(|n| n.pointer.as_str())
+                .collect::<Vec<_>>(),
+            ["/paths/~1a/post/parameters/1/collectionFormat"]
+        );
+        let encoding =
+            &op["requestBody"]["content"]["application/x-www-form-urlencoded"]["encoding"];
+        assert_eq!(
+            encoding,
+            &json!({
+                "plain": {"style": "form", "explode": false},
+                "multi": {"style": "form", "explode": true},
+                "pipes": {"style": "pipeDelimited", "explode": false},
+                "tabs": {"style": "form", "explode": false, TAB_DELIMITED: true},
+            })
+        );
     }
 
     #[test]

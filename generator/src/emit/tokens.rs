@@ -179,6 +179,7 @@ pub fn query_style(style: QueryStyle) -> TokenStream {
             QueryStyle::Form => "Form",
             QueryStyle::SpaceDelimited => "SpaceDelimited",
             QueryStyle::PipeDelimited => "PipeDelimited",
+            QueryStyle::TabDelimited => "TabDelimited",
             QueryStyle::DeepObject => "DeepObject",
         }
     );

@@ -24,7 +24,7 @@ pub(crate) mod security;
 mod servers;
 mod unions;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use crate::config::Renames;
@@ -130,6 +130,10 @@ struct Context<'a> {
     used: renames::Used,
     file: PathBuf,
     diagnostics: Vec<Diagnostic>,
+    /// What `diagnostics` says, by severity, pointer and message: a schema lowered along
+    /// several paths (a union's members, tried as a flattened part and then on their own) says
+    /// each thing once.
+    said: HashSet<(bool, String, String)>,
     /// Type namespace of the API module.
     type_names: Namespace,
     /// `components.schemas` key → final Rust type name.
@@ -147,6 +151,7 @@ impl<'a> Context<'a> {
             used: renames::Used::new(renames),
             file: doc.file.clone(),
             diagnostics: doc.warnings.clone(),
+            said: HashSet::new(),
             type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES).reserve(PRELUDE_NAMES),
             component_types: BTreeMap::new(),
             chosen_types: Vec::new(),
@@ -156,7 +161,16 @@ impl<'a> Context<'a> {
 
     fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         let d = Diagnostic::error(&self.file, pointer, message);
-        self.diagnostics.push(d);
+        self.say(d);
+    }
+
+    fn say(&mut self, d: Diagnostic) {
+        if self
+            .said
+            .insert((d.is_error(), d.pointer.clone(), d.message.clone()))
+        {
+            self.diagnostics.push(d);
+        }
     }
 
     /// A problem with a local fallback: an error in strict mode; in lenient mode a warning
@@ -178,6 +192,6 @@ impl<'a> Context<'a> {
 
     fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         let d = Diagnostic::warning(&self.file, pointer, message);
-        self.diagnostics.push(d);
+        self.say(d);
     }
 }

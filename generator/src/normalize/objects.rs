@@ -134,8 +134,26 @@ impl<'d> Context<'d> {
                 .any(|(_, p)| is_bare_type(p) && is_nullable(p));
             meaningful.retain(|(_, p)| !is_bare_type(p));
         }
+        // A `not` part only narrows what the other parts allow (`allOf: [not: Reserved, {type:
+        // string}]`): the value has their type, and the exclusion is not checked.
+        if meaningful.iter().any(|(_, p)| !is_not_only(p)) || own.is_some() {
+            let (excluded, kept): (Vec<_>, Vec<_>) =
+                meaningful.into_iter().partition(|(_, p)| is_not_only(p));
+            for (i, _) in excluded {
+                self.warn(
+                    format!("{pointer}/{i}/not"),
+                    "the values this `not` excludes are not checked; the other parts of `allOf` give the type",
+                );
+            }
+            meaningful = kept;
+        }
         if let ([(i, only)], None) = (meaningful.as_slice(), own) {
-            let ty = self.schema_type(SchemaRef::from(*only), hint, &format!("{pointer}/{i}"));
+            let only_pointer = format!("{pointer}/{i}");
+            // An inline part is the schema itself, named as it is (not a second type beside it).
+            if let (ReferenceOr::Item(inline), false) = (only, nullable) {
+                return self.lower(inline, hint, &only_pointer);
+            }
+            let ty = self.schema_type(SchemaRef::from(*only), hint, &only_pointer);
             return Lowered::Use(if nullable { TypeRef::nullable(ty) } else { ty });
         }
         let mut merged = ObjectParts::default();
@@ -308,6 +326,11 @@ fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
 /// An inline part that says `nullable: true`.
 fn is_nullable(part: &ReferenceOr<Schema>) -> bool {
     matches!(part, ReferenceOr::Item(schema) if schema.schema_data.nullable)
+}
+
+/// True for a part that is only `not` (and annotations): it excludes values, shaping none.
+fn is_not_only(part: &ReferenceOr<Schema>) -> bool {
+    matches!(part, ReferenceOr::Item(schema) if matches!(schema.schema_kind, SchemaKind::Not { .. }))
 }
 
 /// True for a part that says only `type` (and annotations, `nullable` among them): no format,

@@ -49,7 +49,7 @@ impl<'d> Context<'d> {
                         chosen.name
                     ),
                 );
-                self.diagnostics.push(d);
+                self.say(d);
                 skip[i] = true;
                 continue;
             }
@@ -162,7 +162,7 @@ impl<'d> Context<'d> {
                     owner.pointer, p.pointer
                 );
                 let d = self.chosen_error(chosen, message);
-                self.diagnostics.push(d);
+                self.say(d);
             }
             return None;
         }
@@ -185,7 +185,7 @@ impl<'d> Context<'d> {
                 format!("operationId `{id}` is also the operationId of the operation at {at}; operationIds must be unique"),
             )
             .with_hint("give one of the operations a distinct `operationId`");
-            self.diagnostics.push(d);
+            self.say(d);
             return None;
         }
         let method_name = methods.claim(&wanted);
@@ -312,6 +312,7 @@ impl<'d> Context<'d> {
             &format!("{op_type}Body"),
             &schema_pointer,
         );
+        let (media_kind, ty) = self.form_body_of_one_value(media_kind, ty, &schema_pointer);
         let form_encodings = match (media_kind, media) {
             (MediaKind::FormUrlEncoded, Some(m)) => form_encodings(&m.encoding),
             _ => Vec::new(),
@@ -328,6 +329,37 @@ impl<'d> Context<'d> {
             facts,
             form_encodings,
         })
+    }
+
+    /// A URL-encoded form is fields of an object. A form body whose schema is a string or a
+    /// file is taken as the form text itself, sent as given; any other value cannot be written
+    /// as fields, which is said here rather than at every call.
+    fn form_body_of_one_value(
+        &mut self,
+        media_kind: MediaKind,
+        ty: TypeRef,
+        pointer: &str,
+    ) -> (MediaKind, TypeRef) {
+        if media_kind != MediaKind::FormUrlEncoded {
+            return (media_kind, ty);
+        }
+        let kind = match ty.non_null() {
+            TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Any => return (media_kind, ty),
+            TypeRef::String => MediaKind::Text,
+            TypeRef::Bytes => MediaKind::Binary,
+            _ => {
+                self.warn(
+                    pointer,
+                    "a URL-encoded form body must be an object schema (its properties are the fields); this value cannot be written as fields, so calls fail before sending",
+                );
+                return (media_kind, ty);
+            }
+        };
+        self.warn(
+            pointer,
+            "a URL-encoded form body must be an object schema (its properties are the fields); this one is one value, sent as the form's text, as given",
+        );
+        (kind, ty)
     }
 
     pub(super) fn body_type(
@@ -442,20 +474,25 @@ fn http_method(method: &str) -> Option<HttpMethod> {
 
 /// The properties a form body's `encoding` gives a style or `explode` to; the defaults of
 /// OpenAPI (form style, exploded, as for query parameters) fill in what it leaves out.
+/// The encodings that differ from a form property's default (`form`, exploded). The loader
+/// spells out an absent `explode` (`convert::spell_out_encoding_explode`), which the document
+/// model would read as false.
 fn form_encodings(encoding: &IndexMap<String, openapiv3::Encoding>) -> Vec<FormEncoding> {
     encoding
         .iter()
-        .filter(|(_, e)| e.style.is_some() || e.explode)
         .map(|(property, e)| {
-            let style = e.style.as_ref().map_or(QueryStyle::Form, query_style);
+            let tab = super::parameters::tab_delimited(&e.extensions);
+            let style = match &e.style {
+                _ if tab => QueryStyle::TabDelimited,
+                Some(style) => query_style(style),
+                None => QueryStyle::Form,
+            };
             FormEncoding {
                 property: property.clone(),
                 style,
-                // As for parameters, `explode` defaults to true for form style only. The
-                // document model reads an absent `explode` as false, so a form style is taken
-                // as exploded either way (`explode: false` beside `style: form` is read as true).
-                explode: e.explode || style == QueryStyle::Form,
+                explode: e.explode && !tab,
             }
         })
+        .filter(|e| (e.style, e.explode) != (QueryStyle::Form, true))
         .collect()
 }

@@ -114,7 +114,14 @@ impl<'d> Context<'d> {
                     let style = query_style(style);
                     // Form style explodes by default (OpenAPI 3.0 §4.7.12.1); the others do not.
                     let explode = data.explode.unwrap_or(style == QueryStyle::Form);
-                    ParamLocation::Query { style, explode }
+                    if tab_delimited(&data.extensions) {
+                        ParamLocation::Query {
+                            style: QueryStyle::TabDelimited,
+                            explode: false,
+                        }
+                    } else {
+                        ParamLocation::Query { style, explode }
+                    }
                 }
                 // Simple (headers) and form (cookies) styles; only form explodes by default.
                 OaParameter::Header { .. } => ParamLocation::Header {
@@ -395,6 +402,11 @@ fn location_name(p: &OaParameter) -> &'static str {
         OaParameter::Header { .. } => "header",
         OaParameter::Cookie { .. } => "cookie",
     }
+}
+
+/// Whether the 2.0 conversion marked a parameter or encoding as `collectionFormat: tsv`.
+pub(super) fn tab_delimited(extensions: &indexmap::IndexMap<String, serde_json::Value>) -> bool {
+    extensions.get(crate::grammar::TAB_DELIMITED) == Some(&serde_json::Value::Bool(true))
 }
 
 /// The IR's name for a query (or form property) style.

@@ -153,7 +153,7 @@ impl Context<'_> {
             d.message
                 .push_str("; it is left out (a schema: any JSON value)");
         }
-        self.diagnostics.push(d);
+        self.say(d);
     }
 }
 

@@ -181,7 +181,7 @@ impl<'d> Context<'d> {
                     &chosen,
                     format!("`{}` cannot be used as a Rust name: {problem}", chosen.name),
                 );
-                self.diagnostics.push(d);
+                self.say(d);
                 None
             }
         }
@@ -204,7 +204,7 @@ impl<'d> Context<'d> {
                 .origin
                 .error(message)
                 .with_hint(choices(&rename.from, known));
-            self.diagnostics.push(d);
+            self.say(d);
         }
     }
 
@@ -231,7 +231,7 @@ impl<'d> Context<'d> {
                 .origin
                 .error(message)
                 .with_hint(choices(&rename.from, &known));
-            self.diagnostics.push(d);
+            self.say(d);
         }
     }
 }

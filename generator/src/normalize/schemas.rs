@@ -78,7 +78,7 @@ impl<'d> Context<'d> {
                     chosen.name
                 );
                 let d = self.chosen_error(&chosen, message);
-                self.diagnostics.push(d);
+                self.say(d);
                 derived.push(key);
                 continue;
             }
@@ -94,7 +94,7 @@ impl<'d> Context<'d> {
                     "the type name `{wanted}` chosen for `#/components/schemas/{owner}` is the name of `#/components/schemas/{key}`; choose another, or rename that one too"
                 );
                 let d = self.chosen_error(chosen, message);
-                self.diagnostics.push(d);
+                self.say(d);
             }
             let name = self.type_names.claim(&wanted);
             if name != wanted {
@@ -240,7 +240,7 @@ impl<'d> Context<'d> {
         matches!(self.schemas().and_then(|s| s.get(key)), Some(ReferenceOr::Item(s)) if s.schema_data.nullable)
     }
 
-    fn lower(&mut self, schema: &'d Schema, hint: &str, pointer: &str) -> Lowered {
+    pub(super) fn lower(&mut self, schema: &'d Schema, hint: &str, pointer: &str) -> Lowered {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 if s.enumeration.iter().any(Option::is_some) {

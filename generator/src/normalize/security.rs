@@ -188,7 +188,7 @@ impl Context<'_> {
                                 known.join(", ")
                             }
                         ));
-                        self.diagnostics.push(d);
+                        self.say(d);
                     }
                 }
             }
