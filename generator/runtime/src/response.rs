@@ -61,18 +61,31 @@ impl RawResponse {
             return Ok(self.into_value(value));
         }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        let decoded = serde_path_to_error::deserialize::<_, T>(&mut deserializer);
+        self.tracked(decoded)
+    }
+
+    /// The value decoded, or the decode error naming the path where it failed.
+    fn tracked<T, E>(
+        self,
+        decoded: Result<T, serde_path_to_error::Error<serde_json::Error>>,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        match decoded {
             Ok(value) => Ok(self.into_value(value)),
             Err(err) => {
                 let path = err.path().to_string();
                 let message = err.into_inner().to_string();
-                Err(Error::Decode(Box::new(DecodeError {
-                    response: self,
-                    path,
-                    message,
-                })))
+                Err(self.decode_error(path, message))
             }
         }
+    }
+
+    fn decode_error<E>(self, path: String, message: String) -> Error<E> {
+        Error::Decode(Box::new(DecodeError {
+            response: self,
+            path,
+            message,
+        }))
     }
 
     /// Decodes a JSON sequence body (JSON Lines, NDJSON, `application/json-seq`) as the list
@@ -84,29 +97,17 @@ impl RawResponse {
     /// [`Error::Decode`] when a text is not JSON or the texts do not match `T`.
     #[doc(hidden)]
     pub fn json_sequence<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
-        let texts = match super::sequence::read(&self.body) {
-            Ok(texts) => serde_json::Value::Array(texts),
-            Err(err) => {
-                return Err(Error::Decode(Box::new(DecodeError {
-                    response: self,
-                    path: format!("[{}]", err.index),
-                    message: format!(
-                        "text {} of the sequence is not JSON: {}",
-                        err.index, err.source
-                    ),
-                })));
+        match super::sequence::read(&self.body) {
+            Ok(texts) => {
+                let decoded = serde_path_to_error::deserialize(serde_json::Value::Array(texts));
+                self.tracked(decoded)
             }
-        };
-        match serde_path_to_error::deserialize::<_, T>(texts) {
-            Ok(value) => Ok(self.into_value(value)),
             Err(err) => {
-                let path = err.path().to_string();
-                let message = err.into_inner().to_string();
-                Err(Error::Decode(Box::new(DecodeError {
-                    response: self,
-                    path,
-                    message,
-                })))
+                let message = format!(
+                    "text {} of the sequence is not JSON: {}",
+                    err.index, err.source
+                );
+                Err(self.decode_error(format!("[{}]", err.index), message))
             }
         }
     }
@@ -133,11 +134,9 @@ impl RawResponse {
     pub fn text<E>(self) -> Result<ResponseValue<String>, Error<E>> {
         match String::from_utf8(self.body.to_vec()) {
             Ok(text) => Ok(self.into_value(text)),
-            Err(e) => Err(Error::Decode(Box::new(DecodeError {
-                response: self,
-                path: String::new(),
-                message: format!("the body is not UTF-8 text: {e}"),
-            }))),
+            Err(e) => {
+                Err(self.decode_error(String::new(), format!("the body is not UTF-8 text: {e}")))
+            }
         }
     }
 
