@@ -79,6 +79,7 @@ const STRICT: &[&str] = &[
     "form-collection-formats-swagger2.yaml",
     "allof-with-not-parts.yaml",
     "form-bodies-of-one-value.yaml",
+    "compositions-of-one-inline-schema.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1495,6 +1496,17 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             "/components/schemas/Inputs/allOf/1/not"
         ]
     );
+
+    // A composition of one inline schema is that schema, under the component's name.
+    let single = api(&output, "compositions-of-one-inline-schema.yaml");
+    for name in ["Wrapper", "Other", "Described"] {
+        assert!(fields(ty(single, name)).len() == 1, "{name}");
+        assert!(
+            single.types.iter().all(|t| t.name != format!("{name}2")),
+            "{name}2"
+        );
+    }
+    assert!(fields(ty(single, "Other"))["id"].required);
 
     // A form body of one string or file is the form's text; other non-objects are warned about.
     let forms = api(&output, "form-bodies-of-one-value.yaml");

@@ -82,7 +82,12 @@ impl<'d> Context<'d> {
             members.push((i, variant));
         }
         if let [(i, only)] = members.as_slice() {
-            let ty = self.schema_type((*only).into(), hint, &format!("{pointer}/{i}"));
+            let only_pointer = format!("{pointer}/{i}");
+            // An inline member is the schema itself, named as it is (not a second type).
+            if let ReferenceOr::Item(inline) = only {
+                return self.lower(inline, hint, &only_pointer);
+            }
+            let ty = self.schema_type((*only).into(), hint, &only_pointer);
             return Lowered::Use(ty);
         }
         let discriminator = schema.schema_data.discriminator.as_ref();
