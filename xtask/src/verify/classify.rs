@@ -426,6 +426,115 @@ impl<'a> Facts<'a> {
             })
     }
 
+    /// The names of the required query properties Prism calls missing (lower-cased, as Prism
+    /// writes them), when every violation is one.
+    fn only_missing_query_names(&self) -> Option<Vec<&str>> {
+        let names: Option<Vec<&str>> = self
+            .violations
+            .iter()
+            .map(|v| {
+                v.strip_prefix("request.query: Request query must have required property '")
+                    .and_then(|rest| rest.split('\'').next())
+            })
+            .collect();
+        names.filter(|n| !n.is_empty())
+    }
+
+    /// The names of the call's query parameters in `set` (`METHOD /path name`).
+    fn query_names_in<'s>(&self, set: &'s BTreeSet<String>) -> Vec<&'s str> {
+        let method = self.record["method"].as_str().unwrap_or_default();
+        let path = self.record["path"].as_str().unwrap_or_default();
+        let prefix = format!("{method} {path} ");
+        set.iter()
+            .filter_map(|entry| entry.strip_prefix(&prefix))
+            .collect()
+    }
+
+    /// The query pairs of the last request sent, as written (`name`, `value`, still encoded).
+    fn sent_query_pairs(&self) -> Vec<(&'a str, &'a str)> {
+        let url = self.record["requests"]
+            .as_array()
+            .and_then(|list| list.last())
+            .and_then(Value::as_str)
+            .and_then(|line| line.split(' ').nth(1))
+            .unwrap_or_default();
+        let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+        query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+            .collect()
+    }
+
+    /// Every violation is a missing required query parameter that the request sent with an
+    /// empty value, and that is a parameter whose default is the empty string.
+    fn empty_default_read_as_missing(&self) -> bool {
+        let Some(missing) = self.only_missing_query_names() else {
+            return false;
+        };
+        let declared = self.query_names_in(&self.document.empty_default_query_parameters);
+        let sent = self.sent_query_pairs();
+        missing.iter().all(|name| {
+            declared.iter().any(|d| d.to_lowercase() == *name)
+                && sent
+                    .iter()
+                    .any(|(n, v)| v.is_empty() && n.to_lowercase() == *name)
+        })
+    }
+
+    /// Every violation is a missing required query parameter named, percent-encoded, like a
+    /// query parameter of the operation whose name has a character outside ASCII.
+    fn non_ascii_query_name_encoded(&self) -> bool {
+        let Some(missing) = self.only_missing_query_names() else {
+            return false;
+        };
+        let declared = self.query_names_in(&self.document.non_ascii_query_parameters);
+        missing.iter().all(|name| {
+            name.contains('%')
+                && declared
+                    .iter()
+                    .any(|d| percent_decoded(name).to_lowercase() == d.to_lowercase())
+        })
+    }
+
+    /// Every violation is a missing required query parameter that the document writes as
+    /// something other than a parameter.
+    fn defective_query_parameter_missing(&self) -> bool {
+        let Some(missing) = self.only_missing_query_names() else {
+            return false;
+        };
+        let declared = self.query_names_in(&self.document.defective_query_parameters);
+        missing
+            .iter()
+            .all(|name| declared.iter().any(|d| d.to_lowercase() == *name))
+    }
+
+    /// Every violation is a missing required query parameter that the request sent with a
+    /// value, and that is a Swagger 2.0 parameter in `collectionFormat: tsv`.
+    fn tab_separated_read_as_missing(&self) -> bool {
+        let Some(missing) = self.only_missing_query_names() else {
+            return false;
+        };
+        let declared = self.query_names_in(&self.document.tab_separated_query_parameters);
+        let sent = self.sent_query_pairs();
+        missing.iter().all(|name| {
+            declared.iter().any(|d| d.to_lowercase() == *name)
+                && sent
+                    .iter()
+                    .any(|(n, v)| !v.is_empty() && n.to_lowercase() == *name)
+        })
+    }
+
+    /// Prism answered a HEAD request with a 500 and (as HEAD answers are) no body, for an
+    /// operation that documents no response: the problem it could not send is
+    /// `NO_RESPONSE_RESPONSE_DEFINED`.
+    fn head_without_responses(&self) -> bool {
+        self.record["method"] == "HEAD"
+            && self.status == Some(500)
+            && self.response.is_empty()
+            && self.operation_in(&self.document.operations_without_responses)
+    }
+
     /// Prism has no serializer for the answer's media type, or was given an object for a text
     /// one (Server-Sent Events: `text/event-stream` whose schema is the event object).
     fn cannot_serialize(&self) -> bool {
@@ -458,6 +567,30 @@ impl<'a> Facts<'a> {
 fn required_property(violation: &str) -> Option<&str> {
     let rest = violation.split("must have required property '").nth(1)?;
     rest.split('\'').next()
+}
+
+/// `text` with its `%XX` escapes decoded (UTF-8, invalid sequences replaced).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escape = (bytes[i] == b'%')
+            .then(|| text.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escape {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `request.query.limit: must be integer`.
@@ -701,6 +834,36 @@ const RULES: &[Rule] = &[
         class: Class::Spec,
         matches: |f| f.prism_problem("NO_RESPONSE_RESPONSE_DEFINED"),
         reason: "the operation documents no response (OpenAPI requires at least one), so there is nothing to answer",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Spec,
+        matches: |f| f.head_without_responses(),
+        reason: "the operation documents no response (OpenAPI requires at least one), so Prism has nothing to answer; its problem (`NO_RESPONSE_RESPONSE_DEFINED`, 500) loses its body because the request is HEAD",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.empty_default_read_as_missing(),
+        reason: "the required query parameter's `default` is the empty string, which it does not allow (`allowEmptyValue` is false unless set), so the value the document suggests is sent as `name=` and read as missing",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.non_ascii_query_name_encoded(),
+        reason: "the query parameter's name has characters outside ASCII, which a URL carries percent-encoded (RFC 3986); Prism compares the encoded name it receives with the name as written and finds the parameter missing",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.tab_separated_read_as_missing(),
+        reason: "the Swagger 2.0 query parameter is in `collectionFormat: tsv`, sent as its items joined by tabs (`a%09b`), which Prism does not read: it finds the parameter missing though the request carries it",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.defective_query_parameter_missing(),
+        reason: "the document writes this required query parameter as something that is not one (a `$ref` to a schema beside `name` and `in`, whose siblings OpenAPI ignores; or, in Swagger 2.0, `type: object` or a `schema` outside the body), so lenient generation left it out or sends it as a free-form object, which an empty value writes as nothing",
     },
     Rule {
         outcome: "request",

@@ -85,6 +85,24 @@ pub struct DocumentFacts {
     /// `METHOD /path name` of `spaceDelimited` query parameters: Prism splits their value on
     /// the text `%20` after decoding it, so it never finds the items.
     pub space_delimited_parameters: BTreeSet<String>,
+    /// `METHOD /path` of operations without `responses` (or with none listed), which OpenAPI
+    /// requires: Prism has nothing to answer them with.
+    pub operations_without_responses: BTreeSet<String>,
+    /// `METHOD /path name` of query parameters whose default is the empty string while they
+    /// do not allow an empty value (`allowEmptyValue` is false unless set): the default is a
+    /// value the parameter refuses.
+    pub empty_default_query_parameters: BTreeSet<String>,
+    /// `METHOD /path name` of query parameters whose name has a character outside ASCII: a
+    /// request carries it percent-encoded (RFC 3986).
+    pub non_ascii_query_parameters: BTreeSet<String>,
+    /// `METHOD /path name` of query parameters the document writes as something that is not
+    /// a parameter: a `$ref` to a schema beside `name` and `in` (siblings of a `$ref` are
+    /// ignored), or, in a Swagger 2.0 document, `type: object` or a `schema` outside the body
+    /// (2.0 allows only simple types there). Lenient generation leaves out or loosens them.
+    pub defective_query_parameters: BTreeSet<String>,
+    /// `METHOD /path name` of Swagger 2.0 query parameters with `collectionFormat: tsv`
+    /// (items joined by tabs), which OpenAPI 3 has no style for.
+    pub tab_separated_query_parameters: BTreeSet<String>,
 }
 
 impl DocumentFacts {
@@ -112,6 +130,11 @@ impl DocumentFacts {
         let mut additional_methods = BTreeSet::new();
         let mut other_multipart = BTreeSet::new();
         let mut space_delimited = BTreeSet::new();
+        let mut without_responses = BTreeSet::new();
+        let mut empty_defaults = BTreeSet::new();
+        let mut non_ascii = BTreeSet::new();
+        let mut defective = BTreeSet::new();
+        let mut tab_separated = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -139,6 +162,21 @@ impl DocumentFacts {
                 query_parameters_where(&tree, &mut space_delimited, |p, _| {
                     p.get("style").and_then(Value::as_str) == Some("spaceDelimited")
                 });
+                operations_without_responses(&tree, &mut without_responses);
+                query_parameters_where(&tree, &mut empty_defaults, |p, schema| {
+                    let default = p.get("default").or_else(|| schema?.get("default"));
+                    default.and_then(Value::as_str) == Some("")
+                        && p.get("allowEmptyValue") != Some(&Value::Bool(true))
+                });
+                query_parameters_where(&tree, &mut non_ascii, |p, _| {
+                    p.get("name")
+                        .and_then(Value::as_str)
+                        .is_some_and(|name| !name.is_ascii())
+                });
+                defective_query_parameters(&tree, &mut defective);
+                query_parameters_where(&tree, &mut tab_separated, |p, _| {
+                    p.get("collectionFormat").and_then(Value::as_str) == Some("tsv")
+                });
             }
         }
         DocumentFacts {
@@ -164,6 +202,55 @@ impl DocumentFacts {
             additional_method_operations: additional_methods,
             other_multipart_bodies: other_multipart,
             space_delimited_parameters: space_delimited,
+            operations_without_responses: without_responses,
+            empty_default_query_parameters: empty_defaults,
+            non_ascii_query_parameters: non_ascii,
+            defective_query_parameters: defective,
+            tab_separated_query_parameters: tab_separated,
+        }
+    }
+}
+
+/// Collects `METHOD /path` of the operations whose `responses` is missing or empty.
+fn operations_without_responses(tree: &Value, out: &mut BTreeSet<String>) {
+    for (path, method, _, operation) in operations(tree) {
+        let listed = operation
+            .get("responses")
+            .and_then(Value::as_object)
+            .is_some_and(|r| !r.is_empty());
+        if !listed {
+            out.insert(format!("{} {path}", method.to_ascii_uppercase()));
+        }
+    }
+}
+
+/// Collects `METHOD /path name` of the query parameters (the operation's and its path
+/// item's) written as something that is not a parameter: a `$ref` beside `name` and
+/// `in: query` whose target has no `in` (a schema), or in a Swagger 2.0 document a query
+/// parameter with `type: object` or a `schema`.
+fn defective_query_parameters(tree: &Value, out: &mut BTreeSet<String>) {
+    let swagger2 = tree.get("swagger").is_some();
+    for (path, method, item, operation) in operations(tree) {
+        let entries = [item.get("parameters"), operation.get("parameters")]
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_array)
+            .flatten();
+        for entry in entries {
+            let defective = if entry.get("$ref").is_some() {
+                // A `$ref` that does not resolve is not judged here.
+                let target = resolve(entry, tree);
+                !std::ptr::eq(target, entry) && target.get("in").is_none()
+            } else {
+                swagger2
+                    && (entry.get("type").and_then(Value::as_str) == Some("object")
+                        || entry.get("schema").is_some())
+            };
+            let query = entry.get("in").and_then(Value::as_str) == Some("query");
+            let name = entry.get("name").and_then(Value::as_str);
+            if let (true, true, Some(name)) = (defective, query, name) {
+                out.insert(format!("{} {path} {name}", method.to_ascii_uppercase()));
+            }
         }
     }
 }

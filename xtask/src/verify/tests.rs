@@ -945,6 +945,194 @@ fn a_tuple_closed_by_items_false_that_prism_refuses_is_prisms() {
     assert_eq!(classify(&short("other"), &facts).0, Class::Generator);
 }
 
+/// A call whose query Prism found without the required names given, sent as `url`.
+fn missing_query(method: &str, path: &str, url: &str, names: &[&str]) -> serde_json::Value {
+    let violations: Vec<serde_json::Value> = names
+        .iter()
+        .map(|name| {
+            json!({"location": ["request", "query"], "severity": "Error",
+                "message": format!("Request query must have required property '{name}'")})
+        })
+        .collect();
+    let mut call = record("request", 422, json!(violations), "");
+    call["method"] = json!(method);
+    call["path"] = json!(path);
+    call["requests"] = json!([format!("{method} http://127.0.0.1:1{url}")]);
+    call
+}
+
+#[test]
+fn a_head_call_to_an_operation_without_responses_is_the_documents_fault() {
+    let facts = scan_document(
+        "no-responses.yaml",
+        "openapi: 3.0.3\npaths:\n  /simple:\n    head: {operationId: headSimple}\n    \
+         get: {responses: {}}\n  /ok:\n    head: {responses: {'200': {description: ok}}}\n",
+    );
+    assert_eq!(
+        facts
+            .operations_without_responses
+            .iter()
+            .collect::<Vec<_>>(),
+        ["GET /simple", "HEAD /simple"]
+    );
+    let head = |path: &str| {
+        let mut call = record("response", 500, json!(null), "");
+        call["detail"] = json!("the server answered 500: ");
+        call["method"] = json!("HEAD");
+        call["path"] = json!(path);
+        call
+    };
+    let (class, reason) = classify(&head("/simple"), &facts);
+    assert_eq!(class, Class::Spec, "{reason}");
+    assert!(reason.contains("documents no response"), "{reason}");
+    // A HEAD answered 500 for an operation with responses stays the generator's.
+    assert_eq!(classify(&head("/ok"), &facts).0, Class::Generator);
+}
+
+#[test]
+fn an_empty_default_sent_empty_and_read_as_missing_is_the_documents_fault() {
+    let facts = scan_document(
+        "empty-default.yaml",
+        "openapi: 3.0.3\npaths:\n  /defaults:\n    put:\n      parameters:\n        \
+         - {name: withEmptyDefault, in: query, required: true, schema: {type: string, default: ''}}\n        \
+         - {name: allowed, in: query, required: true, allowEmptyValue: true, schema: {type: string, default: ''}}\n        \
+         - {name: plain, in: query, required: true, schema: {type: string}}\n",
+    );
+    assert_eq!(
+        facts
+            .empty_default_query_parameters
+            .iter()
+            .collect::<Vec<_>>(),
+        ["PUT /defaults withEmptyDefault"]
+    );
+    let url = "/defaults?withEmptyDefault=&allowed=&plain=";
+    let (class, reason) = classify(
+        &missing_query("PUT", "/defaults", url, &["withemptydefault"]),
+        &facts,
+    );
+    assert_eq!(class, Class::Spec, "{reason}");
+    assert!(reason.contains("allowEmptyValue"), "{reason}");
+    // Without the document's empty default, or not sent at all, it stays the generator's.
+    for (url, name) in [
+        (url, "plain"),
+        (url, "allowed"),
+        ("/defaults?plain=x", "withemptydefault"),
+    ] {
+        let call = missing_query("PUT", "/defaults", url, &[name]);
+        assert_eq!(
+            classify(&call, &facts).0,
+            Class::Generator,
+            "{name} in {url}"
+        );
+    }
+    // Swagger 2.0 writes the default on the parameter.
+    let swagger = scan_document(
+        "empty-default-2.yaml",
+        "swagger: '2.0'\npaths:\n  /d:\n    get:\n      parameters:\n        \
+         - {name: s, in: query, required: true, type: string, default: ''}\n",
+    );
+    assert_eq!(
+        swagger
+            .empty_default_query_parameters
+            .iter()
+            .collect::<Vec<_>>(),
+        ["GET /d s"]
+    );
+}
+
+#[test]
+fn a_non_ascii_query_name_prism_compares_encoded_is_prisms() {
+    let facts = scan_document(
+        "non-ascii-query.yaml",
+        "openapi: 3.0.3\npaths:\n  /non-ascii:\n    post:\n      parameters:\n        \
+         - {name: paramÆø, in: query, required: true, schema: {type: integer}}\n        \
+         - {name: plain, in: query, required: true, schema: {type: integer}}\n",
+    );
+    assert_eq!(
+        facts.non_ascii_query_parameters.iter().collect::<Vec<_>>(),
+        ["POST /non-ascii paramÆø"]
+    );
+    let url = "/non-ascii?param%C3%86%C3%B8=1";
+    let (class, reason) = classify(
+        &missing_query("POST", "/non-ascii", url, &["param%c3%86%c3%b8"]),
+        &facts,
+    );
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("percent-encoded"), "{reason}");
+    // An ASCII name, or one the operation does not declare, stays the generator's.
+    for name in ["plain", "other%c3%86"] {
+        let call = missing_query("POST", "/non-ascii", url, &[name]);
+        assert_eq!(classify(&call, &facts).0, Class::Generator, "{name}");
+    }
+}
+
+#[test]
+fn a_tab_separated_list_prism_finds_missing_is_prisms() {
+    let facts = scan_document(
+        "tsv.yaml",
+        "swagger: '2.0'\npaths:\n  /formats:\n    get:\n      parameters:\n        \
+         - {name: arrayTSV, in: query, required: true, type: array, items: {type: string}, collectionFormat: tsv}\n        \
+         - {name: arrayCSV, in: query, required: true, type: array, items: {type: string}}\n",
+    );
+    assert_eq!(
+        facts
+            .tab_separated_query_parameters
+            .iter()
+            .collect::<Vec<_>>(),
+        ["GET /formats arrayTSV"]
+    );
+    let url = "/formats?arrayCSV=a%2Cb&arrayTSV=a%09b";
+    let (class, reason) = classify(
+        &missing_query("GET", "/formats", url, &["arraytsv"]),
+        &facts,
+    );
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("tsv"), "{reason}");
+    // Not sent at all, or another format, it stays the generator's.
+    for (url, name) in [("/formats?arrayCSV=a", "arraytsv"), (url, "arraycsv")] {
+        let call = missing_query("GET", "/formats", url, &[name]);
+        assert_eq!(
+            classify(&call, &facts).0,
+            Class::Generator,
+            "{name} in {url}"
+        );
+    }
+}
+
+#[test]
+fn a_required_query_parameter_the_document_writes_as_no_parameter_is_its_fault() {
+    let facts = scan_document(
+        "defective-parameters.yaml",
+        "swagger: '2.0'\ndefinitions:\n  Model: {type: object, properties: {prop: {type: string}}}\n\
+         parameters:\n  Page: {name: page, in: query, required: true, type: integer}\n\
+         paths:\n  /complex:\n    get:\n      parameters:\n        \
+         - {name: reference, in: query, required: true, $ref: '#/definitions/Model'}\n        \
+         - {name: dictionary, in: query, required: true, type: object}\n        \
+         - {name: body, in: body, required: true, schema: {type: object}}\n        \
+         - $ref: '#/parameters/Page'\n        \
+         - {name: plain, in: query, required: true, type: string}\n",
+    );
+    assert_eq!(
+        facts.defective_query_parameters.iter().collect::<Vec<_>>(),
+        ["GET /complex dictionary", "GET /complex reference"]
+    );
+    let call = missing_query("GET", "/complex", "/complex", &["reference", "dictionary"]);
+    let (class, reason) = classify(&call, &facts);
+    assert_eq!(class, Class::Spec, "{reason}");
+    assert!(reason.contains("siblings"), "{reason}");
+    for names in [&["plain"][..], &["page"], &["reference", "plain"]] {
+        let call = missing_query("GET", "/complex", "/complex", names);
+        assert_eq!(classify(&call, &facts).0, Class::Generator, "{names:?}");
+    }
+    // In OpenAPI 3, `type: object` on a parameter's schema is no defect.
+    let openapi3 = scan_document(
+        "object-parameter-3.yaml",
+        "openapi: 3.0.3\npaths:\n  /o:\n    get:\n      parameters:\n        \
+         - {name: o, in: query, required: true, schema: {type: object}}\n",
+    );
+    assert!(openapi3.defective_query_parameters.is_empty());
+}
+
 /// One raw HTTP exchange with the loopback server.
 fn exchange(port: u16, request: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
