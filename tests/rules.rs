@@ -80,6 +80,7 @@ const STRICT: &[&str] = &[
     "allof-with-not-parts.yaml",
     "form-bodies-of-one-value.yaml",
     "compositions-of-one-inline-schema.yaml",
+    "object-parameters-swagger2.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1146,7 +1147,13 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
             "/paths/~1doctors~1search/get/parameters/0/schema",
             "/paths/~1doctors~1search/get/parameters/1/schema",
             "/paths/~1doctors~1search/get/parameters/2/schema",
+            "/paths/~1doctors~1search/get/parameters/4/schema",
         ]
+    );
+    assert!(
+        messages_of(&output, "parameter-values-no-style-writes.yaml")[3].starts_with(
+            "no parameter style defines an array inside an object (property `by` of parameter `sort`)"
+        )
     );
     assert!(
         messages_of(&output, "parameter-values-no-style-writes.yaml")[0].starts_with(
@@ -1508,6 +1515,25 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     }
     assert!(fields(ty(single, "Other"))["id"].required);
 
+    // A 2.0 object parameter keeps its properties, with a warning.
+    let objects = api(&output, "object-parameters-swagger2.yaml");
+    let page = &objects.operations[0].params[0];
+    let TypeRef::Named(page_type) = page.ty.non_null() else {
+        panic!("page is {:?}", page.ty)
+    };
+    let page_fields = fields(ty(objects, page_type));
+    assert_eq!(
+        page_fields.keys().copied().collect::<Vec<_>>(),
+        ["cursor", "size"]
+    );
+    assert_eq!(
+        warnings_of(&output, "object-parameters-swagger2.yaml")
+            .iter()
+            .map(|w| w.pointer.as_str())
+            .collect::<Vec<_>>(),
+        ["/paths/~1search/get/parameters/0/type"]
+    );
+
     // A form body of one string or file is the form's text; other non-objects are warned about.
     let forms = api(&output, "form-bodies-of-one-value.yaml");
     let media: Vec<&str> = forms
@@ -1515,13 +1541,13 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         .iter()
         .filter_map(|o| o.body.as_ref().map(|b| b.media.name()))
         .collect();
-    assert_eq!(media, ["binary", "text", "form"]);
+    assert_eq!(media, ["binary", "text", "form", "form"]);
     assert_eq!(
         messages_of(&output, "form-bodies-of-one-value.yaml")
             .iter()
             .map(|m| m.ends_with("sent as the form's text, as given"))
             .collect::<Vec<_>>(),
-        [true, true, false]
+        [true, true, false, false]
     );
 
     // A template bound by `$defs` is a copy with the bound schema; unbound, its own anchor.

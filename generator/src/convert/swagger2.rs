@@ -16,7 +16,9 @@ use crate::grammar::{self, Dialect, Kind, TAB_DELIMITED};
 
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 /// Keywords a non-body 2.0 parameter carries that belong in its 3.0 `schema`.
-const SCHEMA_KEYS: [&str; 16] = [
+/// The schema keywords of a 2.0 parameter (`properties` and `additionalProperties` belong only to
+/// body schemas, but `type: object` parameters carry them in real documents).
+const SCHEMA_KEYS: [&str; 18] = [
     "type",
     "format",
     "items",
@@ -33,6 +35,8 @@ const SCHEMA_KEYS: [&str; 16] = [
     "maxItems",
     "uniqueItems",
     "multipleOf",
+    "properties",
+    "additionalProperties",
 ];
 
 pub fn from_swagger2(doc: &Value) -> Converted {
@@ -431,6 +435,13 @@ impl Cx<'_> {
         if schema.get("type").and_then(Value::as_str) == Some("file") {
             schema.insert("type".into(), json!("string"));
             schema.insert("format".into(), json!("binary"));
+        }
+        let location = source.get("in").and_then(Value::as_str).unwrap_or_default();
+        if schema.get("type").and_then(Value::as_str) == Some("object") && location != "formData" {
+            self.note(
+                format!("{pointer}/type"),
+                format!("Swagger 2.0 has no object parameters outside the body; this {location} parameter is read as OpenAPI 3 reads one (its properties, in the location's default style)"),
+            );
         }
         // A parameter without `type` (or any other schema keyword) stays without a schema,
         // which the 3.0 grammar refuses as 2.0's does; lenient mode reads it as a string.

@@ -312,7 +312,7 @@ impl<'d> Context<'d> {
             &format!("{op_type}Body"),
             &schema_pointer,
         );
-        let (media_kind, ty) = self.form_body_of_one_value(media_kind, ty, &schema_pointer);
+        let (media_kind, ty) = self.form_body_of_one_value(media_kind, ty, schema, &schema_pointer);
         let form_encodings = match (media_kind, media) {
             (MediaKind::FormUrlEncoded, Some(m)) => form_encodings(&m.encoding),
             _ => Vec::new(),
@@ -338,23 +338,28 @@ impl<'d> Context<'d> {
         &mut self,
         media_kind: MediaKind,
         ty: TypeRef,
+        schema: Option<&'d ReferenceOr<openapiv3::Schema>>,
         pointer: &str,
     ) -> (MediaKind, TypeRef) {
         if media_kind != MediaKind::FormUrlEncoded {
             return (media_kind, ty);
         }
+        // A named list (`$ref` to an array) is no more fields than an inline one.
+        let named_list = schema.is_some_and(|s| self.is_array_schema(s.into()));
         let kind = match ty.non_null() {
+            TypeRef::Named(_) if named_list => MediaKind::FormUrlEncoded,
             TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Any => return (media_kind, ty),
             TypeRef::String => MediaKind::Text,
             TypeRef::Bytes => MediaKind::Binary,
-            _ => {
-                self.warn(
-                    pointer,
-                    "a URL-encoded form body must be an object schema (its properties are the fields); this value cannot be written as fields, so calls fail before sending",
-                );
-                return (media_kind, ty);
-            }
+            _ => MediaKind::FormUrlEncoded,
         };
+        if kind == MediaKind::FormUrlEncoded {
+            self.warn(
+                pointer,
+                "a URL-encoded form body must be an object schema (its properties are the fields); this value cannot be written as fields, so calls fail before sending",
+            );
+            return (media_kind, ty);
+        }
         self.warn(
             pointer,
             "a URL-encoded form body must be an object schema (its properties are the fields); this one is one value, sent as the form's text, as given",

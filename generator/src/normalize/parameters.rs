@@ -391,6 +391,31 @@ impl<'d> Context<'d> {
                     data.name
                 ),
             );
+            return;
+        }
+        // A list of scalars inside an object is written, but as no style defines it.
+        let list = match &schema.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) if !deep => {
+                o.properties.iter().find_map(|(name, property)| {
+                    let property = self.resolve_schema(SchemaRef::from(property))?;
+                    matches!(
+                        property.schema_kind,
+                        openapiv3::SchemaKind::Type(openapiv3::Type::Array(_))
+                    )
+                    .then_some(name)
+                })
+            }
+            _ => None,
+        };
+        if let Some(name) = list {
+            self.warn(
+                pointer_join(pointer, "schema"),
+                format!(
+                    "no parameter style defines an array inside an object (property `{name}` \
+                     of parameter `{}`); its items are written joined by commas",
+                    data.name
+                ),
+            );
         }
     }
 }
