@@ -190,6 +190,13 @@ fn warnings_of<'a>(output: &'a Output, file: &str) -> Vec<&'a generator::Diagnos
 }
 
 /// The messages of the warnings about the fixture `file`.
+fn warning_pointers<'a>(output: &'a Output, file: &str) -> Vec<&'a str> {
+    warnings_of(output, file)
+        .into_iter()
+        .map(|w| w.pointer.as_str())
+        .collect()
+}
+
 fn messages_of<'a>(output: &'a Output, file: &str) -> Vec<&'a str> {
     warnings_of(output, file)
         .into_iter()
@@ -1293,10 +1300,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         )
     );
     assert_eq!(
-        warnings_of(&output, "openapi-3.2-additions.yaml")
-            .iter()
-            .map(|w| w.pointer.as_str())
-            .collect::<Vec<_>>(),
+        warning_pointers(&output, "openapi-3.2-additions.yaml"),
         [
             "/$self",
             "/paths/~1books/get/responses/200/content/text~1event-stream/itemSchema",
@@ -1370,10 +1374,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     assert_eq!(range_of(1).as_deref(), Some("video/*"));
     assert_eq!(range_of(2), None);
     assert_eq!(
-        warnings_of(&output, "request-bodies-in-a-media-range.yaml")
-            .iter()
-            .map(|w| w.pointer.as_str())
-            .collect::<Vec<_>>(),
+        warning_pointers(&output, "request-bodies-in-a-media-range.yaml"),
         ["/paths/~1bundle/post/requestBody/content/multipart~1related"]
     );
 
@@ -1415,10 +1416,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         ]
     );
     assert_eq!(
-        warnings_of(&output, "json-sequences.yaml")
-            .iter()
-            .map(|w| w.pointer.as_str())
-            .collect::<Vec<_>>(),
+        warning_pointers(&output, "json-sequences.yaml"),
         ["/paths/~1events/get/responses/200/content/application~1jsonl/schema"]
     );
     let items = api(&output, "json-sequence-item-schemas-3.2.yaml");
@@ -1434,10 +1432,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         ))
     );
     assert_eq!(
-        warnings_of(&output, "json-sequence-item-schemas-3.2.yaml")
-            .iter()
-            .map(|w| w.pointer.as_str())
-            .collect::<Vec<_>>(),
+        warning_pointers(&output, "json-sequence-item-schemas-3.2.yaml"),
         ["/paths/~1ticks/get/responses/200/content/text~1event-stream/itemSchema"]
     );
 
@@ -1493,10 +1488,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         &TypeRef::Named("RecordRef".into())
     );
     assert_eq!(
-        warnings_of(&output, "allof-with-not-parts.yaml")
-            .iter()
-            .map(|w| w.pointer.as_str())
-            .collect::<Vec<_>>(),
+        warning_pointers(&output, "allof-with-not-parts.yaml"),
         [
             "/components/schemas/RecordRef/allOf/0/not",
             "/components/schemas/RecordRef/allOf/1/not",
@@ -1527,10 +1519,7 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         ["cursor", "size"]
     );
     assert_eq!(
-        warnings_of(&output, "object-parameters-swagger2.yaml")
-            .iter()
-            .map(|w| w.pointer.as_str())
-            .collect::<Vec<_>>(),
+        warning_pointers(&output, "object-parameters-swagger2.yaml"),
         ["/paths/~1search/get/parameters/0/type"]
     );
 
@@ -1842,10 +1831,7 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
     let file = fields(ty(bodies, "UploadPhotoBody"));
     assert!(file["file"].required && file["file"].ty == TypeRef::Bytes);
     assert_eq!(
-        warnings_of(&output, "lenient-body-parameters-in-openapi-3.yaml")
-            .iter()
-            .map(|w| w.pointer.as_str())
-            .collect::<Vec<_>>(),
+        warning_pointers(&output, "lenient-body-parameters-in-openapi-3.yaml"),
         [
             "/paths/~1pets/post/parameters/0",
             "/paths/~1pets~1{id}~1photo/post/parameters/1",
