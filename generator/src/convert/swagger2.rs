@@ -400,11 +400,11 @@ impl Cx<'_> {
         };
         let mut out = Map::new();
         let mut schema = Map::new();
+        let location = source.get("in").and_then(Value::as_str).unwrap_or("query");
         for (key, value) in source {
             if SCHEMA_KEYS.contains(&key.as_str()) {
                 schema.insert(key.clone(), value.clone());
             } else if key == "collectionFormat" {
-                let location = source.get("in").and_then(Value::as_str).unwrap_or("query");
                 let (style, explode) = match (value.as_str(), location) {
                     (Some("tsv"), "query" | "formData") => {
                         out.insert(TAB_DELIMITED.into(), json!(true));
@@ -436,7 +436,6 @@ impl Cx<'_> {
             schema.insert("type".into(), json!("string"));
             schema.insert("format".into(), json!("binary"));
         }
-        let location = source.get("in").and_then(Value::as_str).unwrap_or_default();
         if schema.get("type").and_then(Value::as_str) == Some("object") && location != "formData" {
             self.note(
                 format!("{pointer}/type"),

@@ -346,23 +346,26 @@ impl<'d> Context<'d> {
         }
         // A named list (`$ref` to an array) is no more fields than an inline one.
         let named_list = schema.is_some_and(|s| self.is_array_schema(s.into()));
-        let kind = match ty.non_null() {
-            TypeRef::Named(_) if named_list => MediaKind::FormUrlEncoded,
+        let sent_as_text = match ty.non_null() {
+            TypeRef::Named(_) if named_list => None,
             TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Any => return (media_kind, ty),
-            TypeRef::String => MediaKind::Text,
-            TypeRef::Bytes => MediaKind::Binary,
-            _ => MediaKind::FormUrlEncoded,
+            TypeRef::String => Some(MediaKind::Text),
+            TypeRef::Bytes => Some(MediaKind::Binary),
+            _ => None,
         };
-        if kind == MediaKind::FormUrlEncoded {
-            self.warn(
-                pointer,
-                "a URL-encoded form body must be an object schema (its properties are the fields); this value cannot be written as fields, so calls fail before sending",
-            );
-            return (media_kind, ty);
-        }
+        let (kind, what) = match sent_as_text {
+            Some(kind) => (
+                kind,
+                "this one is one value, sent as the form's text, as given",
+            ),
+            None => (
+                media_kind,
+                "this value cannot be written as fields, so calls fail before sending",
+            ),
+        };
         self.warn(
             pointer,
-            "a URL-encoded form body must be an object schema (its properties are the fields); this one is one value, sent as the form's text, as given",
+            format!("a URL-encoded form body must be an object schema (its properties are the fields); {what}"),
         );
         (kind, ty)
     }
