@@ -267,8 +267,8 @@ pub enum QueryStyle {
     Form,
     SpaceDelimited,
     PipeDelimited,
-    /// Swagger 2.0's `collectionFormat: tsv` (no OpenAPI 3 style; marked by
-    /// [`TAB_DELIMITED`](crate::grammar::TAB_DELIMITED)).
+    /// Swagger 2.0's `collectionFormat: tsv`, which no OpenAPI 3 style has (the conversion
+    /// marks it with the extension `x-openapi-rs-tab-delimited`).
     TabDelimited,
     DeepObject,
 }
