@@ -63,13 +63,7 @@ fn each_layout_loads_whole_with_readable_names_and_no_warnings() {
             "{path}: {:?}",
             normalized.warnings
         );
-        let mut names: Vec<&str> = normalized
-            .api
-            .types
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect();
-        names.sort();
+        let names = sorted_type_names(&normalized.api);
         let mut wanted = expected.to_vec();
         wanted.sort();
         assert_eq!(names, wanted, "{path}");
@@ -383,15 +377,16 @@ fn maps_and_text_that_cannot_be_followed_are_located_at_their_ref() {
 fn local_refs_only_the_root_has_are_the_roots_in_lenient_mode() {
     let case = root("multifile/broken/local-refs-meant-for-the-root/swagger.yaml");
     let normalized = tests::normalize(&case, true).unwrap_or_else(|d| panic!("{d}"));
-    let mut names: Vec<&str> = normalized
-        .api
-        .types
-        .iter()
-        .map(|t| t.name.as_str())
-        .collect();
-    names.sort_unstable();
+    let names = sorted_type_names(&normalized.api);
     assert_eq!(names, ["Error", "Flag"]);
     let list = format!("{:?}", normalized.api.operations[0].responses);
     assert!(list.contains("Named(\"Flag\")"), "{list}");
     assert_eq!(normalized.warnings.len(), 2, "{:?}", normalized.warnings);
+}
+
+/// The Rust names of an API's types, sorted.
+fn sorted_type_names(api: &generator::ir::Api) -> Vec<&str> {
+    let mut names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    names.sort_unstable();
+    names
 }
