@@ -197,7 +197,11 @@ pub fn generate(sources: &[ApiSource], options: &Options) -> Result<Output, Erro
         std::fs::metadata(&source.spec).map_or(0, |m| usize::try_from(m.len()).unwrap_or(0))
     };
     let normalized = parallel::map(sources, options.threads, size, |source| {
-        let doc = stages::load_file(&source.spec, options.lenient)?;
+        let load = load::LoadOptions {
+            lenient: options.lenient,
+            look_past_errors: true,
+        };
+        let doc = load::load_file_with(&source.spec, load)?;
         let mut n = stages::normalize(&doc, &source.module, &source.renames)?;
         match select::apply(&mut n.api, &source.only, &source.spec) {
             Ok(()) => Ok(n),

@@ -31,6 +31,9 @@ pub struct Document {
     pub openapi: openapiv3::OpenAPI,
     /// Warnings of the load stage (conversion notes, lenient repairs).
     pub warnings: Vec<Diagnostic>,
+    /// Errors strict mode loaded past ([`LoadOptions::look_past_errors`]); normalizing fails
+    /// with them first. Always empty otherwise.
+    pub errors: Vec<Diagnostic>,
     /// Maps pointers of the converted tree back into the original document.
     pub pointers: crate::convert::PointerMap,
     /// Whether lenient mode is on: later stages degrade what they cannot honour, with a
@@ -58,6 +61,11 @@ pub struct AdditionalOperation {
 pub struct LoadOptions {
     /// Repair well-known defects (see [`crate::repair`]) with a warning instead of failing.
     pub lenient: bool,
+    /// Strict mode: after errors lenient mode could repair (a key given twice, no `paths`,
+    /// objects that do not read as OpenAPI), load on from the repaired tree, so that
+    /// normalizing reports the document's other problems in the same run. The errors are
+    /// kept in [`Document::errors`].
+    pub look_past_errors: bool,
 }
 
 /// Reads and parses the document at `path` with options.
@@ -95,7 +103,7 @@ pub fn load_str_with(
         .into_iter()
         .map(|pointer| repeated_key(file, pointer, options.lenient))
         .collect();
-    if !options.lenient && !repeated.is_empty() {
+    if !options.lenient && !options.look_past_errors && !repeated.is_empty() {
         return Err(located(Diagnostics(repeated)));
     }
     let version = detect_version(file, &parsed).map_err(located)?;
@@ -128,17 +136,20 @@ pub fn load_str_with(
     if raw.get("paths").is_none() {
         let d = Diagnostic::error(file, "", "missing required field `paths`")
             .with_hint("an API without operations still needs `paths: {}`");
-        if !options.lenient {
+        if !options.lenient && !options.look_past_errors {
             return Err(locate_all(vec![d], &sources, &pointers));
         }
         if let Some(root) = raw.as_object_mut() {
             root.insert("paths".into(), serde_json::json!({}));
         }
-        warnings.push(Diagnostic::warning(
-            file,
-            "",
-            "repaired: the document has no `paths`; it describes no operations",
-        ));
+        warnings.push(match options.lenient {
+            true => Diagnostic::warning(
+                file,
+                "",
+                "repaired: the document has no `paths`; it describes no operations",
+            ),
+            false => d,
+        });
     }
     let resolved = crate::local_refs::resolve(&mut raw, options.lenient);
     for (new, old) in &resolved.moved {
@@ -160,20 +171,7 @@ pub fn load_str_with(
         ));
     }
     if options.lenient {
-        // Body parameters first: the form ones are read before any repair of parameters.
-        let (repairs, moves) = crate::repair::body_parameters(&mut raw);
-        // Every move's old place is read in the map as it was before this repair.
-        let moves: Vec<(String, String)> = moves
-            .into_iter()
-            .map(|(new, old)| (new, pointers.original(&old)))
-            .collect();
-        for (new, original) in moves {
-            pointers.add(new, original);
-        }
-        let repairs = repairs.into_iter().chain(crate::repair::repair(&mut raw));
-        for repair in repairs {
-            warnings.push(Diagnostic::warning(file, repair.pointer, repair.message));
-        }
+        warnings.extend(repair_leniently(file, &mut raw, &mut pointers));
     }
     let moved = crate::polymorphism::unfold_polymorphic_bases(&mut raw)
         .into_iter()
@@ -182,6 +180,7 @@ pub fn load_str_with(
         let original = pointers.original(&old);
         pointers.add(new, original);
     }
+    let mut looked_past = Vec::new();
     let openapi = match to_openapi(file, &raw) {
         Ok(openapi) => openapi,
         Err(d) => {
@@ -197,8 +196,19 @@ pub fn load_str_with(
                         false => every_invalid_place(file, &raw),
                     };
                     let errors = if every.is_empty() { d.0 } else { every };
-                    let all = errors.into_iter().chain(warnings).collect();
-                    return Err(locate_all(all, &sources, &pointers));
+                    // The errors are about the tree before the repairs moved anything.
+                    let mut repaired_pointers = pointers.clone();
+                    let past = match options.look_past_errors && !options.lenient {
+                        true => repaired_past_errors(file, &raw, &mut repaired_pointers),
+                        false => None,
+                    };
+                    let Some((repaired, openapi)) = past else {
+                        let all = errors.into_iter().chain(warnings).collect();
+                        return Err(locate_all(all, &sources, &pointers));
+                    };
+                    looked_past = locate_all(errors, &sources, &pointers).0;
+                    (raw, pointers) = (repaired, repaired_pointers);
+                    openapi
                 }
             }
         }
@@ -212,6 +222,12 @@ pub fn load_str_with(
             }
         };
     sources.attach(&mut warnings, &pointers);
+    let (mut errors, warnings): (Vec<_>, Vec<_>) =
+        warnings.into_iter().partition(Diagnostic::is_error);
+    errors.extend(looked_past);
+    if !errors.is_empty() && !options.look_past_errors {
+        return Err(Diagnostics(errors.into_iter().chain(warnings).collect()));
+    }
     Ok(Document {
         file: file.to_path_buf(),
         source: text.to_string(),
@@ -219,11 +235,50 @@ pub fn load_str_with(
         raw,
         openapi,
         warnings,
+        errors,
         pointers,
         lenient: options.lenient,
         sources,
         additional_operations,
     })
+}
+
+/// Lenient mode's repairs of well-known defects, made where they stand; moves are added to
+/// `pointers`. Returns one warning per repair.
+fn repair_leniently(
+    file: &Path,
+    raw: &mut serde_json::Value,
+    pointers: &mut crate::convert::PointerMap,
+) -> Vec<Diagnostic> {
+    // Body parameters first: the form ones are read before any repair of parameters.
+    let (repairs, moves) = crate::repair::body_parameters(raw);
+    // Every move's old place is read in the map as it was before this repair.
+    let moves: Vec<(String, String)> = moves
+        .into_iter()
+        .map(|(new, old)| (new, pointers.original(&old)))
+        .collect();
+    for (new, original) in moves {
+        pointers.add(new, original);
+    }
+    repairs
+        .into_iter()
+        .chain(crate::repair::repair(raw))
+        .map(|repair| Diagnostic::warning(file, repair.pointer, repair.message))
+        .collect()
+}
+
+/// Strict mode looking past errors: the tree as lenient mode would repair and degrade it,
+/// read as OpenAPI, or `None` if even that fails. Lenient mode's warnings are left out: strict
+/// mode reports the errors they repair.
+fn repaired_past_errors(
+    file: &Path,
+    raw: &serde_json::Value,
+    pointers: &mut crate::convert::PointerMap,
+) -> Option<(serde_json::Value, openapiv3::OpenAPI)> {
+    let mut repaired = raw.clone();
+    repair_leniently(file, &mut repaired, pointers);
+    let openapi = degrade_until_valid(file, &mut repaired, &mut Vec::new())?;
+    Some((repaired, openapi))
 }
 
 /// The operations kept under [`crate::grammar::ADDITIONAL_OPERATIONS`] of each path item. A

@@ -19,13 +19,26 @@ pub use crate::normalize::Normalized;
 
 /// Reads and parses the document at `path`, putting a multi-file document together.
 pub fn load_file(path: &Path, lenient: bool) -> Result<Document, Diagnostics> {
-    load::load_file_with(path, LoadOptions { lenient })
+    load::load_file_with(
+        path,
+        LoadOptions {
+            lenient,
+            ..LoadOptions::default()
+        },
+    )
 }
 
 /// Parses `text` as the document at `path`: the path names it in diagnostics, chooses between
 /// JSON and YAML and anchors the files its relative references name.
 pub fn load(path: &Path, text: &str, lenient: bool) -> Result<Document, Diagnostics> {
-    load::load_str_with(path, text, LoadOptions { lenient })
+    load::load_str_with(
+        path,
+        text,
+        LoadOptions {
+            lenient,
+            ..LoadOptions::default()
+        },
+    )
 }
 
 /// Normalizes a loaded document into the API module `module`, with the names of `renames`.

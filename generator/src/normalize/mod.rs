@@ -150,7 +150,7 @@ impl<'a> Context<'a> {
             renames,
             used: renames::Used::new(renames),
             file: doc.file.clone(),
-            diagnostics: doc.warnings.clone(),
+            diagnostics: doc.errors.iter().chain(&doc.warnings).cloned().collect(),
             said: HashSet::new(),
             type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES).reserve(PRELUDE_NAMES),
             component_types: BTreeMap::new(),
