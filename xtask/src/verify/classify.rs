@@ -134,6 +134,19 @@ impl<'a> Facts<'a> {
             })
     }
 
+    /// Every violation says a Swagger 2.0 `formData` array of a URL-encoded form is not an
+    /// array: the form carries it joined in one field.
+    fn joined_form_array_as_one_value(&self) -> bool {
+        !self.violations.is_empty()
+            && self.violations.iter().all(|v| {
+                let Some(rest) = v.strip_prefix("request.body.") else {
+                    return false;
+                };
+                let name = rest.split([':', '.']).next().unwrap_or_default();
+                v.ends_with("must be array") && self.document.joined_form_arrays.contains(name)
+            })
+    }
+
     /// Every violation is about the `Content-Type` header, which the document declares as a
     /// parameter with values its body's media type does not have.
     fn content_type_parameter_contradicts_body(&self) -> bool {
@@ -766,6 +779,12 @@ const RULES: &[Rule] = &[
         class: Class::Prism,
         matches: |f| f.multipart_array_as_one_part(),
         reason: "an array property of a multipart body is sent as one part per item (OpenAPI's default), and Prism keeps only one part of each name, so it sees a string where the schema wants an array",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.joined_form_array_as_one_value(),
+        reason: "the Swagger 2.0 `formData` array is sent in one field, its items joined as its `collectionFormat` says (`csv` unless given: `phoneNumbers=1%2C2`), and Prism reads the field as one value without splitting it, so it sees a string where the schema wants an array",
     },
     Rule {
         outcome: "build",

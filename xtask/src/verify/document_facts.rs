@@ -100,6 +100,9 @@ pub struct DocumentFacts {
     /// ignored), or, in a Swagger 2.0 document, `type: object` or a `schema` outside the body
     /// (2.0 allows only simple types there). Lenient generation leaves out or loosens them.
     pub defective_query_parameters: BTreeSet<String>,
+    /// Names of Swagger 2.0 `formData` arrays in URL-encoded forms: sent as their
+    /// `collectionFormat` joins them (`csv` by default), in one field.
+    pub joined_form_arrays: BTreeSet<String>,
     /// `METHOD /path name` of Swagger 2.0 query parameters with `collectionFormat: tsv`
     /// (items joined by tabs), which OpenAPI 3 has no style for.
     pub tab_separated_query_parameters: BTreeSet<String>,
@@ -135,6 +138,7 @@ impl DocumentFacts {
         let mut non_ascii = BTreeSet::new();
         let mut defective = BTreeSet::new();
         let mut tab_separated = BTreeSet::new();
+        let mut joined_form_arrays = BTreeSet::new();
         for spec in specs {
             let tree: Option<Value> = std::fs::read_to_string(spec)
                 .ok()
@@ -143,6 +147,7 @@ impl DocumentFacts {
                 walk(&tree, &tree, false, &mut undeclared);
                 object_array_parameters(&tree, &tree, &mut object_arrays);
                 multipart_properties(&tree, &tree, &mut multipart_json, &mut multipart_arrays);
+                swagger2_form_arrays(&tree, &mut multipart_arrays, &mut joined_form_arrays);
                 content_type_parameter |= declares_content_type_parameter(&tree);
                 reserved_header_parameters(&tree, &mut reserved);
                 wire_twin_operations(&tree, &mut wire_twins);
@@ -184,6 +189,7 @@ impl DocumentFacts {
             object_array_parameters: object_arrays,
             multipart_json_properties: multipart_json,
             multipart_array_properties: multipart_arrays,
+            joined_form_arrays,
             content_type_parameter,
             reserved_header_parameters: reserved,
             wire_twins,
@@ -490,6 +496,43 @@ fn bodies_without_consumes(
             none.insert(key);
         } else if places.contains(&"formData") && !consumes.iter().any(form) {
             not_form.insert(key);
+        }
+    }
+}
+
+/// Collects the names of Swagger 2.0 `formData` arrays: into `multipart` when the operation
+/// consumes `multipart/form-data` (one part per item), else into `joined` (one field, joined
+/// as `collectionFormat` says).
+fn swagger2_form_arrays(
+    tree: &Value,
+    multipart: &mut BTreeSet<String>,
+    joined: &mut BTreeSet<String>,
+) {
+    if tree.get("swagger").is_none() {
+        return;
+    }
+    for (_, _, item, operation) in operations(tree) {
+        let is_multipart = operation
+            .get("consumes")
+            .or_else(|| tree.get("consumes"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .any(|m| m.to_ascii_lowercase().starts_with("multipart/form-data"));
+        let arrays = [item, operation]
+            .into_iter()
+            .filter_map(|node| node.get("parameters").and_then(Value::as_array))
+            .flatten()
+            .map(|p| resolve(p, tree))
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("formData"))
+            .filter(|p| p.get("type").and_then(Value::as_str) == Some("array"))
+            .filter_map(|p| p.get("name").and_then(Value::as_str));
+        for name in arrays {
+            match is_multipart {
+                true => multipart.insert(name.to_string()),
+                false => joined.insert(name.to_string()),
+            };
         }
     }
 }

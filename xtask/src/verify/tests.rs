@@ -1174,3 +1174,41 @@ fn the_loopback_server_gives_each_operation_its_answer() {
     );
     assert_eq!(server.received(), 2);
 }
+
+#[test]
+fn swagger2_form_arrays_prism_reads_as_one_value_are_prisms() {
+    let facts = scan_document(
+        "form-arrays.yaml",
+        "swagger: '2.0'\nconsumes: [application/x-www-form-urlencoded]\npaths:\n  /registrations:\n    post:\n      parameters:\n        \
+         - {name: phoneNumbers, in: formData, type: array, items: {type: integer}}\n        \
+         - {name: name, in: formData, type: string}\n  /files:\n    post:\n      consumes: [multipart/form-data]\n      parameters:\n        \
+         - {name: files, in: formData, type: array, items: {type: file}}\n",
+    );
+    assert_eq!(
+        facts.joined_form_arrays.iter().collect::<Vec<_>>(),
+        ["phoneNumbers"]
+    );
+    assert!(facts.multipart_array_properties.contains("files"));
+    let not_array = |name: &str| {
+        record(
+            "request",
+            422,
+            json!([{"location": ["request", "body", name], "severity": "Error",
+                "message": format!("Request body property {name} must be array")}]),
+            "",
+        )
+    };
+    let (class, reason) = classify(&not_array("phoneNumbers"), &facts);
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("collectionFormat"), "{reason}");
+    let (class, reason) = classify(&not_array("files"), &facts);
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("one part per item"), "{reason}");
+    // A property that is no form array, or a document without them, stays the generator's.
+    assert_eq!(classify(&not_array("name"), &facts).0, Class::Generator);
+    let none = scan_document("none.yaml", "swagger: '2.0'\npaths: {}\n");
+    assert_eq!(
+        classify(&not_array("phoneNumbers"), &none).0,
+        Class::Generator
+    );
+}
