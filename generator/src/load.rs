@@ -31,7 +31,7 @@ pub struct Document {
     pub openapi: openapiv3::OpenAPI,
     /// Warnings of the load stage (conversion notes, lenient repairs).
     pub warnings: Vec<Diagnostic>,
-    /// Errors strict mode loaded past ([`LoadOptions::look_past_errors`]); normalizing fails
+    /// Errors strict mode loaded past (`LoadOptions::look_past_errors`); normalizing fails
     /// with them first. Always empty otherwise.
     pub errors: Vec<Diagnostic>,
     /// Maps pointers of the converted tree back into the original document.
