@@ -12,7 +12,12 @@
 
 #![warn(missing_docs)]
 #![recursion_limit = "256"]
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::disallowed_names,
+    clippy::should_implement_trait
+)]
 pub mod runtime;
 
 /// Document360 Customer API

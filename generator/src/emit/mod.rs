@@ -472,8 +472,15 @@ fn lib_rs(apis: &[Api], settings: &CrateSettings) -> TokenStream {
         // limit of 128, which fails `cargo doc` though `cargo check` passes.
         #![recursion_limit = "256"]
         // Operations with many required parameters take them all as arguments, and outcome
-        // enums hold bodies of very different sizes; both by design.
-        #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+        // enums hold bodies of very different sizes; both by design. Arguments and setters keep
+        // the document's parameter names, which may be placeholders (`foo`) or the names of
+        // operator methods (a setter `add(self, value) -> Self`).
+        #![allow(
+            clippy::too_many_arguments,
+            clippy::large_enum_variant,
+            clippy::disallowed_names,
+            clippy::should_implement_trait
+        )]
 
         pub mod runtime;
         #(#modules)*
