@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use generator::ir::{
-    Api, ApiKeyLocation, Field, ParamLocation, PathStyle, QueryStyle, SecurityKind, TypeDef,
-    TypeKind, TypeRef, UnionDef, ValueFacts,
+    Api, ApiKeyLocation, Field, MediaKind, ParamLocation, PathStyle, QueryStyle, SecurityKind,
+    TypeDef, TypeKind, TypeRef, UnionDef, ValueFacts,
 };
 use generator::{ApiSource, CrateSettings, Diagnostics, Layout, Options, Output};
 
@@ -81,6 +81,7 @@ const STRICT: &[&str] = &[
     "form-bodies-of-one-value.yaml",
     "compositions-of-one-inline-schema.yaml",
     "object-parameters-swagger2.yaml",
+    "event-streams.yaml",
     "parameter-names-lints-would-read-as-placeholders-or-operators.yaml",
 ];
 const LENIENT: &[&str] = &[
@@ -1422,20 +1423,66 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         ["/paths/~1events/get/responses/200/content/application~1jsonl/schema"]
     );
     let items = api(&output, "json-sequence-item-schemas-3.2.yaml");
-    let logs = items.operations[0].responses[0]
-        .body
-        .as_ref()
-        .map(|b| (b.media, b.ty.to_string()));
+    let bodies: Vec<Option<(MediaKind, String)>> = items
+        .operations
+        .iter()
+        .map(|o| {
+            o.responses[0]
+                .body
+                .as_ref()
+                .map(|b| (b.media, b.ty.to_string()))
+        })
+        .collect();
     assert_eq!(
-        logs,
-        Some((
-            generator::ir::MediaKind::JsonSequence,
-            "Vec<LogLine>".into()
-        ))
+        bodies,
+        [
+            Some((MediaKind::JsonSequence, "Vec<LogLine>".into())),
+            Some((MediaKind::EventStream, "String".into())),
+            Some((MediaKind::EventStream, "LogLine".into())),
+        ]
     );
     assert_eq!(
         warning_pointers(&output, "json-sequence-item-schemas-3.2.yaml"),
-        ["/paths/~1ticks/get/responses/200/content/text~1event-stream/itemSchema"]
+        Vec::<&str>::new()
+    );
+
+    // An event stream is streamed only as the one success; elsewhere it is text, with a
+    // warning in responses; JSON is preferred to it.
+    let streams = api(&output, "event-streams.yaml");
+    let bodies: Vec<(String, String, String)> = streams
+        .operations
+        .iter()
+        .flat_map(|o| {
+            let request = o.body.iter().map(|b| ("body".to_string(), b.media, &b.ty));
+            let responses = o.responses.iter().filter_map(|r| {
+                let b = r.body.as_ref()?;
+                Some((r.status.to_string(), b.media, &b.ty))
+            });
+            request
+                .chain(responses)
+                .map(|(at, media, ty)| (at, media.name().to_string(), ty.to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let body =
+        |at: &str, media: &str, ty: &str| (at.to_string(), media.to_string(), ty.to_string());
+    assert_eq!(
+        bodies,
+        [
+            body("200", "event-stream", "Update"),
+            body("4XX", "text", "String"),
+            body("200", "event-stream", "String"),
+            body("body", "text", "String"),
+            body("200", "json", "Update"),
+            body("202", "text", "String"),
+        ]
+    );
+    assert_eq!(
+        warning_pointers(&output, "event-streams.yaml"),
+        [
+            "/paths/~1events/get/responses/4XX/content/text~1event-stream",
+            "/paths/~1chat/post/responses/202/content/text~1event-stream",
+        ]
     );
 
     // A form property's `explode: false` is kept; 2.0 form arrays carry their collection format.

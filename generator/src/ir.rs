@@ -358,6 +358,10 @@ pub enum MediaKind {
     JsonSequence,
     FormUrlEncoded,
     Multipart,
+    /// Server-sent events (`text/event-stream`): the body's type is that of each event's data
+    /// (`String` when the data is text). A success is read as it arrives when it is the
+    /// operation's only one; normalizing makes any other event stream [`MediaKind::Text`].
+    EventStream,
     Text,
     Binary,
 }
@@ -370,6 +374,7 @@ impl MediaKind {
             Self::JsonSequence => "json-sequence",
             Self::FormUrlEncoded => "form",
             Self::Multipart => "multipart",
+            Self::EventStream => "event-stream",
             Self::Text => "text",
             Self::Binary => "binary",
         }

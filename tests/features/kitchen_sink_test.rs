@@ -518,3 +518,82 @@ async fn json_sequences_are_read_and_written_one_text_at_a_time() {
         other => panic!("expected a decode error, got {other:?}"),
     }
 }
+
+/// A server that answers one request with the head of a chunked `text/event-stream` response
+/// and its first chunk, then waits for `go` before the second chunk and the end of the body.
+async fn two_part_event_server(first: &'static str, second: &'static str) -> (String, tokio::sync::oneshot::Sender<()>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (go, wait) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0_u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            socket.read_exact(&mut byte).await.unwrap();
+            head.push(byte[0]);
+        }
+        let chunk = |text: &str| format!("{:x}\r\n{text}\r\n", text.len());
+        let start = format!("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n{}", chunk(first));
+        socket.write_all(start.as_bytes()).await.unwrap();
+        socket.flush().await.unwrap();
+        let _ = wait.await;
+        socket.write_all(format!("{}0\r\n\r\n", chunk(second)).as_bytes()).await.unwrap();
+        socket.flush().await.unwrap();
+    });
+    (base, go)
+}
+
+#[tokio::test]
+async fn event_streams_are_read_one_event_at_a_time_as_they_arrive() {
+    // The second event is only sent once the first has been read: a client that waited for
+    // the end of the body would wait forever.
+    let (base, go) = two_part_event_server(
+        ": hello\nevent: created\nid: 1\ndata: {\"kind\":\"a\",\n",
+        "data: \"at\":1}\n\ndata: [DONE]\n\ndata: {\"kind\":\"b\"}\n\n",
+    ).await;
+    let client = Client::builder().base_url(base).timeout(std::time::Duration::from_secs(1)).build().unwrap();
+    let response = client.watch_events().send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let mut events = response.into_inner();
+    go.send(()).unwrap();
+    // The timeout covers the headers, not the stream: reading after it has passed still works.
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let first = events.next().await.unwrap().unwrap();
+    assert_eq!(first.data, Event { kind: "a".into(), at: Some(1) });
+    assert_eq!(first.event.as_deref(), Some("created"));
+    assert_eq!(first.id.as_deref(), Some("1"));
+    // Data that does not decode is named by its place; the stream goes on after it.
+    match events.next().await {
+        Some(Err(runtime::EventStreamError::Data { index, data, .. })) => assert_eq!((index, data.as_str()), (1, "[DONE]")),
+        other => panic!("expected the second event's data to fail, got {other:?}"),
+    }
+    let third = events.next().await.unwrap().unwrap();
+    assert_eq!((third.data, third.id), (Event { kind: "b".into(), at: None }, Some("1".into())));
+    assert!(events.next().await.is_none());
+}
+
+#[tokio::test]
+async fn event_streams_arrive_before_the_body_ends_and_errors_are_read_whole() {
+    let (base, go) = two_part_event_server("data: line one\n\n", "data: line two\ndata: and three\n\n").await;
+    let streaming = Client::builder().base_url(base).build().unwrap();
+    let mut log = streaming.tail_log().send().await.unwrap().into_inner();
+    // Read before the server sends the rest: the event came as it arrived.
+    assert_eq!(log.next().await.unwrap().unwrap().data, "line one");
+    go.send(()).unwrap();
+    let rest: Vec<String> = log.collect().await.unwrap().into_iter().map(|e| e.data).collect();
+    assert_eq!(rest, ["line two\nand three"]);
+
+    // A documented error status is read whole and decoded as its media type says.
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/events/live"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"kind": "busy"})))
+        .mount(&server).await;
+    match client(&server).watch_events().send().await {
+        Err(Error::Api(response)) => assert_eq!(response.value(), &operations::WatchEventsError::ServiceUnavailable(Event { kind: "busy".into(), at: None })),
+        other => panic!("expected the documented 503, got {other:?}"),
+    }
+    let received = &server.received_requests().await.unwrap()[0];
+    assert_eq!(received.headers.get("accept").unwrap(), "text/event-stream, application/json");
+}

@@ -16,7 +16,7 @@ fn kitchen_sink_crate_is_clippy_clean_and_behaves() {
         spec: "kitchen-sink.yaml",
         test: "kitchen_sink_test.rs",
         dev_dependencies: &[
-            "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }",
+            "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"io-util\", \"sync\"] }",
             "wiremock = \"0.6\"",
             "url = \"2\"",
         ],

@@ -72,7 +72,12 @@ impl ApiClient {
             }
         }
         let mut builder = inner.http.request(hop.method.clone(), url);
-        if let Some(timeout) = options.timeout.or(inner.timeout) {
+        // A streamed body may take as long as it likes: `send` times the headers alone.
+        if let Some(timeout) = options
+            .timeout
+            .or(inner.timeout)
+            .filter(|_| !request.streams)
+        {
             builder = builder.timeout(timeout);
         }
         builder = builder

@@ -429,6 +429,36 @@ pub fn json_sequence_response<T: Serialize + ?Sized>(
     }
 }
 
+/// An event stream (`text/event-stream`) of one event per item of `events`, its data the item
+/// as JSON. An item that cannot be serialized answers 500 with the reason as text.
+pub fn json_event_stream_response<T: Serialize>(
+    status: u16,
+    content_type: &str,
+    events: &[T],
+) -> ResponseTemplate {
+    let datas: Result<Vec<String>, _> = events.iter().map(::serde_json::to_string).collect();
+    match datas {
+        Ok(datas) => {
+            ResponseTemplate::new(status).set_body_raw(super::events::write(datas), content_type)
+        }
+        Err(e) => ResponseTemplate::new(500).set_body_raw(
+            format!("the mock cannot serialize its response body: {e}"),
+            "text/plain",
+        ),
+    }
+}
+
+/// An event stream (`text/event-stream`) of one event per item of `events`, its data the
+/// item's text.
+pub fn text_event_stream_response(
+    status: u16,
+    content_type: &str,
+    events: &[String],
+) -> ResponseTemplate {
+    let text = super::events::write(events.iter().cloned());
+    ResponseTemplate::new(status).set_body_raw(text, content_type)
+}
+
 /// A response with a text body of the media type `content_type`.
 pub fn text_response(status: u16, content_type: &str, body: impl Into<String>) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.into(), content_type)

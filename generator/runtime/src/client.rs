@@ -13,12 +13,13 @@ use tracing::{Instrument, Span};
 use super::config::BaseUrl;
 use super::credentials::{Credential, Secret};
 use super::error::{Error, InvalidRequest};
+use super::events::{DataDecoder, EventStream};
 use super::hook::RequestHook;
 use super::origin::{same_except_fragment, same_origin};
 use super::redact::redact_url;
 use super::redirect::{Hop, MAX_REDIRECTS, RedirectPolicy, RedirectReason, redirect_location};
 use super::request::Request;
-use super::response::{BodyFailure, CallResult, RawResponse, read_body};
+use super::response::{BodyFailure, CallResult, RawResponse, ResponseValue, read_body};
 use super::retry::{RetryPolicy, is_retryable_status, retry_after};
 
 /// The shared core of every generated `Client`: cheap to clone, safe to share across tasks.
@@ -87,6 +88,8 @@ pub struct RequestOptions {
 /// What happened to one attempt, and whether to try again.
 enum Attempt {
     Done(RawResponse),
+    /// A success whose body is read as it arrives.
+    Live(Live),
     Retry {
         delay: Option<Duration>,
         last: AttemptFailure,
@@ -102,9 +105,51 @@ enum AttemptFailure {
     BodyTooLarge { status: StatusCode, limit: u64 },
 }
 
-/// What sending one attempt gave: the final response and its URL, or the transport failure and
-/// the URL that failed.
-type Sent = Result<(reqwest::Response, Url), (reqwest::Error, Url)>;
+/// What sending one attempt gave: the final response and its URL, or why there was none.
+type Sent = Result<(reqwest::Response, Url), SendFailure>;
+
+/// Why an attempt got no response.
+enum SendFailure {
+    /// The transport failed, at this URL.
+    Transport(reqwest::Error, Url),
+    /// The headers of a streamed response did not come within the timeout.
+    HeadersTimedOut,
+}
+
+/// What a call received: the whole response, or a success whose body is read as it arrives.
+pub(crate) enum Received {
+    Whole(RawResponse),
+    Live(Live),
+}
+
+/// A success response whose body has not been read.
+pub(crate) struct Live {
+    status: StatusCode,
+    headers: HeaderMap,
+    response: reqwest::Response,
+    /// The URL it came from, redacted, for a transport failure while reading the body whole.
+    url: String,
+}
+
+impl Live {
+    /// The body read whole after all, within the limit.
+    async fn read_whole<E>(mut self, limit: u64) -> Result<RawResponse, Error<E>> {
+        let status = self.status;
+        match read_body(&mut self.response, limit).await {
+            Ok(body) => Ok(RawResponse {
+                status,
+                headers: self.headers,
+                body,
+            }),
+            Err(BodyFailure::TooLarge) => Err(Error::BodyTooLarge { status, limit }),
+            Err(BodyFailure::Read(source)) => Err(Error::Transport {
+                source: source.without_url(),
+                url: self.url,
+                attempts: 1,
+            }),
+        }
+    }
+}
 
 impl Inner {
     /// The base URL of a request: its operation's own server, or the client's.
@@ -150,6 +195,35 @@ impl ApiClient {
         decode(response)
     }
 
+    /// Like [`Self::call`] for an operation whose success is an event stream: a success's
+    /// body is handed over unread, as an [`EventStream`] whose events `data` decodes; other
+    /// statuses are read whole and decoded by `decode`. The timeout ends with the headers.
+    ///
+    /// # Errors
+    ///
+    /// What [`Self::execute`] reports, and what `decode` reports.
+    pub async fn call_events<T, E, H>(
+        &self,
+        request: Result<Request, InvalidRequest>,
+        options: RequestOptions,
+        decode: fn(RawResponse) -> CallResult<EventStream<T>, E, H>,
+        data: DataDecoder<T>,
+    ) -> CallResult<EventStream<T>, E, H> {
+        let mut request = request?;
+        request.streams = true;
+        match self
+            .receive(request, &options)
+            .await
+            .map_err(Error::widen)?
+        {
+            Received::Whole(response) => decode(response),
+            Received::Live(live) => {
+                let events = EventStream::live(live.response, data, self.inner.max_response_body);
+                Ok(ResponseValue::streaming(live.status, live.headers, events))
+            }
+        }
+    }
+
     /// Sends a request with credentials, retries and timeouts, and reads the whole response.
     ///
     /// # Errors
@@ -161,6 +235,19 @@ impl ApiClient {
         request: Request,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error<Infallible>> {
+        match self.receive(request, options).await? {
+            Received::Whole(response) => Ok(response),
+            Received::Live(live) => live.read_whole(self.inner.max_response_body).await,
+        }
+    }
+
+    /// Sends a request with credentials, retries and timeouts; reads the whole response unless
+    /// the request streams a success.
+    async fn receive(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+    ) -> Result<Received, Error<Infallible>> {
         let span = tracing::debug_span!(
             "request",
             operation = request.operation,
@@ -180,7 +267,7 @@ impl ApiClient {
         request: Request,
         options: &RequestOptions,
         span: &Span,
-    ) -> Result<RawResponse, Error<E>> {
+    ) -> Result<Received, Error<E>> {
         let retry = &self.inner.retry;
         let max_retries = options.max_retries.unwrap_or(retry.max_retries);
         let idempotent =
@@ -197,13 +284,17 @@ impl ApiClient {
             let failure = match outcome {
                 Attempt::Done(response) => {
                     span.record("status", response.status.as_u16());
-                    return Ok(response);
+                    return Ok(Received::Whole(response));
+                }
+                Attempt::Live(live) => {
+                    span.record("status", live.status.as_u16());
+                    return Ok(Received::Live(live));
                 }
                 Attempt::Retry { delay, last } if retries_left => {
                     let delay = match delay {
                         // The server asks for a longer pause than we are willing to make.
                         Some(wait) if wait > retry.max_retry_after => {
-                            return fail(last, attempt, span);
+                            return fail(last, attempt, span).map(Received::Whole);
                         }
                         Some(wait) => wait,
                         None => retry.backoff(attempt, fastrand::f64()),
@@ -214,7 +305,7 @@ impl ApiClient {
                 }
                 Attempt::Retry { last, .. } | Attempt::Fail(last) => last,
             };
-            return fail(failure, attempt, span);
+            return fail(failure, attempt, span).map(Received::Whole);
         }
     }
 
@@ -235,18 +326,32 @@ impl ApiClient {
         };
         let (mut response, url) = match self.send(request, options, provided).await? {
             Ok(sent) => sent,
-            Err((e, _)) if e.is_timeout() => {
+            Err(SendFailure::HeadersTimedOut) => {
+                return Ok(retry_if_idempotent(AttemptFailure::Timeout));
+            }
+            Err(SendFailure::Transport(e, _)) if e.is_timeout() => {
                 return Ok(retry_if_idempotent(AttemptFailure::Timeout));
             }
             // A refused connection never reached the server: retrying is safe for any method.
-            Err((e, url)) if e.is_connect() => {
+            Err(SendFailure::Transport(e, url)) if e.is_connect() => {
                 let last = self.transport_failure(e, &url);
                 return Ok(Attempt::Retry { delay: None, last });
             }
-            Err((e, url)) => return Ok(retry_if_idempotent(self.transport_failure(e, &url))),
+            Err(SendFailure::Transport(e, url)) => {
+                return Ok(retry_if_idempotent(self.transport_failure(e, &url)));
+            }
         };
         let status = response.status();
         let headers = response.headers().clone();
+        if request.streams && status.is_success() {
+            let url = self.redact(&url);
+            return Ok(Attempt::Live(Live {
+                status,
+                headers,
+                response,
+                url,
+            }));
+        }
         let limit = self.inner.max_response_body;
         let body = match read_body(&mut response, limit).await {
             Ok(body) => body,
@@ -304,9 +409,20 @@ impl ApiClient {
         loop {
             let built = self.assemble(request, options, provided, &hop)?;
             let url = built.url().clone();
-            let response = match inner.http.execute(built).await {
+            let timeout = options.timeout.or(inner.timeout);
+            let sent = match timeout.filter(|_| request.streams) {
+                // The request carries no timeout of its own: one would cut the stream.
+                Some(timeout) => {
+                    match tokio::time::timeout(timeout, inner.http.execute(built)).await {
+                        Ok(sent) => sent,
+                        Err(_) => return Ok(Err(SendFailure::HeadersTimedOut)),
+                    }
+                }
+                None => inner.http.execute(built).await,
+            };
+            let response = match sent {
                 Ok(response) => response,
-                Err(e) => return Ok(Err((e, url))),
+                Err(e) => return Ok(Err(SendFailure::Transport(e, url))),
             };
             let status = response.status();
             // The fragment never leaves the client (a path such as `/files/{id}#shared_link`

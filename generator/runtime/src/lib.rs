@@ -20,6 +20,7 @@ mod config;
 mod credentials;
 mod envelope;
 mod error;
+mod events;
 mod headers;
 mod hook;
 mod multipart;
@@ -44,6 +45,7 @@ pub use config::{BaseUrlProblem, BuildError, ServerInfo};
 pub use credentials::{CredentialsError, Secret};
 pub use envelope::EnvelopeError;
 pub use error::{DecodeError, Error, InvalidRequest};
+pub use events::{Event, EventStream, EventStreamError};
 pub use headers::{FromHeaders, HeaderError};
 pub use hook::HookError;
 pub use multipart::FilePart;
@@ -64,6 +66,8 @@ pub use client::ApiClient;
 pub use credentials::{ApiKeyLocation, Credential, TokenProvider};
 #[doc(hidden)]
 pub use envelope::envelope_result;
+#[doc(hidden)]
+pub use events::{DataDecoder, json_data, text_data};
 #[doc(hidden)]
 pub use headers::{header_list, header_value};
 #[doc(hidden)]

@@ -427,6 +427,36 @@ pub fn json_sequence_response<T: Serialize + ?Sized>(
     }
 }
 
+/// An event stream (`text/event-stream`) of one event per item of `events`, its data the item
+/// as JSON. An item that cannot be serialized answers 500 with the reason as text.
+pub fn json_event_stream_response<T: Serialize>(
+    status: u16,
+    content_type: &str,
+    events: &[T],
+) -> ResponseTemplate {
+    let datas: Result<Vec<String>, _> = events.iter().map(::serde_json::to_string).collect();
+    match datas {
+        Ok(datas) => {
+            ResponseTemplate::new(status).set_body_raw(super::events::write(datas), content_type)
+        }
+        Err(e) => ResponseTemplate::new(500).set_body_raw(
+            format!("the mock cannot serialize its response body: {e}"),
+            "text/plain",
+        ),
+    }
+}
+
+/// An event stream (`text/event-stream`) of one event per item of `events`, its data the
+/// item's text.
+pub fn text_event_stream_response(
+    status: u16,
+    content_type: &str,
+    events: &[String],
+) -> ResponseTemplate {
+    let text = super::events::write(events.iter().cloned());
+    ResponseTemplate::new(status).set_body_raw(text, content_type)
+}
+
 /// A response with a text body of the media type `content_type`.
 pub fn text_response(status: u16, content_type: &str, body: impl Into<String>) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.into(), content_type)
@@ -650,6 +680,14 @@ mod tests {
             ),
             ("/bytes", bytes_response(200, "image/png", vec![0_u8, 255])),
             ("/empty", empty_response(204)),
+            (
+                "/events",
+                json_event_stream_response(200, "text/event-stream", &[1, 2]),
+            ),
+            (
+                "/text-events",
+                text_event_stream_response(200, "text/event-stream", &["a\nb".to_string()]),
+            ),
         ];
         for (path, template) in answers {
             Mock::given(::wiremock::matchers::path(path))
@@ -674,6 +712,18 @@ mod tests {
             ),
             ("/bytes", 200, Some("image/png"), &[0, 255]),
             ("/empty", 204, None, b""),
+            (
+                "/events",
+                200,
+                Some("text/event-stream"),
+                b"data: 1\n\ndata: 2\n\n",
+            ),
+            (
+                "/text-events",
+                200,
+                Some("text/event-stream"),
+                b"data: a\ndata: b\n\n",
+            ),
         ] {
             let response = http
                 .get(format!("{}{path}", server.uri()))

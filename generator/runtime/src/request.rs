@@ -72,6 +72,9 @@ pub struct Request {
     pub(crate) accept: Option<&'static str>,
     /// The index of the operation's own server in the API module's `OPERATION_SERVERS`.
     pub(crate) server: Option<usize>,
+    /// A success's body is read as it arrives (an event stream), not whole: the timeout ends
+    /// with the response's headers.
+    pub(crate) streams: bool,
 }
 
 impl Request {
@@ -94,6 +97,7 @@ impl Request {
             security: &[],
             accept: None,
             server: None,
+            streams: false,
         }
     }
 

@@ -140,6 +140,23 @@ impl RawResponse {
         }
     }
 
+    /// Reads a `text/event-stream` body received whole as its events, whose data `data`
+    /// decodes (see [`super::EventStream`]). A call that streams receives a success's body
+    /// as it arrives instead; this is for bodies that were read whole.
+    ///
+    /// # Errors
+    ///
+    /// Never; the `Result` matches the other decoders. Each event's data is decoded as it is
+    /// read from the stream.
+    #[doc(hidden)]
+    pub fn events<T, E>(
+        self,
+        data: super::events::DataDecoder<T>,
+    ) -> Result<ResponseValue<super::EventStream<T>>, Error<E>> {
+        let events = super::EventStream::buffered(self.body.clone(), data);
+        Ok(self.into_value(events))
+    }
+
     /// Keeps the body as bytes.
     ///
     /// # Errors
@@ -250,6 +267,17 @@ pub struct ResponseValue<T, H = ()> {
 }
 
 impl<T, H> ResponseValue<T, H> {
+    /// A response whose body is not kept (it is read as it arrives, into `value`).
+    pub(crate) fn streaming(status: StatusCode, headers: HeaderMap, value: T) -> Self {
+        Self {
+            status,
+            headers,
+            body: Bytes::new(),
+            value,
+            typed_headers: PhantomData,
+        }
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -260,7 +288,7 @@ impl<T, H> ResponseValue<T, H> {
         &self.headers
     }
 
-    /// The body exactly as received.
+    /// The body exactly as received; empty for an event stream, read as it arrives.
     pub fn raw_body(&self) -> &Bytes {
         &self.body
     }

@@ -7,8 +7,9 @@
 //! - a media type given as a `$ref` to `components.mediaTypes` → that media type, in place
 //! - `itemSchema` of a sequential JSON media type (JSON Lines, NDJSON, `json-seq`) without a
 //!   `schema` → the `schema` of an array of those items, the registry's model of the whole
-//!   sequence; of another media type (server-sent events) → the body is read whole, with a note;
-//!   `itemEncoding` and `prefixEncoding` are dropped
+//!   sequence; of server-sent events → the `schema` of each event's data (its `contentSchema`,
+//!   or text), which the client decodes event by event; of another media type → the body is
+//!   read whole, with a note; `itemEncoding` and `prefixEncoding` are dropped
 //! - `in: querystring` in `application/x-www-form-urlencoded` → a `form` query parameter,
 //!   exploded, of that schema (the same query string); in other media types it is left out
 //!   with a note
@@ -51,6 +52,12 @@ pub fn from_openapi32(doc: &Value) -> Converted {
                 inline_media_type(node, doc, pointer, &mut pointers);
                 if let Value::Object(map) = node {
                     json_sequence_items(map, pointer, &mut pointers);
+                    if event_stream_items(map, doc, pointer, &mut pointers) == Some(false) {
+                        notes.push(Note {
+                            pointer: pointers.original(&format!("{pointer}/itemSchema")),
+                            message: "the event schema (`itemSchema`) has no `data` property; each event's data is read as text".into(),
+                        });
+                    }
                 }
             }
             let Value::Object(map) = node else {
@@ -198,6 +205,52 @@ fn json_sequence_items(
     );
 }
 
+/// Server-sent events' `itemSchema` (without a `schema`) describes each event (`event`,
+/// `data`, `id`, `retry`); the generator's `schema` of an event stream is that of the data: the
+/// `data` property's `contentSchema` (JSON data), else text. Whether the event schema has a
+/// `data` property, if it was converted.
+fn event_stream_items(
+    media_type: &mut Map<String, Value>,
+    doc: &Value,
+    pointer: &str,
+    pointers: &mut PointerMap,
+) -> Option<bool> {
+    let name = pointer
+        .rsplit('/')
+        .next()
+        .map(unescape_pointer_token)
+        .unwrap_or_default();
+    if classify(&name) != MediaKind::EventStream || media_type.contains_key("schema") {
+        return None;
+    }
+    let items = media_type.remove("itemSchema")?;
+    // The event's schema may be a reference into the document.
+    let (event, at) = match items
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
+        Some(target) => (doc.pointer(target).unwrap_or(&items), target.to_string()),
+        None => (&items, format!("{pointer}/itemSchema")),
+    };
+    let content = event
+        .pointer("/properties/data/contentSchema")
+        .filter(|_| event.pointer("/properties/data/contentMediaType").is_some());
+    let schema = match content {
+        Some(content) => {
+            pointers.add(
+                format!("{pointer}/schema"),
+                format!("{at}/properties/data/contentSchema"),
+            );
+            content.clone()
+        }
+        None => json!({"type": "string"}),
+    };
+    let has_data = event.pointer("/properties/data").is_some();
+    media_type.insert("schema".into(), schema);
+    Some(has_data)
+}
+
 /// A media type given as a reference to `components.mediaTypes` becomes the media type it
 /// names, whose places diagnostics then name.
 fn inline_media_type(node: &mut Value, doc: &Value, pointer: &str, pointers: &mut PointerMap) {
@@ -280,7 +333,9 @@ mod tests {
                     {"name": "session", "in": "cookie", "style": "cookie", "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "ok", "content": {
                     "application/jsonl": {"itemSchema": {"type": "object"}},
-                    "text/event-stream": {"itemSchema": {"type": "object"}},
+                    "text/event-stream": {"itemSchema": {"type": "object", "properties": {"data": {
+                        "contentMediaType": "application/json", "contentSchema": {"type": "integer"}}}}},
+                    "text/plain": {"itemSchema": {"type": "string"}},
                     "application/json": {"$ref": "#/components/mediaTypes/Page"}}}}}}}),
             json!({"mediaTypes": {"Page": {"schema": {"type": "array", "items": {"type": "string"}}}}}),
         );
@@ -298,13 +353,17 @@ mod tests {
             json!({"type": "array", "items": {"type": "object"}})
         );
         assert!(content["text/event-stream"].get("itemSchema").is_none());
+        assert_eq!(
+            content["text/event-stream"]["schema"],
+            json!({"type": "integer"})
+        );
         assert!(c.document["components"].get("mediaTypes").is_none());
         let at: Vec<&str> = c.notes.iter().map(|n| n.pointer.as_str()).collect();
         assert_eq!(
             at,
             [
                 "/paths/~1events/get/parameters/0",
-                "/paths/~1events/get/responses/200/content/text~1event-stream/itemSchema"
+                "/paths/~1events/get/responses/200/content/text~1plain/itemSchema"
             ]
         );
     }

@@ -12,7 +12,8 @@ use quote::{format_ident, quote};
 use super::doc_markdown::{code, inline};
 use super::operations::{body_type, param_type, request_body_type, split_responses};
 use super::tokens::{
-    Scope, doc_lines, docs, form_encodings, ident, path_param_function, query_style, uses_module,
+    Scope, doc_lines, docs, form_encodings, ident, path_param_function, query_style, type_tokens,
+    uses_module,
 };
 use crate::ir::{
     Api, MediaKind, Operation, ParamLocation, Parameter, PathPart, Response, ResponseBody,
@@ -285,7 +286,7 @@ fn body_setters(op: &Operation) -> Option<TokenStream> {
                 }
             }
         }
-        MediaKind::Text => quote! {
+        MediaKind::Text | MediaKind::EventStream => quote! {
             #exact
             pub fn with_body(self, value: impl Into<String>) -> Self {
                 Self(self.0.raw_body(value.into()))
@@ -395,10 +396,12 @@ fn typed_body(
         | MediaKind::Text
         | MediaKind::Binary
         | MediaKind::Multipart
+        | MediaKind::EventStream
             if concrete =>
         {
             body.content_type.as_str()
         }
+        MediaKind::EventStream => "text/event-stream",
         MediaKind::Json | MediaKind::FormUrlEncoded => "application/json",
         MediaKind::JsonSequence => "application/jsonl",
         MediaKind::Text => "text/plain",
@@ -417,6 +420,18 @@ fn typed_body(
             quote! { impl Into<String> },
             quote! { runtime::mock::text_response(#status, #content_type, body) },
         ),
+        // One event per item, its data the item.
+        MediaKind::EventStream if body.ty == TypeRef::String => (
+            quote! { Vec<String> },
+            quote! { runtime::mock::text_event_stream_response(#status, #content_type, &body) },
+        ),
+        MediaKind::EventStream => {
+            let data = type_tokens(&body.ty, Scope::Sibling);
+            (
+                quote! { Vec<#data> },
+                quote! { runtime::mock::json_event_stream_response(#status, #content_type, &body) },
+            )
+        }
         MediaKind::Binary | MediaKind::Multipart => (
             quote! { impl Into<runtime::Bytes> },
             quote! { runtime::mock::bytes_response(#status, #content_type, body) },

@@ -11,7 +11,7 @@ use super::tokens::{
 };
 use crate::ir::{
     Api, HttpMethod, MediaKind, Operation, ParamLocation, Parameter, PathPart, Response,
-    StatusSpec, TypeRef,
+    ResponseBody, StatusSpec, TypeRef,
 };
 
 /// The `operations` module of one API.
@@ -76,7 +76,31 @@ pub fn body_type(response: &Response) -> TokenStream {
             MediaKind::Json | MediaKind::JsonSequence | MediaKind::FormUrlEncoded => {
                 type_tokens(&body.ty, Scope::Sibling)
             }
+            MediaKind::EventStream => {
+                let data = type_tokens(&body.ty, Scope::Sibling);
+                quote! { runtime::EventStream<#data> }
+            }
         },
+    }
+}
+
+/// The body of the operation's one success when it is an event stream, read as it arrives.
+pub fn streamed_success(op: &Operation) -> Option<&ResponseBody> {
+    let (ok, _) = split_responses(op);
+    match ok.as_slice() {
+        [only] => only
+            .body
+            .as_ref()
+            .filter(|b| b.media == MediaKind::EventStream),
+        _ => None,
+    }
+}
+
+/// How an event stream's data is decoded: as JSON, or kept as text when its type is `String`.
+fn event_data(body: &ResponseBody) -> TokenStream {
+    match body.ty {
+        TypeRef::String => quote! { runtime::text_data },
+        _ => quote! { runtime::json_data },
     }
 }
 
@@ -185,7 +209,7 @@ pub fn param_type(p: &Parameter, scope: Scope) -> TokenStream {
 
 pub fn request_body_type(b: &crate::ir::RequestBody, scope: Scope) -> TokenStream {
     match b.media {
-        MediaKind::Text => quote! { String },
+        MediaKind::Text | MediaKind::EventStream => quote! { String },
         // The caller says which media type of the document's range its bytes are.
         MediaKind::Binary if b.media_range.is_some() => quote! { runtime::TypedBytes },
         MediaKind::Binary => quote! { runtime::Bytes },
@@ -309,7 +333,7 @@ fn send_fn(
                 let encodings = form_encodings(b);
                 quote! { request.form_body(#content_type, body, #encodings)?; }
             }
-            MediaKind::Text => {
+            MediaKind::Text | MediaKind::EventStream => {
                 quote! { request.raw_body(#content_type, body.clone().into_bytes()); }
             }
             MediaKind::Multipart
@@ -439,12 +463,19 @@ fn send_fn(
     };
     // `#[inline]`: like the `async fn` it replaces, `send` and its helpers are compiled to
     // machine code only in crates that call them, not for every operation in this one.
+    let call = match streamed_success(op) {
+        Some(body) => {
+            let data = event_data(body);
+            quote! { self.client.runtime.call_events(request, self.options, #decode_fn, #data) }
+        }
+        None => quote! { self.client.runtime.call(request, self.options, #decode_fn) },
+    };
     let send_method = quote! {
         #doc
         #[inline]
         pub fn send(self) -> impl Future<Output = #result> {
             let request = #request_fn(&self);
-            self.client.runtime.call(request, self.options, #decode_fn)
+            #call
         }
     };
     let helpers = quote! {
@@ -487,6 +518,10 @@ fn decode_with(r: &Response, variant: TokenStream) -> TokenStream {
             quote! { response.json_with(#variant) }
         }
         Some(MediaKind::JsonSequence) => quote! { response.json_sequence_with(#variant) },
+        Some(MediaKind::EventStream) => {
+            let data = r.body.as_ref().map(event_data);
+            quote! { response.events(#data).map(|v| v.map(#variant)) }
+        }
         Some(MediaKind::Text) => quote! { response.text_with(#variant) },
         Some(MediaKind::Binary | MediaKind::Multipart) => quote! { response.bytes_with(#variant) },
     }
@@ -497,6 +532,10 @@ fn decode_expr(r: &Response) -> TokenStream {
         None => quote! { response.empty() },
         Some(MediaKind::Json | MediaKind::FormUrlEncoded) => quote! { response.json() },
         Some(MediaKind::JsonSequence) => quote! { response.json_sequence() },
+        Some(MediaKind::EventStream) => {
+            let data = r.body.as_ref().map(event_data);
+            quote! { response.events(#data) }
+        }
         Some(MediaKind::Text) => quote! { response.text() },
         Some(MediaKind::Binary | MediaKind::Multipart) => quote! { response.bytes() },
     }

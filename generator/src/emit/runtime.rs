@@ -30,6 +30,7 @@ pub(super) const RUNTIME_FILES: &[RuntimeFile] = runtime_files![
     "credentials.rs" => "credentials.rs",
     "envelope.rs" => "envelope.rs",
     "error.rs" => "error.rs",
+    "events.rs" => "events.rs",
     "headers.rs" => "headers.rs",
     "hook.rs" => "hook.rs",
     "mock.rs" => "mock.rs",

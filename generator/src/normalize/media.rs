@@ -16,6 +16,8 @@ pub fn classify(media_type: &str) -> MediaKind {
         MediaKind::FormUrlEncoded
     } else if essence.starts_with("multipart/") {
         MediaKind::Multipart
+    } else if essence == "text/event-stream" {
+        MediaKind::EventStream
     } else if essence.starts_with("text/") {
         MediaKind::Text
     } else {
@@ -82,8 +84,9 @@ fn rank(media_type: &str) -> u8 {
         MediaKind::JsonSequence => 3,
         MediaKind::FormUrlEncoded => 4,
         MediaKind::Multipart => 5,
-        MediaKind::Text => 6,
-        MediaKind::Binary => 7,
+        MediaKind::EventStream => 6,
+        MediaKind::Text => 7,
+        MediaKind::Binary => 8,
     }
 }
 

@@ -306,6 +306,11 @@ impl<'d> Context<'d> {
             &pointer_join(&pointer_join(&pointer, "content"), chosen),
             "schema",
         );
+        // A client sends no stream of events: such a body is the text given.
+        let media_kind = match media_kind {
+            MediaKind::EventStream => MediaKind::Text,
+            kind => kind,
+        };
         let ty = self.body_type(
             schema,
             media_kind,
@@ -407,6 +412,8 @@ impl<'d> Context<'d> {
                 }
             }
             (MediaKind::JsonSequence, None) => TypeRef::Array(Box::new(TypeRef::Any)),
+            // The schema describes each event's data; without one, the data is text.
+            (MediaKind::EventStream, None) => TypeRef::String,
             (_, Some(schema)) => self.schema_type(schema.into(), hint, pointer),
             (_, None) => TypeRef::Any,
         }

@@ -79,8 +79,20 @@ impl<'d> Context<'d> {
                 .keys()
                 .map(String::as_str)
                 .filter(|_| !bodiless);
+            // Only the one success is read as it arrives: outcome enums hold whole values.
+            let only_success = match status {
+                StatusSpec::Default => successes == 0,
+                status => is_success(status) && successes == 1,
+            };
             let body = media::pick(content).map(|chosen| {
-                let kind = media::classify(chosen);
+                let mut kind = media::classify(chosen);
+                if kind == MediaKind::EventStream && !only_success {
+                    self.warn(
+                        pointer_join(&pointer_join(&pointer, "content"), chosen),
+                        "an event stream is read as it arrives only as an operation's one success response; this one is read whole, as text",
+                    );
+                    kind = MediaKind::Text;
+                }
                 let schema = response.content.get(chosen).and_then(|m| m.schema.as_ref());
                 let p = pointer_join(
                     &pointer_join(&pointer_join(&pointer, "content"), chosen),

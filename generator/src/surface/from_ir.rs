@@ -36,7 +36,7 @@ fn operation(op: &ir::Operation) -> Operation {
     let body = op.body.as_ref().map(|b| Body {
         media: b.media.name().into(),
         ty: match b.media {
-            MediaKind::Text => "String".into(),
+            MediaKind::Text | MediaKind::EventStream => "String".into(),
             MediaKind::Binary => "Bytes".into(),
             MediaKind::Json
             | MediaKind::JsonSequence
@@ -75,6 +75,7 @@ fn responses(op: &ir::Operation) -> Vec<Response> {
                     MediaKind::Json | MediaKind::JsonSequence | MediaKind::FormUrlEncoded => {
                         body.ty.to_string()
                     }
+                    MediaKind::EventStream => format!("EventStream<{}>", body.ty),
                 },
             },
         })

@@ -65,10 +65,12 @@ pub fn operation_sample(api: &Api, op: &Operation) -> OperationSample {
         })
         .collect();
     let body = op.body.as_ref().map(|b| match b.media {
-        MediaKind::Text => BodySample::Text(match synth.body(&TypeRef::String, &b.facts) {
-            Value::String(s) => s,
-            other => other.to_string(),
-        }),
+        MediaKind::Text | MediaKind::EventStream => {
+            BodySample::Text(match synth.body(&TypeRef::String, &b.facts) {
+                Value::String(s) => s,
+                other => other.to_string(),
+            })
+        }
         // A binary body whose schema constrains its text (`format: byte`, a `pattern`) gets
         // text that satisfies it; any other gets the file.
         MediaKind::Binary
@@ -141,6 +143,14 @@ pub fn response_sample(api: &Api, op: &Operation) -> Option<ResponseSample> {
             json_sequence_text(&content_type, value)?
         }
         MediaKind::Text => b"smoke".to_vec(),
+        // One event, its data made up for the data's type.
+        MediaKind::EventStream => {
+            let data = match synth.response(&body.ty, &ValueFacts::default()) {
+                Value::String(text) if body.ty == TypeRef::String => text,
+                value => value.to_string(),
+            };
+            format!("data: {data}\n\n").into_bytes()
+        }
         MediaKind::Binary => FILE_CONTENT.to_vec(),
         MediaKind::FormUrlEncoded | MediaKind::Multipart => return None,
     };
