@@ -83,6 +83,7 @@ const STRICT: &[&str] = &[
     "object-parameters-swagger2.yaml",
     "event-streams.yaml",
     "parameter-names-lints-would-read-as-placeholders-or-operators.yaml",
+    "query-arrays-without-collection-format-swagger2.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1444,6 +1445,38 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     assert_eq!(
         warning_pointers(&output, "json-sequence-item-schemas-3.2.yaml"),
         Vec::<&str>::new()
+    );
+
+    // A 2.0 query array without `collectionFormat` is `csv`: one name, items joined by commas.
+    let orders = &api(
+        &output,
+        "query-arrays-without-collection-format-swagger2.yaml",
+    )
+    .operations[0];
+    let locations: Vec<(&str, &ParamLocation)> = orders
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), &p.location))
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            (
+                "MarketplaceIds",
+                &ParamLocation::Query {
+                    style: QueryStyle::Form,
+                    explode: false
+                }
+            ),
+            (
+                "OrderStatuses",
+                &ParamLocation::Query {
+                    style: QueryStyle::Form,
+                    explode: true
+                }
+            ),
+            ("X-Tags", &ParamLocation::Header { explode: false }),
+        ]
     );
 
     // An event stream is streamed only as the one success; elsewhere it is text, with a

@@ -432,6 +432,14 @@ impl Cx<'_> {
                 out.insert(key.clone(), value.clone());
             }
         }
+        // A query array without `collectionFormat` is `csv`, as 2.0 says; OpenAPI 3's default
+        // for the query (`form`, exploded) would repeat the name instead.
+        let is_array = schema.get("type").and_then(Value::as_str) == Some("array");
+        if location == "query" && is_array && !source.contains_key("collectionFormat") {
+            let (style, explode) = collection_style(None);
+            out.insert("style".into(), json!(style));
+            out.insert("explode".into(), json!(explode));
+        }
         if schema.get("type").and_then(Value::as_str) == Some("file") {
             schema.insert("type".into(), json!("string"));
             schema.insert("format".into(), json!("binary"));
@@ -850,9 +858,20 @@ mod tests {
             json!({"swagger": "2.0", "paths": {"/a": {"get": {"parameters": [
             {"name": "m", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"},
             {"name": "c", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "csv"},
-            {"name": "p", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "pipes"}], "responses": {}}}}}),
+            {"name": "p", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "pipes"},
+            {"name": "d", "in": "query", "type": "array", "items": {"type": "string"}},
+            {"name": "h", "in": "header", "type": "array", "items": {"type": "string"}},
+            {"name": "s", "in": "query", "type": "string"}], "responses": {}}}}}),
         );
         let params = &c.document["paths"]["/a"]["get"]["parameters"];
+        // Without `collectionFormat`, a query array is `csv` (2.0's default); a header's default
+        // style is already commas, and a scalar has no style to set.
+        assert_eq!(
+            (params[3]["style"].clone(), params[3]["explode"].clone()),
+            (json!("form"), json!(false))
+        );
+        assert!(params[4].get("style").is_none());
+        assert!(params[5].get("style").is_none());
         assert_eq!(
             (params[0]["style"].clone(), params[0]["explode"].clone()),
             (json!("form"), json!(true))
