@@ -110,6 +110,7 @@ const LENIENT: &[&str] = &[
     "lenient-parameter-styles-of-another-location.yaml",
     "lenient-body-parameters-in-openapi-3.yaml",
     "lenient-errors-of-every-stage-in-one-run-swagger2.yaml",
+    "lenient-rfc6570-expressions-in-path-templates-swagger2.yaml",
 ];
 
 fn rules_dir() -> PathBuf {
@@ -1724,6 +1725,18 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
                 "`Authorization: Bearer` is not an HTTP header name (RFC 9110 token)"
             );
         }
+        if *file == "lenient-rfc6570-expressions-in-path-templates-swagger2.yaml" {
+            let at: Vec<&str> = err.0.iter().map(|d| d.pointer.as_str()).collect();
+            assert_eq!(
+                at,
+                [
+                    "/paths/~1addresses{?page,size}/get",
+                    "/paths/~1search{?q,limit}/get",
+                    "/paths/~1files~1{+path}/get",
+                ],
+                "{err}"
+            );
+        }
         if *file == "lenient-errors-of-every-stage-in-one-run-swagger2.yaml" {
             let at: Vec<&str> = err.0.iter().map(|d| d.pointer.as_str()).collect();
             assert_eq!(
@@ -1894,6 +1907,48 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
             .count();
         assert_eq!(repaired, 2, "{file}");
     }
+
+    // An RFC 6570 query expansion leaves the path, its names query parameters (an undeclared
+    // one added as an optional string); `{+path}` is the path parameter `path`.
+    let templates = api(
+        &output,
+        "lenient-rfc6570-expressions-in-path-templates-swagger2.yaml",
+    );
+    let shapes: Vec<(String, Vec<(&str, bool, bool)>)> = templates
+        .operations
+        .iter()
+        .map(|op| {
+            let literal: String = op
+                .path
+                .parts
+                .iter()
+                .map(|part| match part {
+                    generator::ir::PathPart::Literal(text) => text.clone(),
+                    generator::ir::PathPart::Param(name) => format!("{{{name}}}"),
+                })
+                .collect();
+            let params = op
+                .params
+                .iter()
+                .map(|p| (p.name.as_str(), p.location.is_path(), p.required))
+                .collect();
+            (literal, params)
+        })
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            (
+                "/addresses".to_string(),
+                vec![("page", false, false), ("size", false, false)]
+            ),
+            (
+                "/search".to_string(),
+                vec![("q", false, true), ("limit", false, false)]
+            ),
+            ("/files/{path}".to_string(), vec![("path", true, true)]),
+        ]
+    );
 
     // Swagger 2.0 body and form parameters in a 3.0 document are the request body they describe;
     // the warnings stand where each parameter is written.

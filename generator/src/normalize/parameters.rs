@@ -202,6 +202,7 @@ impl<'d> Context<'d> {
     ) -> PathTemplate {
         let mut parts = Vec::new();
         let mut rest = path;
+        let mut query_names: Vec<String> = Vec::new();
         while let Some(start) = rest.find('{') {
             let Some(len) = rest[start..].find('}') else {
                 break;
@@ -209,12 +210,34 @@ impl<'d> Context<'d> {
             if start > 0 {
                 parts.push(PathPart::Literal(rest[..start].to_string()));
             }
-            parts.push(PathPart::Param(rest[start + 1..start + len].to_string()));
+            let expression = &rest[start + 1..start + len];
+            match rfc6570_expression(expression) {
+                Some(Rfc6570::Query(names)) => {
+                    let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                    if self.problem(
+                        pointer.to_string(),
+                        format!("`{{{expression}}}` in path template `{path}` is an RFC 6570 query expansion; an OpenAPI path template holds path parameters' names only"),
+                        &format!("it is left out of the path, and its names are query parameters ({})", listed.join(", ")),
+                    ) {
+                        query_names.extend(names);
+                    }
+                }
+                Some(Rfc6570::Operator(operator, name)) => {
+                    self.problem(
+                        pointer.to_string(),
+                        format!("`{{{expression}}}` in path template `{path}` uses RFC 6570's `{operator}` operator; an OpenAPI path template holds path parameters' names only"),
+                        &format!("it is read as `{{{name}}}`"),
+                    );
+                    parts.push(PathPart::Param(name));
+                }
+                None => parts.push(PathPart::Param(expression.to_string())),
+            }
             rest = &rest[start + len + 1..];
         }
         if !rest.is_empty() {
             parts.push(PathPart::Literal(rest.to_string()));
         }
+        self.add_query_parameters(&query_names, params);
         let declared: BTreeSet<String> = params
             .iter()
             .filter(|p| p.location.is_path())
@@ -280,6 +303,35 @@ impl<'d> Context<'d> {
         PathTemplate {
             raw: path.to_string(),
             parts,
+        }
+    }
+
+    /// Each of `names` the operation does not declare as a query parameter becomes an optional
+    /// string one.
+    fn add_query_parameters(&self, names: &[String], params: &mut Vec<Parameter>) {
+        let is_query = |p: &Parameter| matches!(p.location, ParamLocation::Query { .. });
+        for name in names {
+            if params.iter().any(|p| is_query(p) && &p.name == name) {
+                continue;
+            }
+            let mut rust_names = Namespace::with_reserved(RESERVED_PARAMS);
+            for p in params.iter() {
+                rust_names.claim(&p.rust_name);
+            }
+            params.push(Parameter {
+                rust_name: rust_names.claim(&value_name(name)),
+                name: name.clone(),
+                location: ParamLocation::Query {
+                    style: QueryStyle::Form,
+                    explode: true,
+                },
+                required: false,
+                ty: TypeRef::String,
+                description: None,
+                deprecated: false,
+                facts: Default::default(),
+                json: false,
+            });
         }
     }
 
@@ -441,5 +493,38 @@ pub(super) fn query_style(style: &openapiv3::QueryStyle) -> QueryStyle {
         openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
         openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
         openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+    }
+}
+
+/// An RFC 6570 expression with an operator, which OpenAPI path templates do not have.
+#[derive(Debug, PartialEq)]
+enum Rfc6570 {
+    /// `{?page,size}`, `{&page}`: query parameters.
+    Query(Vec<String>),
+    /// `{+path}`, `{#part}`, `{.ext}`, `{/segment}`, `{;matrix}` of one variable.
+    Operator(char, String),
+}
+
+/// What an expression with an RFC 6570 operator means; `None` for a plain name (or what is not
+/// an RFC 6570 expression at all). Variable modifiers (`*`, `:3`) are dropped from names.
+fn rfc6570_expression(expression: &str) -> Option<Rfc6570> {
+    let operator = expression.chars().next()?;
+    if !matches!(operator, '?' | '&' | '+' | '#' | '.' | '/' | ';') {
+        return None;
+    }
+    let names: Vec<String> = expression[operator.len_utf8()..]
+        .split(',')
+        .map(|name| {
+            let name = name.trim().trim_end_matches('*');
+            name.split(':').next().unwrap_or(name).to_string()
+        })
+        .collect();
+    if names.iter().any(String::is_empty) {
+        return None;
+    }
+    match (operator, names.as_slice()) {
+        ('?' | '&', _) => Some(Rfc6570::Query(names)),
+        (_, [name]) => Some(Rfc6570::Operator(operator, name.clone())),
+        _ => None,
     }
 }
