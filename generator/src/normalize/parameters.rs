@@ -528,3 +528,31 @@ fn rfc6570_expression(expression: &str) -> Option<Rfc6570> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc6570_operators_are_read_and_plain_names_left_alone() {
+        let query = |names: &[&str]| {
+            Some(Rfc6570::Query(
+                names.iter().map(|n| n.to_string()).collect(),
+            ))
+        };
+        assert_eq!(rfc6570_expression("?page,size"), query(&["page", "size"]));
+        assert_eq!(rfc6570_expression("&cursor*"), query(&["cursor"]));
+        assert_eq!(
+            rfc6570_expression("+path:30"),
+            Some(Rfc6570::Operator('+', "path".into()))
+        );
+        assert_eq!(
+            rfc6570_expression(";matrix*"),
+            Some(Rfc6570::Operator(';', "matrix".into()))
+        );
+        // Plain names, several names under a path operator, and empty ones are not read.
+        for expression in ["id", "user-id", "/a,b", "?", "+", "?a,,b", ""] {
+            assert_eq!(rfc6570_expression(expression), None, "{expression}");
+        }
+    }
+}
