@@ -84,6 +84,7 @@ const STRICT: &[&str] = &[
     "event-streams.yaml",
     "parameter-names-lints-would-read-as-placeholders-or-operators.yaml",
     "query-arrays-without-collection-format-swagger2.yaml",
+    "numbers-of-an-integer-format.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1447,6 +1448,25 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
         warning_pointers(&output, "json-sequence-item-schemas-3.2.yaml"),
         Vec::<&str>::new()
     );
+
+    // A number of an integer format is an integer; other numbers are `f64`.
+    let numbers = api(&output, "numbers-of-an-integer-format.yaml");
+    let page: Vec<(&str, String)> = fields(ty(numbers, "Page"))
+        .into_iter()
+        .map(|(name, f)| (name, f.ty.to_string()))
+        .collect();
+    let field = |name: &'static str, ty: &str| (name, ty.to_string());
+    assert_eq!(
+        page,
+        [
+            field("count", "i32"),
+            field("ratio", "f64"),
+            field("score", "f64"),
+            field("size", "i32"),
+            field("total", "i64"),
+        ]
+    );
+    assert_eq!(numbers.operations[0].params[0].ty.to_string(), "i32");
 
     // A 2.0 query array without `collectionFormat` is `csv`: one name, items joined by commas.
     let orders = &api(

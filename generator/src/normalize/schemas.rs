@@ -267,7 +267,10 @@ impl<'d> Context<'d> {
                 }
                 Lowered::Use(integer_type(&i.format))
             }
-            SchemaKind::Type(Type::Number(_)) => Lowered::Use(TypeRef::Number { bits: 64 }),
+            SchemaKind::Type(Type::Number(n)) => Lowered::Use(number_type(match &n.format {
+                VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
+                _ => None,
+            })),
             SchemaKind::Type(Type::Boolean(_)) => Lowered::Use(TypeRef::Boolean),
             SchemaKind::Type(Type::Array(a)) => {
                 Lowered::Use(self.array_type(a.items.as_ref(), hint, pointer))
@@ -514,7 +517,7 @@ impl<'d> Context<'d> {
                 TypeRef::String
             }),
             Some("integer") => Lowered::Use(integer_format_name(any.format.as_deref())),
-            Some("number") => Lowered::Use(TypeRef::Number { bits: 64 }),
+            Some("number") => Lowered::Use(number_type(any.format.as_deref())),
             Some("boolean") => Lowered::Use(TypeRef::Boolean),
             Some("array") => Lowered::Use(self.array_type(any.items.as_ref(), hint, pointer)),
             // `items` makes an array only when no other type is said: JSON Schema ignores it
@@ -577,6 +580,18 @@ fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
         },
         VariantOrUnknownOrEmpty::Unknown(f) => integer_format_name(Some(f)),
         VariantOrUnknownOrEmpty::Empty => integer_format_name(None),
+    }
+}
+
+/// A number: an integer when its format is an integer's (`type: number, format: int32`, as
+/// NSwag writes; the format registry defines `int32` and `int64` on JSON's numbers), else `f64`.
+fn number_type(format: Option<&str>) -> TypeRef {
+    match format {
+        Some(
+            "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64"
+            | "uint",
+        ) => integer_format_name(format),
+        _ => TypeRef::Number { bits: 64 },
     }
 }
 
