@@ -288,6 +288,17 @@ impl<'a> Facts<'a> {
                 || self.record["method"] == "HEAD" && self.response.is_empty())
     }
 
+    /// Every violation is a property an object may not have, and the document closes objects
+    /// with `additionalProperties: false` beside a `$ref`, which its version ignores.
+    fn closed_beside_a_reference(&self) -> bool {
+        self.document.closed_beside_a_reference
+            && !self.violations.is_empty()
+            && self
+                .violations
+                .iter()
+                .all(|v| v.contains("must NOT have additional properties"))
+    }
+
     /// Every violation is a `false` schema, and the document closes a tuple with
     /// `items: false`, which Prism applies to every element.
     fn tuple_closed_by_items_false(&self) -> bool {
@@ -659,6 +670,18 @@ const RULES: &[Rule] = &[
     Rule {
         outcome: "request",
         class: Class::Prism,
+        matches: |f| f.closed_beside_a_reference(),
+        reason: "the document writes `additionalProperties: false` beside a `$ref`; its OpenAPI version ignores a reference's siblings, and so does the client, but Prism applies it to the referenced object and refuses that object's own properties",
+    },
+    Rule {
+        outcome: "response",
+        class: Class::Prism,
+        matches: |f| f.closed_beside_a_reference(),
+        reason: "the document writes `additionalProperties: false` beside a `$ref`; its OpenAPI version ignores a reference's siblings, but Prism applies it to the referenced object and refuses its own made-up answer's properties",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
         matches: |f| f.space_delimited_read_as_one_item(),
         reason: "Prism splits a `spaceDelimited` query value on the text `%20` after decoding it, so it reads `1%202` as the one item `1 2`",
     },
@@ -940,6 +963,40 @@ const RULES: &[Rule] = &[
 
 /// The class of a failure and the reason for it.
 pub fn classify(record: &Value, document: &DocumentFacts) -> (Class, String) {
+    let whole = classify_whole(record, document);
+    if whole.0 != Class::Generator {
+        return whole;
+    }
+    classify_each_violation(record, document).unwrap_or(whole)
+}
+
+/// A failure of several violations that no rule explains together: each violation is classed
+/// on its own. Only when every one has a cause other than the client does the failure take
+/// one: the document's if any is the document's, else Prism's.
+fn classify_each_violation(record: &Value, document: &DocumentFacts) -> Option<(Class, String)> {
+    let violations = record["violations"].as_array().filter(|v| v.len() > 1)?;
+    let mut classes = Vec::new();
+    let mut reasons: Vec<String> = Vec::new();
+    for violation in violations {
+        let mut one = record.clone();
+        one["violations"] = Value::Array(vec![violation.clone()]);
+        let (class, reason) = classify_whole(&one, document);
+        if class == Class::Generator {
+            return None;
+        }
+        classes.push(class);
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    }
+    let class = match classes.contains(&Class::Spec) {
+        true => Class::Spec,
+        false => Class::Prism,
+    };
+    Some((class, reasons.join("; and ")))
+}
+
+fn classify_whole(record: &Value, document: &DocumentFacts) -> (Class, String) {
     let outcome = record["outcome"].as_str().unwrap_or_default();
     let facts = Facts::of(record, document);
     if let Some(rule) = RULES

@@ -70,6 +70,10 @@ pub struct DocumentFacts {
     /// Prism's validator reads `items` as the older drafts do, for every element, and so
     /// refuses every element of such a tuple.
     pub tuples_closed_by_items_false: bool,
+    /// A Swagger 2.0 or OpenAPI 3.0 schema puts `additionalProperties: false` beside a `$ref`.
+    /// Those versions ignore a reference's siblings, and so does the client; Prism applies it
+    /// to the referenced object, whose properties it then refuses.
+    pub closed_beside_a_reference: bool,
     /// `METHOD /path name` of query parameters whose schema is a tuple (`prefixItems`) without
     /// `items`: Prism reads a query list only through `items`, and keeps one value.
     pub tuple_query_parameters: BTreeSet<String>,
@@ -128,6 +132,7 @@ impl DocumentFacts {
         let mut collisions = BTreeSet::new();
         let mut unsendable_api_keys = false;
         let mut closed_tuples = false;
+        let mut closed_beside_ref = false;
         let mut tuple_queries = BTreeSet::new();
         let mut upper_case_deep_objects = BTreeSet::new();
         let mut additional_methods = BTreeSet::new();
@@ -160,6 +165,11 @@ impl DocumentFacts {
                 query_name_collisions(&tree, &mut collisions);
                 unsendable_api_keys |= has_unsendable_api_key(&tree);
                 closed_tuples |= has_tuple_closed_by_items_false(&tree);
+                // 3.1 reads a reference's siblings (JSON Schema 2020-12).
+                let ignores_siblings = tree["openapi"]
+                    .as_str()
+                    .is_none_or(|version| version.starts_with("3.0"));
+                closed_beside_ref |= ignores_siblings && has_closing_sibling_of_a_ref(&tree);
                 tuple_query_parameters(&tree, &mut tuple_queries);
                 deep_objects_with_upper_case_keys(&tree, &mut upper_case_deep_objects);
                 additional_method_operations(&tree, &mut additional_methods);
@@ -203,6 +213,7 @@ impl DocumentFacts {
             query_name_collisions: collisions,
             unsendable_api_keys,
             tuples_closed_by_items_false: closed_tuples,
+            closed_beside_a_reference: closed_beside_ref,
             tuple_query_parameters: tuple_queries,
             deep_objects_with_upper_case_keys: upper_case_deep_objects,
             additional_method_operations: additional_methods,
@@ -350,6 +361,18 @@ fn has_tuple_closed_by_items_false(node: &Value) -> bool {
                 || map.values().any(has_tuple_closed_by_items_false)
         }
         Value::Array(items) => items.iter().any(has_tuple_closed_by_items_false),
+        _ => false,
+    }
+}
+
+fn has_closing_sibling_of_a_ref(node: &Value) -> bool {
+    match node {
+        Value::Object(map) => {
+            (map.contains_key("$ref")
+                && map.get("additionalProperties") == Some(&Value::Bool(false)))
+                || map.values().any(has_closing_sibling_of_a_ref)
+        }
+        Value::Array(items) => items.iter().any(has_closing_sibling_of_a_ref),
         _ => false,
     }
 }

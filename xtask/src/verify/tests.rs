@@ -1212,3 +1212,45 @@ fn swagger2_form_arrays_prism_reads_as_one_value_are_prisms() {
         Class::Generator
     );
 }
+
+#[test]
+fn violations_of_several_causes_are_classed_one_by_one() {
+    let facts = scan_document(
+        "closed-beside-ref.yaml",
+        "openapi: 3.0.3\npaths:\n  /order:\n    post:\n      requestBody:\n        content:\n          application/json:\n            \
+         schema: {$ref: '#/components/schemas/Order', additionalProperties: false}\n\
+         components:\n  schemas:\n    Order: {type: object, required: [referenceId], properties: {reference_id: {type: string}}}\n",
+    );
+    assert!(facts.closed_beside_a_reference);
+    let violation = |location: &[&str], message: &str| json!({"location": location, "severity": "Error", "message": message});
+    let closed = violation(
+        &["request", "body"],
+        "Request body must NOT have additional properties; found 'reference_id'",
+    );
+    let required = violation(
+        &["request", "body"],
+        "Request body must have required property 'referenceId'",
+    );
+    // Alone, each has its rule.
+    let (class, reason) = classify(&record("request", 422, json!([closed]), ""), &facts);
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("beside a `$ref`"), "{reason}");
+    // Together, no rule explains both, but each is explained: the document's fault wins.
+    let both = record("request", 422, json!([closed, required]), "");
+    let (class, reason) = classify(&both, &facts);
+    assert_eq!(class, Class::Spec, "{reason}");
+    assert!(
+        reason.contains("beside a `$ref`") && reason.contains("; and "),
+        "{reason}"
+    );
+    // One unexplained violation keeps the whole failure the client's.
+    let unexplained = violation(&["request", "query", "limit"], "must be integer");
+    let mixed = record("request", 422, json!([closed, unexplained]), "");
+    assert_eq!(classify(&mixed, &facts).0, Class::Generator);
+    // In OpenAPI 3.1 a reference's siblings apply, so the client should have honoured it.
+    let v31 = scan_document(
+        "closed-beside-ref-31.yaml",
+        "openapi: 3.1.0\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B', additionalProperties: false}\n",
+    );
+    assert!(!v31.closed_beside_a_reference);
+}
