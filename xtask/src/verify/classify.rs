@@ -420,6 +420,14 @@ impl<'a> Facts<'a> {
             || !self.violations.is_empty() && self.violations.iter().all(|v| said(v))
     }
 
+    /// Prism found no content for the `Accept` the client sent, for an operation whose
+    /// responses name media ranges only.
+    fn range_not_acceptable(&self) -> bool {
+        self.status == Some(406)
+            && self.response.contains("NOT_ACCEPTABLE")
+            && self.operation_in(&self.document.range_only_responses)
+    }
+
     /// A success answered without a body, for a Swagger 2.0 schema without `produces`.
     fn bodiless_without_produces(&self) -> bool {
         self.status.is_some_and(|s| (200..300).contains(&s))
@@ -730,6 +738,12 @@ const RULES: &[Rule] = &[
         class: Class::Prism,
         matches: |f| f.bodiless_without_produces(),
         reason: "the Swagger 2.0 document gives the response a schema but no media type (`produces`, on the operation or the document), so the client reads JSON, the usual default, while Prism answers without a body",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.range_not_acceptable(),
+        reason: "the operation's responses name media ranges only (`*/*`), which the client reads as JSON and asks for (`Accept: application/json`); Prism matches the ranges literally and answers 406",
     },
     Rule {
         outcome: "response",

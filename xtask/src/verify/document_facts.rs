@@ -51,6 +51,10 @@ pub struct DocumentFacts {
     /// names a media type (the operation's nor the document's): the client reads JSON, the
     /// usual default, while Prism answers without a body.
     pub schemas_without_produces: BTreeSet<String>,
+    /// Operations whose responses name media ranges only (`*/*`, springfox's 2.0 `produces`):
+    /// the client asks for JSON, the ranges' concrete reading, and Prism, which matches the
+    /// ranges literally, answers 406.
+    pub range_only_responses: BTreeSet<String>,
     /// Operations of a Swagger 2.0 document with a body (`in: body` or `formData`) but no
     /// `consumes` (the operation's nor the document's): the client sends JSON, while Prism
     /// accepts no media type and answers 415.
@@ -127,6 +131,7 @@ impl DocumentFacts {
         let mut own_servers = BTreeSet::new();
         let mut unroutable = BTreeSet::new();
         let mut without_produces = BTreeSet::new();
+        let mut range_only = BTreeSet::new();
         let mut without_consumes = BTreeSet::new();
         let mut form_data_not_form = BTreeSet::new();
         let mut collisions = BTreeSet::new();
@@ -161,6 +166,7 @@ impl DocumentFacts {
                 operations_with_own_servers(&tree, &mut own_servers);
                 prism_unroutable_templates(&tree, &mut unroutable);
                 schemas_without_produces(&tree, &mut without_produces);
+                range_only_responses(&tree, &mut range_only);
                 bodies_without_consumes(&tree, &mut without_consumes, &mut form_data_not_form);
                 query_name_collisions(&tree, &mut collisions);
                 unsendable_api_keys |= has_unsendable_api_key(&tree);
@@ -208,6 +214,7 @@ impl DocumentFacts {
             own_servers,
             prism_unroutable_templates: unroutable,
             schemas_without_produces: without_produces,
+            range_only_responses: range_only,
             bodies_without_consumes: without_consumes,
             form_data_without_form_consumes: form_data_not_form,
             query_name_collisions: collisions,
@@ -476,6 +483,34 @@ fn schemas_without_produces(tree: &Value, out: &mut BTreeSet<String>) {
                 .any(|r| resolve(r, tree).get("schema").is_some())
         });
         if with_schema && !produces {
+            out.insert(format!("{} {path}", method.to_ascii_uppercase()));
+        }
+    }
+}
+
+/// Collects `METHOD /path` of operations whose responses name media types, all of them ranges:
+/// 2.0's `produces` (the operation's or the document's), 3.x responses' `content` keys.
+fn range_only_responses(tree: &Value, out: &mut BTreeSet<String>) {
+    let names = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    };
+    for (path, method, _, operation) in operations(tree) {
+        let media: Vec<String> = match tree.get("swagger") {
+            Some(_) => names(operation.get("produces").unwrap_or(&tree["produces"])),
+            None => operation["responses"]
+                .as_object()
+                .into_iter()
+                .flat_map(|responses| responses.values())
+                .filter_map(|r| resolve(r, tree).get("content")?.as_object())
+                .flat_map(|content| content.keys().cloned())
+                .collect(),
+        };
+        if !media.is_empty() && media.iter().all(|m| m.contains('*')) {
             out.insert(format!("{} {path}", method.to_ascii_uppercase()));
         }
     }

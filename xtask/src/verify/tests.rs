@@ -1254,3 +1254,42 @@ fn violations_of_several_causes_are_classed_one_by_one() {
     );
     assert!(!v31.closed_beside_a_reference);
 }
+
+#[test]
+fn not_acceptable_for_media_ranges_only_is_prisms() {
+    let facts = scan_document(
+        "ranges.yaml",
+        "swagger: '2.0'\nproduces: [application/json]\npaths:\n  /:\n    get:\n      produces: ['*/*']\n      \
+         responses: {'200': {description: ok, schema: {type: string}}}\n  /json:\n    get:\n      \
+         responses: {'200': {description: ok, schema: {type: string}}}\n",
+    );
+    assert_eq!(
+        facts.range_only_responses.iter().collect::<Vec<_>>(),
+        ["GET /"]
+    );
+    let not_acceptable = |path: &str| {
+        let mut r = record(
+            "request",
+            406,
+            json!([]),
+            r#"{"type":"https://stoplight.io/prism/errors#NOT_ACCEPTABLE","status":406,"detail":"Unable to find content for application/json"}"#,
+        );
+        r["method"] = json!("GET");
+        r["path"] = json!(path);
+        r
+    };
+    let (class, reason) = classify(&not_acceptable("/"), &facts);
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert!(reason.contains("media ranges"), "{reason}");
+    // An operation that names a concrete type, refused so, stays the client's.
+    assert_eq!(
+        classify(&not_acceptable("/json"), &facts).0,
+        Class::Generator
+    );
+    let v3 = scan_document(
+        "ranges-3.yaml",
+        "openapi: 3.0.3\npaths:\n  /:\n    get:\n      responses:\n        '200': {description: ok, content: {'*/*': {schema: {type: string}}}}\n        \
+         '404': {description: gone, content: {'application/*': {}}}\n",
+    );
+    assert!(v3.range_only_responses.contains("GET /"));
+}
