@@ -986,28 +986,49 @@ pub fn classify(record: &Value, document: &DocumentFacts) -> (Class, String) {
 
 /// A failure of several violations that no rule explains together: each violation is classed
 /// on its own. Only when every one has a cause other than the client does the failure take
-/// one: the document's if any is the document's, else Prism's.
+/// one: the document's if any is the document's, else Prism's. A `oneOf` or `anyOf` that no
+/// branch matched sums up the violations found inside it, so beside them it is no evidence of
+/// its own.
 fn classify_each_violation(record: &Value, document: &DocumentFacts) -> Option<(Class, String)> {
     let violations = record["violations"].as_array().filter(|v| v.len() > 1)?;
+    let outcome = record["outcome"].as_str().unwrap_or_default();
+    let location = |v: &Value| -> Vec<String> {
+        v["location"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_string))
+            .collect()
+    };
+    let summed_up = |v: &Value| {
+        let message = v["message"].as_str().unwrap_or_default();
+        let summary = message.ends_with("must match exactly one schema in oneOf")
+            || message.ends_with("must match a schema in anyOf");
+        summary
+            && violations
+                .iter()
+                .any(|other| other != v && location(other).starts_with(&location(v)))
+    };
     let mut classes = Vec::new();
-    let mut reasons: Vec<String> = Vec::new();
-    for violation in violations {
+    let mut reasons: Vec<&str> = Vec::new();
+    for violation in violations.iter().filter(|v| !summed_up(v)) {
         let mut one = record.clone();
         one["violations"] = Value::Array(vec![violation.clone()]);
-        let (class, reason) = classify_whole(&one, document);
-        if class == Class::Generator {
-            return None;
-        }
-        classes.push(class);
-        if !reasons.contains(&reason) {
-            reasons.push(reason);
+        let facts = Facts::of(&one, document);
+        let rule = RULES
+            .iter()
+            .find(|r| r.outcome == outcome && (r.matches)(&facts))?;
+        classes.push(rule.class);
+        if !reasons.contains(&rule.reason) {
+            reasons.push(rule.reason);
         }
     }
     let class = match classes.contains(&Class::Spec) {
         true => Class::Spec,
         false => Class::Prism,
     };
-    Some((class, reasons.join("; and ")))
+    let facts = Facts::of(record, document);
+    Some((class, with_evidence(&reasons.join("; and "), &facts)))
 }
 
 fn classify_whole(record: &Value, document: &DocumentFacts) -> (Class, String) {

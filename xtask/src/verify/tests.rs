@@ -1243,6 +1243,19 @@ fn violations_of_several_causes_are_classed_one_by_one() {
         reason.contains("beside a `$ref`") && reason.contains("; and "),
         "{reason}"
     );
+    // A `oneOf` that no branch matched sums up what was found inside it.
+    let summary = violation(
+        &["request"],
+        "Request must match exactly one schema in oneOf",
+    );
+    let summed = record("request", 422, json!([closed, summary]), "");
+    assert_eq!(classify(&summed, &facts).0, Class::Prism);
+    let apart = violation(
+        &["request", "query"],
+        "Request query must match exactly one schema in oneOf",
+    );
+    let alone = record("request", 422, json!([closed, apart]), "");
+    assert_eq!(classify(&alone, &facts).0, Class::Generator);
     // One unexplained violation keeps the whole failure the client's.
     let unexplained = violation(&["request", "query", "limit"], "must be integer");
     let mixed = record("request", 422, json!([closed, unexplained]), "");
