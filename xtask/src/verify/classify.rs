@@ -109,42 +109,39 @@ impl<'a> Facts<'a> {
     /// Every violation says a JSON part of a multipart body is not an object or array: Prism
     /// validates each part as the text it is.
     fn multipart_json_part_as_text(&self) -> bool {
+        self.every_body_property(|name, v| {
+            (v.ends_with("must be object") || v.ends_with("must be array"))
+                && self.document.multipart_json_properties.contains(name)
+        })
+    }
+
+    /// There are violations, each about a property of the request body, and `about` holds for
+    /// each (given the top-level property's name and the violation).
+    fn every_body_property(&self, about: impl Fn(&str, &str) -> bool) -> bool {
         !self.violations.is_empty()
             && self.violations.iter().all(|v| {
                 let Some(rest) = v.strip_prefix("request.body.") else {
                     return false;
                 };
                 let name = rest.split([':', '.']).next().unwrap_or_default();
-                (v.ends_with("must be object") || v.ends_with("must be array"))
-                    && self.document.multipart_json_properties.contains(name)
+                about(name, v)
             })
     }
 
     /// Every violation says an array property of a multipart body is not an array: Prism keeps
     /// one part of each name.
     fn multipart_array_as_one_part(&self) -> bool {
-        !self.violations.is_empty()
-            && self.violations.iter().all(|v| {
-                let Some(rest) = v.strip_prefix("request.body.") else {
-                    return false;
-                };
-                let name = rest.split([':', '.']).next().unwrap_or_default();
-                v.ends_with("must be array")
-                    && self.document.multipart_array_properties.contains(name)
-            })
+        self.every_body_property(|name, v| {
+            v.ends_with("must be array") && self.document.multipart_array_properties.contains(name)
+        })
     }
 
     /// Every violation says a Swagger 2.0 `formData` array of a URL-encoded form is not an
     /// array: the form carries it joined in one field.
     fn joined_form_array_as_one_value(&self) -> bool {
-        !self.violations.is_empty()
-            && self.violations.iter().all(|v| {
-                let Some(rest) = v.strip_prefix("request.body.") else {
-                    return false;
-                };
-                let name = rest.split([':', '.']).next().unwrap_or_default();
-                v.ends_with("must be array") && self.document.joined_form_arrays.contains(name)
-            })
+        self.every_body_property(|name, v| {
+            v.ends_with("must be array") && self.document.joined_form_arrays.contains(name)
+        })
     }
 
     /// Every violation is about the `Content-Type` header, which the document declares as a

@@ -516,6 +516,18 @@ fn range_only_responses(tree: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The media types a Swagger 2.0 operation consumes: its own `consumes`, else the document's.
+fn swagger2_consumes<'a>(tree: &'a Value, operation: &'a Value) -> Vec<&'a str> {
+    operation
+        .get("consumes")
+        .or_else(|| tree.get("consumes"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 /// Collects the Swagger 2.0 operations with a body parameter (`body` or `formData`, their own or
 /// their path item's) and no `consumes`, their own nor the document's (`none`), and those with
 /// `formData` parameters whose `consumes` names no form type (`not_form`).
@@ -528,14 +540,7 @@ fn bodies_without_consumes(
         return;
     }
     for (path, method, item, operation) in operations(tree) {
-        let consumes: Vec<&str> = operation
-            .get("consumes")
-            .or_else(|| tree.get("consumes"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let consumes = swagger2_consumes(tree, operation);
         let places: Vec<&str> = [item, operation]
             .iter()
             .filter_map(|node| node.get("parameters").and_then(Value::as_array))
@@ -570,13 +575,8 @@ fn swagger2_form_arrays(
         return;
     }
     for (_, _, item, operation) in operations(tree) {
-        let is_multipart = operation
-            .get("consumes")
-            .or_else(|| tree.get("consumes"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
+        let is_multipart = swagger2_consumes(tree, operation)
+            .iter()
             .any(|m| m.to_ascii_lowercase().starts_with("multipart/form-data"));
         let arrays = [item, operation]
             .into_iter()
