@@ -85,6 +85,7 @@ const STRICT: &[&str] = &[
     "parameter-names-lints-would-read-as-placeholders-or-operators.yaml",
     "query-arrays-without-collection-format-swagger2.yaml",
     "numbers-of-an-integer-format.yaml",
+    "path-keys-with-a-query-string.yaml",
 ];
 const LENIENT: &[&str] = &[
     "lenient-dangling-refs.yaml",
@@ -1447,6 +1448,19 @@ fn valid_constructs_generate_in_strict_mode_and_compile() {
     assert_eq!(
         warning_pointers(&output, "json-sequence-item-schemas-3.2.yaml"),
         Vec::<&str>::new()
+    );
+
+    // A query string in a path key is sent as written, with a warning.
+    assert_eq!(
+        warning_pointers(&output, "path-keys-with-a-query-string.yaml"),
+        ["/paths/~1responses?beta=true/post"]
+    );
+    let beta = &api(&output, "path-keys-with-a-query-string.yaml").operations[0];
+    assert_eq!(
+        beta.path.parts,
+        [generator::ir::PathPart::Literal(
+            "/responses?beta=true".into()
+        )]
     );
 
     // A number of an integer format is an integer; other numbers are `f64`.

@@ -238,6 +238,17 @@ impl<'d> Context<'d> {
             parts.push(PathPart::Literal(rest.to_string()));
         }
         self.add_query_parameters(&query_names, params);
+        let query_string = parts.iter().find_map(|part| match part {
+            PathPart::Literal(text) => text.split_once('?').map(|(_, query)| query),
+            PathPart::Param(_) => None,
+        });
+        if let Some(query) = query_string {
+            // OpenAI's `/responses?beta=true` names an operation of its own; so it is sent.
+            self.warn(
+                pointer.to_string(),
+                format!("path template `{path}` holds a query string (`?{query}`), where OpenAPI writes query parameters as parameters; it is sent as written"),
+            );
+        }
         let declared: BTreeSet<String> = params
             .iter()
             .filter(|p| p.location.is_path())
