@@ -238,9 +238,12 @@ impl<'a> Facts<'a> {
                 v.strip_prefix("request.path: Request path must have required property '")
                     .and_then(|rest| rest.split('\'').next())
                     .is_some_and(|name| {
+                        // Prism lower-cases the names it reports.
+                        let key = format!("{method} {path} {name}");
                         self.document
                             .path_parameters_outside_template
-                            .contains(&format!("{method} {path} {name}"))
+                            .iter()
+                            .any(|declared| declared.eq_ignore_ascii_case(&key))
                     })
             })
     }
@@ -477,6 +480,56 @@ impl<'a> Facts<'a> {
         set.iter()
             .filter_map(|entry| entry.strip_prefix(&prefix))
             .collect()
+    }
+
+    /// The query parameters each violation refuses for not being one of its allowed values,
+    /// with the values the message lists; `None` unless every violation is such a refusal.
+    fn refused_query_values(&self) -> Option<Vec<(&str, Vec<&str>)>> {
+        let refused: Option<Vec<(&str, Vec<&str>)>> = self
+            .violations
+            .iter()
+            .map(|v| {
+                let (name, message) = v.strip_prefix("request.query.")?.split_once(": ")?;
+                let (_, allowed) =
+                    message.split_once("must be equal to one of the allowed values: ")?;
+                Some((name, allowed.split(", ").collect()))
+            })
+            .collect();
+        refused.filter(|r| !r.is_empty())
+    }
+
+    /// Every violation refuses a query value as not allowed, though every item the request
+    /// sent under that name is one its own message lists as allowed (Prism lower-cases the
+    /// name, and reads a list of one item so).
+    fn allowed_value_refused(&self) -> bool {
+        let Some(refused) = self.refused_query_values() else {
+            return false;
+        };
+        let sent = self.sent_query_pairs();
+        refused.iter().all(|(name, allowed)| {
+            let values: Vec<&str> = sent
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| *v)
+                .collect();
+            !values.is_empty()
+                && values
+                    .iter()
+                    .flat_map(|v| v.split("%2C"))
+                    .all(|item| allowed.contains(&item))
+        })
+    }
+
+    /// Every violation refuses a query value as not allowed, for a parameter whose `enum`
+    /// lists values of another type than its own.
+    fn enum_of_another_type_refused(&self) -> bool {
+        let Some(refused) = self.refused_query_values() else {
+            return false;
+        };
+        let declared = self.query_names_in(&self.document.enums_of_another_type);
+        refused
+            .iter()
+            .all(|(name, _)| declared.iter().any(|d| d.eq_ignore_ascii_case(name)))
     }
 
     /// The query pairs of the last request sent, as written (`name`, `value`, still encoded).
@@ -747,6 +800,24 @@ const RULES: &[Rule] = &[
         class: Class::Prism,
         matches: |f| f.unrouted_own_server(),
         reason: "the operation has a server of its own (`servers` on the operation or its path item, such as `/private`), so the client sends it under that server's path; Prism routes by `paths` alone and found no route",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.operation_in(&f.document.paths_not_templates),
+        reason: "the operation's path key is no OpenAPI path template: it holds an RFC 6570 expression (`{?page,size}`, `{+path}`) or a query string, which lenient generation reads as query parameters (or sends as written) and Prism matches literally",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Spec,
+        matches: |f| f.enum_of_another_type_refused(),
+        reason: "the parameter's `enum` lists values of another type than its own (`type: string`, `enum: [true, false]`), so no value of its type is one of them",
+    },
+    Rule {
+        outcome: "request",
+        class: Class::Prism,
+        matches: |f| f.allowed_value_refused(),
+        reason: "Prism refuses a query value that its own message lists as allowed (it lower-cases the parameter's name, and reads a list of one item as not a member)",
     },
     Rule {
         outcome: "request",

@@ -55,6 +55,12 @@ pub struct DocumentFacts {
     /// the client asks for JSON, the ranges' concrete reading, and Prism, which matches the
     /// ranges literally, answers 406.
     pub range_only_responses: BTreeSet<String>,
+    /// Operations whose path key is no OpenAPI path template: it holds an RFC 6570 expression
+    /// with an operator (`{?page,size}`, `{+path}`) or a query string (`?beta=true`).
+    pub paths_not_templates: BTreeSet<String>,
+    /// `METHOD /path name` of query parameters whose `enum` lists values of another JSON type
+    /// than the parameter's `type` (NHS's `type: string, enum: [true, false]`).
+    pub enums_of_another_type: BTreeSet<String>,
     /// Operations of a Swagger 2.0 document with a body (`in: body` or `formData`) but no
     /// `consumes` (the operation's nor the document's): the client sends JSON, while Prism
     /// accepts no media type and answers 415.
@@ -132,6 +138,8 @@ impl DocumentFacts {
         let mut unroutable = BTreeSet::new();
         let mut without_produces = BTreeSet::new();
         let mut range_only = BTreeSet::new();
+        let mut not_templates = BTreeSet::new();
+        let mut enums_of_another_type = BTreeSet::new();
         let mut without_consumes = BTreeSet::new();
         let mut form_data_not_form = BTreeSet::new();
         let mut collisions = BTreeSet::new();
@@ -167,6 +175,18 @@ impl DocumentFacts {
                 prism_unroutable_templates(&tree, &mut unroutable);
                 schemas_without_produces(&tree, &mut without_produces);
                 range_only_responses(&tree, &mut range_only);
+                paths_not_templates(&tree, &mut not_templates);
+                query_parameters_where(&tree, &mut enums_of_another_type, |p, schema| {
+                    // A Swagger 2.0 parameter is its own schema.
+                    let schema = schema.unwrap_or(p);
+                    let kind = schema.get("type").and_then(Value::as_str);
+                    let values = schema.get("enum").and_then(Value::as_array);
+                    kind.zip(values).is_some_and(|(kind, values)| {
+                        values
+                            .iter()
+                            .any(|v| !v.is_null() && !is_json_type(v, kind))
+                    })
+                });
                 bodies_without_consumes(&tree, &mut without_consumes, &mut form_data_not_form);
                 query_name_collisions(&tree, &mut collisions);
                 unsendable_api_keys |= has_unsendable_api_key(&tree);
@@ -215,6 +235,8 @@ impl DocumentFacts {
             prism_unroutable_templates: unroutable,
             schemas_without_produces: without_produces,
             range_only_responses: range_only,
+            paths_not_templates: not_templates,
+            enums_of_another_type,
             bodies_without_consumes: without_consumes,
             form_data_without_form_consumes: form_data_not_form,
             query_name_collisions: collisions,
@@ -485,6 +507,44 @@ fn schemas_without_produces(tree: &Value, out: &mut BTreeSet<String>) {
         if with_schema && !produces {
             out.insert(format!("{} {path}", method.to_ascii_uppercase()));
         }
+    }
+}
+
+/// Collects `METHOD /path` of operations whose path key holds an RFC 6570 expression with an
+/// operator or a query string.
+fn paths_not_templates(tree: &Value, out: &mut BTreeSet<String>) {
+    let operators = ['?', '&', '+', '#', '.', '/', ';'];
+    for (path, method, _, _) in operations(tree) {
+        let expression = path
+            .split('{')
+            .skip(1)
+            .any(|rest| rest.starts_with(operators));
+        let mut depth = 0_usize;
+        let mut query = false;
+        for c in path.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                '?' if depth == 0 => query = true,
+                _ => {}
+            }
+        }
+        if expression || query {
+            out.insert(format!("{} {path}", method.to_ascii_uppercase()));
+        }
+    }
+}
+
+/// Whether `value` is of the JSON Schema type `kind` (an unknown type admits anything).
+fn is_json_type(value: &Value, kind: &str) -> bool {
+    match kind {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
     }
 }
 
@@ -850,13 +910,15 @@ fn object_array_parameters(node: &Value, root: &Value, out: &mut BTreeSet<String
                 .get("in")
                 .and_then(Value::as_str)
                 .filter(|at| *at != "path");
-            if let (Some(_), Some(name), Some(schema)) = (
-                parameter,
-                map.get("name").and_then(Value::as_str),
-                map.get("schema"),
-            ) {
+            // A Swagger 2.0 parameter outside the body is its own schema (`type`, `items`).
+            let schema = map.get("schema").unwrap_or(node);
+            if let (Some(_), Some(name)) = (parameter, map.get("name").and_then(Value::as_str)) {
                 let schema = resolve(schema, root);
-                let is_array = |s: &Value| s.get("type").and_then(Value::as_str) == Some("array");
+                // `items` without a `type` makes an array, as the generator reads it.
+                let is_array = |s: &Value| match s.get("type").and_then(Value::as_str) {
+                    Some(kind) => kind == "array",
+                    None => s.get("items").is_some(),
+                };
                 // An object's properties are written as text, except in `deepObject` style.
                 let nested = map.get("style").and_then(Value::as_str) != Some("deepObject")
                     && schema

@@ -1306,3 +1306,93 @@ fn not_acceptable_for_media_ranges_only_is_prisms() {
     );
     assert!(v3.range_only_responses.contains("GET /"));
 }
+
+#[test]
+fn path_keys_that_are_no_templates_and_enums_of_another_type_are_the_documents() {
+    let facts = scan_document(
+        "not-templates.yaml",
+        "swagger: '2.0'\npaths:\n  /people{?page,size}:\n    get:\n      parameters:\n        \
+         - {name: active, in: query, type: string, enum: [true, false]}\n        \
+         - {name: kind, in: query, type: string, enum: [a, b, null]}\n      responses: {'200': {description: ok}}\n  \
+         /files/{+path}:\n    get:\n      responses: {'200': {description: ok}}\n  \
+         /fancy/?{id}:\n    post:\n      responses: {'200': {description: ok}}\n  \
+         /people/{id}:\n    get:\n      responses: {'200': {description: ok}}\n",
+    );
+    assert_eq!(
+        facts.paths_not_templates.iter().collect::<Vec<_>>(),
+        [
+            "GET /files/{+path}",
+            "GET /people{?page,size}",
+            "POST /fancy/?{id}"
+        ]
+    );
+    assert_eq!(
+        facts.enums_of_another_type.iter().collect::<Vec<_>>(),
+        ["GET /people{?page,size} active"]
+    );
+    let call = |path: &str, url: &str, violations: serde_json::Value| {
+        let mut r = record("request", 422, violations, "");
+        r["method"] = json!("GET");
+        r["path"] = json!(path);
+        r["requests"] = json!([format!("GET http://127.0.0.1:1{url}")]);
+        r
+    };
+    let refused = |name: &str, allowed: &str| {
+        json!([{"location": ["request", "query", name], "severity": "Error",
+            "message": format!("Request query parameter {name} must be equal to one of the allowed values: {allowed}")}])
+    };
+    let routed_elsewhere = json!([{"location": ["request", "path", "id"], "severity": "Error",
+        "message": "Request path parameter id must be integer"}]);
+    let (class, reason) = classify(
+        &call(
+            "/people{?page,size}",
+            "/people?page=1",
+            routed_elsewhere.clone(),
+        ),
+        &facts,
+    );
+    assert_eq!(class, Class::Spec, "{reason}");
+    assert!(reason.contains("RFC 6570"), "{reason}");
+    assert_eq!(
+        classify(&call("/people/{id}", "/people/x", routed_elsewhere), &facts).0,
+        Class::Generator
+    );
+    // A boolean enum on a string refuses every string; the path key's own rule comes first,
+    // so this one is checked on an operation whose key is a template.
+    let enums = scan_document(
+        "enums.yaml",
+        "swagger: '2.0'\npaths:\n  /org:\n    get:\n      parameters:\n        \
+         - {name: active, in: query, type: string, enum: [true, false]}\n        \
+         - {name: accountTypes, in: query, type: array, items: {type: string, enum: [BANK, CASH]}}\n      \
+         responses: {'200': {description: ok}}\n",
+    );
+    let (class, reason) = classify(
+        &call("/org", "/org?active=true", refused("active", "true, false")),
+        &enums,
+    );
+    assert_eq!(class, Class::Spec, "{reason}");
+    assert!(reason.contains("another type"), "{reason}");
+    // Prism refusing a value its own message allows is Prism's; a value it does not list is
+    // the client's.
+    let (class, reason) = classify(
+        &call(
+            "/org",
+            "/org?accountTypes=BANK",
+            refused("accounttypes", "BANK, CASH"),
+        ),
+        &enums,
+    );
+    assert_eq!(class, Class::Prism, "{reason}");
+    assert_eq!(
+        classify(
+            &call(
+                "/org",
+                "/org?accountTypes=bank",
+                refused("accounttypes", "BANK, CASH")
+            ),
+            &enums
+        )
+        .0,
+        Class::Generator
+    );
+}
