@@ -1948,7 +1948,9 @@ fn defects_fail_located_in_strict_mode_and_degrade_locally_in_lenient_mode() {
         &output,
         "lenient-rfc6570-expressions-in-path-templates-swagger2.yaml",
     );
-    let shapes: Vec<(String, Vec<(&str, bool, bool)>)> = templates
+    // The path as the client sends it, and each parameter: name, in the path, required.
+    type Shape<'a> = (String, Vec<(&'a str, bool, bool)>);
+    let shapes: Vec<Shape> = templates
         .operations
         .iter()
         .map(|op| {
