@@ -272,7 +272,8 @@ impl Match for OperationMatcher {
         let query_ok = self
             .query
             .iter()
-            .all(|(name, pairs)| query_matches(&sent, name, pairs));
+            .all(|(name, pairs)| query_matches(&sent, name, pairs))
+            && route_query(route).iter().all(|pair| sent.contains(pair));
         let headers_ok = self.headers.iter().all(|(name, expected)| {
             let sent: Vec<_> = request.headers.get_all(*name).iter().collect();
             matches!(sent.as_slice(), [only] if only.as_bytes() == expected.as_bytes())
@@ -316,6 +317,11 @@ fn route_segments(route: &Route, given: &[(&'static str, String)]) -> Vec<Vec<Pa
     for piece in route.path {
         match piece {
             Piece::Text(text) => {
+                // A query string written into the path key is the query's (see `route_query`).
+                let (text, query) = match text.split_once('?') {
+                    Some((path, _)) => (path, true),
+                    None => (*text, false),
+                };
                 let mut lines = text.split('/');
                 if let Some(first) = lines.next() {
                     push_text(&mut current, first);
@@ -323,6 +329,9 @@ fn route_segments(route: &Route, given: &[(&'static str, String)]) -> Vec<Vec<Pa
                 for rest in lines {
                     segments.push(std::mem::take(&mut current));
                     push_text(&mut current, rest);
+                }
+                if query {
+                    break;
                 }
             }
             Piece::Param(name) => match given.iter().find(|(n, _)| n == name) {
@@ -333,6 +342,20 @@ fn route_segments(route: &Route, given: &[(&'static str, String)]) -> Vec<Vec<Pa
     }
     segments.push(current);
     segments
+}
+
+/// The pairs of a query string the path key writes (`/responses?beta=true`), which the client
+/// sends as written.
+fn route_query(route: &Route) -> Vec<(String, String)> {
+    route
+        .path
+        .iter()
+        .find_map(|piece| match piece {
+            Piece::Text(text) => text.split_once('?').map(|(_, query)| query),
+            Piece::Param(_) => None,
+        })
+        .and_then(|query| serde_urlencoded::from_str(query).ok())
+        .unwrap_or_default()
 }
 
 fn push_text(segment: &mut Vec<Part>, text: &str) {
@@ -651,6 +674,19 @@ mod tests {
         let raw = OperationMatcher::new(ROUTES, 3).raw_body("plain text");
         assert!(raw.matches(&post("plain text")));
         assert!(!raw.matches(&post("plain text ")));
+    }
+
+    #[test]
+    fn a_query_string_in_the_path_key_is_matched_in_the_query() {
+        const KEYED: &[Route] = &[Route {
+            method: "POST",
+            path: &[Piece::Text("/responses?beta=true")],
+        }];
+        let matcher = OperationMatcher::new(KEYED, 0);
+        assert!(matcher.matches(&request(Method::POST, "/responses?beta=true")));
+        assert!(matcher.matches(&request(Method::POST, "/responses?stream=1&beta=true")));
+        assert!(!matcher.matches(&request(Method::POST, "/responses")));
+        assert!(!matcher.matches(&request(Method::POST, "/responses?beta=false")));
     }
 
     #[test]
